@@ -1,0 +1,292 @@
+//! The command line: parse → run → exit code. `main.rs` only calls [`run`].
+
+use crate::error::{Error, Result};
+use crate::rules::{self, Rule};
+use crate::scenario::{self, Spec, UnitKind, UNIT_KINDS};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Parser, Debug)]
+#[command(name = "bienche", version, about = "Plan ethnic-minority staffing targets (R1–R8) at least cost, in whole people")]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate a scenario and print its units, policy choices, rules and required head-counts.
+    Check { scenario: PathBuf },
+    /// Print, per unit, rule and target year, the required minimum and why.
+    Targets { scenario: PathBuf },
+    /// Solve for the least-cost whole-person plan and write the output folder.
+    Plan {
+        scenario: PathBuf,
+        /// Output folder (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Override solver.time_limit_seconds.
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Override solver.mip_rel_gap (0.01 = 1%).
+        #[arg(long)]
+        gap: Option<f64>,
+        /// Override solver.threads.
+        #[arg(long)]
+        threads: Option<u32>,
+        /// Show the HiGHS log.
+        #[arg(long)]
+        verbose: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+pub fn run(args: Args) -> Result<()> {
+    match args.command {
+        Command::Check { scenario } => check(&scenario::load(&scenario)?),
+        Command::Targets { scenario } => targets(&scenario::load(&scenario)?),
+        Command::Plan { scenario, out, time_limit, gap, threads, verbose, quiet } => {
+            let mut spec = scenario::load(&scenario)?;
+            let s = &mut spec.config.solver;
+            if let Some(t) = time_limit {
+                if !(t > 0.0) {
+                    return Err(Error::Usage(format!("--time-limit: expected seconds above 0, found {t}")));
+                }
+                s.time_limit_seconds = t;
+            }
+            if let Some(g) = gap {
+                if !(0.0..1.0).contains(&g) {
+                    return Err(Error::Usage(format!("--gap: expected a share from 0 to 1 (0.01 = 1%), found {g}")));
+                }
+                s.mip_rel_gap = g;
+            }
+            if let Some(t) = threads {
+                if t == 0 {
+                    return Err(Error::Usage("--threads: expected 1 or more".into()));
+                }
+                s.threads = t;
+            }
+            plan(&spec, &out, verbose, quiet).map(|_| ())
+        }
+    }
+}
+
+/// What `plan` produced, for callers that want more than the files.
+pub struct PlanRun {
+    pub stats: crate::solve::SolveStats,
+    pub targets: Vec<crate::evaluate::TargetRow>,
+}
+
+pub fn plan(spec: &Spec, out: &std::path::Path, verbose: bool, quiet: bool) -> Result<PlanRun> {
+    let say = |msg: String| {
+        if !quiet {
+            eprintln!("{msg}");
+        }
+    };
+    for w in &spec.warnings {
+        say(format!("warning: {w}"));
+    }
+    let started = Instant::now();
+    let mut model = crate::model::build(spec);
+    say(format!(
+        "model: {} variables ({} integer), {} rows, built in {:.1} s",
+        model.vars.len(),
+        model.integer_columns,
+        model.constraints.len(),
+        started.elapsed().as_secs_f64()
+    ));
+    let settings = &spec.config.solver;
+    say(format!(
+        "solving with HiGHS {} (time limit {} s, gap {}%, {} threads)…",
+        crate::output::highs_version(),
+        settings.time_limit_seconds,
+        settings.mip_rel_gap * 100.0,
+        settings.threads
+    ));
+    let solved = crate::solve::solve(&mut model, settings, verbose)?;
+    let plan = crate::plan::extract(spec, &model, &solved);
+    if let Some((t, u, c)) = plan.replay_mismatch(spec) {
+        return Err(Error::Solver(format!(
+            "internal check failed: flows do not reproduce the stock of {} {}/{}/{}/{} in {t}",
+            spec.units[u].id,
+            spec.groups[c.group].id,
+            c.gender(),
+            c.role(),
+            c.trained_str()
+        )));
+    }
+    let targets = crate::evaluate::evaluate(spec, &plan);
+    let shortfalls = crate::diagnose::shortfalls(spec, &model.registry, &solved.row_values, &targets);
+    crate::output::write(
+        out,
+        &crate::output::Report { spec, plan: &plan, stats: &solved.stats, targets: &targets, shortfalls: &shortfalls },
+    )?;
+    if !quiet {
+        print_plan_summary(spec, &solved.stats, &plan, &targets, &shortfalls, out, started.elapsed().as_secs_f64());
+    }
+    Ok(PlanRun { stats: solved.stats, targets })
+}
+
+fn print_plan_summary(
+    spec: &Spec,
+    s: &crate::solve::SolveStats,
+    plan: &crate::plan::Plan,
+    targets: &[crate::evaluate::TargetRow],
+    shortfalls: &[crate::output::Shortfall],
+    out: &std::path::Path,
+    total_seconds: f64,
+) {
+    let (met, missed, short) = crate::evaluate::tally(targets);
+    let cost: f64 = plan.costs.values().sum();
+    let salary: f64 = plan.costs.iter().filter(|((_, _, l), _)| l == "salary").map(|(_, c)| c).sum();
+    if spec.config.illustrative {
+        println!("ILLUSTRATIVE DATA: {} (figures are invented, not official)", spec.config.name);
+    } else {
+        println!("{}", spec.config.name);
+    }
+    println!(
+        "solver: {} in {:.1} s (total {:.1} s); objective {:.1}, bound {:.1}, gap {:.4}% ({:.1} million VND)",
+        s.status, s.seconds, total_seconds, s.objective, s.bound, s.gap * 100.0, s.gap_million_vnd
+    );
+    println!(
+        "cost {}–{}: {:.1} billion VND, of which salaries {:.1} and levers {:.1}",
+        spec.base_year() + 1,
+        spec.horizon(),
+        cost / 1000.0,
+        salary / 1000.0,
+        (cost - salary) / 1000.0
+    );
+    println!("targets: {met} met, {missed} missed, total shortfall {short} people");
+    for sf in shortfalls.iter().take(20) {
+        println!(
+            "  missed {} {} {}: required {}, achieved {}, short {}: {}",
+            sf.unit,
+            sf.rule,
+            sf.year,
+            sf.required,
+            sf.achieved,
+            sf.shortfall,
+            sf.why.join("; ")
+        );
+    }
+    if shortfalls.len() > 20 {
+        println!("  … {} more in summary.json", shortfalls.len() - 20);
+    }
+    for (what, u, t, x) in &plan.staffing_issues {
+        let unit = u.map(|u| spec.units[u].id.as_str()).unwrap_or("PROVINCE");
+        println!("  staffing: {what} short by {x:.1} at {unit} in {t}");
+    }
+    println!("wrote {}", out.display());
+}
+
+fn check(spec: &Spec) -> Result<()> {
+    let c = &spec.config;
+    if c.illustrative {
+        println!("scenario: {} (ILLUSTRATIVE DATA: figures are invented, not official)", c.name);
+    } else {
+        println!("scenario: {}", c.name);
+    }
+    println!("years: stocks at 31 Dec {}, plan {}–{}", spec.base_year(), spec.base_year() + 1, spec.horizon());
+    let targets: Vec<String> =
+        c.time.targets.iter().map(|t| format!("{} at {:.0}%", t.year, t.level * 100.0)).collect();
+    println!("target years: {}", targets.join(", "));
+    let p = &c.policy;
+    println!("policy:");
+    println!("  roadmap = {:?}", p.roadmap);
+    println!("  band_rule = {:?}", p.band_rule);
+    println!(
+        "  seventy_percent_band = {:?}: a commune with exactly 70% EM population is in the {} band",
+        p.seventy_percent_band,
+        match p.seventy_percent_band {
+            scenario::SeventyPercentBand::Top => "top (35%–50% of quota)",
+            scenario::SeventyPercentBand::Lower => "50%–70% (25%–35% of quota)",
+        }
+    );
+    println!("  rounding = {:?} (of required head-counts)", p.rounding);
+    println!("  r1_scope = {:?}", p.r1_scope);
+    println!("  min_fill = {:.0}% of quota", c.staffing.min_fill * 100.0);
+    println!("units: {}", spec.units.len());
+    for (name, kind) in UNIT_KINDS {
+        let us: Vec<usize> = (0..spec.units.len()).filter(|&u| spec.units[u].kind == kind).collect();
+        if us.is_empty() {
+            continue;
+        }
+        let quota: u32 = us.iter().map(|&u| spec.quota(u, spec.base_year())).sum();
+        let staff: u32 = spec.staff.iter().filter(|((u, _), _)| spec.units[*u].kind == kind).map(|(_, n)| n).sum();
+        let em: u32 = spec
+            .staff
+            .iter()
+            .filter(|((u, c), _)| spec.units[*u].kind == kind && spec.is_em(c))
+            .map(|(_, n)| n)
+            .sum();
+        println!("  {name:<24} {:>3} units, quota {quota:>6}, staff {staff:>6}, EM {em:>6}", us.len());
+    }
+    let groups: Vec<&str> = spec.groups.iter().map(|g| g.id.as_str()).collect();
+    println!("groups: {}", groups.join(", "));
+    let channels: std::collections::BTreeSet<&str> = spec.channels.iter().map(|c| c.id.as_str()).collect();
+    println!("channels: {}", channels.into_iter().collect::<Vec<_>>().join(", "));
+    println!("transfer routes: {} route-years", spec.transfers.len());
+    println!("required head-counts (R1–R4, sum over units):");
+    for ty in &c.time.targets {
+        let fixed = rules::fixed_targets(spec, ty.year, ty.level);
+        for rule in [Rule::R1, Rule::R2, Rule::R3, Rule::R4] {
+            let rows: Vec<_> = fixed.iter().filter(|t| t.rule == rule).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let sum: u32 = rows.iter().map(|t| t.required).sum();
+            println!("  {} {rule}: {:>3} units, {sum:>6} people", ty.year, rows.len());
+        }
+        let r6_communes = spec.units.iter().filter(|u| u.kind == UnitKind::Commune).count();
+        let psus = spec.units.iter().filter(|u| u.kind == UnitKind::PublicService).count();
+        println!(
+            "  {} R6/R7: provincial total + {r6_communes} communes (share of EM staff), {psus} public service units (EM manager if ≥30% EM); R8: every unit",
+            ty.year
+        );
+    }
+    for w in &spec.warnings {
+        println!("warning: {w}");
+    }
+    println!("ok: scenario is valid");
+    Ok(())
+}
+
+fn targets(spec: &Spec) -> Result<()> {
+    let rounding = spec.config.policy.rounding;
+    println!("unit\trule\tyear\trequired\twhy");
+    for ty in &spec.config.time.targets {
+        for t in rules::fixed_targets(spec, ty.year, ty.level) {
+            let unit = t.unit.map(|u| spec.units[u].id.as_str()).unwrap_or("PROVINCE");
+            println!("{unit}\t{}\t{}\t{}\t{}", t.rule, t.year, t.required, t.why);
+        }
+        for r in rules::ratio_targets(spec, ty.year, ty.level) {
+            let unit = r.unit.map(|u| spec.units[u].id.as_str()).unwrap_or("PROVINCE");
+            println!(
+                "{unit}\t{}\t{}\t{:?}({:.1}% × EM staff)\t{}",
+                r.rule,
+                r.year,
+                rounding,
+                r.coefficient * 100.0,
+                r.why
+            );
+            if r.rule == Rule::R6 {
+                println!(
+                    "{unit}\tR7\t{}\t{:?}(20% × R6 minimum)\t{}",
+                    r.year,
+                    rounding,
+                    rules::r7_of(&r).why
+                );
+            }
+        }
+        for u in spec.units.iter().filter(|u| u.kind == UnitKind::PublicService) {
+            println!(
+                "{}\tR6\t{}\t1 if EM ≥ 30% of staff\tpublic service unit: at least one EM manager when EM staff are ≥ 30%",
+                u.id, ty.year
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! bienche: plans hiring, promotion, training and rotation so that every unit of a
+//! Vietnamese province meets the ethnic-minority staffing targets (rules R1–R8 of
+//! Decision 470/QĐ-TTg as adopted by the province) at least cost, in whole people.
+//!
+//! Pipeline: [`scenario::load`] → [`model::build`] → [`solve::solve`] → [`plan::extract`] →
+//! [`evaluate::evaluate`] → [`output::write`].
+
+pub mod cli;
+pub mod diagnose;
+pub mod error;
+pub mod evaluate;
+pub mod model;
+pub mod output;
+pub mod plan;
+pub mod rules;
+pub mod scenario;
+pub mod solve;

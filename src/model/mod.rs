@@ -1,0 +1,236 @@
+//! The planning model, built as an ordered recipe in the manner of PyPSA's `create_model`:
+//! index → variables and stock balances → staffing limits → capacities → policies →
+//! objective. Each rule family lives in its own module under [`policies`] (after GenX's
+//! `model/policies/*.jl`), adds its rows to the shared [`Model`], and prices its slack in
+//! the shared objective.
+//!
+//! # Formulation
+//!
+//! Sets: units `u`, cells `c = (group, gender, role, trained)`, planned years
+//! `t = base+1..=horizon`, target years `y` with roadmap level `λ_y`.
+//!
+//! Decisions (all **integer**, whole people): hires `h[u,k,g,s,t]` by channel-year `k`;
+//! promotions `p[u,c,t]` (EM staff → leader); trainings `r[u,c,t]` (EM untrained → trained);
+//! transfers `x[route,u→v,c,t]` of EM staff; streamlining exits `e[u,c,t]`; the cumulative
+//! count of new-hire leavers `L[u,c,t]`; stocks `S[u,c,t]`.
+//!
+//! Stock balance (equality, one row per unit, cell and year):
+//! `S[t] = S[t−1] − R[t] − A[t] + Σ_k h − (L[t] − L[t−1]) ± p ± r − e + x_in − x_out`,
+//! where `R` (retirements, input) and `A` (attrition of the existing workforce) are
+//! **integer data**, see [`stocks`].
+//!
+//! ## Why this solves well, and why it is still correct
+//! A naive model applies a fractional attrition rate to stock variables
+//! (`S[t] = (1−a)·S[t−1] + …`). Stocks then take fractional values, every ceiling in a
+//! target (“20% of 47 is 10 people”) needs its own integer rounding, and HiGHS spends its
+//! time closing a gap made of fractions of people. Here every coefficient in a balance is
+//! ±1 and every right-hand side an integer, so stocks are integral whenever the flows are,
+//! and each rate rule with an integer right-hand side is already a whole-person rule
+//! (`S_em ≥ ⌈0.16·47⌉ = 8`). Rules whose minimum depends on the plan (R6–R8) use an integer
+//! “required” variable `m ≥ λ·rate·S_em`, which the objective pushes down to exactly
+//! `⌈λ·rate·S_em⌉`. Attrition becomes data in two exact steps:
+//! - The existing workforce's expected leavers are computed once per unit, cell and year
+//!   on the base cohort (after retirements), and rounded by cumulative rounding so totals
+//!   over the horizon stay within half a person of the expectation per cell.
+//! - New hires leave with probability `1−(1−a_new)^n` over their first `n` years; the plan
+//!   books these leavers in the year of hiring, as `L[t] = round(P · cumulative hires)` held
+//!   in a band of width one, so the count is exact to the person and never fractional.
+//!   Booking them early is conservative: the plan never counts on someone who is expected
+//!   to leave.
+//! What is given up: the existing workforce's attrition does not react to the plan (a
+//! person the plan promotes may still be counted among a cell's expected leavers, so the
+//! stock-non-negativity rows keep that many people in the cell), and hires' attrition after
+//! their first years is not modelled. Both are documented in `docs/model.md`.
+//!
+//! Every target row has a slack priced at `policy.shortfall_penalty` per person, far above
+//! any real cost, so an unreachable target still yields the cheapest plan that gets closest,
+//! and the report names the unit, rule, year and shortfall. Rows are recorded in a
+//! [`Registry`] because HiGHS, through good_lp, drops names.
+
+pub mod capacity;
+pub mod costs;
+pub mod policies;
+pub mod registry;
+pub mod staffing;
+pub mod stocks;
+
+use crate::rules::Rule;
+use crate::scenario::{Cell, Spec};
+use good_lp::{Constraint, Expression, ProblemVariables, Variable};
+pub use registry::{Registry, RowKind, RowMeta};
+use std::collections::{BTreeMap, HashMap};
+
+/// The kind of a flow, as written in `flows.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FlowKind {
+    Hire,
+    Retire,
+    Attrition,
+    Exit,
+    Promote,
+    Train,
+    TransferIn,
+    TransferOut,
+}
+
+impl FlowKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FlowKind::Hire => "hire",
+            FlowKind::Retire => "retire",
+            FlowKind::Attrition => "attrition",
+            FlowKind::Exit => "exit",
+            FlowKind::Promote => "promote",
+            FlowKind::Train => "train",
+            FlowKind::TransferIn => "transfer_in",
+            FlowKind::TransferOut => "transfer_out",
+        }
+    }
+}
+
+/// How many people a flow moves: a variable, a difference of two variables (new-hire
+/// leavers from cumulative counts), or data.
+#[derive(Debug, Clone, Copy)]
+pub enum Amount {
+    Var(Variable),
+    Diff(Variable, Option<Variable>),
+    Const(u32),
+}
+
+/// One line of `flows.csv` before the solve.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub kind: FlowKind,
+    pub unit: usize,
+    /// The person's cell before the flow.
+    pub cell: Cell,
+    pub year: i32,
+    pub channel: Option<usize>,
+    /// Transfer route index, for transfers.
+    pub route: Option<usize>,
+    pub counterpart: Option<usize>,
+    pub amount: Amount,
+    /// Million VND per person, booked to this row.
+    pub unit_cost: f64,
+    /// Lever name in `costs.csv`.
+    pub lever: &'static str,
+}
+
+/// A target row's slack and how to read its outcome.
+#[derive(Debug, Clone)]
+pub struct TargetSlack {
+    pub unit: Option<usize>,
+    pub rule: Rule,
+    pub year: i32,
+    pub slack: Variable,
+}
+
+pub struct Model {
+    pub vars: ProblemVariables,
+    pub constraints: Vec<Constraint>,
+    pub registry: Registry,
+    pub objective: Expression,
+    /// `S[u,c,t]` for planned years; the base year is data.
+    pub stock: BTreeMap<(usize, Cell, i32), Variable>,
+    /// Cells each unit can hold at some point.
+    pub cells: Vec<Vec<Cell>>,
+    pub flows: Vec<Flow>,
+    /// Head-count above quota in years the unit may run over it.
+    pub over_quota: BTreeMap<(usize, i32), Variable>,
+    pub slacks: Vec<TargetSlack>,
+    /// Slacks of non-target rows (staffing floor, budget), priced like targets.
+    pub other_slacks: Vec<(RowKind, Option<usize>, i32, Variable)>,
+    /// Variables kept for reporting (R5 distances).
+    pub r5_distance: BTreeMap<i32, Vec<Variable>>,
+    pub integer_columns: usize,
+    /// Column index of each variable: good_lp keeps its own private, so we record ours.
+    pub column: HashMap<Variable, usize>,
+}
+
+impl Model {
+    fn add_var(&mut self, def: good_lp::VariableDefinition) -> Variable {
+        let index = self.vars.len();
+        let v = self.vars.add(def);
+        self.column.insert(v, index);
+        v
+    }
+
+    fn new() -> Self {
+        Model {
+            vars: ProblemVariables::new(),
+            constraints: Vec::new(),
+            registry: Registry::default(),
+            objective: Expression::default(),
+            stock: BTreeMap::new(),
+            cells: Vec::new(),
+            flows: Vec::new(),
+            over_quota: BTreeMap::new(),
+            slacks: Vec::new(),
+            other_slacks: Vec::new(),
+            r5_distance: BTreeMap::new(),
+            integer_columns: 0,
+            column: HashMap::new(),
+        }
+    }
+
+    /// Adds a whole-person decision variable in `[0, upper]`.
+    pub fn integer(&mut self, upper: Option<f64>) -> Variable {
+        self.integer_columns += 1;
+        let v = good_lp::variable().integer().min(0);
+        self.add_var(match upper {
+            Some(u) => v.max(u),
+            None => v,
+        })
+    }
+
+    pub fn binary(&mut self) -> Variable {
+        self.integer_columns += 1;
+        self.add_var(good_lp::variable().binary())
+    }
+
+    /// A non-negative continuous variable (slacks and over-quota amounts).
+    pub fn continuous(&mut self) -> Variable {
+        self.add_var(good_lp::variable().min(0))
+    }
+
+    /// Adds a row and records what it is.
+    pub fn add_row(&mut self, constraint: Constraint, meta: RowMeta) {
+        self.constraints.push(constraint);
+        self.registry.push(meta);
+    }
+
+    /// Stock expression for `(u, c, t)`, the base year being data.
+    pub fn stock_expr(&self, spec: &Spec, u: usize, c: Cell, t: i32) -> Expression {
+        if t == spec.base_year() {
+            Expression::from(spec.staff.get(&(u, c)).copied().unwrap_or(0) as f64)
+        } else {
+            self.stock.get(&(u, c, t)).map(|v| Expression::from(*v)).unwrap_or_default()
+        }
+    }
+
+    /// Sum of stocks of the unit's cells that pass `filter` in year `t`.
+    pub fn stock_sum(&self, spec: &Spec, u: usize, t: i32, filter: impl Fn(&Cell) -> bool) -> Expression {
+        let mut e = Expression::default();
+        for c in self.cells[u].iter().filter(|c| filter(c)) {
+            e += self.stock_expr(spec, u, *c, t);
+        }
+        e
+    }
+
+    pub fn penalty(&self, spec: &Spec) -> f64 {
+        spec.config.policy.shortfall_penalty
+    }
+}
+
+/// Builds the model for a checked scenario.
+pub fn build(spec: &Spec) -> Model {
+    let mut m = Model::new();
+    stocks::add_cells(spec, &mut m);
+    stocks::add_flows(spec, &mut m);
+    stocks::add_balances(spec, &mut m);
+    staffing::add(spec, &mut m);
+    capacity::add(spec, &mut m);
+    policies::add(spec, &mut m);
+    costs::add_objective(spec, &mut m);
+    m
+}

@@ -1,0 +1,88 @@
+//! The row registry: HiGHS (through good_lp) keeps no names, so row `i` of the model is
+//! described by entry `i` here: what it enforces, for which unit and year. Diagnostics read
+//! it to say which capacities bind when a target is missed.
+
+use crate::rules::Rule;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RowKind {
+    Balance,
+    Quota,
+    MinFill,
+    LeaderPosts,
+    ExitAllowance,
+    NewHireLeavers,
+    ChannelCap,
+    ChannelKindCap,
+    ChannelWomenShare,
+    TrainingSeats,
+    TransferCap,
+    Budget,
+    /// The minimum a rule requires, as a plan-dependent count.
+    Required(Rule),
+    /// The rule itself: achieved + shortfall ≥ required.
+    Target(Rule),
+    /// The public-service ≥30% EM condition of R6.
+    PsuCondition,
+    /// Under the coverage roadmap: unit meets its full target, or its indicator is 0.
+    CoverageUnit(Rule),
+    /// Under the coverage roadmap: enough units meet their full target.
+    CoverageCount(Rule),
+    R5Distance,
+}
+
+#[derive(Debug, Clone)]
+pub struct RowMeta {
+    pub kind: RowKind,
+    pub unit: Option<usize>,
+    pub year: i32,
+    /// Free text for messages, e.g. the channel or route.
+    pub detail: String,
+    /// For `expr ≤ limit` capacity rows: the limit, to tell when the row binds.
+    pub limit: Option<f64>,
+}
+
+impl RowMeta {
+    pub fn new(kind: RowKind, unit: Option<usize>, year: i32) -> Self {
+        RowMeta { kind, unit, year, detail: String::new(), limit: None }
+    }
+    pub fn limit(mut self, limit: f64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    pub fn with(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+    /// Rows that limit what the plan can do: a missed target is explained by these.
+    pub fn is_capacity(&self) -> bool {
+        matches!(
+            self.kind,
+            RowKind::Quota
+                | RowKind::LeaderPosts
+                | RowKind::ChannelCap
+                | RowKind::ChannelKindCap
+                | RowKind::ChannelWomenShare
+                | RowKind::TrainingSeats
+                | RowKind::TransferCap
+                | RowKind::Budget
+        )
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    pub rows: Vec<RowMeta>,
+}
+
+impl Registry {
+    pub fn push(&mut self, meta: RowMeta) {
+        self.rows.push(meta);
+    }
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}

@@ -1,0 +1,58 @@
+//! Staffing limits, per unit and planned year:
+//! - quota: `Σ_c S ≤ quota[t] + o[t]`, where the over-quota head-count `o` costs
+//!   `staffing.over_quota_cost` per person-year up to the unit's `over_quota_until` year and
+//!   the shortfall penalty after it;
+//! - floor: `Σ_c S + f[t] ≥ ⌈min_fill · quota[t]⌉`, the gap `f` priced at the shortfall
+//!   penalty so that a unit that cannot be staffed is reported, not declared infeasible;
+//! - leader posts: `Σ_{c leader} S ≤ leader_posts`;
+//! - streamlining exits: `Σ_{τ≤t} Σ_c e[τ] ≤` base excess over quota + quota cuts to t.
+
+use super::{FlowKind, Model, RowKind, RowMeta};
+use crate::rules::round_count;
+use crate::scenario::Spec;
+use good_lp::Expression;
+use std::collections::BTreeMap;
+
+pub fn add(spec: &Spec, m: &mut Model) {
+    let rounding = spec.config.policy.rounding;
+    let min_fill = spec.config.staffing.min_fill;
+    let mut exits: BTreeMap<(usize, i32), Expression> = BTreeMap::new();
+    for f in m.flows.iter().filter(|f| f.kind == FlowKind::Exit) {
+        *exits.entry((f.unit, f.year)).or_default() += super::stocks::amount_expr(&f.amount);
+    }
+    for u in 0..spec.units.len() {
+        let unit = spec.units[u].clone();
+        let mut exits_so_far = Expression::default();
+        for t in spec.plan_years() {
+            let quota = spec.quota(u, t) as f64;
+            let head = m.stock_sum(spec, u, t, |_| true);
+            let over = m.continuous();
+            if unit.over_quota_until.is_some_and(|last| t <= last) {
+                m.over_quota.insert((u, t), over);
+            } else {
+                m.other_slacks.push((RowKind::Quota, Some(u), t, over));
+            }
+            m.add_row(
+                (head.clone() - over).leq(quota),
+                RowMeta::new(RowKind::Quota, Some(u), t).limit(quota),
+            );
+            let floor = round_count(min_fill * quota, rounding) as f64;
+            if floor > 0.0 {
+                let gap = m.continuous();
+                m.other_slacks.push((RowKind::MinFill, Some(u), t, gap));
+                m.add_row((head + gap).geq(floor), RowMeta::new(RowKind::MinFill, Some(u), t));
+            }
+            let leaders = m.stock_sum(spec, u, t, |c| c.leader);
+            let posts = unit.leader_posts as f64;
+            m.add_row(leaders.leq(posts), RowMeta::new(RowKind::LeaderPosts, Some(u), t).limit(posts));
+            if let Some(e) = exits.remove(&(u, t)) {
+                exits_so_far += e;
+                let allowance = super::stocks::exit_allowance(spec, u, t) as f64;
+                m.add_row(
+                    exits_so_far.clone().leq(allowance),
+                    RowMeta::new(RowKind::ExitAllowance, Some(u), t).limit(allowance),
+                );
+            }
+        }
+    }
+}

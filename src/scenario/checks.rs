@@ -1,0 +1,220 @@
+//! Consistency checks, one named function per rule, in the manner of PyPSA's
+//! `consistency.py`. Each either fails with an input error that says how to fix it, or
+//! pushes a warning onto the spec.
+
+use super::config::Config;
+use super::{Cell, CellKey, Group, Spec, Unit, UnitKind};
+use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Values of `scenario.toml` that serde cannot check alone.
+pub fn check_config(path: &Path, c: &Config) -> Result<()> {
+    let fail = |field: &str, msg: String| Err(Error::input(path, None, field, msg));
+    let t = &c.time;
+    if !(1990..=2100).contains(&t.base_year) {
+        return fail("time.base_year", format!("expected a year from 1990 to 2100, found {}", t.base_year));
+    }
+    if t.horizon <= t.base_year || t.horizon > t.base_year + 40 {
+        return fail(
+            "time.horizon",
+            format!("expected a year after base_year {} and at most 40 years on, found {}", t.base_year, t.horizon),
+        );
+    }
+    if t.targets.is_empty() {
+        return fail("time.targets", "expected at least one target year".into());
+    }
+    let mut prev = t.base_year;
+    for (i, ty) in t.targets.iter().enumerate() {
+        if ty.year <= prev || ty.year > t.horizon {
+            return fail(
+                &format!("time.targets[{i}].year"),
+                format!("expected target years in increasing order within {}-{}, found {}", t.base_year + 1, t.horizon, ty.year),
+            );
+        }
+        if !(ty.level > 0.0 && ty.level <= 1.0) {
+            return fail(
+                &format!("time.targets[{i}].level"),
+                format!("expected a share above 0 and at most 1 (0.8 = 80%), found {}", ty.level),
+            );
+        }
+        prev = ty.year;
+    }
+    let share = |field: &str, v: f64| {
+        if (0.0..=1.0).contains(&v) {
+            Ok(())
+        } else {
+            fail(field, format!("expected a share from 0 to 1, found {v}"))
+        }
+    };
+    share("staffing.min_fill", c.staffing.min_fill)?;
+    share("attrition.new_hire_rate", c.attrition.new_hire_rate)?;
+    share("attrition.other_rate", c.attrition.other_rate)?;
+    let money = |field: &str, v: f64| {
+        if v.is_finite() && v >= 0.0 {
+            Ok(())
+        } else {
+            fail(field, format!("expected an amount in million VND, 0 or more, found {v}"))
+        }
+    };
+    money("costs.salary_staff", c.costs.salary_staff)?;
+    money("costs.salary_leader", c.costs.salary_leader)?;
+    money("costs.promotion", c.costs.promotion)?;
+    money("costs.severance", c.costs.severance)?;
+    money("training.cost_per_person", c.training.cost_per_person)?;
+    money("staffing.over_quota_cost", c.staffing.over_quota_cost)?;
+    money("policy.r5_weight", c.policy.r5_weight)?;
+    if let Some(cap) = c.budget.cap_per_year {
+        money("budget.cap_per_year", cap)?;
+    }
+    if !(c.policy.shortfall_penalty >= 1000.0) {
+        return fail(
+            "policy.shortfall_penalty",
+            format!("expected at least 1000 (million VND per person short), found {}", c.policy.shortfall_penalty),
+        );
+    }
+    if !(c.solver.time_limit_seconds > 0.0) {
+        return fail("solver.time_limit_seconds", format!("expected seconds above 0, found {}", c.solver.time_limit_seconds));
+    }
+    if !(0.0..1.0).contains(&c.solver.mip_rel_gap) {
+        return fail("solver.mip_rel_gap", format!("expected a share from 0 to 1 (0.01 = 1%), found {}", c.solver.mip_rel_gap));
+    }
+    if c.solver.threads == 0 {
+        return fail("solver.threads", "expected 1 or more threads, found 0".into());
+    }
+    Ok(())
+}
+
+/// Every check on the assembled spec, in a fixed order.
+pub fn check_spec(spec: &mut Spec) -> Result<()> {
+    staff_within_quota(spec)?;
+    leaders_within_posts(spec)?;
+    group_shares_sum_to_one(spec);
+    kinh_is_not_em(spec);
+    units_have_channels(spec);
+    Ok(())
+}
+
+/// Base-year head-count may exceed the quota only when the unit may run over quota.
+fn staff_within_quota(spec: &Spec) -> Result<()> {
+    let units_csv = spec.dir.join("units.csv");
+    for (u, unit) in spec.units.iter().enumerate() {
+        let staff: u32 = spec.staff.range((u, first_cell())..=(u, last_cell())).map(|(_, n)| n).sum();
+        let quota = spec.quota(u, spec.base_year());
+        let allowed = unit.over_quota_until.is_some_and(|y| y > spec.base_year());
+        if staff > quota && !allowed {
+            return Err(Error::input(
+                &units_csv,
+                Some(unit.line),
+                "quota",
+                format!(
+                    "unit \"{}\" has {staff} staff in staff.csv, above its quota of {quota}, and no over-quota allowance; \
+                     expected a quota of at least {staff}, or an over_quota_until year after {}",
+                    unit.id,
+                    spec.base_year()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn leaders_within_posts(spec: &Spec) -> Result<()> {
+    let units_csv = spec.dir.join("units.csv");
+    for (u, unit) in spec.units.iter().enumerate() {
+        let leaders: u32 = spec
+            .staff
+            .range((u, first_cell())..=(u, last_cell()))
+            .filter(|((_, c), _)| c.leader)
+            .map(|(_, n)| n)
+            .sum();
+        if leaders > unit.leader_posts {
+            return Err(Error::input(
+                &units_csv,
+                Some(unit.line),
+                "leader_posts",
+                format!(
+                    "unit \"{}\" has {leaders} leaders in staff.csv but {} leader posts; expected at least {leaders}",
+                    unit.id, unit.leader_posts
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Retirements of a cell over all years cannot exceed the people in it.
+pub(super) fn retirements_within_stock(
+    table: &super::table::Table,
+    units: &[Unit],
+    groups: &[Group],
+    staff: &BTreeMap<(usize, Cell), u32>,
+    rows: &BTreeMap<CellKey, (u32, usize)>,
+) -> Result<()> {
+    let mut total: BTreeMap<(usize, Cell), (u32, usize)> = BTreeMap::new();
+    for ((u, c, _), (n, line)) in rows {
+        let e = total.entry((*u, *c)).or_insert((0, *line));
+        e.0 += n;
+        e.1 = e.1.max(*line);
+    }
+    for ((u, c), (n, line)) in total {
+        let have = staff.get(&(u, c)).copied().unwrap_or(0);
+        if n > have {
+            return Err(Error::input(
+                &table.path,
+                Some(line),
+                "count",
+                format!(
+                    "{n} retirements from unit \"{}\", cell {}/{}/{}/{} exceed the {have} people staff.csv has there; \
+                     expected at most {have} over all years",
+                    units[u].id,
+                    groups[c.group].id,
+                    c.gender(),
+                    c.role(),
+                    c.trained_str()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn group_shares_sum_to_one(spec: &mut Spec) {
+    let sum: f64 = spec.groups.iter().map(|g| g.population_share).sum();
+    if (sum - 1.0).abs() > 0.005 {
+        spec.warnings.push(format!(
+            "groups.csv: population shares sum to {:.2}%, not 100%; R5 compares staff with these shares as given",
+            sum * 100.0
+        ));
+    }
+}
+
+fn kinh_is_not_em(spec: &mut Spec) {
+    if spec.groups.iter().any(|g| g.id.eq_ignore_ascii_case("kinh") && g.em) {
+        spec.warnings.push(
+            "groups.csv: group Kinh is marked em = yes; Kinh is the majority group and not EM under POLICY.md".into(),
+        );
+    }
+}
+
+fn units_have_channels(spec: &mut Spec) {
+    let mut kinds: Vec<UnitKind> = spec.units.iter().map(|u| u.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    for kind in kinds {
+        if !spec.channels.iter().any(|c| c.kinds.contains(&kind)) {
+            spec.warnings.push(format!(
+                "channels.csv: no channel places into units of kind {}; they can only gain staff by transfer",
+                kind.name()
+            ));
+        }
+    }
+}
+
+pub(crate) fn first_cell() -> Cell {
+    Cell { group: 0, female: false, leader: false, trained: false }
+}
+
+pub(crate) fn last_cell() -> Cell {
+    Cell { group: usize::MAX, female: true, leader: true, trained: true }
+}

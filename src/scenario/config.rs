@@ -1,0 +1,320 @@
+//! `scenario.toml` as written: serde structs with `deny_unknown_fields` and the documented
+//! defaults. Cross-checks happen later, in [`super::spec`]. See `docs/scenario-format.md`.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// True when the figures are invented; every output says so.
+    #[serde(default)]
+    pub illustrative: bool,
+    pub time: TimeConfig,
+    #[serde(default)]
+    pub policy: PolicyConfig,
+    #[serde(default)]
+    pub staffing: StaffingConfig,
+    #[serde(default)]
+    pub attrition: AttritionConfig,
+    #[serde(default)]
+    pub costs: CostConfig,
+    #[serde(default)]
+    pub training: TrainingConfig,
+    #[serde(default)]
+    pub budget: BudgetConfig,
+    #[serde(default)]
+    pub solver: SolverConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeConfig {
+    /// Stocks in `staff.csv` are at 31 December of this year.
+    pub base_year: i32,
+    /// Last planned year.
+    pub horizon: i32,
+    #[serde(default = "default_targets")]
+    pub targets: Vec<TargetYearConfig>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TargetYearConfig {
+    pub year: i32,
+    /// Share of each target reached in that year (POLICY.md roadmap): 0.8 in 2030, 1.0 in 2035.
+    pub level: f64,
+}
+
+fn default_targets() -> Vec<TargetYearConfig> {
+    vec![
+        TargetYearConfig { year: 2030, level: 0.8 },
+        TargetYearConfig { year: 2035, level: 1.0 },
+    ]
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Roadmap {
+    /// Each rate reaches `level` × its target value in the target year.
+    Level,
+    /// At least `level` of the units concerned meet their full target.
+    Coverage,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum BandRule {
+    Lower,
+    Upper,
+    Interpolate,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SeventyPercentBand {
+    /// p = 70% belongs to the top band (35%–50%).
+    Top,
+    /// p = 70% belongs to the 50%–70% band (25%–35%).
+    Lower,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Rounding {
+    Ceiling,
+    Nearest,
+    Floor,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum R1Scope {
+    Each,
+    Total,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    #[serde(default = "default_roadmap")]
+    pub roadmap: Roadmap,
+    #[serde(default = "default_band_rule")]
+    pub band_rule: BandRule,
+    #[serde(default = "default_seventy")]
+    pub seventy_percent_band: SeventyPercentBand,
+    #[serde(default = "default_rounding")]
+    pub rounding: Rounding,
+    #[serde(default = "default_r1_scope")]
+    pub r1_scope: R1Scope,
+    /// Price of one person of target shortfall, million VND. Far above any real cost.
+    #[serde(default = "default_shortfall_penalty")]
+    pub shortfall_penalty: f64,
+    /// Price of one person of R5 distance per target year, million VND: a steer, not a target.
+    #[serde(default = "default_r5_weight")]
+    pub r5_weight: f64,
+}
+
+fn default_roadmap() -> Roadmap {
+    Roadmap::Level
+}
+fn default_band_rule() -> BandRule {
+    BandRule::Interpolate
+}
+fn default_seventy() -> SeventyPercentBand {
+    SeventyPercentBand::Top
+}
+fn default_rounding() -> Rounding {
+    Rounding::Ceiling
+}
+fn default_r1_scope() -> R1Scope {
+    R1Scope::Each
+}
+fn default_shortfall_penalty() -> f64 {
+    100_000.0
+}
+fn default_r5_weight() -> f64 {
+    1.0
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        PolicyConfig {
+            roadmap: default_roadmap(),
+            band_rule: default_band_rule(),
+            seventy_percent_band: default_seventy(),
+            rounding: default_rounding(),
+            r1_scope: default_r1_scope(),
+            shortfall_penalty: default_shortfall_penalty(),
+            r5_weight: default_r5_weight(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffingConfig {
+    /// Head-count must stay at or above this share of the quota.
+    #[serde(default = "default_min_fill")]
+    pub min_fill: f64,
+    /// Cost of one person-year above quota where `units.csv` allows it, million VND.
+    #[serde(default = "default_over_quota_cost")]
+    pub over_quota_cost: f64,
+}
+
+fn default_min_fill() -> f64 {
+    0.9
+}
+fn default_over_quota_cost() -> f64 {
+    150.0
+}
+
+impl Default for StaffingConfig {
+    fn default() -> Self {
+        StaffingConfig {
+            min_fill: default_min_fill(),
+            over_quota_cost: default_over_quota_cost(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttritionConfig {
+    /// Yearly leaving rate of new hires in their first `new_hire_years` years.
+    #[serde(default = "default_new_hire_rate")]
+    pub new_hire_rate: f64,
+    #[serde(default = "default_new_hire_years")]
+    pub new_hire_years: u32,
+    /// Yearly leaving rate of everyone else (besides statutory retirement).
+    #[serde(default = "default_other_rate")]
+    pub other_rate: f64,
+}
+
+fn default_new_hire_rate() -> f64 {
+    0.05
+}
+fn default_new_hire_years() -> u32 {
+    2
+}
+fn default_other_rate() -> f64 {
+    0.01
+}
+
+impl Default for AttritionConfig {
+    fn default() -> Self {
+        AttritionConfig {
+            new_hire_rate: default_new_hire_rate(),
+            new_hire_years: default_new_hire_years(),
+            other_rate: default_other_rate(),
+        }
+    }
+}
+
+/// Unit costs in million VND.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostConfig {
+    #[serde(default = "default_salary_staff")]
+    pub salary_staff: f64,
+    #[serde(default = "default_salary_leader")]
+    pub salary_leader: f64,
+    #[serde(default = "default_promotion")]
+    pub promotion: f64,
+    #[serde(default = "default_severance")]
+    pub severance: f64,
+}
+
+fn default_salary_staff() -> f64 {
+    120.0
+}
+fn default_salary_leader() -> f64 {
+    170.0
+}
+fn default_promotion() -> f64 {
+    30.0
+}
+fn default_severance() -> f64 {
+    450.0
+}
+
+impl Default for CostConfig {
+    fn default() -> Self {
+        CostConfig {
+            salary_staff: default_salary_staff(),
+            salary_leader: default_salary_leader(),
+            promotion: default_promotion(),
+            severance: default_severance(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingConfig {
+    /// Province-wide training seats per year; absent means unlimited.
+    pub seats_per_year: Option<u32>,
+    /// Million VND per person trained.
+    #[serde(default)]
+    pub cost_per_person: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetConfig {
+    /// Cap on yearly lever spending (hiring, training, promotion, transfer, severance,
+    /// over-quota), million VND. Salaries are outside the cap.
+    pub cap_per_year: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SolverConfig {
+    #[serde(default = "default_time_limit")]
+    pub time_limit_seconds: f64,
+    #[serde(default = "default_mip_rel_gap")]
+    pub mip_rel_gap: f64,
+    #[serde(default = "default_threads")]
+    pub threads: u32,
+    #[serde(default)]
+    pub random_seed: u32,
+}
+
+fn default_time_limit() -> f64 {
+    60.0
+}
+fn default_mip_rel_gap() -> f64 {
+    0.0001
+}
+fn default_threads() -> u32 {
+    2
+}
+
+impl Default for SolverConfig {
+    fn default() -> Self {
+        SolverConfig {
+            time_limit_seconds: default_time_limit(),
+            mip_rel_gap: default_mip_rel_gap(),
+            threads: default_threads(),
+            random_seed: 0,
+        }
+    }
+}
+
+/// Parses `scenario.toml`; errors name the line and the dotted field path.
+pub fn parse(path: &Path, text: &str) -> Result<Config> {
+    let de = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let field = err.path().to_string();
+        let inner = err.into_inner();
+        let line = inner
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        let message = inner.message().trim().to_string();
+        Error::input(path, line, if field == "." { "-".into() } else { field }, message)
+    })
+}

@@ -1,0 +1,570 @@
+//! Scenarios: a folder with `scenario.toml` and CSV tables, read in two stages.
+//!
+//! 1. Raw: [`config`] parses the TOML into serde structs (`deny_unknown_fields`), and
+//!    [`table`] reads each CSV as text with line numbers.
+//! 2. Checked: [`load`] turns both into a [`Spec`], resolving names to indices, expanding year
+//!    ranges, and running the named consistency checks of [`checks`]. Nothing downstream
+//!    ever sees an unchecked value.
+
+pub mod checks;
+pub mod config;
+pub mod table;
+
+use crate::error::{Error, Result};
+use config::Config;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use table::Table;
+
+pub use config::{BandRule, R1Scope, Roadmap, Rounding, SeventyPercentBand};
+
+/// The kinds of unit named by POLICY.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnitKind {
+    /// Provincial department or agency (R1).
+    Provincial,
+    /// Commune or ward (R2, R6 commune level).
+    Commune,
+    /// Department of Ethnic Affairs and Religion (R3, 40% of quota).
+    EthnicDepartment,
+    /// Ethnic Committee of the Provincial People's Council (R3, 40% of members).
+    EthnicCommittee,
+    /// Provincial public service unit (R1, and the conditional R6 manager rule).
+    PublicService,
+    /// Ethnic-affairs section of a commune (R3: priority, no number).
+    CommuneEthnicSection,
+}
+
+pub const UNIT_KINDS: [(&str, UnitKind); 6] = [
+    ("provincial", UnitKind::Provincial),
+    ("commune", UnitKind::Commune),
+    ("ethnic_department", UnitKind::EthnicDepartment),
+    ("ethnic_committee", UnitKind::EthnicCommittee),
+    ("public_service", UnitKind::PublicService),
+    ("commune_ethnic_section", UnitKind::CommuneEthnicSection),
+];
+
+impl UnitKind {
+    pub fn name(self) -> &'static str {
+        UNIT_KINDS.iter().find(|(_, k)| *k == self).map(|(n, _)| *n).unwrap_or("?")
+    }
+    /// Units at provincial level, whose EM staff form the R6 provincial denominator.
+    pub fn is_provincial_level(self) -> bool {
+        matches!(
+            self,
+            UnitKind::Provincial
+                | UnitKind::EthnicDepartment
+                | UnitKind::EthnicCommittee
+                | UnitKind::PublicService
+        )
+    }
+}
+
+/// A staff cell: ethnic group × gender × role × trained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cell {
+    pub group: usize,
+    pub female: bool,
+    pub leader: bool,
+    pub trained: bool,
+}
+
+impl Cell {
+    pub fn gender(&self) -> &'static str {
+        if self.female { "F" } else { "M" }
+    }
+    pub fn role(&self) -> &'static str {
+        if self.leader { "leader" } else { "staff" }
+    }
+    pub fn trained_str(&self) -> &'static str {
+        if self.trained { "yes" } else { "no" }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub em: bool,
+    /// Census share of the province's population, as a fraction.
+    pub population_share: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub kind: UnitKind,
+    /// EM share of the unit's population (communes), as a fraction.
+    pub em_population_share: f64,
+    pub leader_posts: u32,
+    /// Last year in which the unit may run over its quota, at a cost.
+    pub over_quota_until: Option<i32>,
+    /// Per-commune override of the R2 rate, as a fraction.
+    pub r2_rate_override: Option<f64>,
+    /// Line in units.csv, for messages.
+    pub line: usize,
+}
+
+/// A recruitment channel in one year.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub id: String,
+    pub year: i32,
+    /// Groups it supplies (indices into `Spec::groups`).
+    pub groups: Vec<usize>,
+    /// Unit kinds it may place into.
+    pub kinds: Vec<UnitKind>,
+    /// Province-wide maximum hires that year; `None` is unlimited.
+    pub max_hires: Option<u32>,
+    /// Per-unit-kind maximum hires that year (`channel_caps.csv`).
+    pub kind_caps: BTreeMap<UnitKind, u32>,
+    pub cost_per_hire: f64,
+    /// Largest share of the channel's hires who are women (the candidate pool).
+    pub women_share: f64,
+    /// Whether hires arrive trained (R8).
+    pub trained: bool,
+    pub line: usize,
+}
+
+/// An allowed rotation or transfer route in one year, with its own yearly cap.
+#[derive(Debug, Clone)]
+pub struct TransferRoute {
+    pub from: Vec<usize>,
+    pub to: Vec<usize>,
+    pub year: i32,
+    pub max_per_year: u32,
+    pub cost_per_person: f64,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub name: String,
+    pub sha256: String,
+}
+
+/// A checked scenario. Indices into `units` and `groups` are used everywhere downstream.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub dir: PathBuf,
+    pub config: Config,
+    pub groups: Vec<Group>,
+    pub units: Vec<Unit>,
+    /// `quota[u][t - base_year]` for t in base_year..=horizon.
+    pub quota: Vec<Vec<u32>>,
+    /// Initial stock at 31 December of base_year, by unit and cell.
+    pub staff: BTreeMap<(usize, Cell), u32>,
+    /// Statutory retirements by unit, cell and year.
+    pub retirements: BTreeMap<(usize, Cell, i32), u32>,
+    pub channels: Vec<Channel>,
+    pub transfers: Vec<TransferRoute>,
+    pub inputs: Vec<InputFile>,
+    pub warnings: Vec<String>,
+}
+
+impl Spec {
+    pub fn base_year(&self) -> i32 {
+        self.config.time.base_year
+    }
+    pub fn horizon(&self) -> i32 {
+        self.config.time.horizon
+    }
+    /// Planned years, base_year + 1 ..= horizon.
+    pub fn plan_years(&self) -> std::ops::RangeInclusive<i32> {
+        self.base_year() + 1..=self.horizon()
+    }
+    pub fn quota(&self, unit: usize, year: i32) -> u32 {
+        self.quota[unit][(year - self.base_year()) as usize]
+    }
+    pub fn is_em(&self, cell: &Cell) -> bool {
+        self.groups[cell.group].em
+    }
+    pub fn unit_index(&self, id: &str) -> Option<usize> {
+        self.units.iter().position(|u| u.id == id)
+    }
+}
+
+const GROUPS_COLS: &[&str] = &["group", "em", "population_share"];
+const UNITS_COLS: &[&str] = &["id", "name", "kind", "em_population_share", "quota", "leader_posts"];
+const UNITS_OPT: &[&str] = &["over_quota_until", "r2_rate_override"];
+const CELL_COLS: &[&str] = &["unit", "group", "gender", "role", "trained", "count"];
+const CHANNEL_COLS: &[&str] = &[
+    "channel",
+    "year",
+    "groups",
+    "kinds",
+    "max_hires",
+    "cost_per_hire",
+    "women_share",
+    "trained",
+];
+
+/// Reads and checks the scenario in `dir`.
+pub fn load(dir: &Path) -> Result<Spec> {
+    let toml_path = dir.join("scenario.toml");
+    let text = std::fs::read_to_string(&toml_path).map_err(|e| Error::Unreadable {
+        file: toml_path.clone(),
+        message: if e.kind() == std::io::ErrorKind::NotFound {
+            format!("file not found (is {} a scenario folder?)", dir.display())
+        } else {
+            e.to_string()
+        },
+    })?;
+    let config = config::parse(&toml_path, &text)?;
+    let mut inputs = vec![hash_input("scenario.toml", text.as_bytes())];
+    checks::check_config(&toml_path, &config)?;
+
+    let mut read = |name: &str, required: &[&str], optional: &[&str], must_exist: bool| {
+        let path = dir.join(name);
+        if !must_exist && !path.exists() {
+            return Ok(None);
+        }
+        let table = Table::read(&path, required, optional)?;
+        inputs.push(hash_input(name, &std::fs::read(&path).unwrap_or_default()));
+        Ok::<_, Error>(Some(table))
+    };
+    let groups_t = read("groups.csv", GROUPS_COLS, &[], true)?.expect("required");
+    let units_t = read("units.csv", UNITS_COLS, UNITS_OPT, true)?.expect("required");
+    let staff_t = read("staff.csv", CELL_COLS, &[], true)?.expect("required");
+    let mut ret_cols = CELL_COLS.to_vec();
+    ret_cols.push("year");
+    let retire_t = read("retirements.csv", &ret_cols, &[], false)?;
+    let quotas_t = read("quotas.csv", &["unit", "year", "quota"], &[], false)?;
+    let channels_t = read("channels.csv", CHANNEL_COLS, &[], true)?.expect("required");
+    let caps_t = read("channel_caps.csv", &["channel", "year", "kind", "max_hires"], &[], false)?;
+    let transfers_t = read(
+        "transfers.csv",
+        &["from", "to", "year", "max_per_year", "cost_per_person"],
+        &[],
+        false,
+    )?;
+
+    let groups = parse_groups(&groups_t)?;
+    let (units, base_quota) = parse_units(&units_t)?;
+    let base = config.time.base_year;
+    let years = (config.time.horizon - base + 1) as usize;
+    let mut quota: Vec<Vec<u32>> = base_quota.iter().map(|&q| vec![q; years]).collect();
+    if let Some(t) = &quotas_t {
+        apply_quota_changes(t, &units, base, config.time.horizon, &mut quota)?;
+    }
+    let ctx = Lookup { groups: &groups, units: &units };
+    let staff: BTreeMap<(usize, Cell), u32> = parse_cells(&staff_t, &ctx, None)?
+        .into_iter()
+        .map(|((u, c, _), (n, _))| ((u, c), n))
+        .collect();
+    let mut retirements = BTreeMap::new();
+    if let Some(t) = &retire_t {
+        let rows = parse_cells(t, &ctx, Some((base + 1, config.time.horizon)))?;
+        checks::retirements_within_stock(t, &units, &groups, &staff, &rows)?;
+        for ((u, c, y), (n, _)) in rows {
+            retirements.insert((u, c, y.expect("year column")), n);
+        }
+    }
+    let mut channels = parse_channels(&channels_t, &ctx, base + 1, config.time.horizon)?;
+    if let Some(t) = &caps_t {
+        apply_channel_caps(t, &mut channels)?;
+    }
+    let transfers = match &transfers_t {
+        Some(t) => parse_transfers(t, &ctx, base + 1, config.time.horizon)?,
+        None => Vec::new(),
+    };
+
+    let mut spec = Spec {
+        dir: dir.to_path_buf(),
+        config,
+        groups,
+        units,
+        quota,
+        staff,
+        retirements,
+        channels,
+        transfers,
+        inputs,
+        warnings: Vec::new(),
+    };
+    spec.inputs.sort_by(|a, b| a.name.cmp(&b.name));
+    checks::check_spec(&mut spec)?;
+    Ok(spec)
+}
+
+fn hash_input(name: &str, bytes: &[u8]) -> InputFile {
+    InputFile {
+        name: name.to_string(),
+        sha256: format!("{:x}", Sha256::digest(bytes)),
+    }
+}
+
+struct Lookup<'a> {
+    groups: &'a [Group],
+    units: &'a [Unit],
+}
+
+impl Lookup<'_> {
+    fn unit(&self, row: &table::Field, column: &str) -> Result<usize> {
+        let id = row.required(column)?;
+        self.units.iter().position(|u| u.id == id).ok_or_else(|| {
+            row.error(column, format!("unknown unit \"{id}\"; expected an id from units.csv"))
+        })
+    }
+    fn group(&self, row: &table::Field, column: &str, id: &str) -> Result<usize> {
+        self.groups.iter().position(|g| g.id == id).ok_or_else(|| {
+            row.error(column, format!("unknown group \"{id}\"; expected a group from groups.csv"))
+        })
+    }
+}
+
+fn parse_groups(t: &Table) -> Result<Vec<Group>> {
+    let mut groups: Vec<Group> = Vec::new();
+    for row in t.fields() {
+        let id = row.required("group")?.to_string();
+        if groups.iter().any(|g| g.id == id) {
+            return Err(row.error("group", format!("group \"{id}\" is listed twice")));
+        }
+        groups.push(Group {
+            em: row.choice("em", &[("yes", true), ("no", false)])?,
+            population_share: row.percent("population_share")?,
+            id,
+        });
+    }
+    Ok(groups)
+}
+
+fn parse_units(t: &Table) -> Result<(Vec<Unit>, Vec<u32>)> {
+    let mut units: Vec<Unit> = Vec::new();
+    let mut quotas = Vec::new();
+    for row in t.fields() {
+        let id = row.required("id")?.to_string();
+        if id == "PROVINCE" {
+            return Err(row.error("id", "\"PROVINCE\" is reserved for province-wide rules"));
+        }
+        if units.iter().any(|u| u.id == id) {
+            return Err(row.error("id", format!("unit \"{id}\" is listed twice")));
+        }
+        let over_quota_until = if row.text("over_quota_until").is_empty() {
+            None
+        } else {
+            Some(row.year("over_quota_until")?)
+        };
+        units.push(Unit {
+            name: row.required("name")?.to_string(),
+            kind: row.choice("kind", &UNIT_KINDS)?,
+            em_population_share: row.percent("em_population_share")?,
+            leader_posts: row.count("leader_posts")?,
+            over_quota_until,
+            r2_rate_override: row.optional_percent("r2_rate_override")?,
+            line: row.line(),
+            id,
+        });
+        quotas.push(row.count("quota")?);
+    }
+    Ok((units, quotas))
+}
+
+/// `quotas.csv`: a quota from a year on, until the next row for the same unit.
+fn apply_quota_changes(
+    t: &Table,
+    units: &[Unit],
+    base: i32,
+    horizon: i32,
+    quota: &mut [Vec<u32>],
+) -> Result<()> {
+    let ctx = Lookup { groups: &[], units };
+    let mut changes = Vec::new();
+    for row in t.fields() {
+        let u = ctx.unit(&row, "unit")?;
+        let year = row.year("year")?;
+        if year <= base || year > horizon {
+            return Err(row.error(
+                "year",
+                format!("expected a year from {} to {horizon}, found {year}", base + 1),
+            ));
+        }
+        changes.push((u, year, row.count("quota")?));
+    }
+    changes.sort();
+    for (u, year, q) in changes {
+        for y in year..=horizon {
+            quota[u][(y - base) as usize] = q;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) type CellKey = (usize, Cell, Option<i32>);
+
+/// Counts by unit, cell (and year), with the first line each key was seen on.
+fn parse_cells(
+    t: &Table,
+    ctx: &Lookup,
+    year_range: Option<(i32, i32)>,
+) -> Result<BTreeMap<CellKey, (u32, usize)>> {
+    let mut out = BTreeMap::new();
+    for row in t.fields() {
+        let unit = ctx.unit(&row, "unit")?;
+        let group = ctx.group(&row, "group", row.required("group")?)?;
+        let cell = Cell {
+            group,
+            female: row.choice("gender", &[("F", true), ("M", false)])?,
+            leader: row.choice("role", &[("staff", false), ("leader", true)])?,
+            trained: row.choice("trained", &[("yes", true), ("no", false)])?,
+        };
+        let year = match year_range {
+            Some((from, to)) => {
+                let y = row.year("year")?;
+                if y < from || y > to {
+                    return Err(row.error(
+                        "year",
+                        format!("expected a year from {from} to {to}, found {y}"),
+                    ));
+                }
+                Some(y)
+            }
+            None => None,
+        };
+        let count = row.count("count")?;
+        out.entry((unit, cell, year)).or_insert((0, row.line())).0 += count;
+    }
+    Ok(out)
+}
+
+fn parse_group_set(row: &table::Field, ctx: &Lookup) -> Result<Vec<usize>> {
+    let text = row.required("groups")?;
+    let all = 0..ctx.groups.len();
+    Ok(match text {
+        "all" => all.collect(),
+        "EM" => all.filter(|&g| ctx.groups[g].em).collect(),
+        "non-EM" => all.filter(|&g| !ctx.groups[g].em).collect(),
+        list => {
+            let mut v = Vec::new();
+            for id in list.split(';').map(str::trim) {
+                v.push(ctx.group(row, "groups", id)?);
+            }
+            v.sort();
+            v.dedup();
+            v
+        }
+    })
+}
+
+fn parse_kind_set(row: &table::Field) -> Result<Vec<UnitKind>> {
+    let text = row.required("kinds")?;
+    if text == "all" {
+        return Ok(UNIT_KINDS.iter().map(|(_, k)| *k).collect());
+    }
+    let mut v = Vec::new();
+    for name in text.split(';').map(str::trim) {
+        let kind = UNIT_KINDS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k).ok_or_else(|| {
+            let names: Vec<&str> = UNIT_KINDS.iter().map(|(n, _)| *n).collect();
+            row.error(
+                "kinds",
+                format!("unknown unit kind \"{name}\"; expected all or a ;-list of {}", names.join(", ")),
+            )
+        })?;
+        v.push(kind);
+    }
+    Ok(v)
+}
+
+fn check_year_range(row: &table::Field, (a, b): (i32, i32), from: i32, to: i32) -> Result<()> {
+    if a < from || b > to {
+        return Err(row.error(
+            "year",
+            format!("expected years within {from}-{to}, found {a}-{b}"),
+        ));
+    }
+    Ok(())
+}
+
+fn parse_channels(t: &Table, ctx: &Lookup, from: i32, to: i32) -> Result<Vec<Channel>> {
+    let mut out: Vec<Channel> = Vec::new();
+    for row in t.fields() {
+        let id = row.required("channel")?.to_string();
+        let years = row.years("year")?;
+        check_year_range(&row, years, from, to)?;
+        let groups = parse_group_set(&row, ctx)?;
+        let kinds = parse_kind_set(&row)?;
+        let max_hires = row.optional_count("max_hires")?;
+        let cost_per_hire = row.money("cost_per_hire")?;
+        let women_share = row.percent("women_share")?;
+        let trained = row.choice("trained", &[("yes", true), ("no", false)])?;
+        for year in years.0..=years.1 {
+            if out.iter().any(|c| c.id == id && c.year == year) {
+                return Err(row.error(
+                    "year",
+                    format!("channel \"{id}\" already has a row covering {year}"),
+                ));
+            }
+            out.push(Channel {
+                id: id.clone(),
+                year,
+                groups: groups.clone(),
+                kinds: kinds.clone(),
+                max_hires,
+                kind_caps: BTreeMap::new(),
+                cost_per_hire,
+                women_share,
+                trained,
+                line: row.line(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn apply_channel_caps(t: &Table, channels: &mut [Channel]) -> Result<()> {
+    for row in t.fields() {
+        let id = row.required("channel")?;
+        let (a, b) = row.years("year")?;
+        let kind = row.choice("kind", &UNIT_KINDS)?;
+        let cap = row.count("max_hires")?;
+        let mut found = false;
+        for c in channels.iter_mut().filter(|c| c.id == id && (a..=b).contains(&c.year)) {
+            c.kind_caps.insert(kind, cap);
+            found = true;
+        }
+        if !found {
+            return Err(row.error(
+                "channel",
+                format!("no row of channels.csv has channel \"{id}\" in {a}-{b}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `from`/`to` are a unit id or `kind:<kind>`.
+fn parse_unit_set(row: &table::Field, ctx: &Lookup, column: &str) -> Result<Vec<usize>> {
+    let text = row.required(column)?;
+    if let Some(kind_name) = text.strip_prefix("kind:") {
+        let kind = UNIT_KINDS.iter().find(|(n, _)| *n == kind_name).map(|(_, k)| *k).ok_or_else(|| {
+            row.error(column, format!("unknown unit kind \"{kind_name}\""))
+        })?;
+        Ok((0..ctx.units.len()).filter(|&u| ctx.units[u].kind == kind).collect())
+    } else {
+        Ok(vec![ctx.unit(row, column)?])
+    }
+}
+
+fn parse_transfers(t: &Table, ctx: &Lookup, from: i32, to: i32) -> Result<Vec<TransferRoute>> {
+    let mut out = Vec::new();
+    for row in t.fields() {
+        let years = row.years("year")?;
+        check_year_range(&row, years, from, to)?;
+        let src = parse_unit_set(&row, ctx, "from")?;
+        let dst = parse_unit_set(&row, ctx, "to")?;
+        let max_per_year = row.count("max_per_year")?;
+        let cost_per_person = row.money("cost_per_person")?;
+        for year in years.0..=years.1 {
+            out.push(TransferRoute {
+                from: src.clone(),
+                to: dst.clone(),
+                year,
+                max_per_year,
+                cost_per_person,
+                line: row.line(),
+            });
+        }
+    }
+    Ok(out)
+}

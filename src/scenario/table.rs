@@ -1,0 +1,215 @@
+//! Raw CSV tables: strings with their line numbers, and typed field readers whose errors
+//! name the file, the line, the field and what was expected.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// A CSV file read as text. Unknown and missing columns are rejected here.
+pub struct Table {
+    pub path: PathBuf,
+    headers: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+pub struct Row {
+    pub line: usize,
+    fields: Vec<String>,
+}
+
+/// A row seen through its table's header, for typed access.
+pub struct Field<'a> {
+    table: &'a Table,
+    row: &'a Row,
+}
+
+impl Table {
+    /// Reads `path`, requiring every column in `required` and allowing those in `optional`.
+    pub fn read(path: &Path, required: &[&str], optional: &[&str]) -> Result<Table> {
+        let bytes = std::fs::read(path).map_err(|e| Error::Unreadable {
+            file: path.to_path_buf(),
+            message: if e.kind() == std::io::ErrorKind::NotFound {
+                "file not found".to_string()
+            } else {
+                e.to_string()
+            },
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::Unreadable {
+            file: path.to_path_buf(),
+            message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text); // Excel's BOM
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        let csv_error = |e: csv::Error| {
+            let line = e.position().map(|p| p.line() as usize);
+            Error::input(path, line, "-", format!("malformed CSV: {e}"))
+        };
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(csv_error)?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        for h in &headers {
+            if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
+                let mut known: Vec<&str> = required.to_vec();
+                known.extend_from_slice(optional);
+                return Err(Error::input(
+                    path,
+                    Some(1),
+                    h,
+                    format!("unknown column; expected one of {}", known.join(", ")),
+                ));
+            }
+        }
+        for r in required {
+            if !headers.iter().any(|h| h == r) {
+                return Err(Error::input(path, Some(1), *r, "required column is missing"));
+            }
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(csv_error)?;
+            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+            if record.iter().all(str::is_empty) {
+                continue;
+            }
+            rows.push(Row {
+                line,
+                fields: record.iter().map(str::to_string).collect(),
+            });
+        }
+        Ok(Table {
+            path: path.to_path_buf(),
+            headers,
+            rows,
+        })
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = Field<'_>> {
+        self.rows.iter().map(move |row| Field { table: self, row })
+    }
+}
+
+impl<'a> Field<'a> {
+    pub fn line(&self) -> usize {
+        self.row.line
+    }
+
+    pub fn error(&self, field: &str, message: impl Into<String>) -> Error {
+        Error::input(&self.table.path, Some(self.row.line), field, message)
+    }
+
+    /// The raw text of a column, or "" when the column is absent or the cell empty.
+    pub fn text(&self, column: &str) -> &'a str {
+        self.table
+            .headers
+            .iter()
+            .position(|h| h == column)
+            .and_then(|i| self.row.fields.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn required(&self, column: &str) -> Result<&'a str> {
+        let t = self.text(column);
+        if t.is_empty() {
+            Err(self.error(column, "a value is required here"))
+        } else {
+            Ok(t)
+        }
+    }
+
+    /// A whole number of people, zero or more.
+    pub fn count(&self, column: &str) -> Result<u32> {
+        let t = self.required(column)?;
+        t.parse::<u32>().map_err(|_| {
+            self.error(
+                column,
+                format!("expected a whole number of people (0 or more), found \"{t}\""),
+            )
+        })
+    }
+
+    pub fn optional_count(&self, column: &str) -> Result<Option<u32>> {
+        if self.text(column).is_empty() {
+            Ok(None)
+        } else {
+            self.count(column).map(Some)
+        }
+    }
+
+    pub fn year(&self, column: &str) -> Result<i32> {
+        let t = self.required(column)?;
+        t.parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y))
+            .ok_or_else(|| self.error(column, format!("expected a year such as 2030, found \"{t}\"")))
+    }
+
+    /// A year or an inclusive range `2026-2030`.
+    pub fn years(&self, column: &str) -> Result<(i32, i32)> {
+        let t = self.required(column)?;
+        let bad = || {
+            self.error(
+                column,
+                format!("expected a year (2030) or a range of years (2026-2030), found \"{t}\""),
+            )
+        };
+        let parse = |s: &str| s.trim().parse::<i32>().ok().filter(|y| (1900..=2200).contains(y));
+        match t.split_once('-') {
+            None => parse(t).map(|y| (y, y)).ok_or_else(bad),
+            Some((a, b)) => match (parse(a), parse(b)) {
+                (Some(a), Some(b)) if a <= b => Ok((a, b)),
+                _ => Err(bad()),
+            },
+        }
+    }
+
+    /// A percentage from 0 to 100, returned as a fraction.
+    pub fn percent(&self, column: &str) -> Result<f64> {
+        let t = self.required(column)?;
+        match t.parse::<f64>() {
+            Ok(v) if (0.0..=100.0).contains(&v) => Ok(v / 100.0),
+            _ => Err(self.error(
+                column,
+                format!("expected a percentage from 0 to 100, found \"{t}\""),
+            )),
+        }
+    }
+
+    pub fn optional_percent(&self, column: &str) -> Result<Option<f64>> {
+        if self.text(column).is_empty() {
+            Ok(None)
+        } else {
+            self.percent(column).map(Some)
+        }
+    }
+
+    /// A sum of money in million VND, zero or more.
+    pub fn money(&self, column: &str) -> Result<f64> {
+        let t = self.required(column)?;
+        match t.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+            _ => Err(self.error(
+                column,
+                format!("expected an amount in million VND (0 or more), found \"{t}\""),
+            )),
+        }
+    }
+
+    /// One of a fixed set of words.
+    pub fn choice<T: Copy>(&self, column: &str, options: &[(&str, T)]) -> Result<T> {
+        let t = self.required(column)?;
+        options
+            .iter()
+            .find(|(name, _)| *name == t)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                self.error(column, format!("expected one of {}, found \"{t}\"", names.join(", ")))
+            })
+    }
+}
