@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Parser, Debug)]
-#[command(name = "bienche", version, about = "Plan ethnic-minority staffing targets (R1–R8) at least cost, in whole people")]
+#[command(
+    name = "bienche",
+    version,
+    about = "Plan ethnic-minority staffing targets (R1–R8) at least cost, in whole people"
+)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,
@@ -48,18 +52,30 @@ pub fn run(args: Args) -> Result<()> {
     match args.command {
         Command::Check { scenario } => check(&scenario::load(&scenario)?),
         Command::Targets { scenario } => targets(&scenario::load(&scenario)?),
-        Command::Plan { scenario, out, time_limit, gap, threads, verbose, quiet } => {
+        Command::Plan {
+            scenario,
+            out,
+            time_limit,
+            gap,
+            threads,
+            verbose,
+            quiet,
+        } => {
             let mut spec = scenario::load(&scenario)?;
             let s = &mut spec.config.solver;
             if let Some(t) = time_limit {
                 if !(t > 0.0) {
-                    return Err(Error::Usage(format!("--time-limit: expected seconds above 0, found {t}")));
+                    return Err(Error::Usage(format!(
+                        "--time-limit: expected seconds above 0, found {t}"
+                    )));
                 }
                 s.time_limit_seconds = t;
             }
             if let Some(g) = gap {
                 if !(0.0..1.0).contains(&g) {
-                    return Err(Error::Usage(format!("--gap: expected a share from 0 to 1 (0.01 = 1%), found {g}")));
+                    return Err(Error::Usage(format!(
+                        "--gap: expected a share from 0 to 1 (0.01 = 1%), found {g}"
+                    )));
                 }
                 s.mip_rel_gap = g;
             }
@@ -90,14 +106,6 @@ pub fn plan(spec: &Spec, out: &std::path::Path, verbose: bool, quiet: bool) -> R
         say(format!("warning: {w}"));
     }
     let started = Instant::now();
-    let mut model = crate::model::build(spec);
-    say(format!(
-        "model: {} variables ({} integer), {} rows, built in {:.1} s",
-        model.vars.len(),
-        model.integer_columns,
-        model.constraints.len(),
-        started.elapsed().as_secs_f64()
-    ));
     let settings = &spec.config.solver;
     say(format!(
         "solving with HiGHS {} (time limit {} s, gap {}%, {} threads)…",
@@ -106,8 +114,8 @@ pub fn plan(spec: &Spec, out: &std::path::Path, verbose: bool, quiet: bool) -> R
         settings.mip_rel_gap * 100.0,
         settings.threads
     ));
-    let solved = crate::solve::solve(&mut model, settings, verbose)?;
-    let plan = crate::plan::extract(spec, &model, &solved);
+    let outcome = crate::decompose::find_plan(spec, verbose, &|line| say(line))?;
+    let (plan, stats) = (outcome.plan, outcome.stats);
     if let Some((t, u, c)) = plan.replay_mismatch(spec) {
         return Err(Error::Solver(format!(
             "internal check failed: flows do not reproduce the stock of {} {}/{}/{}/{} in {t}",
@@ -119,15 +127,29 @@ pub fn plan(spec: &Spec, out: &std::path::Path, verbose: bool, quiet: bool) -> R
         )));
     }
     let targets = crate::evaluate::evaluate(spec, &plan);
-    let shortfalls = crate::diagnose::shortfalls(spec, &model.registry, &solved.row_values, &targets);
+    let shortfalls = crate::diagnose::shortfalls(spec, &plan, &targets);
     crate::output::write(
         out,
-        &crate::output::Report { spec, plan: &plan, stats: &solved.stats, targets: &targets, shortfalls: &shortfalls },
+        &crate::output::Report {
+            spec,
+            plan: &plan,
+            stats: &stats,
+            targets: &targets,
+            shortfalls: &shortfalls,
+        },
     )?;
     if !quiet {
-        print_plan_summary(spec, &solved.stats, &plan, &targets, &shortfalls, out, started.elapsed().as_secs_f64());
+        print_plan_summary(
+            spec,
+            &stats,
+            &plan,
+            &targets,
+            &shortfalls,
+            out,
+            started.elapsed().as_secs_f64(),
+        );
     }
-    Ok(PlanRun { stats: solved.stats, targets })
+    Ok(PlanRun { stats, targets })
 }
 
 fn print_plan_summary(
@@ -141,9 +163,17 @@ fn print_plan_summary(
 ) {
     let (met, missed, short) = crate::evaluate::tally(targets);
     let cost: f64 = plan.costs.values().sum();
-    let salary: f64 = plan.costs.iter().filter(|((_, _, l), _)| l == "salary").map(|(_, c)| c).sum();
+    let salary: f64 = plan
+        .costs
+        .iter()
+        .filter(|((_, _, l), _)| l == "salary")
+        .map(|(_, c)| c)
+        .sum();
     if spec.config.illustrative {
-        println!("ILLUSTRATIVE DATA: {} (figures are invented, not official)", spec.config.name);
+        println!(
+            "ILLUSTRATIVE DATA: {} (figures are invented, not official)",
+            spec.config.name
+        );
     } else {
         println!("{}", spec.config.name);
     }
@@ -185,13 +215,25 @@ fn print_plan_summary(
 fn check(spec: &Spec) -> Result<()> {
     let c = &spec.config;
     if c.illustrative {
-        println!("scenario: {} (ILLUSTRATIVE DATA: figures are invented, not official)", c.name);
+        println!(
+            "scenario: {} (ILLUSTRATIVE DATA: figures are invented, not official)",
+            c.name
+        );
     } else {
         println!("scenario: {}", c.name);
     }
-    println!("years: stocks at 31 Dec {}, plan {}–{}", spec.base_year(), spec.base_year() + 1, spec.horizon());
-    let targets: Vec<String> =
-        c.time.targets.iter().map(|t| format!("{} at {:.0}%", t.year, t.level * 100.0)).collect();
+    println!(
+        "years: stocks at 31 Dec {}, plan {}–{}",
+        spec.base_year(),
+        spec.base_year() + 1,
+        spec.horizon()
+    );
+    let targets: Vec<String> = c
+        .time
+        .targets
+        .iter()
+        .map(|t| format!("{} at {:.0}%", t.year, t.level * 100.0))
+        .collect();
     println!("target years: {}", targets.join(", "));
     let p = &c.policy;
     println!("policy:");
@@ -210,24 +252,38 @@ fn check(spec: &Spec) -> Result<()> {
     println!("  min_fill = {:.0}% of quota", c.staffing.min_fill * 100.0);
     println!("units: {}", spec.units.len());
     for (name, kind) in UNIT_KINDS {
-        let us: Vec<usize> = (0..spec.units.len()).filter(|&u| spec.units[u].kind == kind).collect();
+        let us: Vec<usize> = (0..spec.units.len())
+            .filter(|&u| spec.units[u].kind == kind)
+            .collect();
         if us.is_empty() {
             continue;
         }
         let quota: u32 = us.iter().map(|&u| spec.quota(u, spec.base_year())).sum();
-        let staff: u32 = spec.staff.iter().filter(|((u, _), _)| spec.units[*u].kind == kind).map(|(_, n)| n).sum();
+        let staff: u32 = spec
+            .staff
+            .iter()
+            .filter(|((u, _), _)| spec.units[*u].kind == kind)
+            .map(|(_, n)| n)
+            .sum();
         let em: u32 = spec
             .staff
             .iter()
             .filter(|((u, c), _)| spec.units[*u].kind == kind && spec.is_em(c))
             .map(|(_, n)| n)
             .sum();
-        println!("  {name:<24} {:>3} units, quota {quota:>6}, staff {staff:>6}, EM {em:>6}", us.len());
+        println!(
+            "  {name:<24} {:>3} units, quota {quota:>6}, staff {staff:>6}, EM {em:>6}",
+            us.len()
+        );
     }
     let groups: Vec<&str> = spec.groups.iter().map(|g| g.id.as_str()).collect();
     println!("groups: {}", groups.join(", "));
-    let channels: std::collections::BTreeSet<&str> = spec.channels.iter().map(|c| c.id.as_str()).collect();
-    println!("channels: {}", channels.into_iter().collect::<Vec<_>>().join(", "));
+    let channels: std::collections::BTreeSet<&str> =
+        spec.channels.iter().map(|c| c.id.as_str()).collect();
+    println!(
+        "channels: {}",
+        channels.into_iter().collect::<Vec<_>>().join(", ")
+    );
     println!("transfer routes: {} route-years", spec.transfers.len());
     println!("required head-counts (R1–R4, sum over units):");
     for ty in &c.time.targets {
@@ -238,10 +294,22 @@ fn check(spec: &Spec) -> Result<()> {
                 continue;
             }
             let sum: u32 = rows.iter().map(|t| t.required).sum();
-            println!("  {} {rule}: {:>3} units, {sum:>6} people", ty.year, rows.len());
+            println!(
+                "  {} {rule}: {:>3} units, {sum:>6} people",
+                ty.year,
+                rows.len()
+            );
         }
-        let r6_communes = spec.units.iter().filter(|u| u.kind == UnitKind::Commune).count();
-        let psus = spec.units.iter().filter(|u| u.kind == UnitKind::PublicService).count();
+        let r6_communes = spec
+            .units
+            .iter()
+            .filter(|u| u.kind == UnitKind::Commune)
+            .count();
+        let psus = spec
+            .units
+            .iter()
+            .filter(|u| u.kind == UnitKind::PublicService)
+            .count();
         println!(
             "  {} R6/R7: provincial total + {r6_communes} communes (share of EM staff), {psus} public service units (EM manager if ≥30% EM); R8: every unit",
             ty.year
@@ -259,11 +327,17 @@ fn targets(spec: &Spec) -> Result<()> {
     println!("unit\trule\tyear\trequired\twhy");
     for ty in &spec.config.time.targets {
         for t in rules::fixed_targets(spec, ty.year, ty.level) {
-            let unit = t.unit.map(|u| spec.units[u].id.as_str()).unwrap_or("PROVINCE");
+            let unit = t
+                .unit
+                .map(|u| spec.units[u].id.as_str())
+                .unwrap_or("PROVINCE");
             println!("{unit}\t{}\t{}\t{}\t{}", t.rule, t.year, t.required, t.why);
         }
         for r in rules::ratio_targets(spec, ty.year, ty.level) {
-            let unit = r.unit.map(|u| spec.units[u].id.as_str()).unwrap_or("PROVINCE");
+            let unit = r
+                .unit
+                .map(|u| spec.units[u].id.as_str())
+                .unwrap_or("PROVINCE");
             println!(
                 "{unit}\t{}\t{}\t{:?}({:.1}% × EM staff)\t{}",
                 r.rule,
@@ -281,7 +355,11 @@ fn targets(spec: &Spec) -> Result<()> {
                 );
             }
         }
-        for u in spec.units.iter().filter(|u| u.kind == UnitKind::PublicService) {
+        for u in spec
+            .units
+            .iter()
+            .filter(|u| u.kind == UnitKind::PublicService)
+        {
             println!(
                 "{}\tR6\t{}\t1 if EM ≥ 30% of staff\tpublic service unit: at least one EM manager when EM staff are ≥ 30%",
                 u.id, ty.year

@@ -1,64 +1,161 @@
-//! Why a target is missed: the capacity rows (from the registry) that bind in the target
-//! year or before, for the unit itself or province-wide.
+//! Why a target is missed: the limits the plan runs into, read from the plan's own tables
+//! (head-counts, flows, costs) against the scenario's limits, for the unit itself and for
+//! the shared capacities it could draw on, in the target year and the years before it.
 
 use crate::evaluate::TargetRow;
-use crate::model::{Registry, RowKind};
+use crate::model::capacity::Capacity;
+use crate::model::FlowKind;
 use crate::output::Shortfall;
+use crate::plan::Plan;
+use crate::rules::Rule;
 use crate::scenario::Spec;
 use std::collections::BTreeMap;
 
-/// Binding capacities grouped as "what" → years, e.g. "channel open_exam cap 60" → 2026…2030.
-fn binding(spec: &Spec, registry: &Registry, row_values: &[f64], unit: Option<usize>, year: i32) -> Vec<String> {
-    let mut grouped: BTreeMap<(RowKind, String), Vec<i32>> = BTreeMap::new();
-    for (meta, value) in registry.rows.iter().zip(row_values) {
-        let Some(limit) = meta.limit else { continue };
-        if !meta.is_capacity() || meta.year > year || *value < limit - 1e-6 {
-            continue;
+/// "what" → years in which that limit was reached.
+type Reasons = BTreeMap<String, Vec<i32>>;
+
+fn unit_limits(spec: &Spec, plan: &Plan, u: usize, year: i32, reasons: &mut Reasons) {
+    let unit = &spec.units[u];
+    for t in spec.plan_years().filter(|&t| t <= year) {
+        let head = plan.sum(t, u, |_| true);
+        if head >= spec.quota(u, t) {
+            reasons
+                .entry(format!("quota of {} full", unit.id))
+                .or_default()
+                .push(t);
         }
-        if meta.unit.is_some() && meta.unit != unit {
-            continue;
+        if plan.sum(t, u, |c| c.leader) >= unit.leader_posts {
+            reasons
+                .entry(format!(
+                    "all {} leader posts of {} filled",
+                    unit.leader_posts, unit.id
+                ))
+                .or_default()
+                .push(t);
         }
-        let what = match meta.kind {
-            RowKind::Quota => format!("quota of {} full ({limit:.0})", spec.units[meta.unit.unwrap_or(0)].id),
-            RowKind::LeaderPosts => {
-                format!("leader posts of {} full ({limit:.0})", spec.units[meta.unit.unwrap_or(0)].id)
-            }
-            RowKind::ChannelCap => format!("channel {} at its cap of {limit:.0} hires", meta.detail),
-            RowKind::ChannelKindCap => format!("channel {} at its cap of {limit:.0}", meta.detail),
-            RowKind::ChannelWomenShare => format!("channel {} at its share of women", meta.detail),
-            RowKind::TrainingSeats => format!("training seats all used ({limit:.0})"),
-            RowKind::TransferCap => format!("transfer route ({}) at its cap of {limit:.0}", meta.detail),
-            RowKind::Budget => format!("budget cap reached ({limit:.0} million VND)"),
-            _ => continue,
-        };
-        grouped.entry((meta.kind, what)).or_default().push(meta.year);
     }
-    grouped
+}
+
+fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reasons: &mut Reasons) {
+    let kind = spec.units[u].kind;
+    let mut hires: BTreeMap<Capacity, f64> = BTreeMap::new();
+    let mut seats: BTreeMap<i32, f64> = BTreeMap::new();
+    for (key, (n, _)) in &plan.flows {
+        match (key.kind, key.channel_index) {
+            (FlowKind::Hire, Some(k)) => {
+                *hires.entry(Capacity::Channel(k)).or_default() += *n as f64;
+                *hires
+                    .entry(Capacity::ChannelKind(k, spec.units[key.unit].kind))
+                    .or_default() += *n as f64;
+                if key.cell.female {
+                    *hires.entry(Capacity::ChannelWomen(k)).or_default() += *n as f64;
+                }
+            }
+            (FlowKind::Train, _) => *seats.entry(key.year).or_default() += *n as f64,
+            _ => {}
+        }
+    }
+    for (k, ch) in spec.channels.iter().enumerate() {
+        let relevant = ch.year <= year
+            && ch.kinds.contains(&kind)
+            && crate::model::stocks::hire_groups(spec, ch, u)
+                .iter()
+                .any(|&g| spec.groups[g].em);
+        if !relevant {
+            continue;
+        }
+        let mut check = |cap: Capacity, what: String| {
+            if let Some(limit) = cap.limit(spec) {
+                if hires.get(&cap).copied().unwrap_or(0.0) >= limit - 1e-6 {
+                    reasons.entry(what).or_default().push(ch.year);
+                }
+            }
+        };
+        check(
+            Capacity::Channel(k),
+            format!("channel {} at its cap", ch.id),
+        );
+        check(
+            Capacity::ChannelKind(k, kind),
+            format!("channel {} at its cap for {} units", ch.id, kind.name()),
+        );
+        if matches!(rule, Rule::R4 | Rule::R7) {
+            check(
+                Capacity::ChannelWomen(k),
+                format!("channel {} out of women candidates", ch.id),
+            );
+        }
+    }
+    if rule == Rule::R8 {
+        if let Some(limit) = spec.config.training.seats_per_year {
+            for (t, used) in seats.iter().filter(|(t, _)| **t <= year) {
+                if *used >= limit as f64 - 1e-6 {
+                    reasons
+                        .entry("training seats all used".into())
+                        .or_default()
+                        .push(*t);
+                }
+            }
+        }
+    }
+    if let Some(cap) = spec.config.budget.cap_per_year {
+        for t in spec.plan_years().filter(|&t| t <= year) {
+            let spent: f64 = plan
+                .costs
+                .iter()
+                .filter(|((y, _, l), _)| *y == t && l != "salary")
+                .map(|(_, c)| c)
+                .sum();
+            if spent >= cap - 1e-3 {
+                reasons
+                    .entry("budget cap reached".into())
+                    .or_default()
+                    .push(t);
+            }
+        }
+    }
+}
+
+fn describe(reasons: Reasons) -> Vec<String> {
+    reasons
         .into_iter()
-        .map(|((_, what), years)| {
-            let first = years[0];
-            let last = *years.last().expect("non-empty");
+        .map(|(what, years)| {
+            let (first, last) = (years[0], *years.last().expect("non-empty"));
             if first == last {
                 format!("{what} in {first}")
+            } else if years.len() as i32 == last - first + 1 {
+                format!("{what} in {first}–{last}")
             } else {
-                format!("{what} in {} of the years {first}–{last}", years.len())
+                format!("{what} in {} years between {first} and {last}", years.len())
             }
         })
         .collect()
 }
 
-pub fn shortfalls(spec: &Spec, registry: &Registry, row_values: &[f64], targets: &[TargetRow]) -> Vec<Shortfall> {
+pub fn shortfalls(spec: &Spec, plan: &Plan, targets: &[TargetRow]) -> Vec<Shortfall> {
     targets
         .iter()
         .filter(|t| !t.met && !t.goal)
         .map(|t| {
-            let unit = spec.unit_index(&t.unit);
-            let mut why = binding(spec, registry, row_values, unit, t.year);
-            if unit.is_some() && !spec.channels.iter().any(|c| c.kinds.contains(&spec.units[unit.unwrap_or(0)].kind)) {
+            let mut reasons = Reasons::new();
+            let units: Vec<usize> = match spec.unit_index(&t.unit) {
+                Some(u) => vec![u],
+                None => (0..spec.units.len()).filter(|&u| spec.units[u].kind.is_provincial_level()).collect(),
+            };
+            for &u in &units {
+                if units.len() == 1 {
+                    unit_limits(spec, plan, u, t.year, &mut reasons);
+                }
+                shared_limits(spec, plan, u, t.rule, t.year, &mut reasons);
+            }
+            let mut why = describe(reasons);
+            if units.len() == 1 && !spec.channels.iter().any(|c| c.kinds.contains(&spec.units[units[0]].kind)) {
                 why.insert(0, "no recruitment channel places into this kind of unit".into());
             }
             if why.is_empty() {
-                why.push("no single capacity binds: the target costs more than its shortfall penalty, or the base stock cannot change fast enough".into());
+                why.push(
+                    "no limit is reached: meeting the target would cost more than its shortfall penalty".into(),
+                );
             }
             Shortfall {
                 unit: t.unit.clone(),

@@ -24,7 +24,16 @@ pub struct TargetRow {
 
 fn row(unit: &str, rule: Rule, year: i32, required: u32, achieved: u32) -> TargetRow {
     let shortfall = required.saturating_sub(achieved);
-    TargetRow { unit: unit.to_string(), rule, year, required, achieved, shortfall, met: shortfall == 0, goal: false }
+    TargetRow {
+        unit: unit.to_string(),
+        rule,
+        year,
+        required,
+        achieved,
+        shortfall,
+        met: shortfall == 0,
+        goal: false,
+    }
 }
 
 fn unit_name(spec: &Spec, u: Option<usize>) -> &str {
@@ -48,7 +57,10 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
             } else {
                 sum(&t.members, &em)
             };
-            unit_rows.push((t.unit, row(unit_name(spec, t.unit), t.rule, y, t.required, achieved)));
+            unit_rows.push((
+                t.unit,
+                row(unit_name(spec, t.unit), t.rule, y, t.required, achieved),
+            ));
         }
         for r6 in rules::ratio_targets(spec, y, ty.level) {
             let base = sum(&r6.members, &em);
@@ -56,14 +68,23 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
             match r6.rule {
                 Rule::R6 => {
                     let leaders = sum(&r6.members, &|c| em(c) && c.leader);
-                    unit_rows.push((r6.unit, row(unit_name(spec, r6.unit), Rule::R6, y, required, leaders)));
+                    unit_rows.push((
+                        r6.unit,
+                        row(unit_name(spec, r6.unit), Rule::R6, y, required, leaders),
+                    ));
                     let women = sum(&r6.members, &|c| em(c) && c.leader && c.female);
                     let r7_required = round_count(WOMEN_RATE * required as f64, rounding);
-                    unit_rows.push((r6.unit, row(unit_name(spec, r6.unit), Rule::R7, y, r7_required, women)));
+                    unit_rows.push((
+                        r6.unit,
+                        row(unit_name(spec, r6.unit), Rule::R7, y, r7_required, women),
+                    ));
                 }
                 Rule::R8 => {
                     let trained = sum(&r6.members, &|c| em(c) && c.trained);
-                    unit_rows.push((r6.unit, row(unit_name(spec, r6.unit), Rule::R8, y, required, trained)));
+                    unit_rows.push((
+                        r6.unit,
+                        row(unit_name(spec, r6.unit), Rule::R8, y, required, trained),
+                    ));
                 }
                 _ => unreachable!("ratio targets are R6 and R8"),
             }
@@ -86,12 +107,18 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
         out.push(r5_row(spec, plan, y));
     }
     out.sort_by(|a, b| {
-        (a.year, a.unit != "PROVINCE", unit_order(spec, &a.unit), a.rule).cmp(&(
-            b.year,
-            b.unit != "PROVINCE",
-            unit_order(spec, &b.unit),
-            b.rule,
-        ))
+        (
+            a.year,
+            a.unit != "PROVINCE",
+            unit_order(spec, &a.unit),
+            a.rule,
+        )
+            .cmp(&(
+                b.year,
+                b.unit != "PROVINCE",
+                unit_order(spec, &b.unit),
+                b.rule,
+            ))
     });
     out
 }
@@ -102,13 +129,25 @@ fn unit_order(spec: &Spec, id: &str) -> usize {
 
 /// Under the coverage roadmap: one PROVINCE row per rule counting units that meet the
 /// full target, against ⌈level · units concerned⌉.
-fn coverage_rows(unit_rows: &[(Option<usize>, TargetRow)], level: f64, year: i32, out: &mut Vec<TargetRow>) {
-    let mut rules: Vec<Rule> = unit_rows.iter().filter(|(u, _)| u.is_some()).map(|(_, r)| r.rule).collect();
+fn coverage_rows(
+    unit_rows: &[(Option<usize>, TargetRow)],
+    level: f64,
+    year: i32,
+    out: &mut Vec<TargetRow>,
+) {
+    let mut rules: Vec<Rule> = unit_rows
+        .iter()
+        .filter(|(u, _)| u.is_some())
+        .map(|(_, r)| r.rule)
+        .collect();
     rules.sort();
     rules.dedup();
     for rule in rules {
-        let concerned: Vec<&TargetRow> =
-            unit_rows.iter().filter(|(u, r)| u.is_some() && r.rule == rule).map(|(_, r)| r).collect();
+        let concerned: Vec<&TargetRow> = unit_rows
+            .iter()
+            .filter(|(u, r)| u.is_some() && r.rule == rule)
+            .map(|(_, r)| r)
+            .collect();
         let needed = (level * concerned.len() as f64 - 1e-9).ceil() as u32;
         let met = concerned.iter().filter(|r| r.met).count() as u32;
         out.push(row("PROVINCE", rule, year, needed, met));
@@ -118,11 +157,26 @@ fn coverage_rows(unit_rows: &[(Option<usize>, TargetRow)], level: f64, year: i32
 /// R5 as a goal row: EM staff against the EM share of the population (nearest person).
 fn r5_row(spec: &Spec, plan: &Plan, year: i32) -> TargetRow {
     let share_sum: f64 = spec.groups.iter().map(|g| g.population_share).sum();
-    let em_share: f64 = spec.groups.iter().filter(|g| g.em).map(|g| g.population_share).sum::<f64>()
+    let em_share: f64 = spec
+        .groups
+        .iter()
+        .filter(|g| g.em)
+        .map(|g| g.population_share)
+        .sum::<f64>()
         / share_sum.max(1e-12);
-    let all: u32 = (0..spec.units.len()).map(|u| plan.sum(year, u, |_| true)).sum();
-    let em: u32 = (0..spec.units.len()).map(|u| plan.sum(year, u, |c| spec.is_em(c))).sum();
-    let mut r = row("PROVINCE", Rule::R5, year, round_count(em_share * all as f64, Rounding::Nearest), em);
+    let all: u32 = (0..spec.units.len())
+        .map(|u| plan.sum(year, u, |_| true))
+        .sum();
+    let em: u32 = (0..spec.units.len())
+        .map(|u| plan.sum(year, u, |c| spec.is_em(c)))
+        .sum();
+    let mut r = row(
+        "PROVINCE",
+        Rule::R5,
+        year,
+        round_count(em_share * all as f64, Rounding::Nearest),
+        em,
+    );
     r.goal = true;
     r
 }

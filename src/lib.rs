@@ -6,6 +6,7 @@
 //! [`evaluate::evaluate`] → [`output::write`].
 
 pub mod cli;
+pub mod decompose;
 pub mod diagnose;
 pub mod error;
 pub mod evaluate;

@@ -39,7 +39,11 @@ pub struct Report<'a> {
 
 pub fn money(x: f64) -> String {
     let s = format!("{x:.3}");
-    if s == "-0.000" { "0.000".into() } else { s }
+    if s == "-0.000" {
+        "0.000".into()
+    } else {
+        s
+    }
 }
 
 fn round3(x: f64) -> f64 {
@@ -63,7 +67,9 @@ pub fn policy_json(spec: &Spec) -> serde_json::Value {
 
 pub fn highs_version() -> String {
     // SAFETY: Highs_version returns a static NUL-terminated string.
-    unsafe { std::ffi::CStr::from_ptr(highs_sys::Highs_version()) }.to_string_lossy().into_owned()
+    unsafe { std::ffi::CStr::from_ptr(highs_sys::Highs_version()) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn summary(r: &Report) -> serde_json::Value {
@@ -144,11 +150,17 @@ fn manifest(r: &Report) -> serde_json::Value {
     })
 }
 
-fn write_csv(dir: &Path, name: &str, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
+fn write_csv(
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<()> {
     let path = dir.join(name);
     let file = std::fs::File::create(&path).map_err(|e| Error::output(&path, e))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    w.write_record(header).map_err(|e| Error::output(&path, e))?;
+    w.write_record(header)
+        .map_err(|e| Error::output(&path, e))?;
     for row in rows {
         w.write_record(&row).map_err(|e| Error::output(&path, e))?;
     }
@@ -161,7 +173,8 @@ fn write_json(dir: &Path, name: &str, value: &serde_json::Value) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::output(&path, e))?;
     text.push('\n');
     let mut f = std::fs::File::create(&path).map_err(|e| Error::output(&path, e))?;
-    f.write_all(text.as_bytes()).map_err(|e| Error::output(&path, e))
+    f.write_all(text.as_bytes())
+        .map_err(|e| Error::output(&path, e))
 }
 
 fn write_all(dir: &Path, r: &Report) -> Result<()> {
@@ -173,15 +186,43 @@ fn write_all(dir: &Path, r: &Report) -> Result<()> {
     write_csv(
         dir,
         "trajectory.csv",
-        &["year", "unit", "group", "gender", "role", "trained", "headcount"],
+        &[
+            "year",
+            "unit",
+            "group",
+            "gender",
+            "role",
+            "trained",
+            "headcount",
+        ],
         r.plan.stock.iter().map(|(&(t, u, c), n)| {
-            vec![t.to_string(), unit(u), group(c.group), c.gender().into(), c.role().into(), c.trained_str().into(), n.to_string()]
+            vec![
+                t.to_string(),
+                unit(u),
+                group(c.group),
+                c.gender().into(),
+                c.role().into(),
+                c.trained_str().into(),
+                n.to_string(),
+            ]
         }),
     )?;
     write_csv(
         dir,
         "flows.csv",
-        &["year", "unit", "flow", "channel", "counterpart", "group", "gender", "role", "trained", "count", "cost"],
+        &[
+            "year",
+            "unit",
+            "flow",
+            "channel",
+            "counterpart",
+            "group",
+            "gender",
+            "role",
+            "trained",
+            "count",
+            "cost",
+        ],
         r.plan.flows.iter().map(|(k, (n, cost))| {
             vec![
                 k.year.to_string(),
@@ -201,7 +242,15 @@ fn write_all(dir: &Path, r: &Report) -> Result<()> {
     write_csv(
         dir,
         "targets.csv",
-        &["unit", "rule", "year", "required", "achieved", "shortfall", "met"],
+        &[
+            "unit",
+            "rule",
+            "year",
+            "required",
+            "achieved",
+            "shortfall",
+            "met",
+        ],
         r.targets.iter().map(|t| {
             vec![
                 t.unit.clone(),
@@ -218,17 +267,29 @@ fn write_all(dir: &Path, r: &Report) -> Result<()> {
         dir,
         "costs.csv",
         &["year", "unit", "lever", "cost"],
-        r.plan.costs.iter().map(|((t, u, lever), c)| vec![t.to_string(), unit(*u), lever.clone(), money(*c)]),
+        r.plan
+            .costs
+            .iter()
+            .map(|((t, u, lever), c)| vec![t.to_string(), unit(*u), lever.clone(), money(*c)]),
     )?;
     Ok(())
 }
 
 /// Writes the report into `out` atomically: a temporary sibling folder, then a rename.
 pub fn write(out: &Path, r: &Report) -> Result<()> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, e))?;
-    let name = out.file_name().ok_or_else(|| Error::Usage(format!("--out {} names no folder", out.display())))?;
-    let tmp: PathBuf = parent.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let name = out
+        .file_name()
+        .ok_or_else(|| Error::Usage(format!("--out {} names no folder", out.display())))?;
+    let tmp: PathBuf = parent.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(|e| Error::output(&tmp, e))?;
     if let Err(e) = write_all(&tmp, r) {
@@ -243,7 +304,9 @@ pub fn replace_dir(tmp: &Path, out: &Path) -> Result<()> {
     if out.exists() {
         let old = out.with_file_name(format!(
             ".{}.old-{}",
-            out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            out.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             std::process::id()
         ));
         std::fs::rename(out, &old).map_err(|e| Error::output(out, e))?;

@@ -12,6 +12,8 @@ pub struct FlowKey {
     pub unit: usize,
     pub kind: FlowKind,
     pub channel: Option<String>,
+    /// Index of the channel-year in `Spec::channels`.
+    pub channel_index: Option<usize>,
     pub counterpart: Option<usize>,
     pub cell: Cell,
 }
@@ -26,7 +28,7 @@ pub struct Plan {
     pub costs: BTreeMap<(i32, usize, String), f64>,
     /// Non-target slacks that are non-zero: what, unit, year, amount.
     pub staffing_issues: Vec<(String, Option<usize>, i32, f64)>,
-    /// R5 distance (persons, summed over groups) by target year, as the model saw it.
+    /// R5 distance by target year: Σ_g |N_g − σ_g·N|, persons.
     pub r5_distance: BTreeMap<i32, f64>,
 }
 
@@ -43,7 +45,7 @@ fn amount(solved: &Solved, a: &Amount) -> u32 {
 pub fn extract(spec: &Spec, model: &Model, solved: &Solved) -> Plan {
     let mut stock = BTreeMap::new();
     for (&(u, c), &n) in &spec.staff {
-        if n > 0 {
+        if n > 0 && model.scope.contains(u) {
             stock.insert((spec.base_year(), u, c), n);
         }
     }
@@ -62,7 +64,15 @@ pub fn extract(spec: &Spec, model: &Model, solved: &Solved) -> Plan {
         }
         let channel = f.channel.map(|k| spec.channels[k].id.clone());
         let cost = f.unit_cost * n as f64;
-        let key = FlowKey { year: f.year, unit: f.unit, kind: f.kind, channel: channel.clone(), counterpart: f.counterpart, cell: f.cell };
+        let key = FlowKey {
+            year: f.year,
+            unit: f.unit,
+            kind: f.kind,
+            channel: channel.clone(),
+            channel_index: f.channel,
+            counterpart: f.counterpart,
+            cell: f.cell,
+        };
         let e = flows.entry(key).or_insert((0, 0.0));
         e.0 += n;
         e.1 += cost;
@@ -75,8 +85,15 @@ pub fn extract(spec: &Spec, model: &Model, solved: &Solved) -> Plan {
         }
     }
     let c = &spec.config.costs;
-    for (&(t, u, cell), &n) in stock.iter().filter(|((t, _, _), n)| *t > spec.base_year() && **n > 0) {
-        let salary = if cell.leader { c.salary_leader } else { c.salary_staff };
+    for (&(t, u, cell), &n) in stock
+        .iter()
+        .filter(|((t, _, _), n)| *t > spec.base_year() && **n > 0)
+    {
+        let salary = if cell.leader {
+            c.salary_leader
+        } else {
+            c.salary_staff
+        };
         *costs.entry((t, u, "salary".to_string())).or_default() += salary * n as f64;
     }
     let premium = spec.config.staffing.over_quota_cost;
@@ -94,19 +111,71 @@ pub fn extract(spec: &Spec, model: &Model, solved: &Solved) -> Plan {
             (x > 1e-6).then(|| (format!("{kind:?}"), *u, *t, x))
         })
         .collect();
-    let r5_distance = model
-        .r5_distance
-        .iter()
-        .map(|(&y, vars)| (y, vars.iter().map(|&v| solved.value(v)).sum()))
-        .collect();
-    Plan { stock, flows, costs, staffing_issues, r5_distance }
+    let mut plan = Plan {
+        stock,
+        flows,
+        costs,
+        staffing_issues,
+        r5_distance: BTreeMap::new(),
+    };
+    plan.r5_distance = r5_distances(spec, &plan);
+    plan
+}
+
+/// R5 distance of a plan in each target year: Σ_g |N_g − σ_g·N| over all groups, where σ
+/// are the census shares normalised to sum to one.
+pub fn r5_distances(spec: &Spec, plan: &Plan) -> BTreeMap<i32, f64> {
+    let share_sum: f64 = spec.groups.iter().map(|g| g.population_share).sum();
+    let mut out = BTreeMap::new();
+    for ty in &spec.config.time.targets {
+        let mut by_group = vec![0u32; spec.groups.len()];
+        for ((_, _, c), n) in plan.stock.iter().filter(|((t, _, _), _)| *t == ty.year) {
+            by_group[c.group] += n;
+        }
+        let total: u32 = by_group.iter().sum();
+        let d = if share_sum > 0.0 {
+            spec.groups
+                .iter()
+                .zip(&by_group)
+                .map(|(g, &n)| (n as f64 - g.population_share / share_sum * total as f64).abs())
+                .sum()
+        } else {
+            0.0
+        };
+        out.insert(ty.year, d);
+    }
+    out
 }
 
 impl Plan {
+    /// Joins plans of disjoint groups of units; R5 distances must be recomputed by the caller
+    /// when they matter, see [`r5_distances`].
+    pub fn merge(parts: Vec<Plan>) -> Plan {
+        let mut out = Plan {
+            stock: BTreeMap::new(),
+            flows: BTreeMap::new(),
+            costs: BTreeMap::new(),
+            staffing_issues: Vec::new(),
+            r5_distance: BTreeMap::new(),
+        };
+        for p in parts {
+            out.stock.extend(p.stock);
+            out.flows.extend(p.flows);
+            out.costs.extend(p.costs);
+            out.staffing_issues.extend(p.staffing_issues);
+        }
+        out.staffing_issues
+            .sort_by(|a, b| (a.2, a.1, &a.0).cmp(&(b.2, b.1, &b.0)));
+        out
+    }
+
     /// Head-count of unit u in year t over cells passing `filter`.
     pub fn sum(&self, t: i32, u: usize, filter: impl Fn(&Cell) -> bool) -> u32 {
         self.stock
-            .range((t, u, crate::scenario::checks::first_cell())..=(t, u, crate::scenario::checks::last_cell()))
+            .range(
+                (t, u, crate::scenario::checks::first_cell())
+                    ..=(t, u, crate::scenario::checks::last_cell()),
+            )
             .filter(|((_, _, c), _)| filter(c))
             .map(|(_, n)| n)
             .sum()
@@ -146,7 +215,10 @@ impl Plan {
                     return Some((t, u, c));
                 }
             }
-            for (&(tt, u, c), _) in self.stock.range((t, 0, crate::scenario::checks::first_cell())..) {
+            for (&(tt, u, c), _) in self
+                .stock
+                .range((t, 0, crate::scenario::checks::first_cell())..)
+            {
                 if tt != t {
                     break;
                 }

@@ -158,7 +158,12 @@ pub fn rate_rule(spec: &Spec, u: usize) -> Option<RateRule> {
                     why: format!("commune: rate {:.2}% set by r2_rate_override", rate * 100.0),
                 });
             }
-            r2_rate(unit.em_population_share, p.band_rule, p.seventy_percent_band).map(|r| RateRule {
+            r2_rate(
+                unit.em_population_share,
+                p.band_rule,
+                p.seventy_percent_band,
+            )
+            .map(|r| RateRule {
                 rule: Rule::R2,
                 rate: r.rate,
                 why: format!("commune: {}", r.why),
@@ -205,7 +210,9 @@ pub fn fixed_targets(spec: &Spec, year: i32, level: f64) -> Vec<FixedTarget> {
     let mut r1_members = Vec::new();
     let mut r1_quota = 0u32;
     for u in 0..spec.units.len() {
-        let Some(rr) = rate_rule(spec, u) else { continue };
+        let Some(rr) = rate_rule(spec, u) else {
+            continue;
+        };
         let quota = spec.quota(u, year);
         if rr.rule == Rule::R1 && r1_total(spec) {
             r1_members.push(u);
@@ -221,7 +228,16 @@ pub fn fixed_targets(spec: &Spec, year: i32, level: f64) -> Vec<FixedTarget> {
             lvl * rr.rate * 100.0,
             x
         );
-        push_with_women(&mut out, Some(u), rr.rule, year, required, vec![u], why, rounding);
+        push_with_women(
+            &mut out,
+            Some(u),
+            rr.rule,
+            year,
+            required,
+            vec![u],
+            why,
+            rounding,
+        );
     }
     if !r1_members.is_empty() {
         let x = lvl * R1_RATE * r1_quota as f64;
@@ -232,7 +248,16 @@ pub fn fixed_targets(spec: &Spec, year: i32, level: f64) -> Vec<FixedTarget> {
             lvl * R1_RATE * 100.0,
             x
         );
-        push_with_women(&mut out, None, Rule::R1, year, required, r1_members, why, rounding);
+        push_with_women(
+            &mut out,
+            None,
+            Rule::R1,
+            year,
+            required,
+            r1_members,
+            why,
+            rounding,
+        );
     }
     out
 }
@@ -288,8 +313,9 @@ pub struct RatioTarget {
 pub fn ratio_targets(spec: &Spec, year: i32, level: f64) -> Vec<RatioTarget> {
     let lvl = unit_level(spec, level);
     let mut out = Vec::new();
-    let provincial: Vec<usize> =
-        (0..spec.units.len()).filter(|&u| spec.units[u].kind.is_provincial_level()).collect();
+    let provincial: Vec<usize> = (0..spec.units.len())
+        .filter(|&u| spec.units[u].kind.is_provincial_level())
+        .collect();
     if !provincial.is_empty() {
         out.push(RatioTarget {
             unit: None,
@@ -297,7 +323,10 @@ pub fn ratio_targets(spec: &Spec, year: i32, level: f64) -> Vec<RatioTarget> {
             year,
             members: provincial,
             coefficient: lvl * R6_PROVINCIAL_RATE,
-            why: format!("EM leaders ≥ 10% of provincial-level EM staff; {:.0}% of it in {year}", lvl * 100.0),
+            why: format!(
+                "EM leaders ≥ 10% of provincial-level EM staff; {:.0}% of it in {year}",
+                lvl * 100.0
+            ),
         });
     }
     for (u, unit) in spec.units.iter().enumerate() {
@@ -308,7 +337,10 @@ pub fn ratio_targets(spec: &Spec, year: i32, level: f64) -> Vec<RatioTarget> {
                 year,
                 members: vec![u],
                 coefficient: lvl * R6_COMMUNE_RATE,
-                why: format!("EM leaders ≥ 20% of the commune's EM staff; {:.0}% of it in {year}", lvl * 100.0),
+                why: format!(
+                    "EM leaders ≥ 20% of the commune's EM staff; {:.0}% of it in {year}",
+                    lvl * 100.0
+                ),
             });
         }
     }
@@ -319,7 +351,10 @@ pub fn ratio_targets(spec: &Spec, year: i32, level: f64) -> Vec<RatioTarget> {
             year,
             members: vec![u],
             coefficient: lvl * R8_RATE,
-            why: format!("EM staff trained ≥ {:.0}% of EM staff in {year}", lvl * R8_RATE * 100.0),
+            why: format!(
+                "EM staff trained ≥ {:.0}% of EM staff in {year}",
+                lvl * R8_RATE * 100.0
+            ),
         });
     }
     out

@@ -1,25 +1,26 @@
-//! Solving with HiGHS. The model is built with good_lp, then handed to the `highs` crate
-//! directly, because good_lp reports neither the best bound nor the gap (and calls a
-//! finished MIP `GapLimit`). HiGHS's own info values give both.
+//! Solving one model with HiGHS. The model is built with good_lp, then handed to the
+//! `highs` crate directly, because good_lp reports neither the best bound nor the gap (and
+//! calls a finished MIP `GapLimit`). HiGHS's own info values give both.
 
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::model::{Amount, Model};
 use crate::scenario::config::SolverConfig;
-use good_lp::SolverModel;
+use good_lp::{IntoAffineExpression, SolverModel};
 use highs::HighsModelStatus;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::time::Instant;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SolveStats {
-    /// `optimal` (proven within the relative gap), `time_limit` (best plan found when
-    /// time ran out), or another HiGHS status in lower case.
+    /// `optimal` (proven within the relative gap), `feasible` (a whole-person plan whose
+    /// gap is above the tolerance), or `time_limit` (best plan when time ran out).
     pub status: String,
-    /// Objective of the plan, million VND (costs plus priced shortfalls).
+    /// Objective of the plan, million VND (costs plus priced shortfalls and R5 distance).
     pub objective: f64,
     /// Best proven lower bound on any whole-person plan's objective.
     pub bound: f64,
-    /// (objective − bound) / |objective|, as HiGHS defines it.
+    /// (objective − bound) / |objective|.
     pub gap: f64,
     /// objective − bound, million VND.
     pub gap_million_vnd: f64,
@@ -28,31 +29,79 @@ pub struct SolveStats {
     pub integer_columns: usize,
     pub rows: usize,
     pub nodes: i64,
+    /// How the plan was found: `monolithic` or `decomposed (N groups of units)`.
+    pub method: String,
+}
+
+impl SolveStats {
+    pub fn set_gap(&mut self, tolerance: f64) {
+        self.gap_million_vnd = (self.objective - self.bound).max(0.0);
+        self.gap = if self.objective.abs() > 1e-9 {
+            self.gap_million_vnd / self.objective.abs()
+        } else {
+            0.0
+        };
+        if self.status != "time_limit" {
+            self.status = if self.gap <= tolerance + 1e-12 {
+                "optimal"
+            } else {
+                "feasible"
+            }
+            .into();
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Whole people: integer flows.
+    Mip,
+    /// The LP relaxation, for a bound and for splitting shared capacities.
+    Relaxation,
 }
 
 pub struct Solved {
     pub stats: SolveStats,
-    column: std::collections::HashMap<good_lp::Variable, usize>,
-    /// Column values by variable index.
+    column: HashMap<good_lp::Variable, usize>,
+    /// Column values by column index.
     pub values: Vec<f64>,
     /// Row activities by registry index.
     pub row_values: Vec<f64>,
+    /// Row duals (LP only): `c − Aᵀy` are the reduced costs.
+    pub row_duals: Vec<f64>,
+    /// Reduced costs (LP only).
+    pub col_duals: Vec<f64>,
 }
 
 impl Solved {
     pub fn value(&self, v: good_lp::Variable) -> f64 {
         self.values[self.column[&v]]
     }
+    pub fn reduced_cost(&self, v: good_lp::Variable) -> f64 {
+        self.col_duals[self.column[&v]]
+    }
     /// A whole-person value: integer columns are within 1e-6 of an integer.
     pub fn count(&self, v: good_lp::Variable) -> i64 {
         self.value(v).round() as i64
     }
+    pub fn eval(&self, e: &good_lp::Expression) -> f64 {
+        let constant = e.constant();
+        e.clone()
+            .linear_coefficients()
+            .map(|(v, c)| c * self.value(v))
+            .sum::<f64>()
+            + constant
+    }
 }
-
 
 /// Solves the model's problem, which it takes out of `model`; the model keeps its registry
 /// and variable maps to read the solution with.
-pub fn solve(model: &mut Model, settings: &SolverConfig, verbose: bool) -> Result<Solved> {
+pub fn solve(
+    model: &mut Model,
+    settings: &SolverConfig,
+    mode: Mode,
+    verbose: bool,
+) -> Result<Solved> {
     let vars = std::mem::replace(&mut model.vars, good_lp::ProblemVariables::new());
     let constraints = std::mem::take(&mut model.constraints);
     let objective = std::mem::take(&mut model.objective);
@@ -71,17 +120,21 @@ pub fn solve(model: &mut Model, settings: &SolverConfig, verbose: bool) -> Resul
     highs_model.set_option("mip_rel_gap", settings.mip_rel_gap);
     highs_model.set_option("threads", settings.threads as i32);
     highs_model.set_option("random_seed", settings.random_seed as i32);
+    match mode {
+        Mode::Relaxation => highs_model.set_option("solve_relaxation", true),
+        Mode::Mip => set_start(&mut highs_model, &do_nothing_start(model))?,
+    }
+    apply_extra_options(&mut highs_model)?;
     let started = Instant::now();
     let solved = highs_model
         .try_solve()
         .map_err(|e| Error::Solver(format!("HiGHS failed while solving: {e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     let status = solved.status();
-    let has_plan = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
-    if !has_plan {
+    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
         return Err(Error::Solver(match status {
             HighsModelStatus::ReachedTimeLimit => format!(
-                "no whole-person plan was found within the time limit of {} s; raise solver.time_limit_seconds",
+                "no plan was found within the time limit of {} s; raise solver.time_limit_seconds",
                 settings.time_limit_seconds
             ),
             other => format!(
@@ -91,26 +144,116 @@ pub fn solve(model: &mut Model, settings: &SolverConfig, verbose: bool) -> Resul
         }));
     }
     let objective = solved.objective_value();
-    let bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NAN);
-    let gap = solved.mip_gap();
-    let nodes = solved.int_info_value(c"mip_node_count").unwrap_or(0);
-    let solution = solved.get_solution();
-    let status_name = match status {
-        HighsModelStatus::Optimal => "optimal".to_string(),
-        HighsModelStatus::ReachedTimeLimit => "time_limit".to_string(),
-        other => format!("{other:?}").to_lowercase(),
+    let bound = match mode {
+        Mode::Relaxation => objective,
+        Mode::Mip => solved
+            .double_info_value(c"mip_dual_bound")
+            .unwrap_or(f64::NAN),
     };
-    let stats = SolveStats {
-        status: status_name,
+    let mut nodes: i64 = 0;
+    // SAFETY: a live model pointer and a NUL-terminated name; mip_node_count is int64.
+    unsafe {
+        highs_sys::Highs_getInt64InfoValue(
+            solved.as_ptr() as *mut _,
+            c"mip_node_count".as_ptr(),
+            &mut nodes,
+        );
+    }
+    let solution = solved.get_solution();
+    let mut stats = SolveStats {
+        status: match status {
+            HighsModelStatus::ReachedTimeLimit => "time_limit".to_string(),
+            _ => "optimal".to_string(),
+        },
         objective,
         bound,
-        gap: if gap.is_finite() { gap } else { 0.0 },
-        gap_million_vnd: if bound.is_finite() { (objective - bound).max(0.0) } else { 0.0 },
+        gap: 0.0,
+        gap_million_vnd: 0.0,
         seconds,
         columns,
         integer_columns: model.integer_columns,
         rows,
-        nodes,
+        nodes: nodes.max(0),
+        method: "monolithic".into(),
     };
-    Ok(Solved { stats, column: std::mem::take(&mut model.column), values: solution.columns().to_vec(), row_values: solution.rows().to_vec() })
+    stats.set_gap(settings.mip_rel_gap);
+    Ok(Solved {
+        stats,
+        column: std::mem::take(&mut model.column),
+        values: solution.columns().to_vec(),
+        row_values: solution.rows().to_vec(),
+        row_duals: solution.dual_rows().to_vec(),
+        col_duals: solution.dual_columns().to_vec(),
+    })
+}
+
+/// A partial MIP start: every decision flow at zero. HiGHS completes it (stocks, slacks,
+/// required counts) into the "no action" plan, which is always feasible because every
+/// target and staffing floor has a priced slack, so the search starts from an incumbent.
+fn do_nothing_start(model: &Model) -> Vec<(usize, f64)> {
+    let mut start: Vec<(usize, f64)> = model
+        .flows
+        .iter()
+        .filter_map(|f| match f.amount {
+            Amount::Var(v) => Some((model.column[&v], 0.0)),
+            _ => None,
+        })
+        .collect();
+    start.sort_by_key(|(i, _)| *i);
+    start.dedup_by_key(|(i, _)| *i);
+    start
+}
+
+fn set_start(model: &mut highs::Model, start: &[(usize, f64)]) -> Result<()> {
+    if start.is_empty() {
+        return Ok(());
+    }
+    let index: Vec<highs_sys::HighsInt> = start
+        .iter()
+        .map(|(i, _)| *i as highs_sys::HighsInt)
+        .collect();
+    let value: Vec<f64> = start.iter().map(|(_, v)| *v).collect();
+    // SAFETY: the pointer is the live model's; index and value have num_entries items.
+    let status = unsafe {
+        highs_sys::Highs_setSparseSolution(
+            model.as_mut_ptr(),
+            index.len() as highs_sys::HighsInt,
+            index.as_ptr(),
+            value.as_ptr(),
+        )
+    };
+    if status == highs_sys::kHighsStatusError {
+        return Err(Error::Solver("HiGHS rejected the starting plan".into()));
+    }
+    Ok(())
+}
+
+/// `BIENCHE_HIGHS_OPTIONS="name=value,name=value"` passes extra HiGHS options, for tuning
+/// and benchmarks; values are tried as integer, float, bool, then string.
+fn apply_extra_options(model: &mut highs::Model) -> Result<()> {
+    let Ok(spec) = std::env::var("BIENCHE_HIGHS_OPTIONS") else {
+        return Ok(());
+    };
+    for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').ok_or_else(|| {
+            Error::Usage(format!(
+                "BIENCHE_HIGHS_OPTIONS: expected name=value, found \"{pair}\""
+            ))
+        })?;
+        let ok = if let Ok(i) = value.parse::<i32>() {
+            model.try_set_option(name, i).is_ok() || model.try_set_option(name, i as f64).is_ok()
+        } else if let Ok(f) = value.parse::<f64>() {
+            model.try_set_option(name, f).is_ok()
+        } else if let Ok(b) = value.parse::<bool>() {
+            model.try_set_option(name, b).is_ok()
+        } else {
+            model.try_set_option(name, value).is_ok()
+        };
+        if !ok {
+            return Err(Error::Usage(format!(
+                "BIENCHE_HIGHS_OPTIONS: HiGHS rejected option {name}={value}"
+            )));
+        }
+    }
+    Ok(())
 }

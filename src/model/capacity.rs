@@ -1,88 +1,149 @@
-//! Capacities shared across units, each a `≤` row recorded with its limit so that a missed
-//! target can be explained by the capacities that bind:
-//! - channel-year `k`: `Σ_{u,g,s} h ≤ max_hires[k]`, and per unit kind `≤ kind_caps[k]`;
-//! - women in channel-year `k`: `Σ_{u,g} h[..,F,..] ≤ women_share[k] · Σ h`;
+//! Capacities shared across units. Each is a `≤` row over per-unit terms:
+//! - channel-year `k`: `Σ_{u,g,s} h ≤ ⌊(1−P)·max_hires[k]⌋`, and per unit kind
+//!   `≤ ⌊(1−P)·kind_caps[k]⌋`, since each net hire takes `1/(1−P)` recruitments;
+//! - women from channel-year `k`: `Σ_{u,g} h[..,F,..] ≤ ⌊women_share[k] · (1−P)·max_hires[k]⌋`
+//!   (the candidate pool holds at most that many women; no cap when hires are unlimited);
 //! - training seats: `Σ r[t] ≤ seats_per_year`;
-//! - transfer route-year: `Σ x ≤ max_per_year`;
 //! - budget: lever spending of year t `≤ cap_per_year + b[t]`, the excess `b` priced at the
 //!   shortfall penalty per million VND so a binding cap is reported, never infeasible.
+//!
+//! Transfer routes have their own caps; a route's two ends are always in the same scope.
+//!
+//! Keeping the per-unit terms lets [`crate::decompose`] split each capacity between groups
+//! of units by what the LP relaxation uses, so that their plans add up within it.
 
-use super::{costs, stocks::amount_expr, FlowKind, Model, RowKind, RowMeta};
-use crate::scenario::Spec;
+use super::{costs, stocks::amount_expr, Coupling, FlowKind, Model, RowKind, RowMeta, SharedRow};
+use crate::scenario::{Spec, UnitKind};
 use good_lp::Expression;
 use std::collections::BTreeMap;
 
-pub fn add(spec: &Spec, m: &mut Model) {
-    add_channel_rows(spec, m);
-    add_training_seats(spec, m);
-    add_transfer_caps(spec, m);
-    add_budget(spec, m);
+/// A capacity shared by units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Capacity {
+    Channel(usize),
+    ChannelKind(usize, UnitKind),
+    ChannelWomen(usize),
+    TrainingSeats(i32),
+    Budget(i32),
 }
 
-fn add_channel_rows(spec: &Spec, m: &mut Model) {
-    #[derive(Default)]
-    struct Sums {
-        all: Expression,
-        women: Expression,
-        by_kind: BTreeMap<crate::scenario::UnitKind, Expression>,
-    }
-    let mut sums: BTreeMap<usize, Sums> = BTreeMap::new();
-    for f in m.flows.iter().filter(|f| f.kind == FlowKind::Hire) {
-        let k = f.channel.expect("hire has a channel");
-        let s = sums.entry(k).or_default();
-        let a = amount_expr(&f.amount);
-        s.all += a.clone();
-        if f.cell.female {
-            s.women += a.clone();
-        }
-        *s.by_kind.entry(spec.units[f.unit].kind).or_default() += a;
-    }
-    for (k, s) in sums {
-        let ch = &spec.channels[k];
-        if let Some(max) = ch.max_hires {
-            let max = max as f64;
-            m.add_row(
-                s.all.clone().leq(max),
-                RowMeta::new(RowKind::ChannelCap, None, ch.year).with(ch.id.clone()).limit(max),
-            );
-        }
-        for (kind, cap) in &ch.kind_caps {
-            if let Some(e) = s.by_kind.get(kind) {
-                let cap = *cap as f64;
-                m.add_row(
-                    e.clone().leq(cap),
-                    RowMeta::new(RowKind::ChannelKindCap, None, ch.year)
-                        .with(format!("{} into {}", ch.id, kind.name()))
-                        .limit(cap),
-                );
+impl Capacity {
+    /// The scenario's limit.
+    pub fn limit(self, spec: &Spec) -> Option<f64> {
+        let net = 1.0 - super::stocks::new_hire_leaving_probability(spec);
+        match self {
+            Capacity::Channel(k) => spec.channels[k]
+                .max_hires
+                .map(|m| (m as f64 * net + 1e-9).floor()),
+            Capacity::ChannelKind(k, kind) => spec.channels[k]
+                .kind_caps
+                .get(&kind)
+                .map(|&m| (m as f64 * net + 1e-9).floor()),
+            Capacity::ChannelWomen(k) => {
+                let ch = &spec.channels[k];
+                ch.max_hires
+                    .map(|m| (ch.women_share * m as f64 * net + 1e-9).floor())
             }
+            Capacity::TrainingSeats(_) => spec.config.training.seats_per_year.map(f64::from),
+            Capacity::Budget(_) => spec.config.budget.cap_per_year,
         }
-        if ch.women_share < 1.0 {
-            let row = s.women - s.all * ch.women_share;
-            m.add_row(
-                row.leq(0.0),
-                RowMeta::new(RowKind::ChannelWomenShare, None, ch.year).with(ch.id.clone()).limit(0.0),
-            );
+    }
+
+    fn row(self, spec: &Spec) -> RowMeta {
+        match self {
+            Capacity::Channel(k) => RowMeta::new(RowKind::ChannelCap, None, spec.channels[k].year)
+                .with(spec.channels[k].id.clone()),
+            Capacity::ChannelKind(k, kind) => RowMeta::new(
+                RowKind::ChannelKindCap,
+                None,
+                spec.channels[k].year,
+            )
+            .with(format!("{} into {}", spec.channels[k].id, kind.name())),
+            Capacity::ChannelWomen(k) => {
+                RowMeta::new(RowKind::ChannelWomenShare, None, spec.channels[k].year)
+                    .with(spec.channels[k].id.clone())
+            }
+            Capacity::TrainingSeats(t) => RowMeta::new(RowKind::TrainingSeats, None, t),
+            Capacity::Budget(t) => RowMeta::new(RowKind::Budget, None, t),
         }
     }
 }
 
-fn add_training_seats(spec: &Spec, m: &mut Model) {
-    let Some(seats) = spec.config.training.seats_per_year else { return };
-    let mut by_year: BTreeMap<i32, Expression> = BTreeMap::new();
-    for f in m.flows.iter().filter(|f| f.kind == FlowKind::Train) {
-        *by_year.entry(f.year).or_default() += amount_expr(&f.amount);
+/// Per-unit terms of every shared capacity that has a limit.
+pub fn capacity_terms(spec: &Spec, m: &Model) -> BTreeMap<Capacity, BTreeMap<usize, Expression>> {
+    let mut terms: BTreeMap<Capacity, BTreeMap<usize, Expression>> = BTreeMap::new();
+    let mut add = |cap: Capacity, u: usize, e: Expression| {
+        if cap.limit(spec).is_some() {
+            *terms.entry(cap).or_default().entry(u).or_default() += e;
+        }
+    };
+    for f in &m.flows {
+        let a = amount_expr(&f.amount);
+        match f.kind {
+            FlowKind::Hire => {
+                let k = f.channel.expect("hire has a channel");
+                add(Capacity::Channel(k), f.unit, a.clone());
+                add(
+                    Capacity::ChannelKind(k, spec.units[f.unit].kind),
+                    f.unit,
+                    a.clone(),
+                );
+                if f.cell.female {
+                    add(Capacity::ChannelWomen(k), f.unit, a);
+                }
+            }
+            FlowKind::Train => add(Capacity::TrainingSeats(f.year), f.unit, a),
+            _ => {}
+        }
     }
-    for (t, e) in by_year {
-        let seats = seats as f64;
-        m.add_row(e.leq(seats), RowMeta::new(RowKind::TrainingSeats, None, t).limit(seats));
+    if spec.config.budget.cap_per_year.is_some() {
+        for ((t, u), spend) in costs::lever_spending(spec, m) {
+            add(Capacity::Budget(t), u, spend);
+        }
     }
+    terms
+}
+
+pub fn add(spec: &Spec, m: &mut Model) {
+    for (cap, by_unit) in capacity_terms(spec, m) {
+        let mut row = Expression::default();
+        for (_, e) in by_unit {
+            row += e;
+        }
+        let limit = match &m.scope.coupling {
+            Coupling::Whole => cap
+                .limit(spec)
+                .expect("terms exist only for limited capacities"),
+            Coupling::Share { allocation, .. } => allocation.get(&cap).copied().unwrap_or(0.0),
+            Coupling::Priced(prices) => {
+                let y = prices
+                    .get(&SharedRow::Capacity(cap))
+                    .copied()
+                    .unwrap_or(0.0);
+                m.add_price(-y, row);
+                continue;
+            }
+        };
+        if let Capacity::Budget(t) = cap {
+            let excess = m.continuous();
+            m.other_slacks.push((RowKind::Budget, None, t, excess));
+            if m.scope.is_whole_province() {
+                m.province_columns.push((excess, false));
+            }
+            row -= excess;
+        }
+        let meta = cap.row(spec).limit(limit);
+        m.add_shared_row(row.leq(limit), meta, SharedRow::Capacity(cap));
+    }
+    add_transfer_caps(spec, m);
 }
 
 fn add_transfer_caps(spec: &Spec, m: &mut Model) {
     let mut by_route: BTreeMap<usize, Expression> = BTreeMap::new();
     for f in m.flows.iter().filter(|f| f.kind == FlowKind::TransferIn) {
-        *by_route.entry(f.route.expect("transfer has a route")).or_default() += amount_expr(&f.amount);
+        *by_route
+            .entry(f.route.expect("transfer has a route"))
+            .or_default() += amount_expr(&f.amount);
     }
     for (ri, e) in by_route {
         let route = &spec.transfers[ri];
@@ -93,14 +154,5 @@ fn add_transfer_caps(spec: &Spec, m: &mut Model) {
                 .with(format!("transfers.csv line {}", route.line))
                 .limit(cap),
         );
-    }
-}
-
-fn add_budget(spec: &Spec, m: &mut Model) {
-    let Some(cap) = spec.config.budget.cap_per_year else { return };
-    for (t, spend) in costs::lever_spending_by_year(spec, m) {
-        let excess = m.continuous();
-        m.other_slacks.push((RowKind::Budget, None, t, excess));
-        m.add_row((spend - excess).leq(cap), RowMeta::new(RowKind::Budget, None, t).limit(cap));
     }
 }

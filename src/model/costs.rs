@@ -12,29 +12,37 @@ use crate::scenario::Spec;
 use good_lp::Expression;
 use std::collections::BTreeMap;
 
-/// Yearly lever spending (everything but salaries), the quantity a budget cap limits.
-pub fn lever_spending_by_year(spec: &Spec, m: &Model) -> BTreeMap<i32, Expression> {
-    let mut by_year: BTreeMap<i32, Expression> = spec.plan_years().map(|t| (t, Expression::default())).collect();
+/// Lever spending (everything but salaries) by year and unit, the quantity a budget cap
+/// limits.
+pub fn lever_spending(spec: &Spec, m: &Model) -> BTreeMap<(i32, usize), Expression> {
+    let mut spend: BTreeMap<(i32, usize), Expression> = BTreeMap::new();
     for f in m.flows.iter().filter(|f| f.unit_cost > 0.0) {
-        by_year.get_mut(&f.year).expect("planned year").add_mul(f.unit_cost, amount_expr(&f.amount));
+        spend
+            .entry((f.year, f.unit))
+            .or_default()
+            .add_mul(f.unit_cost, amount_expr(&f.amount));
     }
     let premium = spec.config.staffing.over_quota_cost;
     if premium > 0.0 {
-        for (&(_, t), &o) in &m.over_quota {
-            by_year.get_mut(&t).expect("planned year").add_mul(premium, o);
+        for (&(u, t), &o) in &m.over_quota {
+            spend.entry((t, u)).or_default().add_mul(premium, o);
         }
     }
-    by_year
+    spend
 }
 
 pub fn add_objective(spec: &Spec, m: &mut Model) {
     let costs = &spec.config.costs;
     let mut objective = std::mem::take(&mut m.objective);
     for (&(_, c, _), &s) in &m.stock {
-        let salary = if c.leader { costs.salary_leader } else { costs.salary_staff };
+        let salary = if c.leader {
+            costs.salary_leader
+        } else {
+            costs.salary_staff
+        };
         objective.add_mul(salary, s);
     }
-    for (_, spend) in lever_spending_by_year(spec, m) {
+    for (_, spend) in lever_spending(spec, m) {
         objective += spend;
     }
     let penalty = m.penalty(spec);

@@ -125,7 +125,75 @@ pub struct TargetSlack {
     pub slack: Variable,
 }
 
+/// The rows that tie units together (shared capacities, province-wide rules, R5), named
+/// by what they are, so that an LP dual can be read back as a price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SharedRow {
+    Capacity(capacity::Capacity),
+    /// Net change of a group's head-count in a year (R5).
+    GroupChange(usize, i32),
+    /// Province-wide R1 or R4 total: `Σ_u achieved_u + shortfall ≥ required`.
+    Total(Rule, i32),
+    /// Provincial R6 minimum: `q ≥ rate · Σ_u EM staff_u`.
+    R6Required(i32),
+    /// Provincial R6 or R7: `Σ_u achieved_u + shortfall ≥ q`.
+    LeaderTarget(Rule, i32),
+    /// A row over province-wide variables only (R5 distances, the R7 minimum).
+    ProvinceOnly,
+}
+
+/// How a model over some units treats what it shares with the others.
+#[derive(Debug, Clone)]
+pub enum Coupling {
+    /// The whole province: shared rows as written.
+    Whole,
+    /// Part of the province, with its share of each capacity and of each province-wide rule:
+    /// `(rule, year, unit) → e` asks `achieved − coefficient·base ≥ e`
+    /// (see [`policies::add_local_share`]).
+    Share {
+        allocation: BTreeMap<capacity::Capacity, f64>,
+        local_targets: BTreeMap<(Rule, i32, usize), f64>,
+    },
+    /// Part of the province with the shared rows priced into the objective (a Lagrangian
+    /// subproblem, for the bound): prices are the LP duals of those rows.
+    Priced(BTreeMap<SharedRow, f64>),
+}
+
+/// The units a model covers and how it treats shared rows (see [`crate::decompose`]).
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Sorted unit indices.
+    pub units: Vec<usize>,
+    pub coupling: Coupling,
+}
+
+impl Scope {
+    pub fn all(spec: &Spec) -> Self {
+        Scope {
+            units: (0..spec.units.len()).collect(),
+            coupling: Coupling::Whole,
+        }
+    }
+    /// The LP dual of a shared row, when pricing.
+    pub fn price(&self, row: SharedRow) -> Option<f64> {
+        match &self.coupling {
+            Coupling::Priced(prices) => Some(prices.get(&row).copied().unwrap_or(0.0)),
+            _ => None,
+        }
+    }
+    pub fn contains(&self, u: usize) -> bool {
+        self.units.binary_search(&u).is_ok()
+    }
+    pub fn contains_all(&self, members: &[usize]) -> bool {
+        members.iter().all(|&u| self.contains(u))
+    }
+    pub fn is_whole_province(&self) -> bool {
+        matches!(self.coupling, Coupling::Whole)
+    }
+}
+
 pub struct Model {
+    pub scope: Scope,
     pub vars: ProblemVariables,
     pub constraints: Vec<Constraint>,
     pub registry: Registry,
@@ -140,11 +208,14 @@ pub struct Model {
     pub slacks: Vec<TargetSlack>,
     /// Slacks of non-target rows (staffing floor, budget), priced like targets.
     pub other_slacks: Vec<(RowKind, Option<usize>, i32, Variable)>,
-    /// Variables kept for reporting (R5 distances).
-    pub r5_distance: BTreeMap<i32, Vec<Variable>>,
     pub integer_columns: usize,
     /// Column index of each variable: good_lp keeps its own private, so we record ours.
     pub column: HashMap<Variable, usize>,
+    /// Shared rows by registry index (whole-province models).
+    pub shared_rows: Vec<(SharedRow, usize)>,
+    /// Variables that belong to no unit (province-wide required counts, shortfalls, R5),
+    /// with whether they are free (no lower bound).
+    pub province_columns: Vec<(Variable, bool)>,
 }
 
 impl Model {
@@ -155,8 +226,9 @@ impl Model {
         v
     }
 
-    fn new() -> Self {
+    fn new(scope: Scope) -> Self {
         Model {
+            scope,
             vars: ProblemVariables::new(),
             constraints: Vec::new(),
             registry: Registry::default(),
@@ -167,9 +239,10 @@ impl Model {
             over_quota: BTreeMap::new(),
             slacks: Vec::new(),
             other_slacks: Vec::new(),
-            r5_distance: BTreeMap::new(),
             integer_columns: 0,
             column: HashMap::new(),
+            shared_rows: Vec::new(),
+            province_columns: Vec::new(),
         }
     }
 
@@ -188,6 +261,11 @@ impl Model {
         self.add_var(good_lp::variable().binary())
     }
 
+    /// A free continuous variable.
+    pub fn free(&mut self) -> Variable {
+        self.add_var(good_lp::variable())
+    }
+
     /// A non-negative continuous variable (slacks and over-quota amounts).
     pub fn continuous(&mut self) -> Variable {
         self.add_var(good_lp::variable().min(0))
@@ -199,17 +277,40 @@ impl Model {
         self.registry.push(meta);
     }
 
+    /// Adds a row that ties units together.
+    pub fn add_shared_row(&mut self, constraint: Constraint, meta: RowMeta, shared: SharedRow) {
+        self.shared_rows.push((shared, self.registry.len()));
+        self.add_row(constraint, meta);
+    }
+
+    /// Adds `price × expr` to the objective. Its constant part belongs to the priced row's
+    /// right-hand side (counted once, in the bound), and HiGHS drops it.
+    pub fn add_price(&mut self, price: f64, expr: Expression) {
+        if price != 0.0 {
+            self.objective.add_mul(price, expr);
+        }
+    }
+
     /// Stock expression for `(u, c, t)`, the base year being data.
     pub fn stock_expr(&self, spec: &Spec, u: usize, c: Cell, t: i32) -> Expression {
         if t == spec.base_year() {
             Expression::from(spec.staff.get(&(u, c)).copied().unwrap_or(0) as f64)
         } else {
-            self.stock.get(&(u, c, t)).map(|v| Expression::from(*v)).unwrap_or_default()
+            self.stock
+                .get(&(u, c, t))
+                .map(|v| Expression::from(*v))
+                .unwrap_or_default()
         }
     }
 
     /// Sum of stocks of the unit's cells that pass `filter` in year `t`.
-    pub fn stock_sum(&self, spec: &Spec, u: usize, t: i32, filter: impl Fn(&Cell) -> bool) -> Expression {
+    pub fn stock_sum(
+        &self,
+        spec: &Spec,
+        u: usize,
+        t: i32,
+        filter: impl Fn(&Cell) -> bool,
+    ) -> Expression {
         let mut e = Expression::default();
         for c in self.cells[u].iter().filter(|c| filter(c)) {
             e += self.stock_expr(spec, u, *c, t);
@@ -222,9 +323,9 @@ impl Model {
     }
 }
 
-/// Builds the model for a checked scenario.
-pub fn build(spec: &Spec) -> Model {
-    let mut m = Model::new();
+/// Builds the model for a checked scenario, over the units of `scope`.
+pub fn build(spec: &Spec, scope: Scope) -> Model {
+    let mut m = Model::new(scope);
     stocks::add_cells(spec, &mut m);
     stocks::add_flows(spec, &mut m);
     stocks::add_balances(spec, &mut m);

@@ -44,7 +44,13 @@ pub struct RowMeta {
 
 impl RowMeta {
     pub fn new(kind: RowKind, unit: Option<usize>, year: i32) -> Self {
-        RowMeta { kind, unit, year, detail: String::new(), limit: None }
+        RowMeta {
+            kind,
+            unit,
+            year,
+            detail: String::new(),
+            limit: None,
+        }
     }
     pub fn limit(mut self, limit: f64) -> Self {
         self.limit = Some(limit);

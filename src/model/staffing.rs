@@ -20,7 +20,7 @@ pub fn add(spec: &Spec, m: &mut Model) {
     for f in m.flows.iter().filter(|f| f.kind == FlowKind::Exit) {
         *exits.entry((f.unit, f.year)).or_default() += super::stocks::amount_expr(&f.amount);
     }
-    for u in 0..spec.units.len() {
+    for u in m.scope.units.clone() {
         let unit = spec.units[u].clone();
         let mut exits_so_far = Expression::default();
         for t in spec.plan_years() {
@@ -40,11 +40,17 @@ pub fn add(spec: &Spec, m: &mut Model) {
             if floor > 0.0 {
                 let gap = m.continuous();
                 m.other_slacks.push((RowKind::MinFill, Some(u), t, gap));
-                m.add_row((head + gap).geq(floor), RowMeta::new(RowKind::MinFill, Some(u), t));
+                m.add_row(
+                    (head + gap).geq(floor),
+                    RowMeta::new(RowKind::MinFill, Some(u), t),
+                );
             }
             let leaders = m.stock_sum(spec, u, t, |c| c.leader);
             let posts = unit.leader_posts as f64;
-            m.add_row(leaders.leq(posts), RowMeta::new(RowKind::LeaderPosts, Some(u), t).limit(posts));
+            m.add_row(
+                leaders.leq(posts),
+                RowMeta::new(RowKind::LeaderPosts, Some(u), t).limit(posts),
+            );
             if let Some(e) = exits.remove(&(u, t)) {
                 exits_so_far += e;
                 let allowance = super::stocks::exit_allowance(spec, u, t) as f64;

@@ -10,10 +10,10 @@
 //!   within half a person of the expectation and every yearly count is whole.
 //!
 //! New-hire leavers: a hire leaves during the first `n = attrition.new_hire_years` years
-//! with probability `P = 1 − (1 − a_new)^n`. The integer `L[u,c,t]` counts the cell's
-//! new-hire leavers up to year t and is held to `|L[t] − P·Σ_{τ≤t} hires[τ]| ≤ ½`, i.e. to
-//! the nearest whole person of the expectation; the leavers of year t are `L[t] − L[t−1]`,
-//! booked in the year of hiring.
+//! with probability `P = 1 − (1 − a_new)^n`. Hires in the plan are people who stay; each
+//! costs `1/(1−P)` recruitments (the expected replacements, a geometric series) and uses
+//! that share of its channel's yearly capacity. This keeps every stock whole without a
+//! rounding variable per unit, cell and year.
 
 use super::{Amount, Flow, FlowKind, Model, RowKind, RowMeta};
 use crate::scenario::{Cell, Spec};
@@ -24,27 +24,37 @@ use std::collections::{BTreeMap, BTreeSet};
 /// closure under promotion, training and transfer.
 pub fn add_cells(spec: &Spec, m: &mut Model) {
     let n = spec.units.len();
+    let scope = m.scope.clone();
     let mut cells: Vec<BTreeSet<Cell>> = vec![BTreeSet::new(); n];
     for ((u, c), &count) in &spec.staff {
-        if count > 0 {
+        if count > 0 && scope.contains(*u) {
             cells[*u].insert(*c);
         }
     }
     for ch in &spec.channels {
-        for u in (0..n).filter(|&u| ch.kinds.contains(&spec.units[u].kind)) {
-            for &g in &ch.groups {
+        for &u in scope
+            .units
+            .iter()
+            .filter(|&&u| ch.kinds.contains(&spec.units[u].kind))
+        {
+            for g in hire_groups(spec, ch, u) {
                 for female in [true, false] {
-                    cells[u].insert(Cell { group: g, female, leader: false, trained: ch.trained });
+                    cells[u].insert(Cell {
+                        group: g,
+                        female,
+                        leader: false,
+                        trained: ch.trained,
+                    });
                 }
             }
         }
     }
     loop {
         let before: usize = cells.iter().map(BTreeSet::len).sum();
-        for u in 0..n {
+        for &u in &scope.units {
             let current: Vec<Cell> = cells[u].iter().copied().filter(|c| spec.is_em(c)).collect();
             for c in current {
-                if !c.leader && spec.units[u].leader_posts > 0 {
+                if !c.leader && c.trained && spec.units[u].leader_posts > 0 {
                     cells[u].insert(Cell { leader: true, ..c });
                 }
                 if !c.trained {
@@ -53,9 +63,10 @@ pub fn add_cells(spec: &Spec, m: &mut Model) {
             }
         }
         for route in &spec.transfers {
-            for &a in &route.from {
-                let moving: Vec<Cell> = cells[a].iter().copied().filter(|c| spec.is_em(c)).collect();
-                for &b in route.to.iter().filter(|&&b| b != a) {
+            for &a in route.from.iter().filter(|&&a| scope.contains(a)) {
+                let moving: Vec<Cell> =
+                    cells[a].iter().copied().filter(|c| spec.is_em(c)).collect();
+                for &b in route.to.iter().filter(|&&b| b != a && scope.contains(b)) {
                     cells[b].extend(moving.iter().copied());
                 }
             }
@@ -101,7 +112,12 @@ pub fn new_hire_leaving_probability(spec: &Spec) -> f64 {
 /// salaries.
 pub fn exit_allowance(spec: &Spec, u: usize, t: i32) -> u32 {
     let base = spec.base_year();
-    let staff: u32 = spec.staff.iter().filter(|((v, _), _)| *v == u).map(|(_, n)| n).sum();
+    let staff: u32 = spec
+        .staff
+        .iter()
+        .filter(|((v, _), _)| *v == u)
+        .map(|(_, n)| n)
+        .sum();
     let mut allowance = staff.saturating_sub(spec.quota(u, base));
     for y in base + 1..=t {
         allowance += spec.quota(u, y - 1).saturating_sub(spec.quota(u, y));
@@ -115,34 +131,89 @@ pub fn add_flows(spec: &Spec, m: &mut Model) {
     let training_cost = spec.config.training.cost_per_person;
     let seats = spec.config.training.seats_per_year.map(f64::from);
     let attrition = base_attrition(spec);
-    let n = spec.units.len();
+    let scope = m.scope.clone();
     let push = |m: &mut Model, kind, unit, cell, year, amount, unit_cost, lever| {
-        m.flows.push(Flow { kind, unit, cell, year, channel: None, route: None, counterpart: None, amount, unit_cost, lever });
+        m.flows.push(Flow {
+            kind,
+            unit,
+            cell,
+            year,
+            channel: None,
+            route: None,
+            counterpart: None,
+            amount,
+            unit_cost,
+            lever,
+        });
     };
     for t in spec.plan_years() {
-        for (&(u, c, y), &count) in spec.retirements.iter().filter(|((_, _, y), _)| *y == t) {
+        for (&(u, c, y), &count) in spec
+            .retirements
+            .iter()
+            .filter(|((u, _, y), _)| *y == t && scope.contains(*u))
+        {
             push(m, FlowKind::Retire, u, c, y, Amount::Const(count), 0.0, "");
         }
-        for (&(u, c, y), &count) in attrition.iter().filter(|((_, _, y), _)| *y == t) {
-            push(m, FlowKind::Attrition, u, c, y, Amount::Const(count), 0.0, "");
+        for (&(u, c, y), &count) in attrition
+            .iter()
+            .filter(|((u, _, y), _)| *y == t && scope.contains(*u))
+        {
+            push(
+                m,
+                FlowKind::Attrition,
+                u,
+                c,
+                y,
+                Amount::Const(count),
+                0.0,
+                "",
+            );
         }
-        for u in 0..n {
+        for &u in &scope.units {
             let posts = spec.units[u].leader_posts as f64;
             let cells = m.cells[u].clone();
             for c in cells.iter().filter(|c| spec.is_em(c)) {
-                if !c.leader && c_has_leader(&cells, c) {
+                // Promotion takes trained staff: leaders need the training R8 counts.
+                if !c.leader && c.trained && c_has_leader(&cells, c) {
                     let v = m.integer(Some(posts));
-                    push(m, FlowKind::Promote, u, *c, t, Amount::Var(v), costs.promotion, "promotion");
+                    push(
+                        m,
+                        FlowKind::Promote,
+                        u,
+                        *c,
+                        t,
+                        Amount::Var(v),
+                        costs.promotion,
+                        "promotion",
+                    );
                 }
                 if !c.trained {
                     let v = m.integer(seats);
-                    push(m, FlowKind::Train, u, *c, t, Amount::Var(v), training_cost, "training");
+                    push(
+                        m,
+                        FlowKind::Train,
+                        u,
+                        *c,
+                        t,
+                        Amount::Var(v),
+                        training_cost,
+                        "training",
+                    );
                 }
             }
             if exit_allowance(spec, u, spec.horizon()) > 0 {
                 for (&(_, c), _) in spec.staff.iter().filter(|((v, _), n)| *v == u && **n > 0) {
                     let v = m.integer(None);
-                    push(m, FlowKind::Exit, u, c, t, Amount::Var(v), costs.severance, "severance");
+                    push(
+                        m,
+                        FlowKind::Exit,
+                        u,
+                        c,
+                        t,
+                        Amount::Var(v),
+                        costs.severance,
+                        "severance",
+                    );
                 }
             }
         }
@@ -151,19 +222,39 @@ pub fn add_flows(spec: &Spec, m: &mut Model) {
     add_transfers(spec, m);
 }
 
+/// Groups a channel can hire into a unit: what the channel supplies and the unit recruits.
+pub fn hire_groups(spec: &Spec, ch: &crate::scenario::Channel, u: usize) -> Vec<usize> {
+    ch.groups
+        .iter()
+        .copied()
+        .filter(|g| spec.units[u].recruit_groups.contains(g))
+        .collect()
+}
+
 fn c_has_leader(cells: &[Cell], c: &Cell) -> bool {
     cells.binary_search(&Cell { leader: true, ..*c }).is_ok()
 }
 
+/// Hires are net of new-hire leavers: a channel must take `1/(1−P)` people for each one
+/// who stays, so each net hire costs `cost_per_hire/(1−P)` and uses that much of the
+/// channel's capacity (see [`super::capacity`]).
 fn add_hires(spec: &Spec, m: &mut Model) {
-    let p = new_hire_leaving_probability(spec);
-    // cumulative hires by unit and hire cell, to book new-hire leavers
-    let mut hires_by_cell: BTreeMap<(usize, Cell), BTreeMap<i32, Vec<good_lp::Variable>>> = BTreeMap::new();
+    let gross = 1.0 / (1.0 - new_hire_leaving_probability(spec));
+    let scope = m.scope.clone();
     for (k, ch) in spec.channels.iter().enumerate() {
-        for u in (0..spec.units.len()).filter(|&u| ch.kinds.contains(&spec.units[u].kind)) {
-            for &g in &ch.groups {
+        for &u in scope
+            .units
+            .iter()
+            .filter(|&&u| ch.kinds.contains(&spec.units[u].kind))
+        {
+            for g in hire_groups(spec, ch, u) {
                 for female in [true, false] {
-                    let cell = Cell { group: g, female, leader: false, trained: ch.trained };
+                    let cell = Cell {
+                        group: g,
+                        female,
+                        leader: false,
+                        trained: ch.trained,
+                    };
                     let v = m.integer(ch.max_hires.map(f64::from));
                     m.flows.push(Flow {
                         kind: FlowKind::Hire,
@@ -174,52 +265,31 @@ fn add_hires(spec: &Spec, m: &mut Model) {
                         route: None,
                         counterpart: None,
                         amount: Amount::Var(v),
-                        unit_cost: ch.cost_per_hire,
+                        unit_cost: ch.cost_per_hire * gross,
                         lever: "hiring",
                     });
-                    hires_by_cell.entry((u, cell)).or_default().entry(ch.year).or_default().push(v);
                 }
             }
-        }
-    }
-    if p <= 0.0 {
-        return;
-    }
-    for ((u, cell), by_year) in hires_by_cell {
-        let first = *by_year.keys().next().expect("non-empty");
-        let mut cumulative = Expression::default();
-        let mut previous = None;
-        for t in first..=spec.horizon() {
-            for v in by_year.get(&t).into_iter().flatten() {
-                cumulative.add_mul(p, *v);
-            }
-            let leavers = m.integer(None);
-            let meta = RowMeta::new(RowKind::NewHireLeavers, Some(u), t);
-            m.add_row((Expression::from(leavers) - cumulative.clone()).geq(-0.5), meta.clone());
-            m.add_row((Expression::from(leavers) - cumulative.clone()).leq(0.5), meta);
-            m.flows.push(Flow {
-                kind: FlowKind::Attrition,
-                unit: u,
-                cell,
-                year: t,
-                channel: None,
-                route: None,
-                counterpart: None,
-                amount: Amount::Diff(leavers, previous),
-                unit_cost: 0.0,
-                lever: "",
-            });
-            previous = Some(leavers);
         }
     }
 }
 
 fn add_transfers(spec: &Spec, m: &mut Model) {
-    for (ri, route) in spec.transfers.iter().enumerate().filter(|(_, r)| r.max_per_year > 0) {
+    for (ri, route) in spec
+        .transfers
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.max_per_year > 0)
+    {
         let cap = route.max_per_year as f64;
-        for &a in &route.from {
-            let moving: Vec<Cell> = m.cells[a].iter().copied().filter(|c| spec.is_em(c)).collect();
-            for &b in route.to.iter().filter(|&&b| b != a) {
+        let scope = m.scope.clone();
+        for &a in route.from.iter().filter(|&&a| scope.contains(a)) {
+            let moving: Vec<Cell> = m.cells[a]
+                .iter()
+                .copied()
+                .filter(|c| spec.is_em(c))
+                .collect();
+            for &b in route.to.iter().filter(|&&b| b != a && scope.contains(b)) {
                 for &c in &moving {
                     let v = m.integer(Some(cap));
                     let mut out = Flow {
@@ -257,11 +327,25 @@ pub fn effects(flow: &Flow) -> [(usize, Cell, f64); 2] {
         }
         FlowKind::Promote => [
             (flow.unit, flow.cell, -1.0),
-            (flow.unit, Cell { leader: true, ..flow.cell }, 1.0),
+            (
+                flow.unit,
+                Cell {
+                    leader: true,
+                    ..flow.cell
+                },
+                1.0,
+            ),
         ],
         FlowKind::Train => [
             (flow.unit, flow.cell, -1.0),
-            (flow.unit, Cell { trained: true, ..flow.cell }, 1.0),
+            (
+                flow.unit,
+                Cell {
+                    trained: true,
+                    ..flow.cell
+                },
+                1.0,
+            ),
         ],
     }
 }
@@ -282,22 +366,29 @@ pub fn add_balances(spec: &Spec, m: &mut Model) {
         let amount = amount_expr(&flow.amount);
         for (u, c, sign) in effects(flow) {
             if sign != 0.0 {
-                net.entry((u, c, flow.year)).or_default().add_mul(sign, amount.clone());
+                net.entry((u, c, flow.year))
+                    .or_default()
+                    .add_mul(sign, amount.clone());
             }
         }
     }
-    for u in 0..spec.units.len() {
+    for u in m.scope.units.clone() {
         for c in m.cells[u].clone() {
             for t in spec.plan_years() {
-                let s = m.integer(None);
+                let s = m.continuous(); // implied integer: ±1 balances of whole flows and data
                 m.stock.insert((u, c, t), s);
             }
             for t in spec.plan_years() {
                 let change = net.remove(&(u, c, t)).unwrap_or_default();
-                let row = Expression::from(m.stock[&(u, c, t)]) - m.stock_expr(spec, u, c, t - 1) - change;
+                let row = Expression::from(m.stock[&(u, c, t)])
+                    - m.stock_expr(spec, u, c, t - 1)
+                    - change;
                 m.add_row(row.eq(0.0), RowMeta::new(RowKind::Balance, Some(u), t));
             }
         }
     }
-    debug_assert!(net.is_empty(), "a flow touches a cell outside the unit's cell set");
+    debug_assert!(
+        net.is_empty(),
+        "a flow touches a cell outside the unit's cell set"
+    );
 }

@@ -13,12 +13,18 @@ pub fn check_config(path: &Path, c: &Config) -> Result<()> {
     let fail = |field: &str, msg: String| Err(Error::input(path, None, field, msg));
     let t = &c.time;
     if !(1990..=2100).contains(&t.base_year) {
-        return fail("time.base_year", format!("expected a year from 1990 to 2100, found {}", t.base_year));
+        return fail(
+            "time.base_year",
+            format!("expected a year from 1990 to 2100, found {}", t.base_year),
+        );
     }
     if t.horizon <= t.base_year || t.horizon > t.base_year + 40 {
         return fail(
             "time.horizon",
-            format!("expected a year after base_year {} and at most 40 years on, found {}", t.base_year, t.horizon),
+            format!(
+                "expected a year after base_year {} and at most 40 years on, found {}",
+                t.base_year, t.horizon
+            ),
         );
     }
     if t.targets.is_empty() {
@@ -29,13 +35,21 @@ pub fn check_config(path: &Path, c: &Config) -> Result<()> {
         if ty.year <= prev || ty.year > t.horizon {
             return fail(
                 &format!("time.targets[{i}].year"),
-                format!("expected target years in increasing order within {}-{}, found {}", t.base_year + 1, t.horizon, ty.year),
+                format!(
+                    "expected target years in increasing order within {}-{}, found {}",
+                    t.base_year + 1,
+                    t.horizon,
+                    ty.year
+                ),
             );
         }
         if !(ty.level > 0.0 && ty.level <= 1.0) {
             return fail(
                 &format!("time.targets[{i}].level"),
-                format!("expected a share above 0 and at most 1 (0.8 = 80%), found {}", ty.level),
+                format!(
+                    "expected a share above 0 and at most 1 (0.8 = 80%), found {}",
+                    ty.level
+                ),
             );
         }
         prev = ty.year;
@@ -54,7 +68,10 @@ pub fn check_config(path: &Path, c: &Config) -> Result<()> {
         if v.is_finite() && v >= 0.0 {
             Ok(())
         } else {
-            fail(field, format!("expected an amount in million VND, 0 or more, found {v}"))
+            fail(
+                field,
+                format!("expected an amount in million VND, 0 or more, found {v}"),
+            )
         }
     };
     money("costs.salary_staff", c.costs.salary_staff)?;
@@ -70,17 +87,35 @@ pub fn check_config(path: &Path, c: &Config) -> Result<()> {
     if !(c.policy.shortfall_penalty >= 1000.0) {
         return fail(
             "policy.shortfall_penalty",
-            format!("expected at least 1000 (million VND per person short), found {}", c.policy.shortfall_penalty),
+            format!(
+                "expected at least 1000 (million VND per person short), found {}",
+                c.policy.shortfall_penalty
+            ),
         );
     }
     if !(c.solver.time_limit_seconds > 0.0) {
-        return fail("solver.time_limit_seconds", format!("expected seconds above 0, found {}", c.solver.time_limit_seconds));
+        return fail(
+            "solver.time_limit_seconds",
+            format!(
+                "expected seconds above 0, found {}",
+                c.solver.time_limit_seconds
+            ),
+        );
     }
     if !(0.0..1.0).contains(&c.solver.mip_rel_gap) {
-        return fail("solver.mip_rel_gap", format!("expected a share from 0 to 1 (0.01 = 1%), found {}", c.solver.mip_rel_gap));
+        return fail(
+            "solver.mip_rel_gap",
+            format!(
+                "expected a share from 0 to 1 (0.01 = 1%), found {}",
+                c.solver.mip_rel_gap
+            ),
+        );
     }
     if c.solver.threads == 0 {
-        return fail("solver.threads", "expected 1 or more threads, found 0".into());
+        return fail(
+            "solver.threads",
+            "expected 1 or more threads, found 0".into(),
+        );
     }
     Ok(())
 }
@@ -99,7 +134,11 @@ pub fn check_spec(spec: &mut Spec) -> Result<()> {
 fn staff_within_quota(spec: &Spec) -> Result<()> {
     let units_csv = spec.dir.join("units.csv");
     for (u, unit) in spec.units.iter().enumerate() {
-        let staff: u32 = spec.staff.range((u, first_cell())..=(u, last_cell())).map(|(_, n)| n).sum();
+        let staff: u32 = spec
+            .staff
+            .range((u, first_cell())..=(u, last_cell()))
+            .map(|(_, n)| n)
+            .sum();
         let quota = spec.quota(u, spec.base_year());
         let allowed = unit.over_quota_until.is_some_and(|y| y > spec.base_year());
         if staff > quota && !allowed {
@@ -190,7 +229,11 @@ fn group_shares_sum_to_one(spec: &mut Spec) {
 }
 
 fn kinh_is_not_em(spec: &mut Spec) {
-    if spec.groups.iter().any(|g| g.id.eq_ignore_ascii_case("kinh") && g.em) {
+    if spec
+        .groups
+        .iter()
+        .any(|g| g.id.eq_ignore_ascii_case("kinh") && g.em)
+    {
         spec.warnings.push(
             "groups.csv: group Kinh is marked em = yes; Kinh is the majority group and not EM under POLICY.md".into(),
         );
@@ -212,9 +255,19 @@ fn units_have_channels(spec: &mut Spec) {
 }
 
 pub(crate) fn first_cell() -> Cell {
-    Cell { group: 0, female: false, leader: false, trained: false }
+    Cell {
+        group: 0,
+        female: false,
+        leader: false,
+        trained: false,
+    }
 }
 
 pub(crate) fn last_cell() -> Cell {
-    Cell { group: usize::MAX, female: true, leader: true, trained: true }
+    Cell {
+        group: usize::MAX,
+        female: true,
+        leader: true,
+        trained: true,
+    }
 }

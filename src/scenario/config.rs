@@ -52,8 +52,14 @@ pub struct TargetYearConfig {
 
 fn default_targets() -> Vec<TargetYearConfig> {
     vec![
-        TargetYearConfig { year: 2030, level: 0.8 },
-        TargetYearConfig { year: 2035, level: 1.0 },
+        TargetYearConfig {
+            year: 2030,
+            level: 0.8,
+        },
+        TargetYearConfig {
+            year: 2035,
+            level: 1.0,
+        },
     ]
 }
 
@@ -315,6 +321,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
             .span()
             .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
         let message = inner.message().trim().to_string();
-        Error::input(path, line, if field == "." { "-".into() } else { field }, message)
+        Error::input(
+            path,
+            line,
+            if field == "." { "-".into() } else { field },
+            message,
+        )
     })
 }

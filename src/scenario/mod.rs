@@ -47,7 +47,11 @@ pub const UNIT_KINDS: [(&str, UnitKind); 6] = [
 
 impl UnitKind {
     pub fn name(self) -> &'static str {
-        UNIT_KINDS.iter().find(|(_, k)| *k == self).map(|(n, _)| *n).unwrap_or("?")
+        UNIT_KINDS
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
     }
     /// Units at provincial level, whose EM staff form the R6 provincial denominator.
     pub fn is_provincial_level(self) -> bool {
@@ -72,13 +76,25 @@ pub struct Cell {
 
 impl Cell {
     pub fn gender(&self) -> &'static str {
-        if self.female { "F" } else { "M" }
+        if self.female {
+            "F"
+        } else {
+            "M"
+        }
     }
     pub fn role(&self) -> &'static str {
-        if self.leader { "leader" } else { "staff" }
+        if self.leader {
+            "leader"
+        } else {
+            "staff"
+        }
     }
     pub fn trained_str(&self) -> &'static str {
-        if self.trained { "yes" } else { "no" }
+        if self.trained {
+            "yes"
+        } else {
+            "no"
+        }
     }
 }
 
@@ -102,6 +118,8 @@ pub struct Unit {
     pub over_quota_until: Option<i32>,
     /// Per-commune override of the R2 rate, as a fraction.
     pub r2_rate_override: Option<f64>,
+    /// Groups the unit recruits from (local make-up); all groups when not given.
+    pub recruit_groups: Vec<usize>,
     /// Line in units.csv, for messages.
     pub line: usize,
 }
@@ -186,8 +204,15 @@ impl Spec {
 }
 
 const GROUPS_COLS: &[&str] = &["group", "em", "population_share"];
-const UNITS_COLS: &[&str] = &["id", "name", "kind", "em_population_share", "quota", "leader_posts"];
-const UNITS_OPT: &[&str] = &["over_quota_until", "r2_rate_override"];
+const UNITS_COLS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "em_population_share",
+    "quota",
+    "leader_posts",
+];
+const UNITS_OPT: &[&str] = &["over_quota_until", "r2_rate_override", "recruit_groups"];
 const CELL_COLS: &[&str] = &["unit", "group", "gender", "role", "trained", "count"];
 const CHANNEL_COLS: &[&str] = &[
     "channel",
@@ -232,7 +257,12 @@ pub fn load(dir: &Path) -> Result<Spec> {
     let retire_t = read("retirements.csv", &ret_cols, &[], false)?;
     let quotas_t = read("quotas.csv", &["unit", "year", "quota"], &[], false)?;
     let channels_t = read("channels.csv", CHANNEL_COLS, &[], true)?.expect("required");
-    let caps_t = read("channel_caps.csv", &["channel", "year", "kind", "max_hires"], &[], false)?;
+    let caps_t = read(
+        "channel_caps.csv",
+        &["channel", "year", "kind", "max_hires"],
+        &[],
+        false,
+    )?;
     let transfers_t = read(
         "transfers.csv",
         &["from", "to", "year", "max_per_year", "cost_per_person"],
@@ -241,14 +271,17 @@ pub fn load(dir: &Path) -> Result<Spec> {
     )?;
 
     let groups = parse_groups(&groups_t)?;
-    let (units, base_quota) = parse_units(&units_t)?;
+    let (units, base_quota) = parse_units(&units_t, &groups)?;
     let base = config.time.base_year;
     let years = (config.time.horizon - base + 1) as usize;
     let mut quota: Vec<Vec<u32>> = base_quota.iter().map(|&q| vec![q; years]).collect();
     if let Some(t) = &quotas_t {
         apply_quota_changes(t, &units, base, config.time.horizon, &mut quota)?;
     }
-    let ctx = Lookup { groups: &groups, units: &units };
+    let ctx = Lookup {
+        groups: &groups,
+        units: &units,
+    };
     let staff: BTreeMap<(usize, Cell), u32> = parse_cells(&staff_t, &ctx, None)?
         .into_iter()
         .map(|((u, c, _), (n, _))| ((u, c), n))
@@ -304,12 +337,18 @@ impl Lookup<'_> {
     fn unit(&self, row: &table::Field, column: &str) -> Result<usize> {
         let id = row.required(column)?;
         self.units.iter().position(|u| u.id == id).ok_or_else(|| {
-            row.error(column, format!("unknown unit \"{id}\"; expected an id from units.csv"))
+            row.error(
+                column,
+                format!("unknown unit \"{id}\"; expected an id from units.csv"),
+            )
         })
     }
     fn group(&self, row: &table::Field, column: &str, id: &str) -> Result<usize> {
         self.groups.iter().position(|g| g.id == id).ok_or_else(|| {
-            row.error(column, format!("unknown group \"{id}\"; expected a group from groups.csv"))
+            row.error(
+                column,
+                format!("unknown group \"{id}\"; expected a group from groups.csv"),
+            )
         })
     }
 }
@@ -330,7 +369,8 @@ fn parse_groups(t: &Table) -> Result<Vec<Group>> {
     Ok(groups)
 }
 
-fn parse_units(t: &Table) -> Result<(Vec<Unit>, Vec<u32>)> {
+fn parse_units(t: &Table, groups: &[Group]) -> Result<(Vec<Unit>, Vec<u32>)> {
+    let ctx = Lookup { groups, units: &[] };
     let mut units: Vec<Unit> = Vec::new();
     let mut quotas = Vec::new();
     for row in t.fields() {
@@ -353,6 +393,11 @@ fn parse_units(t: &Table) -> Result<(Vec<Unit>, Vec<u32>)> {
             leader_posts: row.count("leader_posts")?,
             over_quota_until,
             r2_rate_override: row.optional_percent("r2_rate_override")?,
+            recruit_groups: if row.text("recruit_groups").is_empty() {
+                (0..groups.len()).collect()
+            } else {
+                parse_group_list(&row, &ctx, "recruit_groups")?
+            },
             line: row.line(),
             id,
         });
@@ -377,7 +422,10 @@ fn apply_quota_changes(
         if year <= base || year > horizon {
             return Err(row.error(
                 "year",
-                format!("expected a year from {} to {horizon}, found {year}", base + 1),
+                format!(
+                    "expected a year from {} to {horizon}, found {year}",
+                    base + 1
+                ),
             ));
         }
         changes.push((u, year, row.count("quota")?));
@@ -435,16 +483,19 @@ fn parse_group_set(row: &table::Field, ctx: &Lookup) -> Result<Vec<usize>> {
         "all" => all.collect(),
         "EM" => all.filter(|&g| ctx.groups[g].em).collect(),
         "non-EM" => all.filter(|&g| !ctx.groups[g].em).collect(),
-        list => {
-            let mut v = Vec::new();
-            for id in list.split(';').map(str::trim) {
-                v.push(ctx.group(row, "groups", id)?);
-            }
-            v.sort();
-            v.dedup();
-            v
-        }
+        _ => parse_group_list(row, ctx, "groups")?,
     })
+}
+
+/// A `;`-separated list of group ids.
+fn parse_group_list(row: &table::Field, ctx: &Lookup, column: &str) -> Result<Vec<usize>> {
+    let mut v = Vec::new();
+    for id in row.required(column)?.split(';').map(str::trim) {
+        v.push(ctx.group(row, column, id)?);
+    }
+    v.sort();
+    v.dedup();
+    Ok(v)
 }
 
 fn parse_kind_set(row: &table::Field) -> Result<Vec<UnitKind>> {
@@ -454,13 +505,20 @@ fn parse_kind_set(row: &table::Field) -> Result<Vec<UnitKind>> {
     }
     let mut v = Vec::new();
     for name in text.split(';').map(str::trim) {
-        let kind = UNIT_KINDS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k).ok_or_else(|| {
-            let names: Vec<&str> = UNIT_KINDS.iter().map(|(n, _)| *n).collect();
-            row.error(
-                "kinds",
-                format!("unknown unit kind \"{name}\"; expected all or a ;-list of {}", names.join(", ")),
-            )
-        })?;
+        let kind = UNIT_KINDS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, k)| *k)
+            .ok_or_else(|| {
+                let names: Vec<&str> = UNIT_KINDS.iter().map(|(n, _)| *n).collect();
+                row.error(
+                    "kinds",
+                    format!(
+                        "unknown unit kind \"{name}\"; expected all or a ;-list of {}",
+                        names.join(", ")
+                    ),
+                )
+            })?;
         v.push(kind);
     }
     Ok(v)
@@ -519,7 +577,10 @@ fn apply_channel_caps(t: &Table, channels: &mut [Channel]) -> Result<()> {
         let kind = row.choice("kind", &UNIT_KINDS)?;
         let cap = row.count("max_hires")?;
         let mut found = false;
-        for c in channels.iter_mut().filter(|c| c.id == id && (a..=b).contains(&c.year)) {
+        for c in channels
+            .iter_mut()
+            .filter(|c| c.id == id && (a..=b).contains(&c.year))
+        {
             c.kind_caps.insert(kind, cap);
             found = true;
         }
@@ -537,10 +598,14 @@ fn apply_channel_caps(t: &Table, channels: &mut [Channel]) -> Result<()> {
 fn parse_unit_set(row: &table::Field, ctx: &Lookup, column: &str) -> Result<Vec<usize>> {
     let text = row.required(column)?;
     if let Some(kind_name) = text.strip_prefix("kind:") {
-        let kind = UNIT_KINDS.iter().find(|(n, _)| *n == kind_name).map(|(_, k)| *k).ok_or_else(|| {
-            row.error(column, format!("unknown unit kind \"{kind_name}\""))
-        })?;
-        Ok((0..ctx.units.len()).filter(|&u| ctx.units[u].kind == kind).collect())
+        let kind = UNIT_KINDS
+            .iter()
+            .find(|(n, _)| *n == kind_name)
+            .map(|(_, k)| *k)
+            .ok_or_else(|| row.error(column, format!("unknown unit kind \"{kind_name}\"")))?;
+        Ok((0..ctx.units.len())
+            .filter(|&u| ctx.units[u].kind == kind)
+            .collect())
     } else {
         Ok(vec![ctx.unit(row, column)?])
     }

@@ -66,7 +66,12 @@ impl Table {
         }
         for r in required {
             if !headers.iter().any(|h| h == r) {
-                return Err(Error::input(path, Some(1), *r, "required column is missing"));
+                return Err(Error::input(
+                    path,
+                    Some(1),
+                    *r,
+                    "required column is missing",
+                ));
             }
         }
         let mut rows = Vec::new();
@@ -146,7 +151,12 @@ impl<'a> Field<'a> {
         t.parse::<i32>()
             .ok()
             .filter(|y| (1900..=2200).contains(y))
-            .ok_or_else(|| self.error(column, format!("expected a year such as 2030, found \"{t}\"")))
+            .ok_or_else(|| {
+                self.error(
+                    column,
+                    format!("expected a year such as 2030, found \"{t}\""),
+                )
+            })
     }
 
     /// A year or an inclusive range `2026-2030`.
@@ -158,7 +168,12 @@ impl<'a> Field<'a> {
                 format!("expected a year (2030) or a range of years (2026-2030), found \"{t}\""),
             )
         };
-        let parse = |s: &str| s.trim().parse::<i32>().ok().filter(|y| (1900..=2200).contains(y));
+        let parse = |s: &str| {
+            s.trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (1900..=2200).contains(y))
+        };
         match t.split_once('-') {
             None => parse(t).map(|y| (y, y)).ok_or_else(bad),
             Some((a, b)) => match (parse(a), parse(b)) {
@@ -209,7 +224,10 @@ impl<'a> Field<'a> {
             .map(|(_, v)| *v)
             .ok_or_else(|| {
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-                self.error(column, format!("expected one of {}, found \"{t}\"", names.join(", ")))
+                self.error(
+                    column,
+                    format!("expected one of {}, found \"{t}\"", names.join(", ")),
+                )
             })
     }
 }

@@ -14,7 +14,7 @@ pub mod r5_structure;
 pub mod r6_r7_leaders;
 pub mod r8_training;
 
-use super::{Model, RowKind, RowMeta, TargetSlack};
+use super::{Coupling, Model, RowKind, RowMeta, SharedRow, TargetSlack};
 use crate::rules::Rule;
 use crate::scenario::{Roadmap, Spec};
 use good_lp::{Expression, Variable};
@@ -38,13 +38,25 @@ pub struct Requirement {
 }
 
 pub fn add(spec: &Spec, m: &mut Model) {
+    // R5 is province-wide; a model of some units leaves it to the whole-province LP.
+    let with_r5 = spec.config.policy.r5_weight > 0.0 && m.scope.is_whole_province();
+    if spec.config.policy.r5_weight > 0.0 && matches!(m.scope.coupling, Coupling::Priced(_)) {
+        r5_structure::price_group_changes(spec, m);
+    }
+    let group_changes = if with_r5 {
+        r5_structure::add_group_changes(spec, m)
+    } else {
+        BTreeMap::new()
+    };
     for ty in spec.config.time.targets.clone() {
         let mut coverage = Coverage::default();
         r1_r4_head_counts::add(spec, m, ty.year, ty.level, &mut coverage);
         r6_r7_leaders::add(spec, m, ty.year, ty.level, &mut coverage);
         r8_training::add(spec, m, ty.year, ty.level, &mut coverage);
         add_coverage_counts(spec, m, ty.year, ty.level, coverage);
-        r5_structure::add(spec, m, ty.year);
+        if with_r5 {
+            r5_structure::add(spec, m, ty.year, &group_changes);
+        }
     }
 }
 
@@ -54,16 +66,43 @@ fn uses_coverage(spec: &Spec, level: f64) -> bool {
 
 /// Adds a requirement as a target row with a priced shortfall, or as a coverage unit row.
 pub fn add_target(spec: &Spec, m: &mut Model, r: Requirement, level: f64, coverage: &mut Coverage) {
+    add_target_row(spec, m, r, level, coverage, None);
+}
+
+/// [`add_target`], recording the row as shared when it sums over units (`shared`).
+pub fn add_target_row(
+    spec: &Spec,
+    m: &mut Model,
+    r: Requirement,
+    level: f64,
+    coverage: &mut Coverage,
+    shared: Option<SharedRow>,
+) {
     if r.unit.is_some() && uses_coverage(spec, level) {
         let met = m.binary();
         let row = r.achieved - r.required - met * r.big_m;
-        m.add_row(row.geq(-r.big_m), RowMeta::new(RowKind::CoverageUnit(r.rule), r.unit, r.year));
+        m.add_row(
+            row.geq(-r.big_m),
+            RowMeta::new(RowKind::CoverageUnit(r.rule), r.unit, r.year),
+        );
         coverage.met.entry(r.rule).or_default().push(met);
     } else {
         let slack = m.continuous();
-        m.slacks.push(TargetSlack { unit: r.unit, rule: r.rule, year: r.year, slack });
-        let row = r.achieved + slack - r.required;
-        m.add_row(row.geq(0.0), RowMeta::new(RowKind::Target(r.rule), r.unit, r.year));
+        m.slacks.push(TargetSlack {
+            unit: r.unit,
+            rule: r.rule,
+            year: r.year,
+            slack,
+        });
+        let row = (r.achieved + slack - r.required).geq(0.0);
+        let meta = RowMeta::new(RowKind::Target(r.rule), r.unit, r.year);
+        match shared {
+            Some(s) => {
+                m.province_columns.push((slack, false));
+                m.add_shared_row(row, meta, s);
+            }
+            None => m.add_row(row, meta),
+        }
     }
 }
 
@@ -71,22 +110,87 @@ fn add_coverage_counts(spec: &Spec, m: &mut Model, year: i32, level: f64, covera
     for (rule, met) in coverage.met {
         let needed = (level * met.len() as f64 - 1e-9).ceil();
         let slack = m.continuous();
-        m.slacks.push(TargetSlack { unit: None, rule, year, slack });
+        m.slacks.push(TargetSlack {
+            unit: None,
+            rule,
+            year,
+            slack,
+        });
         let mut count = Expression::from(slack);
         for v in met {
             count += v;
         }
-        m.add_row(count.geq(needed), RowMeta::new(RowKind::CoverageCount(rule), None, year));
+        m.add_row(
+            count.geq(needed),
+            RowMeta::new(RowKind::CoverageCount(rule), None, year),
+        );
     }
     let _ = spec;
 }
 
+/// The share of a province-wide rule that falls to one unit when the province is planned
+/// in parts: `achieved − coefficient·base + shortfall ≥ e`, with `e` from the LP plan.
+#[allow(clippy::too_many_arguments)]
+pub fn add_local_share(
+    m: &mut Model,
+    rule: Rule,
+    year: i32,
+    u: usize,
+    achieved: Expression,
+    base: Expression,
+    coefficient: f64,
+) {
+    let e = match &m.scope.coupling {
+        Coupling::Share { local_targets, .. } => {
+            local_targets.get(&(rule, year, u)).copied().unwrap_or(0.0)
+        }
+        _ => 0.0,
+    };
+    let slack = m.continuous();
+    m.slacks.push(TargetSlack {
+        unit: Some(u),
+        rule,
+        year,
+        slack,
+    });
+    let row = achieved - base * coefficient + slack;
+    m.add_row(
+        row.geq(e),
+        RowMeta::new(RowKind::Target(rule), Some(u), year).with("local share"),
+    );
+}
+
 /// A whole-person "required" count `q ≥ coefficient·base − rounding offset`, which the
 /// objective keeps at the rounded value.
-pub fn required_count(spec: &Spec, m: &mut Model, base: Expression, coefficient: f64, meta: RowMeta) -> Variable {
+pub fn required_count(
+    spec: &Spec,
+    m: &mut Model,
+    base: Expression,
+    coefficient: f64,
+    meta: RowMeta,
+) -> Variable {
+    required_count_row(spec, m, base, coefficient, meta, None)
+}
+
+/// [`required_count`], recording the row as shared and q as a province-wide variable.
+pub fn required_count_row(
+    spec: &Spec,
+    m: &mut Model,
+    base: Expression,
+    coefficient: f64,
+    meta: RowMeta,
+    shared: Option<SharedRow>,
+) -> Variable {
     let q = m.integer(None);
     let offset = crate::rules::rounding_offset(spec.config.policy.rounding);
-    m.add_row((Expression::from(q) - base * coefficient).geq(-offset), meta);
+    let row = (Expression::from(q) - base * coefficient).geq(-offset);
+    match shared {
+        Some(s) => {
+            m.province_columns.push((q, false));
+            m.add_shared_row(row, meta, s);
+        }
+        None => m.add_row(row, meta),
+    }
     q
 }
 
@@ -111,7 +215,12 @@ pub fn head_bound(spec: &Spec, members: &[usize]) -> f64 {
         .iter()
         .map(|&u| {
             let max_quota = spec.quota[u].iter().copied().max().unwrap_or(0);
-            let staff: u32 = spec.staff.iter().filter(|((v, _), _)| *v == u).map(|(_, n)| n).sum();
+            let staff: u32 = spec
+                .staff
+                .iter()
+                .filter(|((v, _), _)| *v == u)
+                .map(|(_, n)| n)
+                .sum();
             (max_quota.max(staff) as f64) * 2.0 + 10.0
         })
         .sum()

@@ -6,20 +6,47 @@
 //! `Σ_{c EM, F} S[u,c,y] + shortfall ≥ round(20% · that minimum)` (R4). The right-hand sides
 //! are data ([`crate::rules::fixed_targets`]).
 
-use super::{add_target, members_sum, Coverage, Requirement};
+use super::{add_local_share, add_target_row, members_sum, Coverage, Requirement};
 use crate::model::Model;
+use crate::model::SharedRow;
 use crate::scenario::Spec;
 use good_lp::Expression;
 
 pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Coverage) {
-    for target in crate::rules::fixed_targets(spec, year, level) {
-        let achieved = if target.women {
-            members_sum(spec, m, &target.members, year, |c| spec.is_em(c) && c.female)
-        } else {
-            members_sum(spec, m, &target.members, year, |c| spec.is_em(c))
-        };
+    let scope = m.scope.clone();
+    let targets = crate::rules::fixed_targets(spec, year, level);
+    for target in targets {
+        let filter = |c: &crate::scenario::Cell| spec.is_em(c) && (c.female || !target.women);
+        if target.unit.is_none() && !scope.is_whole_province() {
+            // A province-wide total planned in parts: each unit carries its share, or its
+            // contribution is priced.
+            for &u in target.members.iter().filter(|&&u| scope.contains(u)) {
+                let achieved = members_sum(spec, m, &[u], year, filter);
+                match scope.price(SharedRow::Total(target.rule, year)) {
+                    Some(y) => m.add_price(-y, achieved),
+                    None => add_local_share(
+                        m,
+                        target.rule,
+                        year,
+                        u,
+                        achieved,
+                        Expression::default(),
+                        0.0,
+                    ),
+                }
+            }
+            continue;
+        }
+        if !scope.contains_all(&target.members) {
+            continue;
+        }
+        let shared = target
+            .unit
+            .is_none()
+            .then_some(SharedRow::Total(target.rule, year));
+        let achieved = members_sum(spec, m, &target.members, year, filter);
         let required = target.required as f64;
-        add_target(
+        add_target_row(
             spec,
             m,
             Requirement {
@@ -32,6 +59,7 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
             },
             level,
             coverage,
+            shared,
         );
     }
 }

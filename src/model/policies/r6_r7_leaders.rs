@@ -14,57 +14,136 @@
 //! the provincial totals of R6 and R7; R7 is not applied to a single PSU's one manager,
 //! because 20% of one person is not a head-count the text sets.
 
-use super::{add_target, head_bound, members_sum, required_count, Coverage, Requirement};
+use super::{
+    add_local_share, add_target_row, head_bound, members_sum, required_count_row, Coverage,
+    Requirement,
+};
+use crate::model::SharedRow;
 use crate::model::{Model, RowKind, RowMeta};
 use crate::rules::{r7_of, Rule, R6_PSU_THRESHOLD, WOMEN_RATE};
 use crate::scenario::{Spec, UnitKind};
 use good_lp::Expression;
 
 pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Coverage) {
-    for r6 in crate::rules::ratio_targets(spec, year, level).into_iter().filter(|t| t.rule == Rule::R6) {
+    let scope = m.scope.clone();
+    let targets = crate::rules::ratio_targets(spec, year, level);
+    for r6 in targets.into_iter().filter(|t| t.rule == Rule::R6) {
+        if r6.unit.is_none() && !scope.is_whole_province() {
+            // The provincial totals planned in parts: EM leaders − rate·EM staff ≥ share.
+            for &u in r6.members.iter().filter(|&&u| scope.contains(u)) {
+                let em = m.stock_sum(spec, u, year, |c| spec.is_em(c));
+                let leaders = m.stock_sum(spec, u, year, |c| spec.is_em(c) && c.leader);
+                let women = m.stock_sum(spec, u, year, |c| spec.is_em(c) && c.leader && c.female);
+                if let Some(y_required) = scope.price(SharedRow::R6Required(year)) {
+                    m.add_price(y_required * r6.coefficient, em);
+                    m.add_price(
+                        -scope
+                            .price(SharedRow::LeaderTarget(Rule::R6, year))
+                            .unwrap_or(0.0),
+                        leaders,
+                    );
+                    m.add_price(
+                        -scope
+                            .price(SharedRow::LeaderTarget(Rule::R7, year))
+                            .unwrap_or(0.0),
+                        women,
+                    );
+                } else {
+                    add_local_share(m, Rule::R6, year, u, leaders, em.clone(), r6.coefficient);
+                    add_local_share(m, Rule::R7, year, u, women, em, WOMEN_RATE * r6.coefficient);
+                }
+            }
+            continue;
+        }
+        if !scope.contains_all(&r6.members) {
+            continue;
+        }
+        let province = r6.unit.is_none();
         let em = members_sum(spec, m, &r6.members, year, |c| spec.is_em(c));
         let em_leaders = members_sum(spec, m, &r6.members, year, |c| spec.is_em(c) && c.leader);
-        let em_women_leaders =
-            members_sum(spec, m, &r6.members, year, |c| spec.is_em(c) && c.leader && c.female);
+        let em_women_leaders = members_sum(spec, m, &r6.members, year, |c| {
+            spec.is_em(c) && c.leader && c.female
+        });
         let big_m = head_bound(spec, &r6.members);
-        let q6 = required_count(spec, m, em, r6.coefficient, RowMeta::new(RowKind::Required(Rule::R6), r6.unit, year));
-        add_target(
+        let q6 = required_count_row(
             spec,
             m,
-            Requirement { unit: r6.unit, rule: Rule::R6, year, achieved: em_leaders, required: q6.into(), big_m },
+            em,
+            r6.coefficient,
+            RowMeta::new(RowKind::Required(Rule::R6), r6.unit, year),
+            province.then_some(SharedRow::R6Required(year)),
+        );
+        add_target_row(
+            spec,
+            m,
+            Requirement {
+                unit: r6.unit,
+                rule: Rule::R6,
+                year,
+                achieved: em_leaders,
+                required: q6.into(),
+                big_m,
+            },
             level,
             coverage,
+            province.then_some(SharedRow::LeaderTarget(Rule::R6, year)),
         );
         let r7 = r7_of(&r6);
-        let q7 = required_count(
+        let q7 = required_count_row(
             spec,
             m,
             q6.into(),
             WOMEN_RATE,
             RowMeta::new(RowKind::Required(Rule::R7), r7.unit, year),
+            province.then_some(SharedRow::ProvinceOnly),
         );
-        add_target(
+        add_target_row(
             spec,
             m,
-            Requirement { unit: r7.unit, rule: Rule::R7, year, achieved: em_women_leaders, required: q7.into(), big_m },
+            Requirement {
+                unit: r7.unit,
+                rule: Rule::R7,
+                year,
+                achieved: em_women_leaders,
+                required: q7.into(),
+                big_m,
+            },
             level,
             coverage,
+            province.then_some(SharedRow::LeaderTarget(Rule::R7, year)),
         );
     }
     add_psu_managers(spec, m, year);
 }
 
 fn add_psu_managers(spec: &Spec, m: &mut Model, year: i32) {
-    for u in (0..spec.units.len()).filter(|&u| spec.units[u].kind == UnitKind::PublicService) {
+    for u in m
+        .scope
+        .units
+        .clone()
+        .into_iter()
+        .filter(|&u| spec.units[u].kind == UnitKind::PublicService)
+    {
         let em = m.stock_sum(spec, u, year, |c| spec.is_em(c));
         let all = m.stock_sum(spec, u, year, |_| true);
         let em_leaders = m.stock_sum(spec, u, year, |c| spec.is_em(c) && c.leader);
         let big_m = head_bound(spec, &[u]);
         let z = m.binary();
         let condition = em - all * R6_PSU_THRESHOLD - Expression::from(z) * big_m;
-        m.add_row(condition.leq(-0.01), RowMeta::new(RowKind::PsuCondition, Some(u), year));
+        m.add_row(
+            condition.leq(-0.01),
+            RowMeta::new(RowKind::PsuCondition, Some(u), year),
+        );
         let slack = m.continuous();
-        m.slacks.push(crate::model::TargetSlack { unit: Some(u), rule: Rule::R6, year, slack });
-        m.add_row((em_leaders + slack - z).geq(0.0), RowMeta::new(RowKind::Target(Rule::R6), Some(u), year));
+        m.slacks.push(crate::model::TargetSlack {
+            unit: Some(u),
+            rule: Rule::R6,
+            year,
+            slack,
+        });
+        m.add_row(
+            (em_leaders + slack - z).geq(0.0),
+            RowMeta::new(RowKind::Target(Rule::R6), Some(u), year),
+        );
     }
 }

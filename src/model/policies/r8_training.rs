@@ -9,9 +9,16 @@ use crate::rules::Rule;
 use crate::scenario::Spec;
 
 pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Coverage) {
-    for target in crate::rules::ratio_targets(spec, year, level).into_iter().filter(|t| t.rule == Rule::R8) {
+    let scope = m.scope.clone();
+    let targets = crate::rules::ratio_targets(spec, year, level);
+    for target in targets
+        .into_iter()
+        .filter(|t| t.rule == Rule::R8 && scope.contains_all(&t.members))
+    {
         let em = members_sum(spec, m, &target.members, year, |c| spec.is_em(c));
-        let trained = members_sum(spec, m, &target.members, year, |c| spec.is_em(c) && c.trained);
+        let trained = members_sum(spec, m, &target.members, year, |c| {
+            spec.is_em(c) && c.trained
+        });
         let meta = RowMeta::new(RowKind::Required(Rule::R8), target.unit, year);
         let q = required_count(spec, m, em, target.coefficient, meta);
         add_target(

@@ -1,0 +1,511 @@
+//! Finding the whole-person plan: directly, or by splitting the province into groups of
+//! units that share nothing but capacities.
+//!
+//! HiGHS handles a few thousand integer columns well, but on the whole province (≈90,000
+//! integer columns for the sample) its root rounding heuristics ran for minutes without
+//! checking the time limit. Units interact only through a few shared capacities (channel
+//! caps, training seats, the budget), through transfer routes, and through province-wide
+//! rules. So:
+//!
+//! 1. **Groups.** Units joined by a transfer route form one group; every other unit is a
+//!    group of its own. Under the `coverage` roadmap every unit is in one group.
+//! 2. **Bound.** The LP relaxation of the whole-province model gives a lower bound on any
+//!    whole-person plan's objective (R5 included).
+//! 3. **Split.** Each shared capacity is split between groups by what the LP plan uses:
+//!    whole people rounded down, then the spare whole people to the largest remainders, so
+//!    the parts never add up to more than the limit. Budget is split in money. A
+//!    province-wide rule is split into unit shares that add up to it: for R6/R7 at provincial
+//!    level, `EM leaders_u − rate·EM staff_u ≥ e_u` with `Σ e_u ≥ 0` (R6) or `≥ 0.2` (R7,
+//!    enough for the rounded-up minimum), `e_u` being what unit u achieved in the LP; for R1
+//!    and R4 totals, whole-person shares of the required head-count.
+//! 4. **Solve.** Each group's model (same recipe, same prices, its share of each capacity)
+//!    is solved as a MIP. A group left short of a target then gets what the other groups left
+//!    unused and is solved once more.
+//! 5. **Gap.** The plans add up to a plan of the whole province that respects every shared
+//!    capacity. Its objective is the sum of the groups' objectives plus R5's priced distance,
+//!    recomputed from the stocks; the gap is measured against the LP bound, so it is proven.
+
+use crate::error::Result;
+use crate::model::capacity::{capacity_terms, Capacity};
+use crate::model::{build, Coupling, Scope, SharedRow};
+use crate::plan::{self, Plan};
+use crate::rules::{Rule, WOMEN_RATE};
+use crate::scenario::{Roadmap, Spec};
+use crate::solve::{solve, Mode, SolveStats};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Groups of units that must be planned together, in unit order.
+pub fn groups(spec: &Spec) -> Vec<Vec<usize>> {
+    let n = spec.units.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut Vec<usize>, x: usize) -> usize {
+        let mut r = x;
+        while p[r] != r {
+            r = p[r];
+        }
+        let mut y = x;
+        while p[y] != r {
+            let next = p[y];
+            p[y] = r;
+            y = next;
+        }
+        r
+    }
+    let join = |p: &mut Vec<usize>, members: &[usize]| {
+        if let Some(&first) = members.first() {
+            for &u in &members[1..] {
+                let (a, b) = (find(p, first), find(p, u));
+                if a != b {
+                    p[a.max(b)] = a.min(b);
+                }
+            }
+        }
+    };
+    if spec.config.policy.roadmap == Roadmap::Coverage {
+        join(&mut parent, &(0..n).collect::<Vec<_>>());
+    }
+    for route in &spec.transfers {
+        let mut members = route.from.clone();
+        members.extend(&route.to);
+        join(&mut parent, &members);
+    }
+    let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for u in 0..n {
+        let r = find(&mut parent, u);
+        by_root.entry(r).or_default().push(u);
+    }
+    by_root.into_values().collect()
+}
+
+pub struct Outcome {
+    pub plan: Plan,
+    pub stats: SolveStats,
+}
+
+/// Progress lines for long runs.
+pub type Progress<'a> = &'a dyn Fn(String);
+
+pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outcome> {
+    let settings = &spec.config.solver;
+    let started = Instant::now();
+    let groups = groups(spec);
+    if groups.len() == 1 {
+        let mut model = build(spec, Scope::all(spec));
+        progress(format!(
+            "model: {} columns ({} integer), {} rows",
+            model.vars.len(),
+            model.integer_columns,
+            model.constraints.len()
+        ));
+        let solved = solve(&mut model, settings, Mode::Mip, verbose)?;
+        let plan = plan::extract(spec, &model, &solved);
+        let mut stats = solved.stats;
+        stats.seconds = started.elapsed().as_secs_f64();
+        return Ok(Outcome { plan, stats });
+    }
+
+    // 2. The bound, from the LP relaxation of the whole province.
+    let mut whole = build(spec, Scope::all(spec));
+    let (columns, integer_columns, rows) = (
+        whole.vars.len(),
+        whole.integer_columns,
+        whole.constraints.len(),
+    );
+    progress(format!(
+        "model: {columns} columns ({integer_columns} integer), {rows} rows; {} groups of units",
+        groups.len()
+    ));
+    let terms = capacity_terms(spec, &whole);
+    let lp = solve(&mut whole, settings, Mode::Relaxation, verbose)?;
+    progress(format!(
+        "LP bound {:.1} million VND in {:.1} s",
+        lp.stats.objective, lp.stats.seconds
+    ));
+
+    // 3. Split each shared capacity by the LP's use.
+    let group_of: Vec<usize> = {
+        let mut g = vec![0; spec.units.len()];
+        for (i, members) in groups.iter().enumerate() {
+            for &u in members {
+                g[u] = i;
+            }
+        }
+        g
+    };
+    let mut lp_use: BTreeMap<Capacity, Vec<f64>> = BTreeMap::new();
+    for (cap, by_unit) in &terms {
+        let mut use_by_group = vec![0.0; groups.len()];
+        for (u, e) in by_unit {
+            use_by_group[group_of[*u]] += lp.eval(e);
+        }
+        lp_use.insert(*cap, use_by_group);
+    }
+    let mut shares: Vec<BTreeMap<Capacity, f64>> = vec![BTreeMap::new(); groups.len()];
+    for (cap, used) in &lp_use {
+        let limit = cap
+            .limit(spec)
+            .expect("terms exist only for limited capacities");
+        for (g, part) in split(limit, used, matches!(cap, Capacity::Budget(_)))
+            .into_iter()
+            .enumerate()
+        {
+            shares[g].insert(*cap, part);
+        }
+    }
+    let local_targets = local_targets(spec, &whole, &lp);
+    let mode = if std::env::var_os("BIENCHE_CHECK_LAGRANGIAN").is_some() {
+        Mode::Relaxation
+    } else {
+        Mode::Mip
+    };
+    let lagrangian = lagrangian_bound(spec, &whole, &lp, &groups, mode, verbose)?;
+    match lagrangian {
+        Some(b) => progress(format!(
+            "Lagrangian bound {b:.1} million VND from whole-person groups priced by the LP duals ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        )),
+        None => progress("LP duals are not dual feasible on province-wide columns; using the LP bound".into()),
+    }
+    let bound = lagrangian.map_or(lp.stats.objective, |b| b.max(lp.stats.objective));
+
+    // 4. Solve each group.
+    let mut parts: Vec<(Plan, SolveStats, f64)> = Vec::with_capacity(groups.len());
+    let mut nodes = 0;
+    for (g, members) in groups.iter().enumerate() {
+        let (plan, stats, shortfall) =
+            solve_group(spec, members, shares[g].clone(), &local_targets, verbose)?;
+        nodes += stats.nodes;
+        parts.push((plan, stats, shortfall));
+        if g % 10 == 9 || g + 1 == groups.len() {
+            progress(format!(
+                "groups solved: {}/{} ({:.1} s)",
+                g + 1,
+                groups.len(),
+                started.elapsed().as_secs_f64()
+            ));
+        }
+    }
+    // A group short of a target gets what the others left unused, and one more try.
+    let short: Vec<usize> = (0..groups.len()).filter(|&g| parts[g].2 > 0.5).collect();
+    if !short.is_empty() {
+        for &g in &short {
+            let mut share = shares[g].clone();
+            for (cap, part) in share.iter_mut() {
+                let limit = cap.limit(spec).expect("limited");
+                let used: f64 = parts.iter().map(|(p, _, _)| usage(spec, p, *cap)).sum();
+                let spare = (limit - used).max(0.0);
+                *part += if matches!(cap, Capacity::Budget(_)) {
+                    spare
+                } else {
+                    (spare + 1e-9).floor()
+                };
+            }
+            let (plan, stats, shortfall) =
+                solve_group(spec, &groups[g], share, &local_targets, verbose)?;
+            if stats.objective < parts[g].1.objective - 1e-6 {
+                nodes += stats.nodes;
+                parts[g] = (plan, stats, shortfall);
+            }
+        }
+        progress(format!(
+            "re-solved {} groups short of a target with spare capacity",
+            short.len()
+        ));
+    }
+
+    // 5. Add up, and measure the gap against the LP bound.
+    let mut plan = Plan::merge(parts.into_iter().map(|(p, _, _)| p).collect());
+    plan.r5_distance = plan::r5_distances(spec, &plan);
+    budget_excess(spec, &mut plan);
+    let objective = objective_of(spec, &plan);
+    let mut stats = SolveStats {
+        status: "optimal".into(),
+        objective,
+        bound,
+        gap: 0.0,
+        gap_million_vnd: 0.0,
+        seconds: started.elapsed().as_secs_f64(),
+        columns,
+        integer_columns,
+        rows,
+        nodes,
+        method: format!("decomposed ({} groups of units)", groups.len()),
+    };
+    stats.set_gap(settings.mip_rel_gap);
+    Ok(Outcome { plan, stats })
+}
+
+/// A lower bound on any whole-person plan: each group's MIP with the shared rows priced at
+/// the LP duals `y` (a Lagrangian relaxation), plus `Σ y·b` over the shared rows. Province-wide
+/// columns appear only in shared rows, so their part of the relaxation is `min d·x` with `d`
+/// their LP reduced costs: zero when the duals are dual feasible, which is checked. With
+/// `mode = Relaxation` the sum reproduces the LP bound (a check of signs).
+fn lagrangian_bound(
+    spec: &Spec,
+    whole: &crate::model::Model,
+    lp: &crate::solve::Solved,
+    groups: &[Vec<usize>],
+    mode: Mode,
+    verbose: bool,
+) -> Result<Option<f64>> {
+    for (v, free) in &whole.province_columns {
+        let d = lp.reduced_cost(*v);
+        if (*free && d.abs() > 1e-6) || (!*free && d < -1e-6) {
+            return Ok(None);
+        }
+    }
+    let mut prices: BTreeMap<SharedRow, f64> = BTreeMap::new();
+    let mut total = 0.0;
+    for (row, index) in &whole.shared_rows {
+        let y = lp.row_duals[*index];
+        total += y * lp.row_values[*index];
+        if *row != SharedRow::ProvinceOnly {
+            *prices.entry(*row).or_default() += y;
+        }
+    }
+    for members in groups {
+        let coupling = Coupling::Priced(prices.clone());
+        let mut model = build(
+            spec,
+            Scope {
+                units: members.clone(),
+                coupling,
+            },
+        );
+        let solved = solve(&mut model, &spec.config.solver, mode, verbose)?;
+        total += solved.stats.bound;
+    }
+    if std::env::var_os("BIENCHE_CHECK_LAGRANGIAN").is_some() {
+        eprintln!(
+            "check: Lagrangian with LP subproblems {total:.3} vs LP bound {:.3}",
+            lp.stats.objective
+        );
+    }
+    Ok(Some(total))
+}
+
+/// The objective of a whole-province plan, from its tables: costs, plus the shortfall
+/// penalty on every missed target and staffing slack, plus R5's priced distance. For a plan
+/// with minimal slacks this is the model's objective, so the LP bound applies to it.
+pub fn objective_of(spec: &Spec, plan: &Plan) -> f64 {
+    let targets = crate::evaluate::evaluate(spec, plan);
+    let (_, _, shortfall) = crate::evaluate::tally(&targets);
+    let penalty = spec.config.policy.shortfall_penalty;
+    let costs: f64 = plan.costs.values().sum();
+    let staffing: f64 = plan.staffing_issues.iter().map(|(_, _, _, x)| x).sum();
+    let r5: f64 = spec.config.policy.r5_weight * plan.r5_distance.values().sum::<f64>();
+    costs + penalty * (shortfall as f64 + staffing) + r5
+}
+
+/// Budget overruns are measured on the whole province, not on each group's share.
+fn budget_excess(spec: &Spec, plan: &mut Plan) {
+    plan.staffing_issues
+        .retain(|(what, _, _, _)| what != "Budget");
+    let Some(cap) = spec.config.budget.cap_per_year else {
+        return;
+    };
+    for t in spec.plan_years() {
+        let spent: f64 = plan
+            .costs
+            .iter()
+            .filter(|((y, _, l), _)| *y == t && l != "salary")
+            .map(|(_, c)| c)
+            .sum();
+        if spent > cap + 1e-6 {
+            plan.staffing_issues
+                .push(("Budget".into(), None, t, spent - cap));
+        }
+    }
+}
+
+/// Unit shares of the province-wide rules, from what each unit achieved in the LP plan.
+fn local_targets(
+    spec: &Spec,
+    whole: &crate::model::Model,
+    lp: &crate::solve::Solved,
+) -> BTreeMap<(Rule, i32, usize), f64> {
+    let mut out = BTreeMap::new();
+    let value = |u: usize, y: i32, f: &dyn Fn(&crate::scenario::Cell) -> bool| {
+        lp.eval(&whole.stock_sum(spec, u, y, f))
+    };
+    for ty in &spec.config.time.targets {
+        let y = ty.year;
+        for t in crate::rules::fixed_targets(spec, y, ty.level)
+            .into_iter()
+            .filter(|t| t.unit.is_none())
+        {
+            let achieved: Vec<f64> = t
+                .members
+                .iter()
+                .map(|&u| value(u, y, &|c| spec.is_em(c) && (c.female || !t.women)))
+                .collect();
+            let parts = whole_shares(t.required as f64, &achieved);
+            for (&u, e) in t.members.iter().zip(parts) {
+                out.insert((t.rule, y, u), e);
+            }
+        }
+        for t in crate::rules::ratio_targets(spec, y, ty.level)
+            .into_iter()
+            .filter(|t| t.unit.is_none() && t.rule == Rule::R6)
+        {
+            for (rule, coefficient, floor) in [
+                (Rule::R6, t.coefficient, 0.0),
+                (Rule::R7, WOMEN_RATE * t.coefficient, WOMEN_RATE),
+            ] {
+                let mut excess: Vec<f64> = t
+                    .members
+                    .iter()
+                    .map(|&u| {
+                        let achieved = if rule == Rule::R6 {
+                            value(u, y, &|c| spec.is_em(c) && c.leader)
+                        } else {
+                            value(u, y, &|c| spec.is_em(c) && c.leader && c.female)
+                        };
+                        achieved - coefficient * value(u, y, &|c| spec.is_em(c))
+                    })
+                    .collect();
+                let deficit = floor - excess.iter().sum::<f64>();
+                if deficit > 0.0 {
+                    // The rounded-up minimum needs a margin: give it to the unit already ahead.
+                    let best = (0..excess.len())
+                        .max_by(|&a, &b| excess[a].total_cmp(&excess[b]).then(b.cmp(&a)));
+                    if let Some(i) = best {
+                        excess[i] += deficit;
+                    }
+                }
+                for (&u, e) in t.members.iter().zip(excess) {
+                    out.insert((rule, y, u), e);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whole-person shares adding up to at least `required`: LP values rounded down, then one
+/// more to the largest remainders.
+fn whole_shares(required: f64, achieved: &[f64]) -> Vec<f64> {
+    let mut parts: Vec<f64> = achieved
+        .iter()
+        .map(|a| (a.max(0.0) + 1e-6).floor())
+        .collect();
+    let mut order: Vec<usize> = (0..achieved.len()).collect();
+    order.sort_by(|&a, &b| {
+        (achieved[b] - parts[b])
+            .total_cmp(&(achieved[a] - parts[a]))
+            .then(a.cmp(&b))
+    });
+    let mut i = 0;
+    while parts.iter().sum::<f64>() < required - 1e-9 && !order.is_empty() {
+        parts[order[i % order.len()]] += 1.0;
+        i += 1;
+    }
+    parts
+}
+
+fn solve_group(
+    spec: &Spec,
+    members: &[usize],
+    share: BTreeMap<Capacity, f64>,
+    local_targets: &BTreeMap<(Rule, i32, usize), f64>,
+    verbose: bool,
+) -> Result<(Plan, SolveStats, f64)> {
+    let local_targets = local_targets
+        .iter()
+        .filter(|((_, _, u), _)| members.contains(u))
+        .map(|(k, v)| (*k, *v))
+        .collect();
+    let coupling = Coupling::Share {
+        allocation: share,
+        local_targets,
+    };
+    let mut model = build(
+        spec,
+        Scope {
+            units: members.to_vec(),
+            coupling,
+        },
+    );
+    let solved = solve(&mut model, &spec.config.solver, Mode::Mip, verbose)?;
+    let shortfall: f64 = model.slacks.iter().map(|s| solved.value(s.slack)).sum();
+    let plan = plan::extract(spec, &model, &solved);
+    Ok((plan, solved.stats, shortfall))
+}
+
+/// What a plan uses of a shared capacity.
+fn usage(spec: &Spec, plan: &Plan, cap: Capacity) -> f64 {
+    use crate::model::FlowKind;
+    let hires = |k: usize, f: &dyn Fn(&plan::FlowKey) -> bool| -> f64 {
+        plan.flows
+            .iter()
+            .filter(|(key, _)| key.kind == FlowKind::Hire && key.channel_index == Some(k) && f(key))
+            .map(|(_, (n, _))| *n as f64)
+            .sum()
+    };
+    match cap {
+        Capacity::Channel(k) => hires(k, &|_| true),
+        Capacity::ChannelKind(k, kind) => hires(k, &|key| spec.units[key.unit].kind == kind),
+        Capacity::ChannelWomen(k) => hires(k, &|key| key.cell.female),
+        Capacity::TrainingSeats(t) => plan
+            .flows
+            .iter()
+            .filter(|(key, _)| key.kind == FlowKind::Train && key.year == t)
+            .map(|(_, (n, _))| *n as f64)
+            .sum(),
+        Capacity::Budget(t) => plan
+            .costs
+            .iter()
+            .filter(|((year, _, lever), _)| *year == t && lever != "salary")
+            .map(|(_, c)| c)
+            .sum(),
+    }
+}
+
+/// Splits `limit` between groups by their LP use: whole units rounded down, then spare
+/// whole units to the largest remainders (money is split exactly).
+pub fn split(limit: f64, used: &[f64], money: bool) -> Vec<f64> {
+    if money {
+        let total: f64 = used.iter().sum();
+        let scale = if total > limit && total > 0.0 {
+            limit / total
+        } else {
+            1.0
+        };
+        return used.iter().map(|u| u.max(0.0) * scale).collect();
+    }
+    let mut parts: Vec<f64> = used.iter().map(|u| (u.max(0.0) + 1e-6).floor()).collect();
+    let mut spare = ((limit + 1e-9).floor() - parts.iter().sum::<f64>()).max(0.0) as usize;
+    let mut order: Vec<usize> = (0..used.len()).collect();
+    order.sort_by(|&a, &b| {
+        let ra = used[a] - parts[a];
+        let rb = used[b] - parts[b];
+        rb.partial_cmp(&ra)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(&b))
+    });
+    for &g in &order {
+        if spare == 0 || used[g] - parts[g] <= 1e-6 {
+            break;
+        }
+        parts[g] += 1.0;
+        spare -= 1;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn split_never_exceeds_the_limit_and_favours_remainders() {
+        assert_eq!(split(10.0, &[3.4, 3.4, 3.2], false), vec![4.0, 3.0, 3.0]);
+        assert_eq!(split(9.0, &[3.0, 3.0, 3.0], false), vec![3.0, 3.0, 3.0]);
+        assert_eq!(
+            split(2.0, &[0.5, 0.5, 0.5, 0.5], false),
+            vec![1.0, 1.0, 0.0, 0.0]
+        );
+        assert_eq!(split(100.0, &[30.0, 50.0], true), vec![30.0, 50.0]);
+    }
+}
