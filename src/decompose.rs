@@ -32,6 +32,7 @@ use crate::plan::{self, Plan};
 use crate::rules::{Rule, WOMEN_RATE};
 use crate::scenario::{Roadmap, Spec};
 use crate::solve::{solve, Mode, SolveStats};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -172,20 +173,26 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
     // 4. Solve each group.
     let mut parts: Vec<(Plan, SolveStats, f64)> = Vec::with_capacity(groups.len());
     let mut nodes = 0;
-    for (g, members) in groups.iter().enumerate() {
-        let (plan, stats, shortfall) =
-            solve_group(spec, members, shares[g].clone(), &local_targets, verbose)?;
-        nodes += stats.nodes;
-        parts.push((plan, stats, shortfall));
-        if g % 10 == 9 || g + 1 == groups.len() {
-            progress(format!(
-                "groups solved: {}/{} ({:.1} s)",
-                g + 1,
-                groups.len(),
-                started.elapsed().as_secs_f64()
-            ));
-        }
+    let pool = thread_pool(settings.threads)?;
+    let solved: Vec<Result<(Plan, SolveStats, f64)>> = pool.install(|| {
+        groups
+            .par_iter()
+            .enumerate()
+            .map(|(g, members)| {
+                solve_group(spec, members, shares[g].clone(), &local_targets, verbose)
+            })
+            .collect()
+    });
+    for part in solved {
+        let part = part?;
+        nodes += part.1.nodes;
+        parts.push(part);
     }
+    progress(format!(
+        "{} groups solved ({:.1} s)",
+        groups.len(),
+        started.elapsed().as_secs_f64()
+    ));
     // A group short of a target gets what the others left unused, and one more try.
     let short: Vec<usize> = (0..groups.len()).filter(|&g| parts[g].2 > 0.5).collect();
     if !short.is_empty() {
@@ -264,17 +271,22 @@ fn lagrangian_bound(
             *prices.entry(*row).or_default() += y;
         }
     }
-    for members in groups {
-        let coupling = Coupling::Priced(prices.clone());
-        let mut model = build(
-            spec,
-            Scope {
-                units: members.clone(),
-                coupling,
-            },
-        );
-        let solved = solve(&mut model, &spec.config.solver, mode, verbose)?;
-        total += solved.stats.bound;
+    let pool = thread_pool(spec.config.solver.threads)?;
+    let bounds: Vec<Result<f64>> = pool.install(|| {
+        groups
+            .par_iter()
+            .map(|members| {
+                let scope = Scope {
+                    units: members.clone(),
+                    coupling: Coupling::Priced(prices.clone()),
+                };
+                let mut model = build(spec, scope);
+                solve(&mut model, &spec.config.solver, mode, verbose).map(|s| s.stats.bound)
+            })
+            .collect()
+    });
+    for b in bounds {
+        total += b?;
     }
     if std::env::var_os("BIENCHE_CHECK_LAGRANGIAN").is_some() {
         eprintln!(
@@ -431,6 +443,15 @@ fn solve_group(
     let shortfall: f64 = model.slacks.iter().map(|s| solved.value(s.slack)).sum();
     let plan = plan::extract(spec, &model, &solved);
     Ok((plan, solved.stats, shortfall))
+}
+
+fn thread_pool(threads: u32) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads as usize)
+        .build()
+        .map_err(|e| {
+            crate::error::Error::Solver(format!("starting {threads} worker threads failed: {e}"))
+        })
 }
 
 /// What a plan uses of a shared capacity.

@@ -118,7 +118,9 @@ pub fn solve(
     highs_model.set_option("log_to_console", verbose);
     highs_model.set_option("time_limit", settings.time_limit_seconds);
     highs_model.set_option("mip_rel_gap", settings.mip_rel_gap);
-    highs_model.set_option("threads", settings.threads as i32);
+    // One HiGHS thread per solve: parallelism comes from solving groups side by side, and
+    // HiGHS refuses a thread count that differs from its first one in the process.
+    highs_model.set_option("threads", 1);
     highs_model.set_option("random_seed", settings.random_seed as i32);
     match mode {
         Mode::Relaxation => highs_model.set_option("solve_relaxation", true),

@@ -161,15 +161,16 @@ pub fn add_local_share(
 }
 
 /// A whole-person "required" count `q ≥ coefficient·base − rounding offset`, which the
-/// objective keeps at the rounded value.
+/// objective keeps at the rounded value; `most` bounds it from above.
 pub fn required_count(
     spec: &Spec,
     m: &mut Model,
     base: Expression,
     coefficient: f64,
+    most: f64,
     meta: RowMeta,
 ) -> Variable {
-    required_count_row(spec, m, base, coefficient, meta, None)
+    required_count_row(spec, m, base, coefficient, most, meta, None)
 }
 
 /// [`required_count`], recording the row as shared and q as a province-wide variable.
@@ -178,10 +179,11 @@ pub fn required_count_row(
     m: &mut Model,
     base: Expression,
     coefficient: f64,
+    most: f64,
     meta: RowMeta,
     shared: Option<SharedRow>,
 ) -> Variable {
-    let q = m.integer(None);
+    let q = m.integer(Some(most));
     let offset = crate::rules::rounding_offset(spec.config.policy.rounding);
     let row = (Expression::from(q) - base * coefficient).geq(-offset);
     match shared {

@@ -70,6 +70,7 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
             m,
             em,
             r6.coefficient,
+            (r6.coefficient * big_m).ceil() + 1.0,
             RowMeta::new(RowKind::Required(Rule::R6), r6.unit, year),
             province.then_some(SharedRow::R6Required(year)),
         );
@@ -94,6 +95,7 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
             m,
             q6.into(),
             WOMEN_RATE,
+            (WOMEN_RATE * r6.coefficient * big_m).ceil() + 1.0,
             RowMeta::new(RowKind::Required(Rule::R7), r7.unit, year),
             province.then_some(SharedRow::ProvinceOnly),
         );

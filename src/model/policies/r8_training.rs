@@ -20,7 +20,15 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
             spec.is_em(c) && c.trained
         });
         let meta = RowMeta::new(RowKind::Required(Rule::R8), target.unit, year);
-        let q = required_count(spec, m, em, target.coefficient, meta);
+        let big_m = head_bound(spec, &target.members);
+        let q = required_count(
+            spec,
+            m,
+            em,
+            target.coefficient,
+            (target.coefficient * big_m).ceil() + 1.0,
+            meta,
+        );
         add_target(
             spec,
             m,
@@ -30,7 +38,7 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
                 year,
                 achieved: trained,
                 required: q.into(),
-                big_m: head_bound(spec, &target.members),
+                big_m,
             },
             level,
             coverage,
