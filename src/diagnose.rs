@@ -71,14 +71,17 @@ fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reas
                 }
             }
         };
-        check(
-            Capacity::Channel(k),
-            format!("channel {} at its cap", ch.id),
-        );
-        check(
-            Capacity::ChannelKind(k, kind),
-            format!("channel {} at its cap for {} units", ch.id, kind.name()),
-        );
+        // Head-count rules run into hiring limits; leader rules only into women candidates.
+        if matches!(rule, Rule::R1 | Rule::R2 | Rule::R3 | Rule::R4) {
+            check(
+                Capacity::Channel(k),
+                format!("channel {} at its cap", ch.id),
+            );
+            check(
+                Capacity::ChannelKind(k, kind),
+                format!("channel {} at its cap for {} units", ch.id, kind.name()),
+            );
+        }
         if matches!(rule, Rule::R4 | Rule::R7) {
             check(
                 Capacity::ChannelWomen(k),

@@ -1,0 +1,768 @@
+//! The one integration test binary: runs `bienche` on fixture scenarios with optima worked
+//! out by hand, replays every plan's flows, recomputes every target from the raw CSVs
+//! without the model code, and pins the exact error text for bad input.
+
+use bienche::rules::r2_rate;
+use bienche::scenario::{BandRule, SeventyPercentBand};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bienche(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .args(args)
+        .output()
+        .expect("bienche runs")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
+
+/// Plans `dir` into a fresh folder and returns it; panics with bienche's stderr on failure.
+fn plan(dir: &Path, tmp: &tempfile::TempDir) -> PathBuf {
+    let out = tmp.path().join("out");
+    let o = bienche(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(
+        o.status.success(),
+        "plan failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
+type Row = BTreeMap<String, String>;
+
+fn read_csv(path: &Path) -> Vec<Row> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn summary(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
+}
+
+fn num(v: &serde_json::Value, path: &[&str]) -> f64 {
+    let mut x = v;
+    for p in path {
+        x = &x[*p];
+    }
+    x.as_f64()
+        .unwrap_or_else(|| panic!("{path:?} is not a number: {x}"))
+}
+
+fn target(out: &Path, unit: &str, rule: &str, year: &str) -> (u32, u32, u32) {
+    let rows = read_csv(&out.join("targets.csv"));
+    let r = rows
+        .iter()
+        .find(|r| r["unit"] == unit && r["rule"] == rule && r["year"] == year)
+        .unwrap_or_else(|| panic!("no target row {unit} {rule} {year}"));
+    (
+        r["required"].parse().unwrap(),
+        r["achieved"].parse().unwrap(),
+        r["shortfall"].parse().unwrap(),
+    )
+}
+
+fn flow_total(out: &Path, flow: &str) -> u32 {
+    read_csv(&out.join("flows.csv"))
+        .iter()
+        .filter(|r| r["flow"] == flow)
+        .map(|r| r["count"].parse::<u32>().unwrap())
+        .sum()
+}
+
+// ---------------------------------------------------------------------------------------
+// Known optima, worked out by hand (see each fixture's numbers in the comments).
+
+/// Quota 10, 6 Kinh staff, EM population 80% with band_rule = lower → R2 needs 35% of 10 =
+/// 4 EM (R4: 1 EM woman; R6: ⌈0.2·4⌉ = 1 EM leader; R7: 1 EM woman leader; R8: all 4
+/// trained). Hiring 4 trained EM at 100 and promoting one woman at 10 costs 410; no cheaper
+/// plan exists because every EM person must be hired.
+#[test]
+fn a_unit_that_must_hire() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("must-hire"), &tmp);
+    let s = summary(&out);
+    assert_eq!(num(&s, &["total_cost"]), 410.0);
+    assert_eq!(num(&s, &["solver", "objective"]), 410.0);
+    assert_eq!(num(&s, &["solver", "gap"]), 0.0);
+    assert_eq!(s["solver"]["status"], "optimal");
+    assert_eq!(flow_total(&out, "hire"), 4);
+    assert_eq!(flow_total(&out, "promote"), 1);
+    assert_eq!(target(&out, "C1", "R2", "2027"), (4, 4, 0));
+    assert_eq!(target(&out, "C1", "R7", "2027"), (1, 1, 0));
+    assert_eq!(s["targets_missed"], 0);
+}
+
+/// 5 untrained EM staff (3 women) already meet R2 (4) and R4 (1). R6 needs one EM leader
+/// (a woman, for R7: promotion 10) and R8 needs all 5 trained (5 × 5): 35, with no hiring.
+#[test]
+fn a_unit_that_meets_its_targets_by_promotion_and_training_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("promote-or-train"), &tmp);
+    let s = summary(&out);
+    assert_eq!(num(&s, &["total_cost"]), 35.0);
+    assert_eq!(flow_total(&out, "hire"), 0);
+    assert_eq!(flow_total(&out, "promote"), 1);
+    assert_eq!(flow_total(&out, "train"), 5);
+    assert_eq!(s["targets_missed"], 0);
+}
+
+/// The commune needs 4 EM; the ethnic section next door has 10 trained EM and no numeric
+/// target but R8. Moving 4 people costs 4 × 20 = 80 against 4 × 100 for hiring; with the
+/// R6/R7 promotion the optimum is 90.
+#[test]
+fn a_transfer_that_is_cheaper_than_hiring() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("transfer-cheaper"), &tmp);
+    let s = summary(&out);
+    assert_eq!(num(&s, &["total_cost"]), 90.0);
+    assert_eq!(flow_total(&out, "hire"), 0);
+    assert_eq!(flow_total(&out, "transfer_in"), 4);
+    assert_eq!(flow_total(&out, "transfer_out"), 4);
+    let rows = read_csv(&out.join("flows.csv"));
+    assert!(rows
+        .iter()
+        .filter(|r| r["flow"] == "transfer_in")
+        .all(|r| r["unit"] == "C1" && r["counterpart"] == "S1"));
+}
+
+/// Quota 10 with 8 Kinh staff who cannot leave, and one channel capped at 2 hires: R2's
+/// 4 EM are out of reach by exactly 2. The plan still hires the 2 and reports the rest.
+#[test]
+fn an_unreachable_target_reports_its_exact_shortfall() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("unreachable"), &tmp);
+    let s = summary(&out);
+    assert_eq!(target(&out, "C1", "R2", "2027"), (4, 2, 2));
+    assert_eq!(s["targets_missed"], 1);
+    assert_eq!(s["total_shortfall"], 2);
+    assert_eq!(num(&s, &["total_cost"]), 210.0);
+    assert_eq!(num(&s, &["solver", "objective"]), 210.0 + 2.0 * 100_000.0);
+    let missed = &s["missed"][0];
+    assert_eq!(missed["unit"], "C1");
+    assert_eq!(missed["rule"], "R2");
+    let why: Vec<String> = missed["why"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        why.contains(&"channel exam at its cap in 2026".to_string()),
+        "{why:?}"
+    );
+    assert!(
+        why.contains(&"quota of C1 full in 2026–2027".to_string()),
+        "{why:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// R2 band edges under each band policy.
+
+#[test]
+fn r2_band_edges_under_each_policy() {
+    use BandRule::*;
+    // (p %, lower, upper, interpolate), in % of quota; None = no numeric target.
+    let cases: [(f64, Option<[f64; 3]>); 8] = [
+        (4.99, None),
+        (5.0, Some([5.0, 5.0, 5.0])),
+        (10.0, Some([5.0, 15.0, 5.0])),
+        (29.99, Some([5.0, 15.0, 14.995])),
+        (30.0, Some([15.0, 25.0, 15.0])),
+        (50.0, Some([25.0, 35.0, 25.0])),
+        (70.0, Some([35.0, 50.0, 35.0])),
+        (100.0, Some([35.0, 50.0, 50.0])),
+    ];
+    for (p, expected) in cases {
+        for (i, band) in [Lower, Upper, Interpolate].into_iter().enumerate() {
+            let got = r2_rate(p / 100.0, band, SeventyPercentBand::Top)
+                .map(|r| (r.rate * 1e6).round() / 1e4);
+            assert_eq!(got, expected.map(|e| e[i]), "p = {p}%, {band:?}");
+        }
+    }
+    // Exactly 70% placed in the 50–70% band instead.
+    let lower = |band| r2_rate(0.70, band, SeventyPercentBand::Lower).unwrap().rate;
+    assert_eq!(lower(Lower), 0.25);
+    assert_eq!(lower(Upper), 0.35);
+    assert_eq!(lower(Interpolate), 0.35);
+}
+
+// ---------------------------------------------------------------------------------------
+// Re-simulation: the flows rebuild the trajectory, and every target row is recomputed from
+// the raw CSVs by the rules as POLICY.md states them, with no bienche code.
+
+type Stock = BTreeMap<(String, String, String, String, String), i64>; // unit, group, gender, role, trained
+
+fn replay_flows(out: &Path, base_year: i32, horizon: i32) {
+    let trajectory = read_csv(&out.join("trajectory.csv"));
+    let by_year = |y: i32| -> Stock {
+        trajectory
+            .iter()
+            .filter(|r| r["year"] == y.to_string())
+            .map(|r| {
+                let key = (
+                    r["unit"].clone(),
+                    r["group"].clone(),
+                    r["gender"].clone(),
+                    r["role"].clone(),
+                    r["trained"].clone(),
+                );
+                (key, r["headcount"].parse().unwrap())
+            })
+            .collect()
+    };
+    let flows = read_csv(&out.join("flows.csv"));
+    let mut stock = by_year(base_year);
+    for y in base_year + 1..=horizon {
+        for f in flows.iter().filter(|f| f["year"] == y.to_string()) {
+            let n: i64 = f["count"].parse().unwrap();
+            assert!(n > 0, "flow rows carry positive counts: {f:?}");
+            let key = (
+                f["unit"].clone(),
+                f["group"].clone(),
+                f["gender"].clone(),
+                f["role"].clone(),
+                f["trained"].clone(),
+            );
+            let mut add = |k: &(String, String, String, String, String), d: i64| {
+                *stock.entry(k.clone()).or_default() += d
+            };
+            match f["flow"].as_str() {
+                "hire" | "transfer_in" => add(&key, n),
+                "retire" | "attrition" | "exit" | "transfer_out" => add(&key, -n),
+                "promote" => {
+                    assert_eq!(key.3, "staff");
+                    add(&key, -n);
+                    add(
+                        &(
+                            key.0.clone(),
+                            key.1.clone(),
+                            key.2.clone(),
+                            "leader".into(),
+                            key.4.clone(),
+                        ),
+                        n,
+                    );
+                }
+                "train" => {
+                    assert_eq!(key.4, "no");
+                    add(&key, -n);
+                    add(
+                        &(
+                            key.0.clone(),
+                            key.1.clone(),
+                            key.2.clone(),
+                            key.3.clone(),
+                            "yes".into(),
+                        ),
+                        n,
+                    );
+                }
+                other => panic!("unknown flow {other}"),
+            }
+        }
+        stock.retain(|_, n| *n != 0);
+        assert!(stock.values().all(|&n| n > 0), "negative stock in {y}");
+        assert_eq!(
+            stock,
+            by_year(y),
+            "flows of {y} do not rebuild the trajectory"
+        );
+    }
+}
+
+fn ceil(x: f64) -> u32 {
+    ((x * 1e9).round() / 1e9).ceil() as u32
+}
+
+/// Targets under the default policy (level roadmap, interpolated bands, 70% in the top
+/// band, ceiling, R1 per unit), straight from POLICY.md.
+fn recompute_targets(dir: &Path, out: &Path) -> BTreeMap<(String, String, i32), (u32, u32)> {
+    let config: toml::Value = std::fs::read_to_string(dir.join("scenario.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let base = config["time"]["base_year"].as_integer().unwrap() as i32;
+    let years: Vec<(i32, f64)> = config["time"]["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["year"].as_integer().unwrap() as i32,
+                t["level"].as_float().unwrap(),
+            )
+        })
+        .collect();
+    let band_rule = config
+        .get("policy")
+        .and_then(|p| p.get("band_rule"))
+        .and_then(|b| b.as_str())
+        .unwrap_or("interpolate")
+        .to_string();
+    let groups = read_csv(&dir.join("groups.csv"));
+    let em: BTreeSet<String> = groups
+        .iter()
+        .filter(|g| g["em"] == "yes")
+        .map(|g| g["group"].clone())
+        .collect();
+    let em_pop: f64 = groups
+        .iter()
+        .filter(|g| g["em"] == "yes")
+        .map(|g| g["population_share"].parse::<f64>().unwrap())
+        .sum::<f64>()
+        / groups
+            .iter()
+            .map(|g| g["population_share"].parse::<f64>().unwrap())
+            .sum::<f64>();
+    let units = read_csv(&dir.join("units.csv"));
+    let quota_changes = if dir.join("quotas.csv").exists() {
+        read_csv(&dir.join("quotas.csv"))
+    } else {
+        vec![]
+    };
+    let quota = |id: &str, year: i32| -> f64 {
+        let mut q: f64 = units.iter().find(|u| u["id"] == id).unwrap()["quota"]
+            .parse()
+            .unwrap();
+        let mut changes: Vec<(i32, f64)> = quota_changes
+            .iter()
+            .filter(|r| r["unit"] == id)
+            .map(|r| (r["year"].parse().unwrap(), r["quota"].parse().unwrap()))
+            .collect();
+        changes.sort_by(|a, b| a.0.cmp(&b.0));
+        for (y, v) in changes {
+            if y <= year && y > base {
+                q = v;
+            }
+        }
+        q
+    };
+    let trajectory = read_csv(&out.join("trajectory.csv"));
+    let count = |unit: Option<&str>, year: i32, f: &dyn Fn(&Row) -> bool| -> u32 {
+        trajectory
+            .iter()
+            .filter(|r| {
+                r["year"] == year.to_string() && unit.is_none_or(|u| r["unit"] == u) && f(r)
+            })
+            .map(|r| r["headcount"].parse::<u32>().unwrap())
+            .sum()
+    };
+    let is_em = |r: &Row| em.contains(&r["group"]);
+    let mut out_rows = BTreeMap::new();
+    let provincial_level = [
+        "provincial",
+        "ethnic_department",
+        "ethnic_committee",
+        "public_service",
+    ];
+    for &(y, level) in &years {
+        let mut prov_em = 0;
+        let mut prov_leaders = 0;
+        let mut prov_women_leaders = 0;
+        for u in &units {
+            let id = u["id"].as_str();
+            let p: f64 = u["em_population_share"].parse::<f64>().unwrap() / 100.0;
+            let rate = match u["kind"].as_str() {
+                "provincial" | "public_service" => Some(0.20),
+                "ethnic_department" | "ethnic_committee" => Some(0.40),
+                "commune" => {
+                    let bands = [
+                        (0.05, 0.10, 0.05, 0.05),
+                        (0.10, 0.30, 0.05, 0.15),
+                        (0.30, 0.50, 0.15, 0.25),
+                        (0.50, 0.70, 0.25, 0.35),
+                        (0.70, 1.00, 0.35, 0.50),
+                    ];
+                    bands
+                        .iter()
+                        .rev()
+                        .find(|b| p >= b.0)
+                        .filter(|_| p >= 0.05)
+                        .map(|&(from, to, lo, hi)| match band_rule.as_str() {
+                            "lower" => lo,
+                            "upper" => hi,
+                            _ => lo + (p - from) / (to - from) * (hi - lo),
+                        })
+                }
+                _ => None,
+            };
+            let em_staff = count(Some(id), y, &is_em);
+            let em_women = count(Some(id), y, &|r| is_em(r) && r["gender"] == "F");
+            let em_leaders = count(Some(id), y, &|r| is_em(r) && r["role"] == "leader");
+            let em_women_leaders = count(Some(id), y, &|r| {
+                is_em(r) && r["role"] == "leader" && r["gender"] == "F"
+            });
+            if let Some(rate) = rate {
+                let required = ceil(level * rate * quota(id, y));
+                let rule = match u["kind"].as_str() {
+                    "commune" => "R2",
+                    "ethnic_department" | "ethnic_committee" => "R3",
+                    _ => "R1",
+                };
+                out_rows.insert((id.to_string(), rule.to_string(), y), (required, em_staff));
+                out_rows.insert(
+                    (id.to_string(), "R4".into(), y),
+                    (ceil(0.2 * required as f64), em_women),
+                );
+            }
+            if u["kind"] == "commune" {
+                let r6 = ceil(level * 0.2 * em_staff as f64);
+                out_rows.insert((id.to_string(), "R6".into(), y), (r6, em_leaders));
+                out_rows.insert(
+                    (id.to_string(), "R7".into(), y),
+                    (ceil(0.2 * r6 as f64), em_women_leaders),
+                );
+            }
+            if u["kind"] == "public_service" {
+                let total = count(Some(id), y, &|_| true);
+                if total > 0 && em_staff as f64 >= 0.3 * total as f64 {
+                    out_rows.insert((id.to_string(), "R6".into(), y), (1, em_leaders));
+                }
+            }
+            let trained = count(Some(id), y, &|r| is_em(r) && r["trained"] == "yes");
+            out_rows.insert(
+                (id.to_string(), "R8".into(), y),
+                (ceil(level * em_staff as f64), trained),
+            );
+            if provincial_level.contains(&u["kind"].as_str()) {
+                prov_em += em_staff;
+                prov_leaders += em_leaders;
+                prov_women_leaders += em_women_leaders;
+            }
+        }
+        if units
+            .iter()
+            .any(|u| provincial_level.contains(&u["kind"].as_str()))
+        {
+            let r6 = ceil(level * 0.1 * prov_em as f64);
+            out_rows.insert(("PROVINCE".into(), "R6".into(), y), (r6, prov_leaders));
+            out_rows.insert(
+                ("PROVINCE".into(), "R7".into(), y),
+                (ceil(0.2 * r6 as f64), prov_women_leaders),
+            );
+        }
+        let all = count(None, y, &|_| true);
+        out_rows.insert(
+            ("PROVINCE".into(), "R5".into(), y),
+            ((em_pop * all as f64).round() as u32, count(None, y, &is_em)),
+        );
+    }
+    out_rows
+}
+
+fn check_targets(dir: &Path, out: &Path) {
+    let expected = recompute_targets(dir, out);
+    let written: BTreeMap<(String, String, i32), (u32, u32)> = read_csv(&out.join("targets.csv"))
+        .iter()
+        .map(|r| {
+            let (req, ach, short): (u32, u32, u32) = (
+                r["required"].parse().unwrap(),
+                r["achieved"].parse().unwrap(),
+                r["shortfall"].parse().unwrap(),
+            );
+            assert_eq!(short, req.saturating_sub(ach), "{r:?}");
+            assert_eq!(r["met"] == "true", short == 0, "{r:?}");
+            (
+                (
+                    r["unit"].clone(),
+                    r["rule"].clone(),
+                    r["year"].parse().unwrap(),
+                ),
+                (req, ach),
+            )
+        })
+        .collect();
+    assert_eq!(
+        written, expected,
+        "targets.csv differs from the rules recomputed from the raw data"
+    );
+}
+
+#[test]
+fn every_fixture_plan_replays_and_its_targets_recompute() {
+    for name in [
+        "must-hire",
+        "promote-or-train",
+        "transfer-cheaper",
+        "unreachable",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = plan(&fixture(name), &tmp);
+        replay_flows(&out, 2025, 2027);
+        check_targets(&fixture(name), &out);
+    }
+}
+
+/// The bundled sample: every acceptance figure the issue asks for, measured on each run.
+#[test]
+fn son_la_sample_plan_replays_recomputes_and_proves_its_gap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = scenario("son-la");
+    let out = plan(&dir, &tmp);
+    replay_flows(&out, 2025, 2035);
+    check_targets(&dir, &out);
+    let s = summary(&out);
+    assert_eq!(s["illustrative"], true);
+    assert!(
+        num(&s, &["solver", "gap"]) <= 0.01,
+        "gap {}",
+        s["solver"]["gap"]
+    );
+    assert!(num(&s, &["solver", "bound"]) <= num(&s, &["solver", "objective"]) + 1e-6);
+    // The sample is built so that commune X13 cannot reach R2.
+    let (required, achieved, shortfall) = target(&out, "X13", "R2", "2035");
+    assert!(shortfall > 0 && achieved < required);
+    assert!(s["missed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["unit"] == "X13" && m["rule"] == "R2"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let files: Vec<&str> = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    for f in [
+        "scenario.toml",
+        "units.csv",
+        "staff.csv",
+        "retirements.csv",
+        "channels.csv",
+        "groups.csv",
+    ] {
+        assert!(files.contains(&f), "manifest lacks {f}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Output contract and determinism.
+
+#[test]
+fn output_files_have_the_documented_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("transfer-cheaper"), &tmp);
+    let header = |f: &str| {
+        std::fs::read_to_string(out.join(f))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        header("trajectory.csv"),
+        "year,unit,group,gender,role,trained,headcount"
+    );
+    assert_eq!(
+        header("flows.csv"),
+        "year,unit,flow,channel,counterpart,group,gender,role,trained,count,cost"
+    );
+    assert_eq!(
+        header("targets.csv"),
+        "unit,rule,year,required,achieved,shortfall,met"
+    );
+    assert_eq!(header("costs.csv"), "year,unit,lever,cost");
+    let s = summary(&out);
+    for key in [
+        "scenario",
+        "illustrative",
+        "policy",
+        "solver",
+        "total_cost",
+        "total_shortfall",
+        "targets_met",
+        "targets_missed",
+    ] {
+        assert!(!s[key].is_null(), "summary.json lacks {key}");
+    }
+    for key in ["status", "objective", "bound", "gap", "seconds"] {
+        assert!(
+            !s["solver"][key].is_null(),
+            "summary.json lacks solver.{key}"
+        );
+    }
+    assert_eq!(s["policy"]["roadmap"], "level");
+    assert_eq!(s["policy"]["seventy_percent_band"], "top");
+}
+
+#[test]
+fn same_inputs_give_the_same_bytes() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (x, y) = (
+        plan(&fixture("transfer-cheaper"), &a),
+        plan(&fixture("transfer-cheaper"), &b),
+    );
+    for f in [
+        "trajectory.csv",
+        "flows.csv",
+        "targets.csv",
+        "costs.csv",
+        "manifest.json",
+    ] {
+        assert_eq!(
+            std::fs::read(x.join(f)).unwrap(),
+            std::fs::read(y.join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+    let strip = |p: &Path| {
+        let mut v = summary(p);
+        v["solver"]["seconds"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(strip(&x), strip(&y));
+}
+
+// ---------------------------------------------------------------------------------------
+// Bad input: exit code 2, exact text, and no output folder.
+
+/// Copies the must-hire fixture, applies `edit`, plans it, and returns (stderr, scenario dir).
+fn broken(edit: impl Fn(&Path)) -> (String, PathBuf, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("scenario");
+    std::fs::create_dir(&dir).unwrap();
+    for e in std::fs::read_dir(fixture("must-hire")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    edit(&dir);
+    let out = tmp.path().join("out");
+    let o = bienche(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!out.exists(), "a failed run left an output folder");
+    (String::from_utf8(o.stderr).unwrap(), dir, tmp)
+}
+
+fn replace_in(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} lacks {from}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn a_negative_count_is_rejected_with_file_line_field_and_expectation() {
+    let (err, _, _t) = broken(|d| {
+        replace_in(
+            d,
+            "staff.csv",
+            "C1,Kinh,M,staff,yes,6",
+            "C1,Kinh,M,staff,yes,-6",
+        )
+    });
+    assert_eq!(err, "error: staff.csv, line 2: field 'count': expected a whole number of people (0 or more), found \"-6\"\n");
+}
+
+#[test]
+fn a_share_above_100_percent_is_rejected() {
+    let (err, _, _t) = broken(|d| replace_in(d, "units.csv", "commune,80,10", "commune,120,10"));
+    assert_eq!(err, "error: units.csv, line 2: field 'em_population_share': expected a percentage from 0 to 100, found \"120\"\n");
+}
+
+#[test]
+fn an_unknown_unit_in_staff_csv_is_rejected() {
+    let (err, _, _t) = broken(|d| replace_in(d, "staff.csv", "C1,Kinh", "C9,Kinh"));
+    assert_eq!(err, "error: staff.csv, line 2: field 'unit': unknown unit \"C9\"; expected an id from units.csv\n");
+}
+
+#[test]
+fn staff_above_quota_without_allowance_is_rejected() {
+    let (err, _, _t) = broken(|d| {
+        replace_in(
+            d,
+            "staff.csv",
+            "C1,Kinh,M,staff,yes,6",
+            "C1,Kinh,M,staff,yes,12",
+        )
+    });
+    assert_eq!(
+        err,
+        "error: units.csv, line 2: field 'quota': unit \"C1\" has 12 staff in staff.csv, above its quota of 10, \
+         and no over-quota allowance; expected a quota of at least 12, or an over_quota_until year after 2025\n"
+    );
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let (err, dir, _t) = broken(|d| std::fs::remove_file(d.join("channels.csv")).unwrap());
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: file not found\n",
+            dir.join("channels.csv").display()
+        )
+    );
+}
+
+#[test]
+fn a_malformed_toml_value_names_line_and_field() {
+    let (err, _, _t) = broken(|d| {
+        replace_in(
+            d,
+            "scenario.toml",
+            "band_rule = \"lower\"",
+            "band_rule = \"lowest\"",
+        )
+    });
+    assert_eq!(
+        err,
+        "error: scenario.toml, line 11: field 'policy.band_rule': unknown variant `lowest`, expected one of `lower`, `upper`, `interpolate`\n"
+    );
+}
+
+#[test]
+fn an_unknown_toml_key_is_rejected() {
+    let (err, _, _t) = broken(|d| {
+        replace_in(
+            d,
+            "scenario.toml",
+            "r5_weight = 0.0",
+            "r5_weight = 0.0\nroadmapp = \"level\"",
+        )
+    });
+    assert_eq!(
+        err,
+        "error: scenario.toml, line 13: field 'policy.roadmapp': unknown field `roadmapp`, expected one of `roadmap`, \
+         `band_rule`, `seventy_percent_band`, `rounding`, `r1_scope`, `shortfall_penalty`, `r5_weight`\n"
+    );
+}
