@@ -8,7 +8,7 @@
 //! rules. So:
 //!
 //! 1. **Groups.** Units joined by a transfer route form one group; every other unit is a
-//!    group of its own. Under the `coverage` roadmap every unit is in one group.
+//!    group of its own.
 //! 2. **Bound.** The LP relaxation of the whole-province model gives a lower bound on any
 //!    whole-person plan's objective (R5 included).
 //! 3. **Split.** Each shared capacity is split between groups by what the LP plan uses:
@@ -30,7 +30,7 @@ use crate::model::capacity::{capacity_terms, Capacity};
 use crate::model::{build, Coupling, Scope, SharedRow};
 use crate::plan::{self, Plan};
 use crate::rules::{Rule, WOMEN_RATE};
-use crate::scenario::{Roadmap, Spec};
+use crate::scenario::Spec;
 use crate::solve::{solve, Mode, SolveStats};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -63,9 +63,6 @@ pub fn groups(spec: &Spec) -> Vec<Vec<usize>> {
             }
         }
     };
-    if spec.config.policy.roadmap == Roadmap::Coverage {
-        join(&mut parent, &(0..n).collect::<Vec<_>>());
-    }
     for route in &spec.transfers {
         let mut members = route.from.clone();
         members.extend(&route.to);
@@ -155,6 +152,7 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
         }
     }
     let local_targets = local_targets(spec, &whole, &lp);
+    let coverage_counts = coverage_counts(&whole, &lp, &group_of, groups.len());
     let mode = if std::env::var_os("BIENCHE_CHECK_LAGRANGIAN").is_some() {
         Mode::Relaxation
     } else {
@@ -179,7 +177,14 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
             .par_iter()
             .enumerate()
             .map(|(g, members)| {
-                solve_group(spec, members, shares[g].clone(), &local_targets, verbose)
+                solve_group(
+                    spec,
+                    members,
+                    shares[g].clone(),
+                    &local_targets,
+                    coverage_counts[g].clone(),
+                    verbose,
+                )
             })
             .collect()
     });
@@ -208,8 +213,14 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
                     (spare + 1e-9).floor()
                 };
             }
-            let (plan, stats, shortfall) =
-                solve_group(spec, &groups[g], share, &local_targets, verbose)?;
+            let (plan, stats, shortfall) = solve_group(
+                spec,
+                &groups[g],
+                share,
+                &local_targets,
+                coverage_counts[g].clone(),
+                verbose,
+            )?;
             if stats.objective < parts[g].1.objective - 1e-6 {
                 nodes += stats.nodes;
                 parts[g] = (plan, stats, shortfall);
@@ -221,8 +232,25 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
         ));
     }
 
+    let mut coverage_counts = coverage_counts;
+    let extra = repair_coverage(
+        spec,
+        &groups,
+        &shares,
+        &local_targets,
+        &mut coverage_counts,
+        &lp_met(&whole, &lp, &group_of, groups.len()),
+        &mut parts,
+        verbose,
+    )?;
+    if extra > 0 {
+        progress(format!(
+            "coverage: {extra} more units asked to meet their full target"
+        ));
+    }
+
     // 5. Add up, and measure the gap against the LP bound.
-    let mut plan = Plan::merge(parts.into_iter().map(|(p, _, _)| p).collect());
+    let mut plan = Plan::merge(parts.iter().map(|(p, _, _)| p.clone()).collect());
     plan.r5_distance = plan::r5_distances(spec, &plan);
     budget_excess(spec, &mut plan);
     let objective = objective_of(spec, &plan);
@@ -395,6 +423,106 @@ fn local_targets(
     out
 }
 
+/// The LP's coverage indicators summed by group: `(rule, year) → per group`.
+fn lp_met(
+    whole: &crate::model::Model,
+    lp: &crate::solve::Solved,
+    group_of: &[usize],
+    groups: usize,
+) -> BTreeMap<(Rule, i32), Vec<f64>> {
+    let mut out: BTreeMap<(Rule, i32), Vec<f64>> = BTreeMap::new();
+    for &(rule, year, u, v) in &whole.coverage_met {
+        out.entry((rule, year)).or_insert_with(|| vec![0.0; groups])[group_of[u]] += lp.value(v);
+    }
+    out
+}
+
+/// Under the coverage roadmap, a count the groups fell short of is offered, one unit at a
+/// time, to groups not yet asked (most promising in the LP first); a group takes it when
+/// meeting one more full target costs less than the shortfall penalty. Returns how many
+/// were taken.
+#[allow(clippy::too_many_arguments)]
+fn repair_coverage(
+    spec: &Spec,
+    groups: &[Vec<usize>],
+    shares: &[BTreeMap<Capacity, f64>],
+    local_targets: &BTreeMap<(Rule, i32, usize), f64>,
+    counts: &mut [BTreeMap<(Rule, i32), f64>],
+    lp_met: &BTreeMap<(Rule, i32), Vec<f64>>,
+    parts: &mut [(Plan, SolveStats, f64)],
+    verbose: bool,
+) -> Result<usize> {
+    if lp_met.is_empty() {
+        return Ok(0);
+    }
+    let penalty = spec.config.policy.shortfall_penalty;
+    let mut taken = 0;
+    for (key, met) in lp_met {
+        let plan = Plan::merge(parts.iter().map(|(p, _, _)| p.clone()).collect());
+        let rows = crate::evaluate::evaluate(spec, &plan);
+        let Some(row) = rows
+            .iter()
+            .find(|r| r.unit == "PROVINCE" && r.rule == key.0 && r.year == key.1)
+        else {
+            continue;
+        };
+        let mut short = row.shortfall;
+        let mut candidates: Vec<usize> = (0..groups.len())
+            .filter(|&g| counts[g].get(key).copied().unwrap_or(0.0) < 0.5)
+            .collect();
+        candidates.sort_by(|&a, &b| met[b].total_cmp(&met[a]).then(a.cmp(&b)));
+        for g in candidates {
+            if short == 0 {
+                break;
+            }
+            let mut trial = counts[g].clone();
+            trial.insert(*key, 1.0);
+            let (plan, stats, shortfall) = solve_group(
+                spec,
+                &groups[g],
+                shares[g].clone(),
+                local_targets,
+                trial.clone(),
+                verbose,
+            )?;
+            if stats.objective < parts[g].1.objective + penalty - 1e-6 {
+                counts[g] = trial;
+                parts[g] = (plan, stats, shortfall);
+                short -= 1;
+                taken += 1;
+            }
+        }
+    }
+    Ok(taken)
+}
+
+/// Under the coverage roadmap: each group's share of every count of units that must meet
+/// their full target, from the LP's indicators, in whole units adding up to the count.
+fn coverage_counts(
+    whole: &crate::model::Model,
+    lp: &crate::solve::Solved,
+    group_of: &[usize],
+    groups: usize,
+) -> Vec<BTreeMap<(Rule, i32), f64>> {
+    let mut by_count: BTreeMap<(Rule, i32), (usize, Vec<f64>)> = BTreeMap::new();
+    for &(rule, year, u, v) in &whole.coverage_met {
+        let e = by_count
+            .entry((rule, year))
+            .or_insert((0, vec![0.0; groups]));
+        e.0 += 1;
+        e.1[group_of[u]] += lp.value(v);
+    }
+    let mut out = vec![BTreeMap::new(); groups];
+    for (key, (_, met)) in by_count {
+        // As many units as the LP plan had meet their full target, in whole units.
+        let total = (met.iter().sum::<f64>() - 1e-6).ceil().max(0.0);
+        for (g, k) in whole_shares(total, &met).into_iter().enumerate() {
+            out[g].insert(key, k);
+        }
+    }
+    out
+}
+
 /// Whole-person shares adding up to at least `required`: LP values rounded down, then one
 /// more to the largest remainders.
 fn whole_shares(required: f64, achieved: &[f64]) -> Vec<f64> {
@@ -421,6 +549,7 @@ fn solve_group(
     members: &[usize],
     share: BTreeMap<Capacity, f64>,
     local_targets: &BTreeMap<(Rule, i32, usize), f64>,
+    coverage_counts: BTreeMap<(Rule, i32), f64>,
     verbose: bool,
 ) -> Result<(Plan, SolveStats, f64)> {
     let local_targets = local_targets
@@ -431,6 +560,7 @@ fn solve_group(
     let coupling = Coupling::Share {
         allocation: share,
         local_targets,
+        coverage_counts,
     };
     let mut model = build(
         spec,

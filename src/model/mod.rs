@@ -138,6 +138,8 @@ pub enum SharedRow {
     R6Required(i32),
     /// Provincial R6 or R7: `Σ_u achieved_u + shortfall ≥ q`.
     LeaderTarget(Rule, i32),
+    /// Coverage roadmap: `Σ_u met_u + shortfall ≥ ⌈level · units⌉`.
+    CoverageCount(Rule, i32),
     /// A row over province-wide variables only (R5 distances, the R7 minimum).
     ProvinceOnly,
 }
@@ -150,9 +152,11 @@ pub enum Coupling {
     /// Part of the province, with its share of each capacity and of each province-wide rule:
     /// `(rule, year, unit) → e` asks `achieved − coefficient·base ≥ e`
     /// (see [`policies::add_local_share`]).
+    /// Under the coverage roadmap, `coverage_counts` is the group's share of each count.
     Share {
         allocation: BTreeMap<capacity::Capacity, f64>,
         local_targets: BTreeMap<(Rule, i32, usize), f64>,
+        coverage_counts: BTreeMap<(Rule, i32), f64>,
     },
     /// Part of the province with the shared rows priced into the objective (a Lagrangian
     /// subproblem, for the bound): prices are the LP duals of those rows.
@@ -213,6 +217,8 @@ pub struct Model {
     pub column: HashMap<Variable, usize>,
     /// Shared rows by registry index (whole-province models).
     pub shared_rows: Vec<(SharedRow, usize)>,
+    /// Coverage-roadmap indicators: rule, year, unit, `met` binary.
+    pub coverage_met: Vec<(Rule, i32, usize, Variable)>,
     /// Variables that belong to no unit (province-wide required counts, shortfalls, R5),
     /// with whether they are free (no lower bound).
     pub province_columns: Vec<(Variable, bool)>,
@@ -242,6 +248,7 @@ impl Model {
             integer_columns: 0,
             column: HashMap::new(),
             shared_rows: Vec::new(),
+            coverage_met: Vec::new(),
             province_columns: Vec::new(),
         }
     }

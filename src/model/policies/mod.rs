@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 /// Binary "met" indicators of the coverage reading, by rule.
 #[derive(Default)]
 pub struct Coverage {
-    met: BTreeMap<Rule, Vec<Variable>>,
+    met: BTreeMap<Rule, Vec<(usize, Variable)>>,
 }
 
 /// One requirement: `achieved ≥ required` for a unit (or the province), rule and year.
@@ -85,7 +85,11 @@ pub fn add_target_row(
             row.geq(-r.big_m),
             RowMeta::new(RowKind::CoverageUnit(r.rule), r.unit, r.year),
         );
-        coverage.met.entry(r.rule).or_default().push(met);
+        coverage
+            .met
+            .entry(r.rule)
+            .or_default()
+            .push((r.unit.expect("unit row"), met));
     } else {
         let slack = m.continuous();
         m.slacks.push(TargetSlack {
@@ -106,9 +110,27 @@ pub fn add_target_row(
     }
 }
 
+/// The coverage count of each rule: over the whole province a shared row; for a group of
+/// units, the group's share of the count; priced, each unit's indicator carries the dual.
 fn add_coverage_counts(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: Coverage) {
+    let _ = spec;
     for (rule, met) in coverage.met {
-        let needed = (level * met.len() as f64 - 1e-9).ceil();
+        let needed = match &m.scope.coupling {
+            Coupling::Whole => (level * met.len() as f64 - 1e-9).ceil(),
+            Coupling::Share {
+                coverage_counts, ..
+            } => coverage_counts.get(&(rule, year)).copied().unwrap_or(0.0),
+            Coupling::Priced(prices) => {
+                let y = prices
+                    .get(&SharedRow::CoverageCount(rule, year))
+                    .copied()
+                    .unwrap_or(0.0);
+                for (_, v) in met {
+                    m.add_price(-y, v.into());
+                }
+                continue;
+            }
+        };
         let slack = m.continuous();
         m.slacks.push(TargetSlack {
             unit: None,
@@ -117,15 +139,19 @@ fn add_coverage_counts(spec: &Spec, m: &mut Model, year: i32, level: f64, covera
             slack,
         });
         let mut count = Expression::from(slack);
-        for v in met {
-            count += v;
+        for (u, v) in &met {
+            count += *v;
+            m.coverage_met.push((rule, year, *u, *v));
         }
-        m.add_row(
-            count.geq(needed),
-            RowMeta::new(RowKind::CoverageCount(rule), None, year),
-        );
+        let row = count.geq(needed);
+        let meta = RowMeta::new(RowKind::CoverageCount(rule), None, year);
+        if m.scope.is_whole_province() {
+            m.province_columns.push((slack, false));
+            m.add_shared_row(row, meta, SharedRow::CoverageCount(rule, year));
+        } else {
+            m.add_row(row, meta);
+        }
     }
-    let _ = spec;
 }
 
 /// The share of a province-wide rule that falls to one unit when the province is planned
