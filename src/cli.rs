@@ -212,6 +212,14 @@ fn print_plan_summary(
     println!("wrote {}", out.display());
 }
 
+/// A policy choice as written in scenario.toml.
+fn word<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 fn check(spec: &Spec) -> Result<()> {
     let c = &spec.config;
     if c.illustrative {
@@ -237,18 +245,21 @@ fn check(spec: &Spec) -> Result<()> {
     println!("target years: {}", targets.join(", "));
     let p = &c.policy;
     println!("policy:");
-    println!("  roadmap = {:?}", p.roadmap);
-    println!("  band_rule = {:?}", p.band_rule);
+    println!("  roadmap = {}", word(&p.roadmap));
+    println!("  band_rule = {}", word(&p.band_rule));
     println!(
-        "  seventy_percent_band = {:?}: a commune with exactly 70% EM population is in the {} band",
-        p.seventy_percent_band,
+        "  seventy_percent_band = {}: a commune with exactly 70% EM population is in the {} band",
+        word(&p.seventy_percent_band),
         match p.seventy_percent_band {
             scenario::SeventyPercentBand::Top => "top (35%–50% of quota)",
             scenario::SeventyPercentBand::Lower => "50%–70% (25%–35% of quota)",
         }
     );
-    println!("  rounding = {:?} (of required head-counts)", p.rounding);
-    println!("  r1_scope = {:?}", p.r1_scope);
+    println!(
+        "  rounding = {} (of required head-counts)",
+        word(&p.rounding)
+    );
+    println!("  r1_scope = {}", word(&p.r1_scope));
     println!("  min_fill = {:.0}% of quota", c.staffing.min_fill * 100.0);
     println!("units: {}", spec.units.len());
     for (name, kind) in UNIT_KINDS {

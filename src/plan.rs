@@ -35,7 +35,6 @@ pub struct Plan {
 fn amount(solved: &Solved, a: &Amount) -> u32 {
     let n = match *a {
         Amount::Var(v) => solved.count(v),
-        Amount::Diff(v, w) => solved.count(v) - w.map(|w| solved.count(w)).unwrap_or(0),
         Amount::Const(n) => n as i64,
     };
     debug_assert!(n >= 0, "negative flow");

@@ -694,6 +694,14 @@ fn a_negative_count_is_rejected_with_file_line_field_and_expectation() {
 }
 
 #[test]
+fn the_line_number_counts_blank_lines() {
+    let (err, _, _t) = broken(|d| {
+        std::fs::write(d.join("staff.csv"), "unit,group,gender,role,trained,count\n\nC1,Kinh,M,staff,yes,5\n\nC1,Thai,F,staff,no,x\n").unwrap()
+    });
+    assert_eq!(err, "error: staff.csv, line 5: field 'count': expected a whole number of people (0 or more), found \"x\"\n");
+}
+
+#[test]
 fn a_share_above_100_percent_is_rejected() {
     let (err, _, _t) = broken(|d| replace_in(d, "units.csv", "commune,80,10", "commune,120,10"));
     assert_eq!(err, "error: units.csv, line 2: field 'em_population_share': expected a percentage from 0 to 100, found \"120\"\n");

@@ -9,13 +9,14 @@
 //! Sets: units `u`, cells `c = (group, gender, role, trained)`, planned years
 //! `t = base+1..=horizon`, target years `y` with roadmap level `λ_y`.
 //!
-//! Decisions (all **integer**, whole people): hires `h[u,k,g,s,t]` by channel-year `k`;
-//! promotions `p[u,c,t]` (EM staff → leader); trainings `r[u,c,t]` (EM untrained → trained);
-//! transfers `x[route,u→v,c,t]` of EM staff; streamlining exits `e[u,c,t]`; the cumulative
-//! count of new-hire leavers `L[u,c,t]`; stocks `S[u,c,t]`.
+//! Decisions (all **integer**, whole people): hires `h[u,k,g,s,t]` by channel-year `k`
+//! (people who stay; see [`stocks`] for new-hire leavers); promotions `p[u,c,t]` (trained
+//! EM staff → leader); trainings `r[u,c,t]` (EM untrained → trained); transfers
+//! `x[route,u→v,c,t]` of EM staff; streamlining exits `e[u,c,t]`. Stocks `S[u,c,t]` are
+//! continuous columns that the balances make whole.
 //!
 //! Stock balance (equality, one row per unit, cell and year):
-//! `S[t] = S[t−1] − R[t] − A[t] + Σ_k h − (L[t] − L[t−1]) ± p ± r − e + x_in − x_out`,
+//! `S[t] = S[t−1] − R[t] − A[t] + Σ_k h ± p ± r − e + x_in − x_out`,
 //! where `R` (retirements, input) and `A` (attrition of the existing workforce) are
 //! **integer data**, see [`stocks`].
 //!
@@ -32,15 +33,16 @@
 //! - The existing workforce's expected leavers are computed once per unit, cell and year
 //!   on the base cohort (after retirements), and rounded by cumulative rounding so totals
 //!   over the horizon stay within half a person of the expectation per cell.
-//! - New hires leave with probability `1−(1−a_new)^n` over their first `n` years; the plan
-//!   books these leavers in the year of hiring, as `L[t] = round(P · cumulative hires)` held
-//!   in a band of width one, so the count is exact to the person and never fractional.
-//!   Booking them early is conservative: the plan never counts on someone who is expected
-//!   to leave.
-//! What is given up: the existing workforce's attrition does not react to the plan (a
-//! person the plan promotes may still be counted among a cell's expected leavers, so the
-//! stock-non-negativity rows keep that many people in the cell), and hires' attrition after
-//! their first years is not modelled. Both are documented in `docs/model.md`.
+//! - New hires leave with probability `P = 1−(1−a_new)^n` over their first `n` years; a
+//!   planned hire is a person who stays, and costs `1/(1−P)` recruitments (the expected
+//!   replacements) in money and channel capacity.
+//! What is given up: the existing workforce's attrition does not react to the plan (the
+//! stock-non-negativity rows keep a cell's booked leavers in it until they leave), and
+//! hires' attrition after their first years is not modelled. Both are documented in
+//! `docs/model.md`.
+//!
+//! The whole-province model is too large for HiGHS's MIP heuristics; [`crate::decompose`]
+//! plans it in groups of units and proves the gap with a Lagrangian bound.
 //!
 //! Every target row has a slack priced at `policy.shortfall_penalty` per person, far above
 //! any real cost, so an unreachable target still yields the cheapest plan that gets closest,
@@ -88,12 +90,10 @@ impl FlowKind {
     }
 }
 
-/// How many people a flow moves: a variable, a difference of two variables (new-hire
-/// leavers from cumulative counts), or data.
+/// How many people a flow moves: a decision variable, or data.
 #[derive(Debug, Clone, Copy)]
 pub enum Amount {
     Var(Variable),
-    Diff(Variable, Option<Variable>),
     Const(u32),
 }
 

@@ -11,7 +11,6 @@ pub enum RowKind {
     MinFill,
     LeaderPosts,
     ExitAllowance,
-    NewHireLeavers,
     ChannelCap,
     ChannelKindCap,
     ChannelWomenShare,

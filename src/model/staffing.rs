@@ -2,7 +2,8 @@
 //! - quota: `Σ_c S ≤ quota[t] + o[t]`, where the over-quota head-count `o` costs
 //!   `staffing.over_quota_cost` per person-year up to the unit's `over_quota_until` year and
 //!   the shortfall penalty after it;
-//! - floor: `Σ_c S + f[t] ≥ ⌈min_fill · quota[t]⌉`, the gap `f` priced at the shortfall
+//! - floor: `Σ_c S + f[t] ≥ round(min_fill · quota[t])` (rounded as `policy.rounding`
+//!   says), the gap `f` priced at the shortfall
 //!   penalty so that a unit that cannot be staffed is reported, not declared infeasible;
 //! - leader posts: `Σ_{c leader} S ≤ leader_posts`;
 //! - streamlining exits: `Σ_{τ≤t} Σ_c e[τ] ≤` base excess over quota + quota cuts to t.

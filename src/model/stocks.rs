@@ -363,8 +363,6 @@ pub fn effects(flow: &Flow) -> [(usize, Cell, f64); 2] {
 pub fn amount_expr(a: &Amount) -> Expression {
     match *a {
         Amount::Var(v) => v.into(),
-        Amount::Diff(v, Some(w)) => Expression::from(v) - w,
-        Amount::Diff(v, None) => v.into(),
         Amount::Const(n) => (n as f64).into(),
     }
 }

@@ -62,7 +62,15 @@ pub fn check_config(path: &Path, c: &Config) -> Result<()> {
         }
     };
     share("staffing.min_fill", c.staffing.min_fill)?;
-    share("attrition.new_hire_rate", c.attrition.new_hire_rate)?;
+    if !(0.0..1.0).contains(&c.attrition.new_hire_rate) {
+        return fail(
+            "attrition.new_hire_rate",
+            format!(
+                "expected a yearly share from 0 to below 1, found {}",
+                c.attrition.new_hire_rate
+            ),
+        );
+    }
     share("attrition.other_rate", c.attrition.other_rate)?;
     let money = |field: &str, v: f64| {
         if v.is_finite() && v >= 0.0 {
@@ -222,7 +230,7 @@ fn group_shares_sum_to_one(spec: &mut Spec) {
     let sum: f64 = spec.groups.iter().map(|g| g.population_share).sum();
     if (sum - 1.0).abs() > 0.005 {
         spec.warnings.push(format!(
-            "groups.csv: population shares sum to {:.2}%, not 100%; R5 compares staff with these shares as given",
+            "groups.csv: population shares sum to {:.2}%, not 100%; R5 scales them to sum to 100%",
             sum * 100.0
         ));
     }

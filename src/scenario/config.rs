@@ -1,5 +1,6 @@
 //! `scenario.toml` as written: serde structs with `deny_unknown_fields` and the documented
-//! defaults. Cross-checks happen later, in [`super::spec`]. See `docs/scenario-format.md`.
+//! defaults. Cross-checks happen later, in [`super::load`] and [`super::checks`]. See
+//! `docs/scenario-format.md`.
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -196,7 +197,8 @@ pub struct AttritionConfig {
     pub new_hire_rate: f64,
     #[serde(default = "default_new_hire_years")]
     pub new_hire_years: u32,
-    /// Yearly leaving rate of everyone else (besides statutory retirement).
+    /// Yearly leaving rate of the base-year workforce (besides statutory retirement); hires'
+    /// attrition after their first years is not modelled.
     #[serde(default = "default_other_rate")]
     pub other_rate: f64,
 }

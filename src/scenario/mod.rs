@@ -428,6 +428,15 @@ fn apply_quota_changes(
                 ),
             ));
         }
+        if changes.iter().any(|&(v, y, _)| v == u && y == year) {
+            return Err(row.error(
+                "year",
+                format!(
+                    "a quota for unit \"{}\" in {year} is already given",
+                    units[u].id
+                ),
+            ));
+        }
         changes.push((u, year, row.count("quota")?));
     }
     changes.sort();

@@ -38,12 +38,13 @@ impl Table {
             message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text); // Excel's BOM
+                                                                   // No comment lines: the csv crate does not count them, and every message must name
+                                                                   // the right line.
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
-            .comment(Some(b'#'))
             .from_reader(text.as_bytes());
         let csv_error = |e: csv::Error| {
-            let line = e.position().map(|p| p.line() as usize);
+            let line = e.position().map(|p| line_of(text, p.byte() as usize));
             Error::input(path, line, "-", format!("malformed CSV: {e}"))
         };
         let headers: Vec<String> = reader
@@ -77,7 +78,11 @@ impl Table {
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(csv_error)?;
-            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+            // From the byte offset: the csv crate's own line count skips blank lines.
+            let line = record
+                .position()
+                .map(|p| line_of(text, p.byte() as usize))
+                .unwrap_or(0);
             if record.iter().all(str::is_empty) {
                 continue;
             }
@@ -96,6 +101,17 @@ impl Table {
     pub fn fields(&self) -> impl Iterator<Item = Field<'_>> {
         self.rows.iter().map(move |row| Field { table: self, row })
     }
+}
+
+/// 1-based line of the first non-blank byte at or after `byte` (a record's position
+/// includes the blank lines skipped before it).
+fn line_of(text: &str, byte: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = byte.min(bytes.len());
+    while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
+        at += 1;
+    }
+    bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 impl<'a> Field<'a> {
