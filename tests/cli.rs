@@ -182,6 +182,29 @@ fn an_unreachable_target_reports_its_exact_shortfall() {
     );
 }
 
+/// Coverage roadmap: in 2026 (level 0.5) one of the two communes must meet its full
+/// targets. C1 can (4 EM hires at 100, one promotion at 10); C2's quota is full of staff who
+/// cannot leave. In 2027 every unit needs its full target: C2's best is one EM woman over
+/// quota (priced like a shortfall) to save R4, R6, R7 and R8, leaving R2 short by 3. The
+/// province rows count units; C2's 2026 rows are reported but not counted.
+#[test]
+fn coverage_roadmap_counts_units_and_lets_the_optimiser_choose_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("coverage"), &tmp);
+    replay_flows(&out, 2025, 2027);
+    let s = summary(&out);
+    assert_eq!(target(&out, "PROVINCE", "R2", "2026"), (1, 1, 0));
+    assert_eq!(target(&out, "C1", "R2", "2026"), (4, 4, 0));
+    assert_eq!(target(&out, "C2", "R2", "2026"), (4, 0, 4));
+    assert_eq!(target(&out, "C2", "R2", "2027"), (4, 1, 3));
+    assert_eq!(s["targets_missed"], 1);
+    assert_eq!(num(&s, &["solver", "objective"]), 520.0 + 4.0 * 100_000.0);
+    assert_eq!(
+        num(&s, &["solver", "bound"]),
+        num(&s, &["solver", "objective"])
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // R2 band edges under each band policy.
 
