@@ -207,7 +207,13 @@ fn print_plan_summary(
     }
     for (what, u, t, x) in &plan.staffing_issues {
         let unit = u.map(|u| spec.units[u].id.as_str()).unwrap_or("PROVINCE");
-        println!("  staffing: {what} short by {x:.1} at {unit} in {t}");
+        let text = match what.as_str() {
+            "over_quota" => format!("{x:.0} over quota without allowance"),
+            "below_floor" => format!("{x:.0} below the staffing floor"),
+            "budget_overrun" => format!("budget overrun of {x:.1} million VND"),
+            _ => format!("{what} {x:.1}"),
+        };
+        println!("  staffing: {text} at {unit} in {t}");
     }
     println!("wrote {}", out.display());
 }

@@ -204,13 +204,18 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
         for &g in &short {
             let mut share = shares[g].clone();
             for (cap, part) in share.iter_mut() {
+                // All that the other groups leave of the limit.
                 let limit = cap.limit(spec).expect("limited");
-                let used: f64 = parts.iter().map(|(p, _, _)| usage(spec, p, *cap)).sum();
-                let spare = (limit - used).max(0.0);
-                *part += if matches!(cap, Capacity::Budget(_)) {
-                    spare
+                let others: f64 = (0..parts.len())
+                    .filter(|&h| h != g)
+                    .map(|h| usage(spec, &parts[h].0, *cap))
+                    .sum();
+                let free = limit - others;
+                // At least what the group uses now, since the others' use was counted.
+                *part = if matches!(cap, Capacity::Budget(_)) {
+                    free
                 } else {
-                    (spare + 1e-9).floor()
+                    (free + 1e-9).floor()
                 };
             }
             let (plan, stats, shortfall) = solve_group(
@@ -341,7 +346,7 @@ pub fn objective_of(spec: &Spec, plan: &Plan) -> f64 {
 /// Budget overruns are measured on the whole province, not on each group's share.
 fn budget_excess(spec: &Spec, plan: &mut Plan) {
     plan.staffing_issues
-        .retain(|(what, _, _, _)| what != "Budget");
+        .retain(|(what, _, _, _)| what != "budget_overrun");
     let Some(cap) = spec.config.budget.cap_per_year else {
         return;
     };
@@ -354,7 +359,7 @@ fn budget_excess(spec: &Spec, plan: &mut Plan) {
             .sum();
         if spent > cap + 1e-6 {
             plan.staffing_issues
-                .push(("Budget".into(), None, t, spent - cap));
+                .push(("budget_overrun".into(), None, t, spent - cap));
         }
     }
 }

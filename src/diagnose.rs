@@ -122,7 +122,9 @@ fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reas
 fn describe(reasons: Reasons) -> Vec<String> {
     reasons
         .into_iter()
-        .map(|(what, years)| {
+        .map(|(what, mut years)| {
+            years.sort();
+            years.dedup();
             let (first, last) = (years[0], *years.last().expect("non-empty"));
             if first == last {
                 format!("{what} in {first}")

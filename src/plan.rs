@@ -107,7 +107,13 @@ pub fn extract(spec: &Spec, model: &Model, solved: &Solved) -> Plan {
         .iter()
         .filter_map(|(kind, u, t, v)| {
             let x = solved.value(*v);
-            (x > 1e-6).then(|| (format!("{kind:?}"), *u, *t, x))
+            let what = match kind {
+                crate::model::RowKind::Quota => "over_quota",
+                crate::model::RowKind::MinFill => "below_floor",
+                crate::model::RowKind::Budget => "budget_overrun",
+                _ => "other",
+            };
+            (x > 1e-6).then(|| (what.to_string(), *u, *t, x))
         })
         .collect();
     let mut plan = Plan {

@@ -205,6 +205,35 @@ fn coverage_roadmap_counts_units_and_lets_the_optimiser_choose_them() {
     );
 }
 
+/// A budget cap of 150 a year allows one hire (100) a year plus the promotion (10): two EM
+/// by 2027, so R2 is short by exactly 2 and the plan stays within the cap.
+#[test]
+fn a_budget_cap_limits_hiring_and_the_shortfall_is_exact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("scenario");
+    std::fs::create_dir(&dir).unwrap();
+    for e in std::fs::read_dir(fixture("must-hire")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "[training]",
+        "[budget]\ncap_per_year = 150.0\n\n[training]",
+    );
+    let out = plan(&dir, &tmp);
+    replay_flows(&out, 2025, 2027);
+    let s = summary(&out);
+    assert_eq!(target(&out, "C1", "R2", "2027"), (4, 2, 2));
+    assert_eq!(num(&s, &["total_cost"]), 210.0);
+    assert_eq!(num(&s, &["solver", "objective"]), 210.0 + 2.0 * 100_000.0);
+    for (year, spent) in s["cost_by_year"].as_object().unwrap() {
+        assert!(spent.as_f64().unwrap() <= 150.0, "{year}: {spent}");
+    }
+    assert!(s["staffing_issues"].as_array().unwrap().is_empty());
+}
+
 // ---------------------------------------------------------------------------------------
 // R2 band edges under each band policy.
 
