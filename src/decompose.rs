@@ -351,12 +351,7 @@ fn budget_excess(spec: &Spec, plan: &mut Plan) {
         return;
     };
     for t in spec.plan_years() {
-        let spent: f64 = plan
-            .costs
-            .iter()
-            .filter(|((y, _, l), _)| *y == t && l != "salary")
-            .map(|(_, c)| c)
-            .sum();
+        let spent = plan.lever_spending(t);
         if spent > cap + 1e-6 {
             plan.staffing_issues
                 .push(("budget_overrun".into(), None, t, spent - cap));
@@ -609,12 +604,7 @@ fn usage(spec: &Spec, plan: &Plan, cap: Capacity) -> f64 {
             .filter(|(key, _)| key.kind == FlowKind::Train && key.year == t)
             .map(|(_, (n, _))| *n as f64)
             .sum(),
-        Capacity::Budget(t) => plan
-            .costs
-            .iter()
-            .filter(|((year, _, lever), _)| *year == t && lever != "salary")
-            .map(|(_, c)| c)
-            .sum(),
+        Capacity::Budget(t) => plan.lever_spending(t),
     }
 }
 

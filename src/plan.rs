@@ -174,6 +174,15 @@ impl Plan {
         out
     }
 
+    /// Spending on every lever but salaries in year t, million VND.
+    pub fn lever_spending(&self, t: i32) -> f64 {
+        self.costs
+            .iter()
+            .filter(|((y, _, l), _)| *y == t && l != "salary")
+            .map(|(_, c)| c)
+            .sum()
+    }
+
     /// Head-count of unit u in year t over cells passing `filter`.
     pub fn sum(&self, t: i32, u: usize, filter: impl Fn(&Cell) -> bool) -> u32 {
         self.stock

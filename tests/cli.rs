@@ -209,13 +209,7 @@ fn coverage_roadmap_counts_units_and_lets_the_optimiser_choose_them() {
 /// by 2027, so R2 is short by exactly 2 and the plan stays within the cap.
 #[test]
 fn a_budget_cap_limits_hiring_and_the_shortfall_is_exact() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("scenario");
-    std::fs::create_dir(&dir).unwrap();
-    for e in std::fs::read_dir(fixture("must-hire")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
-    }
+    let (tmp, dir) = copy_fixture("must-hire");
     replace_in(
         &dir,
         "scenario.toml",
@@ -698,15 +692,21 @@ fn same_inputs_give_the_same_bytes() {
 // ---------------------------------------------------------------------------------------
 // Bad input: exit code 2, exact text, and no output folder.
 
-/// Copies the must-hire fixture, applies `edit`, plans it, and returns (stderr, scenario dir).
-fn broken(edit: impl Fn(&Path)) -> (String, PathBuf, tempfile::TempDir) {
+/// A writable copy of a fixture, in `(tempdir, tempdir/scenario)`.
+fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("scenario");
     std::fs::create_dir(&dir).unwrap();
-    for e in std::fs::read_dir(fixture("must-hire")).unwrap() {
+    for e in std::fs::read_dir(fixture(name)).unwrap() {
         let e = e.unwrap();
         std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
     }
+    (tmp, dir)
+}
+
+/// Copies the must-hire fixture, applies `edit`, plans it, and returns (stderr, scenario dir).
+fn broken(edit: impl Fn(&Path)) -> (String, PathBuf, tempfile::TempDir) {
+    let (tmp, dir) = copy_fixture("must-hire");
     edit(&dir);
     let out = tmp.path().join("out");
     let o = bienche(&[

@@ -112,12 +112,7 @@ pub fn new_hire_leaving_probability(spec: &Spec) -> f64 {
 /// salaries.
 pub fn exit_allowance(spec: &Spec, u: usize, t: i32) -> u32 {
     let base = spec.base_year();
-    let staff: u32 = spec
-        .staff
-        .iter()
-        .filter(|((v, _), _)| *v == u)
-        .map(|(_, n)| n)
-        .sum();
+    let staff = spec.base_staff(u);
     let mut allowance = staff.saturating_sub(spec.quota(u, base));
     for y in base + 1..=t {
         allowance += spec.quota(u, y - 1).saturating_sub(spec.quota(u, y));

@@ -142,11 +142,7 @@ pub fn check_spec(spec: &mut Spec) -> Result<()> {
 fn staff_within_quota(spec: &Spec) -> Result<()> {
     let units_csv = spec.dir.join("units.csv");
     for (u, unit) in spec.units.iter().enumerate() {
-        let staff: u32 = spec
-            .staff
-            .range((u, first_cell())..=(u, last_cell()))
-            .map(|(_, n)| n)
-            .sum();
+        let staff = spec.base_staff(u);
         let quota = spec.quota(u, spec.base_year());
         let allowed = unit.over_quota_until.is_some_and(|y| y > spec.base_year());
         if staff > quota && !allowed {

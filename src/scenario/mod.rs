@@ -198,6 +198,13 @@ impl Spec {
     pub fn is_em(&self, cell: &Cell) -> bool {
         self.groups[cell.group].em
     }
+    /// Head-count of unit u at 31 December of the base year.
+    pub fn base_staff(&self, u: usize) -> u32 {
+        self.staff
+            .range((u, checks::first_cell())..=(u, checks::last_cell()))
+            .map(|(_, n)| n)
+            .sum()
+    }
     pub fn unit_index(&self, id: &str) -> Option<usize> {
         self.units.iter().position(|u| u.id == id)
     }

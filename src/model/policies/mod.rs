@@ -243,12 +243,7 @@ pub fn head_bound(spec: &Spec, members: &[usize]) -> f64 {
         .iter()
         .map(|&u| {
             let max_quota = spec.quota[u].iter().copied().max().unwrap_or(0);
-            let staff: u32 = spec
-                .staff
-                .iter()
-                .filter(|((v, _), _)| *v == u)
-                .map(|(_, n)| n)
-                .sum();
+            let staff = spec.base_staff(u);
             (max_quota.max(staff) as f64) * 2.0 + 10.0
         })
         .sum()
