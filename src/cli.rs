@@ -356,18 +356,18 @@ fn targets(spec: &Spec) -> Result<()> {
                 .map(|u| spec.units[u].id.as_str())
                 .unwrap_or("PROVINCE");
             println!(
-                "{unit}\t{}\t{}\t{:?}({:.1}% × EM staff)\t{}",
+                "{unit}\t{}\t{}\t{}({:.1}% × EM staff)\t{}",
                 r.rule,
                 r.year,
-                rounding,
+                word(&rounding),
                 r.coefficient * 100.0,
                 r.why
             );
             if r.rule == Rule::R6 {
                 println!(
-                    "{unit}\tR7\t{}\t{:?}(20% × R6 minimum)\t{}",
+                    "{unit}\tR7\t{}\t{}(20% × R6 minimum)\t{}",
                     r.year,
-                    rounding,
+                    word(&rounding),
                     rules::r7_of(&r).why
                 );
             }
