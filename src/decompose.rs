@@ -40,7 +40,7 @@ use std::time::Instant;
 pub fn groups(spec: &Spec) -> Vec<Vec<usize>> {
     let n = spec.units.len();
     let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut Vec<usize>, x: usize) -> usize {
+    fn find(p: &mut [usize], x: usize) -> usize {
         let mut r = x;
         while p[r] != r {
             r = p[r];

@@ -402,7 +402,7 @@ fn recompute_targets(dir: &Path, out: &Path) -> BTreeMap<(String, String, i32), 
             .filter(|r| r["unit"] == id)
             .map(|r| (r["year"].parse().unwrap(), r["quota"].parse().unwrap()))
             .collect();
-        changes.sort_by(|a, b| a.0.cmp(&b.0));
+        changes.sort_by_key(|c| c.0);
         for (y, v) in changes {
             if y <= year && y > base {
                 q = v;

@@ -36,6 +36,7 @@
 //! - New hires leave with probability `P = 1−(1−a_new)^n` over their first `n` years; a
 //!   planned hire is a person who stays, and costs `1/(1−P)` recruitments (the expected
 //!   replacements) in money and channel capacity.
+//!
 //! What is given up: the existing workforce's attrition does not react to the plan (the
 //! stock-non-negativity rows keep a cell's booked leavers in it until they leave), and
 //! hires' attrition after their first years is not modelled. Both are documented in

@@ -78,18 +78,14 @@ pub fn add_target_row(
     coverage: &mut Coverage,
     shared: Option<SharedRow>,
 ) {
-    if r.unit.is_some() && uses_coverage(spec, level) {
+    if let (Some(unit), true) = (r.unit, uses_coverage(spec, level)) {
         let met = m.binary();
         let row = r.achieved - r.required - met * r.big_m;
         m.add_row(
             row.geq(-r.big_m),
             RowMeta::new(RowKind::CoverageUnit(r.rule), r.unit, r.year),
         );
-        coverage
-            .met
-            .entry(r.rule)
-            .or_default()
-            .push((r.unit.expect("unit row"), met));
+        coverage.met.entry(r.rule).or_default().push((unit, met));
     } else {
         let slack = m.continuous();
         m.slacks.push(TargetSlack {
