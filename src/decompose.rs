@@ -202,22 +202,7 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
     let short: Vec<usize> = (0..groups.len()).filter(|&g| parts[g].2 > 0.5).collect();
     if !short.is_empty() {
         for &g in &short {
-            let mut share = shares[g].clone();
-            for (cap, part) in share.iter_mut() {
-                // All that the other groups leave of the limit.
-                let limit = cap.limit(spec).expect("limited");
-                let others: f64 = (0..parts.len())
-                    .filter(|&h| h != g)
-                    .map(|h| usage(spec, &parts[h].0, *cap))
-                    .sum();
-                let free = limit - others;
-                // At least what the group uses now, since the others' use was counted.
-                *part = if matches!(cap, Capacity::Budget(_)) {
-                    free
-                } else {
-                    (free + 1e-9).floor()
-                };
-            }
+            let share = free_share(spec, &shares[g], &parts, g);
             let (plan, stats, shortfall) = solve_group(
                 spec,
                 &groups[g],
@@ -258,6 +243,17 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
     let mut plan = Plan::merge(parts.iter().map(|(p, _, _)| p.clone()).collect());
     plan.r5_distance = plan::r5_distances(spec, &plan);
     budget_excess(spec, &mut plan);
+    for (cap, over) in capacity_overruns(spec, &plan, terms.keys().copied()) {
+        // Priced like a shortfall, so the gap shows it; it should never happen.
+        let year = match cap {
+            Capacity::Channel(k) | Capacity::ChannelKind(k, _) | Capacity::ChannelWomen(k) => {
+                spec.channels[k].year
+            }
+            Capacity::TrainingSeats(t) | Capacity::Budget(t) => t,
+        };
+        plan.staffing_issues
+            .push((format!("capacity_overrun {cap:?}"), None, year, over));
+    }
     let objective = objective_of(spec, &plan);
     let mut stats = SolveStats {
         status: "optimal".into(),
@@ -462,7 +458,7 @@ fn repair_coverage(
         let rows = crate::evaluate::evaluate(spec, &plan);
         let Some(row) = rows
             .iter()
-            .find(|r| r.unit == "PROVINCE" && r.rule == key.0 && r.year == key.1)
+            .find(|r| r.unit == crate::evaluate::COVERAGE && r.rule == key.0 && r.year == key.1)
         else {
             continue;
         };
@@ -480,7 +476,7 @@ fn repair_coverage(
             let (plan, stats, shortfall) = solve_group(
                 spec,
                 &groups[g],
-                shares[g].clone(),
+                free_share(spec, &shares[g], parts, g),
                 local_targets,
                 trial.clone(),
                 verbose,
@@ -570,7 +566,17 @@ fn solve_group(
         },
     );
     let solved = solve(&mut model, &spec.config.solver, Mode::Mip, verbose)?;
-    let shortfall: f64 = model.slacks.iter().map(|s| solved.value(s.slack)).sum();
+    // Target shortfalls and staffing slacks alike: both cost the penalty.
+    let shortfall: f64 = model
+        .slacks
+        .iter()
+        .map(|s| solved.value(s.slack))
+        .sum::<f64>()
+        + model
+            .other_slacks
+            .iter()
+            .map(|(_, _, _, v)| solved.value(*v))
+            .sum::<f64>();
     let plan = plan::extract(spec, &model, &solved);
     Ok((plan, solved.stats, shortfall))
 }
@@ -582,6 +588,49 @@ fn thread_pool(threads: u32) -> Result<rayon::ThreadPool> {
         .map_err(|e| {
             crate::error::Error::Solver(format!("starting {threads} worker threads failed: {e}"))
         })
+}
+
+/// Everything the other groups leave of each limit (at least what group g uses now, since
+/// the others' use is what was counted).
+fn free_share(
+    spec: &Spec,
+    share: &BTreeMap<Capacity, f64>,
+    parts: &[(Plan, SolveStats, f64)],
+    g: usize,
+) -> BTreeMap<Capacity, f64> {
+    share
+        .keys()
+        .map(|&cap| {
+            let limit = cap.limit(spec).expect("limited");
+            let others: f64 = (0..parts.len())
+                .filter(|&h| h != g)
+                .map(|h| usage(spec, &parts[h].0, cap))
+                .sum();
+            let free = limit - others;
+            (
+                cap,
+                if matches!(cap, Capacity::Budget(_)) {
+                    free
+                } else {
+                    (free + 1e-9).floor()
+                },
+            )
+        })
+        .collect()
+}
+
+/// Shared limits the combined plan goes over (none, by construction; checked).
+fn capacity_overruns(
+    spec: &Spec,
+    plan: &Plan,
+    caps: impl Iterator<Item = Capacity>,
+) -> Vec<(Capacity, f64)> {
+    caps.filter(|c| !matches!(c, Capacity::Budget(_)))
+        .filter_map(|cap| {
+            let over = usage(spec, plan, cap) - cap.limit(spec)?;
+            (over > 1e-6).then_some((cap, over))
+        })
+        .collect()
 }
 
 /// What a plan uses of a shared capacity.

@@ -127,7 +127,10 @@ fn unit_order(spec: &Spec, id: &str) -> usize {
     spec.unit_index(id).unwrap_or(0)
 }
 
-/// Under the coverage roadmap: one PROVINCE row per rule counting units that meet the
+/// Unit name of the coverage-roadmap count rows, apart from PROVINCE totals of the same rule.
+pub const COVERAGE: &str = "COVERAGE";
+
+/// Under the coverage roadmap: one COVERAGE row per rule counting units that meet the
 /// full target, against ⌈level · units concerned⌉.
 fn coverage_rows(
     unit_rows: &[(Option<usize>, TargetRow)],
@@ -150,7 +153,7 @@ fn coverage_rows(
             .collect();
         let needed = (level * concerned.len() as f64 - 1e-9).ceil() as u32;
         let met = concerned.iter().filter(|r| r.met).count() as u32;
-        out.push(row("PROVINCE", rule, year, needed, met));
+        out.push(row(COVERAGE, rule, year, needed, met));
     }
 }
 

@@ -193,7 +193,7 @@ fn coverage_roadmap_counts_units_and_lets_the_optimiser_choose_them() {
     let out = plan(&fixture("coverage"), &tmp);
     replay_flows(&out, 2025, 2027);
     let s = summary(&out);
-    assert_eq!(target(&out, "PROVINCE", "R2", "2026"), (1, 1, 0));
+    assert_eq!(target(&out, "COVERAGE", "R2", "2026"), (1, 1, 0));
     assert_eq!(target(&out, "C1", "R2", "2026"), (4, 4, 0));
     assert_eq!(target(&out, "C2", "R2", "2026"), (4, 0, 4));
     assert_eq!(target(&out, "C2", "R2", "2027"), (4, 1, 3));
@@ -226,6 +226,24 @@ fn a_budget_cap_limits_hiring_and_the_shortfall_is_exact() {
         assert!(spent.as_f64().unwrap() <= 150.0, "{year}: {spent}");
     }
     assert!(s["staffing_issues"].as_array().unwrap().is_empty());
+}
+
+/// A public service unit with no staff has no EM manager to appoint (the ≥30% clause does
+/// not apply), so adding one changes nothing: still 410, proven.
+#[test]
+fn an_empty_public_service_unit_asks_for_no_manager() {
+    let (tmp, dir) = copy_fixture("must-hire");
+    let units = std::fs::read_to_string(dir.join("units.csv")).unwrap();
+    std::fs::write(
+        dir.join("units.csv"),
+        units + "P1,Service 1,public_service,50,0,0\n",
+    )
+    .unwrap();
+    let out = plan(&dir, &tmp);
+    let s = summary(&out);
+    assert_eq!(num(&s, &["solver", "objective"]), 410.0);
+    assert_eq!(num(&s, &["solver", "bound"]), 410.0);
+    assert_eq!(s["targets_missed"], 0);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@
 //!   `Σ_{c EM, leader} S + shortfall ≥ q6`;
 //! - R7: `q7 ≥ 20% · q6` and `Σ_{c EM, leader, F} S + shortfall ≥ q7`.
 //!
-//! The public-service clause of R6 is modelled exactly with a binary `z[u,y]`:
-//! `Σ_{EM} S − 30% · Σ S ≤ −0.01 + M·z` forces z = 1 whenever EM staff are at least 30%
-//! (head-counts are whole, so the left side moves in steps of 0.1), and
+//! The public-service clause of R6 is modelled exactly with binaries `z[u,y]` and `w[u,y]`:
+//! `Σ_{EM} S ≤ M·w` and `Σ_{EM} S − 30% · Σ S ≤ −0.01·w + M·z` force z = 1 whenever the unit
+//! has EM staff who are at least 30% of it (head-counts are whole, so the left side moves in
+//! steps of 0.1); a unit without EM staff (or without staff) sets w = 0 and is free; and
 //! `Σ_{c EM, leader} S + shortfall ≥ z` then asks for an EM manager. When the share is
 //! below 30% nothing forces z, and the objective sets it to 0. PSU managers also count in
 //! the provincial totals of R6 and R7; R7 is not applied to a single PSU's one manager,
@@ -130,10 +131,18 @@ fn add_psu_managers(spec: &Spec, m: &mut Model, year: i32) {
         let all = m.stock_sum(spec, u, year, |_| true);
         let em_leaders = m.stock_sum(spec, u, year, |c| spec.is_em(c) && c.leader);
         let big_m = head_bound(spec, &[u]);
+        // w = 1 when the unit has EM staff; with none (an empty unit included) the share is
+        // not ≥ 30% and the condition is relaxed by its margin.
         let z = m.binary();
-        let condition = em - all * R6_PSU_THRESHOLD - Expression::from(z) * big_m;
+        let w = m.binary();
         m.add_row(
-            condition.leq(-0.01),
+            (em.clone() - Expression::from(w) * big_m).leq(0.0),
+            RowMeta::new(RowKind::PsuCondition, Some(u), year),
+        );
+        let condition =
+            em - all * R6_PSU_THRESHOLD - Expression::from(z) * big_m + Expression::from(w) * 0.01;
+        m.add_row(
+            condition.leq(0.0),
             RowMeta::new(RowKind::PsuCondition, Some(u), year),
         );
         let slack = m.continuous();
