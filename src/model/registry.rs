@@ -59,20 +59,6 @@ impl RowMeta {
         self.detail = detail.into();
         self
     }
-    /// Rows that limit what the plan can do: a missed target is explained by these.
-    pub fn is_capacity(&self) -> bool {
-        matches!(
-            self.kind,
-            RowKind::Quota
-                | RowKind::LeaderPosts
-                | RowKind::ChannelCap
-                | RowKind::ChannelKindCap
-                | RowKind::ChannelWomenShare
-                | RowKind::TrainingSeats
-                | RowKind::TransferCap
-                | RowKind::Budget
-        )
-    }
 }
 
 #[derive(Debug, Default)]
