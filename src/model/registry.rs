@@ -1,6 +1,6 @@
 //! The row registry: HiGHS (through good_lp) keeps no names, so row `i` of the model is
-//! described by entry `i` here: what it enforces, for which unit and year. Diagnostics read
-//! it to say which capacities bind when a target is missed.
+//! described by entry `i` here: what it enforces, for which unit and year, and the limit of
+//! a capacity row. The decomposition reads LP duals of shared rows through it.
 
 use crate::rules::Rule;
 
