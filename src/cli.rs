@@ -24,6 +24,15 @@ pub enum Command {
     Check { scenario: PathBuf },
     /// Print, per unit, rule and target year, the required minimum and why.
     Targets { scenario: PathBuf },
+    /// When a person retires under the statutory roadmap (Labour Code 2019 art. 169).
+    Retirement {
+        /// Birth date: YYYY, YYYY-MM or YYYY-MM-DD (a year alone counts as January).
+        #[arg(long)]
+        born: String,
+        /// F or M.
+        #[arg(long)]
+        sex: String,
+    },
     /// Solve for the least-cost whole-person plan and write the output folder.
     Plan {
         scenario: PathBuf,
@@ -52,6 +61,7 @@ pub fn run(args: Args) -> Result<()> {
     match args.command {
         Command::Check { scenario } => check(&scenario::load(&scenario)?),
         Command::Targets { scenario } => targets(&scenario::load(&scenario)?),
+        Command::Retirement { born, sex } => retirement(&born, &sex),
         Command::Plan {
             scenario,
             out,
@@ -336,6 +346,33 @@ fn check(spec: &Spec) -> Result<()> {
         println!("warning: {w}");
     }
     println!("ok: scenario is valid");
+    Ok(())
+}
+
+fn retirement(born: &str, sex: &str) -> Result<()> {
+    use crate::retirement::{describe_age, parse_birth, statutory, Sex};
+    let birth = parse_birth(born)?;
+    let sex = match sex {
+        "F" => Sex::Female,
+        "M" => Sex::Male,
+        other => {
+            return Err(Error::Usage(format!(
+                "--sex: expected F or M, found \"{other}\""
+            )))
+        }
+    };
+    let r = statutory(birth, sex);
+    println!(
+        "required age: {} (the age for people who reach it in {})",
+        describe_age(r.age_months),
+        r.month.year
+    );
+    println!(
+        "retirement takes effect on {}-{:02}, the end of the month the age is reached",
+        r.month,
+        r.month.last_day()
+    );
+    println!("pension starts {}-01", r.pension_from);
     Ok(())
 }
 

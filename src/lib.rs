@@ -13,6 +13,7 @@ pub mod evaluate;
 pub mod model;
 pub mod output;
 pub mod plan;
+pub mod retirement;
 pub mod rules;
 pub mod scenario;
 pub mod solve;
