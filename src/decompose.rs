@@ -169,10 +169,10 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
     let bound = lagrangian.map_or(lp.stats.objective, |b| b.max(lp.stats.objective));
 
     // 4. Solve each group.
-    let mut parts: Vec<(Plan, SolveStats, f64)> = Vec::with_capacity(groups.len());
+    let mut parts: Vec<Part> = Vec::with_capacity(groups.len());
     let mut nodes = 0;
     let pool = thread_pool(settings.threads)?;
-    let solved: Vec<Result<(Plan, SolveStats, f64)>> = pool.install(|| {
+    let solved: Vec<Result<Part>> = pool.install(|| {
         groups
             .par_iter()
             .enumerate()
@@ -190,7 +190,7 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
     });
     for part in solved {
         let part = part?;
-        nodes += part.1.nodes;
+        nodes += part.stats.nodes;
         parts.push(part);
     }
     progress(format!(
@@ -199,11 +199,13 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
         started.elapsed().as_secs_f64()
     ));
     // A group short of a target gets what the others left unused, and one more try.
-    let short: Vec<usize> = (0..groups.len()).filter(|&g| parts[g].2 > 0.5).collect();
+    let short: Vec<usize> = (0..groups.len())
+        .filter(|&g| parts[g].shortfall > 0.5)
+        .collect();
     if !short.is_empty() {
         for &g in &short {
             let share = free_share(spec, &shares[g], &parts, g);
-            let (plan, stats, shortfall) = solve_group(
+            let part = solve_group(
                 spec,
                 &groups[g],
                 share,
@@ -211,9 +213,9 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
                 coverage_counts[g].clone(),
                 verbose,
             )?;
-            if stats.objective < parts[g].1.objective - 1e-6 {
-                nodes += stats.nodes;
-                parts[g] = (plan, stats, shortfall);
+            if part.stats.objective < parts[g].stats.objective - 1e-6 {
+                nodes += part.stats.nodes;
+                parts[g] = part;
             }
         }
         progress(format!(
@@ -240,7 +242,7 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
     }
 
     // 5. Add up, and measure the gap against the LP bound.
-    let mut plan = Plan::merge(parts.iter().map(|(p, _, _)| p.clone()).collect());
+    let mut plan = Plan::merge(parts.into_iter().map(|p| p.plan).collect());
     plan.r5_distance = plan::r5_distances(spec, &plan);
     budget_excess(spec, &mut plan);
     for (cap, over) in capacity_overruns(spec, &plan, terms.keys().copied()) {
@@ -445,7 +447,7 @@ fn repair_coverage(
     local_targets: &BTreeMap<(Rule, i32, usize), f64>,
     counts: &mut [BTreeMap<(Rule, i32), f64>],
     lp_met: &BTreeMap<(Rule, i32), Vec<f64>>,
-    parts: &mut [(Plan, SolveStats, f64)],
+    parts: &mut [Part],
     verbose: bool,
 ) -> Result<usize> {
     if lp_met.is_empty() {
@@ -454,7 +456,7 @@ fn repair_coverage(
     let penalty = spec.config.policy.shortfall_penalty;
     let mut taken = 0;
     for (key, met) in lp_met {
-        let plan = Plan::merge(parts.iter().map(|(p, _, _)| p.clone()).collect());
+        let plan = Plan::merge(parts.iter().map(|p| p.plan.clone()).collect());
         let rows = crate::evaluate::evaluate(spec, &plan);
         let Some(row) = rows
             .iter()
@@ -473,7 +475,7 @@ fn repair_coverage(
             }
             let mut trial = counts[g].clone();
             trial.insert(*key, 1.0);
-            let (plan, stats, shortfall) = solve_group(
+            let part = solve_group(
                 spec,
                 &groups[g],
                 free_share(spec, &shares[g], parts, g),
@@ -481,9 +483,9 @@ fn repair_coverage(
                 trial.clone(),
                 verbose,
             )?;
-            if stats.objective < parts[g].1.objective + penalty - 1e-6 {
+            if part.stats.objective < parts[g].stats.objective + penalty - 1e-6 {
                 counts[g] = trial;
-                parts[g] = (plan, stats, shortfall);
+                parts[g] = part;
                 short -= 1;
                 taken += 1;
             }
@@ -547,7 +549,7 @@ fn solve_group(
     local_targets: &BTreeMap<(Rule, i32, usize), f64>,
     coverage_counts: BTreeMap<(Rule, i32), f64>,
     verbose: bool,
-) -> Result<(Plan, SolveStats, f64)> {
+) -> Result<Part> {
     let local_targets = local_targets
         .iter()
         .filter(|((_, _, u), _)| members.contains(u))
@@ -578,7 +580,13 @@ fn solve_group(
             .map(|(_, _, _, v)| solved.value(*v))
             .sum::<f64>();
     let plan = plan::extract(spec, &model, &solved);
-    Ok((plan, solved.stats, shortfall))
+    let used = plan.capacity_use(spec);
+    Ok(Part {
+        plan,
+        stats: solved.stats,
+        shortfall,
+        used,
+    })
 }
 
 fn thread_pool(threads: u32) -> Result<rayon::ThreadPool> {
@@ -595,7 +603,7 @@ fn thread_pool(threads: u32) -> Result<rayon::ThreadPool> {
 fn free_share(
     spec: &Spec,
     share: &BTreeMap<Capacity, f64>,
-    parts: &[(Plan, SolveStats, f64)],
+    parts: &[Part],
     g: usize,
 ) -> BTreeMap<Capacity, f64> {
     share
@@ -604,7 +612,7 @@ fn free_share(
             let limit = cap.limit(spec).expect("limited");
             let others: f64 = (0..parts.len())
                 .filter(|&h| h != g)
-                .map(|h| usage(spec, &parts[h].0, cap))
+                .map(|h| parts[h].used.get(&cap).copied().unwrap_or(0.0))
                 .sum();
             let free = limit - others;
             (
@@ -625,36 +633,22 @@ fn capacity_overruns(
     plan: &Plan,
     caps: impl Iterator<Item = Capacity>,
 ) -> Vec<(Capacity, f64)> {
+    let used = plan.capacity_use(spec);
     caps.filter(|c| !matches!(c, Capacity::Budget(_)))
         .filter_map(|cap| {
-            let over = usage(spec, plan, cap) - cap.limit(spec)?;
+            let over = used.get(&cap).copied().unwrap_or(0.0) - cap.limit(spec)?;
             (over > 1e-6).then_some((cap, over))
         })
         .collect()
 }
 
-/// What a plan uses of a shared capacity.
-fn usage(spec: &Spec, plan: &Plan, cap: Capacity) -> f64 {
-    use crate::model::FlowKind;
-    let hires = |k: usize, f: &dyn Fn(&plan::FlowKey) -> bool| -> f64 {
-        plan.flows
-            .iter()
-            .filter(|(key, _)| key.kind == FlowKind::Hire && key.channel_index == Some(k) && f(key))
-            .map(|(_, (n, _))| *n as f64)
-            .sum()
-    };
-    match cap {
-        Capacity::Channel(k) => hires(k, &|_| true),
-        Capacity::ChannelKind(k, kind) => hires(k, &|key| spec.units[key.unit].kind == kind),
-        Capacity::ChannelWomen(k) => hires(k, &|key| key.cell.female),
-        Capacity::TrainingSeats(t) => plan
-            .flows
-            .iter()
-            .filter(|(key, _)| key.kind == FlowKind::Train && key.year == t)
-            .map(|(_, (n, _))| *n as f64)
-            .sum(),
-        Capacity::Budget(t) => plan.lever_spending(t),
-    }
+/// A group's plan, what its model paid, its total shortfall and staffing slack, and what
+/// it uses of each shared capacity (computed once per plan).
+struct Part {
+    plan: Plan,
+    stats: SolveStats,
+    shortfall: f64,
+    used: BTreeMap<Capacity, f64>,
 }
 
 /// Splits `limit` between groups by their LP use: whole units rounded down, then spare

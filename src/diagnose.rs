@@ -4,7 +4,6 @@
 
 use crate::evaluate::TargetRow;
 use crate::model::capacity::Capacity;
-use crate::model::FlowKind;
 use crate::output::Shortfall;
 use crate::plan::Plan;
 use crate::rules::Rule;
@@ -38,23 +37,7 @@ fn unit_limits(spec: &Spec, plan: &Plan, u: usize, year: i32, reasons: &mut Reas
 
 fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reasons: &mut Reasons) {
     let kind = spec.units[u].kind;
-    let mut hires: BTreeMap<Capacity, f64> = BTreeMap::new();
-    let mut seats: BTreeMap<i32, f64> = BTreeMap::new();
-    for (key, (n, _)) in &plan.flows {
-        match (key.kind, key.channel_index) {
-            (FlowKind::Hire, Some(k)) => {
-                *hires.entry(Capacity::Channel(k)).or_default() += *n as f64;
-                *hires
-                    .entry(Capacity::ChannelKind(k, spec.units[key.unit].kind))
-                    .or_default() += *n as f64;
-                if key.cell.female {
-                    *hires.entry(Capacity::ChannelWomen(k)).or_default() += *n as f64;
-                }
-            }
-            (FlowKind::Train, _) => *seats.entry(key.year).or_default() += *n as f64,
-            _ => {}
-        }
-    }
+    let used = plan.capacity_use(spec);
     for (k, ch) in spec.channels.iter().enumerate() {
         let relevant = ch.year <= year
             && ch.kinds.contains(&kind)
@@ -66,7 +49,7 @@ fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reas
         }
         let mut check = |cap: Capacity, what: String| {
             if let Some(limit) = cap.limit(spec) {
-                if hires.get(&cap).copied().unwrap_or(0.0) >= limit - 1e-6 {
+                if used.get(&cap).copied().unwrap_or(0.0) >= limit - 1e-6 {
                     reasons.entry(what).or_default().push(ch.year);
                 }
             }
@@ -89,33 +72,18 @@ fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reas
             );
         }
     }
-    if rule == Rule::R8 {
-        if let Some(limit) = spec.config.training.seats_per_year {
-            for (t, used) in seats.iter().filter(|(t, _)| **t <= year) {
-                if *used >= limit as f64 - 1e-6 {
-                    reasons
-                        .entry("training seats all used".into())
-                        .or_default()
-                        .push(*t);
+    for t in spec.plan_years().filter(|&t| t <= year) {
+        let mut check = |cap: Capacity, what: &str| {
+            if let Some(limit) = cap.limit(spec) {
+                if used.get(&cap).copied().unwrap_or(0.0) >= limit - 1e-3 {
+                    reasons.entry(what.to_string()).or_default().push(t);
                 }
             }
+        };
+        if rule == Rule::R8 {
+            check(Capacity::TrainingSeats(t), "training seats all used");
         }
-    }
-    if let Some(cap) = spec.config.budget.cap_per_year {
-        for t in spec.plan_years().filter(|&t| t <= year) {
-            let spent: f64 = plan
-                .costs
-                .iter()
-                .filter(|((y, _, l), _)| *y == t && l != "salary")
-                .map(|(_, c)| c)
-                .sum();
-            if spent >= cap - 1e-3 {
-                reasons
-                    .entry("budget cap reached".into())
-                    .or_default()
-                    .push(t);
-            }
-        }
+        check(Capacity::Budget(t), "budget cap reached");
     }
 }
 

@@ -1,6 +1,7 @@
 //! A solved plan as tidy tables: stocks by year, unit and cell; flows; costs. Everything
 //! downstream (targets, reports, files) reads these tables, never the model.
 
+use crate::model::capacity::Capacity;
 use crate::model::{stocks::effects, Amount, FlowKind, Model};
 use crate::scenario::{Cell, Spec};
 use crate::solve::Solved;
@@ -172,6 +173,33 @@ impl Plan {
         out.staffing_issues
             .sort_by(|a, b| (a.2, a.1, &a.0).cmp(&(b.2, b.1, &b.0)));
         out
+    }
+
+    /// What the plan uses of every shared capacity, in one pass over its flows and costs.
+    pub fn capacity_use(&self, spec: &Spec) -> BTreeMap<Capacity, f64> {
+        let mut used: BTreeMap<Capacity, f64> = BTreeMap::new();
+        for (key, (n, _)) in &self.flows {
+            let n = *n as f64;
+            match (key.kind, key.channel_index) {
+                (FlowKind::Hire, Some(k)) => {
+                    *used.entry(Capacity::Channel(k)).or_default() += n;
+                    *used
+                        .entry(Capacity::ChannelKind(k, spec.units[key.unit].kind))
+                        .or_default() += n;
+                    if key.cell.female {
+                        *used.entry(Capacity::ChannelWomen(k)).or_default() += n;
+                    }
+                }
+                (FlowKind::Train, _) => {
+                    *used.entry(Capacity::TrainingSeats(key.year)).or_default() += n
+                }
+                _ => {}
+            }
+        }
+        for t in spec.plan_years() {
+            used.insert(Capacity::Budget(t), self.lever_spending(t));
+        }
+        used
     }
 
     /// Spending on every lever but salaries in year t, million VND.

@@ -41,7 +41,7 @@ pub fn add(spec: &Spec, m: &mut Model) {
     // R5 is province-wide; a model of some units leaves it to the whole-province LP.
     let with_r5 = spec.config.policy.r5_weight > 0.0 && m.scope.is_whole_province();
     if spec.config.policy.r5_weight > 0.0 && matches!(m.scope.coupling, Coupling::Priced(_)) {
-        r5_structure::price_group_changes(spec, m);
+        r5_structure::price_group_changes(m);
     }
     let group_changes = if with_r5 {
         r5_structure::add_group_changes(spec, m)
@@ -53,7 +53,7 @@ pub fn add(spec: &Spec, m: &mut Model) {
         r1_r4_head_counts::add(spec, m, ty.year, ty.level, &mut coverage);
         r6_r7_leaders::add(spec, m, ty.year, ty.level, &mut coverage);
         r8_training::add(spec, m, ty.year, ty.level, &mut coverage);
-        add_coverage_counts(spec, m, ty.year, ty.level, coverage);
+        add_coverage_counts(m, ty.year, ty.level, coverage);
         if with_r5 {
             r5_structure::add(spec, m, ty.year, &group_changes);
         }
@@ -64,13 +64,9 @@ fn uses_coverage(spec: &Spec, level: f64) -> bool {
     spec.config.policy.roadmap == Roadmap::Coverage && level < 1.0
 }
 
-/// Adds a requirement as a target row with a priced shortfall, or as a coverage unit row.
-pub fn add_target(spec: &Spec, m: &mut Model, r: Requirement, level: f64, coverage: &mut Coverage) {
-    add_target_row(spec, m, r, level, coverage, None);
-}
-
-/// [`add_target`], recording the row as shared when it sums over units (`shared`).
-pub fn add_target_row(
+/// Adds a requirement as a target row with a priced shortfall, or as a coverage unit row;
+/// `shared` names the row when it sums over units.
+pub fn add_target(
     spec: &Spec,
     m: &mut Model,
     r: Requirement,
@@ -108,8 +104,7 @@ pub fn add_target_row(
 
 /// The coverage count of each rule: over the whole province a shared row; for a group of
 /// units, the group's share of the count; priced, each unit's indicator carries the dual.
-fn add_coverage_counts(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: Coverage) {
-    let _ = spec;
+fn add_coverage_counts(m: &mut Model, year: i32, level: f64, coverage: Coverage) {
     for (rule, met) in coverage.met {
         let needed = match &m.scope.coupling {
             Coupling::Whole => (level * met.len() as f64 - 1e-9).ceil(),
@@ -183,20 +178,9 @@ pub fn add_local_share(
 }
 
 /// A whole-person "required" count `q ≥ coefficient·base − rounding offset`, which the
-/// objective keeps at the rounded value; `most` bounds it from above.
+/// objective keeps at the rounded value; `most` bounds it from above. With `shared`, the row
+/// is recorded as shared and q as a province-wide variable.
 pub fn required_count(
-    spec: &Spec,
-    m: &mut Model,
-    base: Expression,
-    coefficient: f64,
-    most: f64,
-    meta: RowMeta,
-) -> Variable {
-    required_count_row(spec, m, base, coefficient, most, meta, None)
-}
-
-/// [`required_count`], recording the row as shared and q as a province-wide variable.
-pub fn required_count_row(
     spec: &Spec,
     m: &mut Model,
     base: Expression,

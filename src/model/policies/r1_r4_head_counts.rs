@@ -6,7 +6,7 @@
 //! `Σ_{c EM, F} S[u,c,y] + shortfall ≥ round(20% · that minimum)` (R4). The right-hand sides
 //! are data ([`crate::rules::fixed_targets`]).
 
-use super::{add_local_share, add_target_row, members_sum, Coverage, Requirement};
+use super::{add_local_share, add_target, members_sum, Coverage, Requirement};
 use crate::model::Model;
 use crate::model::SharedRow;
 use crate::scenario::Spec;
@@ -46,7 +46,7 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
             .then_some(SharedRow::Total(target.rule, year));
         let achieved = members_sum(spec, m, &target.members, year, filter);
         let required = target.required as f64;
-        add_target_row(
+        add_target(
             spec,
             m,
             Requirement {

@@ -52,8 +52,7 @@ pub fn add_group_changes(spec: &Spec, m: &mut Model) -> BTreeMap<(usize, i32), V
 
 /// In a priced subproblem: each flow that changes a group's head-count carries the LP
 /// dual of that group's change row, in place of the row.
-pub fn price_group_changes(spec: &Spec, m: &mut Model) {
-    let _ = spec;
+pub fn price_group_changes(m: &mut Model) {
     let mut terms = Vec::new();
     for f in &m.flows {
         let sign = match f.kind {

@@ -16,8 +16,7 @@
 //! because 20% of one person is not a head-count the text sets.
 
 use super::{
-    add_local_share, add_target_row, head_bound, members_sum, required_count_row, Coverage,
-    Requirement,
+    add_local_share, add_target, head_bound, members_sum, required_count, Coverage, Requirement,
 };
 use crate::model::SharedRow;
 use crate::model::{Model, RowKind, RowMeta};
@@ -66,7 +65,7 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
             spec.is_em(c) && c.leader && c.female
         });
         let big_m = head_bound(spec, &r6.members);
-        let q6 = required_count_row(
+        let q6 = required_count(
             spec,
             m,
             em,
@@ -75,7 +74,7 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
             RowMeta::new(RowKind::Required(Rule::R6), r6.unit, year),
             province.then_some(SharedRow::R6Required(year)),
         );
-        add_target_row(
+        add_target(
             spec,
             m,
             Requirement {
@@ -91,7 +90,7 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
             province.then_some(SharedRow::LeaderTarget(Rule::R6, year)),
         );
         let r7 = r7_of(&r6);
-        let q7 = required_count_row(
+        let q7 = required_count(
             spec,
             m,
             q6.into(),
@@ -100,7 +99,7 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
             RowMeta::new(RowKind::Required(Rule::R7), r7.unit, year),
             province.then_some(SharedRow::ProvinceOnly),
         );
-        add_target_row(
+        add_target(
             spec,
             m,
             Requirement {

@@ -28,6 +28,7 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
             target.coefficient,
             (target.coefficient * big_m).ceil() + 1.0,
             meta,
+            None,
         );
         add_target(
             spec,
@@ -42,6 +43,7 @@ pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Cov
             },
             level,
             coverage,
+            None,
         );
     }
 }
