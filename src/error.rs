@@ -9,13 +9,16 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A value in an input file is wrong.
-    #[error("{}{}: field '{field}': {message}", file_name(.file), line_suffix(.line))]
+    #[error("{}{}: field '{field}': {message}", file_name(.file), line_suffix(.file, .line))]
     Input {
         file: PathBuf,
         line: Option<usize>,
         field: String,
         message: String,
     },
+    /// Rows of a roster failed their checks; each is listed with its row and reason.
+    #[error("{}", bad_rows(.file, .rows))]
+    BadRows { file: String, rows: Vec<String> },
     /// An input file could not be read at all.
     #[error("{}: {message}", .file.display())]
     Unreadable { file: PathBuf, message: String },
@@ -36,8 +39,31 @@ fn file_name(file: &Path) -> String {
         .unwrap_or_else(|| file.display().to_string())
 }
 
-fn line_suffix(line: &Option<usize>) -> String {
-    line.map(|l| format!(", line {l}")).unwrap_or_default()
+fn bad_rows(file: &str, rows: &[String]) -> String {
+    const SHOWN: usize = 50;
+    let mut out = format!(
+        "{file}: {} bad row{}; nothing was written (fix them, or pass --skip-bad-rows to leave them out)",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    for r in rows.iter().take(SHOWN) {
+        out.push_str("\n  ");
+        out.push_str(r);
+    }
+    if rows.len() > SHOWN {
+        out.push_str(&format!("\n  … and {} more", rows.len() - SHOWN));
+    }
+    out
+}
+
+/// Spreadsheets have rows; text files have lines.
+fn line_suffix(file: &Path, line: &Option<usize>) -> String {
+    let word = if file.to_string_lossy().contains(", sheet '") {
+        "row"
+    } else {
+        "line"
+    };
+    line.map(|l| format!(", {word} {l}")).unwrap_or_default()
 }
 
 impl Error {
@@ -65,7 +91,10 @@ impl Error {
     /// 2 for anything the user can fix in the input or the command line, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input { .. } | Error::Unreadable { .. } | Error::Usage(_) => 2,
+            Error::Input { .. }
+            | Error::BadRows { .. }
+            | Error::Unreadable { .. }
+            | Error::Usage(_) => 2,
             Error::Output { .. } | Error::Solver(_) => 1,
         }
     }

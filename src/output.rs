@@ -150,7 +150,7 @@ fn manifest(r: &Report) -> serde_json::Value {
     })
 }
 
-fn write_csv(
+pub fn write_csv(
     dir: &Path,
     name: &str,
     header: &[&str],
@@ -168,7 +168,7 @@ fn write_csv(
     Ok(())
 }
 
-fn write_json(dir: &Path, name: &str, value: &serde_json::Value) -> Result<()> {
+pub fn write_json(dir: &Path, name: &str, value: &serde_json::Value) -> Result<()> {
     let path = dir.join(name);
     let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::output(&path, e))?;
     text.push('\n');
@@ -178,11 +178,29 @@ fn write_json(dir: &Path, name: &str, value: &serde_json::Value) -> Result<()> {
 }
 
 fn write_all(dir: &Path, r: &Report) -> Result<()> {
-    let spec = r.spec;
-    let unit = |u: usize| spec.units[u].id.clone();
-    let group = |g: usize| spec.groups[g].id.clone();
     write_json(dir, "summary.json", &summary(r))?;
     write_json(dir, "manifest.json", &manifest(r))?;
+    write_trajectory(dir, r.spec, r.plan)?;
+    write_flows(dir, r.spec, r.plan)?;
+    write_targets(dir, "targets.csv", "achieved", r.targets)?;
+    write_csv(
+        dir,
+        "costs.csv",
+        &["year", "unit", "lever", "cost"],
+        r.plan.costs.iter().map(|((t, u, lever), c)| {
+            vec![
+                t.to_string(),
+                r.spec.units[*u].id.clone(),
+                lever.clone(),
+                money(*c),
+            ]
+        }),
+    )?;
+    Ok(())
+}
+
+/// `trajectory.csv`: head-count by year, unit and cell.
+pub fn write_trajectory(dir: &Path, spec: &Spec, plan: &Plan) -> Result<()> {
     write_csv(
         dir,
         "trajectory.csv",
@@ -195,18 +213,23 @@ fn write_all(dir: &Path, r: &Report) -> Result<()> {
             "trained",
             "headcount",
         ],
-        r.plan.stock.iter().map(|(&(t, u, c), n)| {
+        plan.stock.iter().map(|(&(t, u, c), n)| {
             vec![
                 t.to_string(),
-                unit(u),
-                group(c.group),
+                spec.units[u].id.clone(),
+                spec.groups[c.group].id.clone(),
                 c.gender().into(),
                 c.role().into(),
                 c.trained_str().into(),
                 n.to_string(),
             ]
         }),
-    )?;
+    )
+}
+
+/// `flows.csv`: every flow with its cell before the flow, count and cost.
+pub fn write_flows(dir: &Path, spec: &Spec, plan: &Plan) -> Result<()> {
+    let unit = |u: usize| spec.units[u].id.clone();
     write_csv(
         dir,
         "flows.csv",
@@ -223,14 +246,14 @@ fn write_all(dir: &Path, r: &Report) -> Result<()> {
             "count",
             "cost",
         ],
-        r.plan.flows.iter().map(|(k, (n, cost))| {
+        plan.flows.iter().map(|(k, (n, cost))| {
             vec![
                 k.year.to_string(),
                 unit(k.unit),
                 k.kind.name().into(),
                 k.channel.clone().unwrap_or_default(),
                 k.counterpart.map(unit).unwrap_or_default(),
-                group(k.cell.group),
+                spec.groups[k.cell.group].id.clone(),
                 k.cell.gender().into(),
                 k.cell.role().into(),
                 k.cell.trained_str().into(),
@@ -238,20 +261,24 @@ fn write_all(dir: &Path, r: &Report) -> Result<()> {
                 money(*cost),
             ]
         }),
-    )?;
+    )
+}
+
+/// `targets.csv` (or the forecast's `gap.csv`, whose `achieved` column is `projected`).
+pub fn write_targets(dir: &Path, name: &str, achieved: &str, rows: &[TargetRow]) -> Result<()> {
     write_csv(
         dir,
-        "targets.csv",
+        name,
         &[
             "unit",
             "rule",
             "year",
             "required",
-            "achieved",
+            achieved,
             "shortfall",
             "met",
         ],
-        r.targets.iter().map(|t| {
+        rows.iter().map(|t| {
             vec![
                 t.unit.clone(),
                 t.rule.to_string(),
@@ -262,21 +289,17 @@ fn write_all(dir: &Path, r: &Report) -> Result<()> {
                 t.met.to_string(),
             ]
         }),
-    )?;
-    write_csv(
-        dir,
-        "costs.csv",
-        &["year", "unit", "lever", "cost"],
-        r.plan
-            .costs
-            .iter()
-            .map(|((t, u, lever), c)| vec![t.to_string(), unit(*u), lever.clone(), money(*c)]),
-    )?;
-    Ok(())
+    )
 }
 
 /// Writes the report into `out` atomically: a temporary sibling folder, then a rename.
 pub fn write(out: &Path, r: &Report) -> Result<()> {
+    write_folder(out, |tmp| write_all(tmp, r))
+}
+
+/// Runs `fill` on a temporary sibling of `out`, then renames it into place; on failure the
+/// temporary folder is removed and `out` is left as it was.
+pub fn write_folder(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -292,7 +315,7 @@ pub fn write(out: &Path, r: &Report) -> Result<()> {
     ));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(|e| Error::output(&tmp, e))?;
-    if let Err(e) = write_all(&tmp, r) {
+    if let Err(e) = fill(&tmp) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }

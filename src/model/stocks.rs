@@ -5,12 +5,14 @@
 //! Outflows that are data:
 //! - retirements, from `retirements.csv`;
 //! - attrition of the existing workforce, `A[u,c,t]`: the base cohort of each cell, less its
-//!   retirements, loses `attrition.other_rate` a year; the expected leavers are rounded
+//!   retirements, loses the unit's settled rate a year (`attrition.csv`'s open tenure band
+//!   for the unit's class, else `attrition.other_rate`); the expected leavers are rounded
 //!   cumulatively (`A[t] = round(ΣE[..t]) − round(ΣE[..t−1])`), so each cell's total stays
 //!   within half a person of the expectation and every yearly count is whole.
 //!
-//! New-hire leavers: a hire leaves during the first `n = attrition.new_hire_years` years
-//! with probability `P = 1 − (1 − a_new)^n`. Hires in the plan are people who stay; each
+//! New-hire leavers: a hire into unit u leaves during the first `n = attrition.new_hire_years`
+//! years with probability `P_u = 1 − Π_{y<n} (1 − a_u(y))`, `a_u(y)` the rate of tenure year y
+//! for the unit's class. Hires in the plan are people who stay; each
 //! costs `1/(1−P)` recruitments (the expected replacements, a geometric series) and uses
 //! that share of its channel's yearly capacity. This keeps every stock whole without a
 //! rounding variable per unit, cell and year.
@@ -80,9 +82,9 @@ pub fn add_cells(spec: &Spec, m: &mut Model) {
 
 /// Expected attrition of the existing workforce, as whole people by unit, cell and year.
 pub fn base_attrition(spec: &Spec) -> BTreeMap<(usize, Cell, i32), u32> {
-    let rate = spec.config.attrition.other_rate;
     let mut out = BTreeMap::new();
     for (&(u, c), &count) in &spec.staff {
+        let rate = spec.settled_rate(u);
         let mut cohort = count as f64;
         let mut expected = 0.0f64;
         let mut booked = 0u32;
@@ -99,12 +101,6 @@ pub fn base_attrition(spec: &Spec) -> BTreeMap<(usize, Cell, i32), u32> {
         }
     }
     out
-}
-
-/// Probability that a new hire leaves within the first years.
-pub fn new_hire_leaving_probability(spec: &Spec) -> f64 {
-    let a = &spec.config.attrition;
-    1.0 - (1.0 - a.new_hire_rate).powi(a.new_hire_years as i32)
 }
 
 /// People each unit may shed through streamlining exits up to year t: its base-year excess
@@ -243,7 +239,6 @@ fn c_has_leader(cells: &[Cell], c: &Cell) -> bool {
 /// who stays, so each net hire costs `cost_per_hire/(1−P)` and uses that much of the
 /// channel's capacity (see [`super::capacity`]).
 fn add_hires(spec: &Spec, m: &mut Model) {
-    let gross = 1.0 / (1.0 - new_hire_leaving_probability(spec));
     let scope = m.scope.clone();
     for (k, ch) in spec.channels.iter().enumerate() {
         for &u in scope
@@ -270,7 +265,7 @@ fn add_hires(spec: &Spec, m: &mut Model) {
                         route: None,
                         counterpart: None,
                         amount: Amount::Var(v),
-                        unit_cost: ch.cost_per_hire * gross,
+                        unit_cost: ch.cost_per_hire / (1.0 - spec.new_hire_leaving_probability(u)),
                         lever: "hiring",
                     });
                 }

@@ -72,6 +72,51 @@ pub fn check_config(path: &Path, c: &Config) -> Result<()> {
         );
     }
     share("attrition.other_rate", c.attrition.other_rate)?;
+    let r = &c.roster;
+    if r.early_retirement_years > 5 {
+        return fail(
+            "roster.early_retirement_years",
+            format!(
+                "expected 0 to 5 years (Labour Code 2019 art. 169 allows up to 5), found {}",
+                r.early_retirement_years
+            ),
+        );
+    }
+    if !(1..=30).contains(&r.history_years) {
+        return fail(
+            "roster.history_years",
+            format!("expected 1 to 30 years, found {}", r.history_years),
+        );
+    }
+    if r.tenure_bands.is_empty()
+        || r.tenure_bands[0] == 0
+        || r.tenure_bands.windows(2).any(|w| w[0] >= w[1])
+    {
+        return fail(
+            "roster.tenure_bands",
+            format!(
+                "expected rising band boundaries in years above 0, such as [2, 5], found {:?}",
+                r.tenure_bands
+            ),
+        );
+    }
+    if !(r.min_person_years >= 0.0) {
+        return fail(
+            "roster.min_person_years",
+            format!("expected 0 or more, found {}", r.min_person_years),
+        );
+    }
+    for field in r.columns.keys() {
+        if crate::roster::columns::Field::from_name(field).is_none() {
+            return fail(
+                &format!("roster.columns.{field}"),
+                format!(
+                    "unknown roster field; expected one of {}",
+                    crate::roster::columns::Field::names().join(", ")
+                ),
+            );
+        }
+    }
     let money = |field: &str, v: f64| {
         if v.is_finite() && v >= 0.0 {
             Ok(())

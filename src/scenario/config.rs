@@ -30,6 +30,8 @@ pub struct Config {
     pub budget: BudgetConfig,
     #[serde(default)]
     pub solver: SolverConfig,
+    #[serde(default)]
+    pub roster: RosterConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -309,6 +311,67 @@ impl Default for SolverConfig {
             mip_rel_gap: default_mip_rel_gap(),
             threads: default_threads(),
             random_seed: 0,
+        }
+    }
+}
+
+/// How to read a personnel roster (`bienche roster import`, or on load when `file` is set).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterConfig {
+    /// A roster (CSV or XLSX) in the scenario folder from which `staff.csv`,
+    /// `retirements.csv`, and unless present `attrition.csv` and `hiring_mix.csv`, are derived
+    /// on load. Absent: those tables are read as files.
+    pub file: Option<String>,
+    /// Worksheet of an XLSX roster; absent means the first sheet.
+    pub sheet: Option<String>,
+    /// Column headings by field (`unit = "Mã đơn vị"`), where they differ from the accepted
+    /// English and Vietnamese headings.
+    #[serde(default)]
+    pub columns: std::collections::BTreeMap<String, String>,
+    /// People flagged with 15+ years in especially difficult areas retire this many years
+    /// before the statutory age (0–5; Labour Code 2019 art. 169).
+    #[serde(default)]
+    pub early_retirement_years: u32,
+    /// Years before the roster date whose hires and leavers are used to fit attrition and the
+    /// hiring mix.
+    #[serde(default = "default_history_years")]
+    pub history_years: u32,
+    /// Tenure band boundaries in years for the attrition fit: `[2, 5]` gives 0–2, 2–5, 5+.
+    #[serde(default = "default_tenure_bands")]
+    pub tenure_bands: Vec<u32>,
+    /// Below this exposure a class's band is pooled across classes, then defaulted.
+    #[serde(default = "default_min_person_years")]
+    pub min_person_years: f64,
+    /// A unit's recent hires are its hiring mix only when there are at least this many.
+    #[serde(default = "default_min_mix_hires")]
+    pub min_mix_hires: u32,
+}
+
+fn default_history_years() -> u32 {
+    5
+}
+fn default_tenure_bands() -> Vec<u32> {
+    vec![2, 5]
+}
+fn default_min_person_years() -> f64 {
+    30.0
+}
+fn default_min_mix_hires() -> u32 {
+    5
+}
+
+impl Default for RosterConfig {
+    fn default() -> Self {
+        RosterConfig {
+            file: None,
+            sheet: None,
+            columns: Default::default(),
+            early_retirement_years: 0,
+            history_years: default_history_years(),
+            tenure_bands: default_tenure_bands(),
+            min_person_years: default_min_person_years(),
+            min_mix_hires: default_min_mix_hires(),
         }
     }
 }

@@ -104,6 +104,8 @@ pub struct Group {
     pub em: bool,
     /// Census share of the province's population, as a fraction.
     pub population_share: f64,
+    /// Other names a roster may use (`Thái`, `H'Mông`), from the optional `names` column.
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -120,8 +122,31 @@ pub struct Unit {
     pub r2_rate_override: Option<f64>,
     /// Groups the unit recruits from (local make-up); all groups when not given.
     pub recruit_groups: Vec<usize>,
+    /// A commune in an especially difficult area (its own attrition class).
+    pub difficult: bool,
     /// Line in units.csv, for messages.
     pub line: usize,
+}
+
+impl Unit {
+    /// `commune`, `commune:difficult`, `provincial`, …: the classes of `attrition.csv`.
+    pub fn attrition_class(&self) -> String {
+        if self.difficult {
+            format!("{}:difficult", self.kind.name())
+        } else {
+            self.kind.name().to_string()
+        }
+    }
+}
+
+/// One tenure band of `attrition.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttritionBand {
+    pub from: u32,
+    /// Exclusive; `None` is open-ended.
+    pub to: Option<u32>,
+    /// Yearly leaving probability, as a fraction.
+    pub rate: f64,
 }
 
 /// A recruitment channel in one year.
@@ -177,6 +202,15 @@ pub struct Spec {
     pub retirements: BTreeMap<(usize, Cell, i32), u32>,
     pub channels: Vec<Channel>,
     pub transfers: Vec<TransferRoute>,
+    /// Leaving rates by attrition class and tenure band (`attrition.csv`); classes not
+    /// listed use `[attrition]`.
+    pub attrition: BTreeMap<String, Vec<AttritionBand>>,
+    /// Shares of a unit's hires by cell under current behaviour (`hiring_mix.csv`), summing
+    /// to 1; units not listed hire like their current staff.
+    pub hiring_mix: BTreeMap<usize, Vec<(Cell, f64)>>,
+    /// The roster's derived tables and what the derivation found, when the workforce came
+    /// from a roster.
+    pub roster: Option<crate::roster::Derived>,
     pub inputs: Vec<InputFile>,
     pub warnings: Vec<String>,
 }
@@ -208,9 +242,64 @@ impl Spec {
     pub fn unit_index(&self, id: &str) -> Option<usize> {
         self.units.iter().position(|u| u.id == id)
     }
+
+    /// Yearly leaving probability of a person of unit u in their year of service `tenure`
+    /// (0 is the first year).
+    pub fn leaving_rate(&self, u: usize, tenure: u32) -> f64 {
+        match self.attrition.get(&self.units[u].attrition_class()) {
+            Some(bands) => bands
+                .iter()
+                .find(|b| tenure >= b.from && b.to.is_none_or(|to| tenure < to))
+                .map(|b| b.rate)
+                .unwrap_or(0.0),
+            None => crate::roster::fit::default_rate(&self.config, tenure),
+        }
+    }
+
+    /// Leaving rate of the base-year workforce, taken as settled: the rate of the open
+    /// tenure band (docs/model.md).
+    pub fn settled_rate(&self, u: usize) -> f64 {
+        self.leaving_rate(u, u32::MAX)
+    }
+
+    /// Probability that a hire into unit u leaves within `attrition.new_hire_years`.
+    pub fn new_hire_leaving_probability(&self, u: usize) -> f64 {
+        1.0 - (0..self.config.attrition.new_hire_years)
+            .map(|y| 1.0 - self.leaving_rate(u, y))
+            .product::<f64>()
+    }
+
+    /// The same probability under the `[attrition]` defaults, the reference for channel caps.
+    pub fn reference_leaving_probability(&self) -> f64 {
+        let a = &self.config.attrition;
+        1.0 - (1.0 - a.new_hire_rate).powi(a.new_hire_years as i32)
+    }
+
+    /// Channel capacity used by one net hire into unit u, in net hires at the reference
+    /// probability: `(1−P_ref)/(1−P_u)`, 1 when the unit's class uses the defaults.
+    pub fn hire_weight(&self, u: usize) -> f64 {
+        let own = self.new_hire_leaving_probability(u);
+        let reference = self.reference_leaving_probability();
+        if (own - reference).abs() < 1e-12 {
+            1.0
+        } else {
+            (1.0 - reference) / (1.0 - own)
+        }
+    }
+}
+
+/// How to load: from the files, or with a roster's tables in place of them.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Derive staff, retirements, attrition and hiring mix from this roster, ignoring those
+    /// files (`bienche roster import`).
+    pub roster: Option<PathBuf>,
+    /// Leave out bad roster rows instead of failing.
+    pub skip_bad_rows: bool,
 }
 
 const GROUPS_COLS: &[&str] = &["group", "em", "population_share"];
+const GROUPS_OPT: &[&str] = &["names"];
 const UNITS_COLS: &[&str] = &[
     "id",
     "name",
@@ -219,7 +308,16 @@ const UNITS_COLS: &[&str] = &[
     "quota",
     "leader_posts",
 ];
-const UNITS_OPT: &[&str] = &["over_quota_until", "r2_rate_override", "recruit_groups"];
+const UNITS_OPT: &[&str] = &[
+    "over_quota_until",
+    "r2_rate_override",
+    "recruit_groups",
+    "difficult",
+];
+const ATTRITION_COLS: &[&str] = &["class", "tenure_from", "tenure_to", "rate"];
+const ATTRITION_OPT: &[&str] = &["leavers", "person_years", "source"];
+const MIX_COLS: &[&str] = &["unit", "group", "gender", "trained", "share"];
+const MIX_OPT: &[&str] = &["hires"];
 const CELL_COLS: &[&str] = &["unit", "group", "gender", "role", "trained", "count"];
 const CHANNEL_COLS: &[&str] = &[
     "channel",
@@ -234,6 +332,11 @@ const CHANNEL_COLS: &[&str] = &[
 
 /// Reads and checks the scenario in `dir`.
 pub fn load(dir: &Path) -> Result<Spec> {
+    load_with(dir, &LoadOptions::default())
+}
+
+/// Reads and checks the scenario in `dir`, as `options` say.
+pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
     let toml_path = dir.join("scenario.toml");
     let text = std::fs::read_to_string(&toml_path).map_err(|e| Error::Unreadable {
         file: toml_path.clone(),
@@ -247,38 +350,83 @@ pub fn load(dir: &Path) -> Result<Spec> {
     let mut inputs = vec![hash_input("scenario.toml", text.as_bytes())];
     checks::check_config(&toml_path, &config)?;
 
-    let mut read = |name: &str, required: &[&str], optional: &[&str], must_exist: bool| {
-        let path = dir.join(name);
-        if !must_exist && !path.exists() {
-            return Ok(None);
-        }
-        let table = Table::read(&path, required, optional)?;
-        inputs.push(hash_input(name, &std::fs::read(&path).unwrap_or_default()));
-        Ok::<_, Error>(Some(table))
+    let mut files = Files {
+        dir,
+        inputs: std::mem::take(&mut inputs),
+        derived: None,
+        importing: options.roster.is_some(),
     };
-    let groups_t = read("groups.csv", GROUPS_COLS, &[], true)?.expect("required");
-    let units_t = read("units.csv", UNITS_COLS, UNITS_OPT, true)?.expect("required");
-    let staff_t = read("staff.csv", CELL_COLS, &[], true)?.expect("required");
+    let groups_t = files
+        .read("groups.csv", GROUPS_COLS, GROUPS_OPT, true)?
+        .expect("required");
+    let units_t = files
+        .read("units.csv", UNITS_COLS, UNITS_OPT, true)?
+        .expect("required");
+    let groups = parse_groups(&groups_t)?;
+    let (units, base_quota) = parse_units(&units_t, &groups)?;
+    let roster_path = match (&options.roster, &config.roster.file) {
+        (Some(_), Some(named)) => {
+            return Err(Error::input(
+                &toml_path,
+                None,
+                "roster.file",
+                format!(
+                    "the scenario derives its staff from \"{named}\" on load, so there is nothing to import; remove roster.file to import into CSV files"
+                ),
+            ))
+        }
+        (Some(p), None) => Some(p.clone()),
+        (None, Some(named)) => {
+            for table in ["staff.csv", "retirements.csv"] {
+                if dir.join(table).exists() {
+                    return Err(Error::input(
+                        &toml_path,
+                        None,
+                        "roster.file",
+                        format!(
+                            "both {table} and the roster \"{named}\" give the workforce; remove {table} or roster.file"
+                        ),
+                    ));
+                }
+            }
+            Some(dir.join(named))
+        }
+        (None, None) => None,
+    };
+    if let Some(path) = &roster_path {
+        let (_, d) = crate::roster::load(path, &config, &groups, &units, options.skip_bad_rows)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        read_hash(&mut files.inputs, &name, path);
+        files.derived = Some(d);
+    }
+    let staff_t = files
+        .read("staff.csv", CELL_COLS, &[], true)?
+        .expect("required");
     let mut ret_cols = CELL_COLS.to_vec();
     ret_cols.push("year");
-    let retire_t = read("retirements.csv", &ret_cols, &[], false)?;
-    let quotas_t = read("quotas.csv", &["unit", "year", "quota"], &[], false)?;
-    let channels_t = read("channels.csv", CHANNEL_COLS, &[], true)?.expect("required");
-    let caps_t = read(
+    let retire_t = files.read("retirements.csv", &ret_cols, &[], false)?;
+    let attrition_t = files.read("attrition.csv", ATTRITION_COLS, ATTRITION_OPT, false)?;
+    let mix_t = files.read("hiring_mix.csv", MIX_COLS, MIX_OPT, false)?;
+    let quotas_t = files.read("quotas.csv", &["unit", "year", "quota"], &[], false)?;
+    let channels_t = files
+        .read("channels.csv", CHANNEL_COLS, &[], true)?
+        .expect("required");
+    let caps_t = files.read(
         "channel_caps.csv",
         &["channel", "year", "kind", "max_hires"],
         &[],
         false,
     )?;
-    let transfers_t = read(
+    let transfers_t = files.read(
         "transfers.csv",
         &["from", "to", "year", "max_per_year", "cost_per_person"],
         &[],
         false,
     )?;
 
-    let groups = parse_groups(&groups_t)?;
-    let (units, base_quota) = parse_units(&units_t, &groups)?;
     let base = config.time.base_year;
     let years = (config.time.horizon - base + 1) as usize;
     let mut quota: Vec<Vec<u32>> = base_quota.iter().map(|&q| vec![q; years]).collect();
@@ -309,6 +457,14 @@ pub fn load(dir: &Path) -> Result<Spec> {
         Some(t) => parse_transfers(t, &ctx, base + 1, config.time.horizon)?,
         None => Vec::new(),
     };
+    let attrition = match &attrition_t {
+        Some(t) => parse_attrition(t, &units)?,
+        None => BTreeMap::new(),
+    };
+    let hiring_mix = match &mix_t {
+        Some(t) => parse_hiring_mix(t, &ctx)?,
+        None => BTreeMap::new(),
+    };
 
     let mut spec = Spec {
         dir: dir.to_path_buf(),
@@ -320,12 +476,60 @@ pub fn load(dir: &Path) -> Result<Spec> {
         retirements,
         channels,
         transfers,
-        inputs,
+        attrition,
+        hiring_mix,
+        roster: files.derived,
+        inputs: files.inputs,
         warnings: Vec::new(),
     };
     spec.inputs.sort_by(|a, b| a.name.cmp(&b.name));
     checks::check_spec(&mut spec)?;
     Ok(spec)
+}
+
+/// Reads the scenario's tables, or a roster's derived text in place of some.
+struct Files<'a> {
+    dir: &'a Path,
+    inputs: Vec<InputFile>,
+    derived: Option<crate::roster::Derived>,
+    /// `roster import`: the derived tables replace any files.
+    importing: bool,
+}
+
+impl Files<'_> {
+    fn read(
+        &mut self,
+        name: &str,
+        required: &[&str],
+        optional: &[&str],
+        must_exist: bool,
+    ) -> Result<Option<Table>> {
+        if let Some(d) = &self.derived {
+            let replaces = self.importing || !self.dir.join(name).exists();
+            let text = match name {
+                "staff.csv" => Some(&d.staff),
+                "retirements.csv" => Some(&d.retirements),
+                "attrition.csv" if replaces => Some(&d.attrition),
+                "hiring_mix.csv" if replaces => Some(&d.hiring_mix),
+                _ => None,
+            };
+            if let Some(text) = text {
+                let label = PathBuf::from(format!("{name} (derived from {})", d.source));
+                return Table::parse(&label, text, required, optional).map(Some);
+            }
+        }
+        let path = self.dir.join(name);
+        if !must_exist && !path.exists() {
+            return Ok(None);
+        }
+        let table = Table::read(&path, required, optional)?;
+        read_hash(&mut self.inputs, name, &path);
+        Ok(Some(table))
+    }
+}
+
+fn read_hash(inputs: &mut Vec<InputFile>, name: &str, path: &Path) {
+    inputs.push(hash_input(name, &std::fs::read(path).unwrap_or_default()));
 }
 
 fn hash_input(name: &str, bytes: &[u8]) -> InputFile {
@@ -370,6 +574,13 @@ fn parse_groups(t: &Table) -> Result<Vec<Group>> {
         groups.push(Group {
             em: row.choice("em", &[("yes", true), ("no", false)])?,
             population_share: row.percent("population_share")?,
+            names: row
+                .text("names")
+                .split(';')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect(),
             id,
         });
     }
@@ -405,6 +616,8 @@ fn parse_units(t: &Table, groups: &[Group]) -> Result<(Vec<Unit>, Vec<u32>)> {
             } else {
                 parse_group_list(&row, &ctx, "recruit_groups")?
             },
+            difficult: !row.text("difficult").is_empty()
+                && row.choice("difficult", &[("yes", true), ("no", false)])?,
             line: row.line(),
             id,
         });
@@ -501,6 +714,118 @@ fn parse_group_set(row: &table::Field, ctx: &Lookup) -> Result<Vec<usize>> {
         "non-EM" => all.filter(|&g| !ctx.groups[g].em).collect(),
         _ => parse_group_list(row, ctx, "groups")?,
     })
+}
+
+/// `attrition.csv`: yearly leaving rates by class and tenure band. Each class's bands must
+/// run from 0 without gaps and end open.
+fn parse_attrition(t: &Table, units: &[Unit]) -> Result<BTreeMap<String, Vec<AttritionBand>>> {
+    let mut classes: Vec<String> = units.iter().map(Unit::attrition_class).collect();
+    classes.sort();
+    classes.dedup();
+    let mut out: BTreeMap<String, Vec<AttritionBand>> = BTreeMap::new();
+    let mut last_line: BTreeMap<String, usize> = BTreeMap::new();
+    for row in t.fields() {
+        let class = row.required("class")?.to_string();
+        if !classes.contains(&class) {
+            return Err(row.error(
+                "class",
+                format!(
+                    "no unit is in class \"{class}\"; the classes of units.csv are {}",
+                    classes.join(", ")
+                ),
+            ));
+        }
+        let from = row.count("tenure_from")?;
+        let to = row.optional_count("tenure_to")?;
+        let rate = row.percent("rate")?;
+        if rate >= 1.0 {
+            return Err(row.error("rate", "expected a yearly rate below 100%"));
+        }
+        let bands = out.entry(class.clone()).or_default();
+        let expected_from = bands.last().map(|b: &AttritionBand| b.to);
+        match expected_from {
+            None if from != 0 => {
+                return Err(row.error("tenure_from", "a class's first band must start at 0"))
+            }
+            Some(None) => {
+                return Err(row.error(
+                    "tenure_from",
+                    format!(
+                        "the band before (line {}) is open-ended; it must be last",
+                        last_line[&class]
+                    ),
+                ))
+            }
+            Some(Some(prev)) if prev != from => {
+                return Err(row.error(
+                    "tenure_from",
+                    format!("expected {prev}, where the band before ends"),
+                ))
+            }
+            _ => {}
+        }
+        if to.is_some_and(|to| to <= from) {
+            return Err(row.error(
+                "tenure_to",
+                format!("expected more than {from}, or empty for an open band"),
+            ));
+        }
+        bands.push(AttritionBand { from, to, rate });
+        last_line.insert(class, row.line());
+    }
+    for (class, bands) in &out {
+        if bands.last().is_some_and(|b| b.to.is_some()) {
+            return Err(Error::input(
+                &t.path,
+                Some(last_line[class]),
+                "tenure_to",
+                format!("the last band of class \"{class}\" must be open-ended (empty tenure_to)"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// `hiring_mix.csv`: shares of each unit's hires by group, gender and trained.
+fn parse_hiring_mix(t: &Table, ctx: &Lookup) -> Result<BTreeMap<usize, Vec<(Cell, f64)>>> {
+    let mut out: BTreeMap<usize, Vec<(Cell, f64)>> = BTreeMap::new();
+    let mut first_line: BTreeMap<usize, usize> = BTreeMap::new();
+    for row in t.fields() {
+        let unit = ctx.unit(&row, "unit")?;
+        let group = ctx.group(&row, "group", row.required("group")?)?;
+        let cell = Cell {
+            group,
+            female: row.choice("gender", &[("F", true), ("M", false)])?,
+            leader: false,
+            trained: row.choice("trained", &[("yes", true), ("no", false)])?,
+        };
+        let share = row.percent("share")?;
+        first_line.entry(unit).or_insert(row.line());
+        let cells = out.entry(unit).or_default();
+        if cells.iter().any(|(c, _)| *c == cell) {
+            return Err(row.error("group", "this unit's cell is listed twice"));
+        }
+        cells.push((cell, share));
+    }
+    for (u, cells) in out.iter_mut() {
+        let total: f64 = cells.iter().map(|(_, s)| s).sum();
+        if (total - 1.0).abs() > 0.01 {
+            return Err(Error::input(
+                &t.path,
+                Some(first_line[u]),
+                "share",
+                format!(
+                    "the shares of unit {} add up to {:.2}%; expected 100%",
+                    ctx.units[*u].id,
+                    total * 100.0
+                ),
+            ));
+        }
+        for (_, s) in cells.iter_mut() {
+            *s /= total;
+        }
+    }
+    Ok(out)
 }
 
 /// A `;`-separated list of group ids.

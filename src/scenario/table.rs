@@ -16,6 +16,12 @@ pub struct Row {
     fields: Vec<String>,
 }
 
+impl Row {
+    pub fn values(&self) -> &[String] {
+        &self.fields
+    }
+}
+
 /// A row seen through its table's header, for typed access.
 pub struct Field<'a> {
     table: &'a Table,
@@ -37,9 +43,42 @@ impl Table {
             file: path.to_path_buf(),
             message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
         })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text); // Excel's BOM
-                                                                   // No comment lines: the csv crate does not count them, and every message must name
-                                                                   // the right line.
+        Table::parse(path, &text, required, optional)
+    }
+
+    /// Parses CSV `text` as if read from `path` (which names the table in messages).
+    pub fn parse(path: &Path, text: &str, required: &[&str], optional: &[&str]) -> Result<Table> {
+        let table = Table::parse_any(path, text)?;
+        for h in &table.headers {
+            if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
+                let mut known: Vec<&str> = required.to_vec();
+                known.extend_from_slice(optional);
+                return Err(Error::input(
+                    path,
+                    Some(1),
+                    h,
+                    format!("unknown column; expected one of {}", known.join(", ")),
+                ));
+            }
+        }
+        for r in required {
+            if !table.headers.iter().any(|h| h == r) {
+                return Err(Error::input(
+                    path,
+                    Some(1),
+                    *r,
+                    "required column is missing",
+                ));
+            }
+        }
+        Ok(table)
+    }
+
+    /// Parses CSV `text` whatever its columns.
+    pub fn parse_any(path: &Path, text: &str) -> Result<Table> {
+        // Excel's BOM. No comment lines: the csv crate does not count them, and every
+        // message must name the right line.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_reader(text.as_bytes());
@@ -53,28 +92,6 @@ impl Table {
             .iter()
             .map(str::to_string)
             .collect();
-        for h in &headers {
-            if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
-                let mut known: Vec<&str> = required.to_vec();
-                known.extend_from_slice(optional);
-                return Err(Error::input(
-                    path,
-                    Some(1),
-                    h,
-                    format!("unknown column; expected one of {}", known.join(", ")),
-                ));
-            }
-        }
-        for r in required {
-            if !headers.iter().any(|h| h == r) {
-                return Err(Error::input(
-                    path,
-                    Some(1),
-                    *r,
-                    "required column is missing",
-                ));
-            }
-        }
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(csv_error)?;
@@ -96,6 +113,10 @@ impl Table {
             headers,
             rows,
         })
+    }
+
+    pub fn headers(&self) -> &[String] {
+        &self.headers
     }
 
     pub fn fields(&self) -> impl Iterator<Item = Field<'_>> {

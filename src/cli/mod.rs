@@ -1,5 +1,8 @@
 //! The command line: parse → run → exit code. `main.rs` only calls [`run`].
 
+mod forecast;
+mod roster;
+
 use crate::error::{Error, Result};
 use crate::rules::{self, Rule};
 use crate::scenario::{self, Spec, UnitKind, UNIT_KINDS};
@@ -16,6 +19,10 @@ use std::time::Instant;
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,
+    /// Leave out roster rows that fail their checks (listed with their reasons) instead of
+    /// stopping.
+    #[arg(long, global = true)]
+    pub skip_bad_rows: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -32,6 +39,22 @@ pub enum Command {
         /// F or M.
         #[arg(long)]
         sex: String,
+    },
+    /// Read a personnel roster and write the scenario's staff, retirements, attrition and
+    /// hiring-mix tables.
+    Roster {
+        #[command(subcommand)]
+        action: RosterAction,
+    },
+    /// Project every unit with no plan (current behaviour) and show the gap to the targets.
+    Forecast {
+        scenario: PathBuf,
+        /// Also write trajectory.csv, flows.csv, gap.csv, summary.json and manifest.json here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Units listed among the largest gaps.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
     },
     /// Solve for the least-cost whole-person plan and write the output folder.
     Plan {
@@ -57,10 +80,37 @@ pub enum Command {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum RosterAction {
+    /// Aggregate ROSTER (.csv or .xlsx) into the scenario's staff.csv, retirements.csv,
+    /// attrition.csv and hiring_mix.csv. Names and ID numbers are never copied.
+    Import {
+        roster: PathBuf,
+        /// Scenario folder whose units, groups and [roster] settings apply.
+        #[arg(long)]
+        scenario: PathBuf,
+    },
+}
+
 pub fn run(args: Args) -> Result<()> {
+    let load = |dir: &std::path::Path| {
+        scenario::load_with(
+            dir,
+            &scenario::LoadOptions {
+                roster: None,
+                skip_bad_rows: args.skip_bad_rows,
+            },
+        )
+    };
     match args.command {
-        Command::Check { scenario } => check(&scenario::load(&scenario)?),
-        Command::Targets { scenario } => targets(&scenario::load(&scenario)?),
+        Command::Check { scenario } => check(&load(&scenario)?),
+        Command::Targets { scenario } => targets(&load(&scenario)?),
+        Command::Roster {
+            action: RosterAction::Import { roster, scenario },
+        } => roster::import(&roster, &scenario, args.skip_bad_rows),
+        Command::Forecast { scenario, out, top } => {
+            forecast::run(&load(&scenario)?, out.as_deref(), top)
+        }
         Command::Retirement { born, sex } => retirement(&born, &sex),
         Command::Plan {
             scenario,
@@ -71,7 +121,7 @@ pub fn run(args: Args) -> Result<()> {
             verbose,
             quiet,
         } => {
-            let mut spec = scenario::load(&scenario)?;
+            let mut spec = load(&scenario)?;
             let s = &mut spec.config.solver;
             if let Some(t) = time_limit {
                 if !(t > 0.0) {
@@ -341,6 +391,9 @@ fn check(spec: &Spec) -> Result<()> {
             "  {} R6/R7: provincial total + {r6_communes} communes (share of EM staff), {psus} public service units (EM manager if ≥30% EM); R8: every unit",
             ty.year
         );
+    }
+    if let Some(d) = &spec.roster {
+        roster::print_summary(spec, d);
     }
     for w in &spec.warnings {
         println!("warning: {w}");

@@ -1,0 +1,223 @@
+//! `bienche forecast`: the gap with no plan.
+
+use crate::error::Result;
+use crate::evaluate::{self, TargetRow};
+use crate::forecast::{self, MixBasis};
+use crate::output;
+use crate::rules::Rule;
+use crate::scenario::Spec;
+use serde_json::json;
+use std::path::Path;
+
+pub fn run(spec: &Spec, out: Option<&Path>, top: usize) -> Result<()> {
+    let f = forecast::forecast(spec);
+    if let Some((t, u, _)) = f.plan.replay_mismatch(spec) {
+        return Err(crate::error::Error::Solver(format!(
+            "internal check failed: forecast flows do not reproduce the stock of {} in {t}",
+            spec.units[u].id
+        )));
+    }
+    let gaps = evaluate::evaluate(spec, &f.plan);
+    print(spec, &f, &gaps, top);
+    if let Some(out) = out {
+        output::write_folder(out, |dir| {
+            output::write_json(dir, "summary.json", &summary(spec, &f, &gaps))?;
+            output::write_json(dir, "manifest.json", &manifest(spec))?;
+            output::write_trajectory(dir, spec, &f.plan)?;
+            output::write_flows(dir, spec, &f.plan)?;
+            output::write_targets(dir, "gap.csv", "projected", &gaps)
+        })?;
+        println!("wrote {}", out.display());
+    }
+    Ok(())
+}
+
+fn recent_mix_units(f: &forecast::Forecast) -> usize {
+    f.mix_basis
+        .iter()
+        .filter(|b| **b == MixBasis::RecentHires)
+        .count()
+}
+
+fn years(spec: &Spec) -> Vec<i32> {
+    std::iter::once(spec.base_year())
+        .chain(spec.config.time.targets.iter().map(|t| t.year))
+        .collect()
+}
+
+fn print(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow], top: usize) {
+    let c = &spec.config;
+    if c.illustrative {
+        println!(
+            "ILLUSTRATIVE DATA: {} (figures are invented, not official)",
+            c.name
+        );
+    } else {
+        println!("{}", c.name);
+    }
+    println!("forecast with no plan (current behaviour, whole people):");
+    println!(
+        "  vacancies refilled up to each unit's {} fill rate of its quota; hiring mix of recent hires in {} units, of current staff in {}",
+        spec.base_year(),
+        recent_mix_units(f),
+        spec.units.len() - recent_mix_units(f)
+    );
+    println!("  no targeted training or transfers; leader posts refilled from trained staff of every group alike");
+    println!(
+        "  retirements from retirements.csv; attrition by tenure from {}",
+        if spec.attrition.is_empty() {
+            "the [attrition] defaults"
+        } else {
+            "attrition.csv"
+        }
+    );
+    let ys = years(spec);
+    print!("{:<28}", "");
+    for y in &ys {
+        print!("{y:>8}");
+    }
+    println!();
+    let share = |t: i32,
+                 f_: &dyn Fn(&crate::scenario::Cell) -> bool,
+                 of: &dyn Fn(&crate::scenario::Cell) -> bool| {
+        let (mut a, mut b) = (0u32, 0u32);
+        for ((y, _, cell), n) in &f.plan.stock {
+            if *y == t && of(cell) {
+                b += n;
+                if f_(cell) {
+                    a += n;
+                }
+            }
+        }
+        100.0 * a as f64 / b.max(1) as f64
+    };
+    let em = |c: &crate::scenario::Cell| spec.is_em(c);
+    let rows: [(&str, Box<dyn Fn(i32) -> f64>); 4] = [
+        ("EM share of staff", Box::new(|t| share(t, &em, &|_| true))),
+        (
+            "EM share of leaders",
+            Box::new(|t| share(t, &em, &|c| c.leader)),
+        ),
+        (
+            "women among EM staff",
+            Box::new(|t| share(t, &|c| c.female, &em)),
+        ),
+        (
+            "trained among EM staff",
+            Box::new(|t| share(t, &|c| c.trained, &em)),
+        ),
+    ];
+    for (label, value) in &rows {
+        print!("  {label:<26}");
+        for y in &ys {
+            print!("{:>7.1}%", value(*y));
+        }
+        println!();
+    }
+    let total = |t: i32| -> u32 {
+        f.plan
+            .stock
+            .iter()
+            .filter(|((y, _, _), _)| *y == t)
+            .map(|(_, n)| n)
+            .sum()
+    };
+    print!("  {:<26}", "staff");
+    for y in &ys {
+        print!("{:>8}", total(*y));
+    }
+    println!();
+    for ty in &c.time.targets {
+        let year: Vec<&TargetRow> = gaps.iter().filter(|g| g.year == ty.year).collect();
+        let (met, missed, short) =
+            evaluate::tally(&year.iter().map(|g| (*g).clone()).collect::<Vec<_>>());
+        println!(
+            "{} ({:.0}% of each target): {met} targets met, {missed} missed with no plan, short {short} people",
+            ty.year,
+            ty.level * 100.0
+        );
+        for rule in [
+            Rule::R1,
+            Rule::R2,
+            Rule::R3,
+            Rule::R4,
+            Rule::R6,
+            Rule::R7,
+            Rule::R8,
+        ] {
+            let r: Vec<&&TargetRow> = year.iter().filter(|g| g.rule == rule && !g.goal).collect();
+            if r.is_empty() {
+                continue;
+            }
+            let miss: Vec<&&&TargetRow> = r.iter().filter(|g| !g.met).collect();
+            let people: u32 = miss.iter().map(|g| g.shortfall).sum();
+            println!(
+                "  {rule}: {} of {} missed, short {people}",
+                miss.len(),
+                r.len()
+            );
+        }
+    }
+    if let Some(last) = c.time.targets.last() {
+        let mut worst: Vec<&TargetRow> = gaps
+            .iter()
+            .filter(|g| g.year == last.year && !g.met && !g.goal)
+            .collect();
+        worst.sort_by(|a, b| b.shortfall.cmp(&a.shortfall).then(a.unit.cmp(&b.unit)));
+        if !worst.is_empty() {
+            println!("largest gaps in {} with no plan:", last.year);
+            for g in worst.iter().take(top) {
+                println!(
+                    "  {} {}: required {}, projected {}, short {}",
+                    g.unit, g.rule, g.required, g.achieved, g.shortfall
+                );
+            }
+        }
+    }
+}
+
+fn summary(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow]) -> serde_json::Value {
+    let by_year: Vec<serde_json::Value> = years(spec)
+        .iter()
+        .map(|&t| json!({"year": t, "em_share_of_staff": (forecast::em_share(spec, &f.plan, t) * 1e4).round() / 1e4}))
+        .collect();
+    let targets: Vec<serde_json::Value> = spec
+        .config
+        .time
+        .targets
+        .iter()
+        .map(|ty| {
+            let rows: Vec<TargetRow> = gaps.iter().filter(|g| g.year == ty.year).cloned().collect();
+            let (met, missed, short) = evaluate::tally(&rows);
+            json!({"year": ty.year, "level": ty.level, "targets_met": met, "targets_missed": missed, "total_shortfall": short})
+        })
+        .collect();
+    json!({
+        "kind": "forecast without a plan",
+        "scenario": spec.config.name,
+        "illustrative": spec.config.illustrative,
+        "base_year": spec.base_year(),
+        "horizon": spec.horizon(),
+        "assumptions": [
+            "vacancies refilled up to the unit's base-year fill rate of each year's quota",
+            "hiring mix: hiring_mix.csv (recent hires) where given, else the unit's current staff",
+            "no targeted training, promotion or transfers; leader posts refilled from trained staff of every group in proportion",
+            "retirements from retirements.csv; attrition by tenure band and class from attrition.csv, else [attrition]",
+            "base-year staff are settled (the open tenure band); expected flows rounded cumulatively to whole people",
+        ],
+        "units_hiring_like_recent_hires": recent_mix_units(f),
+        "em_share_of_staff": by_year,
+        "targets": targets,
+        "policy": output::policy_json(spec),
+    })
+}
+
+fn manifest(spec: &Spec) -> serde_json::Value {
+    json!({
+        "bienche_version": env!("CARGO_PKG_VERSION"),
+        "scenario": spec.config.name,
+        "command": "forecast",
+        "inputs": spec.inputs.iter().map(|i| json!({"file": i.name, "sha256": i.sha256})).collect::<Vec<_>>(),
+        "policy": output::policy_json(spec),
+    })
+}

@@ -1,0 +1,324 @@
+//! The forecast without a plan: where each unit's staff go under current behaviour, as a
+//! Markov chain over cells, in whole people.
+//!
+//! The state of unit u is its head-count vector `n` over (cell, tenure year k), k = 0, 1, …,
+//! K, where K is the last tenure year any of the unit's rates distinguish and k = K means
+//! "K years or more" (settled). The base-year staff are settled (docs/model.md). Each year t:
+//!
+//! 1. **Retirements** from `retirements.csv` leave their cell, settled people first.
+//! 2. **Attrition and ageing:** `n ← n·A`, where `A[(c,k),(c,min(k+1,K))] = 1 − a_u(k)` and
+//!    the row deficit `a_u(k)` is the leaving rate of tenure year k for the unit's class
+//!    (`attrition.csv`, else `[attrition]`).
+//! 3. **Promotion** `n ← n·M(t)`: vacant leader posts are filled from trained staff of every
+//!    group in proportion to their numbers: no targeted action.
+//! 4. **Hiring** `+ r(t)`: vacancies up to the unit's base-year fill rate of its quota of
+//!    year t are filled with the unit's hiring mix (`hiring_mix.csv`: its recent hires; else
+//!    its current staff, all roles, as staff), entering at tenure 0.
+//!
+//! So `n(t+1) = n(t)·P(t) + r(t)` with `P(t) = A·M(t)` after retirements. Nobody is trained
+//! and nobody is moved between units. To keep people whole, each expected flow is rounded
+//! cumulatively per unit and state (`round(Σ expected) − Σ booked`, as for the engine's base
+//! attrition), and promotions and hires are shared out by largest remainder, carried from
+//! year to year, so every count is whole and each running total stays within a person of its
+//! expectation. The result is a [`Plan`], so `trajectory.csv`, `flows.csv` and the targets
+//! are the same tables, checked by the same replay, as for a plan.
+
+use crate::model::FlowKind;
+use crate::plan::{FlowKey, Plan};
+use crate::scenario::{Cell, Spec};
+use nalgebra::{DMatrix, DVector};
+use std::collections::BTreeMap;
+
+/// How each unit was assumed to hire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MixBasis {
+    /// `hiring_mix.csv`.
+    RecentHires,
+    /// The unit's current staff.
+    CurrentStaff,
+}
+
+pub struct Forecast {
+    pub plan: Plan,
+    /// Per unit.
+    pub mix_basis: Vec<MixBasis>,
+}
+
+/// Last tenure year the unit's rates distinguish.
+fn settled_year(spec: &Spec, u: usize) -> u32 {
+    match spec.attrition.get(&spec.units[u].attrition_class()) {
+        Some(bands) => bands.iter().filter_map(|b| b.to).max().unwrap_or(0),
+        None => spec.config.attrition.new_hire_years,
+    }
+}
+
+/// Whole-people shares of `total` by `weights`, with remainders carried in `carry`.
+fn share_out(total: u32, weights: &[f64], carry: &mut [f64]) -> Vec<u32> {
+    let sum: f64 = weights.iter().sum();
+    if total == 0 || sum <= 0.0 {
+        return vec![0; weights.len()];
+    }
+    let want: Vec<f64> = weights
+        .iter()
+        .zip(carry.iter())
+        .map(|(w, c)| total as f64 * w / sum + c)
+        .collect();
+    let mut out: Vec<u32> = want.iter().map(|x| x.max(0.0).floor() as u32).collect();
+    let mut left = total.saturating_sub(out.iter().sum());
+    let mut order: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0.0).collect();
+    // Largest remainder first; ties go to the earlier cell, so the result is deterministic.
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (want[a] - out[a] as f64, want[b] - out[b] as f64);
+        rb.partial_cmp(&ra)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(&b))
+    });
+    for &i in order
+        .iter()
+        .cycle()
+        .take(order.len() * (left as usize / order.len().max(1) + 1))
+    {
+        if left == 0 {
+            break;
+        }
+        out[i] += 1;
+        left -= 1;
+    }
+    for i in 0..weights.len() {
+        carry[i] = want[i] - out[i] as f64;
+    }
+    out
+}
+
+pub fn forecast(spec: &Spec) -> Forecast {
+    let base = spec.base_year();
+    let mut plan = Plan {
+        stock: BTreeMap::new(),
+        flows: BTreeMap::new(),
+        costs: BTreeMap::new(),
+        staffing_issues: Vec::new(),
+        r5_distance: BTreeMap::new(),
+    };
+    let mut mix_basis = Vec::new();
+    for u in 0..spec.units.len() {
+        mix_basis.push(project_unit(spec, u, &mut plan));
+    }
+    let costs = &spec.config.costs;
+    for (&(t, u, c), &n) in &plan.stock {
+        if t > base {
+            let salary = if c.leader {
+                costs.salary_leader
+            } else {
+                costs.salary_staff
+            };
+            *plan.costs.entry((t, u, "salary".into())).or_default() += salary * n as f64;
+        }
+    }
+    plan.r5_distance = crate::plan::r5_distances(spec, &plan);
+    Forecast { plan, mix_basis }
+}
+
+fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
+    let base = spec.base_year();
+    let k_max = settled_year(spec, u) as usize;
+    let staff: Vec<(Cell, u32)> = spec
+        .staff
+        .range(
+            (u, crate::scenario::checks::first_cell())..=(u, crate::scenario::checks::last_cell()),
+        )
+        .map(|((_, c), &n)| (*c, n))
+        .collect();
+    let (mix, basis): (Vec<(Cell, f64)>, MixBasis) = match spec.hiring_mix.get(&u) {
+        Some(m) => (m.clone(), MixBasis::RecentHires),
+        None => {
+            let mut by_cell: BTreeMap<Cell, f64> = BTreeMap::new();
+            for (c, n) in &staff {
+                *by_cell
+                    .entry(Cell {
+                        leader: false,
+                        ..*c
+                    })
+                    .or_default() += *n as f64;
+            }
+            (by_cell.into_iter().collect(), MixBasis::CurrentStaff)
+        }
+    };
+    // States: every cell the unit can hold under current behaviour × tenure years.
+    let mut cells: Vec<Cell> = staff.iter().map(|(c, _)| *c).collect();
+    cells.extend(mix.iter().map(|(c, _)| *c));
+    if spec.units[u].leader_posts > 0 {
+        let promotable: Vec<Cell> = cells
+            .iter()
+            .filter(|c| !c.leader && c.trained)
+            .map(|c| Cell { leader: true, ..*c })
+            .collect();
+        cells.extend(promotable);
+    }
+    cells.sort();
+    cells.dedup();
+    let tenures = k_max + 1;
+    let states = cells.len() * tenures;
+    let state = |c: &Cell, k: usize| cells.binary_search(c).expect("listed") * tenures + k;
+    let leaving: Vec<f64> = (0..tenures)
+        .map(|k| spec.leaving_rate(u, k as u32))
+        .collect();
+    // S: ageing (tenure k → min(k+1, K)); A = diag(1 − a)·S, whose row deficit is attrition.
+    let mut ageing = DMatrix::<f64>::zeros(states, states);
+    let mut stay = DVector::<f64>::zeros(states);
+    for ci in 0..cells.len() {
+        for k in 0..tenures {
+            ageing[(ci * tenures + k, ci * tenures + (k + 1).min(k_max))] = 1.0;
+            stay[ci * tenures + k] = 1.0 - leaving[k];
+        }
+    }
+    let survival = DMatrix::from_diagonal(&stay) * &ageing;
+    let leaving_share = DVector::from_element(states, 1.0) - survival.column_sum();
+    let mut n = DVector::<f64>::zeros(states);
+    for (c, count) in &staff {
+        n[state(c, k_max)] = *count as f64;
+    }
+    let record = |plan: &mut Plan, t: i32, kind: FlowKind, c: Cell, count: u32| {
+        if count > 0 {
+            let key = FlowKey {
+                year: t,
+                unit: u,
+                kind,
+                channel: None,
+                channel_index: None,
+                counterpart: None,
+                cell: c,
+            };
+            plan.flows.entry(key).or_insert((0, 0.0)).0 += count;
+        }
+    };
+    let write_stock = |plan: &mut Plan, t: i32, n: &DVector<f64>| {
+        for (ci, c) in cells.iter().enumerate() {
+            let total: f64 = (0..tenures).map(|k| n[ci * tenures + k]).sum();
+            if total > 0.0 {
+                plan.stock.insert((t, u, *c), total.round() as u32);
+            }
+        }
+    };
+    write_stock(plan, base, &n);
+    let base_quota = spec.quota(u, base).max(1) as f64;
+    let fill_rate = (spec.base_staff(u) as f64 / base_quota).min(1.0);
+    let mut expected_leavers = vec![0.0f64; states];
+    let mut booked_leavers = vec![0u32; states];
+    let mut promotion_carry = vec![0.0f64; cells.len()];
+    let mut hire_carry = vec![0.0f64; mix.len()];
+    for t in spec.plan_years() {
+        // 1. Retirements, settled people first.
+        for (ci, c) in cells.iter().enumerate() {
+            let mut due = spec.retirements.get(&(u, *c, t)).copied().unwrap_or(0);
+            let mut done = 0;
+            for k in (0..tenures).rev() {
+                let s = ci * tenures + k;
+                let take = (due as f64).min(n[s]);
+                n[s] -= take;
+                due -= take as u32;
+                done += take as u32;
+            }
+            record(plan, t, FlowKind::Retire, *c, done);
+        }
+        // 2. Attrition, cumulatively rounded, then ageing: n ← n·A in whole people.
+        let expected = n.component_mul(&leaving_share);
+        let mut leavers = DVector::<f64>::zeros(states);
+        for s in 0..states {
+            expected_leavers[s] += expected[s];
+            let due = ((expected_leavers[s] + 1e-9).round() as i64 - booked_leavers[s] as i64)
+                .clamp(0, n[s] as i64) as u32;
+            booked_leavers[s] += due;
+            leavers[s] = due as f64;
+        }
+        for (ci, c) in cells.iter().enumerate() {
+            let out: f64 = (0..tenures).map(|k| leavers[ci * tenures + k]).sum();
+            record(plan, t, FlowKind::Attrition, *c, out as u32);
+        }
+        n = ageing.transpose() * (&n - &leavers);
+        // 3. Promotion into vacant leader posts, in proportion to trained staff.
+        let leaders: f64 = (0..states)
+            .filter(|&s| cells[s / tenures].leader)
+            .map(|s| n[s])
+            .sum();
+        let vacancies = (spec.units[u].leader_posts as f64 - leaders).max(0.0) as u32;
+        let weights: Vec<f64> = cells
+            .iter()
+            .enumerate()
+            .map(|(ci, c)| {
+                if !c.leader
+                    && c.trained
+                    && cells.binary_search(&Cell { leader: true, ..*c }).is_ok()
+                {
+                    (0..tenures).map(|k| n[ci * tenures + k]).sum()
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let available: f64 = weights.iter().sum();
+        let promote = share_out(
+            vacancies.min(available as u32),
+            &weights,
+            &mut promotion_carry,
+        );
+        for (ci, &p) in promote.iter().enumerate().filter(|(_, &p)| p > 0) {
+            let mut left = p;
+            // Longest-serving first.
+            for k in (0..tenures).rev() {
+                let s = ci * tenures + k;
+                let take = (left as f64).min(n[s]);
+                n[s] -= take;
+                n[state(
+                    &Cell {
+                        leader: true,
+                        ..cells[ci]
+                    },
+                    k,
+                )] += take;
+                left -= take as u32;
+            }
+            record(plan, t, FlowKind::Promote, cells[ci], p);
+        }
+        // 4. Hiring up to the base-year fill rate of this year's quota.
+        let target = (fill_rate * spec.quota(u, t) as f64 + 1e-9).floor();
+        let vacancies = (target - n.sum()).max(0.0) as u32;
+        let weights: Vec<f64> = mix.iter().map(|(_, s)| *s).collect();
+        let hires = share_out(vacancies, &weights, &mut hire_carry);
+        for ((c, _), &h) in mix.iter().zip(&hires) {
+            n[state(c, 0)] += h as f64;
+            record(plan, t, FlowKind::Hire, *c, h);
+        }
+        write_stock(plan, t, &n);
+    }
+    basis
+}
+
+/// Province EM share of staff in year t, as a fraction.
+pub fn em_share(spec: &Spec, plan: &Plan, t: i32) -> f64 {
+    let (mut em, mut all) = (0u32, 0u32);
+    for ((y, _, c), n) in &plan.stock {
+        if *y == t {
+            all += n;
+            if spec.is_em(c) {
+                em += n;
+            }
+        }
+    }
+    em as f64 / all.max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share_out;
+
+    #[test]
+    fn shares_are_whole_and_carried() {
+        let mut carry = vec![0.0; 2];
+        // 1 hire a year at 50/50 alternates between the two cells.
+        let a = share_out(1, &[0.5, 0.5], &mut carry);
+        let b = share_out(1, &[0.5, 0.5], &mut carry);
+        assert_eq!((a, b), (vec![1, 0], vec![0, 1]));
+        let mut carry = vec![0.0; 3];
+        assert_eq!(share_out(10, &[0.7, 0.2, 0.1], &mut carry), vec![7, 2, 1]);
+    }
+}

@@ -1,0 +1,224 @@
+//! Roster columns: the fields bienche reads, the headings it accepts for each (English and
+//! Vietnamese, compared without case, spaces or diacritics), and the personal columns it
+//! recognises only to leave alone.
+
+use unicode_normalization::UnicodeNormalization;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    Unit,
+    Birth,
+    Sex,
+    Group,
+    Role,
+    Trained,
+    Hired,
+    Difficult,
+    Left,
+    LeaveReason,
+}
+
+impl Field {
+    pub const ALL: [Field; 10] = [
+        Field::Unit,
+        Field::Birth,
+        Field::Sex,
+        Field::Group,
+        Field::Role,
+        Field::Trained,
+        Field::Hired,
+        Field::Difficult,
+        Field::Left,
+        Field::LeaveReason,
+    ];
+
+    /// Name used in `[roster.columns]` and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Unit => "unit",
+            Field::Birth => "birth",
+            Field::Sex => "sex",
+            Field::Group => "group",
+            Field::Role => "role",
+            Field::Trained => "trained",
+            Field::Hired => "hired",
+            Field::Difficult => "difficult_15y",
+            Field::Left => "left",
+            Field::LeaveReason => "leave_reason",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Field::ALL.iter().map(|f| f.name()).collect()
+    }
+
+    pub fn required(self) -> bool {
+        matches!(
+            self,
+            Field::Unit | Field::Birth | Field::Sex | Field::Group | Field::Role | Field::Trained
+        )
+    }
+
+    /// Accepted headings, folded (see [`fold`]); the first is the one suggested in messages.
+    fn headings(self) -> &'static [&'static str] {
+        match self {
+            Field::Unit => &["donvi", "unit", "madonvi", "donvicongtac", "coquan"],
+            Field::Birth => &[
+                "ngaysinh",
+                "birth",
+                "born",
+                "birthdate",
+                "dateofbirth",
+                "namsinh",
+                "ngaythangnamsinh",
+            ],
+            Field::Sex => &["gioitinh", "sex", "gender"],
+            Field::Group => &["dantoc", "group", "ethnicgroup", "ethnicity"],
+            Field::Role => &["vaitro", "role", "chucvu"],
+            Field::Trained => &["dadaotao", "trained", "daotao", "dadaotaoboiduong"],
+            Field::Hired => &[
+                "ngaytuyendung",
+                "hired",
+                "hiredate",
+                "ngayvaolam",
+                "ngaybatdaucongtac",
+            ],
+            Field::Difficult => &[
+                "congtacvungdbkktu15nam",
+                "difficult15y",
+                "difficultarea15y",
+                "vungdbkk15nam",
+                "dbkk15nam",
+            ],
+            Field::Left => &[
+                "ngaynghiviec",
+                "left",
+                "leavedate",
+                "ngaynghi",
+                "ngaythoiviec",
+            ],
+            Field::LeaveReason => &["lydonghiviec", "leavereason", "lydonghi", "lydo"],
+        }
+    }
+
+    /// The heading a planner would recognise, for messages about a missing column.
+    pub fn suggested_heading(self) -> &'static str {
+        match self {
+            Field::Unit => "Đơn vị",
+            Field::Birth => "Ngày sinh",
+            Field::Sex => "Giới tính",
+            Field::Group => "Dân tộc",
+            Field::Role => "Vai trò",
+            Field::Trained => "Đã đào tạo",
+            Field::Hired => "Ngày tuyển dụng",
+            Field::Difficult => "Công tác vùng ĐBKK từ 15 năm",
+            Field::Left => "Ngày nghỉ việc",
+            Field::LeaveReason => "Lý do nghỉ việc",
+        }
+    }
+
+    pub fn matches(self, heading: &str) -> bool {
+        let h = fold(heading);
+        self.headings().contains(&h.as_str())
+    }
+}
+
+/// Headings of personal columns (names, ID numbers): recognised so that the import can say
+/// it ignored them; their values are never read.
+pub fn is_personal(heading: &str) -> bool {
+    const PERSONAL: &[&str] = &[
+        "hovaten",
+        "hoten",
+        "ten",
+        "name",
+        "fullname",
+        "macanbo",
+        "id",
+        "idnumber",
+        "cccd",
+        "socccd",
+        "cmnd",
+        "socmnd",
+        "sodinhdanh",
+        "sodinhdanhcanhan",
+        "sobhxh",
+        "dienthoai",
+        "email",
+        "diachi",
+        "quequan",
+    ];
+    PERSONAL.contains(&fold(heading).as_str())
+}
+
+/// Lower case, without diacritics, spaces or punctuation: "Ngày sinh" → "ngaysinh",
+/// "Khơ Mú" → "khomu", "ĐBKK" → "dbkk".
+pub fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// Yes/no values: `yes/no`, `có/không`, `x`, `1/0`, `true/false`.
+pub fn yes_no(text: &str) -> Option<bool> {
+    match fold(text).as_str() {
+        "yes" | "y" | "co" | "x" | "1" | "true" | "dung" => Some(true),
+        "no" | "n" | "khong" | "0" | "false" | "chua" => Some(false),
+        _ => None,
+    }
+}
+
+/// `F`/`M`, `Nữ`/`Nam`, `female`/`male`: true for women.
+pub fn female(text: &str) -> Option<bool> {
+    match fold(text).as_str() {
+        "f" | "nu" | "female" | "w" | "woman" => Some(true),
+        "m" | "nam" | "male" | "man" => Some(false),
+        _ => None,
+    }
+}
+
+/// `leader`/`staff`, `Lãnh đạo`/`Chuyên viên` and the usual variants: true for leaders.
+pub fn leader(text: &str) -> Option<bool> {
+    match fold(text).as_str() {
+        "leader" | "lanhdao" | "lanhdaoquanly" | "quanly" | "manager" => Some(true),
+        "staff" | "chuyenvien" | "nhanvien" | "congchuc" | "vienchuc" => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether a leaving reason is retirement (not counted as attrition).
+pub fn is_retirement(reason: &str) -> bool {
+    matches!(
+        fold(reason).as_str(),
+        "nghihuu" | "huu" | "retired" | "retirement" | "nghihuutruoctuoi" | "earlyretirement"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("Ngày sinh"), "ngaysinh");
+        assert_eq!(fold("Khơ Mú"), "khomu");
+        assert_eq!(
+            fold("Công tác vùng ĐBKK từ 15 năm"),
+            "congtacvungdbkktu15nam"
+        );
+        assert_eq!(fold("H'Mông"), "hmong");
+        assert_eq!(fold("Họ và tên"), "hovaten");
+        assert_eq!(female("Nữ"), Some(true));
+        assert_eq!(leader("Lãnh đạo"), Some(true));
+        assert_eq!(yes_no("Không"), Some(false));
+    }
+}

@@ -1,0 +1,531 @@
+//! Personnel rosters: one row per person, read from CSV or Excel, checked row by row, and
+//! aggregated into the tables the engine reads. Nothing personal leaves this module: names
+//! and ID numbers are never read, and every output is a count by unit and cell.
+//!
+//! Derivations (the roster is the workforce at 31 December of `time.base_year`; rows with a
+//! leave date on or before it are the leavers' history):
+//! - `staff.csv`: people still in post, by unit, group, gender, role and trained;
+//! - `retirements.csv`: each person's statutory retirement year ([`crate::retirement`]),
+//!   `roster.early_retirement_years` earlier for people flagged with 15+ years in especially
+//!   difficult areas; people already past the age retire in the first planned year;
+//! - `attrition.csv` and `hiring_mix.csv`: see [`fit`].
+
+pub mod columns;
+pub mod fit;
+pub mod source;
+
+use crate::error::{Error, Result};
+use crate::retirement::{self, Sex, YearMonth};
+use crate::scenario::config::Config;
+use crate::scenario::{Cell, Group, Unit};
+use columns::Field;
+use source::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// One person, as far as bienche needs to know them.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub unit: usize,
+    pub cell: Cell,
+    pub birth: YearMonth,
+    pub hired: Option<YearMonth>,
+    pub difficult_15y: bool,
+    /// Month of leaving, for the leavers' history.
+    pub left: Option<YearMonth>,
+    pub left_to_retire: bool,
+}
+
+impl Person {
+    pub fn in_post(&self) -> bool {
+        self.left.is_none()
+    }
+}
+
+/// A row that could not be read, with the first reason found.
+#[derive(Debug, Clone)]
+pub struct BadRow {
+    pub row: usize,
+    /// `'Ngày sinh' (birth)`.
+    pub field: String,
+    pub message: String,
+}
+
+pub struct Roster {
+    /// `roster.csv`, or `roster.xlsx, sheet 'Danh sách'`.
+    pub label: String,
+    pub row_word: &'static str,
+    pub people: Vec<Person>,
+    pub bad: Vec<BadRow>,
+    /// Headings used for each field.
+    pub columns: Vec<(Field, String)>,
+    /// Personal columns recognised and never read.
+    pub personal: Vec<String>,
+    /// Other columns, not needed.
+    pub ignored: Vec<String>,
+}
+
+impl Roster {
+    pub fn describe(&self, bad: &BadRow) -> String {
+        format!(
+            "{}, {} {}: field {}: {}",
+            self.label, self.row_word, bad.row, bad.field, bad.message
+        )
+    }
+}
+
+/// The roster date: 31 December of the base year.
+pub fn roster_date(config: &Config) -> (i32, u32, u32) {
+    (config.time.base_year, 12, 31)
+}
+
+/// A date as written in a roster: `dd/mm/yyyy`, `mm/yyyy`, `yyyy`, `yyyy-mm(-dd)`, or a date
+/// cell. Returns the month and the day when given.
+pub fn parse_date(value: &Value) -> std::result::Result<(YearMonth, Option<u32>), String> {
+    let expected = "expected a date such as 15/03/1980, 03/1980, 1980 or 1980-03-15";
+    let (year, month, day) = match value {
+        Value::Date(y, m, d) => (*y, *m, Some(*d)),
+        Value::Number(n) if n.fract() == 0.0 && (1900.0..=2100.0).contains(n) => {
+            (*n as i32, 1, None)
+        }
+        Value::Number(n) => {
+            return Err(format!(
+                "{expected}, found the number {n} (format the cell as a date)"
+            ))
+        }
+        Value::Empty => return Err("a date is required here".into()),
+        Value::Text(t) => {
+            let t = t.trim();
+            let parts: Vec<&str> = t.split(['/', '-', '.']).map(str::trim).collect();
+            let num = |s: &str| s.parse::<u32>().ok().filter(|_| !s.is_empty());
+            let bad = || format!("{expected}, found \"{t}\"");
+            let (y, m, d) = match parts.as_slice() {
+                [y] if y.len() == 4 => (num(y), Some(1), None),
+                [y, m] if y.len() == 4 => (num(y), num(m), None),
+                [m, y] if y.len() == 4 => (num(y), num(m), None),
+                [y, m, d] if y.len() == 4 => (num(y), num(m), Some(num(d))),
+                [d, m, y] if y.len() == 4 => (num(y), num(m), Some(num(d))),
+                _ => return Err(bad()),
+            };
+            match (y, m, d) {
+                (Some(y), Some(m), None) => (y as i32, m, None),
+                (Some(y), Some(m), Some(Some(d))) => (y as i32, m, Some(d)),
+                _ => return Err(bad()),
+            }
+        }
+    };
+    let t = value.text();
+    if !(1900..=2100).contains(&year) || !(1..=12).contains(&month) {
+        return Err(format!("{expected}, found \"{t}\""));
+    }
+    let ym = YearMonth { year, month };
+    if let Some(d) = day {
+        if d == 0 || d > ym.last_day() {
+            return Err(format!("\"{t}\" is not a calendar date"));
+        }
+    }
+    Ok((ym, day))
+}
+
+/// Reads every row; rows that fail a check are collected in `bad`, not returned as errors.
+/// Errors are for the file as a whole: unreadable, or a required column missing.
+pub fn read(path: &Path, config: &Config, groups: &[Group], units: &[Unit]) -> Result<Roster> {
+    let sheet = source::read(path, config.roster.sheet.as_deref())?;
+    let heading_error = |field: &str, message: String| Error::Input {
+        file: sheet.label.clone().into(),
+        line: Some(sheet.heading_row),
+        field: field.to_string(),
+        message,
+    };
+    let mut index: BTreeMap<Field, usize> = BTreeMap::new();
+    for field in Field::ALL {
+        let found: Vec<usize> = match config.roster.columns.get(field.name()) {
+            Some(named) => {
+                let hits: Vec<usize> = (0..sheet.headings.len())
+                    .filter(|&i| columns::fold(&sheet.headings[i]) == columns::fold(named))
+                    .collect();
+                if hits.is_empty() {
+                    return Err(heading_error(
+                        field.name(),
+                        format!(
+                            "no column headed \"{named}\" (set in [roster.columns]); the headings are {}",
+                            quoted(&sheet.headings)
+                        ),
+                    ));
+                }
+                hits
+            }
+            None => (0..sheet.headings.len())
+                .filter(|&i| field.matches(&sheet.headings[i]))
+                .collect(),
+        };
+        match found.as_slice() {
+            [] if field.required() => {
+                return Err(heading_error(
+                    field.name(),
+                    format!(
+                        "no column for this field; expected a heading such as \"{}\" or \"{}\", or name it in [roster.columns] {} = \"…\"",
+                        field.suggested_heading(),
+                        field.name(),
+                        field.name()
+                    ),
+                ))
+            }
+            [] => {}
+            [i] => {
+                index.insert(field, *i);
+            }
+            [a, b, ..] => {
+                return Err(heading_error(
+                    field.name(),
+                    format!(
+                        "two columns could hold this field, \"{}\" and \"{}\"; name one in [roster.columns] {} = \"…\"",
+                        sheet.headings[*a],
+                        sheet.headings[*b],
+                        field.name()
+                    ),
+                ))
+            }
+        }
+    }
+    let used: Vec<usize> = index.values().copied().collect();
+    let mut personal = Vec::new();
+    let mut ignored = Vec::new();
+    for (i, h) in sheet.headings.iter().enumerate() {
+        if used.contains(&i) || h.trim().is_empty() {
+            continue;
+        }
+        if columns::is_personal(h) {
+            personal.push(h.clone());
+        } else {
+            ignored.push(h.clone());
+        }
+    }
+    let columns: Vec<(Field, String)> = index
+        .iter()
+        .map(|(&f, &i)| (f, sheet.headings[i].clone()))
+        .collect();
+
+    let group_keys: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| {
+            std::iter::once(columns::fold(&g.id))
+                .chain(g.names.iter().map(|n| columns::fold(n)))
+                .collect()
+        })
+        .collect();
+    let as_of = roster_date(config);
+    let as_of_ym = YearMonth {
+        year: as_of.0,
+        month: as_of.1,
+    };
+    let mut people = Vec::new();
+    let mut bad = Vec::new();
+    for (row, values) in &sheet.rows {
+        let get = |f: Field| {
+            index
+                .get(&f)
+                .and_then(|&i| values.get(i))
+                .cloned()
+                .unwrap_or(Value::Empty)
+        };
+        let fail = |f: Field, message: String| BadRow {
+            row: *row,
+            field: format!("'{}' ({})", sheet.headings[index[&f]], f.name()),
+            message,
+        };
+        let person = (|| -> std::result::Result<Person, BadRow> {
+            let text = |f: Field| get(f).text();
+            let required = |f: Field| {
+                let t = text(f);
+                if t.is_empty() {
+                    Err(fail(f, "a value is required here".into()))
+                } else {
+                    Ok(t)
+                }
+            };
+            let unit_id = required(Field::Unit)?;
+            let unit = units.iter().position(|u| u.id == unit_id).ok_or_else(|| {
+                fail(
+                    Field::Unit,
+                    format!("unknown unit \"{unit_id}\"; expected an id from units.csv"),
+                )
+            })?;
+            let (birth, _) = parse_date(&get(Field::Birth)).map_err(|m| fail(Field::Birth, m))?;
+            if birth > as_of_ym {
+                return Err(fail(
+                    Field::Birth,
+                    format!(
+                        "birth date {birth} is after the roster date {:04}-{:02}-{:02}",
+                        as_of.0, as_of.1, as_of.2
+                    ),
+                ));
+            }
+            if birth.year + 18 > as_of.0 {
+                return Err(fail(
+                    Field::Birth,
+                    format!(
+                        "born {birth}: under 18 at the roster date {:04}-{:02}-{:02}",
+                        as_of.0, as_of.1, as_of.2
+                    ),
+                ));
+            }
+            let sex = required(Field::Sex)?;
+            let female = columns::female(&sex).ok_or_else(|| {
+                fail(
+                    Field::Sex,
+                    format!("\"{sex}\" is not a sex; expected Nam or Nữ (M or F)"),
+                )
+            })?;
+            let group_text = required(Field::Group)?;
+            let key = columns::fold(&group_text);
+            let group = group_keys
+                .iter()
+                .position(|keys| keys.contains(&key))
+                .ok_or_else(|| {
+                    fail(
+                        Field::Group,
+                        format!(
+                            "unknown ethnic group \"{group_text}\"; expected a group of groups.csv (its group or names column)"
+                        ),
+                    )
+                })?;
+            let role = required(Field::Role)?;
+            let leader = columns::leader(&role).ok_or_else(|| {
+                fail(
+                    Field::Role,
+                    format!("\"{role}\" is not a role; expected Lãnh đạo or Chuyên viên (leader or staff)"),
+                )
+            })?;
+            let trained_text = required(Field::Trained)?;
+            let trained = columns::yes_no(&trained_text).ok_or_else(|| {
+                fail(
+                    Field::Trained,
+                    format!("\"{trained_text}\": expected Có or Không (yes or no)"),
+                )
+            })?;
+            let optional_date = |f: Field| -> std::result::Result<Option<YearMonth>, BadRow> {
+                if get(f).is_empty() {
+                    return Ok(None);
+                }
+                let (ym, _) = parse_date(&get(f)).map_err(|m| fail(f, m))?;
+                if ym > as_of_ym {
+                    return Err(fail(
+                        f,
+                        format!(
+                            "{} {ym} is after the roster date {:04}-{:02}-{:02}",
+                            if f == Field::Hired {
+                                "hire date"
+                            } else {
+                                "leave date"
+                            },
+                            as_of.0,
+                            as_of.1,
+                            as_of.2
+                        ),
+                    ));
+                }
+                Ok(Some(ym))
+            };
+            let hired = optional_date(Field::Hired)?;
+            if let Some(h) = hired {
+                if h.year < birth.year + 15 || (h.year == birth.year + 15 && h.month < birth.month)
+                {
+                    return Err(fail(
+                        Field::Hired,
+                        format!(
+                            "hire date {h} is before the person's 15th birthday (born {birth})"
+                        ),
+                    ));
+                }
+            }
+            let left = optional_date(Field::Left)?;
+            if let (Some(l), Some(h)) = (left, hired) {
+                if l < h {
+                    return Err(fail(
+                        Field::Left,
+                        format!("leave date {l} is before the hire date {h}"),
+                    ));
+                }
+            }
+            let flag = text(Field::Difficult);
+            let difficult_15y = if flag.is_empty() {
+                false
+            } else {
+                columns::yes_no(&flag).ok_or_else(|| {
+                    fail(
+                        Field::Difficult,
+                        format!("\"{flag}\": expected x, Có or Không, or an empty cell"),
+                    )
+                })?
+            };
+            let left_to_retire =
+                left.is_some() && columns::is_retirement(&text(Field::LeaveReason));
+            Ok(Person {
+                unit,
+                cell: Cell {
+                    group,
+                    female,
+                    leader,
+                    trained,
+                },
+                birth,
+                hired,
+                difficult_15y,
+                left,
+                left_to_retire,
+            })
+        })();
+        match person {
+            Ok(p) => people.push(p),
+            Err(b) => bad.push(b),
+        }
+    }
+    Ok(Roster {
+        label: sheet.label,
+        row_word: sheet.row_word,
+        people,
+        bad,
+        columns,
+        personal,
+        ignored,
+    })
+}
+
+fn quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|h| format!("\"{h}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The tables derived from a roster, as CSV text, and what the derivation found.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    /// Label of the roster, for messages and the manifest.
+    pub source: String,
+    pub staff: String,
+    pub retirements: String,
+    pub attrition: String,
+    pub hiring_mix: String,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub in_post: usize,
+    pub leavers: usize,
+    pub skipped: usize,
+    /// People past the statutory age at the roster date (retire in the first planned year).
+    pub past_age: usize,
+    /// People retiring early under `roster.early_retirement_years`.
+    pub retiring_early: usize,
+    pub retirements_in_horizon: usize,
+    /// Each bad row left out under `--skip-bad-rows`, with its reason.
+    pub skipped_rows: Vec<String>,
+    /// `field ← 'heading'` for each field read.
+    pub columns: Vec<String>,
+    pub personal_columns: Vec<String>,
+    pub ignored_columns: Vec<String>,
+    pub fit: fit::FitSummary,
+}
+
+/// Retirement year of a person in post, and whether it was brought forward.
+pub fn retirement_year(p: &Person, config: &Config) -> (i32, bool, bool) {
+    let sex = if p.cell.female {
+        Sex::Female
+    } else {
+        Sex::Male
+    };
+    let mut month = retirement::statutory(p.birth, sex).month;
+    let early = config.roster.early_retirement_years;
+    let brought_forward = p.difficult_15y && early > 0;
+    if brought_forward {
+        month.year -= early as i32;
+    }
+    let first = config.time.base_year + 1;
+    (month.year.max(first), month.year < first, brought_forward)
+}
+
+/// Aggregates a roster whose bad rows have been dealt with.
+pub fn derive(roster: &Roster, config: &Config, groups: &[Group], units: &[Unit]) -> Derived {
+    let key = |u: usize, c: &Cell| {
+        (
+            u,
+            groups[c.group].id.clone(),
+            c.gender(),
+            c.role(),
+            c.trained_str(),
+        )
+    };
+    let mut staff: BTreeMap<_, u32> = BTreeMap::new();
+    let mut retirements: BTreeMap<_, u32> = BTreeMap::new();
+    let mut summary = Summary {
+        skipped: roster.bad.len(),
+        skipped_rows: roster.bad.iter().map(|b| roster.describe(b)).collect(),
+        columns: roster
+            .columns
+            .iter()
+            .map(|(f, h)| format!("{} ← '{h}'", f.name()))
+            .collect(),
+        personal_columns: roster.personal.clone(),
+        ignored_columns: roster.ignored.clone(),
+        ..Summary::default()
+    };
+    for p in &roster.people {
+        if !p.in_post() {
+            summary.leavers += 1;
+            continue;
+        }
+        summary.in_post += 1;
+        *staff.entry(key(p.unit, &p.cell)).or_default() += 1;
+        let (year, past, early) = retirement_year(p, config);
+        summary.past_age += past as usize;
+        summary.retiring_early += early as usize;
+        if year <= config.time.horizon {
+            summary.retirements_in_horizon += 1;
+            let (u, g, s, r, t) = key(p.unit, &p.cell);
+            *retirements.entry((u, g, s, r, t, year)).or_default() += 1;
+        }
+    }
+    let mut staff_csv = String::from("unit,group,gender,role,trained,count\n");
+    for ((u, g, s, r, t), n) in &staff {
+        let _ = writeln!(staff_csv, "{},{g},{s},{r},{t},{n}", units[*u].id);
+    }
+    let mut ret_csv = String::from("unit,group,gender,role,trained,year,count\n");
+    for ((u, g, s, r, t, y), n) in &retirements {
+        let _ = writeln!(ret_csv, "{},{g},{s},{r},{t},{y},{n}", units[*u].id);
+    }
+    let (attrition, fit_summary) = fit::attrition(roster, config, units);
+    let hiring_mix = fit::hiring_mix(roster, config, groups, units);
+    summary.fit = fit_summary;
+    Derived {
+        source: roster.label.clone(),
+        staff: staff_csv,
+        retirements: ret_csv,
+        attrition,
+        hiring_mix,
+        summary,
+    }
+}
+
+/// Reads and derives, treating bad rows as an error unless `skip_bad_rows`.
+pub fn load(
+    path: &Path,
+    config: &Config,
+    groups: &[Group],
+    units: &[Unit],
+    skip_bad_rows: bool,
+) -> Result<(Roster, Derived)> {
+    let roster = read(path, config, groups, units)?;
+    if !roster.bad.is_empty() && !skip_bad_rows {
+        return Err(Error::BadRows {
+            file: roster.label.clone(),
+            rows: roster.bad.iter().map(|b| roster.describe(b)).collect(),
+        });
+    }
+    let derived = derive(&roster, config, groups, units);
+    Ok((roster, derived))
+}
