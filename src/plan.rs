@@ -182,7 +182,6 @@ impl Plan {
             let n = *n as f64;
             match (key.kind, key.channel_index) {
                 (FlowKind::Hire, Some(k)) => {
-                    let n = n * spec.hire_weight(key.unit);
                     *used.entry(Capacity::Channel(k)).or_default() += n;
                     *used
                         .entry(Capacity::ChannelKind(k, spec.units[key.unit].kind))

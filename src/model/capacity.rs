@@ -1,8 +1,8 @@
 //! Capacities shared across units. Each is a `≤` row over per-unit terms:
-//! - channel-year `k`: `Σ_{u,g,s} w_u·h ≤ ⌊(1−P)·max_hires[k]⌋`, and per unit kind
-//!   `≤ ⌊(1−P)·kind_caps[k]⌋`, since each net hire takes `1/(1−P_u)` recruitments; `P` is the
-//!   reference probability of `[attrition]` and `w_u = (1−P)/(1−P_u)` (1 unless
-//!   `attrition.csv` gives the unit's class other rates);
+//! - channel-year `k`: `Σ_{u,g,s} h ≤ ⌊(1−P)·max_hires[k]⌋`, and per unit kind
+//!   `≤ ⌊(1−P)·kind_caps[k]⌋`, since each net hire takes `1/(1−P)` recruitments; `P` is
+//!   [`crate::scenario::Spec::channel_leaving_probability`], one value so every row stays
+//!   whole;
 //! - women from channel-year `k`: `Σ_{u,g} h[..,F,..] ≤ ⌊women_share[k] · (1−P)·max_hires[k]⌋`
 //!   (the candidate pool holds at most that many women; no cap when hires are unlimited);
 //! - training seats: `Σ r[t] ≤ seats_per_year`;
@@ -32,7 +32,7 @@ pub enum Capacity {
 impl Capacity {
     /// The scenario's limit.
     pub fn limit(self, spec: &Spec) -> Option<f64> {
-        let net = 1.0 - spec.reference_leaving_probability();
+        let net = 1.0 - spec.channel_leaving_probability();
         match self {
             Capacity::Channel(k) => spec.channels[k]
                 .max_hires
@@ -84,7 +84,6 @@ pub fn capacity_terms(spec: &Spec, m: &Model) -> BTreeMap<Capacity, BTreeMap<usi
         match f.kind {
             FlowKind::Hire => {
                 let k = f.channel.expect("hire has a channel");
-                let a = a * spec.hire_weight(f.unit);
                 add(Capacity::Channel(k), f.unit, a.clone());
                 add(
                     Capacity::ChannelKind(k, spec.units[f.unit].kind),

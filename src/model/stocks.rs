@@ -85,14 +85,18 @@ pub fn base_attrition(spec: &Spec) -> BTreeMap<(usize, Cell, i32), u32> {
     let mut out = BTreeMap::new();
     for (&(u, c), &count) in &spec.staff {
         let rate = spec.settled_rate(u);
+        let retiring = |t: i32| spec.retirements.get(&(u, c, t)).copied().unwrap_or(0) as f64;
         let mut cohort = count as f64;
+        let mut later: f64 = spec.plan_years().map(retiring).sum();
         let mut expected = 0.0f64;
         let mut booked = 0u32;
         for t in spec.plan_years() {
-            cohort -= spec.retirements.get(&(u, c, t)).copied().unwrap_or(0) as f64;
+            cohort -= retiring(t);
+            later -= retiring(t);
             expected += rate * cohort.max(0.0);
             let due = ((expected + 1e-9).round() as u32).saturating_sub(booked);
-            let leavers = due.min(cohort.max(0.0) as u32);
+            // People due to retire later stay until then, so their retirement can happen.
+            let leavers = due.min((cohort - later).max(0.0) as u32);
             if leavers > 0 {
                 out.insert((u, c, t), leavers);
             }

@@ -269,22 +269,18 @@ impl Spec {
             .product::<f64>()
     }
 
-    /// The same probability under the `[attrition]` defaults, the reference for channel caps.
-    pub fn reference_leaving_probability(&self) -> f64 {
-        let a = &self.config.attrition;
-        1.0 - (1.0 - a.new_hire_rate).powi(a.new_hire_years as i32)
-    }
-
-    /// Channel capacity used by one net hire into unit u, in net hires at the reference
-    /// probability: `(1−P_ref)/(1−P_u)`, 1 when the unit's class uses the defaults.
-    pub fn hire_weight(&self, u: usize) -> f64 {
-        let own = self.new_hire_leaving_probability(u);
-        let reference = self.reference_leaving_probability();
-        if (own - reference).abs() < 1e-12 {
-            1.0
-        } else {
-            (1.0 - reference) / (1.0 - own)
+    /// The new-hire leaving probability that channel capacities use: the mean of
+    /// [`Spec::new_hire_leaving_probability`] over units (the `[attrition]` value when no
+    /// `attrition.csv` is given). One value keeps every capacity row whole: a net hire
+    /// anywhere takes `1/(1−P)` recruitments of the channel; costs use each unit's own.
+    pub fn channel_leaving_probability(&self) -> f64 {
+        if self.units.is_empty() {
+            return 0.0;
         }
+        (0..self.units.len())
+            .map(|u| self.new_hire_leaving_probability(u))
+            .sum::<f64>()
+            / self.units.len() as f64
     }
 }
 
