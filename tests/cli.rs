@@ -1304,3 +1304,24 @@ fn son_la_forecast_shows_the_gap_with_no_plan() {
     assert_eq!(s["kind"], "forecast without a plan");
     assert_eq!(s["illustrative"], true);
 }
+
+#[test]
+fn a_roster_without_hire_dates_falls_back_to_the_documented_attrition_defaults() {
+    let (_t, dir) = copy_fixture("roster");
+    replace_in(&dir, "roster.csv", "Ngày tuyển dụng", "Ghi chú");
+    let o = import(&dir.join("roster.csv"), &dir, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // [attrition] defaults: 5% in the first new_hire_years = 2 years, 1% after.
+    assert_eq!(
+        read(&dir, "attrition.csv"),
+        "class,tenure_from,tenure_to,rate,leavers,person_years,source
+commune:difficult,0,2,5.00,0,0.0,default
+commune:difficult,2,,1.00,0,0.0,default
+provincial,0,2,5.00,0,0.0,default
+provincial,2,,1.00,0,0.0,default
+"
+    );
+    assert_eq!(read(&dir, "hiring_mix.csv"), "unit,group,gender,trained,hires,share\n");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no hire dates, so the [attrition] defaults apply"));
+    assert_eq!(read(&dir, "staff.csv"), ROSTER_STAFF);
+}
