@@ -1057,8 +1057,8 @@ fn a_roster_without_an_ethnic_group_column_is_rejected() {
     assert_roster_tables(&dir);
 }
 
-/// The fixture roster as an Excel workbook: a sheet named in [roster], typed date cells,
-/// years as numbers and text dates mixed, as real exports are.
+/// The fixture roster as an Excel workbook: a title above the table, a sheet named in
+/// [roster], typed date cells, years as numbers and text dates mixed, as real exports are.
 fn write_roster_xlsx(csv_path: &Path, xlsx: &Path, bad_row: bool) {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut book = Workbook::new();
@@ -1067,8 +1067,11 @@ fn write_roster_xlsx(csv_path: &Path, xlsx: &Path, bad_row: bool) {
     let date = Format::new().set_num_format("dd/mm/yyyy");
     let mut reader = csv::Reader::from_path(csv_path).unwrap();
     let headers = reader.headers().unwrap().clone();
+    sheet
+        .write_string(0, 0, "DANH SÁCH CÁN BỘ, CÔNG CHỨC (dữ liệu mẫu)")
+        .unwrap();
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_string(0, c as u16, h).unwrap();
+        sheet.write_string(2, c as u16, h).unwrap();
     }
     let mut rows: Vec<Vec<String>> = reader
         .records()
@@ -1082,7 +1085,7 @@ fn write_roster_xlsx(csv_path: &Path, xlsx: &Path, bad_row: bool) {
         });
     }
     for (i, row) in rows.iter().enumerate() {
-        let r = i as u32 + 1;
+        let r = i as u32 + 3;
         for (c, v) in row.iter().enumerate() {
             let c = c as u16;
             let parts: Vec<&str> = v.split('/').collect();
@@ -1137,7 +1140,7 @@ fn an_excel_roster_with_vietnamese_headings_gives_the_same_tables() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "error: roster.xlsx, sheet 'Danh sách': 1 bad row; nothing was written (fix them, or pass --skip-bad-rows to leave them out)\n  roster.xlsx, sheet 'Danh sách', row 3: field 'Giới tính' (sex): \"Khác\" is not a sex; expected Nam or Nữ (M or F)\n"
+        "error: roster.xlsx, sheet 'Danh sách': 1 bad row; nothing was written (fix them, or pass --skip-bad-rows to leave them out)\n  roster.xlsx, sheet 'Danh sách', row 5: field 'Giới tính' (sex): \"Khác\" is not a sex; expected Nam or Nữ (M or F)\n"
     );
 }
 

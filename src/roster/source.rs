@@ -153,30 +153,45 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
         .map_err(|e| unreadable(path, format!("sheet '{name}': {e}")))?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let label = format!("{}, sheet '{name}'", file_name(path));
-    let mut rows = range.rows().enumerate().map(|(i, cells)| {
+    let rows = range.rows().enumerate().map(|(i, cells)| {
         let number = first_row as usize + i + 1;
         let mut values = vec![Value::Empty; first_col as usize];
         values.extend(cells.iter().map(value_of));
         (number, values)
     });
-    // The heading row is the first row with any text in it.
-    let (heading_row, headings) = loop {
-        match rows.next() {
-            Some((n, values)) if values.iter().any(|v| !v.is_empty()) => {
-                break (n, values.iter().map(Value::text).collect::<Vec<_>>())
-            }
-            Some(_) => continue,
-            None => return Err(unreadable(path, format!("sheet '{name}' is empty"))),
-        }
+    // Exports often put a title above the table: the heading row is the first of the top
+    // rows where at least three cells are known headings, else the first row with text.
+    let rows: Vec<(usize, Vec<Value>)> = rows
+        .filter(|(_, values)| values.iter().any(|v| !v.is_empty()))
+        .collect();
+    let known = |values: &[Value]| {
+        values
+            .iter()
+            .filter(|v| {
+                let t = v.text();
+                super::columns::Field::ALL.iter().any(|f| f.matches(&t))
+            })
+            .count()
     };
+    let at = rows
+        .iter()
+        .take(20)
+        .position(|(_, values)| known(values) >= 3)
+        .unwrap_or(0);
+    let Some((heading_row, heading_values)) = rows.get(at) else {
+        return Err(unreadable(path, format!("sheet '{name}' is empty")));
+    };
+    let (heading_row, headings) = (
+        *heading_row,
+        heading_values.iter().map(Value::text).collect::<Vec<_>>(),
+    );
+    let rows = rows[at + 1..].to_vec();
     Ok(Sheet {
         label,
         row_word: "row",
         heading_row,
         headings,
-        rows: rows
-            .filter(|(_, values)| values.iter().any(|v| !v.is_empty()))
-            .collect(),
+        rows,
     })
 }
 
