@@ -1324,7 +1324,11 @@ provincial,0,2,5.00,0,0.0,default
 provincial,2,,1.00,0,0.0,default
 "
     );
-    assert_eq!(read(&dir, "hiring_mix.csv"), "unit,group,gender,trained,hires,share\n");
-    assert!(String::from_utf8_lossy(&o.stdout).contains("no hire dates, so the [attrition] defaults apply"));
+    assert_eq!(
+        read(&dir, "hiring_mix.csv"),
+        "unit,group,gender,trained,hires,share\n"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout)
+        .contains("no hire dates, so the [attrition] defaults apply"));
     assert_eq!(read(&dir, "staff.csv"), ROSTER_STAFF);
 }

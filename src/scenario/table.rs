@@ -82,8 +82,15 @@ impl Table {
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_reader(text.as_bytes());
+        let newlines: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        let line_of = |byte: usize| line_of(text, &newlines, byte);
         let csv_error = |e: csv::Error| {
-            let line = e.position().map(|p| line_of(text, p.byte() as usize));
+            let line = e.position().map(|p| line_of(p.byte() as usize));
             Error::input(path, line, "-", format!("malformed CSV: {e}"))
         };
         let headers: Vec<String> = reader
@@ -98,7 +105,7 @@ impl Table {
             // From the byte offset: the csv crate's own line count skips blank lines.
             let line = record
                 .position()
-                .map(|p| line_of(text, p.byte() as usize))
+                .map(|p| line_of(p.byte() as usize))
                 .unwrap_or(0);
             if record.iter().all(str::is_empty) {
                 continue;
@@ -126,13 +133,14 @@ impl Table {
 
 /// 1-based line of the first non-blank byte at or after `byte` (a record's position
 /// includes the blank lines skipped before it).
-fn line_of(text: &str, byte: usize) -> usize {
+/// `newlines` holds the byte offsets of every `\n`, so this is a binary search, not a scan.
+fn line_of(text: &str, newlines: &[usize], byte: usize) -> usize {
     let bytes = text.as_bytes();
     let mut at = byte.min(bytes.len());
     while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
         at += 1;
     }
-    bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1
+    newlines.partition_point(|&n| n < at) + 1
 }
 
 impl<'a> Field<'a> {
