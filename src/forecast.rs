@@ -52,40 +52,68 @@ fn settled_year(spec: &Spec, u: usize) -> u32 {
     }
 }
 
-/// Whole-people shares of `total` by `weights`, with remainders carried in `carry`.
-fn share_out(total: u32, weights: &[f64], carry: &mut [f64]) -> Vec<u32> {
+/// Whole-people shares of `total` by `weights`, each at most its `room`, adding up to
+/// `total` (or to all the room there is). What each share misses of its exact value is carried
+/// to the next call in `carry` (within ±1; reset where the weight is 0), so small shares are
+/// served in turn across years.
+fn share_out(total: u32, weights: &[f64], room: &[u32], carry: &mut [f64]) -> Vec<u32> {
     let sum: f64 = weights.iter().sum();
+    let n = weights.len();
+    let mut out = vec![0u32; n];
     if total == 0 || sum <= 0.0 {
-        return vec![0; weights.len()];
+        return out;
     }
-    let want: Vec<f64> = weights
-        .iter()
-        .zip(carry.iter())
-        .map(|(w, c)| total as f64 * w / sum + c)
+    let want: Vec<f64> = (0..n)
+        .map(|i| {
+            if weights[i] > 0.0 {
+                total as f64 * weights[i] / sum + carry[i]
+            } else {
+                0.0
+            }
+        })
         .collect();
-    let mut out: Vec<u32> = want.iter().map(|x| x.max(0.0).floor() as u32).collect();
-    let mut left = total.saturating_sub(out.iter().sum());
-    let mut order: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0.0).collect();
-    // Largest remainder first; ties go to the earlier cell, so the result is deterministic.
-    order.sort_by(|&a, &b| {
-        let (ra, rb) = (want[a] - out[a] as f64, want[b] - out[b] as f64);
-        rb.partial_cmp(&ra)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(a.cmp(&b))
-    });
-    for &i in order
-        .iter()
-        .cycle()
-        .take(order.len() * (left as usize / order.len().max(1) + 1))
-    {
-        if left == 0 {
-            break;
-        }
-        out[i] += 1;
-        left -= 1;
+    for i in 0..n {
+        out[i] = (want[i].max(0.0).floor() as u32).min(room[i]);
     }
-    for i in 0..weights.len() {
-        carry[i] = want[i] - out[i] as f64;
+    let target = total.min(
+        room.iter()
+            .zip(weights)
+            .filter(|(_, w)| **w > 0.0)
+            .map(|(r, _)| *r)
+            .sum(),
+    );
+    // Largest remainder first gains, smallest first loses; ties to the earlier cell.
+    let remainder = |i: usize, out: &[u32]| want[i] - out[i] as f64;
+    while out.iter().sum::<u32>() < target {
+        let i = (0..n)
+            .filter(|&i| weights[i] > 0.0 && out[i] < room[i])
+            .max_by(|&a, &b| {
+                remainder(a, &out)
+                    .partial_cmp(&remainder(b, &out))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(b.cmp(&a))
+            })
+            .expect("room is left");
+        out[i] += 1;
+    }
+    while out.iter().sum::<u32>() > target {
+        let i = (0..n)
+            .filter(|&i| out[i] > 0)
+            .min_by(|&a, &b| {
+                remainder(a, &out)
+                    .partial_cmp(&remainder(b, &out))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(b.cmp(&a))
+            })
+            .expect("something to take back");
+        out[i] -= 1;
+    }
+    for i in 0..n {
+        carry[i] = if weights[i] > 0.0 {
+            (want[i] - out[i] as f64).clamp(-1.0, 1.0)
+        } else {
+            0.0
+        };
     }
     out
 }
@@ -173,9 +201,20 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
     }
     let survival = DMatrix::from_diagonal(&stay) * &ageing;
     let leaving_share = DVector::from_element(states, 1.0) - survival.column_sum();
+    // People due to retire within the horizon wait in their cell until then: attrition and
+    // promotion take only the others, so every scheduled retirement happens.
+    let mut due_to_retire = vec![0u32; cells.len()];
+    for (ci, c) in cells.iter().enumerate() {
+        due_to_retire[ci] = spec
+            .plan_years()
+            .map(|t| spec.retirements.get(&(u, *c, t)).copied().unwrap_or(0))
+            .sum();
+    }
     let mut n = DVector::<f64>::zeros(states);
     for (c, count) in &staff {
-        n[state(c, k_max)] = *count as f64;
+        let ci = cells.binary_search(c).expect("listed");
+        n[state(c, k_max)] = count.saturating_sub(due_to_retire[ci]) as f64;
+        due_to_retire[ci] = due_to_retire[ci].min(*count);
     }
     let record = |plan: &mut Plan, t: i32, kind: FlowKind, c: Cell, count: u32| {
         if count > 0 {
@@ -191,15 +230,16 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
             plan.flows.entry(key).or_insert((0, 0.0)).0 += count;
         }
     };
-    let write_stock = |plan: &mut Plan, t: i32, n: &DVector<f64>| {
+    let write_stock = |plan: &mut Plan, t: i32, n: &DVector<f64>, waiting: &[u32]| {
         for (ci, c) in cells.iter().enumerate() {
-            let total: f64 = (0..tenures).map(|k| n[ci * tenures + k]).sum();
+            let total: f64 =
+                (0..tenures).map(|k| n[ci * tenures + k]).sum::<f64>() + waiting[ci] as f64;
             if total > 0.0 {
                 plan.stock.insert((t, u, *c), total.round() as u32);
             }
         }
     };
-    write_stock(plan, base, &n);
+    write_stock(plan, base, &n, &due_to_retire);
     let base_quota = spec.quota(u, base).max(1) as f64;
     let fill_rate = (spec.base_staff(u) as f64 / base_quota).min(1.0);
     let mut expected_leavers = vec![0.0f64; states];
@@ -207,18 +247,16 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
     let mut promotion_carry = vec![0.0f64; cells.len()];
     let mut hire_carry = vec![0.0f64; mix.len()];
     for t in spec.plan_years() {
-        // 1. Retirements, settled people first.
+        // 1. Retirements, from those waiting for them.
         for (ci, c) in cells.iter().enumerate() {
-            let mut due = spec.retirements.get(&(u, *c, t)).copied().unwrap_or(0);
-            let mut done = 0;
-            for k in (0..tenures).rev() {
-                let s = ci * tenures + k;
-                let take = (due as f64).min(n[s]);
-                n[s] -= take;
-                due -= take as u32;
-                done += take as u32;
-            }
-            record(plan, t, FlowKind::Retire, *c, done);
+            let due = spec
+                .retirements
+                .get(&(u, *c, t))
+                .copied()
+                .unwrap_or(0)
+                .min(due_to_retire[ci]);
+            due_to_retire[ci] -= due;
+            record(plan, t, FlowKind::Retire, *c, due);
         }
         // 2. Attrition, cumulatively rounded, then ageing: n ← n·A in whole people.
         let expected = n.component_mul(&leaving_share);
@@ -239,56 +277,62 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
         let leaders: f64 = (0..states)
             .filter(|&s| cells[s / tenures].leader)
             .map(|s| n[s])
-            .sum();
+            .sum::<f64>()
+            + (0..cells.len())
+                .filter(|&ci| cells[ci].leader)
+                .map(|ci| due_to_retire[ci] as f64)
+                .sum::<f64>();
         let vacancies = (spec.units[u].leader_posts as f64 - leaders).max(0.0) as u32;
-        let weights: Vec<f64> = cells
-            .iter()
-            .enumerate()
-            .map(|(ci, c)| {
-                if !c.leader
-                    && c.trained
-                    && cells.binary_search(&Cell { leader: true, ..*c }).is_ok()
-                {
-                    (0..tenures).map(|k| n[ci * tenures + k]).sum()
+        let promotable = |ci: usize| {
+            let c = cells[ci];
+            !c.leader && c.trained && cells.binary_search(&Cell { leader: true, ..c }).is_ok()
+        };
+        let people: Vec<u32> = (0..cells.len())
+            .map(|ci| {
+                if promotable(ci) {
+                    (0..tenures).map(|k| n[ci * tenures + k]).sum::<f64>() as u32
                 } else {
-                    0.0
+                    0
                 }
             })
             .collect();
-        let available: f64 = weights.iter().sum();
-        let promote = share_out(
-            vacancies.min(available as u32),
-            &weights,
-            &mut promotion_carry,
-        );
+        let weights: Vec<f64> = people.iter().map(|&p| p as f64).collect();
+        let promote = share_out(vacancies, &weights, &people, &mut promotion_carry);
         for (ci, &p) in promote.iter().enumerate().filter(|(_, &p)| p > 0) {
             let mut left = p;
             // Longest-serving first.
             for k in (0..tenures).rev() {
                 let s = ci * tenures + k;
-                let take = (left as f64).min(n[s]);
-                n[s] -= take;
+                let take = left.min(n[s] as u32);
+                n[s] -= take as f64;
                 n[state(
                     &Cell {
                         leader: true,
                         ..cells[ci]
                     },
                     k,
-                )] += take;
-                left -= take as u32;
+                )] += take as f64;
+                left -= take;
             }
+            debug_assert_eq!(left, 0, "promotions within the cell's people");
             record(plan, t, FlowKind::Promote, cells[ci], p);
         }
         // 4. Hiring up to the base-year fill rate of this year's quota.
         let target = (fill_rate * spec.quota(u, t) as f64 + 1e-9).floor();
-        let vacancies = (target - n.sum()).max(0.0) as u32;
+        let head = n.sum() + due_to_retire.iter().sum::<u32>() as f64;
+        let vacancies = (target - head).max(0.0) as u32;
         let weights: Vec<f64> = mix.iter().map(|(_, s)| *s).collect();
-        let hires = share_out(vacancies, &weights, &mut hire_carry);
+        let hires = share_out(
+            vacancies,
+            &weights,
+            &vec![u32::MAX; mix.len()],
+            &mut hire_carry,
+        );
         for ((c, _), &h) in mix.iter().zip(&hires) {
             n[state(c, 0)] += h as f64;
             record(plan, t, FlowKind::Hire, *c, h);
         }
-        write_stock(plan, t, &n);
+        write_stock(plan, t, &n, &due_to_retire);
     }
     basis
 }
@@ -315,10 +359,26 @@ mod tests {
     fn shares_are_whole_and_carried() {
         let mut carry = vec![0.0; 2];
         // 1 hire a year at 50/50 alternates between the two cells.
-        let a = share_out(1, &[0.5, 0.5], &mut carry);
-        let b = share_out(1, &[0.5, 0.5], &mut carry);
+        let room = [u32::MAX; 3];
+        let a = share_out(1, &[0.5, 0.5], &room[..2], &mut carry);
+        let b = share_out(1, &[0.5, 0.5], &room[..2], &mut carry);
         assert_eq!((a, b), (vec![1, 0], vec![0, 1]));
         let mut carry = vec![0.0; 3];
-        assert_eq!(share_out(10, &[0.7, 0.2, 0.1], &mut carry), vec![7, 2, 1]);
+        assert_eq!(
+            share_out(10, &[0.7, 0.2, 0.1], &room, &mut carry),
+            vec![7, 2, 1]
+        );
+    }
+
+    #[test]
+    fn shares_never_exceed_the_room_or_the_total() {
+        // A large carried surplus cannot push the total over, nor a cell past its people.
+        let mut carry = vec![0.9, 0.9, 0.9];
+        let out = share_out(2, &[1.0, 1.0, 1.0], &[1, 0, 5], &mut carry);
+        assert_eq!(out.iter().sum::<u32>(), 2);
+        assert!(out[0] <= 1 && out[1] == 0);
+        // Not enough people: everyone there is.
+        let mut carry = vec![0.0; 2];
+        assert_eq!(share_out(9, &[1.0, 1.0], &[2, 3], &mut carry), vec![2, 3]);
     }
 }

@@ -81,9 +81,15 @@ pub struct Retirement {
 
 /// When a person born in `birth` retires under the statutory roadmap.
 pub fn statutory(birth: YearMonth, sex: Sex) -> Retirement {
-    let mut year = birth.year + 40;
+    early(birth, sex, 0)
+}
+
+/// Retirement up to 5 years early (art. 169(3)): the roadmap age of the year in which the
+/// person reaches it, lowered by `years`.
+pub fn early(birth: YearMonth, sex: Sex, years: u32) -> Retirement {
+    let mut year = birth.year + 30;
     loop {
-        let age = required_age_months(sex, year);
+        let age = required_age_months(sex, year) - 12 * years.min(5);
         let reach = YearMonth::from_index(birth.index() + age as i64);
         if reach.year == year {
             return Retirement {
@@ -201,6 +207,22 @@ mod tests {
         assert_eq!(
             statutory(ym(1980, 12), Sex::Female).pension_from,
             ym(2041, 1)
+        );
+    }
+
+    /// Five years early, worked by hand: a woman born 06/1975 reaches 52y4m (57y4m, the 2027
+    /// age, less 5 years) in October 2027; the 2026 age less 5 (52y) falls in June 2027, not
+    /// 2026. A man born 03/1968: 55y3m (2021) falls in June 2023, 55y6m (2022) in September
+    /// 2023, 55y9m (2023, 60y9m − 5) in December 2023: the first in its own year.
+    #[test]
+    fn early_retirement_lowers_the_age_of_the_year() {
+        let r = early(ym(1975, 6), Sex::Female, 5);
+        assert_eq!((r.age_months, r.month), (628, ym(2027, 10)));
+        let r = early(ym(1968, 3), Sex::Male, 5);
+        assert_eq!((r.age_months, r.month), (669, ym(2023, 12)));
+        assert_eq!(
+            early(ym(1970, 12), Sex::Female, 0),
+            statutory(ym(1970, 12), Sex::Female)
         );
     }
 

@@ -912,7 +912,8 @@ D1,Kinh,M,staff,yes,1
 
 /// Worked by hand (see each person in tests/fixtures/roster/roster.csv):
 /// - T-0001, man born 05/1968: 62 (the 2028+ age) in May 2030; flagged with 15 years in a
-///   difficult area and early_retirement_years = 2, so 2028;
+///   difficult area and early_retirement_years = 2, so the age of each year less 2: 59y6m
+///   (2026) falls in Nov 2027, 59y9m (2027) in Feb 2028, 60 (2028) in May 2028: 2028;
 /// - T-0002, woman born 1961 (January): 55 under the old rule in January 2016, past the age at
 ///   the roster date, so she retires in the first planned year, 2026;
 /// - T-0003, woman born 20/12/1970: 57y8m (the 2028 age) in August 2028;
@@ -924,18 +925,21 @@ C1,Thai,F,staff,yes,2026,1
 D1,Kinh,F,leader,yes,2035,1
 ";
 
-/// Window 2021-01..2025-12, bands 0–2 and 2+ years of tenure.
-/// - commune:difficult (C1), band 0: T-0004 16 months, T-0005 24, T-0008 19 = 59 months =
-///   4.9 person-years, 1 leaver (T-0008 resigned at 18 months): 1 − e^(−1/4.917) = 18.40%;
-///   band 2+: 3 × 60 + 12 (T-0005 in 2025) = 192 months = 16.0 person-years, no leaver.
+/// Window 2021-01..2025-12, bands 0–2 and 2+ years of tenure; a leaver's last month counts
+/// half.
+/// - commune:difficult (C1), band 0: T-0004 16 months, T-0005 24, T-0008 18.5 (2024-01 to
+///   2025-07) = 58.5 months = 4.875 person-years, 1 leaver (T-0008 resigned at 18 months):
+///   1 − e^(−1/4.875) = 18.55%; band 2+: 3 × 60 + 12 (T-0005 in 2025) = 192 months = 16.0
+///   person-years, no leaver.
 /// - provincial (D1), band 0: no exposure, so pooled with the commune's band 0;
-///   band 2+: 60 + 60 + 40 (T-0009 until retiring in April 2024, not an event) + 25 (T-0010
-///   until leaving in January 2023) = 185 months = 15.4 person-years, 1 leaver: 6.28%.
+///   band 2+: 60 + 60 + 39.5 (T-0009 until retiring in April 2024, not an event) + 24.5
+///   (T-0010 until leaving in January 2023) = 184 months = 15.33 person-years, 1 leaver:
+///   1 − e^(−1/15.333) = 6.31%.
 const ROSTER_ATTRITION: &str = "class,tenure_from,tenure_to,rate,leavers,person_years,source
-commune:difficult,0,2,18.40,1,4.9,fitted
+commune:difficult,0,2,18.55,1,4.9,fitted
 commune:difficult,2,,0.00,0,16.0,fitted
-provincial,0,2,18.40,1,4.9,pooled
-provincial,2,,6.28,1,15.4,fitted
+provincial,0,2,18.55,1,4.9,pooled
+provincial,2,,6.31,1,15.3,fitted
 ";
 
 /// C1 hired T-0004, T-0005 and T-0008 in the window (min_mix_hires = 3); D1 hired nobody.
@@ -1331,4 +1335,124 @@ provincial,2,,1.00,0,0.0,default
     assert!(String::from_utf8_lossy(&o.stdout)
         .contains("no hire dates, so the [attrition] defaults apply"));
     assert_eq!(read(&dir, "staff.csv"), ROSTER_STAFF);
+}
+
+mod forecast_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Writes a one-commune scenario and returns its folder.
+    fn write(
+        dir: &Path,
+        quota: u32,
+        posts: u32,
+        counts: &[u32; 4],
+        retire: &[(usize, i32, u32)],
+        rates: (u32, u32),
+    ) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(
+            dir.join("scenario.toml"),
+            "name = \"property\"\n[time]\nbase_year = 2025\nhorizon = 2031\ntargets = [{ year = 2031, level = 1.0 }]\n[attrition]\nnew_hire_years = 1\n[staffing]\nmin_fill = 0.0\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("groups.csv"),
+            "group,em,population_share\nThai,yes,80\nKinh,no,20\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("units.csv"),
+            format!("id,name,kind,em_population_share,quota,leader_posts,over_quota_until\nC1,Commune 1,commune,80,{quota},{posts},2031\n"),
+        )
+        .unwrap();
+        const CELLS: [&str; 4] = [
+            "Kinh,M,staff,yes",
+            "Thai,F,staff,no",
+            "Thai,M,staff,yes",
+            "Thai,F,leader,yes",
+        ];
+        let mut staff = String::from("unit,group,gender,role,trained,count\n");
+        for (c, n) in CELLS.iter().zip(counts) {
+            staff.push_str(&format!("C1,{c},{n}\n"));
+        }
+        std::fs::write(dir.join("staff.csv"), staff).unwrap();
+        let mut left = *counts;
+        let mut ret = String::from("unit,group,gender,role,trained,year,count\n");
+        for &(c, y, n) in retire {
+            let n = n.min(left[c]);
+            if n > 0 {
+                left[c] -= n;
+                ret.push_str(&format!("C1,{},{y},{n}\n", CELLS[c]));
+            }
+        }
+        std::fs::write(dir.join("retirements.csv"), ret).unwrap();
+        std::fs::write(
+            dir.join("attrition.csv"),
+            format!(
+                "class,tenure_from,tenure_to,rate\ncommune,0,1,{}\ncommune,1,,{}\n",
+                rates.0, rates.1
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("channels.csv"),
+            "channel,year,groups,kinds,max_hires,cost_per_hire,women_share,trained\nexam,2026-2031,all,all,,40,50,no\n",
+        )
+        .unwrap();
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        /// Whatever the data: the flows replay to the stocks, leaders stay within their posts,
+        /// every scheduled retirement happens, and no unit grows past its fill target.
+        #[test]
+        fn the_forecast_keeps_its_books(
+            quota in 1u32..30,
+            posts in 0u32..6,
+            counts in proptest::array::uniform4(0u32..9),
+            retire in proptest::collection::vec((0usize..4, 2026i32..=2031, 0u32..4), 0..5),
+            rates in (0u32..90, 0u32..60),
+        ) {
+            let mut counts = counts;
+            counts[3] = counts[3].min(posts);
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().join("s");
+            write(&dir, quota, posts, &counts, &retire, rates);
+            let spec = bienche::scenario::load(&dir).unwrap();
+            let f = bienche::forecast::forecast(&spec);
+            prop_assert!(f.plan.replay_mismatch(&spec).is_none());
+            let base: u32 = counts.iter().sum();
+            for t in 2026..=2031 {
+                prop_assert!(f.plan.sum(t, 0, |c| c.leader) <= posts);
+                prop_assert!(f.plan.sum(t, 0, |_| true) <= base.max(quota));
+            }
+            let retired: u32 = f.plan.flows.iter()
+                .filter(|(k, _)| k.kind == bienche::model::FlowKind::Retire)
+                .map(|(_, (n, _))| n).sum();
+            let scheduled: u32 = spec.retirements.values().sum();
+            prop_assert_eq!(retired, scheduled);
+        }
+    }
+}
+
+#[test]
+fn a_roster_with_nobody_in_post_writes_nothing() {
+    let (_t, dir) = copy_fixture("roster");
+    let text = read(&dir, "roster.csv");
+    std::fs::write(
+        dir.join("roster.csv"),
+        text.lines().next().unwrap().to_string() + "\n",
+    )
+    .unwrap();
+    let o = import(&dir.join("roster.csv"), &dir, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: {}: nobody is in post at 2025-12-31 (0 rows read, 0 bad, 0 leavers); nothing was written\n",
+            dir.join("roster.csv").display()
+        )
+    );
+    assert!(!dir.join("staff.csv").exists());
 }

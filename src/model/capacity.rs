@@ -1,8 +1,8 @@
 //! Capacities shared across units. Each is a `≤` row over per-unit terms:
 //! - channel-year `k`: `Σ_{u,g,s} h ≤ ⌊(1−P)·max_hires[k]⌋`, and per unit kind
 //!   `≤ ⌊(1−P)·kind_caps[k]⌋`, since each net hire takes `1/(1−P)` recruitments; `P` is
-//!   [`crate::scenario::Spec::channel_leaving_probability`], one value so every row stays
-//!   whole;
+//!   [`crate::scenario::Spec::channel_leaving_probability`] over the units the row
+//!   concerns, one value per row so that every row stays whole;
 //! - women from channel-year `k`: `Σ_{u,g} h[..,F,..] ≤ ⌊women_share[k] · (1−P)·max_hires[k]⌋`
 //!   (the candidate pool holds at most that many women; no cap when hires are unlimited);
 //! - training seats: `Σ r[t] ≤ seats_per_year`;
@@ -32,19 +32,22 @@ pub enum Capacity {
 impl Capacity {
     /// The scenario's limit.
     pub fn limit(self, spec: &Spec) -> Option<f64> {
-        let net = 1.0 - spec.channel_leaving_probability();
+        let net = |k: usize, kind: Option<UnitKind>| {
+            let kinds = kind.map_or(spec.channels[k].kinds.clone(), |kind| vec![kind]);
+            1.0 - spec.channel_leaving_probability(&kinds)
+        };
         match self {
             Capacity::Channel(k) => spec.channels[k]
                 .max_hires
-                .map(|m| (m as f64 * net + 1e-9).floor()),
+                .map(|m| (m as f64 * net(k, None) + 1e-9).floor()),
             Capacity::ChannelKind(k, kind) => spec.channels[k]
                 .kind_caps
                 .get(&kind)
-                .map(|&m| (m as f64 * net + 1e-9).floor()),
+                .map(|&m| (m as f64 * net(k, Some(kind)) + 1e-9).floor()),
             Capacity::ChannelWomen(k) => {
                 let ch = &spec.channels[k];
                 ch.max_hires
-                    .map(|m| (ch.women_share * m as f64 * net + 1e-9).floor())
+                    .map(|m| (ch.women_share * m as f64 * net(k, None) + 1e-9).floor())
             }
             Capacity::TrainingSeats(_) => spec.config.training.seats_per_year.map(f64::from),
             Capacity::Budget(_) => spec.config.budget.cap_per_year,

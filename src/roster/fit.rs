@@ -5,8 +5,8 @@
 //! while employed in the window, to the band of their tenure then; each leaver whose reason is
 //! not retirement is an event in the band of their tenure when leaving. The class is the
 //! unit's kind, with communes in especially difficult areas apart (`commune:difficult`).
-//! With `E` events over `Y` person-years the yearly rate is `1 − exp(−E/Y)` (a constant
-//! hazard within the band). A class-band with fewer than `roster.min_person_years` is pooled
+//! The month of leaving counts half. With `E` events over `Y` person-years the yearly rate is
+//! `1 − exp(−E/Y)` (a constant hazard within the band), at most 99%. A class-band with fewer than `roster.min_person_years` is pooled
 //! over all classes; if the pool is too small as well, the `[attrition]` defaults apply
 //! (`new_hire_rate` below `new_hire_years`, `other_rate` after). The `source` column says
 //! which.
@@ -58,6 +58,13 @@ pub fn default_rate(config: &Config, from: u32) -> f64 {
     }
 }
 
+/// Highest fitted yearly rate: a tiny exposure with a leaver must not read as certainty.
+const MAX_RATE: f64 = 0.99;
+
+fn rate(events: u32, person_years: f64) -> f64 {
+    (1.0 - (-(events as f64) / person_years).exp()).min(MAX_RATE)
+}
+
 /// `attrition.csv` text and a summary.
 pub fn attrition(roster: &Roster, config: &Config, units: &[Unit]) -> (String, FitSummary) {
     let rc = &config.roster;
@@ -86,7 +93,13 @@ pub fn attrition(roster: &Roster, config: &Config, units: &[Unit]) -> (String, F
         let last = p.left.map(month_index).unwrap_or(end);
         let c = class_of(p.unit);
         for m in h.max(start)..=last.min(end) {
-            exposure[c][band_of(bounds, m - h)] += 1.0 / 12.0;
+            // Half of the month of leaving: people leave on average mid-month.
+            let share = if p.left.is_some() && m == last {
+                0.5
+            } else {
+                1.0
+            };
+            exposure[c][band_of(bounds, m - h)] += share / 12.0;
         }
         if let Some(l) = p.left {
             let l = month_index(l);
@@ -108,7 +121,7 @@ pub fn attrition(roster: &Roster, config: &Config, units: &[Unit]) -> (String, F
                 if exposure[c][b] >= rc.min_person_years && exposure[c][b] > 0.0 {
                     summary.fitted += 1;
                     let (e, y) = (events[c][b], exposure[c][b]);
-                    (1.0 - (-(e as f64) / y).exp(), e, y, "fitted")
+                    (rate(e, y), e, y, "fitted")
                 } else if pooled_years >= rc.min_person_years && pooled_years > 0.0 {
                     summary.pooled += 1;
                     (

@@ -176,6 +176,15 @@ pub fn read(path: &Path, config: &Config, groups: &[Group], units: &[Unit]) -> R
             [i] => {
                 index.insert(field, *i);
             }
+            [a, b, ..] if columns::fold(&sheet.headings[*a]) == columns::fold(&sheet.headings[*b]) => {
+                return Err(heading_error(
+                    field.name(),
+                    format!(
+                        "two columns are headed \"{}\"; rename one of them in the roster",
+                        sheet.headings[*a]
+                    ),
+                ))
+            }
             [a, b, ..] => {
                 return Err(heading_error(
                     field.name(),
@@ -432,21 +441,31 @@ pub struct Summary {
     pub fit: fit::FitSummary,
 }
 
-/// Retirement year of a person in post, and whether it was brought forward.
+/// Retirement year of a person in post, whether they are past the statutory age at the
+/// roster date, and whether it was brought forward.
+///
+/// People flagged `difficult_15y` retire at the roadmap age lowered by
+/// `roster.early_retirement_years`; if that date has already passed at the roster date they
+/// chose to stay, and the statutory date applies. People past the statutory age retire in
+/// the first planned year.
 pub fn retirement_year(p: &Person, config: &Config) -> (i32, bool, bool) {
     let sex = if p.cell.female {
         Sex::Female
     } else {
         Sex::Male
     };
-    let mut month = retirement::statutory(p.birth, sex).month;
-    let early = config.roster.early_retirement_years;
-    let brought_forward = p.difficult_15y && early > 0;
-    if brought_forward {
-        month.year -= early as i32;
-    }
+    let statutory = retirement::statutory(p.birth, sex).month;
     let first = config.time.base_year + 1;
-    (month.year.max(first), month.year < first, brought_forward)
+    let years = config.roster.early_retirement_years;
+    let early = (p.difficult_15y && years > 0)
+        .then(|| retirement::early(p.birth, sex, years).month)
+        .filter(|m| m.year >= first && *m < statutory);
+    let month = early.unwrap_or(statutory);
+    (
+        month.year.max(first),
+        statutory.year < first,
+        early.is_some(),
+    )
 }
 
 /// Aggregates a roster whose bad rows have been dealt with.
@@ -519,6 +538,18 @@ pub fn load(
     units: &[Unit],
     skip_bad_rows: bool,
 ) -> Result<(Roster, Derived)> {
+    let n = config.attrition.new_hire_years;
+    if n > 0 && !config.roster.tenure_bands.contains(&n) {
+        return Err(Error::input(
+            Path::new("scenario.toml"),
+            None,
+            "roster.tenure_bands",
+            format!(
+                "expected the boundaries to include attrition.new_hire_years ({n}), so that the new-hire period is whole bands, found {:?}",
+                config.roster.tenure_bands
+            ),
+        ));
+    }
     let roster = read(path, config, groups, units)?;
     if !roster.bad.is_empty() && !skip_bad_rows {
         return Err(Error::BadRows {
@@ -527,5 +558,70 @@ pub fn load(
         });
     }
     let derived = derive(&roster, config, groups, units);
+    if derived.summary.in_post == 0 {
+        return Err(Error::Unreadable {
+            file: path.to_path_buf(),
+            message: format!(
+                "nobody is in post at {}-12-31 ({} rows read, {} bad, {} leavers); nothing was written",
+                config.time.base_year,
+                roster.people.len() + roster.bad.len(),
+                roster.bad.len(),
+                derived.summary.leavers
+            ),
+        });
+    }
     Ok((roster, derived))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(early: u32) -> Config {
+        let mut c: Config =
+            toml::from_str("name = \"t\"\n[time]\nbase_year = 2025\nhorizon = 2035\n").unwrap();
+        c.roster.early_retirement_years = early;
+        c
+    }
+
+    fn person(year: i32, month: u32, female: bool, flagged: bool) -> Person {
+        Person {
+            unit: 0,
+            cell: Cell {
+                group: 0,
+                female,
+                leader: false,
+                trained: true,
+            },
+            birth: YearMonth { year, month },
+            hired: None,
+            difficult_15y: flagged,
+            left: None,
+            left_to_retire: false,
+        }
+    }
+
+    #[test]
+    fn early_retirement_applies_only_when_still_ahead() {
+        // Woman born 06/1975: statutory 60 in June 2035; 5 years early 52y4m in October 2027.
+        assert_eq!(
+            retirement_year(&person(1975, 6, true, true), &config(5)),
+            (2027, false, true)
+        );
+        assert_eq!(
+            retirement_year(&person(1975, 6, true, false), &config(5)),
+            (2035, false, false)
+        );
+        // Man born 03/1968: 5 years early falls in December 2023, before the roster date; he
+        // stayed, so the statutory age applies: 62 in March 2030.
+        assert_eq!(
+            retirement_year(&person(1968, 3, false, true), &config(5)),
+            (2030, false, false)
+        );
+        // Past the statutory age at the roster date: the first planned year.
+        assert_eq!(
+            retirement_year(&person(1961, 1, true, false), &config(0)),
+            (2026, true, false)
+        );
+    }
 }

@@ -269,18 +269,23 @@ impl Spec {
             .product::<f64>()
     }
 
-    /// The new-hire leaving probability that channel capacities use: the mean of
-    /// [`Spec::new_hire_leaving_probability`] over units (the `[attrition]` value when no
-    /// `attrition.csv` is given). One value keeps every capacity row whole: a net hire
-    /// anywhere takes `1/(1−P)` recruitments of the channel; costs use each unit's own.
-    pub fn channel_leaving_probability(&self) -> f64 {
-        if self.units.is_empty() {
+    /// The new-hire leaving probability that a channel's capacities use: the mean of
+    /// [`Spec::new_hire_leaving_probability`] over the units of `kinds` (the `[attrition]`
+    /// value when no `attrition.csv` is given). One value per row keeps every capacity row
+    /// whole: a net hire takes `1/(1−P)` recruitments of the channel; costs use each unit's
+    /// own probability.
+    pub fn channel_leaving_probability(&self, kinds: &[UnitKind]) -> f64 {
+        let units: Vec<usize> = (0..self.units.len())
+            .filter(|&u| kinds.contains(&self.units[u].kind))
+            .collect();
+        if units.is_empty() {
             return 0.0;
         }
-        (0..self.units.len())
-            .map(|u| self.new_hire_leaving_probability(u))
+        units
+            .iter()
+            .map(|&u| self.new_hire_leaving_probability(u))
             .sum::<f64>()
-            / self.units.len() as f64
+            / units.len() as f64
     }
 }
 
