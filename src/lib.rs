@@ -5,6 +5,7 @@
 //! Pipeline: [`scenario::load`] → [`model::build`] → [`solve::solve`] → [`plan::extract`] →
 //! [`evaluate::evaluate`] → [`output::write`].
 
+pub mod charts;
 pub mod cli;
 pub mod decompose;
 pub mod diagnose;

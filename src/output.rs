@@ -35,6 +35,10 @@ pub struct Report<'a> {
     pub stats: &'a SolveStats,
     pub targets: &'a [TargetRow],
     pub shortfalls: &'a [Shortfall],
+    /// The forecast without a plan and its gap rows, written to `forecast/`.
+    pub forecast: Option<(&'a Plan, &'a [TargetRow])>,
+    /// Draw the charts into `plots/<lang>/`.
+    pub lang: Option<&'a str>,
 }
 
 pub fn money(x: f64) -> String {
@@ -132,6 +136,7 @@ fn summary(r: &Report) -> serde_json::Value {
             "amount": round3(*x),
         })).collect::<Vec<_>>(),
         "r5": r5,
+        "groups": r.spec.groups.iter().map(|g| json!({"group": g.id, "em": g.em})).collect::<Vec<_>>(),
         "warnings": r.spec.warnings,
     })
 }
@@ -196,7 +201,44 @@ fn write_all(dir: &Path, r: &Report) -> Result<()> {
             ]
         }),
     )?;
+    write_units(dir, r.spec)?;
+    if let Some((plan, gap)) = r.forecast {
+        let fdir = dir.join("forecast");
+        std::fs::create_dir(&fdir).map_err(|e| Error::output(&fdir, e))?;
+        write_trajectory(&fdir, r.spec, plan)?;
+        write_flows(&fdir, r.spec, plan)?;
+        write_targets(&fdir, "gap.csv", "projected", gap)?;
+    }
+    if let Some(lang) = r.lang {
+        let labels = crate::charts::labels::Labels::new(lang)?;
+        let stats = crate::charts::stats::load(dir)?;
+        let plots = dir.join("plots").join(lang);
+        std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
+        crate::charts::draw_into(&plots, &stats, &labels)?;
+    }
     Ok(())
+}
+
+/// `units.csv`: each unit's kind and quota by year, for readers of the tables (the charts).
+pub fn write_units(dir: &Path, spec: &Spec) -> Result<()> {
+    let years: Vec<i32> = (spec.base_year()..=spec.horizon()).collect();
+    write_csv(
+        dir,
+        "units.csv",
+        &["unit", "name", "kind", "year", "quota", "leader_posts"],
+        spec.units.iter().enumerate().flat_map(|(u, unit)| {
+            years.iter().map(move |&y| {
+                vec![
+                    unit.id.clone(),
+                    unit.name.clone(),
+                    unit.kind.name().to_string(),
+                    y.to_string(),
+                    spec.quota(u, y).to_string(),
+                    unit.leader_posts.to_string(),
+                ]
+            })
+        }),
+    )
 }
 
 /// `trajectory.csv`: head-count by year, unit and cell.

@@ -77,6 +77,16 @@ pub enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Language of the charts drawn into OUT/plots/LANG (a column of labels.tsv).
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
+    /// Redraw the charts of a finished plan folder, without solving.
+    Plot {
+        out: PathBuf,
+        /// Language of the charts (vi, en, or another column of labels.tsv).
+        #[arg(long, default_value = "vi")]
+        lang: String,
     },
 }
 
@@ -108,6 +118,13 @@ pub fn run(args: Args) -> Result<()> {
         Command::Roster {
             action: RosterAction::Import { roster, scenario },
         } => roster::import(&roster, &scenario, args.skip_bad_rows),
+        Command::Plot { out, lang } => {
+            let files = crate::charts::draw_all(&out, &lang)?;
+            for f in files {
+                println!("{}", f.display());
+            }
+            Ok(())
+        }
         Command::Forecast { scenario, out, top } => {
             forecast::run(&load(&scenario)?, out.as_deref(), top)
         }
@@ -120,7 +137,9 @@ pub fn run(args: Args) -> Result<()> {
             threads,
             verbose,
             quiet,
+            lang,
         } => {
+            crate::charts::labels::Labels::new(&lang)?;
             let mut spec = load(&scenario)?;
             let s = &mut spec.config.solver;
             if let Some(t) = time_limit {
@@ -145,7 +164,7 @@ pub fn run(args: Args) -> Result<()> {
                 }
                 s.threads = t;
             }
-            plan(&spec, &out, verbose, quiet).map(|_| ())
+            plan(&spec, &out, verbose, quiet, Some(&lang)).map(|_| ())
         }
     }
 }
@@ -156,7 +175,13 @@ pub struct PlanRun {
     pub targets: Vec<crate::evaluate::TargetRow>,
 }
 
-pub fn plan(spec: &Spec, out: &std::path::Path, verbose: bool, quiet: bool) -> Result<PlanRun> {
+pub fn plan(
+    spec: &Spec,
+    out: &std::path::Path,
+    verbose: bool,
+    quiet: bool,
+    lang: Option<&str>,
+) -> Result<PlanRun> {
     let say = |msg: String| {
         if !quiet {
             eprintln!("{msg}");
@@ -188,6 +213,11 @@ pub fn plan(spec: &Spec, out: &std::path::Path, verbose: bool, quiet: bool) -> R
     }
     let targets = crate::evaluate::evaluate(spec, &plan);
     let shortfalls = crate::diagnose::shortfalls(spec, &plan, &targets);
+    let forecast = crate::forecast::forecast(spec);
+    let forecast_gap = crate::evaluate::evaluate(spec, &forecast.plan);
+    if lang.is_some() {
+        say("drawing charts…".into());
+    }
     crate::output::write(
         out,
         &crate::output::Report {
@@ -196,6 +226,8 @@ pub fn plan(spec: &Spec, out: &std::path::Path, verbose: bool, quiet: bool) -> R
             stats: &stats,
             targets: &targets,
             shortfalls: &shortfalls,
+            forecast: Some((&forecast.plan, &forecast_gap)),
+            lang,
         },
     )?;
     if !quiet {
