@@ -1,5 +1,6 @@
 //! The output folder, a documented contract (`docs/outputs.md`): `summary.json`,
-//! `trajectory.csv`, `flows.csv`, `targets.csv`, `costs.csv`, `manifest.json`.
+//! `trajectory.csv`, `flows.csv`, `targets.csv`, `costs.csv`, `manifest.json`, `units.csv`,
+//! the no-plan `forecast/` and the charts in `plots/LANG/` (drawn from the files just written).
 //!
 //! Files are written into a temporary sibling folder that is renamed into place only when
 //! every file is complete, so a failed run never leaves half-written output. Rows are in a
