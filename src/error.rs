@@ -28,6 +28,9 @@ pub enum Error {
     /// Writing the outputs failed.
     #[error("writing {}: {message}", .path.display())]
     Output { path: PathBuf, message: String },
+    /// Some of several runs failed; each is reported, the others' results are written.
+    #[error("{message}")]
+    Failed { message: String, code: i32 },
     /// The solver failed to produce any plan.
     #[error("solver: {0}")]
     Solver(String),
@@ -96,6 +99,7 @@ impl Error {
             | Error::Unreadable { .. }
             | Error::Usage(_) => 2,
             Error::Output { .. } | Error::Solver(_) => 1,
+            Error::Failed { code, .. } => *code,
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod charts;
 pub mod cli;
+pub mod compare;
 pub mod decompose;
 pub mod diagnose;
 pub mod error;

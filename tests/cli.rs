@@ -1530,3 +1530,191 @@ fn plan_draws_every_chart_and_plot_redraws_them_without_the_scenario() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("summary.json"));
 }
+
+// ---------------------------------------------------------------------------------------
+// Variants and comparisons.
+
+/// A base (the must-hire fixture) and an empty variant folder beside it.
+fn base_and_variant(variant_toml: &str) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, base) = copy_fixture("must-hire");
+    let variant = tmp.path().join("variant");
+    std::fs::create_dir(&variant).unwrap();
+    std::fs::write(variant.join("scenario.toml"), variant_toml).unwrap();
+    assert!(base.ends_with("scenario"));
+    (tmp, variant)
+}
+
+#[test]
+fn a_variant_overrides_settings_and_rows_and_check_says_where_each_came_from() {
+    let (tmp, variant) = base_and_variant(
+        "extends = \"../scenario\"\nname = \"variant\"\n\n[costs]\npromotion = 99.0\n",
+    );
+    std::fs::write(
+        variant.join("channels.csv"),
+        "channel,year,groups,kinds,max_hires,cost_per_hire,women_share,trained\nexam,2026-2027,EM,commune,,50,50,yes\n",
+    )
+    .unwrap();
+    let o = bienche(&["check", variant.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let base = tmp.path().join("scenario");
+    assert!(stdout.contains(&format!(
+        "  costs.promotion = 99.0  ← {}",
+        variant.join("scenario.toml").display()
+    )));
+    assert!(stdout.contains(&format!(
+        "  costs.severance = 50.0  ← {}",
+        base.join("scenario.toml").display()
+    )));
+    assert!(stdout.contains(&format!(
+        "  channels.csv: 1 rows from {}; 1 rows replaced and 0 added by {}",
+        base.join("channels.csv").display(),
+        variant.join("channels.csv").display()
+    )));
+    // must-hire costs 4 hires × 100 + a promotion at 10 = 410; here 4 × 50 + 99 = 299.
+    let out = plan(&variant, &tmp);
+    assert_eq!(num(&summary(&out), &["solver", "objective"]), 299.0);
+}
+
+#[test]
+fn a_bad_override_is_named_with_its_file_line_and_field() {
+    let (_t, variant) = base_and_variant("extends = \"../scenario\"\n\n[polcy]\nroadmap = \"coverage\"\n");
+    let o = bienche(&["check", variant.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: scenario.toml, line 3: field 'polcy': unknown field `polcy`, expected one of `name`, `description`, `illustrative`, `time`, `policy`, `staffing`, `attrition`, `costs`, `training`, `budget`, `solver`, `roster`, `adjust`\n"
+    );
+    let (_t, variant) =
+        base_and_variant("extends = \"../scenario\"\n\n[adjust.channel_factor]\nnomnated = 2.0\n");
+    let o = bienche(&["check", variant.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: scenario.toml: field 'adjust.channel_factor.nomnated': no channel \"nomnated\" in channels.csv; the channels are exam\n"
+    );
+    let (t, variant) = base_and_variant("extends = \"../nowhere\"\n");
+    let o = bienche(&["check", variant.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: scenario.toml: field 'extends': no scenario at {}\n",
+            t.path().join("nowhere").display()
+        )
+    );
+}
+
+fn compare(scenarios: &[&Path], out: &Path, threads: &str) -> Output {
+    let mut args: Vec<String> = vec!["compare".into()];
+    args.extend(scenarios.iter().map(|p| p.to_str().unwrap().to_string()));
+    args.extend(["--out".into(), out.to_str().unwrap().into(), "--threads".into(), threads.into()]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    bienche(&refs)
+}
+
+#[test]
+fn compare_reports_a_failing_scenario_and_compares_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let missing = tmp.path().join("missing");
+    let o = compare(
+        &[&fixture("must-hire"), &missing, &fixture("transfer-cheaper")],
+        &out,
+        "2",
+    );
+    assert_eq!(o.status.code(), Some(2), "an input failure exits with 2");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.starts_with("error: 1 of 3 scenarios failed; the others were compared:\n  missing ("), "{stderr}");
+    let rows = read_csv(&out.join("comparison.csv"));
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        (rows[0]["status"].as_str(), rows[0]["total_cost"].as_str(), rows[0]["met_2027"].as_str()),
+        ("optimal", "410.000", "5")
+    );
+    assert_eq!(rows[1]["status"], "failed");
+    assert!(rows[1]["error"].contains("file not found"));
+    assert_eq!(rows[2]["total_cost"], "90.000");
+    assert!(out.join("must-hire/targets.csv").exists() && out.join("transfer-cheaper/trajectory.csv").exists());
+    assert!(!out.join("missing").exists());
+    for chart in ["1-cost-vs-targets", "2-trajectories", "3-difference"] {
+        assert_eq!(png_size(&out.join(format!("plots/vi/{chart}.png"))), (1920, 1080));
+    }
+}
+
+#[test]
+fn compare_gives_the_same_results_on_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenarios = [fixture("must-hire"), fixture("promote-or-train"), fixture("coverage")];
+    let refs: Vec<&Path> = scenarios.iter().map(PathBuf::as_path).collect();
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    assert!(compare(&refs, &one, "1").status.success());
+    assert!(compare(&refs, &two, "2").status.success());
+    let without_seconds = |dir: &Path| -> Vec<Row> {
+        read_csv(&dir.join("comparison.csv"))
+            .into_iter()
+            .map(|mut r| {
+                r.remove("seconds");
+                r
+            })
+            .collect()
+    };
+    assert_eq!(without_seconds(&one), without_seconds(&two));
+    assert_eq!(read(&one, "unit_differences.csv"), read(&two, "unit_differences.csv"));
+    for s in ["must-hire", "promote-or-train", "coverage"] {
+        for f in ["trajectory.csv", "flows.csv", "targets.csv", "costs.csv"] {
+            assert_eq!(read(&one.join(s), f), read(&two.join(s), f), "{s}/{f}");
+        }
+    }
+}
+
+#[test]
+fn sweep_solves_the_full_grid_and_rejects_a_bad_path_before_solving() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    let o = bienche(&[
+        "sweep",
+        fixture("must-hire").to_str().unwrap(),
+        "--vary",
+        "costs.promotion=10,20,30",
+        "--vary",
+        "channels_unused=1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).starts_with(
+            "error: --vary costs.promotion=10 channels_unused=1: scenario.toml, line 1: field 'channels_unused': unknown field `channels_unused`"
+        ),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!out.exists());
+
+    let o = bienche(&[
+        "sweep",
+        fixture("must-hire").to_str().unwrap(),
+        "--vary",
+        "costs.promotion=10,20,30",
+        "--vary",
+        "training.cost_per_person=5,6",
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        "2",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_csv(&out.join("sweep.csv"));
+    assert_eq!(rows.len(), 3 * 2, "the full grid");
+    let values: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r["costs.promotion"].clone(), r["training.cost_per_person"].clone()))
+        .collect();
+    assert_eq!(values[0], ("10".into(), "5".into()));
+    assert_eq!(values[1], ("10".into(), "6".into()));
+    assert_eq!(values[5], ("30".into(), "6".into()));
+    // must-hire needs 4 hires at 100 and one promotion: 400 + the promotion's cost.
+    let costs: Vec<&str> = rows.iter().map(|r| r["total_cost"].as_str()).collect();
+    assert_eq!(costs, ["410.000", "410.000", "420.000", "420.000", "430.000", "430.000"]);
+    assert_eq!(png_size(&out.join("plots/vi/frontier.png")), (1920, 1080));
+    assert!(out.join("scenarios/p006/scenario.toml").exists());
+}

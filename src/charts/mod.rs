@@ -18,6 +18,7 @@
 //! 6. `6-no-plan`: the EM share with no plan (the forecast) against the plan, province-wide
 //!    and for the five units furthest behind with no plan.
 
+pub mod compare;
 pub mod labels;
 pub mod stats;
 

@@ -130,6 +130,8 @@ pub struct Stats {
     pub target_units: Vec<String>,
     /// (unit, rule, year) → met.
     pub status: BTreeMap<(String, String, i32), bool>,
+    /// People short over the target rows (R5 excluded), by year.
+    pub shortfall: BTreeMap<i32, f64>,
     /// Forecast without a plan, when the run has one: province counts by year.
     pub forecast: Option<BTreeMap<i32, Counts>>,
     /// Units' R1–R3 (required, achieved) in the last target year with no plan.
@@ -210,6 +212,7 @@ pub fn load(out: &Path) -> Result<Stats> {
     let gpath = out.join("targets.csv");
     let targets_rows = read_rows(&gpath)?;
     let mut status = BTreeMap::new();
+    let mut shortfall: BTreeMap<i32, f64> = BTreeMap::new();
     let mut unit_shares: BTreeMap<String, UnitShare> = BTreeMap::new();
     let mut rate_required: BTreeMap<i32, (f64, f64)> = BTreeMap::new();
     let mut rate_unit_set: BTreeSet<String> = BTreeSet::new();
@@ -222,6 +225,7 @@ pub fn load(out: &Path) -> Result<Stats> {
             continue;
         }
         status.insert((unit.clone(), rule.clone(), year), r["met"] == "true");
+        *shortfall.entry(year).or_default() += field::<f64>(&gpath, r, "shortfall")?;
         if !kinds.contains_key(&unit) && !extra_rows.contains(&unit) {
             extra_rows.push(unit.clone());
         }
@@ -340,6 +344,7 @@ pub fn load(out: &Path) -> Result<Stats> {
         hires,
         target_units,
         status,
+        shortfall,
         forecast,
         forecast_shares,
     })

@@ -1,5 +1,6 @@
 //! The command line: parse → run → exit code. `main.rs` only calls [`run`].
 
+mod compare;
 mod forecast;
 mod roster;
 
@@ -81,6 +82,36 @@ pub enum Command {
         #[arg(long, default_value = "vi")]
         lang: String,
     },
+    /// Plan several scenarios in parallel and compare them with the first (the baseline).
+    Compare {
+        #[arg(required = true, num_args = 1..)]
+        scenarios: Vec<PathBuf>,
+        /// Output folder: one plan folder per scenario, comparison.csv, unit_differences.csv
+        /// and charts (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Threads in all, shared between scenarios solved at once.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Language of the charts.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
+    /// Plan every combination of the given values over a base scenario: a tidy table and
+    /// the cost frontier of meeting more targets.
+    Sweep {
+        base: PathBuf,
+        /// PATH=VALUE,VALUE,… with PATH a scenario.toml key, e.g.
+        /// adjust.channel_factor.nominated=1,2 or budget.cap_per_year=20000,30000.
+        #[arg(long = "vary", required = true)]
+        vary: Vec<String>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
     /// Redraw the charts of a finished plan folder, without solving.
     Plot {
         out: PathBuf,
@@ -118,6 +149,19 @@ pub fn run(args: Args) -> Result<()> {
         Command::Roster {
             action: RosterAction::Import { roster, scenario },
         } => roster::import(&roster, &scenario, args.skip_bad_rows),
+        Command::Compare {
+            scenarios,
+            out,
+            threads,
+            lang,
+        } => compare::run(&scenarios, &out, threads, &lang),
+        Command::Sweep {
+            base,
+            vary,
+            out,
+            threads,
+            lang,
+        } => compare::sweep(&base, &vary, &out, threads, &lang),
         Command::Plot { out, lang } => {
             let files = crate::charts::draw_all(&out, &lang)?;
             for f in files {
@@ -426,6 +470,16 @@ fn check(spec: &Spec) -> Result<()> {
     }
     if let Some(d) = &spec.roster {
         roster::print_summary(spec, d);
+    }
+    if let Some(v) = &spec.variant {
+        println!("effective settings (value ← file that set it):");
+        for (key, value, file) in &v.settings {
+            println!("  {key} = {value}  ← {file}");
+        }
+        println!("tables:");
+        for (table, notes) in &v.tables {
+            println!("  {table}: {}", notes.join("; "));
+        }
     }
     for w in &spec.warnings {
         println!("warning: {w}");

@@ -32,6 +32,39 @@ pub struct Config {
     pub solver: SolverConfig,
     #[serde(default)]
     pub roster: RosterConfig,
+    #[serde(default)]
+    pub adjust: AdjustConfig,
+}
+
+/// Scalings for variants (`bienche compare`, `sweep`), applied after the tables are read.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AdjustConfig {
+    /// Multiplies every quota after the base year (rounded to whole posts): 0.95 is a
+    /// further 5% cut.
+    #[serde(default = "one")]
+    pub quota_factor: f64,
+    /// Multiplies the leaving rates of attrition classes (`commune:difficult = 1.5`), capped
+    /// at 99% a year.
+    #[serde(default)]
+    pub attrition_factor: std::collections::BTreeMap<String, f64>,
+    /// Multiplies channels' yearly caps, province-wide and per kind (`nominated = 2.0`).
+    #[serde(default)]
+    pub channel_factor: std::collections::BTreeMap<String, f64>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Default for AdjustConfig {
+    fn default() -> Self {
+        AdjustConfig {
+            quota_factor: 1.0,
+            attrition_factor: Default::default(),
+            channel_factor: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -374,6 +407,25 @@ impl Default for RosterConfig {
             min_mix_hires: default_min_mix_hires(),
         }
     }
+}
+
+/// Deserialises merged settings of a variant; errors name the field's dotted path, and
+/// `locate` finds the file (and line) that set it.
+pub fn from_merged(
+    merged: toml::Table,
+    locate: impl Fn(&str) -> (std::path::PathBuf, Option<usize>),
+) -> Result<Config> {
+    serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|err| {
+        let field = err.path().to_string();
+        let message = err.into_inner().message().trim().to_string();
+        let (file, line) = locate(&field);
+        Error::input(
+            &file,
+            line,
+            if field == "." { "-".into() } else { field },
+            message,
+        )
+    })
 }
 
 /// Parses `scenario.toml`; errors name the line and the dotted field path.

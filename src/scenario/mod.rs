@@ -8,6 +8,7 @@
 
 pub mod checks;
 pub mod config;
+pub mod layers;
 pub mod table;
 
 use crate::error::{Error, Result};
@@ -208,6 +209,9 @@ pub struct Spec {
     /// Shares of a unit's hires by cell under current behaviour (`hiring_mix.csv`), summing
     /// to 1; units not listed hire like their current staff.
     pub hiring_mix: BTreeMap<usize, Vec<(Cell, f64)>>,
+    /// For a scenario that extends another: every effective setting with the file it came
+    /// from, and what each file contributed to each table.
+    pub variant: Option<Variant>,
     /// The roster's derived tables and what the derivation found, when the workforce came
     /// from a roster.
     pub roster: Option<crate::roster::Derived>,
@@ -246,6 +250,12 @@ impl Spec {
     /// Yearly leaving probability of a person of unit u in their year of service `tenure`
     /// (0 is the first year).
     pub fn leaving_rate(&self, u: usize, tenure: u32) -> f64 {
+        let class = self.units[u].attrition_class();
+        let factor = self.config.adjust.attrition_factor.get(&class).copied().unwrap_or(1.0);
+        (factor * self.unadjusted_leaving_rate(u, tenure)).min(0.99)
+    }
+
+    fn unadjusted_leaving_rate(&self, u: usize, tenure: u32) -> f64 {
         match self.attrition.get(&self.units[u].attrition_class()) {
             Some(bands) => bands
                 .iter()
@@ -287,6 +297,25 @@ impl Spec {
             .sum::<f64>()
             / units.len() as f64
     }
+}
+
+/// Where a variant's values come from.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// (dotted key, value as written, file).
+    pub settings: Vec<(String, String, String)>,
+    /// (table, what each file contributed).
+    pub tables: Vec<(String, Vec<String>)>,
+}
+
+fn setting_text(table: &toml::Table, key: &str) -> String {
+    let mut v: Option<&toml::Value> = None;
+    let mut t = Some(table);
+    for part in key.split('.') {
+        v = t.and_then(|t| t.get(part));
+        t = v.and_then(|v| v.as_table());
+    }
+    v.map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// How to load: from the files, or with a roster's tables in place of them.
@@ -339,23 +368,28 @@ pub fn load(dir: &Path) -> Result<Spec> {
 /// Reads and checks the scenario in `dir`, as `options` say.
 pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
     let toml_path = dir.join("scenario.toml");
-    let text = std::fs::read_to_string(&toml_path).map_err(|e| Error::Unreadable {
-        file: toml_path.clone(),
-        message: if e.kind() == std::io::ErrorKind::NotFound {
-            format!("file not found (is {} a scenario folder?)", dir.display())
-        } else {
-            e.to_string()
-        },
-    })?;
-    let config = config::parse(&toml_path, &text)?;
-    let mut inputs = vec![hash_input("scenario.toml", text.as_bytes())];
+    let layered = layers::resolve(dir)?;
+    let config = if layered.is_variant() {
+        config::from_merged(layered.merged.clone(), |field| {
+            layers::locate(&layered, field)
+        })?
+    } else {
+        config::parse(&toml_path, &layered.texts[0].1)?
+    };
+    let mut inputs: Vec<InputFile> = layered
+        .texts
+        .iter()
+        .map(|(path, text)| hash_input(&input_name(dir, path), text.as_bytes()))
+        .collect();
     checks::check_config(&toml_path, &config)?;
 
     let mut files = Files {
         dir,
+        layers: &layered,
         inputs: std::mem::take(&mut inputs),
         derived: None,
         importing: options.roster.is_some(),
+        sources: Vec::new(),
     };
     let groups_t = files
         .read("groups.csv", GROUPS_COLS, GROUPS_OPT, true)?
@@ -462,6 +496,7 @@ pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
         Some(t) => parse_attrition(t, &units)?,
         None => BTreeMap::new(),
     };
+    apply_adjustments(&toml_path, &config, &units, &mut quota, &mut channels)?;
     let hiring_mix = match &mix_t {
         Some(t) => parse_hiring_mix(t, &ctx)?,
         None => BTreeMap::new(),
@@ -480,6 +515,14 @@ pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
         attrition,
         hiring_mix,
         roster: files.derived,
+        variant: layered.is_variant().then(|| Variant {
+            settings: layered
+                .provenance
+                .iter()
+                .map(|(k, f)| (k.clone(), setting_text(&layered.merged, k), f.display().to_string()))
+                .collect(),
+            tables: files.sources,
+        }),
         inputs: files.inputs,
         warnings: Vec::new(),
     };
@@ -491,6 +534,9 @@ pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
 /// Reads the scenario's tables, or a roster's derived text in place of some.
 struct Files<'a> {
     dir: &'a Path,
+    layers: &'a layers::Layered,
+    /// For variants: what each file contributed to each table.
+    sources: Vec<(String, Vec<String>)>,
     inputs: Vec<InputFile>,
     derived: Option<crate::roster::Derived>,
     /// `roster import`: the derived tables replace any files.
@@ -519,13 +565,36 @@ impl Files<'_> {
                 return Table::parse(&label, text, required, optional).map(Some);
             }
         }
-        let path = self.dir.join(name);
-        if !must_exist && !path.exists() {
+        let found = layers::read_table(self.layers, name, required, optional)?;
+        let Some((table, notes)) = found else {
+            if must_exist {
+                // Let the reader name the missing file.
+                Table::read(&self.dir.join(name), required, optional)?;
+            }
             return Ok(None);
+        };
+        for d in &self.layers.dirs {
+            let path = d.join(name);
+            if path.exists() {
+                read_hash(&mut self.inputs, &input_name(self.dir, &path), &path);
+            }
         }
-        let table = Table::read(&path, required, optional)?;
-        read_hash(&mut self.inputs, name, &path);
+        if self.layers.is_variant() {
+            self.sources.push((name.to_string(), notes));
+        }
         Ok(Some(table))
+    }
+}
+
+/// An input's name in the manifest: the file name for the scenario's own files, the path
+/// for files of the scenarios it extends.
+fn input_name(dir: &Path, path: &Path) -> String {
+    if path.parent() == Some(dir) {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        path.display().to_string()
     }
 }
 
@@ -715,6 +784,67 @@ fn parse_group_set(row: &table::Field, ctx: &Lookup) -> Result<Vec<usize>> {
         "non-EM" => all.filter(|&g| !ctx.groups[g].em).collect(),
         _ => parse_group_list(row, ctx, "groups")?,
     })
+}
+
+/// `[adjust]`: quota and channel scalings (attrition factors apply in
+/// [`Spec::leaving_rate`]). Checked here: factors ≥ 0, and names that exist.
+fn apply_adjustments(
+    toml_path: &Path,
+    config: &Config,
+    units: &[Unit],
+    quota: &mut [Vec<u32>],
+    channels: &mut [Channel],
+) -> Result<()> {
+    let a = &config.adjust;
+    let factor = |field: String, f: f64| {
+        if f.is_finite() && f >= 0.0 {
+            Ok(f)
+        } else {
+            Err(Error::input(toml_path, None, field, format!("expected a factor of 0 or more, found {f}")))
+        }
+    };
+    let qf = factor("adjust.quota_factor".into(), a.quota_factor)?;
+    for q in quota.iter_mut() {
+        for v in q.iter_mut().skip(1) {
+            *v = (*v as f64 * qf).round() as u32;
+        }
+    }
+    for (id, &f) in &a.channel_factor {
+        let f = factor(format!("adjust.channel_factor.{id}"), f)?;
+        let mut found = false;
+        for ch in channels.iter_mut().filter(|c| &c.id == id) {
+            found = true;
+            ch.max_hires = ch.max_hires.map(|m| (m as f64 * f).round() as u32);
+            for cap in ch.kind_caps.values_mut() {
+                *cap = (*cap as f64 * f).round() as u32;
+            }
+        }
+        if !found {
+            let mut ids: Vec<&str> = channels.iter().map(|c| c.id.as_str()).collect();
+            ids.dedup();
+            return Err(Error::input(
+                toml_path,
+                None,
+                format!("adjust.channel_factor.{id}"),
+                format!("no channel \"{id}\" in channels.csv; the channels are {}", ids.join(", ")),
+            ));
+        }
+    }
+    let mut classes: Vec<String> = units.iter().map(Unit::attrition_class).collect();
+    classes.sort();
+    classes.dedup();
+    for (class, &f) in &a.attrition_factor {
+        factor(format!("adjust.attrition_factor.{class}"), f)?;
+        if !classes.contains(class) {
+            return Err(Error::input(
+                toml_path,
+                None,
+                format!("adjust.attrition_factor.{class}"),
+                format!("no unit is in class \"{class}\"; the classes are {}", classes.join(", ")),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `attrition.csv`: yearly leaving rates by class and tenure band. Each class's bands must

@@ -14,6 +14,8 @@ pub struct Table {
 pub struct Row {
     pub line: usize,
     fields: Vec<String>,
+    /// The file the row came from, when it is not the table's own (variant overrides).
+    file: Option<std::sync::Arc<PathBuf>>,
 }
 
 impl Row {
@@ -113,6 +115,7 @@ impl Table {
             rows.push(Row {
                 line,
                 fields: record.iter().map(str::to_string).collect(),
+                file: None,
             });
         }
         Ok(Table {
@@ -124,6 +127,63 @@ impl Table {
 
     pub fn headers(&self) -> &[String] {
         &self.headers
+    }
+
+    /// Lays `over`'s rows on this table: a row whose `keys` match one of ours replaces it in
+    /// place, any other is appended. Columns are matched by name. Returns (replaced, added).
+    pub fn overlay(&mut self, over: Table, keys: &[&str]) -> (usize, usize) {
+        for h in &over.headers {
+            if !self.headers.contains(h) {
+                self.headers.push(h.clone());
+                for r in &mut self.rows {
+                    r.fields.push(String::new());
+                }
+            }
+        }
+        let file = std::sync::Arc::new(over.path.clone());
+        let col = |t: &[String], name: &str| t.iter().position(|h| h == name);
+        let key_of = |headers: &[String], fields: &[String]| -> Vec<String> {
+            keys.iter()
+                .map(|k| {
+                    col(headers, k)
+                        .and_then(|i| fields.get(i).cloned())
+                        .unwrap_or_default()
+                })
+                .collect()
+        };
+        let (mut replaced, mut added) = (0, 0);
+        for row in over.rows {
+            let fields: Vec<String> = self
+                .headers
+                .iter()
+                .map(|h| {
+                    col(&over.headers, h)
+                        .and_then(|i| row.fields.get(i).cloned())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let key = key_of(&self.headers, &fields);
+            let new = Row {
+                line: row.line,
+                fields,
+                file: Some(file.clone()),
+            };
+            match self
+                .rows
+                .iter()
+                .position(|r| !keys.is_empty() && key_of(&self.headers, &r.fields) == key)
+            {
+                Some(i) => {
+                    self.rows[i] = new;
+                    replaced += 1;
+                }
+                None => {
+                    self.rows.push(new);
+                    added += 1;
+                }
+            }
+        }
+        (replaced, added)
     }
 
     pub fn fields(&self) -> impl Iterator<Item = Field<'_>> {
@@ -149,7 +209,8 @@ impl<'a> Field<'a> {
     }
 
     pub fn error(&self, field: &str, message: impl Into<String>) -> Error {
-        Error::input(&self.table.path, Some(self.row.line), field, message)
+        let path = self.row.file.as_deref().unwrap_or(&self.table.path);
+        Error::input(path, Some(self.row.line), field, message)
     }
 
     /// The raw text of a column, or "" when the column is absent or the cell empty.

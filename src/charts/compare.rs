@@ -1,0 +1,391 @@
+//! Charts of a comparison, in the plan charts' style: cost against targets met, the
+//! province trajectory per scenario, and each scenario's difference from the baseline.
+
+use super::*;
+use crate::compare::{tally, total_cost, Run};
+
+/// Draws the comparison charts of `runs` into `dir`.
+pub fn draw(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf>> {
+    register_fonts();
+    let ok: Vec<(&str, &Stats)> = runs
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok().map(|s| (r.name.as_str(), &s.stats)))
+        .collect();
+    let Some((_, first)) = ok.first() else {
+        return Ok(Vec::new());
+    };
+    let footer = {
+        let mut f = l.get("footer", &[&first.version, &ok.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "), &footer_date()]);
+        if ok.iter().any(|(_, s)| s.illustrative) {
+            f.push_str(" · ");
+            f.push_str(&l.get("illustrative", &[]));
+        }
+        f
+    };
+    let mut files = Vec::new();
+    for (name, chart) in [("1-cost-vs-targets", 0), ("2-trajectories", 1), ("3-difference", 2)] {
+        let png = dir.join(format!("{name}.png"));
+        let svg = dir.join(format!("{name}.svg"));
+        let fail = |e: String| Error::output(&dir.join(name), e);
+        macro_rules! draw_on {
+            ($root:expr) => {{
+                let root = $root.into_drawing_area();
+                match chart {
+                    0 => cost_vs_targets(&root, &ok, l, &footer),
+                    1 => trajectories(&root, &ok, l, &footer),
+                    _ => difference(&root, &ok, l, &footer),
+                }
+                .map_err(fail)?;
+                root.present().map_err(|e| fail(err(e)))?;
+            }};
+        }
+        draw_on!(BitMapBackend::new(&png, SIZE));
+        draw_on!(SVGBackend::new(&svg, SIZE));
+        files.push(png);
+        files.push(svg);
+    }
+    Ok(files)
+}
+
+fn cost_vs_targets<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    ok: &[(&str, &Stats)],
+    l: &Labels,
+    footer: &str,
+) -> Draw<()> {
+    let base = ok[0].1;
+    let last = base.last_target_year();
+    let point = |s: &Stats| (total_cost(s) / 1000.0, tally(s, last).0 as f64);
+    let (bx, by) = point(base);
+    // Title: the scenario meeting the most targets beyond the baseline, and its extra cost.
+    let best = ok
+        .iter()
+        .skip(1)
+        .max_by(|a, b| point(a.1).1.partial_cmp(&point(b.1).1).unwrap_or(std::cmp::Ordering::Equal));
+    let title = match best {
+        Some((name, s)) if point(s).1 > by => {
+            let (x, y) = point(s);
+            let key = if x >= bx { "c1_title" } else { "c1_title_less" };
+            l.get(key, &[name, &l.num((x - bx).abs(), 1), &l.num(y - by, 0)])
+        }
+        _ => l.get("c1_title_none", &[&ok.len().to_string()]),
+    };
+    let body = page(root, &title, footer)?;
+    let xs: Vec<f64> = ok.iter().map(|(_, s)| point(s).0).collect();
+    let ys: Vec<f64> = ok.iter().map(|(_, s)| point(s).1).collect();
+    let pad = |lo: f64, hi: f64| {
+        let d = ((hi - lo) * 0.25).max(1.0);
+        (lo - d)..(hi + d)
+    };
+    let min = |v: &[f64]| v.iter().cloned().fold(f64::INFINITY, f64::min);
+    let max = |v: &[f64]| v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let mut chart = ChartBuilder::on(&body)
+        .margin(30)
+        .margin_left(40)
+        .margin_right(80)
+        .x_label_area_size(90)
+        .y_label_area_size(120)
+        .build_cartesian_2d(pad(min(&xs), max(&xs)), pad(min(&ys), max(&ys)))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&|x| l.num(*x, 0))
+        .y_label_formatter(&|y| l.num(*y, 0))
+        .x_desc(l.get("c1_x", &[&(base.base_year + 1).to_string(), &base.horizon.to_string()]))
+        .y_desc(l.get("c1_y", &[&last.to_string()]))
+        .label_style(text_style(24, &INK))
+        .axis_desc_style(text_style(26, &INK))
+        .light_line_style(WHITE)
+        .bold_line_style(LIGHT)
+        .draw()
+        .map_err(err)?;
+    for (i, (_, s)) in ok.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        chart
+            .draw_series(std::iter::once(Circle::new(point(s), 14, color.filled())))
+            .map_err(err)?;
+        if i == 0 {
+            // The baseline, ringed: variants equal to it sit on top.
+            chart
+                .draw_series(std::iter::once(Circle::new(point(s), 22, INK.stroke_width(3))))
+                .map_err(err)?;
+        }
+    }
+    // Labels to the right of their points, pushed apart vertically so none overlap.
+    let mut labels: Vec<(i32, i32, usize)> = ok
+        .iter()
+        .enumerate()
+        .map(|(i, (_, s))| {
+            let (x, y) = chart.backend_coord(&point(s));
+            (x, y, i)
+        })
+        .collect();
+    labels.sort_by_key(|&(x, y, i)| (y, x, i));
+    let mut last_y = i32::MIN;
+    for (x, y, i) in labels {
+        let ly = (y - 12).max(last_y + 32);
+        last_y = ly;
+        root.draw(&PathElement::new(vec![(x + 16, y), (x + 34, ly + 12)], GREY.stroke_width(2)))
+            .map_err(err)?;
+        root.draw_text(ok[i].0, &text_style(24, &INK), (x + 38, ly)).map_err(err)?;
+    }
+    Ok(())
+}
+
+fn trajectories<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    ok: &[(&str, &Stats)],
+    l: &Labels,
+    footer: &str,
+) -> Draw<()> {
+    let base = ok[0].1;
+    let last = base.last_target_year();
+    let share = |s: &Stats, y: i32| s.province.get(&y).map(|c| pct(c.em, c.all)).unwrap_or(0.0);
+    let finals: Vec<f64> = ok.iter().map(|(_, s)| share(s, last)).collect();
+    let lo = finals.iter().cloned().fold(f64::INFINITY, f64::min);
+    let hi = finals.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let title = l.get("c2_title", &[&last.to_string(), &l.num(lo, 1), &l.num(hi, 1)]);
+    let body = page(root, &title, footer)?;
+    let ymax = ok
+        .iter()
+        .flat_map(|(_, s)| s.province.values().map(|c| pct(c.em, c.all)))
+        .fold(10.0f64, f64::max)
+        * 1.15;
+    let ymin = ok
+        .iter()
+        .flat_map(|(_, s)| s.province.values().map(|c| pct(c.em, c.all)))
+        .fold(100.0f64, f64::min)
+        * 0.9;
+    let mut chart = ChartBuilder::on(&body)
+        .margin(30)
+        .margin_left(40)
+        .x_label_area_size(80)
+        .y_label_area_size(110)
+        .build_cartesian_2d(years_axis(base), ymin..ymax)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_labels((base.horizon - base.base_year + 1) as usize)
+        .x_label_formatter(&|x| format!("{:.0}", x))
+        .y_label_formatter(&|y| format!("{}%", l.num(*y, 0)))
+        .x_desc(l.get("year", &[]))
+        .y_desc(l.get("percent_of_staff", &[]))
+        .label_style(text_style(24, &INK))
+        .axis_desc_style(text_style(26, &INK))
+        .light_line_style(WHITE)
+        .bold_line_style(LIGHT)
+        .draw()
+        .map_err(err)?;
+    for (i, (name, s)) in ok.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        let points: Vec<(f64, f64)> = s
+            .province
+            .iter()
+            .map(|(y, c)| (*y as f64, pct(c.em, c.all)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(if i == 0 { 7 } else { 4 })))
+            .map_err(err)?
+            .label(name.to_string())
+            .legend(move |(x, y)| legend_box(x, y, color));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font(text_style(24, &INK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(LIGHT)
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+fn difference<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    ok: &[(&str, &Stats)],
+    l: &Labels,
+    footer: &str,
+) -> Draw<()> {
+    let (base_name, base) = ok[0];
+    let last = base.last_target_year();
+    let body = page(root, &l.get("c3_title", &[base_name]), footer)?;
+    let (left, right) = body.split_horizontally(960);
+    let others: Vec<(&str, &Stats)> = ok.iter().skip(1).cloned().collect();
+    let panels: [(&DrawingArea<DB, Shift>, String, Box<dyn Fn(&Stats) -> f64>, usize); 2] = [
+        (
+            &left,
+            l.get("c3_cost", &[]),
+            Box::new(|s: &Stats| (total_cost(s) - total_cost(base)) / 1000.0),
+            1,
+        ),
+        (
+            &right,
+            l.get("c3_missed", &[&last.to_string()]),
+            Box::new(|s: &Stats| tally(s, last).1 as f64 - tally(base, last).1 as f64),
+            0,
+        ),
+    ];
+    for (area, caption, value, decimals) in panels {
+        let values: Vec<f64> = others.iter().map(|(_, s)| value(s)).collect();
+        let span = values.iter().fold(1.0f64, |m, v| m.max(v.abs())) * 1.3;
+        let mut chart = ChartBuilder::on(area)
+            .margin(24)
+            .margin_left(36)
+            .caption(caption, text_style(30, &INK))
+            .x_label_area_size(60)
+            .y_label_area_size(300)
+            .build_cartesian_2d(-span..span, -0.5..others.len().max(1) as f64 - 0.5)
+            .map_err(err)?;
+        let names: Vec<String> = others.iter().map(|(n, _)| n.to_string()).collect();
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(others.len().max(1))
+            .y_label_formatter(&|y| {
+                let i = y.round();
+                if (y - i).abs() < 0.01 && i >= 0.0 {
+                    names.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .x_label_formatter(&|x| l.num(*x, 0))
+            .label_style(text_style(22, &INK))
+            .light_line_style(WHITE)
+            .bold_line_style(LIGHT)
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(values.iter().enumerate().map(|(i, &v)| {
+                let color = if v > 0.0 { VERMILLION } else { BLUE };
+                Rectangle::new([(0.0, i as f64 - 0.3), (v, i as f64 + 0.3)], color.filled())
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(values.iter().enumerate().map(|(i, &v)| {
+                Text::new(
+                    format!("{}{}", if v > 0.0 { "+" } else { "" }, l.num(v, decimals)),
+                    (v, i as f64),
+                    text_style(22, &INK).pos(Pos::new(
+                        if v >= 0.0 { HPos::Left } else { HPos::Right },
+                        VPos::Center,
+                    )),
+                )
+            }))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The sweep's frontier: every grid point by cost and targets met, the frontier joined.
+pub fn draw_frontier(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf>> {
+    register_fonts();
+    let ok: Vec<(&str, &Stats)> = runs
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok().map(|s| (r.name.as_str(), &s.stats)))
+        .collect();
+    let Some((_, first)) = ok.first() else {
+        return Ok(Vec::new());
+    };
+    let last = first.last_target_year();
+    let points: Vec<(f64, f64)> = ok
+        .iter()
+        .map(|(_, s)| (total_cost(s) / 1000.0, tally(s, last).0 as f64))
+        .collect();
+    let front = crate::compare::frontier(&points);
+    let title = match (front.first(), front.last()) {
+        (Some(&a), Some(&b)) if points[b].1 > points[a].1 => l.get(
+            "s_title",
+            &[
+                &l.num((points[b].0 - points[a].0) / (points[b].1 - points[a].1), 1),
+                &points.len().to_string(),
+            ],
+        ),
+        _ => l.get("s_title_flat", &[&points.len().to_string()]),
+    };
+    let mut footer = l.get("footer", &[&first.version, &first.scenario, &footer_date()]);
+    if first.illustrative {
+        footer.push_str(" · ");
+        footer.push_str(&l.get("illustrative", &[]));
+    }
+    let png = dir.join("frontier.png");
+    let svg = dir.join("frontier.svg");
+    let fail = |e: String| Error::output(&dir.join("frontier"), e);
+    macro_rules! draw_on {
+        ($root:expr) => {{
+            let root = $root.into_drawing_area();
+            frontier_chart(&root, &points, &front, &ok, last, l, &title, &footer).map_err(fail)?;
+            root.present().map_err(|e| fail(err(e)))?;
+        }};
+    }
+    draw_on!(BitMapBackend::new(&png, SIZE));
+    draw_on!(SVGBackend::new(&svg, SIZE));
+    Ok(vec![png, svg])
+}
+
+#[allow(clippy::too_many_arguments)]
+fn frontier_chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    points: &[(f64, f64)],
+    front: &[usize],
+    ok: &[(&str, &Stats)],
+    last: i32,
+    l: &Labels,
+    title: &str,
+    footer: &str,
+) -> Draw<()> {
+    let body = page(root, title, footer)?;
+    let xs = points.iter().map(|p| p.0);
+    let ys = points.iter().map(|p| p.1);
+    let (x0, x1) = (xs.clone().fold(f64::INFINITY, f64::min), xs.fold(f64::NEG_INFINITY, f64::max));
+    let (y0, y1) = (ys.clone().fold(f64::INFINITY, f64::min), ys.fold(f64::NEG_INFINITY, f64::max));
+    let dx = ((x1 - x0) * 0.15).max(1.0);
+    let dy = ((y1 - y0) * 0.2).max(1.0);
+    let first = ok[0].1;
+    let mut chart = ChartBuilder::on(&body)
+        .margin(30)
+        .margin_left(40)
+        .margin_right(60)
+        .x_label_area_size(90)
+        .y_label_area_size(120)
+        .build_cartesian_2d(x0 - dx..x1 + dx, y0 - dy..y1 + dy)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&|x| l.num(*x, 0))
+        .y_label_formatter(&|y| l.num(*y, 0))
+        .x_desc(l.get("c1_x", &[&(first.base_year + 1).to_string(), &first.horizon.to_string()]))
+        .y_desc(l.get("c1_y", &[&last.to_string()]))
+        .label_style(text_style(24, &INK))
+        .axis_desc_style(text_style(26, &INK))
+        .light_line_style(WHITE)
+        .bold_line_style(LIGHT)
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(front.iter().map(|&i| points[i]), BLUE.stroke_width(5)))
+        .map_err(err)?
+        .label(l.get("frontier", &[]))
+        .legend(|(x, y)| legend_box(x, y, BLUE));
+    chart
+        .draw_series(points.iter().map(|&p| Circle::new(p, 10, GREY.filled())))
+        .map_err(err)?
+        .label(l.get("grid_point", &[]))
+        .legend(|(x, y)| Circle::new((x + 12, y), 9, GREY.filled()));
+    chart
+        .draw_series(front.iter().map(|&i| {
+            EmptyElement::at(points[i])
+                + Circle::new((0, 0), 12, BLUE.filled())
+                + Text::new(ok[i].0.to_string(), (16, -30), text_style(22, &INK))
+        }))
+        .map_err(err)?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font(text_style(24, &INK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(LIGHT)
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! `bienche compare`.
+
+use crate::charts::labels::Labels;
+use crate::compare;
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub fn run(scenarios: &[PathBuf], out: &Path, threads: usize, lang: &str) -> Result<()> {
+    let labels = Labels::new(lang)?;
+    if threads == 0 {
+        return Err(Error::Usage("--threads: expected 1 or more".into()));
+    }
+    let started = Instant::now();
+    // Quiet when not on a terminal (indicatif draws only to a terminal).
+    let progress = indicatif::ProgressBar::new(scenarios.len() as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} scenarios solved · {elapsed} elapsed · ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut runs = Vec::new();
+    crate::output::write_folder(out, |dir| {
+        runs = compare::solve_all(scenarios, dir, threads, &progress)?;
+        compare::write_comparison(dir, &runs)?;
+        compare::write_unit_differences(dir, &runs)?;
+        let plots = dir.join("plots").join(lang);
+        std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
+        crate::charts::compare::draw(&plots, &runs, &labels)?;
+        Ok(())
+    })?;
+    progress.finish_and_clear();
+    let (text, failures) = compare::report(&runs);
+    println!(
+        "compared {} scenarios in {:.1} s on {threads} threads (baseline: {}):",
+        runs.len(),
+        started.elapsed().as_secs_f64(),
+        runs.first().map(|r| r.name.as_str()).unwrap_or("-")
+    );
+    print!("{text}");
+    println!("  (differences in cost smaller than the runs' gaps are within the solver's tolerance)");
+    println!("wrote {}", out.display());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Failed {
+            message: format!(
+                "{} of {} scenarios failed; the others were compared:\n  {}",
+                failures.len(),
+                runs.len(),
+                failures.join("\n  ")
+            ),
+            code: compare::failure_code(&runs),
+        })
+    }
+}
+
+pub fn sweep(base: &Path, vary: &[String], out: &Path, threads: usize, lang: &str) -> Result<()> {
+    let labels = Labels::new(lang)?;
+    if threads == 0 {
+        return Err(Error::Usage("--threads: expected 1 or more".into()));
+    }
+    let varies: Vec<compare::Vary> = vary
+        .iter()
+        .map(|v| compare::parse_vary(v))
+        .collect::<Result<_>>()?;
+    let base_spec = crate::scenario::load(base)?;
+    let base_abs = base.canonicalize().map_err(|e| Error::Unreadable {
+        file: base.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let points = compare::grid(&varies);
+    let name_of = |i: usize| format!("p{:03}", i + 1);
+    let title_of = |p: &[(String, String)]| {
+        let values: Vec<String> = p.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("{} · {}", base_spec.config.name, values.join(", "))
+    };
+    // Check every grid point before solving any: a bad path is the planner's to fix.
+    let check = tempfile_dir()?;
+    for (i, p) in points.iter().enumerate() {
+        let dir = check.join(name_of(i));
+        compare::write_point(&dir, &base_abs, &title_of(p), p)?;
+        if let Err(e) = crate::scenario::load(&dir) {
+            let _ = std::fs::remove_dir_all(&check);
+            let values: Vec<String> = p.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            return Err(Error::Usage(format!("--vary {}: {e}", values.join(" "))));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&check);
+    let started = Instant::now();
+    let progress = indicatif::ProgressBar::new(points.len() as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} grid points solved · {elapsed} elapsed · ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut runs = Vec::new();
+    crate::output::write_folder(out, |dir| {
+        let mut scenarios = Vec::new();
+        for (i, p) in points.iter().enumerate() {
+            let d = dir.join("scenarios").join(name_of(i));
+            compare::write_point(&d, &base_abs, &title_of(p), p)?;
+            scenarios.push(d);
+        }
+        runs = compare::solve_all(&scenarios, dir, threads, &progress)?;
+        compare::write_sweep(dir, &varies, &points, &runs)?;
+        let plots = dir.join("plots").join(lang);
+        std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
+        crate::charts::compare::draw_frontier(&plots, &runs, &labels)?;
+        Ok(())
+    })?;
+    progress.finish_and_clear();
+    let (text, failures) = compare::report(&runs);
+    println!(
+        "swept {} grid points in {:.1} s on {threads} threads:",
+        runs.len(),
+        started.elapsed().as_secs_f64()
+    );
+    print!("{text}");
+    println!("wrote {} (sweep.csv, plots/{lang}/frontier.png)", out.display());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Failed {
+            message: format!("{} of {} grid points failed:\n  {}", failures.len(), runs.len(), failures.join("\n  ")),
+            code: compare::failure_code(&runs),
+        })
+    }
+}
+
+/// A fresh private folder for checking grid points.
+fn tempfile_dir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("bienche-sweep-check-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::output(&dir, e))?;
+    Ok(dir)
+}

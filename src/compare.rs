@@ -1,0 +1,442 @@
+//! `bienche compare A B C … --out DIR`: plans several scenarios side by side and tabulates
+//! them against the first (the baseline).
+//!
+//! Scenarios are solved in parallel on a rayon pool. With `T` threads and `n` scenarios,
+//! `min(n, T)` run at once and each gets `max(1, T / min(n, T))` solver threads of its own
+//! (every HiGHS instance is single-threaded; see [`crate::solve`]). A scenario that fails is
+//! reported with its error and the others go on; the exit code says a run failed.
+//!
+//! Each scenario's full plan folder is written to `DIR/NAME/`. The comparison reads those
+//! folders' tables (as the charts do, through [`crate::charts::stats`]) and writes
+//! `comparison.csv`, `unit_differences.csv` and `plots/LANG/`. The whole of `DIR` is written
+//! to a temporary folder and renamed when complete.
+
+use crate::charts::stats::{self, Stats};
+use crate::error::{Error, Result};
+use crate::output::write_csv;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// One scenario's run: its folder name and its statistics, or why it failed.
+pub struct Run {
+    pub name: String,
+    pub scenario: PathBuf,
+    pub outcome: std::result::Result<Solved, Error>,
+}
+
+pub struct Solved {
+    pub stats: Stats,
+    pub status: String,
+    pub gap: f64,
+    pub seconds: f64,
+}
+
+/// A short, unique folder name per scenario.
+fn names(scenarios: &[PathBuf]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, s) in scenarios.iter().enumerate() {
+        let base = s
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| format!("scenario-{}", i + 1));
+        let name = if out.contains(&base) {
+            format!("{}-{base}", i + 1)
+        } else {
+            base
+        };
+        out.push(name);
+    }
+    out
+}
+
+/// Plans every scenario into `dir/NAME/` and returns the runs in the given order.
+pub fn solve_all(
+    scenarios: &[PathBuf],
+    dir: &Path,
+    threads: usize,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<Run>> {
+    let names = names(scenarios);
+    let at_once = scenarios.len().clamp(1, threads.max(1));
+    let per_run = (threads.max(1) / at_once).max(1) as u32;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(at_once)
+        .build()
+        .map_err(|e| Error::Solver(format!("cannot start {at_once} threads: {e}")))?;
+    let runs: Vec<Run> = pool.install(|| {
+        scenarios
+            .par_iter()
+            .zip(names.par_iter())
+            .map(|(scenario, name)| {
+                let started = Instant::now();
+                // On its own OS thread: a rayon worker waiting on the solve's inner pool would
+                // otherwise steal the next scenario and nest it inside this one.
+                let solve = || {
+                    let mut spec = crate::scenario::load(scenario)?;
+                    spec.config.solver.threads = per_run;
+                    let out = dir.join(name);
+                    let run = crate::cli::plan(&spec, &out, false, true, None)?;
+                    Ok(Solved {
+                        stats: stats::load(&out)?,
+                        status: run.stats.status.to_string(),
+                        gap: run.stats.gap,
+                        seconds: started.elapsed().as_secs_f64(),
+                    })
+                };
+                let outcome = std::thread::scope(|t| {
+                    t.spawn(solve).join().unwrap_or_else(|_| {
+                        Err(Error::Solver("the solve stopped unexpectedly".into()))
+                    })
+                });
+                progress.inc(1);
+                Run {
+                    name: name.clone(),
+                    scenario: scenario.clone(),
+                    outcome,
+                }
+            })
+            .collect()
+    });
+    Ok(runs)
+}
+
+/// Targets met and missed (R5 excluded) in a year.
+pub fn tally(s: &Stats, year: i32) -> (usize, usize) {
+    let rows = s.status.iter().filter(|((_, _, y), _)| *y == year);
+    let met = rows.clone().filter(|(_, m)| **m).count();
+    (met, rows.count() - met)
+}
+
+/// Total cost, million VND.
+pub fn total_cost(s: &Stats) -> f64 {
+    s.costs.values().flat_map(|m| m.values()).sum()
+}
+
+/// `comparison.csv`: one row per scenario, failures included.
+pub fn write_comparison(dir: &Path, runs: &[Run]) -> Result<()> {
+    let ok: Vec<&Stats> = runs
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok().map(|s| &s.stats))
+        .collect();
+    let levers: BTreeSet<String> = ok
+        .iter()
+        .flat_map(|s| s.costs.values().flat_map(|m| m.keys().cloned()))
+        .collect();
+    let channels: BTreeSet<String> = ok
+        .iter()
+        .flat_map(|s| s.hires.values().flat_map(|m| m.keys().map(|(c, _)| c.clone())))
+        .collect();
+    let years: BTreeSet<i32> = ok
+        .iter()
+        .flat_map(|s| s.targets.iter().map(|t| t.0))
+        .collect();
+    let mut header: Vec<String> = vec![
+        "scenario".into(),
+        "name".into(),
+        "status".into(),
+        "error".into(),
+        "total_cost".into(),
+    ];
+    header.extend(levers.iter().map(|l| format!("cost:{l}")));
+    for y in &years {
+        header.push(format!("met_{y}"));
+        header.push(format!("missed_{y}"));
+    }
+    header.push("total_shortfall".into());
+    header.extend(channels.iter().map(|c| format!("hires:{c}")));
+    header.extend(["gap".into(), "seconds".into()]);
+    let rows = runs.iter().map(|r| {
+        let mut row = vec![r.name.clone()];
+        match &r.outcome {
+            Err(e) => {
+                row.extend([String::new(), "failed".into(), e.to_string()]);
+                row.resize(header.len(), String::new());
+            }
+            Ok(s) => {
+                let st = &s.stats;
+                row.extend([st.scenario.clone(), s.status.clone(), String::new()]);
+                row.push(crate::output::money(total_cost(st)));
+                for l in &levers {
+                    let c: f64 = st.costs.values().filter_map(|m| m.get(l)).sum();
+                    row.push(crate::output::money(c));
+                }
+                let mut short = 0.0;
+                for y in &years {
+                    let (met, missed) = tally(st, *y);
+                    row.push(met.to_string());
+                    row.push(missed.to_string());
+                    short += st.shortfall.get(y).copied().unwrap_or(0.0);
+                }
+                row.push(format!("{short:.0}"));
+                for c in &channels {
+                    let n: f64 = st
+                        .hires
+                        .values()
+                        .flat_map(|m| m.iter())
+                        .filter(|((ch, _), _)| ch == c)
+                        .map(|(_, (n, _))| n)
+                        .sum();
+                    row.push(format!("{:.0}", n + 0.0)); // no "-0"
+                }
+                row.push(format!("{:.6}", s.gap));
+                row.push(format!("{:.1}", s.seconds));
+            }
+        }
+        row
+    });
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    write_csv(dir, "comparison.csv", &header_refs, rows)
+}
+
+/// `unit_differences.csv`: every target row of every scenario next to the baseline's.
+pub fn write_unit_differences(dir: &Path, runs: &[Run]) -> Result<()> {
+    let Some(base) = runs.first().and_then(|r| r.outcome.as_ref().ok()) else {
+        return write_csv(
+            dir,
+            "unit_differences.csv",
+            &["scenario", "unit", "rule", "year", "met", "baseline_met", "change"],
+            std::iter::empty(),
+        );
+    };
+    let mut rows = Vec::new();
+    for r in runs.iter().skip(1) {
+        let Ok(s) = &r.outcome else { continue };
+        let keys: BTreeSet<&(String, String, i32)> =
+            s.stats.status.keys().chain(base.stats.status.keys()).collect();
+        for key in keys {
+            let now = s.stats.status.get(key);
+            let then = base.stats.status.get(key);
+            if now == then {
+                continue;
+            }
+            let word = |m: Option<&bool>| match m {
+                Some(true) => "met",
+                Some(false) => "missed",
+                None => "n/a",
+            };
+            let change = match (then, now) {
+                (Some(false), Some(true)) => "now met",
+                (Some(true), Some(false)) => "now missed",
+                (None, Some(true)) => "new target, met",
+                (None, Some(false)) => "new target, missed",
+                _ => "no longer a target",
+            };
+            rows.push(vec![
+                r.name.clone(),
+                key.0.clone(),
+                key.1.clone(),
+                key.2.to_string(),
+                word(now).into(),
+                word(then).into(),
+                change.into(),
+            ]);
+        }
+    }
+    write_csv(
+        dir,
+        "unit_differences.csv",
+        &["scenario", "unit", "rule", "year", "met", "baseline_met", "change"],
+        rows.into_iter(),
+    )
+}
+
+/// What `compare` prints: a line per scenario, and the failures.
+pub fn report(runs: &[Run]) -> (String, Vec<String>) {
+    let mut text = String::new();
+    let mut failures = Vec::new();
+    let base_cost = runs
+        .first()
+        .and_then(|r| r.outcome.as_ref().ok())
+        .map(|s| total_cost(&s.stats));
+    for r in runs {
+        match &r.outcome {
+            Ok(s) => {
+                let last = s.stats.last_target_year();
+                let (met, missed) = tally(&s.stats, last);
+                let cost = total_cost(&s.stats);
+                let delta = base_cost
+                    .map(|b| format!(" ({:+.1} vs baseline)", (cost - b) / 1000.0))
+                    .unwrap_or_default();
+                text.push_str(&format!(
+                    "  {:<28} {:>9.1} bn VND{delta}; {last}: {met} met, {missed} missed; gap {:.3}%; {:.1} s\n",
+                    r.name,
+                    cost / 1000.0,
+                    s.gap * 100.0,
+                    s.seconds
+                ));
+            }
+            Err(e) => {
+                text.push_str(&format!("  {:<28} FAILED: {e}\n", r.name));
+                failures.push(format!("{} ({}): {e}", r.name, r.scenario.display()));
+            }
+        }
+    }
+    (text, failures)
+}
+
+/// Exit code for the failures: 2 when every failure is the input's, 1 otherwise.
+pub fn failure_code(runs: &[Run]) -> i32 {
+    if runs
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().err())
+        .all(|e| e.exit_code() == 2)
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// One `--vary PATH=v1,v2,…` of `bienche sweep`.
+#[derive(Debug, Clone)]
+pub struct Vary {
+    /// Dotted path in `scenario.toml`, e.g. `budget.cap_per_year`.
+    pub path: String,
+    /// Values as TOML (`2.0`, `"coverage"`); bare words are taken as strings.
+    pub values: Vec<String>,
+}
+
+pub fn parse_vary(text: &str) -> Result<Vary> {
+    let bad = || {
+        Error::Usage(format!(
+            "--vary: expected PATH=VALUE,VALUE,… such as budget.cap_per_year=20000,30000, found \"{text}\""
+        ))
+    };
+    let (path, values) = text.split_once('=').ok_or_else(bad)?;
+    let values: Vec<String> = values
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    if path.trim().is_empty() || values.is_empty() || path.split('.').any(str::is_empty) {
+        return Err(bad());
+    }
+    Ok(Vary {
+        path: path.trim().to_string(),
+        values,
+    })
+}
+
+/// Every combination, the first `--vary` changing slowest.
+pub fn grid(varies: &[Vary]) -> Vec<Vec<(String, String)>> {
+    let mut points: Vec<Vec<(String, String)>> = vec![Vec::new()];
+    for v in varies {
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                v.values.iter().map(move |x| {
+                    let mut q = p.clone();
+                    q.push((v.path.clone(), x.clone()));
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+fn toml_value(text: &str) -> toml::Value {
+    format!("v = {text}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(text.to_string()))
+}
+
+/// Writes a grid point as a variant of `base` (an absolute path) in `dir`.
+pub fn write_point(dir: &Path, base: &Path, name: &str, point: &[(String, String)]) -> Result<()> {
+    let mut table = toml::Table::new();
+    table.insert(
+        "extends".into(),
+        toml::Value::String(base.display().to_string()),
+    );
+    table.insert("name".into(), toml::Value::String(name.to_string()));
+    for (path, value) in point {
+        let parts: Vec<&str> = path.split('.').collect();
+        let mut at = &mut table;
+        for p in &parts[..parts.len() - 1] {
+            at = at
+                .entry(p.to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                .as_table_mut()
+                .ok_or_else(|| Error::Usage(format!("--vary {path}: {p} is set twice")))?;
+        }
+        at.insert(parts[parts.len() - 1].to_string(), toml_value(value));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
+    let text = toml::to_string(&table).map_err(|e| Error::output(dir, e))?;
+    std::fs::write(dir.join("scenario.toml"), text).map_err(|e| Error::output(dir, e))
+}
+
+/// `sweep.csv`: one row per grid point with its values and results.
+pub fn write_sweep(dir: &Path, varies: &[Vary], points: &[Vec<(String, String)>], runs: &[Run]) -> Result<()> {
+    let years: BTreeSet<i32> = runs
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .flat_map(|s| s.stats.targets.iter().map(|t| t.0))
+        .collect();
+    let mut header: Vec<String> = vec!["point".into()];
+    header.extend(varies.iter().map(|v| v.path.clone()));
+    header.extend(["status".into(), "total_cost".into()]);
+    for y in &years {
+        header.push(format!("met_{y}"));
+        header.push(format!("missed_{y}"));
+    }
+    header.extend(["total_shortfall".into(), "gap".into(), "seconds".into(), "error".into()]);
+    let rows = runs.iter().zip(points).map(|(r, p)| {
+        let mut row = vec![r.name.clone()];
+        row.extend(p.iter().map(|(_, v)| v.clone()));
+        match &r.outcome {
+            Ok(s) => {
+                row.push(s.status.clone());
+                row.push(crate::output::money(total_cost(&s.stats)));
+                let mut short = 0.0;
+                for y in &years {
+                    let (met, missed) = tally(&s.stats, *y);
+                    row.extend([met.to_string(), missed.to_string()]);
+                    short += s.stats.shortfall.get(y).copied().unwrap_or(0.0);
+                }
+                row.extend([
+                    format!("{short:.0}"),
+                    format!("{:.6}", s.gap),
+                    format!("{:.1}", s.seconds),
+                    String::new(),
+                ]);
+            }
+            Err(e) => {
+                row.push("failed".into());
+                row.resize(header.len() - 1, String::new());
+                row.push(e.to_string());
+            }
+        }
+        row
+    });
+    let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    write_csv(dir, "sweep.csv", &refs, rows)
+}
+
+/// The cheapest plans for each number of targets met: the points no other point beats on
+/// both cost and targets met, by rising cost.
+pub fn frontier(points: &[(f64, f64)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by(|&a, &b| {
+        points[a]
+            .0
+            .partial_cmp(&points[b].0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(points[b].1.partial_cmp(&points[a].1).unwrap_or(std::cmp::Ordering::Equal))
+    });
+    let mut best = f64::NEG_INFINITY;
+    order
+        .into_iter()
+        .filter(|&i| {
+            let keep = points[i].1 > best;
+            if keep {
+                best = points[i].1;
+            }
+            keep
+        })
+        .collect()
+}

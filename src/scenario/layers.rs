@@ -1,0 +1,261 @@
+//! Scenario variants: a scenario whose `scenario.toml` says `extends = "../son-la"` starts
+//! from that scenario and overrides it.
+//!
+//! - **Settings.** The TOML tables are merged key by key: a key the variant sets replaces the
+//!   base's value (arrays are replaced whole), and keys it does not set are inherited. Every
+//!   effective value remembers the file it came from ([`Layered::provenance`]).
+//! - **Tables.** A CSV the variant holds overrides the base's rows by key (`units.csv` by `id`,
+//!   `channels.csv` by `channel` and `year` as written, …; see [`key_columns`]): a row with a
+//!   key the base has replaces that row in place, any other row is added. Tables the variant
+//!   does not hold are inherited whole.
+//! - Chains (`a` extends `b` extends `c`) work; a cycle is an error.
+
+use super::table::Table;
+use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The columns that identify a row of each table, for row overrides.
+pub fn key_columns(table: &str) -> &'static [&'static str] {
+    match table {
+        "groups.csv" => &["group"],
+        "units.csv" => &["id"],
+        "staff.csv" => &["unit", "group", "gender", "role", "trained"],
+        "retirements.csv" => &["unit", "group", "gender", "role", "trained", "year"],
+        "quotas.csv" => &["unit", "year"],
+        "channels.csv" => &["channel", "year"],
+        "channel_caps.csv" => &["channel", "year", "kind"],
+        "transfers.csv" => &["from", "to", "year"],
+        "attrition.csv" => &["class", "tenure_from"],
+        "hiring_mix.csv" => &["unit", "group", "gender", "trained"],
+        _ => &[],
+    }
+}
+
+/// A scenario and the scenarios it extends, base first.
+#[derive(Debug, Clone)]
+pub struct Layered {
+    /// Folders, base first, the scenario itself last.
+    pub dirs: Vec<PathBuf>,
+    /// The merged settings, without `extends`.
+    pub merged: toml::Table,
+    /// Dotted key of each effective setting → the `scenario.toml` it came from.
+    pub provenance: BTreeMap<String, PathBuf>,
+    /// Text of each `scenario.toml`, for hashing and messages.
+    pub texts: Vec<(PathBuf, String)>,
+}
+
+impl Layered {
+    pub fn is_variant(&self) -> bool {
+        self.dirs.len() > 1
+    }
+}
+
+fn read_toml(path: &Path, dir: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::Unreadable {
+        file: path.to_path_buf(),
+        message: if e.kind() == std::io::ErrorKind::NotFound {
+            format!("file not found (is {} a scenario folder?)", dir.display())
+        } else {
+            e.to_string()
+        },
+    })
+}
+
+fn parse_table(path: &Path, text: &str) -> Result<toml::Table> {
+    text.parse::<toml::Table>().map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        Error::input(path, line, "-", e.message().trim().to_string())
+    })
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Reads `dir/scenario.toml` and, through `extends`, every scenario it builds on.
+pub fn resolve(dir: &Path) -> Result<Layered> {
+    let mut chain: Vec<(PathBuf, PathBuf, String, toml::Table)> = Vec::new();
+    let mut at = dir.to_path_buf();
+    loop {
+        let path = at.join("scenario.toml");
+        let text = read_toml(&path, &at)?;
+        let mut table = parse_table(&path, &text)?;
+        let canonical = at.canonicalize().unwrap_or_else(|_| at.clone());
+        if chain.iter().any(|(_, c, _, _)| *c == canonical) {
+            return Err(Error::input(
+                &path,
+                None,
+                "extends",
+                "the scenarios extend each other in a cycle",
+            ));
+        }
+        let next = match table.remove("extends") {
+            None => None,
+            Some(toml::Value::String(base)) => Some(tidy(&at.join(base))),
+            Some(other) => {
+                return Err(Error::input(
+                    &path,
+                    None,
+                    "extends",
+                    format!("expected the path of a scenario folder, found {other}"),
+                ))
+            }
+        };
+        chain.push((at.clone(), canonical, text, table));
+        match next {
+            Some(base) => {
+                if !base.join("scenario.toml").exists() {
+                    return Err(Error::input(
+                        &path,
+                        None,
+                        "extends",
+                        format!("no scenario at {}", base.display()),
+                    ));
+                }
+                at = base;
+            }
+            None => break,
+        }
+    }
+    chain.reverse();
+    let mut merged = toml::Table::new();
+    let mut provenance = BTreeMap::new();
+    for (dir, _, _, table) in &chain {
+        merge(&mut merged, table.clone(), "", &dir.join("scenario.toml"), &mut provenance);
+    }
+    Ok(Layered {
+        dirs: chain.iter().map(|(d, ..)| d.clone()).collect(),
+        merged,
+        provenance,
+        texts: chain
+            .into_iter()
+            .map(|(d, _, text, _)| (d.join("scenario.toml"), text))
+            .collect(),
+    })
+}
+
+fn merge(
+    base: &mut toml::Table,
+    over: toml::Table,
+    prefix: &str,
+    file: &Path,
+    provenance: &mut BTreeMap<String, PathBuf>,
+) {
+    for (key, value) in over {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => {
+                merge(b, o, &path, file, provenance)
+            }
+            (_, value) => {
+                provenance.retain(|k, _| k != &path && !k.starts_with(&format!("{path}.")));
+                record(&value, &path, file, provenance);
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+fn record(value: &toml::Value, path: &str, file: &Path, provenance: &mut BTreeMap<String, PathBuf>) {
+    match value {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                record(v, &format!("{path}.{k}"), file, provenance);
+            }
+        }
+        _ => {
+            provenance.insert(path.to_string(), file.to_path_buf());
+        }
+    }
+}
+
+/// The file that set `field` (or its nearest parent), and the line of its key there.
+pub fn locate(layers: &Layered, field: &str) -> (PathBuf, Option<usize>) {
+    let mut probe = field.to_string();
+    loop {
+        let hit = layers
+            .provenance
+            .iter()
+            .find(|(k, _)| **k == probe || k.starts_with(&format!("{probe}.")))
+            .map(|(_, f)| f.clone());
+        if let Some(file) = hit {
+            let last = field.rsplit('.').next().unwrap_or(field);
+            let line = layers
+                .texts
+                .iter()
+                .find(|(f, _)| *f == file)
+                .and_then(|(_, text)| {
+                    text.lines().position(|l| {
+                        let l = l.trim_start();
+                        l.strip_prefix(last)
+                            .is_some_and(|rest| rest.trim_start().starts_with('='))
+                            || l.trim_start_matches('[').starts_with(last)
+                    })
+                })
+                .map(|i| i + 1);
+            return (file, line);
+        }
+        match probe.rsplit_once('.') {
+            Some((parent, _)) => probe = parent.to_string(),
+            None => {
+                let last = layers.dirs.last().cloned().unwrap_or_default();
+                return (last.join("scenario.toml"), None);
+            }
+        }
+    }
+}
+
+/// A table over the layers: the base's rows, overridden and extended by each variant's.
+/// Returns the table and, for variants, a line per file saying what it contributed.
+pub fn read_table(
+    layers: &Layered,
+    name: &str,
+    required: &[&str],
+    optional: &[&str],
+) -> Result<Option<(Table, Vec<String>)>> {
+    let mut merged: Option<Table> = None;
+    let mut notes = Vec::new();
+    let keys = key_columns(name);
+    for dir in &layers.dirs {
+        let path = dir.join(name);
+        if !path.exists() {
+            continue;
+        }
+        let table = Table::read(&path, required, optional)?;
+        match merged.as_mut() {
+            None => {
+                notes.push(format!("{} rows from {}", table.rows.len(), path.display()));
+                merged = Some(table);
+            }
+            Some(base) => {
+                let (replaced, added) = base.overlay(table, keys);
+                notes.push(format!(
+                    "{replaced} rows replaced and {added} added by {}",
+                    path.display()
+                ));
+            }
+        }
+    }
+    Ok(merged.map(|t| (t, notes)))
+}
