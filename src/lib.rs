@@ -20,4 +20,5 @@ pub mod retirement;
 pub mod roster;
 pub mod rules;
 pub mod scenario;
+pub mod simulate;
 pub mod solve;

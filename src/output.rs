@@ -146,6 +146,7 @@ fn manifest(r: &Report) -> serde_json::Value {
     json!({
         "bienche_version": env!("CARGO_PKG_VERSION"),
         "scenario": r.spec.config.name,
+        "scenario_dir": r.spec.dir.canonicalize().unwrap_or_else(|_| r.spec.dir.clone()),
         "inputs": r.spec.inputs.iter().map(|i| json!({"file": i.name, "sha256": i.sha256})).collect::<Vec<_>>(),
         "solver": {
             "name": "HiGHS",

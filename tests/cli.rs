@@ -1597,10 +1597,27 @@ fn a_bad_override_is_named_with_its_file_line_and_field() {
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         format!(
-            "error: scenario.toml: field 'extends': no scenario at {}\n",
+            "error: scenario.toml, line 1: field 'extends': no scenario at {} (expected a folder holding scenario.toml)\n",
             t.path().join("nowhere").display()
         )
     );
+    // A key overridden twice in a variant's table is an error at the second row.
+    let (_t, variant) = base_and_variant("extends = \"../scenario\"\n");
+    std::fs::write(
+        variant.join("units.csv"),
+        "id,name,kind,em_population_share,quota,leader_posts\nC1,A,commune,80,10,1\nC1,B,commune,80,12,1\n",
+    )
+    .unwrap();
+    let o = bienche(&["check", variant.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: units.csv, line 3: field 'id': this key is already overridden on line 2\n"
+    );
+    // compare will not write over a scenario it reads.
+    let o = compare(&[&variant], &variant, "1");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("which writing the output would replace"));
+    assert!(variant.join("scenario.toml").exists());
 }
 
 fn compare(scenarios: &[&Path], out: &Path, threads: &str) -> Output {
@@ -1717,4 +1734,75 @@ fn sweep_solves_the_full_grid_and_rejects_a_bad_path_before_solving() {
     assert_eq!(costs, ["410.000", "410.000", "420.000", "420.000", "430.000", "430.000"]);
     assert_eq!(png_size(&out.join("plots/vi/frontier.png")), (1920, 1080));
     assert!(out.join("scenarios/p006/scenario.toml").exists());
+
+    let o = bienche(&[
+        "sweep",
+        fixture("must-hire").to_str().unwrap(),
+        "--vary",
+        "costs.promotion=10,20",
+        "--vary",
+        "costs=1",
+        "--out",
+        tmp.path().join("again").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: --vary costs: overlaps --vary costs.promotion; give each setting once\n"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Monte Carlo.
+
+fn simulate(out: &Path, draws: &str, seed: &str, threads: &str) -> Output {
+    bienche(&[
+        "simulate",
+        out.to_str().unwrap(),
+        "--draws",
+        draws,
+        "--seed",
+        seed,
+        "--threads",
+        threads,
+    ])
+}
+
+#[test]
+fn with_no_attrition_every_draw_is_the_plan() {
+    // must-hire has no attrition: each draw replays the plan exactly.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("must-hire"), &tmp);
+    let o = simulate(&out, "50", "1", "2");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sim = out.join("simulation");
+    for r in read_csv(&sim.join("probabilities.csv")) {
+        let expected = if r["met_in_plan"] == "true" { "1.0000" } else { "0.0000" };
+        assert_eq!(r["p_met"], expected, "{r:?}");
+        assert_eq!(r["draws_applying"], "50");
+    }
+    let fan = read_csv(&sim.join("fan.csv"));
+    let last = fan.last().unwrap();
+    assert_eq!((last["em_share_p10"].as_str(), last["em_share_p90"].as_str()), ("40.00", "40.00"));
+    assert_eq!(png_size(&sim.join("plots/vi/fan.png")), (1920, 1080));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_simulation_on_one_and_two_threads() {
+    let (tmp, dir) = copy_fixture("roster");
+    assert!(import(&dir.join("roster.csv"), &dir, &[]).status.success());
+    let out = plan(&dir, &tmp);
+    assert!(simulate(&out, "300", "42", "1").status.success());
+    let one = (read(&out, "simulation/probabilities.csv"), read(&out, "simulation/fan.csv"));
+    assert!(simulate(&out, "300", "42", "2").status.success());
+    let two = (read(&out, "simulation/probabilities.csv"), read(&out, "simulation/fan.csv"));
+    assert_eq!(one, two);
+    // Attrition at 18.55% and 6.31% a year makes some outcomes uncertain.
+    assert!(one.0.lines().skip(1).any(|l| !l.ends_with(",1.0000") && !l.ends_with(",0.0000")), "{}", one.0);
+    assert!(simulate(&out, "300", "43", "2").status.success());
+    assert_ne!(read(&out, "simulation/fan.csv") + &read(&out, "simulation/probabilities.csv"), one.1.clone() + &one.0);
+    // A changed input makes the plan stale.
+    std::fs::write(dir.join("groups.csv"), read(&dir, "groups.csv").replace("Thai,yes,60", "Thai,yes,61")).unwrap();
+    let o = simulate(&out, "10", "42", "1");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("groups.csv in"), "{}", String::from_utf8_lossy(&o.stderr));
 }

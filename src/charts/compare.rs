@@ -389,3 +389,99 @@ fn frontier_chart<DB: DrawingBackend>(
         .map_err(err)?;
     Ok(())
 }
+
+/// The Monte Carlo fan: the province EM share's 10–90% band and median by year, with the
+/// plan's own line.
+pub fn draw_fan(
+    dir: &Path,
+    fan: &std::collections::BTreeMap<i32, (f64, f64, f64)>,
+    s: &Stats,
+    draws: u64,
+    l: &Labels,
+) -> Result<Vec<PathBuf>> {
+    register_fonts();
+    let last = s.last_target_year();
+    let (lo, _, hi) = fan.get(&last).copied().unwrap_or((0.0, 0.0, 0.0));
+    let title = l.get(
+        "f_title",
+        &[&last.to_string(), &l.num(lo, 1), &l.num(hi, 1), &l.num(draws as f64, 0)],
+    );
+    let mut footer = l.get("footer", &[&s.version, &s.scenario, &footer_date()]);
+    if s.illustrative {
+        footer.push_str(" · ");
+        footer.push_str(&l.get("illustrative", &[]));
+    }
+    let png = dir.join("fan.png");
+    let svg = dir.join("fan.svg");
+    let fail = |e: String| Error::output(&dir.join("fan"), e);
+    macro_rules! draw_on {
+        ($root:expr) => {{
+            let root = $root.into_drawing_area();
+            fan_chart(&root, fan, s, l, &title, &footer).map_err(fail)?;
+            root.present().map_err(|e| fail(err(e)))?;
+        }};
+    }
+    draw_on!(BitMapBackend::new(&png, SIZE));
+    draw_on!(SVGBackend::new(&svg, SIZE));
+    Ok(vec![png, svg])
+}
+
+fn fan_chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    fan: &std::collections::BTreeMap<i32, (f64, f64, f64)>,
+    s: &Stats,
+    l: &Labels,
+    title: &str,
+    footer: &str,
+) -> Draw<()> {
+    let body = page(root, title, footer)?;
+    let plan: Vec<(f64, f64)> = s.province.iter().map(|(y, c)| (*y as f64, pct(c.em, c.all))).collect();
+    let ymax = fan.values().map(|v| v.2).chain(plan.iter().map(|p| p.1)).fold(10.0f64, f64::max) * 1.1;
+    let ymin = fan.values().map(|v| v.0).chain(plan.iter().map(|p| p.1)).fold(100.0f64, f64::min) * 0.9;
+    let mut chart = ChartBuilder::on(&body)
+        .margin(30)
+        .margin_left(40)
+        .x_label_area_size(80)
+        .y_label_area_size(110)
+        .build_cartesian_2d(years_axis(s), ymin..ymax)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_labels((s.horizon - s.base_year + 1) as usize)
+        .x_label_formatter(&|x| format!("{:.0}", x))
+        .y_label_formatter(&|y| format!("{}%", l.num(*y, 0)))
+        .x_desc(l.get("year", &[]))
+        .y_desc(l.get("percent_of_staff", &[]))
+        .label_style(text_style(24, &INK))
+        .axis_desc_style(text_style(26, &INK))
+        .light_line_style(WHITE)
+        .bold_line_style(LIGHT)
+        .draw()
+        .map_err(err)?;
+    let mut band: Vec<(f64, f64)> = fan.iter().map(|(y, v)| (*y as f64, v.2)).collect();
+    band.extend(fan.iter().rev().map(|(y, v)| (*y as f64, v.0)));
+    chart
+        .draw_series(std::iter::once(Polygon::new(band, SKY.mix(0.5).filled())))
+        .map_err(err)?
+        .label(l.get("f_band", &[]))
+        .legend(|(x, y)| legend_box(x, y, SKY));
+    chart
+        .draw_series(LineSeries::new(fan.iter().map(|(y, v)| (*y as f64, v.1)), BLUE.stroke_width(5)))
+        .map_err(err)?
+        .label(l.get("f_median", &[]))
+        .legend(|(x, y)| legend_box(x, y, BLUE));
+    chart
+        .draw_series(LineSeries::new(plan, INK.stroke_width(3)))
+        .map_err(err)?
+        .label(l.get("with_plan", &[]))
+        .legend(|(x, y)| legend_box(x, y, INK));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font(text_style(24, &INK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(LIGHT)
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}

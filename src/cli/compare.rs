@@ -6,8 +6,30 @@ use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// Refuses an output folder that is, or holds, one of the scenarios or a scenario they
+/// extend: writing the output replaces the folder.
+fn out_is_safe(out: &Path, scenarios: &[PathBuf]) -> Result<()> {
+    let Ok(out_abs) = out.canonicalize() else {
+        return Ok(()); // a new folder holds nothing yet
+    };
+    for s in scenarios {
+        let Ok(layers) = crate::scenario::layers::resolve(s) else { continue };
+        for d in &layers.dirs {
+            if d.canonicalize().is_ok_and(|d| d.starts_with(&out_abs)) {
+                return Err(Error::Usage(format!(
+                    "--out {}: it holds the scenario {}, which writing the output would replace; choose another folder",
+                    out.display(),
+                    d.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn run(scenarios: &[PathBuf], out: &Path, threads: usize, lang: &str) -> Result<()> {
     let labels = Labels::new(lang)?;
+    out_is_safe(out, scenarios)?;
     if threads == 0 {
         return Err(Error::Usage("--threads: expected 1 or more".into()));
     }
@@ -65,6 +87,17 @@ pub fn sweep(base: &Path, vary: &[String], out: &Path, threads: usize, lang: &st
         .iter()
         .map(|v| compare::parse_vary(v))
         .collect::<Result<_>>()?;
+    for (i, v) in varies.iter().enumerate() {
+        if let Some(w) = varies[..i].iter().find(|w| {
+            w.path == v.path || v.path.starts_with(&format!("{}.", w.path)) || w.path.starts_with(&format!("{}.", v.path))
+        }) {
+            return Err(Error::Usage(format!(
+                "--vary {}: overlaps --vary {}; give each setting once",
+                v.path, w.path
+            )));
+        }
+    }
+    out_is_safe(out, &[base.to_path_buf()])?;
     let base_spec = crate::scenario::load(base)?;
     let base_abs = base.canonicalize().map_err(|e| Error::Unreadable {
         file: base.to_path_buf(),
@@ -80,8 +113,12 @@ pub fn sweep(base: &Path, vary: &[String], out: &Path, threads: usize, lang: &st
     let check = tempfile_dir()?;
     for (i, p) in points.iter().enumerate() {
         let dir = check.join(name_of(i));
-        compare::write_point(&dir, &base_abs, &title_of(p), p)?;
-        if let Err(e) = crate::scenario::load(&dir) {
+        if let Err(e) = compare::write_point(&dir, &base_abs, &title_of(p), p) {
+            let _ = std::fs::remove_dir_all(&check);
+            return Err(e);
+        }
+        let loaded = crate::scenario::load(&dir);
+        if let Err(e) = loaded {
             let _ = std::fs::remove_dir_all(&check);
             let values: Vec<String> = p.iter().map(|(k, v)| format!("{k}={v}")).collect();
             return Err(Error::Usage(format!("--vary {}: {e}", values.join(" "))));

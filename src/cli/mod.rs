@@ -3,6 +3,7 @@
 mod compare;
 mod forecast;
 mod roster;
+mod simulate;
 
 use crate::error::{Error, Result};
 use crate::rules::{self, Rule};
@@ -112,6 +113,19 @@ pub enum Command {
         #[arg(long, default_value = "vi")]
         lang: String,
     },
+    /// Replay a finished plan many times with random attrition: the chance of meeting each
+    /// target, and a fan chart of the province EM share.
+    Simulate {
+        out: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        draws: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
     /// Redraw the charts of a finished plan folder, without solving.
     Plot {
         out: PathBuf,
@@ -162,6 +176,13 @@ pub fn run(args: Args) -> Result<()> {
             threads,
             lang,
         } => compare::sweep(&base, &vary, &out, threads, &lang),
+        Command::Simulate {
+            out,
+            draws,
+            seed,
+            threads,
+            lang,
+        } => simulate::run(&out, draws, seed, threads, &lang),
         Command::Plot { out, lang } => {
             let files = crate::charts::draw_all(&out, &lang)?;
             for f in files {

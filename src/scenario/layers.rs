@@ -122,11 +122,17 @@ pub fn resolve(dir: &Path) -> Result<Layered> {
         match next {
             Some(base) => {
                 if !base.join("scenario.toml").exists() {
+                    let line = chain
+                        .last()
+                        .and_then(|(_, _, text, _)| {
+                            text.lines().position(|l| l.trim_start().starts_with("extends"))
+                        })
+                        .map(|i| i + 1);
                     return Err(Error::input(
                         &path,
-                        None,
+                        line,
                         "extends",
-                        format!("no scenario at {}", base.display()),
+                        format!("no scenario at {} (expected a folder holding scenario.toml)", base.display()),
                     ));
                 }
                 at = base;
@@ -249,7 +255,7 @@ pub fn read_table(
                 merged = Some(table);
             }
             Some(base) => {
-                let (replaced, added) = base.overlay(table, keys);
+                let (replaced, added) = base.overlay(table, keys)?;
                 notes.push(format!(
                     "{replaced} rows replaced and {added} added by {}",
                     path.display()

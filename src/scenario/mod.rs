@@ -412,19 +412,25 @@ pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
         }
         (Some(p), None) => Some(p.clone()),
         (None, Some(named)) => {
+            let home = layered
+                .provenance
+                .get("roster.file")
+                .and_then(|f| f.parent().map(Path::to_path_buf))
+                .unwrap_or_else(|| dir.to_path_buf());
             for table in ["staff.csv", "retirements.csv"] {
-                if dir.join(table).exists() {
+                if let Some(d) = layered.dirs.iter().find(|d| d.join(table).exists()) {
                     return Err(Error::input(
                         &toml_path,
                         None,
                         "roster.file",
                         format!(
-                            "both {table} and the roster \"{named}\" give the workforce; remove {table} or roster.file"
+                            "both {table} and the roster \"{named}\" give the workforce; remove {} or roster.file",
+                            if d == dir { table.to_string() } else { d.join(table).display().to_string() }
                         ),
                     ));
                 }
             }
-            Some(dir.join(named))
+            Some(home.join(named))
         }
         (None, None) => None,
     };
@@ -590,11 +596,30 @@ impl Files<'_> {
 /// for files of the scenarios it extends.
 fn input_name(dir: &Path, path: &Path) -> String {
     if path.parent() == Some(dir) {
-        path.file_name()
+        return path
+            .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    } else {
-        path.display().to_string()
+            .unwrap_or_default();
+    }
+    // Relative to the scenario folder, however the folders were named on the command line,
+    // so the manifest is the same bytes for the same inputs.
+    match (dir.canonicalize(), path.canonicalize()) {
+        (Ok(from), Ok(to)) => {
+            let common = from
+                .components()
+                .zip(to.components())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let mut rel = PathBuf::new();
+            for _ in from.components().skip(common) {
+                rel.push("..");
+            }
+            for c in to.components().skip(common) {
+                rel.push(c);
+            }
+            rel.display().to_string()
+        }
+        _ => path.display().to_string(),
     }
 }
 
@@ -804,6 +829,14 @@ fn apply_adjustments(
         }
     };
     let qf = factor("adjust.quota_factor".into(), a.quota_factor)?;
+    if !(qf > 0.0 && qf <= 2.0) {
+        return Err(Error::input(
+            toml_path,
+            None,
+            "adjust.quota_factor",
+            format!("expected a factor above 0 and at most 2, found {qf}"),
+        ));
+    }
     for q in quota.iter_mut() {
         for v in q.iter_mut().skip(1) {
             *v = (*v as f64 * qf).round() as u32;

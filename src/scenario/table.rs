@@ -130,8 +130,10 @@ impl Table {
     }
 
     /// Lays `over`'s rows on this table: a row whose `keys` match one of ours replaces it in
-    /// place, any other is appended. Columns are matched by name. Returns (replaced, added).
-    pub fn overlay(&mut self, over: Table, keys: &[&str]) -> (usize, usize) {
+    /// place (cells of columns `over` lacks are kept), any other is appended. Columns are
+    /// matched by name. A key listed twice in `over` is an error. Returns (replaced, added).
+    pub fn overlay(&mut self, over: Table, keys: &[&str]) -> Result<(usize, usize)> {
+        let col = |t: &[String], name: &str| t.iter().position(|h| h == name);
         for h in &over.headers {
             if !self.headers.contains(h) {
                 self.headers.push(h.clone());
@@ -141,7 +143,6 @@ impl Table {
             }
         }
         let file = std::sync::Arc::new(over.path.clone());
-        let col = |t: &[String], name: &str| t.iter().position(|h| h == name);
         let key_of = |headers: &[String], fields: &[String]| -> Vec<String> {
             keys.iter()
                 .map(|k| {
@@ -151,28 +152,42 @@ impl Table {
                 })
                 .collect()
         };
+        let mut seen: Vec<(Vec<String>, usize)> = Vec::new();
         let (mut replaced, mut added) = (0, 0);
         for row in over.rows {
+            let key = key_of(&over.headers, &row.fields);
+            if !keys.is_empty() {
+                if let Some((_, line)) = seen.iter().find(|(k, _)| *k == key) {
+                    return Err(Error::input(
+                        &over.path,
+                        Some(row.line),
+                        keys.join(","),
+                        format!("this key is already overridden on line {line}"),
+                    ));
+                }
+                seen.push((key.clone(), row.line));
+            }
+            let existing = self
+                .rows
+                .iter()
+                .position(|r| !keys.is_empty() && key_of(&self.headers, &r.fields) == key);
             let fields: Vec<String> = self
                 .headers
                 .iter()
-                .map(|h| {
-                    col(&over.headers, h)
-                        .and_then(|i| row.fields.get(i).cloned())
-                        .unwrap_or_default()
+                .enumerate()
+                .map(|(i, h)| match col(&over.headers, h) {
+                    Some(j) => row.fields.get(j).cloned().unwrap_or_default(),
+                    None => existing
+                        .and_then(|e| self.rows[e].fields.get(i).cloned())
+                        .unwrap_or_default(),
                 })
                 .collect();
-            let key = key_of(&self.headers, &fields);
             let new = Row {
                 line: row.line,
                 fields,
                 file: Some(file.clone()),
             };
-            match self
-                .rows
-                .iter()
-                .position(|r| !keys.is_empty() && key_of(&self.headers, &r.fields) == key)
-            {
+            match existing {
                 Some(i) => {
                     self.rows[i] = new;
                     replaced += 1;
@@ -183,7 +198,7 @@ impl Table {
                 }
             }
         }
-        (replaced, added)
+        Ok((replaced, added))
     }
 
     pub fn fields(&self) -> impl Iterator<Item = Field<'_>> {

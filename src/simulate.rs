@@ -1,0 +1,355 @@
+//! `bienche simulate OUT --draws N --seed S`: how likely a finished plan is to meet each
+//! target when people leave at random.
+//!
+//! Each draw replays the plan year by year from the base stock:
+//! 1. statutory retirements as planned (their dates are known from the roster);
+//! 2. attrition at random: each person in a cell leaves with the unit's settled yearly rate
+//!    (`Spec::settled_rate`), a binomial draw per unit and cell;
+//! 3. exits and transfers as planned, as far as the people are there;
+//! 4. hires: the plan's net hires are recruited gross, `round(h / (1 − P_u))`, and each
+//!    recruit stays with probability `1 − P_u` (the early leavers of the tenure rates), as
+//!    far as the quota has room;
+//! 5. training, then promotions (within the leader posts), as planned and as far as the
+//!    people are there.
+//!
+//! Targets are evaluated on each draw's stocks by the same code as the plan's
+//! ([`crate::evaluate::evaluate`]). Draw `d` has its own random stream seeded from
+//! `(seed, d)`, and results are integer counts summed over draws, so the outputs are the same
+//! bytes whatever the number of threads. Memory is flat in the number of draws: each thread
+//! keeps running counts and, per year, a histogram of the province EM share (0.01-point
+//! bins), from which the fan's quantiles are read.
+
+use crate::error::{Error, Result};
+use crate::model::FlowKind;
+use crate::plan::Plan;
+use crate::scenario::{Cell, Spec};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// SplitMix64: small, fast and reproducible on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64, draw: u64) -> Rng {
+        let mut r = Rng(seed ^ draw.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        r.next();
+        r
+    }
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn uniform(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Binomial(n, p) as n Bernoulli trials (cells are small).
+    fn binomial(&mut self, n: u32, p: f64) -> u32 {
+        (0..n).filter(|_| self.uniform() < p).count() as u32
+    }
+}
+
+/// One planned flow.
+#[derive(Debug, Clone)]
+struct Planned {
+    year: i32,
+    unit: usize,
+    kind: FlowKind,
+    counterpart: Option<usize>,
+    cell: Cell,
+    count: u32,
+}
+
+const BINS: usize = 10_001;
+
+/// Running totals over draws.
+#[derive(Clone)]
+struct Tally {
+    /// (unit, rule, year) → (draws where the target applied, draws where it was met).
+    targets: BTreeMap<(String, String, i32), (u64, u64)>,
+    /// year → histogram of the province EM share in 0.01-point bins.
+    share: BTreeMap<i32, Vec<u32>>,
+}
+
+impl Tally {
+    fn new() -> Tally {
+        Tally {
+            targets: BTreeMap::new(),
+            share: BTreeMap::new(),
+        }
+    }
+    fn merge(mut self, other: Tally) -> Tally {
+        for (k, (a, m)) in other.targets {
+            let e = self.targets.entry(k).or_default();
+            e.0 += a;
+            e.1 += m;
+        }
+        for (y, h) in other.share {
+            let e = self.share.entry(y).or_insert_with(|| vec![0; BINS]);
+            for (i, c) in h.into_iter().enumerate() {
+                e[i] += c;
+            }
+        }
+        self
+    }
+}
+
+pub struct Outcome {
+    /// (unit, rule, year, applied, met).
+    pub targets: Vec<(String, String, i32, u64, u64)>,
+    /// year → (p10, p50, p90) of the province EM share, %.
+    pub fan: BTreeMap<i32, (f64, f64, f64)>,
+    pub seconds: f64,
+}
+
+fn read_flows(spec: &Spec, out: &Path) -> Result<(BTreeMap<(usize, Cell), u32>, Vec<Planned>)> {
+    let cell_of = |path: &Path, r: &csv::StringRecord, h: &csv::StringRecord| -> Result<(usize, Cell)> {
+        let get = |name: &str| {
+            h.iter()
+                .position(|x| x == name)
+                .and_then(|i| r.get(i))
+                .unwrap_or("")
+                .to_string()
+        };
+        let unit = spec.unit_index(&get("unit")).ok_or_else(|| {
+            Error::input(path, None, "unit", format!("unit \"{}\" is not in the scenario", get("unit")))
+        })?;
+        let group = spec.groups.iter().position(|g| g.id == get("group")).ok_or_else(|| {
+            Error::input(path, None, "group", format!("group \"{}\" is not in the scenario", get("group")))
+        })?;
+        Ok((
+            unit,
+            Cell {
+                group,
+                female: get("gender") == "F",
+                leader: get("role") == "leader",
+                trained: get("trained") == "yes",
+            },
+        ))
+    };
+    let open = |name: &str| {
+        let path = out.join(name);
+        csv::Reader::from_path(&path).map_err(|e| Error::Unreadable {
+            file: path.clone(),
+            message: format!("{e} (is this a finished `bienche plan` folder?)"),
+        })
+    };
+    let mut base = BTreeMap::new();
+    let path = out.join("trajectory.csv");
+    let mut r = open("trajectory.csv")?;
+    let h = r.headers().map_err(|e| Error::input(&path, Some(1), "-", e.to_string()))?.clone();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| Error::input(&path, None, "-", e.to_string()))?;
+        if rec.get(0).and_then(|y| y.parse::<i32>().ok()) == Some(spec.base_year()) {
+            let key = cell_of(&path, &rec, &h)?;
+            base.insert(key, rec.get(6).and_then(|n| n.parse().ok()).unwrap_or(0));
+        }
+    }
+    let path = out.join("flows.csv");
+    let mut r = open("flows.csv")?;
+    let h = r.headers().map_err(|e| Error::input(&path, Some(1), "-", e.to_string()))?.clone();
+    let mut flows = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| Error::input(&path, None, "-", e.to_string()))?;
+        let (unit, cell) = cell_of(&path, &rec, &h)?;
+        let kind = match rec.get(2).unwrap_or("") {
+            "hire" => FlowKind::Hire,
+            "retire" => FlowKind::Retire,
+            "attrition" => FlowKind::Attrition,
+            "exit" => FlowKind::Exit,
+            "promote" => FlowKind::Promote,
+            "train" => FlowKind::Train,
+            "transfer_in" => FlowKind::TransferIn,
+            "transfer_out" => FlowKind::TransferOut,
+            other => {
+                return Err(Error::input(&path, None, "flow", format!("unknown flow \"{other}\"")))
+            }
+        };
+        flows.push(Planned {
+            year: rec.get(0).and_then(|y| y.parse().ok()).unwrap_or(0),
+            unit,
+            kind,
+            counterpart: rec.get(4).and_then(|c| spec.unit_index(c)),
+            cell,
+            count: rec.get(9).and_then(|n| n.parse().ok()).unwrap_or(0),
+        });
+    }
+    Ok((base, flows))
+}
+
+fn take(stock: &mut BTreeMap<(usize, Cell), u32>, key: (usize, Cell), n: u32) -> u32 {
+    let have = stock.get(&key).copied().unwrap_or(0);
+    let took = n.min(have);
+    if took > 0 {
+        stock.insert(key, have - took);
+    }
+    took
+}
+
+fn add(stock: &mut BTreeMap<(usize, Cell), u32>, key: (usize, Cell), n: u32) {
+    if n > 0 {
+        *stock.entry(key).or_default() += n;
+    }
+}
+
+fn unit_total(stock: &BTreeMap<(usize, Cell), u32>, u: usize, f: impl Fn(&Cell) -> bool) -> u32 {
+    stock
+        .range((u, crate::scenario::checks::first_cell())..=(u, crate::scenario::checks::last_cell()))
+        .filter(|((_, c), _)| f(c))
+        .map(|(_, n)| n)
+        .sum()
+}
+
+/// One draw: the stocks of every year.
+fn draw(spec: &Spec, base: &BTreeMap<(usize, Cell), u32>, flows: &[Planned], rng: &mut Rng) -> Plan {
+    let mut stock = base.clone();
+    let mut plan = Plan {
+        stock: BTreeMap::new(),
+        flows: BTreeMap::new(),
+        costs: BTreeMap::new(),
+        staffing_issues: Vec::new(),
+        r5_distance: BTreeMap::new(),
+    };
+    let record = |plan: &mut Plan, t: i32, stock: &BTreeMap<(usize, Cell), u32>| {
+        for (&(u, c), &n) in stock {
+            if n > 0 {
+                plan.stock.insert((t, u, c), n);
+            }
+        }
+    };
+    record(&mut plan, spec.base_year(), &stock);
+    let order = [
+        FlowKind::Retire,
+        FlowKind::Attrition,
+        FlowKind::Exit,
+        FlowKind::TransferOut,
+        // A year's flows are simultaneous in the plan: someone hired may be trained and
+        // promoted the same year, so hires come first, then training, then promotion.
+        FlowKind::Hire,
+        FlowKind::Train,
+        FlowKind::Promote,
+    ];
+    for t in spec.plan_years() {
+        let year: Vec<&Planned> = flows.iter().filter(|f| f.year == t).collect();
+        for kind in order {
+            match kind {
+                FlowKind::Attrition => {
+                    let keys: Vec<(usize, Cell)> = stock.keys().copied().collect();
+                    for key in keys {
+                        let n = stock[&key];
+                        let leave = rng.binomial(n, spec.settled_rate(key.0));
+                        take(&mut stock, key, leave);
+                    }
+                }
+                FlowKind::TransferOut => {
+                    for f in year.iter().filter(|f| f.kind == FlowKind::TransferOut) {
+                        let moved = take(&mut stock, (f.unit, f.cell), f.count);
+                        if let Some(to) = f.counterpart {
+                            add(&mut stock, (to, f.cell), moved);
+                        }
+                    }
+                }
+                FlowKind::Promote => {
+                    for f in year.iter().filter(|f| f.kind == FlowKind::Promote) {
+                        let leaders = unit_total(&stock, f.unit, |c| c.leader);
+                        let room = spec.units[f.unit].leader_posts.saturating_sub(leaders);
+                        let moved = take(&mut stock, (f.unit, f.cell), f.count.min(room));
+                        add(&mut stock, (f.unit, Cell { leader: true, ..f.cell }), moved);
+                    }
+                }
+                FlowKind::Train => {
+                    for f in year.iter().filter(|f| f.kind == FlowKind::Train) {
+                        let moved = take(&mut stock, (f.unit, f.cell), f.count);
+                        add(&mut stock, (f.unit, Cell { trained: true, ..f.cell }), moved);
+                    }
+                }
+                FlowKind::Hire => {
+                    for f in year.iter().filter(|f| f.kind == FlowKind::Hire) {
+                        let p = spec.new_hire_leaving_probability(f.unit);
+                        let gross = (f.count as f64 / (1.0 - p)).round() as u32;
+                        let stay = rng.binomial(gross, 1.0 - p);
+                        let room = spec.quota(f.unit, t).saturating_sub(unit_total(&stock, f.unit, |_| true));
+                        add(&mut stock, (f.unit, f.cell), stay.min(room));
+                    }
+                }
+                _ => {
+                    for f in year.iter().filter(|f| f.kind == kind) {
+                        take(&mut stock, (f.unit, f.cell), f.count);
+                    }
+                }
+            }
+        }
+        record(&mut plan, t, &stock);
+    }
+    plan
+}
+
+/// Runs `draws` replays of the plan in `out` on `threads` threads.
+pub fn simulate(
+    spec: &Spec,
+    out: &Path,
+    draws: u64,
+    seed: u64,
+    threads: usize,
+    progress: &indicatif::ProgressBar,
+) -> Result<Outcome> {
+    let started = std::time::Instant::now();
+    let (base, flows) = read_flows(spec, out)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| Error::Solver(format!("cannot start {threads} threads: {e}")))?;
+    let years: Vec<i32> = std::iter::once(spec.base_year()).chain(spec.plan_years()).collect();
+    let tally = pool.install(|| {
+        (0..draws)
+            .into_par_iter()
+            .fold(Tally::new, |mut acc, d| {
+                let mut rng = Rng::new(seed, d);
+                let plan = draw(spec, &base, &flows, &mut rng);
+                for row in crate::evaluate::evaluate(spec, &plan) {
+                    if row.goal {
+                        continue;
+                    }
+                    let e = acc.targets.entry((row.unit, row.rule.to_string(), row.year)).or_default();
+                    e.0 += 1;
+                    e.1 += row.met as u64;
+                }
+                for &y in &years {
+                    let em = crate::forecast::em_share(spec, &plan, y) * 100.0;
+                    let bin = ((em * 100.0).round() as usize).min(BINS - 1);
+                    acc.share.entry(y).or_insert_with(|| vec![0; BINS])[bin] += 1;
+                }
+                progress.inc(1);
+                acc
+            })
+            .reduce(Tally::new, Tally::merge)
+    });
+    let quantile = |h: &[u32], q: f64| {
+        let total: u64 = h.iter().map(|&c| c as u64).sum();
+        let want = (q * total as f64).ceil().max(1.0) as u64;
+        let mut seen = 0u64;
+        for (i, &c) in h.iter().enumerate() {
+            seen += c as u64;
+            if seen >= want {
+                return i as f64 / 100.0;
+            }
+        }
+        100.0
+    };
+    Ok(Outcome {
+        targets: tally
+            .targets
+            .into_iter()
+            .map(|((u, r, y), (a, m))| (u, r, y, a, m))
+            .collect(),
+        fan: tally
+            .share
+            .iter()
+            .map(|(y, h)| (*y, (quantile(h, 0.1), quantile(h, 0.5), quantile(h, 0.9))))
+            .collect(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
