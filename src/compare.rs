@@ -126,7 +126,11 @@ pub fn write_comparison(dir: &Path, runs: &[Run]) -> Result<()> {
         .collect();
     let channels: BTreeSet<String> = ok
         .iter()
-        .flat_map(|s| s.hires.values().flat_map(|m| m.keys().map(|(c, _)| c.clone())))
+        .flat_map(|s| {
+            s.hires
+                .values()
+                .flat_map(|m| m.keys().map(|(c, _)| c.clone()))
+        })
         .collect();
     let years: BTreeSet<i32> = ok
         .iter()
@@ -192,19 +196,27 @@ pub fn write_comparison(dir: &Path, runs: &[Run]) -> Result<()> {
 
 /// `unit_differences.csv`: every target row of every scenario next to the baseline's.
 pub fn write_unit_differences(dir: &Path, runs: &[Run]) -> Result<()> {
-    let Some(base) = runs.first().and_then(|r| r.outcome.as_ref().ok()) else {
-        return write_csv(
-            dir,
-            "unit_differences.csv",
-            &["scenario", "unit", "rule", "year", "met", "baseline_met", "change"],
-            std::iter::empty(),
-        );
-    };
+    const HEADER: [&str; 7] = [
+        "scenario",
+        "unit",
+        "rule",
+        "year",
+        "met",
+        "baseline_met",
+        "change",
+    ];
     let mut rows = Vec::new();
+    let Some(base) = runs.first().and_then(|r| r.outcome.as_ref().ok()) else {
+        return write_csv(dir, "unit_differences.csv", &HEADER, rows.into_iter());
+    };
     for r in runs.iter().skip(1) {
         let Ok(s) = &r.outcome else { continue };
-        let keys: BTreeSet<&(String, String, i32)> =
-            s.stats.status.keys().chain(base.stats.status.keys()).collect();
+        let keys: BTreeSet<&(String, String, i32)> = s
+            .stats
+            .status
+            .keys()
+            .chain(base.stats.status.keys())
+            .collect();
         for key in keys {
             let now = s.stats.status.get(key);
             let then = base.stats.status.get(key);
@@ -234,12 +246,7 @@ pub fn write_unit_differences(dir: &Path, runs: &[Run]) -> Result<()> {
             ]);
         }
     }
-    write_csv(
-        dir,
-        "unit_differences.csv",
-        &["scenario", "unit", "rule", "year", "met", "baseline_met", "change"],
-        rows.into_iter(),
-    )
+    write_csv(dir, "unit_differences.csv", &HEADER, rows.into_iter())
 }
 
 /// What `compare` prints: a line per scenario, and the failures.
@@ -371,7 +378,12 @@ pub fn write_point(dir: &Path, base: &Path, name: &str, point: &[(String, String
 }
 
 /// `sweep.csv`: one row per grid point with its values and results.
-pub fn write_sweep(dir: &Path, varies: &[Vary], points: &[Vec<(String, String)>], runs: &[Run]) -> Result<()> {
+pub fn write_sweep(
+    dir: &Path,
+    varies: &[Vary],
+    points: &[Vec<(String, String)>],
+    runs: &[Run],
+) -> Result<()> {
     let years: BTreeSet<i32> = runs
         .iter()
         .filter_map(|r| r.outcome.as_ref().ok())
@@ -384,7 +396,12 @@ pub fn write_sweep(dir: &Path, varies: &[Vary], points: &[Vec<(String, String)>]
         header.push(format!("met_{y}"));
         header.push(format!("missed_{y}"));
     }
-    header.extend(["total_shortfall".into(), "gap".into(), "seconds".into(), "error".into()]);
+    header.extend([
+        "total_shortfall".into(),
+        "gap".into(),
+        "seconds".into(),
+        "error".into(),
+    ]);
     let rows = runs.iter().zip(points).map(|(r, p)| {
         let mut row = vec![r.name.clone()];
         row.extend(p.iter().map(|(_, v)| v.clone()));
@@ -426,7 +443,12 @@ pub fn frontier(points: &[(f64, f64)]) -> Vec<usize> {
             .0
             .partial_cmp(&points[b].0)
             .unwrap_or(std::cmp::Ordering::Equal)
-            .then(points[b].1.partial_cmp(&points[a].1).unwrap_or(std::cmp::Ordering::Equal))
+            .then(
+                points[b]
+                    .1
+                    .partial_cmp(&points[a].1)
+                    .unwrap_or(std::cmp::Ordering::Equal),
+            )
     });
     let mut best = f64::NEG_INFINITY;
     order

@@ -106,30 +106,45 @@ pub struct Outcome {
 }
 
 fn read_flows(spec: &Spec, out: &Path) -> Result<(BTreeMap<(usize, Cell), u32>, Vec<Planned>)> {
-    let cell_of = |path: &Path, r: &csv::StringRecord, h: &csv::StringRecord| -> Result<(usize, Cell)> {
-        let get = |name: &str| {
-            h.iter()
-                .position(|x| x == name)
-                .and_then(|i| r.get(i))
-                .unwrap_or("")
-                .to_string()
+    let cell_of =
+        |path: &Path, r: &csv::StringRecord, h: &csv::StringRecord| -> Result<(usize, Cell)> {
+            let get = |name: &str| {
+                h.iter()
+                    .position(|x| x == name)
+                    .and_then(|i| r.get(i))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let unit = spec.unit_index(&get("unit")).ok_or_else(|| {
+                Error::input(
+                    path,
+                    None,
+                    "unit",
+                    format!("unit \"{}\" is not in the scenario", get("unit")),
+                )
+            })?;
+            let group = spec
+                .groups
+                .iter()
+                .position(|g| g.id == get("group"))
+                .ok_or_else(|| {
+                    Error::input(
+                        path,
+                        None,
+                        "group",
+                        format!("group \"{}\" is not in the scenario", get("group")),
+                    )
+                })?;
+            Ok((
+                unit,
+                Cell {
+                    group,
+                    female: get("gender") == "F",
+                    leader: get("role") == "leader",
+                    trained: get("trained") == "yes",
+                },
+            ))
         };
-        let unit = spec.unit_index(&get("unit")).ok_or_else(|| {
-            Error::input(path, None, "unit", format!("unit \"{}\" is not in the scenario", get("unit")))
-        })?;
-        let group = spec.groups.iter().position(|g| g.id == get("group")).ok_or_else(|| {
-            Error::input(path, None, "group", format!("group \"{}\" is not in the scenario", get("group")))
-        })?;
-        Ok((
-            unit,
-            Cell {
-                group,
-                female: get("gender") == "F",
-                leader: get("role") == "leader",
-                trained: get("trained") == "yes",
-            },
-        ))
-    };
     let open = |name: &str| {
         let path = out.join(name);
         csv::Reader::from_path(&path).map_err(|e| Error::Unreadable {
@@ -140,7 +155,10 @@ fn read_flows(spec: &Spec, out: &Path) -> Result<(BTreeMap<(usize, Cell), u32>, 
     let mut base = BTreeMap::new();
     let path = out.join("trajectory.csv");
     let mut r = open("trajectory.csv")?;
-    let h = r.headers().map_err(|e| Error::input(&path, Some(1), "-", e.to_string()))?.clone();
+    let h = r
+        .headers()
+        .map_err(|e| Error::input(&path, Some(1), "-", e.to_string()))?
+        .clone();
     for rec in r.records() {
         let rec = rec.map_err(|e| Error::input(&path, None, "-", e.to_string()))?;
         if rec.get(0).and_then(|y| y.parse::<i32>().ok()) == Some(spec.base_year()) {
@@ -150,7 +168,10 @@ fn read_flows(spec: &Spec, out: &Path) -> Result<(BTreeMap<(usize, Cell), u32>, 
     }
     let path = out.join("flows.csv");
     let mut r = open("flows.csv")?;
-    let h = r.headers().map_err(|e| Error::input(&path, Some(1), "-", e.to_string()))?.clone();
+    let h = r
+        .headers()
+        .map_err(|e| Error::input(&path, Some(1), "-", e.to_string()))?
+        .clone();
     let mut flows = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| Error::input(&path, None, "-", e.to_string()))?;
@@ -165,7 +186,12 @@ fn read_flows(spec: &Spec, out: &Path) -> Result<(BTreeMap<(usize, Cell), u32>, 
             "transfer_in" => FlowKind::TransferIn,
             "transfer_out" => FlowKind::TransferOut,
             other => {
-                return Err(Error::input(&path, None, "flow", format!("unknown flow \"{other}\"")))
+                return Err(Error::input(
+                    &path,
+                    None,
+                    "flow",
+                    format!("unknown flow \"{other}\""),
+                ))
             }
         };
         flows.push(Planned {
@@ -197,14 +223,21 @@ fn add(stock: &mut BTreeMap<(usize, Cell), u32>, key: (usize, Cell), n: u32) {
 
 fn unit_total(stock: &BTreeMap<(usize, Cell), u32>, u: usize, f: impl Fn(&Cell) -> bool) -> u32 {
     stock
-        .range((u, crate::scenario::checks::first_cell())..=(u, crate::scenario::checks::last_cell()))
+        .range(
+            (u, crate::scenario::checks::first_cell())..=(u, crate::scenario::checks::last_cell()),
+        )
         .filter(|((_, c), _)| f(c))
         .map(|(_, n)| n)
         .sum()
 }
 
 /// One draw: the stocks of every year.
-fn draw(spec: &Spec, base: &BTreeMap<(usize, Cell), u32>, flows: &[Planned], rng: &mut Rng) -> Plan {
+fn draw(
+    spec: &Spec,
+    base: &BTreeMap<(usize, Cell), u32>,
+    flows: &[Planned],
+    rng: &mut Rng,
+) -> Plan {
     let mut stock = base.clone();
     let mut plan = Plan {
         stock: BTreeMap::new(),
@@ -257,13 +290,33 @@ fn draw(spec: &Spec, base: &BTreeMap<(usize, Cell), u32>, flows: &[Planned], rng
                         let leaders = unit_total(&stock, f.unit, |c| c.leader);
                         let room = spec.units[f.unit].leader_posts.saturating_sub(leaders);
                         let moved = take(&mut stock, (f.unit, f.cell), f.count.min(room));
-                        add(&mut stock, (f.unit, Cell { leader: true, ..f.cell }), moved);
+                        add(
+                            &mut stock,
+                            (
+                                f.unit,
+                                Cell {
+                                    leader: true,
+                                    ..f.cell
+                                },
+                            ),
+                            moved,
+                        );
                     }
                 }
                 FlowKind::Train => {
                     for f in year.iter().filter(|f| f.kind == FlowKind::Train) {
                         let moved = take(&mut stock, (f.unit, f.cell), f.count);
-                        add(&mut stock, (f.unit, Cell { trained: true, ..f.cell }), moved);
+                        add(
+                            &mut stock,
+                            (
+                                f.unit,
+                                Cell {
+                                    trained: true,
+                                    ..f.cell
+                                },
+                            ),
+                            moved,
+                        );
                     }
                 }
                 FlowKind::Hire => {
@@ -271,7 +324,11 @@ fn draw(spec: &Spec, base: &BTreeMap<(usize, Cell), u32>, flows: &[Planned], rng
                         let p = spec.new_hire_leaving_probability(f.unit);
                         let gross = (f.count as f64 / (1.0 - p)).round() as u32;
                         let stay = rng.binomial(gross, 1.0 - p);
-                        let room = spec.quota(f.unit, t).saturating_sub(unit_total(&stock, f.unit, |_| true));
+                        let room = spec.quota(f.unit, t).saturating_sub(unit_total(
+                            &stock,
+                            f.unit,
+                            |_| true,
+                        ));
                         add(&mut stock, (f.unit, f.cell), stay.min(room));
                     }
                 }
@@ -302,7 +359,9 @@ pub fn simulate(
         .num_threads(threads.max(1))
         .build()
         .map_err(|e| Error::Solver(format!("cannot start {threads} threads: {e}")))?;
-    let years: Vec<i32> = std::iter::once(spec.base_year()).chain(spec.plan_years()).collect();
+    let years: Vec<i32> = std::iter::once(spec.base_year())
+        .chain(spec.plan_years())
+        .collect();
     let tally = pool.install(|| {
         (0..draws)
             .into_par_iter()
@@ -313,7 +372,10 @@ pub fn simulate(
                     if row.goal {
                         continue;
                     }
-                    let e = acc.targets.entry((row.unit, row.rule.to_string(), row.year)).or_default();
+                    let e = acc
+                        .targets
+                        .entry((row.unit, row.rule.to_string(), row.year))
+                        .or_default();
                     e.0 += 1;
                     e.1 += row.met as u64;
                 }

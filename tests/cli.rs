@@ -1578,7 +1578,8 @@ fn a_variant_overrides_settings_and_rows_and_check_says_where_each_came_from() {
 
 #[test]
 fn a_bad_override_is_named_with_its_file_line_and_field() {
-    let (_t, variant) = base_and_variant("extends = \"../scenario\"\n\n[polcy]\nroadmap = \"coverage\"\n");
+    let (_t, variant) =
+        base_and_variant("extends = \"../scenario\"\n\n[polcy]\nroadmap = \"coverage\"\n");
     let o = bienche(&["check", variant.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
@@ -1623,7 +1624,12 @@ fn a_bad_override_is_named_with_its_file_line_and_field() {
 fn compare(scenarios: &[&Path], out: &Path, threads: &str) -> Output {
     let mut args: Vec<String> = vec!["compare".into()];
     args.extend(scenarios.iter().map(|p| p.to_str().unwrap().to_string()));
-    args.extend(["--out".into(), out.to_str().unwrap().into(), "--threads".into(), threads.into()]);
+    args.extend([
+        "--out".into(),
+        out.to_str().unwrap().into(),
+        "--threads".into(),
+        threads.into(),
+    ]);
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     bienche(&refs)
 }
@@ -1634,33 +1640,55 @@ fn compare_reports_a_failing_scenario_and_compares_the_others() {
     let out = tmp.path().join("cmp");
     let missing = tmp.path().join("missing");
     let o = compare(
-        &[&fixture("must-hire"), &missing, &fixture("transfer-cheaper")],
+        &[
+            &fixture("must-hire"),
+            &missing,
+            &fixture("transfer-cheaper"),
+        ],
         &out,
         "2",
     );
     assert_eq!(o.status.code(), Some(2), "an input failure exits with 2");
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.starts_with("error: 1 of 3 scenarios failed; the others were compared:\n  missing ("), "{stderr}");
+    assert!(
+        stderr
+            .starts_with("error: 1 of 3 scenarios failed; the others were compared:\n  missing ("),
+        "{stderr}"
+    );
     let rows = read_csv(&out.join("comparison.csv"));
     assert_eq!(rows.len(), 3);
     assert_eq!(
-        (rows[0]["status"].as_str(), rows[0]["total_cost"].as_str(), rows[0]["met_2027"].as_str()),
+        (
+            rows[0]["status"].as_str(),
+            rows[0]["total_cost"].as_str(),
+            rows[0]["met_2027"].as_str()
+        ),
         ("optimal", "410.000", "5")
     );
     assert_eq!(rows[1]["status"], "failed");
     assert!(rows[1]["error"].contains("file not found"));
     assert_eq!(rows[2]["total_cost"], "90.000");
-    assert!(out.join("must-hire/targets.csv").exists() && out.join("transfer-cheaper/trajectory.csv").exists());
+    assert!(
+        out.join("must-hire/targets.csv").exists()
+            && out.join("transfer-cheaper/trajectory.csv").exists()
+    );
     assert!(!out.join("missing").exists());
     for chart in ["1-cost-vs-targets", "2-trajectories", "3-difference"] {
-        assert_eq!(png_size(&out.join(format!("plots/vi/{chart}.png"))), (1920, 1080));
+        assert_eq!(
+            png_size(&out.join(format!("plots/vi/{chart}.png"))),
+            (1920, 1080)
+        );
     }
 }
 
 #[test]
 fn compare_gives_the_same_results_on_one_and_two_threads() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenarios = [fixture("must-hire"), fixture("promote-or-train"), fixture("coverage")];
+    let scenarios = [
+        fixture("must-hire"),
+        fixture("promote-or-train"),
+        fixture("coverage"),
+    ];
     let refs: Vec<&Path> = scenarios.iter().map(PathBuf::as_path).collect();
     let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
     assert!(compare(&refs, &one, "1").status.success());
@@ -1675,7 +1703,10 @@ fn compare_gives_the_same_results_on_one_and_two_threads() {
             .collect()
     };
     assert_eq!(without_seconds(&one), without_seconds(&two));
-    assert_eq!(read(&one, "unit_differences.csv"), read(&two, "unit_differences.csv"));
+    assert_eq!(
+        read(&one, "unit_differences.csv"),
+        read(&two, "unit_differences.csv")
+    );
     for s in ["must-hire", "promote-or-train", "coverage"] {
         for f in ["trajectory.csv", "flows.csv", "targets.csv", "costs.csv"] {
             assert_eq!(read(&one.join(s), f), read(&two.join(s), f), "{s}/{f}");
@@ -1724,14 +1755,22 @@ fn sweep_solves_the_full_grid_and_rejects_a_bad_path_before_solving() {
     assert_eq!(rows.len(), 3 * 2, "the full grid");
     let values: Vec<(String, String)> = rows
         .iter()
-        .map(|r| (r["costs.promotion"].clone(), r["training.cost_per_person"].clone()))
+        .map(|r| {
+            (
+                r["costs.promotion"].clone(),
+                r["training.cost_per_person"].clone(),
+            )
+        })
         .collect();
     assert_eq!(values[0], ("10".into(), "5".into()));
     assert_eq!(values[1], ("10".into(), "6".into()));
     assert_eq!(values[5], ("30".into(), "6".into()));
     // must-hire needs 4 hires at 100 and one promotion: 400 + the promotion's cost.
     let costs: Vec<&str> = rows.iter().map(|r| r["total_cost"].as_str()).collect();
-    assert_eq!(costs, ["410.000", "410.000", "420.000", "420.000", "430.000", "430.000"]);
+    assert_eq!(
+        costs,
+        ["410.000", "410.000", "420.000", "420.000", "430.000", "430.000"]
+    );
     assert_eq!(png_size(&out.join("plots/vi/frontier.png")), (1920, 1080));
     assert!(out.join("scenarios/p006/scenario.toml").exists());
 
@@ -1776,13 +1815,20 @@ fn with_no_attrition_every_draw_is_the_plan() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let sim = out.join("simulation");
     for r in read_csv(&sim.join("probabilities.csv")) {
-        let expected = if r["met_in_plan"] == "true" { "1.0000" } else { "0.0000" };
+        let expected = if r["met_in_plan"] == "true" {
+            "1.0000"
+        } else {
+            "0.0000"
+        };
         assert_eq!(r["p_met"], expected, "{r:?}");
         assert_eq!(r["draws_applying"], "50");
     }
     let fan = read_csv(&sim.join("fan.csv"));
     let last = fan.last().unwrap();
-    assert_eq!((last["em_share_p10"].as_str(), last["em_share_p90"].as_str()), ("40.00", "40.00"));
+    assert_eq!(
+        (last["em_share_p10"].as_str(), last["em_share_p90"].as_str()),
+        ("40.00", "40.00")
+    );
     assert_eq!(png_size(&sim.join("plots/vi/fan.png")), (1920, 1080));
 }
 
@@ -1792,17 +1838,41 @@ fn the_same_seed_gives_the_same_simulation_on_one_and_two_threads() {
     assert!(import(&dir.join("roster.csv"), &dir, &[]).status.success());
     let out = plan(&dir, &tmp);
     assert!(simulate(&out, "300", "42", "1").status.success());
-    let one = (read(&out, "simulation/probabilities.csv"), read(&out, "simulation/fan.csv"));
+    let one = (
+        read(&out, "simulation/probabilities.csv"),
+        read(&out, "simulation/fan.csv"),
+    );
     assert!(simulate(&out, "300", "42", "2").status.success());
-    let two = (read(&out, "simulation/probabilities.csv"), read(&out, "simulation/fan.csv"));
+    let two = (
+        read(&out, "simulation/probabilities.csv"),
+        read(&out, "simulation/fan.csv"),
+    );
     assert_eq!(one, two);
     // Attrition at 18.55% and 6.31% a year makes some outcomes uncertain.
-    assert!(one.0.lines().skip(1).any(|l| !l.ends_with(",1.0000") && !l.ends_with(",0.0000")), "{}", one.0);
+    assert!(
+        one.0
+            .lines()
+            .skip(1)
+            .any(|l| !l.ends_with(",1.0000") && !l.ends_with(",0.0000")),
+        "{}",
+        one.0
+    );
     assert!(simulate(&out, "300", "43", "2").status.success());
-    assert_ne!(read(&out, "simulation/fan.csv") + &read(&out, "simulation/probabilities.csv"), one.1.clone() + &one.0);
+    assert_ne!(
+        read(&out, "simulation/fan.csv") + &read(&out, "simulation/probabilities.csv"),
+        one.1.clone() + &one.0
+    );
     // A changed input makes the plan stale.
-    std::fs::write(dir.join("groups.csv"), read(&dir, "groups.csv").replace("Thai,yes,60", "Thai,yes,61")).unwrap();
+    std::fs::write(
+        dir.join("groups.csv"),
+        read(&dir, "groups.csv").replace("Thai,yes,60", "Thai,yes,61"),
+    )
+    .unwrap();
     let o = simulate(&out, "10", "42", "1");
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("groups.csv in"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("groups.csv in"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

@@ -15,7 +15,14 @@ pub fn draw(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf>> {
         return Ok(Vec::new());
     };
     let footer = {
-        let mut f = l.get("footer", &[&first.version, &ok.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "), &footer_date()]);
+        let mut f = l.get(
+            "footer",
+            &[
+                &first.version,
+                &ok.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
+                &footer_date(),
+            ],
+        );
         if ok.iter().any(|(_, s)| s.illustrative) {
             f.push_str(" · ");
             f.push_str(&l.get("illustrative", &[]));
@@ -23,7 +30,11 @@ pub fn draw(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf>> {
         f
     };
     let mut files = Vec::new();
-    for (name, chart) in [("1-cost-vs-targets", 0), ("2-trajectories", 1), ("3-difference", 2)] {
+    for (name, chart) in [
+        ("1-cost-vs-targets", 0),
+        ("2-trajectories", 1),
+        ("3-difference", 2),
+    ] {
         let png = dir.join(format!("{name}.png"));
         let svg = dir.join(format!("{name}.svg"));
         let fail = |e: String| Error::output(&dir.join(name), e);
@@ -58,10 +69,12 @@ fn cost_vs_targets<DB: DrawingBackend>(
     let point = |s: &Stats| (total_cost(s) / 1000.0, tally(s, last).0 as f64);
     let (bx, by) = point(base);
     // Title: the scenario meeting the most targets beyond the baseline, and its extra cost.
-    let best = ok
-        .iter()
-        .skip(1)
-        .max_by(|a, b| point(a.1).1.partial_cmp(&point(b.1).1).unwrap_or(std::cmp::Ordering::Equal));
+    let best = ok.iter().skip(1).max_by(|a, b| {
+        point(a.1)
+            .1
+            .partial_cmp(&point(b.1).1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
     let title = match best {
         Some((name, s)) if point(s).1 > by => {
             let (x, y) = point(s);
@@ -74,9 +87,14 @@ fn cost_vs_targets<DB: DrawingBackend>(
     let xs: Vec<f64> = ok.iter().map(|(_, s)| point(s).0).collect();
     let ys: Vec<f64> = ok.iter().map(|(_, s)| point(s).1).collect();
     let pad = |lo: f64, hi: f64| {
-        let d = ((hi - lo) * 0.25).max(1.0);
+        let d = ((hi - lo) * 0.25).max(2.0);
         (lo - d)..(hi + d)
     };
+    let y_range = pad(
+        ys.iter().cloned().fold(f64::INFINITY, f64::min),
+        ys.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let y_ticks = ((y_range.end - y_range.start).round() as usize + 1).min(12);
     let min = |v: &[f64]| v.iter().cloned().fold(f64::INFINITY, f64::min);
     let max = |v: &[f64]| v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     let mut chart = ChartBuilder::on(&body)
@@ -90,8 +108,12 @@ fn cost_vs_targets<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .x_label_formatter(&|x| l.num(*x, 0))
+        .y_labels(y_ticks)
         .y_label_formatter(&|y| l.num(*y, 0))
-        .x_desc(l.get("c1_x", &[&(base.base_year + 1).to_string(), &base.horizon.to_string()]))
+        .x_desc(l.get(
+            "c1_x",
+            &[&(base.base_year + 1).to_string(), &base.horizon.to_string()],
+        ))
         .y_desc(l.get("c1_y", &[&last.to_string()]))
         .label_style(text_style(24, &INK))
         .axis_desc_style(text_style(26, &INK))
@@ -107,7 +129,11 @@ fn cost_vs_targets<DB: DrawingBackend>(
         if i == 0 {
             // The baseline, ringed: variants equal to it sit on top.
             chart
-                .draw_series(std::iter::once(Circle::new(point(s), 22, INK.stroke_width(3))))
+                .draw_series(std::iter::once(Circle::new(
+                    point(s),
+                    22,
+                    INK.stroke_width(3),
+                )))
                 .map_err(err)?;
         }
     }
@@ -125,9 +151,13 @@ fn cost_vs_targets<DB: DrawingBackend>(
     for (x, y, i) in labels {
         let ly = (y - 12).max(last_y + 32);
         last_y = ly;
-        root.draw(&PathElement::new(vec![(x + 16, y), (x + 34, ly + 12)], GREY.stroke_width(2)))
+        root.draw(&PathElement::new(
+            vec![(x + 16, y), (x + 34, ly + 12)],
+            GREY.stroke_width(2),
+        ))
+        .map_err(err)?;
+        root.draw_text(ok[i].0, &text_style(24, &INK), (x + 38, ly))
             .map_err(err)?;
-        root.draw_text(ok[i].0, &text_style(24, &INK), (x + 38, ly)).map_err(err)?;
     }
     Ok(())
 }
@@ -144,7 +174,10 @@ fn trajectories<DB: DrawingBackend>(
     let finals: Vec<f64> = ok.iter().map(|(_, s)| share(s, last)).collect();
     let lo = finals.iter().cloned().fold(f64::INFINITY, f64::min);
     let hi = finals.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let title = l.get("c2_title", &[&last.to_string(), &l.num(lo, 1), &l.num(hi, 1)]);
+    let title = l.get(
+        "c2_title",
+        &[&last.to_string(), &l.num(lo, 1), &l.num(hi, 1)],
+    );
     let body = page(root, &title, footer)?;
     let ymax = ok
         .iter()
@@ -184,7 +217,10 @@ fn trajectories<DB: DrawingBackend>(
             .map(|(y, c)| (*y as f64, pct(c.em, c.all)))
             .collect();
         chart
-            .draw_series(LineSeries::new(points, color.stroke_width(if i == 0 { 7 } else { 4 })))
+            .draw_series(LineSeries::new(
+                points,
+                color.stroke_width(if i == 0 { 7 } else { 4 }),
+            ))
             .map_err(err)?
             .label(name.to_string())
             .legend(move |(x, y)| legend_box(x, y, color));
@@ -211,7 +247,12 @@ fn difference<DB: DrawingBackend>(
     let body = page(root, &l.get("c3_title", &[base_name]), footer)?;
     let (left, right) = body.split_horizontally(960);
     let others: Vec<(&str, &Stats)> = ok.iter().skip(1).cloned().collect();
-    let panels: [(&DrawingArea<DB, Shift>, String, Box<dyn Fn(&Stats) -> f64>, usize); 2] = [
+    let panels: [(
+        &DrawingArea<DB, Shift>,
+        String,
+        Box<dyn Fn(&Stats) -> f64>,
+        usize,
+    ); 2] = [
         (
             &left,
             l.get("c3_cost", &[]),
@@ -303,7 +344,13 @@ pub fn draw_frontier(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf
         ),
         _ => l.get("s_title_flat", &[&points.len().to_string()]),
     };
-    let mut footer = l.get("footer", &[&first.version, &first.scenario, &footer_date()]);
+    let base_name = first
+        .scenario
+        .split(" · ")
+        .next()
+        .unwrap_or(&first.scenario)
+        .to_string();
+    let mut footer = l.get("footer", &[&first.version, &base_name, &footer_date()]);
     if first.illustrative {
         footer.push_str(" · ");
         footer.push_str(&l.get("illustrative", &[]));
@@ -337,10 +384,18 @@ fn frontier_chart<DB: DrawingBackend>(
     let body = page(root, title, footer)?;
     let xs = points.iter().map(|p| p.0);
     let ys = points.iter().map(|p| p.1);
-    let (x0, x1) = (xs.clone().fold(f64::INFINITY, f64::min), xs.fold(f64::NEG_INFINITY, f64::max));
-    let (y0, y1) = (ys.clone().fold(f64::INFINITY, f64::min), ys.fold(f64::NEG_INFINITY, f64::max));
+    let (x0, x1) = (
+        xs.clone().fold(f64::INFINITY, f64::min),
+        xs.fold(f64::NEG_INFINITY, f64::max),
+    );
+    let (y0, y1) = (
+        ys.clone().fold(f64::INFINITY, f64::min),
+        ys.fold(f64::NEG_INFINITY, f64::max),
+    );
     let dx = ((x1 - x0) * 0.15).max(1.0);
-    let dy = ((y1 - y0) * 0.2).max(1.0);
+    let dy = ((y1 - y0) * 0.2).max(2.0);
+    let x_decimals = if x1 - x0 + 2.0 * dx < 20.0 { 1 } else { 0 };
+    let y_ticks = ((y1 - y0 + 2.0 * dy).round() as usize + 1).min(12);
     let first = ok[0].1;
     let mut chart = ChartBuilder::on(&body)
         .margin(30)
@@ -352,9 +407,16 @@ fn frontier_chart<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_label_formatter(&|x| l.num(*x, 0))
+        .x_label_formatter(&|x| l.num(*x, x_decimals))
+        .y_labels(y_ticks)
         .y_label_formatter(&|y| l.num(*y, 0))
-        .x_desc(l.get("c1_x", &[&(first.base_year + 1).to_string(), &first.horizon.to_string()]))
+        .x_desc(l.get(
+            "c1_x",
+            &[
+                &(first.base_year + 1).to_string(),
+                &first.horizon.to_string(),
+            ],
+        ))
         .y_desc(l.get("c1_y", &[&last.to_string()]))
         .label_style(text_style(24, &INK))
         .axis_desc_style(text_style(26, &INK))
@@ -363,7 +425,10 @@ fn frontier_chart<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     chart
-        .draw_series(LineSeries::new(front.iter().map(|&i| points[i]), BLUE.stroke_width(5)))
+        .draw_series(LineSeries::new(
+            front.iter().map(|&i| points[i]),
+            BLUE.stroke_width(5),
+        ))
         .map_err(err)?
         .label(l.get("frontier", &[]))
         .legend(|(x, y)| legend_box(x, y, BLUE));
@@ -404,7 +469,12 @@ pub fn draw_fan(
     let (lo, _, hi) = fan.get(&last).copied().unwrap_or((0.0, 0.0, 0.0));
     let title = l.get(
         "f_title",
-        &[&last.to_string(), &l.num(lo, 1), &l.num(hi, 1), &l.num(draws as f64, 0)],
+        &[
+            &last.to_string(),
+            &l.num(lo, 1),
+            &l.num(hi, 1),
+            &l.num(draws as f64, 0),
+        ],
     );
     let mut footer = l.get("footer", &[&s.version, &s.scenario, &footer_date()]);
     if s.illustrative {
@@ -435,9 +505,23 @@ fn fan_chart<DB: DrawingBackend>(
     footer: &str,
 ) -> Draw<()> {
     let body = page(root, title, footer)?;
-    let plan: Vec<(f64, f64)> = s.province.iter().map(|(y, c)| (*y as f64, pct(c.em, c.all))).collect();
-    let ymax = fan.values().map(|v| v.2).chain(plan.iter().map(|p| p.1)).fold(10.0f64, f64::max) * 1.1;
-    let ymin = fan.values().map(|v| v.0).chain(plan.iter().map(|p| p.1)).fold(100.0f64, f64::min) * 0.9;
+    let plan: Vec<(f64, f64)> = s
+        .province
+        .iter()
+        .map(|(y, c)| (*y as f64, pct(c.em, c.all)))
+        .collect();
+    let ymax = fan
+        .values()
+        .map(|v| v.2)
+        .chain(plan.iter().map(|p| p.1))
+        .fold(10.0f64, f64::max)
+        * 1.1;
+    let ymin = fan
+        .values()
+        .map(|v| v.0)
+        .chain(plan.iter().map(|p| p.1))
+        .fold(100.0f64, f64::min)
+        * 0.9;
     let mut chart = ChartBuilder::on(&body)
         .margin(30)
         .margin_left(40)
@@ -466,7 +550,10 @@ fn fan_chart<DB: DrawingBackend>(
         .label(l.get("f_band", &[]))
         .legend(|(x, y)| legend_box(x, y, SKY));
     chart
-        .draw_series(LineSeries::new(fan.iter().map(|(y, v)| (*y as f64, v.1)), BLUE.stroke_width(5)))
+        .draw_series(LineSeries::new(
+            fan.iter().map(|(y, v)| (*y as f64, v.1)),
+            BLUE.stroke_width(5),
+        ))
         .map_err(err)?
         .label(l.get("f_median", &[]))
         .legend(|(x, y)| legend_box(x, y, BLUE));

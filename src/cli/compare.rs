@@ -13,7 +13,9 @@ fn out_is_safe(out: &Path, scenarios: &[PathBuf]) -> Result<()> {
         return Ok(()); // a new folder holds nothing yet
     };
     for s in scenarios {
-        let Ok(layers) = crate::scenario::layers::resolve(s) else { continue };
+        let Ok(layers) = crate::scenario::layers::resolve(s) else {
+            continue;
+        };
         for d in &layers.dirs {
             if d.canonicalize().is_ok_and(|d| d.starts_with(&out_abs)) {
                 return Err(Error::Usage(format!(
@@ -61,7 +63,9 @@ pub fn run(scenarios: &[PathBuf], out: &Path, threads: usize, lang: &str) -> Res
         runs.first().map(|r| r.name.as_str()).unwrap_or("-")
     );
     print!("{text}");
-    println!("  (differences in cost smaller than the runs' gaps are within the solver's tolerance)");
+    println!(
+        "  (differences in cost smaller than the runs' gaps are within the solver's tolerance)"
+    );
     println!("wrote {}", out.display());
     if failures.is_empty() {
         Ok(())
@@ -89,7 +93,9 @@ pub fn sweep(base: &Path, vary: &[String], out: &Path, threads: usize, lang: &st
         .collect::<Result<_>>()?;
     for (i, v) in varies.iter().enumerate() {
         if let Some(w) = varies[..i].iter().find(|w| {
-            w.path == v.path || v.path.starts_with(&format!("{}.", w.path)) || w.path.starts_with(&format!("{}.", v.path))
+            w.path == v.path
+                || v.path.starts_with(&format!("{}.", w.path))
+                || w.path.starts_with(&format!("{}.", v.path))
         }) {
             return Err(Error::Usage(format!(
                 "--vary {}: overlaps --vary {}; give each setting once",
@@ -156,12 +162,20 @@ pub fn sweep(base: &Path, vary: &[String], out: &Path, threads: usize, lang: &st
         started.elapsed().as_secs_f64()
     );
     print!("{text}");
-    println!("wrote {} (sweep.csv, plots/{lang}/frontier.png)", out.display());
+    println!(
+        "wrote {} (sweep.csv, plots/{lang}/frontier.png)",
+        out.display()
+    );
     if failures.is_empty() {
         Ok(())
     } else {
         Err(Error::Failed {
-            message: format!("{} of {} grid points failed:\n  {}", failures.len(), runs.len(), failures.join("\n  ")),
+            message: format!(
+                "{} of {} grid points failed:\n  {}",
+                failures.len(),
+                runs.len(),
+                failures.join("\n  ")
+            ),
             code: compare::failure_code(&runs),
         })
     }

@@ -9,7 +9,9 @@ use std::path::Path;
 pub fn run(out: &Path, draws: u64, seed: u64, threads: usize, lang: &str) -> Result<()> {
     let labels = Labels::new(lang)?;
     if draws == 0 || threads == 0 {
-        return Err(Error::Usage("--draws and --threads: expected 1 or more".into()));
+        return Err(Error::Usage(
+            "--draws and --threads: expected 1 or more".into(),
+        ));
     }
     let manifest_path = out.join("manifest.json");
     let manifest: serde_json::Value = std::fs::read_to_string(&manifest_path)
@@ -20,13 +22,25 @@ pub fn run(out: &Path, draws: u64, seed: u64, threads: usize, lang: &str) -> Res
             message: "missing or unreadable (is this a finished `bienche plan` folder?)".into(),
         })?;
     let dir = manifest["scenario_dir"].as_str().ok_or_else(|| {
-        Error::input(&manifest_path, None, "scenario_dir", "missing: plan the scenario again with this version")
+        Error::input(
+            &manifest_path,
+            None,
+            "scenario_dir",
+            "missing: plan the scenario again with this version",
+        )
     })?;
     let spec = crate::scenario::load(Path::new(dir))?;
     // The plan must be the plan of these inputs.
     for input in manifest["inputs"].as_array().into_iter().flatten() {
-        let (file, sha) = (input["file"].as_str().unwrap_or(""), input["sha256"].as_str().unwrap_or(""));
-        let now = spec.inputs.iter().find(|i| i.name == file).map(|i| i.sha256.as_str());
+        let (file, sha) = (
+            input["file"].as_str().unwrap_or(""),
+            input["sha256"].as_str().unwrap_or(""),
+        );
+        let now = spec
+            .inputs
+            .iter()
+            .find(|i| i.name == file)
+            .map(|i| i.sha256.as_str());
         if now != Some(sha) {
             return Err(Error::Usage(format!(
                 "{file} in {dir} has changed since this plan was made; plan it again before simulating"
@@ -35,8 +49,10 @@ pub fn run(out: &Path, draws: u64, seed: u64, threads: usize, lang: &str) -> Res
     }
     let progress = indicatif::ProgressBar::new(draws);
     progress.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} draws · {per_sec} · ETA {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} draws · {per_sec} · ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let outcome = crate::simulate::simulate(&spec, out, draws, seed, threads, &progress)?;
     progress.finish_and_clear();
@@ -46,7 +62,14 @@ pub fn run(out: &Path, draws: u64, seed: u64, threads: usize, lang: &str) -> Res
         write_csv(
             dir,
             "probabilities.csv",
-            &["unit", "rule", "year", "met_in_plan", "draws_applying", "p_met"],
+            &[
+                "unit",
+                "rule",
+                "year",
+                "met_in_plan",
+                "draws_applying",
+                "p_met",
+            ],
             outcome.targets.iter().map(|(u, r, y, applied, met)| {
                 vec![
                     u.clone(),
@@ -65,10 +88,14 @@ pub fn run(out: &Path, draws: u64, seed: u64, threads: usize, lang: &str) -> Res
             dir,
             "fan.csv",
             &["year", "em_share_p10", "em_share_p50", "em_share_p90"],
-            outcome
-                .fan
-                .iter()
-                .map(|(y, (a, b, c))| vec![y.to_string(), format!("{a:.2}"), format!("{b:.2}"), format!("{c:.2}")]),
+            outcome.fan.iter().map(|(y, (a, b, c))| {
+                vec![
+                    y.to_string(),
+                    format!("{a:.2}"),
+                    format!("{b:.2}"),
+                    format!("{c:.2}"),
+                ]
+            }),
         )?;
         write_json(
             dir,
@@ -94,7 +121,9 @@ pub fn run(out: &Path, draws: u64, seed: u64, threads: usize, lang: &str) -> Res
         .targets
         .iter()
         .filter(|(u, r, y, _, met)| {
-            *y == last && planned.get(&(u.clone(), r.clone(), *y)) == Some(&true) && (*met as f64) < 0.9 * draws as f64
+            *y == last
+                && planned.get(&(u.clone(), r.clone(), *y)) == Some(&true)
+                && (*met as f64) < 0.9 * draws as f64
         })
         .collect();
     println!(

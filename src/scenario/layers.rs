@@ -125,14 +125,18 @@ pub fn resolve(dir: &Path) -> Result<Layered> {
                     let line = chain
                         .last()
                         .and_then(|(_, _, text, _)| {
-                            text.lines().position(|l| l.trim_start().starts_with("extends"))
+                            text.lines()
+                                .position(|l| l.trim_start().starts_with("extends"))
                         })
                         .map(|i| i + 1);
                     return Err(Error::input(
                         &path,
                         line,
                         "extends",
-                        format!("no scenario at {} (expected a folder holding scenario.toml)", base.display()),
+                        format!(
+                            "no scenario at {} (expected a folder holding scenario.toml)",
+                            base.display()
+                        ),
                     ));
                 }
                 at = base;
@@ -144,7 +148,13 @@ pub fn resolve(dir: &Path) -> Result<Layered> {
     let mut merged = toml::Table::new();
     let mut provenance = BTreeMap::new();
     for (dir, _, _, table) in &chain {
-        merge(&mut merged, table.clone(), "", &dir.join("scenario.toml"), &mut provenance);
+        merge(
+            &mut merged,
+            table.clone(),
+            "",
+            &dir.join("scenario.toml"),
+            &mut provenance,
+        );
     }
     Ok(Layered {
         dirs: chain.iter().map(|(d, ..)| d.clone()).collect(),
@@ -183,7 +193,12 @@ fn merge(
     }
 }
 
-fn record(value: &toml::Value, path: &str, file: &Path, provenance: &mut BTreeMap<String, PathBuf>) {
+fn record(
+    value: &toml::Value,
+    path: &str,
+    file: &Path,
+    provenance: &mut BTreeMap<String, PathBuf>,
+) {
     match value {
         toml::Value::Table(t) => {
             for (k, v) in t {

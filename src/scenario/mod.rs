@@ -251,7 +251,13 @@ impl Spec {
     /// (0 is the first year).
     pub fn leaving_rate(&self, u: usize, tenure: u32) -> f64 {
         let class = self.units[u].attrition_class();
-        let factor = self.config.adjust.attrition_factor.get(&class).copied().unwrap_or(1.0);
+        let factor = self
+            .config
+            .adjust
+            .attrition_factor
+            .get(&class)
+            .copied()
+            .unwrap_or(1.0);
         (factor * self.unadjusted_leaving_rate(u, tenure)).min(0.99)
     }
 
@@ -525,7 +531,13 @@ pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
             settings: layered
                 .provenance
                 .iter()
-                .map(|(k, f)| (k.clone(), setting_text(&layered.merged, k), f.display().to_string()))
+                .map(|(k, f)| {
+                    (
+                        k.clone(),
+                        setting_text(&layered.merged, k),
+                        f.display().to_string(),
+                    )
+                })
                 .collect(),
             tables: files.sources,
         }),
@@ -825,7 +837,12 @@ fn apply_adjustments(
         if f.is_finite() && f >= 0.0 {
             Ok(f)
         } else {
-            Err(Error::input(toml_path, None, field, format!("expected a factor of 0 or more, found {f}")))
+            Err(Error::input(
+                toml_path,
+                None,
+                field,
+                format!("expected a factor of 0 or more, found {f}"),
+            ))
         }
     };
     let qf = factor("adjust.quota_factor".into(), a.quota_factor)?;
@@ -859,7 +876,10 @@ fn apply_adjustments(
                 toml_path,
                 None,
                 format!("adjust.channel_factor.{id}"),
-                format!("no channel \"{id}\" in channels.csv; the channels are {}", ids.join(", ")),
+                format!(
+                    "no channel \"{id}\" in channels.csv; the channels are {}",
+                    ids.join(", ")
+                ),
             ));
         }
     }
@@ -873,7 +893,10 @@ fn apply_adjustments(
                 toml_path,
                 None,
                 format!("adjust.attrition_factor.{class}"),
-                format!("no unit is in class \"{class}\"; the classes are {}", classes.join(", ")),
+                format!(
+                    "no unit is in class \"{class}\"; the classes are {}",
+                    classes.join(", ")
+                ),
             ));
         }
     }
