@@ -1876,3 +1876,58 @@ fn the_same_seed_gives_the_same_simulation_on_one_and_two_threads() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn a_safety_buffer_replans_with_raised_targets_and_reports_its_cost() {
+    let (tmp, dir) = copy_fixture("roster");
+    assert!(import(&dir.join("roster.csv"), &dir, &[]).status.success());
+    let out = plan(&dir, &tmp);
+    let o = bienche(&[
+        "simulate",
+        out.to_str().unwrap(),
+        "--draws",
+        "100",
+        "--buffer",
+        "1.5",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: --buffer: expected a probability between 0 and 1, such as 0.9, found 1.5\n"
+    );
+    let o = bienche(&[
+        "simulate",
+        out.to_str().unwrap(),
+        "--draws",
+        "200",
+        "--buffer",
+        "0.9",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let buffered = out.join("simulation/buffered");
+    let buffer = read_csv(&buffered.join("buffer.csv"));
+    let rounds = read_csv(&buffered.join("rounds.csv"));
+    assert!(!buffer.is_empty() && !rounds.is_empty() && rounds.len() <= 4);
+    // Only targets the plan meets are raised, and never by more than 5 people.
+    let probs = read_csv(&out.join("simulation/probabilities.csv"));
+    for b in &buffer {
+        let extra: u32 = b["extra_people"].parse().unwrap();
+        assert!((1..=5).contains(&extra));
+        let p = probs
+            .iter()
+            .find(|r| r["unit"] == b["unit"] && r["rule"] == b["rule"] && r["year"] == b["year"])
+            .unwrap();
+        assert_eq!(p["met_in_plan"], "true");
+    }
+    // The buffered plan's fixed targets (R1–R4) are still the rules': the buffer is not
+    // reported as required.
+    let plan_targets = read_csv(&out.join("targets.csv"));
+    let buffered_targets = read_csv(&buffered.join("targets.csv"));
+    let required = |rows: &[Row]| {
+        rows.iter()
+            .filter(|r| ["R1", "R2", "R3", "R4"].contains(&r["rule"].as_str()))
+            .map(|r| (r["unit"].clone(), r["rule"].clone(), r["required"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(required(&plan_targets), required(&buffered_targets));
+}

@@ -125,6 +125,10 @@ pub enum Command {
         threads: usize,
         #[arg(long, default_value = "vi")]
         lang: String,
+        /// Re-plan with targets raised until each target the plan meets has at least this
+        /// chance (e.g. 0.9), and report what that safety costs.
+        #[arg(long)]
+        buffer: Option<f64>,
     },
     /// Redraw the charts of a finished plan folder, without solving.
     Plot {
@@ -182,7 +186,8 @@ pub fn run(args: Args) -> Result<()> {
             seed,
             threads,
             lang,
-        } => simulate::run(&out, draws, seed, threads, &lang),
+            buffer,
+        } => simulate::run(&out, draws, seed, threads, &lang, buffer),
         Command::Plot { out, lang } => {
             let files = crate::charts::draw_all(&out, &lang)?;
             for f in files {

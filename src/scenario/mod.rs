@@ -212,6 +212,9 @@ pub struct Spec {
     /// For a scenario that extends another: every effective setting with the file it came
     /// from, and what each file contributed to each table.
     pub variant: Option<Variant>,
+    /// Extra people the model asks of a unit's target (`simulate --buffer`), on top of the
+    /// rule; targets are still evaluated against the rule alone.
+    pub target_buffer: BTreeMap<(usize, crate::rules::Rule, i32), u32>,
     /// The roster's derived tables and what the derivation found, when the workforce came
     /// from a roster.
     pub roster: Option<crate::roster::Derived>,
@@ -527,6 +530,7 @@ pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
         attrition,
         hiring_mix,
         roster: files.derived,
+        target_buffer: BTreeMap::new(),
         variant: layered.is_variant().then(|| Variant {
             settings: layered
                 .provenance

@@ -74,6 +74,15 @@ pub fn add_target(
     coverage: &mut Coverage,
     shared: Option<SharedRow>,
 ) {
+    // A safety buffer (`simulate --buffer`) raises a unit's requirement by whole people.
+    let mut r = r;
+    if let Some(b) = r
+        .unit
+        .and_then(|u| spec.target_buffer.get(&(u, r.rule, r.year)))
+    {
+        r.required += *b as f64;
+        r.big_m += *b as f64;
+    }
     if let (Some(unit), true) = (r.unit, uses_coverage(spec, level)) {
         let met = m.binary();
         let row = r.achieved - r.required - met * r.big_m;
