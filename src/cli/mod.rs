@@ -129,6 +129,10 @@ pub enum Command {
         /// chance (e.g. 0.9), and report what that safety costs.
         #[arg(long)]
         buffer: Option<f64>,
+        /// Re-planning rounds of --buffer (each raises the targets still at risk by one
+        /// person, at most 5 in all).
+        #[arg(long, default_value_t = 4)]
+        buffer_rounds: usize,
     },
     /// Redraw the charts of a finished plan folder, without solving.
     Plot {
@@ -187,7 +191,8 @@ pub fn run(args: Args) -> Result<()> {
             threads,
             lang,
             buffer,
-        } => simulate::run(&out, draws, seed, threads, &lang, buffer),
+            buffer_rounds,
+        } => simulate::run(&out, draws, seed, threads, &lang, buffer, buffer_rounds),
         Command::Plot { out, lang } => {
             let files = crate::charts::draw_all(&out, &lang)?;
             for f in files {

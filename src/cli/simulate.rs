@@ -9,8 +9,6 @@ use std::path::Path;
 
 /// Largest buffer on one target, people.
 const MAX_BUFFER: u32 = 5;
-/// Re-planning rounds of `--buffer`.
-const ROUNDS: usize = 4;
 
 fn rule_of(name: &str) -> Option<Rule> {
     [
@@ -34,6 +32,7 @@ pub fn run(
     threads: usize,
     lang: &str,
     buffer: Option<f64>,
+    rounds: usize,
 ) -> Result<()> {
     let labels = Labels::new(lang)?;
     if draws == 0 || threads == 0 {
@@ -152,7 +151,7 @@ pub fn run(
         crate::charts::compare::draw_fan(&plots, &outcome.fan, &stats, draws, &labels)?;
         if let Some(goal) = buffer {
             buffered = Some(buffer_plan(
-                &spec, dir, &outcome, &planned, goal, draws, seed, threads,
+                &spec, dir, &outcome, &planned, goal, draws, seed, threads, rounds,
             )?);
         }
         Ok(())
@@ -215,7 +214,7 @@ struct Round {
 }
 
 /// Raises by one person each target the plan meets whose chance is below `goal` (at most
-/// [`MAX_BUFFER`] in all), re-plans and re-simulates, for up to [`ROUNDS`] rounds. The
+/// [`MAX_BUFFER`] in all), re-plans and re-simulates, for up to `max_rounds` rounds. The
 /// last buffered plan goes to `dir/buffered/`, with `buffer.csv` and `rounds.csv`.
 #[allow(clippy::too_many_arguments)]
 fn buffer_plan(
@@ -227,6 +226,7 @@ fn buffer_plan(
     draws: u64,
     seed: u64,
     threads: usize,
+    max_rounds: usize,
 ) -> Result<Vec<Round>> {
     let mut spec = spec.clone();
     spec.config.solver.threads = threads as u32;
@@ -234,7 +234,7 @@ fn buffer_plan(
     let bdir = dir.join("buffered");
     let mut rounds = Vec::new();
     let hidden = indicatif::ProgressBar::hidden();
-    for round in 1..=ROUNDS {
+    for round in 1..=max_rounds {
         let mut raised = 0;
         for (u, r, y, _, met) in &targets {
             let key = (u.clone(), r.clone(), *y);
