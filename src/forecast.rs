@@ -120,13 +120,7 @@ fn share_out(total: u32, weights: &[f64], room: &[u32], carry: &mut [f64]) -> Ve
 
 pub fn forecast(spec: &Spec) -> Forecast {
     let base = spec.base_year();
-    let mut plan = Plan {
-        stock: BTreeMap::new(),
-        flows: BTreeMap::new(),
-        costs: BTreeMap::new(),
-        staffing_issues: Vec::new(),
-        r5_distance: BTreeMap::new(),
-    };
+    let mut plan = Plan::default();
     let mut mix_basis = Vec::new();
     for u in 0..spec.units.len() {
         mix_basis.push(project_unit(spec, u, &mut plan));

@@ -19,7 +19,7 @@ pub struct FlowKey {
     pub cell: Cell,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Plan {
     /// Head-count by (year, unit, cell), base year included, zeros omitted.
     pub stock: BTreeMap<(i32, usize, Cell), u32>,

@@ -239,13 +239,7 @@ fn draw(
     rng: &mut Rng,
 ) -> Plan {
     let mut stock = base.clone();
-    let mut plan = Plan {
-        stock: BTreeMap::new(),
-        flows: BTreeMap::new(),
-        costs: BTreeMap::new(),
-        staffing_issues: Vec::new(),
-        r5_distance: BTreeMap::new(),
-    };
+    let mut plan = Plan::default();
     let record = |plan: &mut Plan, t: i32, stock: &BTreeMap<(usize, Cell), u32>| {
         for (&(u, c), &n) in stock {
             if n > 0 {

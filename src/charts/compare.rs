@@ -14,21 +14,13 @@ pub fn draw(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf>> {
     let Some((_, first)) = ok.first() else {
         return Ok(Vec::new());
     };
-    let footer = {
-        let mut f = l.get(
-            "footer",
-            &[
-                &first.version,
-                &ok.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
-                &footer_date(),
-            ],
-        );
-        if ok.iter().any(|(_, s)| s.illustrative) {
-            f.push_str(" · ");
-            f.push_str(&l.get("illustrative", &[]));
-        }
-        f
-    };
+    let names: Vec<&str> = ok.iter().map(|(n, _)| *n).collect();
+    let footer = footer_text(
+        l,
+        &first.version,
+        &names.join(", "),
+        ok.iter().any(|(_, s)| s.illustrative),
+    );
     let mut files = Vec::new();
     for (name, chart) in [
         ("1-cost-vs-targets", 0),
@@ -196,19 +188,7 @@ fn trajectories<DB: DrawingBackend>(
         .y_label_area_size(110)
         .build_cartesian_2d(years_axis(base), ymin..ymax)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_labels((base.horizon - base.base_year + 1) as usize)
-        .x_label_formatter(&|x| format!("{:.0}", x))
-        .y_label_formatter(&|y| format!("{}%", l.num(*y, 0)))
-        .x_desc(l.get("year", &[]))
-        .y_desc(l.get("percent_of_staff", &[]))
-        .label_style(text_style(24, &INK))
-        .axis_desc_style(text_style(26, &INK))
-        .light_line_style(WHITE)
-        .bold_line_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    year_mesh(&mut chart, base, l, &l.get("percent_of_staff", &[]), 1)?;
     for (i, (name, s)) in ok.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
         let points: Vec<(f64, f64)> = s
@@ -225,14 +205,7 @@ fn trajectories<DB: DrawingBackend>(
             .label(name.to_string())
             .legend(move |(x, y)| legend_box(x, y, color));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(text_style(24, &INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 24)?;
     Ok(())
 }
 
@@ -350,11 +323,7 @@ pub fn draw_frontier(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf
         .next()
         .unwrap_or(&first.scenario)
         .to_string();
-    let mut footer = l.get("footer", &[&first.version, &base_name, &footer_date()]);
-    if first.illustrative {
-        footer.push_str(" · ");
-        footer.push_str(&l.get("illustrative", &[]));
-    }
+    let footer = footer_text(l, &first.version, &base_name, first.illustrative);
     let png = dir.join("frontier.png");
     let svg = dir.join("frontier.svg");
     let fail = |e: String| Error::output(&dir.join("frontier"), e);
@@ -444,14 +413,7 @@ fn frontier_chart<DB: DrawingBackend>(
                 + Text::new(ok[i].0.to_string(), (16, -30), text_style(22, &INK))
         }))
         .map_err(err)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(text_style(24, &INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight, 24)?;
     Ok(())
 }
 
@@ -476,11 +438,7 @@ pub fn draw_fan(
             &l.num(draws as f64, 0),
         ],
     );
-    let mut footer = l.get("footer", &[&s.version, &s.scenario, &footer_date()]);
-    if s.illustrative {
-        footer.push_str(" · ");
-        footer.push_str(&l.get("illustrative", &[]));
-    }
+    let footer = footer_text(l, &s.version, &s.scenario, s.illustrative);
     let png = dir.join("fan.png");
     let svg = dir.join("fan.svg");
     let fail = |e: String| Error::output(&dir.join("fan"), e);
@@ -529,19 +487,7 @@ fn fan_chart<DB: DrawingBackend>(
         .y_label_area_size(110)
         .build_cartesian_2d(years_axis(s), ymin..ymax)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_labels((s.horizon - s.base_year + 1) as usize)
-        .x_label_formatter(&|x| format!("{:.0}", x))
-        .y_label_formatter(&|y| format!("{}%", l.num(*y, 0)))
-        .x_desc(l.get("year", &[]))
-        .y_desc(l.get("percent_of_staff", &[]))
-        .label_style(text_style(24, &INK))
-        .axis_desc_style(text_style(26, &INK))
-        .light_line_style(WHITE)
-        .bold_line_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    year_mesh(&mut chart, s, l, &l.get("percent_of_staff", &[]), 1)?;
     let mut band: Vec<(f64, f64)> = fan.iter().map(|(y, v)| (*y as f64, v.2)).collect();
     band.extend(fan.iter().rev().map(|(y, v)| (*y as f64, v.0)));
     chart
@@ -562,13 +508,6 @@ fn fan_chart<DB: DrawingBackend>(
         .map_err(err)?
         .label(l.get("with_plan", &[]))
         .legend(|(x, y)| legend_box(x, y, INK));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(text_style(24, &INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 24)?;
     Ok(())
 }

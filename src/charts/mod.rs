@@ -118,14 +118,7 @@ pub fn draw_all(out: &Path, lang: &str) -> Result<Vec<PathBuf>> {
 /// Draws every chart into `dir`.
 pub fn draw_into(dir: &Path, s: &Stats, l: &Labels) -> Result<Vec<PathBuf>> {
     register_fonts();
-    let footer = {
-        let mut f = l.get("footer", &[&s.version, &s.scenario, &footer_date()]);
-        if s.illustrative {
-            f.push_str(" · ");
-            f.push_str(&l.get("illustrative", &[]));
-        }
-        f
-    };
+    let footer = footer_text(l, &s.version, &s.scenario, s.illustrative);
     let mut files = Vec::new();
     macro_rules! both {
         ($name:expr, $root:ident => $body:expr) => {{
@@ -153,6 +146,61 @@ pub fn draw_into(dir: &Path, s: &Stats, l: &Labels) -> Result<Vec<PathBuf>> {
     both!(CHARTS[4], root => attainment(&root, s, l, &footer));
     both!(CHARTS[5], root => no_plan(&root, s, l, &footer));
     Ok(files)
+}
+
+/// The footer: tool, scenario, date, and the illustrative-data warning when it applies.
+fn footer_text(l: &Labels, version: &str, scenario: &str, illustrative: bool) -> String {
+    let mut f = l.get("footer", &[version, scenario, &footer_date()]);
+    if illustrative {
+        f.push_str(" · ");
+        f.push_str(&l.get("illustrative", &[]));
+    }
+    f
+}
+
+type Plane<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A mesh with years along x (a label every `step` years) and percentages up y.
+fn year_mesh<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    s: &Stats,
+    l: &Labels,
+    y_desc: &str,
+    step: i32,
+) -> Draw<()> {
+    chart
+        .configure_mesh()
+        .x_labels(((s.horizon - s.base_year) / step.max(1) + 1) as usize)
+        .x_label_formatter(&|x| format!("{:.0}", x))
+        .y_label_formatter(&|y| format!("{}%", l.num(*y, 0)))
+        .x_desc(l.get("year", &[]))
+        .y_desc(y_desc)
+        .label_style(text_style(24, &INK))
+        .axis_desc_style(text_style(26, &INK))
+        .light_line_style(WHITE)
+        .bold_line_style(LIGHT)
+        .draw()
+        .map_err(err)
+}
+
+/// The series legend, in the charts' style.
+fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    size: u32,
+) -> Draw<()> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(text_style(size, &INK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(LIGHT)
+        .draw()
+        .map_err(err)
 }
 
 fn text_style(size: u32, color: &RGBColor) -> TextStyle<'static> {
@@ -256,19 +304,7 @@ fn trajectory<DB: DrawingBackend>(
         .y_label_area_size(120)
         .build_cartesian_2d(years_axis(s), 0.0..ymax)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_labels((s.horizon - s.base_year + 1) as usize)
-        .x_label_formatter(&|x| format!("{:.0}", x))
-        .y_label_formatter(&|y| format!("{}%", l.num(*y, 0)))
-        .x_desc(l.get("year", &[]))
-        .y_desc(l.get("percent_of_quota", &[]))
-        .label_style(text_style(24, &INK))
-        .axis_desc_style(text_style(26, &INK))
-        .light_line_style(WHITE)
-        .bold_line_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    year_mesh(&mut chart, s, l, &l.get("percent_of_quota", &[]), 1)?;
     let points: Vec<(f64, f64)> = (s.base_year..=s.horizon)
         .map(|y| (y as f64, share(y)))
         .collect();
@@ -323,14 +359,7 @@ fn trajectory<DB: DrawingBackend>(
             ))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(text_style(24, &INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 24)?;
 
     let mut chart = ChartBuilder::on(&right)
         .margin(24)
@@ -340,19 +369,7 @@ fn trajectory<DB: DrawingBackend>(
         .y_label_area_size(100)
         .build_cartesian_2d(years_axis(s), 0.0..110.0)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_labels(((s.horizon - s.base_year) / 2 + 1) as usize)
-        .x_label_formatter(&|x| format!("{:.0}", x))
-        .y_label_formatter(&|y| format!("{}%", l.num(*y, 0)))
-        .x_desc(l.get("year", &[]))
-        .y_desc(l.get("percent_of_em_staff", &[]))
-        .label_style(text_style(24, &INK))
-        .axis_desc_style(text_style(26, &INK))
-        .light_line_style(WHITE)
-        .bold_line_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    year_mesh(&mut chart, s, l, &l.get("percent_of_em_staff", &[]), 2)?;
     let series: [(&str, RGBColor, fn(&stats::Counts) -> f64); 3] = [
         ("trained", GREEN, |c| pct(c.em_trained, c.em)),
         ("women", PURPLE, |c| pct(c.em_women, c.em)),
@@ -382,14 +399,7 @@ fn trajectory<DB: DrawingBackend>(
             ))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::MiddleRight)
-        .label_font(text_style(24, &INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::MiddleRight, 24)?;
     Ok(())
 }
 
@@ -542,14 +552,7 @@ fn units<DB: DrawingBackend>(
         root.draw_text(&u.unit, &style, (px, py + 10))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(text_style(22, &INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 22)?;
     Ok(())
 }
 
@@ -582,7 +585,7 @@ fn stacked_bars<DB: DrawingBackend>(
     layers: &[(String, RGBColor)],
     value: &dyn Fn(i32, &str) -> f64,
     total_label: &dyn Fn(i32, f64) -> String,
-    legend: SeriesLabelPosition,
+    legend_at: SeriesLabelPosition,
 ) -> Draw<()> {
     let years: Vec<i32> = (s.base_year + 1..=s.horizon).collect();
     let total = |y: i32| layers.iter().map(|(k, _)| value(y, k)).sum::<f64>();
@@ -646,14 +649,7 @@ fn stacked_bars<DB: DrawingBackend>(
             )
         }))
         .map_err(err)?;
-    chart
-        .configure_series_labels()
-        .position(legend)
-        .label_font(text_style(22, &INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, legend_at, 22)?;
     Ok(())
 }
 
@@ -1017,19 +1013,7 @@ fn no_plan<DB: DrawingBackend>(
         .y_label_area_size(110)
         .build_cartesian_2d(years_axis(s), 0.0..ymax)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_labels(((s.horizon - s.base_year) / 2 + 1) as usize)
-        .x_label_formatter(&|x| format!("{:.0}", x))
-        .y_label_formatter(&|y| format!("{}%", l.num(*y, 0)))
-        .x_desc(l.get("year", &[]))
-        .y_desc(l.get("percent_of_staff", &[]))
-        .label_style(text_style(24, &INK))
-        .axis_desc_style(text_style(26, &INK))
-        .light_line_style(WHITE)
-        .bold_line_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    year_mesh(&mut chart, s, l, &l.get("percent_of_staff", &[]), 2)?;
     for (key, color, m) in lines {
         let points: Vec<(f64, f64)> = m
             .iter()
@@ -1054,14 +1038,7 @@ fn no_plan<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(text_style(24, &INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 24)?;
 
     // The five units furthest behind with no plan, in the last target year.
     let mut worst: Vec<(&String, f64, f64)> = s
@@ -1145,13 +1122,6 @@ fn no_plan<DB: DrawingBackend>(
         .map_err(err)?
         .label(l.get("required", &[]))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], VERMILLION.stroke_width(5)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(text_style(24, &INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(LIGHT)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 24)?;
     Ok(())
 }
