@@ -22,31 +22,9 @@ pub fn draw(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf>> {
         ok.iter().any(|(_, s)| s.illustrative),
     );
     let mut files = Vec::new();
-    for (name, chart) in [
-        ("1-cost-vs-targets", 0),
-        ("2-trajectories", 1),
-        ("3-difference", 2),
-    ] {
-        let png = dir.join(format!("{name}.png"));
-        let svg = dir.join(format!("{name}.svg"));
-        let fail = |e: String| Error::output(&dir.join(name), e);
-        macro_rules! draw_on {
-            ($root:expr) => {{
-                let root = $root.into_drawing_area();
-                match chart {
-                    0 => cost_vs_targets(&root, &ok, l, &footer),
-                    1 => trajectories(&root, &ok, l, &footer),
-                    _ => difference(&root, &ok, l, &footer),
-                }
-                .map_err(fail)?;
-                root.present().map_err(|e| fail(err(e)))?;
-            }};
-        }
-        draw_on!(BitMapBackend::new(&png, SIZE));
-        draw_on!(SVGBackend::new(&svg, SIZE));
-        files.push(png);
-        files.push(svg);
-    }
+    files.extend(both!(dir, "1-cost-vs-targets", root => cost_vs_targets(&root, &ok, l, &footer)));
+    files.extend(both!(dir, "2-trajectories", root => trajectories(&root, &ok, l, &footer)));
+    files.extend(both!(dir, "3-difference", root => difference(&root, &ok, l, &footer)));
     Ok(files)
 }
 
@@ -181,14 +159,15 @@ fn trajectories<DB: DrawingBackend>(
         .flat_map(|(_, s)| s.province.values().map(|c| pct(c.em, c.all)))
         .fold(100.0f64, f64::min)
         * 0.9;
-    let mut chart = ChartBuilder::on(&body)
-        .margin(30)
-        .margin_left(40)
-        .x_label_area_size(80)
-        .y_label_area_size(110)
-        .build_cartesian_2d(years_axis(base), ymin..ymax)
-        .map_err(err)?;
-    year_mesh(&mut chart, base, l, &l.get("percent_of_staff", &[]), 1)?;
+    let mut chart = year_chart(
+        &body,
+        base,
+        l,
+        None,
+        ymin..ymax,
+        &l.get("percent_of_staff", &[]),
+        1,
+    )?;
     for (i, (name, s)) in ok.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
         let points: Vec<(f64, f64)> = s
@@ -324,19 +303,10 @@ pub fn draw_frontier(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf
         .unwrap_or(&first.scenario)
         .to_string();
     let footer = footer_text(l, &first.version, &base_name, first.illustrative);
-    let png = dir.join("frontier.png");
-    let svg = dir.join("frontier.svg");
-    let fail = |e: String| Error::output(&dir.join("frontier"), e);
-    macro_rules! draw_on {
-        ($root:expr) => {{
-            let root = $root.into_drawing_area();
-            frontier_chart(&root, &points, &front, &ok, last, l, &title, &footer).map_err(fail)?;
-            root.present().map_err(|e| fail(err(e)))?;
-        }};
-    }
-    draw_on!(BitMapBackend::new(&png, SIZE));
-    draw_on!(SVGBackend::new(&svg, SIZE));
-    Ok(vec![png, svg])
+    Ok(both!(dir, "frontier", root => frontier_chart(
+        &root, &points, &front, &ok, last, l, &title, &footer
+    ))
+    .to_vec())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -439,19 +409,7 @@ pub fn draw_fan(
         ],
     );
     let footer = footer_text(l, &s.version, &s.scenario, s.illustrative);
-    let png = dir.join("fan.png");
-    let svg = dir.join("fan.svg");
-    let fail = |e: String| Error::output(&dir.join("fan"), e);
-    macro_rules! draw_on {
-        ($root:expr) => {{
-            let root = $root.into_drawing_area();
-            fan_chart(&root, fan, s, l, &title, &footer).map_err(fail)?;
-            root.present().map_err(|e| fail(err(e)))?;
-        }};
-    }
-    draw_on!(BitMapBackend::new(&png, SIZE));
-    draw_on!(SVGBackend::new(&svg, SIZE));
-    Ok(vec![png, svg])
+    Ok(both!(dir, "fan", root => fan_chart(&root, fan, s, l, &title, &footer)).to_vec())
 }
 
 fn fan_chart<DB: DrawingBackend>(
@@ -480,14 +438,15 @@ fn fan_chart<DB: DrawingBackend>(
         .chain(plan.iter().map(|p| p.1))
         .fold(100.0f64, f64::min)
         * 0.9;
-    let mut chart = ChartBuilder::on(&body)
-        .margin(30)
-        .margin_left(40)
-        .x_label_area_size(80)
-        .y_label_area_size(110)
-        .build_cartesian_2d(years_axis(s), ymin..ymax)
-        .map_err(err)?;
-    year_mesh(&mut chart, s, l, &l.get("percent_of_staff", &[]), 1)?;
+    let mut chart = year_chart(
+        &body,
+        s,
+        l,
+        None,
+        ymin..ymax,
+        &l.get("percent_of_staff", &[]),
+        1,
+    )?;
     let mut band: Vec<(f64, f64)> = fan.iter().map(|(y, v)| (*y as f64, v.2)).collect();
     band.extend(fan.iter().rev().map(|(y, v)| (*y as f64, v.0)));
     chart

@@ -18,6 +18,27 @@
 //! 6. `6-no-plan`: the EM share with no plan (the forecast) against the plan, province-wide
 //!    and for the five units furthest behind with no plan.
 
+/// Draws `$body` (which uses `$root`) once as `DIR/NAME.png` and once as `DIR/NAME.svg`;
+/// evaluates to the two paths. A macro because the drawing code is generic over the backend.
+macro_rules! both {
+    ($dir:expr, $name:expr, $root:ident => $body:expr) => {{
+        let png = $dir.join(format!("{}.png", $name));
+        let svg = $dir.join(format!("{}.svg", $name));
+        let fail = |e: String| Error::output(&$dir.join($name), e);
+        {
+            let $root = BitMapBackend::new(&png, SIZE).into_drawing_area();
+            $body.map_err(fail)?;
+            $root.present().map_err(|e| fail(err(e)))?;
+        }
+        {
+            let $root = SVGBackend::new(&svg, SIZE).into_drawing_area();
+            $body.map_err(fail)?;
+            $root.present().map_err(|e| fail(err(e)))?;
+        }
+        [png, svg]
+    }};
+}
+
 pub mod compare;
 pub mod labels;
 pub mod stats;
@@ -120,31 +141,12 @@ pub fn draw_into(dir: &Path, s: &Stats, l: &Labels) -> Result<Vec<PathBuf>> {
     register_fonts();
     let footer = footer_text(l, &s.version, &s.scenario, s.illustrative);
     let mut files = Vec::new();
-    macro_rules! both {
-        ($name:expr, $root:ident => $body:expr) => {{
-            let png = dir.join(format!("{}.png", $name));
-            let svg = dir.join(format!("{}.svg", $name));
-            let fail = |e: String| Error::output(&dir.join($name), e);
-            {
-                let $root = BitMapBackend::new(&png, SIZE).into_drawing_area();
-                $body.map_err(fail)?;
-                $root.present().map_err(|e| fail(err(e)))?;
-            }
-            {
-                let $root = SVGBackend::new(&svg, SIZE).into_drawing_area();
-                $body.map_err(fail)?;
-                $root.present().map_err(|e| fail(err(e)))?;
-            }
-            files.push(png);
-            files.push(svg);
-        }};
-    }
-    both!(CHARTS[0], root => trajectory(&root, s, l, &footer));
-    both!(CHARTS[1], root => units(&root, s, l, &footer));
-    both!(CHARTS[2], root => cost(&root, s, l, &footer));
-    both!(CHARTS[3], root => hiring(&root, s, l, &footer));
-    both!(CHARTS[4], root => attainment(&root, s, l, &footer));
-    both!(CHARTS[5], root => no_plan(&root, s, l, &footer));
+    files.extend(both!(dir, CHARTS[0], root => trajectory(&root, s, l, &footer)));
+    files.extend(both!(dir, CHARTS[1], root => units(&root, s, l, &footer)));
+    files.extend(both!(dir, CHARTS[2], root => cost(&root, s, l, &footer)));
+    files.extend(both!(dir, CHARTS[3], root => hiring(&root, s, l, &footer)));
+    files.extend(both!(dir, CHARTS[4], root => attainment(&root, s, l, &footer)));
+    files.extend(both!(dir, CHARTS[5], root => no_plan(&root, s, l, &footer)));
     Ok(files)
 }
 
@@ -185,6 +187,30 @@ fn year_mesh<DB: DrawingBackend>(
         .bold_line_style(LIGHT)
         .draw()
         .map_err(err)
+}
+
+/// A chart with years along x and a percentage range up y, meshed in the charts' style.
+fn year_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    s: &Stats,
+    l: &Labels,
+    caption: Option<String>,
+    y: std::ops::Range<f64>,
+    y_desc: &str,
+    step: i32,
+) -> Draw<Plane<'a, DB>> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(24)
+        .margin_left(36)
+        .x_label_area_size(80)
+        .y_label_area_size(120);
+    if let Some(c) = caption {
+        builder.caption(c, text_style(30, &INK));
+    }
+    let mut chart = builder.build_cartesian_2d(years_axis(s), y).map_err(err)?;
+    year_mesh(&mut chart, s, l, y_desc, step)?;
+    Ok(chart)
 }
 
 /// The series legend, in the charts' style.
@@ -296,15 +322,15 @@ fn trajectory<DB: DrawingBackend>(
         .chain(s.targets.iter().map(|t| required(t.0)))
         .fold(10.0f64, f64::max)
         * 1.2;
-    let mut chart = ChartBuilder::on(&left)
-        .margin(24)
-        .margin_left(36)
-        .caption(l.get("t1_left", &[]), text_style(32, &INK))
-        .x_label_area_size(80)
-        .y_label_area_size(120)
-        .build_cartesian_2d(years_axis(s), 0.0..ymax)
-        .map_err(err)?;
-    year_mesh(&mut chart, s, l, &l.get("percent_of_quota", &[]), 1)?;
+    let mut chart = year_chart(
+        &left,
+        s,
+        l,
+        Some(l.get("t1_left", &[])),
+        0.0..ymax,
+        &l.get("percent_of_quota", &[]),
+        1,
+    )?;
     let points: Vec<(f64, f64)> = (s.base_year..=s.horizon)
         .map(|y| (y as f64, share(y)))
         .collect();
@@ -1005,15 +1031,15 @@ fn no_plan<DB: DrawingBackend>(
         .flat_map(|(_, _, m)| m.values().map(|c| pct(c.em, c.all)))
         .fold(10.0f64, f64::max)
         * 1.25;
-    let mut chart = ChartBuilder::on(&left)
-        .margin(24)
-        .margin_left(36)
-        .caption(l.get("t6_left", &[]), text_style(30, &INK))
-        .x_label_area_size(80)
-        .y_label_area_size(110)
-        .build_cartesian_2d(years_axis(s), 0.0..ymax)
-        .map_err(err)?;
-    year_mesh(&mut chart, s, l, &l.get("percent_of_staff", &[]), 2)?;
+    let mut chart = year_chart(
+        &left,
+        s,
+        l,
+        Some(l.get("t6_left", &[])),
+        0.0..ymax,
+        &l.get("percent_of_staff", &[]),
+        2,
+    )?;
     for (key, color, m) in lines {
         let points: Vec<(f64, f64)> = m
             .iter()
