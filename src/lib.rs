@@ -14,6 +14,7 @@ pub mod error;
 pub mod evaluate;
 pub mod forecast;
 pub mod model;
+pub mod national;
 pub mod output;
 pub mod plan;
 pub mod retirement;

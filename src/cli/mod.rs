@@ -215,33 +215,78 @@ pub fn run(args: Args) -> Result<()> {
             lang,
         } => {
             crate::charts::labels::Labels::new(&lang)?;
+            let overrides = SolverOverrides::checked(time_limit, gap, threads)?;
+            if crate::national::is_national(&scenario) {
+                return plan_national(&scenario, &out, &overrides, quiet);
+            }
             let mut spec = load(&scenario)?;
-            let s = &mut spec.config.solver;
-            if let Some(t) = time_limit {
-                if !(t > 0.0) {
-                    return Err(Error::Usage(format!(
-                        "--time-limit: expected seconds above 0, found {t}"
-                    )));
-                }
-                s.time_limit_seconds = t;
-            }
-            if let Some(g) = gap {
-                if !(0.0..1.0).contains(&g) {
-                    return Err(Error::Usage(format!(
-                        "--gap: expected a share from 0 to 1 (0.01 = 1%), found {g}"
-                    )));
-                }
-                s.mip_rel_gap = g;
-            }
-            if let Some(t) = threads {
-                if t == 0 {
-                    return Err(Error::Usage("--threads: expected 1 or more".into()));
-                }
-                s.threads = t;
-            }
+            overrides.apply(&mut spec.config.solver);
             plan(&spec, &out, verbose, quiet, Some(&lang)).map(|_| ())
         }
     }
+}
+
+/// `--time-limit`, `--gap` and `--threads`, checked.
+struct SolverOverrides {
+    time_limit: Option<f64>,
+    gap: Option<f64>,
+    threads: Option<u32>,
+}
+
+impl SolverOverrides {
+    fn checked(time_limit: Option<f64>, gap: Option<f64>, threads: Option<u32>) -> Result<Self> {
+        if let Some(t) = time_limit.filter(|t| !(*t > 0.0)) {
+            return Err(Error::Usage(format!(
+                "--time-limit: expected seconds above 0, found {t}"
+            )));
+        }
+        if let Some(g) = gap.filter(|g| !(0.0..1.0).contains(g)) {
+            return Err(Error::Usage(format!(
+                "--gap: expected a share from 0 to 1 (0.01 = 1%), found {g}"
+            )));
+        }
+        if threads == Some(0) {
+            return Err(Error::Usage("--threads: expected 1 or more".into()));
+        }
+        Ok(SolverOverrides {
+            time_limit,
+            gap,
+            threads,
+        })
+    }
+
+    fn apply(&self, s: &mut crate::scenario::config::SolverConfig) {
+        if let Some(t) = self.time_limit {
+            s.time_limit_seconds = t;
+        }
+        if let Some(g) = self.gap {
+            s.mip_rel_gap = g;
+        }
+        if let Some(t) = self.threads {
+            s.threads = t;
+        }
+    }
+}
+
+/// `plan` on a national folder: every province, with the same overrides; `--threads` (else
+/// the first province's `solver.threads`) is the budget shared by all provinces.
+fn plan_national(
+    dir: &std::path::Path,
+    out: &std::path::Path,
+    overrides: &SolverOverrides,
+    quiet: bool,
+) -> Result<()> {
+    let mut national = crate::national::load(dir)?;
+    let threads = overrides.threads.unwrap_or_else(|| {
+        national
+            .provinces
+            .first()
+            .map_or(2, |(_, s)| s.config.solver.threads)
+    });
+    for (_, spec) in &mut national.provinces {
+        overrides.apply(&mut spec.config.solver);
+    }
+    crate::national::run(&mut national, out, threads, quiet)
 }
 
 /// What `plan` produced, for callers that want more than the files.

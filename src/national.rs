@@ -1,0 +1,369 @@
+//! Planning a whole country: a folder of province scenarios named by `national.toml`.
+//!
+//! Each province plans its own targets with its own channels, training seats and budget
+//! (R1–R8 apply province by province), so the provinces share nothing and the national
+//! plan is the set of province plans. Its cost and its bound are the sums of theirs, so the
+//! national gap `(Σ objective − Σ bound) / Σ objective` is proven like each province's.
+//!
+//! Threads: `T` threads plan `min(T, P)` provinces at once, each with `T / min(T, P)`
+//! threads of its own (at least one). Every province runs on its own OS thread, because a
+//! rayon worker waiting on a province's inner pool would otherwise steal and nest the
+//! next province.
+
+use crate::error::{Error, Result};
+use crate::scenario::Spec;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+pub const FILE: &str = "national.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNational {
+    name: String,
+    #[serde(default)]
+    illustrative: bool,
+    #[serde(default)]
+    seed: Option<u64>,
+    provinces: Vec<String>,
+}
+
+/// A checked national folder: every province scenario loaded.
+pub struct National {
+    pub name: String,
+    pub illustrative: bool,
+    pub dir: PathBuf,
+    pub sha256: String,
+    pub provinces: Vec<(String, Spec)>,
+}
+
+/// Whether `dir` is a national folder rather than one scenario.
+pub fn is_national(dir: &Path) -> bool {
+    dir.join(FILE).is_file()
+}
+
+/// Reads `national.toml` and loads every province it lists, failing on the first bad one
+/// (its file, row and field named by the scenario loader) before anything is solved.
+pub fn load(dir: &Path) -> Result<National> {
+    let path = dir.join(FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Unreadable {
+        file: path.clone(),
+        message: e.to_string(),
+    })?;
+    let raw: RawNational = toml::from_str(&text).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start].lines().count().max(1));
+        Error::input(
+            &path,
+            line,
+            "national",
+            format!(
+                "{}; expected name = \"…\" and provinces = [\"folder\", …]",
+                e.message().trim_end_matches('.')
+            ),
+        )
+    })?;
+    let _ = raw.seed;
+    if raw.provinces.is_empty() {
+        return Err(Error::input(
+            &path,
+            None,
+            "provinces",
+            "expected at least one province folder",
+        ));
+    }
+    let mut provinces = Vec::with_capacity(raw.provinces.len());
+    for (i, p) in raw.provinces.iter().enumerate() {
+        if raw.provinces[..i].contains(p) {
+            return Err(Error::input(
+                &path,
+                None,
+                "provinces",
+                format!("\"{p}\" is listed twice"),
+            ));
+        }
+        let spec = crate::scenario::load(&dir.join(p))?;
+        provinces.push((p.clone(), spec));
+    }
+    Ok(National {
+        name: raw.name,
+        illustrative: raw.illustrative,
+        dir: dir.to_path_buf(),
+        sha256: format!("{:x}", Sha256::digest(text.as_bytes())),
+        provinces,
+    })
+}
+
+/// One province's outcome, read back from the folder it wrote.
+struct ProvinceRun {
+    folder: String,
+    units: usize,
+    summary: serde_json::Value,
+    seconds: f64,
+}
+
+/// Plans every province into `out/<folder>/` and writes `national.csv`, `summary.json` and
+/// `manifest.json`; the whole folder appears at once.
+pub fn run(national: &mut National, out: &Path, threads: u32, quiet: bool) -> Result<()> {
+    let started = Instant::now();
+    let count = national.provinces.len();
+    let at_once = count.clamp(1, threads.max(1) as usize);
+    let per_province = (threads.max(1) as usize / at_once).max(1) as u32;
+    for (_, spec) in &mut national.provinces {
+        spec.config.solver.threads = per_province;
+    }
+    let units: usize = national.provinces.iter().map(|(_, s)| s.units.len()).sum();
+    if !quiet {
+        eprintln!(
+            "planning {count} provinces ({units} units) on {threads} threads: {at_once} at once, {per_province} thread{} each…",
+            if per_province == 1 { "" } else { "s" }
+        );
+    }
+    let progress = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(count as u64)
+    };
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} provinces planned · {elapsed} elapsed · ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let national_ref = &*national;
+    crate::output::write_folder(out, |dir| {
+        let next = AtomicUsize::new(0);
+        let results: Mutex<Vec<Option<Result<ProvinceRun>>>> =
+            Mutex::new((0..count).map(|_| None).collect());
+        std::thread::scope(|scope| {
+            for _ in 0..at_once {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= count {
+                        break;
+                    }
+                    let (folder, spec) = &national_ref.provinces[i];
+                    let t = Instant::now();
+                    let target = dir.join(folder);
+                    let outcome = crate::cli::plan(spec, &target, false, true, None)
+                        .and_then(|_| read_summary(&target))
+                        .map(|summary| ProvinceRun {
+                            folder: folder.clone(),
+                            units: spec.units.len(),
+                            summary,
+                            seconds: t.elapsed().as_secs_f64(),
+                        });
+                    progress.inc(1);
+                    if let Ok(mut r) = results.lock() {
+                        r[i] = Some(outcome);
+                    }
+                });
+            }
+        });
+        let results = results
+            .into_inner()
+            .map_err(|_| Error::Solver("a province's solve stopped unexpectedly".into()))?;
+        let mut runs = Vec::with_capacity(count);
+        for (i, r) in results.into_iter().enumerate() {
+            match r {
+                Some(Ok(run)) => runs.push(run),
+                Some(Err(e)) => {
+                    return Err(Error::Solver(format!(
+                        "province {}: {e}",
+                        national_ref.provinces[i].0
+                    )))
+                }
+                None => {
+                    return Err(Error::Solver(format!(
+                        "province {}: the solve stopped unexpectedly",
+                        national_ref.provinces[i].0
+                    )))
+                }
+            }
+        }
+        write_tables(
+            dir,
+            national_ref,
+            &runs,
+            threads,
+            started.elapsed().as_secs_f64(),
+        )?;
+        if !quiet {
+            progress.finish_and_clear();
+            print_summary(national_ref, &runs, out, started.elapsed().as_secs_f64());
+        }
+        Ok(())
+    })
+}
+
+fn read_summary(dir: &Path) -> Result<serde_json::Value> {
+    let path = dir.join("summary.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::output(&path, e))?;
+    serde_json::from_str(&text)
+        .map_err(|e| Error::Solver(format!("{} could not be read back: {e}", path.display())))
+}
+
+fn num(v: &serde_json::Value, path: &[&str]) -> f64 {
+    path.iter()
+        .fold(v, |v, k| &v[*k])
+        .as_f64()
+        .unwrap_or(f64::NAN)
+}
+
+struct Totals {
+    objective: f64,
+    bound: f64,
+    cost: f64,
+    met: f64,
+    missed: f64,
+    shortfall: f64,
+}
+
+fn totals(runs: &[ProvinceRun]) -> Totals {
+    let sum = |p: &[&str]| runs.iter().map(|r| num(&r.summary, p)).sum::<f64>();
+    Totals {
+        objective: sum(&["solver", "objective"]),
+        bound: sum(&["solver", "bound"]),
+        cost: sum(&["total_cost"]),
+        met: sum(&["targets_met"]),
+        missed: sum(&["targets_missed"]),
+        shortfall: sum(&["total_shortfall"]),
+    }
+}
+
+fn gap(objective: f64, bound: f64) -> f64 {
+    if objective.abs() > 1e-9 {
+        ((objective - bound) / objective.abs()).max(0.0)
+    } else {
+        0.0
+    }
+}
+
+/// `national.csv` (one row per province), `summary.json` (national totals and the proven
+/// gap) and `manifest.json` (inputs' hashes, version, solver settings).
+fn write_tables(
+    dir: &Path,
+    national: &National,
+    runs: &[ProvinceRun],
+    threads: u32,
+    seconds: f64,
+) -> Result<()> {
+    let header = [
+        "province",
+        "scenario",
+        "units",
+        "total_cost_million_vnd",
+        "objective",
+        "bound",
+        "gap_percent",
+        "status",
+        "targets_met",
+        "targets_missed",
+        "total_shortfall",
+    ];
+    let rows: Vec<Vec<String>> = runs
+        .iter()
+        .map(|r| {
+            let s = &r.summary;
+            vec![
+                r.folder.clone(),
+                s["scenario"].as_str().unwrap_or("").to_string(),
+                r.units.to_string(),
+                format!("{:.3}", num(s, &["total_cost"])),
+                format!("{:.3}", num(s, &["solver", "objective"])),
+                format!("{:.3}", num(s, &["solver", "bound"])),
+                format!("{:.4}", 100.0 * num(s, &["solver", "gap"])),
+                s["solver"]["status"].as_str().unwrap_or("").to_string(),
+                format!("{}", num(s, &["targets_met"])),
+                format!("{}", num(s, &["targets_missed"])),
+                format!("{}", num(s, &["total_shortfall"])),
+            ]
+        })
+        .collect();
+    crate::output::write_csv(dir, "national.csv", &header, rows.into_iter())?;
+    let t = totals(runs);
+    let summary = serde_json::json!({
+        "name": national.name,
+        "illustrative": national.illustrative,
+        "provinces": runs.len(),
+        "units": runs.iter().map(|r| r.units).sum::<usize>(),
+        "money_unit": "million VND",
+        "total_cost": (t.cost * 1000.0).round() / 1000.0,
+        "targets_met": t.met,
+        "targets_missed": t.missed,
+        "total_shortfall": t.shortfall,
+        "solver": {
+            "objective": (t.objective * 1000.0).round() / 1000.0,
+            "bound": (t.bound * 1000.0).round() / 1000.0,
+            "gap": gap(t.objective, t.bound),
+            "threads": threads,
+        },
+        "seconds_note": "per-province seconds are in each province's summary.json; run times are not written here so that outputs are byte-identical between runs",
+    });
+    let _ = seconds;
+    crate::output::write_json(dir, "summary.json", &summary)?;
+    let manifest = serde_json::json!({
+        "bienche_version": env!("CARGO_PKG_VERSION"),
+        "national": national.name,
+        "national_dir": national.dir.canonicalize().unwrap_or_else(|_| national.dir.clone()),
+        "inputs": [{"file": FILE, "sha256": national.sha256}],
+        "provinces": runs.iter().map(|r| r.folder.clone()).collect::<Vec<_>>(),
+        "note": "each province folder has its own manifest.json with its inputs' hashes and solver settings",
+    });
+    crate::output::write_json(dir, "manifest.json", &manifest)
+}
+
+fn print_summary(national: &National, runs: &[ProvinceRun], out: &Path, seconds: f64) {
+    let t = totals(runs);
+    if national.illustrative {
+        println!(
+            "ILLUSTRATIVE DATA: {} (figures are invented, not official)",
+            national.name
+        );
+    }
+    let slowest = runs
+        .iter()
+        .max_by(|a, b| a.seconds.total_cmp(&b.seconds))
+        .map(|r| format!("; slowest province {} in {:.1} s", r.folder, r.seconds))
+        .unwrap_or_default();
+    println!(
+        "planned {} provinces, {} units in {seconds:.1} s{slowest}",
+        runs.len(),
+        runs.iter().map(|r| r.units).sum::<usize>()
+    );
+    println!(
+        "objective {:.1}, bound {:.1}, gap {:.4}% ({:.1} million VND)",
+        t.objective,
+        t.bound,
+        100.0 * gap(t.objective, t.bound),
+        (t.objective - t.bound).max(0.0)
+    );
+    println!(
+        "cost 2026–2035: {} billion VND; targets: {} met, {} missed, total shortfall {} people",
+        crate::output::money(t.cost / 1000.0),
+        t.met,
+        t.missed,
+        t.shortfall
+    );
+    let worst: Vec<&ProvinceRun> = {
+        let mut v: Vec<&ProvinceRun> = runs.iter().collect();
+        v.sort_by(|a, b| {
+            num(&b.summary, &["targets_missed"])
+                .total_cmp(&num(&a.summary, &["targets_missed"]))
+                .then(a.folder.cmp(&b.folder))
+        });
+        v.into_iter().take(5).collect()
+    };
+    for r in worst {
+        println!(
+            "  {}: {} targets missed, gap {:.4}%",
+            r.folder,
+            num(&r.summary, &["targets_missed"]),
+            100.0 * num(&r.summary, &["solver", "gap"])
+        );
+    }
+    println!("wrote {}", out.display());
+}
