@@ -13,6 +13,7 @@ pub mod diagnose;
 pub mod error;
 pub mod evaluate;
 pub mod forecast;
+pub mod generate;
 pub mod model;
 pub mod national;
 pub mod output;

@@ -134,6 +134,25 @@ pub enum Command {
         #[arg(long, default_value_t = 4)]
         buffer_rounds: usize,
     },
+    /// Write a synthetic scenario set for benchmarks: DIR/national.toml and one scenario
+    /// folder per province (p01, p02, …). ILLUSTRATIVE DATA: every figure is invented.
+    Generate {
+        /// Units in all (communes, departments, …), split evenly over the provinces.
+        #[arg(long)]
+        units: usize,
+        /// Provinces, each a complete scenario folder; at most --units.
+        #[arg(long, default_value_t = 1)]
+        provinces: usize,
+        /// Random seed: the same units, provinces and seed give the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder; written atomically, and refused if it exists and is not empty.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace an existing non-empty output folder.
+        #[arg(long)]
+        force: bool,
+    },
     /// Redraw the charts of a finished plan folder, without solving.
     Plot {
         out: PathBuf,
@@ -193,6 +212,22 @@ pub fn run(args: Args) -> Result<()> {
             buffer,
             buffer_rounds,
         } => simulate::run(&out, draws, seed, threads, &lang, buffer, buffer_rounds),
+        Command::Generate {
+            units,
+            provinces,
+            seed,
+            out,
+            force,
+        } => {
+            let g = crate::generate::generate(&crate::generate::Request {
+                units,
+                provinces,
+                seed,
+            })?;
+            crate::generate::write(&out, &g, force)?;
+            eprintln!("{}", crate::generate::summary_line(&g, &out));
+            Ok(())
+        }
         Command::Plot { out, lang } => {
             let files = crate::charts::draw_all(&out, &lang)?;
             for f in files {
