@@ -152,7 +152,6 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
         }
     }
     let local_targets = local_targets(spec, &whole, &lp);
-    let start = rounded_lp_flows(&whole, &lp);
     let coverage_counts = coverage_counts(&whole, &lp, &group_of, groups.len());
     // 4. Solve each group.
     let mut parts: Vec<Part> = Vec::with_capacity(groups.len());
@@ -165,7 +164,6 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
             .map(|(g, members)| {
                 solve_group(
                     spec,
-                    &start,
                     members,
                     shares[g].clone(),
                     &local_targets,
@@ -194,7 +192,6 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
             let share = free_share(spec, &shares[g], &parts, g);
             let part = solve_group(
                 spec,
-                &start,
                 &groups[g],
                 share,
                 &local_targets,
@@ -215,7 +212,6 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outco
     let mut coverage_counts = coverage_counts;
     let extra = repair_coverage(
         spec,
-        &start,
         &groups,
         &shares,
         &local_targets,
@@ -525,7 +521,6 @@ fn lp_met(
 #[allow(clippy::too_many_arguments)]
 fn repair_coverage(
     spec: &Spec,
-    start: &BTreeMap<FlowKey, f64>,
     groups: &[Vec<usize>],
     shares: &[BTreeMap<Capacity, f64>],
     local_targets: &BTreeMap<(Rule, i32, usize), f64>,
@@ -561,7 +556,6 @@ fn repair_coverage(
             trial.insert(*key, 1.0);
             let part = solve_group(
                 spec,
-                start,
                 &groups[g],
                 free_share(spec, &shares[g], parts, g),
                 local_targets,
@@ -627,49 +621,8 @@ fn whole_shares(required: f64, achieved: &[f64]) -> Vec<f64> {
     parts
 }
 
-/// A flow's identity, the same in every model built from the scenario.
-type FlowKey = (
-    crate::model::FlowKind,
-    usize,
-    crate::scenario::Cell,
-    i32,
-    Option<usize>,
-    Option<usize>,
-    Option<usize>,
-);
-
-fn flow_key(f: &crate::model::Flow) -> FlowKey {
-    (
-        f.kind,
-        f.unit,
-        f.cell,
-        f.year,
-        f.channel,
-        f.route,
-        f.counterpart,
-    )
-}
-
-/// The LP plan's flows rounded to whole people: a MIP start for each group, so HiGHS
-/// begins near the optimum instead of at "no action" and can stop as soon as its bound
-/// comes within the gap tolerance.
-fn rounded_lp_flows(
-    whole: &crate::model::Model,
-    lp: &crate::solve::Solved,
-) -> BTreeMap<FlowKey, f64> {
-    whole
-        .flows
-        .iter()
-        .filter_map(|f| match f.amount {
-            crate::model::Amount::Var(v) => Some((flow_key(f), lp.value(v).round().max(0.0))),
-            _ => None,
-        })
-        .collect()
-}
-
 fn solve_group(
     spec: &Spec,
-    start: &BTreeMap<FlowKey, f64>,
     members: &[usize],
     share: BTreeMap<Capacity, f64>,
     local_targets: &BTreeMap<(Rule, i32, usize), f64>,
@@ -693,14 +646,7 @@ fn solve_group(
             coupling,
         },
     );
-    let value_of = |f: &crate::model::Flow| start.get(&flow_key(f)).copied();
-    let solved = crate::solve::solve_from(
-        &mut model,
-        &spec.config.solver,
-        Mode::Mip,
-        verbose,
-        (std::env::var_os("BIENCHE_NO_LP_START").is_none()).then_some(&value_of as _),
-    )?;
+    let solved = solve(&mut model, &spec.config.solver, Mode::Mip, verbose)?;
     // Target shortfalls and staffing slacks alike: both cost the penalty.
     let shortfall: f64 = model
         .slacks

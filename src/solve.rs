@@ -102,24 +102,6 @@ pub fn solve(
     mode: Mode,
     verbose: bool,
 ) -> Result<Solved> {
-    solve_from(model, settings, mode, verbose, None)
-}
-
-/// Solves like [`solve`], starting a MIP from the given flow values (whole people) instead
-/// of the "no action" plan. HiGHS completes the start (stocks, slacks); if it cannot, it
-/// searches as usual.
-pub fn solve_from(
-    model: &mut Model,
-    settings: &SolverConfig,
-    mode: Mode,
-    verbose: bool,
-    start: Option<&dyn Fn(&crate::model::Flow) -> Option<f64>>,
-) -> Result<Solved> {
-    let start_values = match (mode, start) {
-        (Mode::Mip, Some(value_of)) => flow_start(model, value_of),
-        (Mode::Mip, None) => do_nothing_start(model),
-        (Mode::Relaxation, _) => Vec::new(),
-    };
     let vars = std::mem::replace(&mut model.vars, good_lp::ProblemVariables::new());
     let constraints = std::mem::take(&mut model.constraints);
     let objective = std::mem::take(&mut model.objective);
@@ -142,7 +124,7 @@ pub fn solve_from(
     highs_model.set_option("random_seed", settings.random_seed as i32);
     match mode {
         Mode::Relaxation => highs_model.set_option("solve_relaxation", true),
-        Mode::Mip => set_start(&mut highs_model, &start_values)?,
+        Mode::Mip => set_start(&mut highs_model, &do_nothing_start(model))?,
     }
     apply_extra_options(&mut highs_model)?;
     let started = Instant::now();
@@ -216,24 +198,6 @@ fn do_nothing_start(model: &Model) -> Vec<(usize, f64)> {
         .iter()
         .filter_map(|f| match f.amount {
             Amount::Var(v) => Some((model.column[&v], 0.0)),
-            _ => None,
-        })
-        .collect();
-    start.sort_by_key(|(i, _)| *i);
-    start.dedup_by_key(|(i, _)| *i);
-    start
-}
-
-/// A MIP start with each decision flow at the value `value_of` gives it (zero if none).
-fn flow_start(
-    model: &Model,
-    value_of: &dyn Fn(&crate::model::Flow) -> Option<f64>,
-) -> Vec<(usize, f64)> {
-    let mut start: Vec<(usize, f64)> = model
-        .flows
-        .iter()
-        .filter_map(|f| match f.amount {
-            Amount::Var(v) => Some((model.column[&v], value_of(f).unwrap_or(0.0))),
             _ => None,
         })
         .collect();
