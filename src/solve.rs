@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Instant;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SolveStats {
     /// `optimal` (proven within the relative gap), `feasible` (a whole-person plan whose
     /// gap is above the tolerance), or `time_limit` (best plan when time ran out).

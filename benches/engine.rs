@@ -1,0 +1,170 @@
+//! Criterion benchmarks of every stage, on generated national folders of 100, 1,000 and
+//! 5,000 units (`bienche generate --seed 1`) and on the bundled Sơn La sample.
+//!
+//! Stages: scenario load, model build (the whole-province model of each province), solve
+//! (the decomposed whole-person plan of each province), output writing, chart drawing, end
+//! to end (`plan`, as the command runs it), and Monte Carlo draws of the Sơn La plan.
+//!
+//! Sizes: `BIENCHE_BENCH_UNITS` (default `100,1000,5000`) for load, build, write and
+//! plot; `BIENCHE_BENCH_SOLVE_UNITS` (default `100`) for solve and end to end, which take
+//! minutes at 1,000 and 5,000 units (criterion needs 10 samples; BENCHMARKS.md gives the
+//! commands that time the large instances as the median of several runs instead).
+//! Writing and drawing at a size without a solve use each province's no-plan forecast,
+//! which fills the same tables.
+//!
+//! Every solve here is checked: its flows must replay into its stocks.
+
+use bienche::scenario::Spec;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn sizes(var: &str, default: &str) -> Vec<usize> {
+    std::env::var(var)
+        .unwrap_or_else(|_| default.into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}
+
+/// Provinces for a size: about 147 units each, as in the national instance.
+fn provinces_for(units: usize) -> usize {
+    (units as f64 / 147.06).round().max(1.0) as usize
+}
+
+/// A generated national folder of `units` units (seed 1), kept for the whole run.
+fn national(root: &Path, units: usize) -> PathBuf {
+    let dir = root.join(format!("n{units}"));
+    if !dir.exists() {
+        let request = bienche::generate::Request {
+            units,
+            provinces: provinces_for(units),
+            seed: 1,
+        };
+        let generated = bienche::generate::generate(&request).expect("generate");
+        bienche::generate::write(&dir, &generated, false).expect("write generated");
+    }
+    dir
+}
+
+fn load(dir: &Path) -> Vec<Spec> {
+    bienche::national::load(dir)
+        .expect("load")
+        .provinces
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect()
+}
+
+fn solve_checked(spec: &Spec) -> bienche::decompose::Outcome {
+    let outcome = bienche::decompose::find_plan(spec, false, &|_| {}).expect("solve");
+    assert!(
+        outcome.plan.replay_mismatch(spec).is_none(),
+        "plan does not replay"
+    );
+    outcome
+}
+
+fn bench_stages(c: &mut Criterion) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let out = root.path().join("out");
+    for units in sizes("BIENCHE_BENCH_UNITS", "100,1000,5000") {
+        let dir = national(root.path(), units);
+        let specs = load(&dir);
+        let mut g = c.benchmark_group("stages");
+        g.sample_size(10).measurement_time(Duration::from_secs(10));
+        g.bench_with_input(BenchmarkId::new("load", units), &dir, |b, dir| {
+            b.iter(|| load(dir))
+        });
+        g.bench_with_input(BenchmarkId::new("build", units), &specs, |b, specs| {
+            b.iter(|| {
+                specs
+                    .iter()
+                    .map(|s| {
+                        bienche::model::build(s, bienche::model::Scope::all(s))
+                            .vars
+                            .len()
+                    })
+                    .sum::<usize>()
+            })
+        });
+        // The no-plan forecast fills the same tables a plan does.
+        let reports: Vec<_> = specs
+            .iter()
+            .map(|s| {
+                let f = bienche::forecast::forecast(s);
+                let targets = bienche::evaluate::evaluate(s, &f.plan);
+                (f.plan, targets)
+            })
+            .collect();
+        let stats = bienche::solve::SolveStats::default();
+        let write = |lang: Option<&str>| {
+            for (i, (s, (plan, targets))) in specs.iter().zip(&reports).enumerate() {
+                bienche::output::write(
+                    &out.join(format!("p{i}")),
+                    &bienche::output::Report {
+                        spec: s,
+                        plan,
+                        stats: &stats,
+                        targets,
+                        shortfalls: &[],
+                        forecast: Some((plan, targets)),
+                        lang,
+                    },
+                )
+                .expect("write");
+            }
+        };
+        g.bench_function(BenchmarkId::new("write", units), |b| b.iter(|| write(None)));
+        write(None);
+        g.bench_function(BenchmarkId::new("plot", units), |b| {
+            b.iter(|| {
+                for i in 0..specs.len() {
+                    bienche::charts::draw_all(&out.join(format!("p{i}")), "en").expect("plot");
+                }
+            })
+        });
+        g.finish();
+    }
+    for units in sizes("BIENCHE_BENCH_SOLVE_UNITS", "100") {
+        let dir = national(root.path(), units);
+        let specs = load(&dir);
+        let mut g = c.benchmark_group("solve");
+        g.sample_size(10).measurement_time(Duration::from_secs(60));
+        g.bench_with_input(BenchmarkId::new("solve", units), &specs, |b, specs| {
+            b.iter(|| specs.iter().map(solve_checked).count())
+        });
+        g.bench_with_input(BenchmarkId::new("end_to_end", units), &dir, |b, dir| {
+            b.iter(|| {
+                let mut n = bienche::national::load(dir).expect("load");
+                bienche::national::run(&mut n, &out.join("national"), 2, true).expect("plan")
+            })
+        });
+        g.finish();
+    }
+}
+
+fn bench_son_la(c: &mut Criterion) {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/son-la");
+    let root = tempfile::tempdir().expect("tempdir");
+    let out = root.path().join("son-la");
+    let mut g = c.benchmark_group("son_la");
+    g.sample_size(10).measurement_time(Duration::from_secs(60));
+    g.bench_function("end_to_end", |b| {
+        b.iter(|| {
+            let spec = bienche::scenario::load(&sample).expect("load");
+            bienche::cli::plan(&spec, &out, false, true, Some("vi")).expect("plan")
+        })
+    });
+    let spec = bienche::scenario::load(&sample).expect("load");
+    let planned = bienche::cli::plan(&spec, &out, false, true, None).expect("plan");
+    assert!(planned.stats.gap <= spec.config.solver.mip_rel_gap + 1e-12);
+    g.bench_function("monte_carlo_1000_draws", |b| {
+        let hidden = indicatif::ProgressBar::hidden();
+        b.iter(|| bienche::simulate::simulate(&spec, &out, 1000, 1, 2, &hidden).expect("draws"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_stages, bench_son_la);
+criterion_main!(benches);
