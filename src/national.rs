@@ -27,7 +27,9 @@ struct RawNational {
     name: String,
     #[serde(default)]
     illustrative: bool,
+    /// The generator's seed, when generated; recorded, not used.
     #[serde(default)]
+    #[allow(dead_code)]
     seed: Option<u64>,
     provinces: Vec<String>,
 }
@@ -66,7 +68,6 @@ pub fn load(dir: &Path) -> Result<National> {
             ),
         )
     })?;
-    let _ = raw.seed;
     if raw.provinces.is_empty() {
         return Err(Error::input(
             &path,
@@ -184,13 +185,7 @@ pub fn run(national: &mut National, out: &Path, threads: u32, quiet: bool) -> Re
                 }
             }
         }
-        write_tables(
-            dir,
-            national_ref,
-            &runs,
-            threads,
-            started.elapsed().as_secs_f64(),
-        )?;
+        write_tables(dir, national_ref, &runs, threads)?;
         if !quiet {
             progress.finish_and_clear();
             print_summary(national_ref, &runs, out, started.elapsed().as_secs_f64());
@@ -244,13 +239,7 @@ fn gap(objective: f64, bound: f64) -> f64 {
 
 /// `national.csv` (one row per province), `summary.json` (national totals and the proven
 /// gap) and `manifest.json` (inputs' hashes, version, solver settings).
-fn write_tables(
-    dir: &Path,
-    national: &National,
-    runs: &[ProvinceRun],
-    threads: u32,
-    seconds: f64,
-) -> Result<()> {
+fn write_tables(dir: &Path, national: &National, runs: &[ProvinceRun], threads: u32) -> Result<()> {
     let header = [
         "province",
         "scenario",
@@ -301,9 +290,7 @@ fn write_tables(
             "gap": gap(t.objective, t.bound),
             "threads": threads,
         },
-        "seconds_note": "per-province seconds are in each province's summary.json; run times are not written here so that outputs are byte-identical between runs",
     });
-    let _ = seconds;
     crate::output::write_json(dir, "summary.json", &summary)?;
     let manifest = serde_json::json!({
         "bienche_version": env!("CARGO_PKG_VERSION"),
@@ -342,8 +329,8 @@ fn print_summary(national: &National, runs: &[ProvinceRun], out: &Path, seconds:
         (t.objective - t.bound).max(0.0)
     );
     println!(
-        "cost 2026–2035: {} billion VND; targets: {} met, {} missed, total shortfall {} people",
-        crate::output::money(t.cost / 1000.0),
+        "cost: {:.1} billion VND; targets: {} met, {} missed, total shortfall {} people",
+        t.cost / 1000.0,
         t.met,
         t.missed,
         t.shortfall

@@ -31,6 +31,13 @@ pub struct SolveStats {
     pub nodes: i64,
     /// How the plan was found: `monolithic` or `decomposed (N groups of units)`.
     pub method: String,
+    /// Seconds spent building models, summed over every model built (not written out, so
+    /// that outputs stay byte-identical apart from `seconds`).
+    #[serde(skip)]
+    pub build_seconds: f64,
+    /// Seconds inside HiGHS, summed over every solve.
+    #[serde(skip)]
+    pub highs_seconds: f64,
 }
 
 impl SolveStats {
@@ -177,6 +184,7 @@ pub fn solve(
         rows,
         nodes: nodes.max(0),
         method: "monolithic".into(),
+        ..Default::default()
     };
     stats.set_gap(settings.mip_rel_gap);
     Ok(Solved {

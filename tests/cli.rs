@@ -199,10 +199,12 @@ fn coverage_roadmap_counts_units_and_lets_the_optimiser_choose_them() {
     assert_eq!(target(&out, "C2", "R2", "2027"), (4, 1, 3));
     assert_eq!(s["targets_missed"], 1);
     assert_eq!(num(&s, &["solver", "objective"]), 520.0 + 4.0 * 100_000.0);
-    assert_eq!(
+    // The bound is raised only as far as the tolerance (0.01%) asks.
+    let (objective, bound) = (
+        num(&s, &["solver", "objective"]),
         num(&s, &["solver", "bound"]),
-        num(&s, &["solver", "objective"])
     );
+    assert!(bound <= objective && objective - bound <= 1e-4 * objective);
 }
 
 /// A budget cap of 150 a year allows one hire (100) a year plus the promotion (10): two EM
@@ -594,8 +596,9 @@ fn son_la_sample_plan_replays_recomputes_and_proves_its_gap() {
     check_targets(&dir, &out);
     let s = summary(&out);
     assert_eq!(s["illustrative"], true);
+    // The sample's tolerance, proven against the bound.
     assert!(
-        num(&s, &["solver", "gap"]) <= 0.01,
+        num(&s, &["solver", "gap"]) <= 0.001 + 1e-12,
         "gap {}",
         s["solver"]["gap"]
     );
@@ -2030,26 +2033,129 @@ fn generate_writes_valid_provinces_and_the_same_bytes_for_the_same_seed() {
     }
 }
 
-/// A small generated set plans; every province's flows replay and its targets recompute.
+/// A small generated set plans as a nation: every province's flows replay and its targets
+/// recompute, the national totals are the provinces' sums, and the proven gap holds.
 #[test]
-fn generated_provinces_plan_and_their_plans_replay() {
+fn a_generated_nation_plans_and_every_province_plan_replays() {
     let tmp = tempfile::tempdir().unwrap();
     let set = tmp.path().join("set");
     assert!(generate(&set, "12", "2", "3", &[]).status.success());
-    for p in ["p01", "p02"] {
+    let out = tmp.path().join("out");
+    let o = bienche(&[
+        "plan",
+        set.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        "2",
+        "--gap",
+        "0.005",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.starts_with("ILLUSTRATIVE DATA: Generated: 12 units in 2 provinces (seed 3)"));
+    let mut objective = 0.0;
+    let mut bound = 0.0;
+    let mut missed = 0.0;
+    let rows = read_csv(&out.join("national.csv"));
+    assert_eq!(rows.len(), 2);
+    for (p, row) in ["p01", "p02"].iter().zip(&rows) {
+        assert_eq!(row["province"], *p);
         let dir = set.join(p);
-        let out_tmp = tempfile::tempdir().unwrap();
-        let out = plan(&dir, &out_tmp);
-        replay_flows(&out, 2025, 2035);
-        check_targets(&dir, &out);
-        let s = summary(&out);
+        let province = out.join(p);
+        replay_flows(&province, 2025, 2035);
+        check_targets(&dir, &province);
+        let s = summary(&province);
         assert_eq!(s["illustrative"], true);
+        // The national goal, 0.5%. (On p01 the Lagrangian bound is 0.07% below the optimum
+        // that one MIP of the province proves, so 0.1% is not always reachable here.)
         assert!(
-            num(&s, &["solver", "gap"]) <= 0.01,
+            num(&s, &["solver", "gap"]) <= 0.005 && s["solver"]["status"] == "optimal",
             "{p}: gap {}",
             s["solver"]["gap"]
         );
+        assert_eq!(row["units"], "6");
+        objective += num(&s, &["solver", "objective"]);
+        bound += num(&s, &["solver", "bound"]);
+        missed += num(&s, &["targets_missed"]);
     }
+    let n = summary(&out);
+    assert_eq!(n["provinces"], 2);
+    assert_eq!(n["units"], 12);
+    assert!((num(&n, &["solver", "objective"]) - objective).abs() < 0.01);
+    assert!((num(&n, &["solver", "bound"]) - bound).abs() < 0.01);
+    assert_eq!(num(&n, &["targets_missed"]), missed);
+    assert!(bound <= objective);
+    assert!((num(&n, &["solver", "gap"]) - (objective - bound) / objective).abs() < 1e-9);
+}
+
+/// The Lagrangian bound's sign check: with every group at its priced LP, the sum is the
+/// LP bound.
+#[test]
+fn the_lagrangian_bound_reproduces_the_lp_bound_with_lp_subproblems() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "40", "1", "5", &[]).status.success());
+    let out = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .args([
+            "plan",
+            set.join("p01").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("BIENCHE_CHECK_LAGRANGIAN", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("check: Lagrangian with LP subproblems "))
+        .expect("the check line");
+    let numbers: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(numbers.len(), 2, "{line}");
+    assert!(
+        (numbers[0] - numbers[1]).abs() <= 1e-6 * numbers[1].abs(),
+        "{line}"
+    );
+}
+
+/// A national folder's mistakes are named: its file, line and field.
+#[test]
+fn a_bad_national_folder_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "4", "2", "1", &[]).status.success());
+    let national = set.join("national.toml");
+    let out = tmp.path().join("out");
+    let run = || {
+        let o = bienche(&[
+            "plan",
+            set.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(!out.exists());
+        String::from_utf8_lossy(&o.stderr).trim_end().to_string()
+    };
+    let text = std::fs::read_to_string(&national).unwrap();
+    std::fs::write(&national, text.replace("\"p02\"]", "\"p01\"]")).unwrap();
+    assert_eq!(
+        run(),
+        "error: national.toml: field 'provinces': \"p01\" is listed twice"
+    );
+    std::fs::write(&national, text.replace("\"p02\"]", "\"p03\"]")).unwrap();
+    assert!(run().contains("p03"), "names the missing province folder");
+    std::fs::write(&national, text.replace("provinces = [", "provinces = 3 #[")).unwrap();
+    assert_eq!(
+        run(),
+        "error: national.toml, line 5: field 'national': invalid type: integer `3`, expected a sequence; expected name = \"…\" and provinces = [\"folder\", …]"
+    );
 }
 
 /// Whatever the size and seed, every province loads with no error and no warning, and the

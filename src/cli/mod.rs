@@ -254,7 +254,15 @@ pub fn run(args: Args) -> Result<()> {
             if crate::national::is_national(&scenario) {
                 return plan_national(&scenario, &out, &overrides, quiet);
             }
+            let loading = Instant::now();
             let mut spec = load(&scenario)?;
+            if !quiet {
+                eprintln!(
+                    "loaded {} units in {:.2} s",
+                    spec.units.len(),
+                    loading.elapsed().as_secs_f64()
+                );
+            }
             overrides.apply(&mut spec.config.solver);
             plan(&spec, &out, verbose, quiet, Some(&lang)).map(|_| ())
         }
@@ -373,6 +381,7 @@ pub fn plan(
     if lang.is_some() {
         say("drawing charts…".into());
     }
+    let writing = Instant::now();
     crate::output::write(
         out,
         &crate::output::Report {
@@ -394,6 +403,7 @@ pub fn plan(
             &shortfalls,
             out,
             started.elapsed().as_secs_f64(),
+            writing.elapsed().as_secs_f64(),
         );
     }
     Ok(PlanRun { stats, targets })
@@ -407,6 +417,7 @@ fn print_plan_summary(
     shortfalls: &[crate::output::Shortfall],
     out: &std::path::Path,
     total_seconds: f64,
+    write_seconds: f64,
 ) {
     let (met, missed, short) = crate::evaluate::tally(targets);
     let cost: f64 = plan.costs.values().sum();
@@ -427,6 +438,15 @@ fn print_plan_summary(
     println!(
         "solver: {} in {:.1} s (total {:.1} s); objective {:.1}, bound {:.1}, gap {:.4}% ({:.1} million VND)",
         s.status, s.seconds, total_seconds, s.objective, s.bound, s.gap * 100.0, s.gap_million_vnd
+    );
+    let overhead = s.build_seconds + write_seconds;
+    let work = overhead + s.highs_seconds;
+    println!(
+        "time: HiGHS {:.1} s, building models {:.1} s, writing tables and charts {:.2} s (summed over threads): overhead {:.1}% of the work",
+        s.highs_seconds,
+        s.build_seconds,
+        write_seconds,
+        if work > 0.0 { 100.0 * overhead / work } else { 0.0 }
     );
     println!(
         "cost {}–{}: {:.1} billion VND, of which salaries {:.1} and levers {:.1}",
