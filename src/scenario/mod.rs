@@ -220,9 +220,34 @@ pub struct Spec {
     pub roster: Option<crate::roster::Derived>,
     pub inputs: Vec<InputFile>,
     pub warnings: Vec<String>,
+    /// Per-unit leaving rates, derived once at load because model building asks for them
+    /// for every column; [`Spec::refresh_rates`] re-derives them after an edit.
+    rates: Rates,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Rates {
+    settled: Vec<f64>,
+    new_hire: Vec<f64>,
 }
 
 impl Spec {
+    /// Re-derives the cached per-unit rates from `units`, `attrition` and the config.
+    pub fn refresh_rates(&mut self) {
+        let n = self.units.len();
+        self.rates = Rates::default();
+        self.rates = Rates {
+            settled: (0..n).map(|u| self.leaving_rate(u, u32::MAX)).collect(),
+            new_hire: (0..n)
+                .map(|u| {
+                    1.0 - (0..self.config.attrition.new_hire_years)
+                        .map(|y| 1.0 - self.leaving_rate(u, y))
+                        .product::<f64>()
+                })
+                .collect(),
+        };
+    }
+
     pub fn base_year(&self) -> i32 {
         self.config.time.base_year
     }
@@ -278,14 +303,22 @@ impl Spec {
     /// Leaving rate of the base-year workforce, taken as settled: the rate of the open
     /// tenure band (docs/model.md).
     pub fn settled_rate(&self, u: usize) -> f64 {
-        self.leaving_rate(u, u32::MAX)
+        match self.rates.settled.get(u) {
+            Some(&r) => r,
+            None => self.leaving_rate(u, u32::MAX),
+        }
     }
 
     /// Probability that a hire into unit u leaves within `attrition.new_hire_years`.
     pub fn new_hire_leaving_probability(&self, u: usize) -> f64 {
-        1.0 - (0..self.config.attrition.new_hire_years)
-            .map(|y| 1.0 - self.leaving_rate(u, y))
-            .product::<f64>()
+        match self.rates.new_hire.get(u) {
+            Some(&p) => p,
+            None => {
+                1.0 - (0..self.config.attrition.new_hire_years)
+                    .map(|y| 1.0 - self.leaving_rate(u, y))
+                    .product::<f64>()
+            }
+        }
     }
 
     /// The new-hire leaving probability that a channel's capacities use: the mean of
@@ -547,9 +580,11 @@ pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
         }),
         inputs: files.inputs,
         warnings: Vec::new(),
+        rates: Rates::default(),
     };
     spec.inputs.sort_by(|a, b| a.name.cmp(&b.name));
     checks::check_spec(&mut spec)?;
+    spec.refresh_rates();
     Ok(spec)
 }
 
