@@ -15,7 +15,10 @@
 //! Every solve here is checked: its flows must replay into its stocks.
 
 use bienche::scenario::Spec;
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
+};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -65,14 +68,22 @@ fn solve_checked(spec: &Spec) -> bienche::decompose::Outcome {
     outcome
 }
 
+/// Ten samples of whole iterations: the slow stages take seconds an iteration.
+fn group<'a>(c: &'a mut Criterion, name: &str, seconds: u64) -> BenchmarkGroup<'a, WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .measurement_time(Duration::from_secs(seconds));
+    g
+}
+
 fn bench_stages(c: &mut Criterion) {
     let root = tempfile::tempdir().expect("tempdir");
     let out = root.path().join("out");
     for units in sizes("BIENCHE_BENCH_UNITS", "100,1000,5000") {
         let dir = national(root.path(), units);
         let specs = load(&dir);
-        let mut g = c.benchmark_group("stages");
-        g.sample_size(10).measurement_time(Duration::from_secs(10));
+        let mut g = group(c, "stages", 10);
         g.bench_with_input(BenchmarkId::new("load", units), &dir, |b, dir| {
             b.iter(|| load(dir))
         });
@@ -129,8 +140,7 @@ fn bench_stages(c: &mut Criterion) {
     for units in sizes("BIENCHE_BENCH_SOLVE_UNITS", "100") {
         let dir = national(root.path(), units);
         let specs = load(&dir);
-        let mut g = c.benchmark_group("solve");
-        g.sample_size(10).measurement_time(Duration::from_secs(60));
+        let mut g = group(c, "solve", 60);
         g.bench_with_input(BenchmarkId::new("solve", units), &specs, |b, specs| {
             b.iter(|| specs.iter().map(solve_checked).count())
         });
@@ -148,8 +158,7 @@ fn bench_son_la(c: &mut Criterion) {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/son-la");
     let root = tempfile::tempdir().expect("tempdir");
     let out = root.path().join("son-la");
-    let mut g = c.benchmark_group("son_la");
-    g.sample_size(10).measurement_time(Duration::from_secs(60));
+    let mut g = group(c, "son_la", 60);
     g.bench_function("end_to_end", |b| {
         b.iter(|| {
             let spec = bienche::scenario::load(&sample).expect("load");

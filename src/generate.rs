@@ -61,6 +61,7 @@
 //! every platform. Provinces are generated and written in a fixed order.
 
 use crate::error::{Error, Result};
+use crate::rng::Rng;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -134,54 +135,6 @@ pub struct Generated {
     pub files: Vec<(PathBuf, String)>,
     pub provinces: Vec<ProvinceSummary>,
     pub total: Counts,
-}
-
-/// SplitMix64, as in `simulate.rs`: small, fast and the same on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64, stream: u64) -> Rng {
-        let mut r = Rng(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        r.next();
-        r
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.uniform()
-    }
-    /// Whole number in lo..=hi.
-    fn int(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + (self.next() % (hi - lo + 1) as u64) as u32
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        self.uniform() < p
-    }
-    /// Approximately standard normal (Irwin–Hall: twelve uniforms less 6), arithmetic only.
-    fn normal(&mut self) -> f64 {
-        (0..12).map(|_| self.uniform()).sum::<f64>() - 6.0
-    }
-    /// An index drawn with the given non-negative weights (not all zero).
-    fn weighted(&mut self, weights: &[f64]) -> usize {
-        let total: f64 = weights.iter().sum();
-        let mut x = self.uniform() * total;
-        for (i, w) in weights.iter().enumerate() {
-            if x < *w {
-                return i;
-            }
-            x -= w;
-        }
-        weights.len() - 1
-    }
 }
 
 /// The ethnic groups used, with the Vietnamese names a roster would give (2019 census names).
@@ -457,6 +410,24 @@ struct Unit {
     stuck: bool,
 }
 
+impl Unit {
+    /// A provincial-level unit: no recruitment restriction, never over quota or stuck.
+    fn provincial(id: String, name: String, kind: Kind, p: f64, quota: u32, posts: u32) -> Unit {
+        Unit {
+            id,
+            name,
+            kind,
+            p,
+            quota,
+            posts,
+            over_until: None,
+            recruit: vec![],
+            difficult: false,
+            stuck: false,
+        }
+    }
+}
+
 struct Group {
     id: &'static str,
     em: bool,
@@ -560,61 +531,45 @@ fn province(rng: &mut Rng, r: &Request, id: &str, n: usize, n_communes: usize) -
     }
     for i in 1..=departments {
         let quota = rng.int(40, 140);
-        units.push(Unit {
-            id: format!("D{i:0width$}", width = w(departments)),
-            name: format!("Department {i:0width$}", width = w(departments)),
-            kind: Kind::Provincial,
-            p: e_pct,
+        units.push(Unit::provincial(
+            format!("D{i:0width$}", width = w(departments)),
+            format!("Department {i:0width$}", width = w(departments)),
+            Kind::Provincial,
+            e_pct,
             quota,
-            posts: (quota * 11 / 100).max(4),
-            over_until: None,
-            recruit: vec![],
-            difficult: false,
-            stuck: false,
-        });
+            (quota * 11 / 100).max(4),
+        ));
     }
     if dear == 1 {
-        units.push(Unit {
-            id: "DEAR".into(),
-            name: "Department of Ethnic Affairs and Religion".into(),
-            kind: Kind::EthnicDepartment,
-            p: e_pct,
-            quota: rng.int(30, 45),
-            posts: rng.int(5, 6),
-            over_until: None,
-            recruit: vec![],
-            difficult: false,
-            stuck: false,
-        });
+        units.push(Unit::provincial(
+            "DEAR".into(),
+            "Department of Ethnic Affairs and Religion".into(),
+            Kind::EthnicDepartment,
+            e_pct,
+            rng.int(30, 45),
+            rng.int(5, 6),
+        ));
     }
     if committee == 1 {
-        units.push(Unit {
-            id: "PPCEC".into(),
-            name: "PPC Ethnic Committee".into(),
-            kind: Kind::EthnicCommittee,
-            p: e_pct,
-            quota: rng.int(5, 9),
-            posts: 2,
-            over_until: None,
-            recruit: vec![],
-            difficult: false,
-            stuck: false,
-        });
+        units.push(Unit::provincial(
+            "PPCEC".into(),
+            "PPC Ethnic Committee".into(),
+            Kind::EthnicCommittee,
+            e_pct,
+            rng.int(5, 9),
+            2,
+        ));
     }
     for i in 1..=psus {
         let quota = rng.int(30, 180);
-        units.push(Unit {
-            id: format!("S{i:0width$}", width = w(psus)),
-            name: format!("Public service unit {i:0width$}", width = w(psus)),
-            kind: Kind::PublicService,
-            p: e_pct,
+        units.push(Unit::provincial(
+            format!("S{i:0width$}", width = w(psus)),
+            format!("Public service unit {i:0width$}", width = w(psus)),
+            Kind::PublicService,
+            e_pct,
             quota,
-            posts: (quota * 8 / 100).max(3),
-            over_until: None,
-            recruit: vec![],
-            difficult: false,
-            stuck: false,
-        });
+            (quota * 8 / 100).max(3),
+        ));
     }
 
     // Staff and retirements, person by person.

@@ -19,6 +19,7 @@ pub mod national;
 pub mod output;
 pub mod plan;
 pub mod retirement;
+pub mod rng;
 pub mod roster;
 pub mod rules;
 pub mod scenario;

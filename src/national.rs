@@ -119,7 +119,9 @@ pub fn run(national: &mut National, out: &Path, threads: u32, quiet: bool) -> Re
     let units: usize = national.provinces.iter().map(|(_, s)| s.units.len()).sum();
     if !quiet {
         eprintln!(
-            "planning {count} provinces ({units} units) on {threads} threads: {at_once} at once, {per_province} thread{} each…",
+            "planning {count} province{} ({units} units) on {threads} thread{}: {at_once} at once, {per_province} thread{} each…",
+            if count == 1 { "" } else { "s" },
+            if threads == 1 { "" } else { "s" },
             if per_province == 1 { "" } else { "s" }
         );
     }
@@ -317,8 +319,9 @@ fn print_summary(national: &National, runs: &[ProvinceRun], out: &Path, seconds:
         .map(|r| format!("; slowest province {} in {:.1} s", r.folder, r.seconds))
         .unwrap_or_default();
     println!(
-        "planned {} provinces, {} units in {seconds:.1} s{slowest}",
+        "planned {} province{}, {} units in {seconds:.1} s{slowest}",
         runs.len(),
+        if runs.len() == 1 { "" } else { "s" },
         runs.iter().map(|r| r.units).sum::<usize>()
     );
     println!(

@@ -22,35 +22,11 @@
 use crate::error::{Error, Result};
 use crate::model::FlowKind;
 use crate::plan::Plan;
+use crate::rng::Rng;
 use crate::scenario::{Cell, Spec};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// SplitMix64: small, fast and reproducible on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64, draw: u64) -> Rng {
-        let mut r = Rng(seed ^ draw.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        r.next();
-        r
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Binomial(n, p) as n Bernoulli trials (cells are small).
-    fn binomial(&mut self, n: u32, p: f64) -> u32 {
-        (0..n).filter(|_| self.uniform() < p).count() as u32
-    }
-}
 
 /// One planned flow.
 #[derive(Debug, Clone)]
