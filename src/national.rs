@@ -283,9 +283,9 @@ fn write_tables(dir: &Path, national: &National, runs: &[ProvinceRun], threads: 
         "units": runs.iter().map(|r| r.units).sum::<usize>(),
         "money_unit": "million VND",
         "total_cost": (t.cost * 1000.0).round() / 1000.0,
-        "targets_met": t.met,
-        "targets_missed": t.missed,
-        "total_shortfall": t.shortfall,
+        "targets_met": t.met as u64,
+        "targets_missed": t.missed as u64,
+        "total_shortfall": t.shortfall as u64,
         "solver": {
             "objective": (t.objective * 1000.0).round() / 1000.0,
             "bound": (t.bound * 1000.0).round() / 1000.0,
