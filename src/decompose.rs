@@ -85,7 +85,7 @@ pub fn groups(spec: &Spec) -> Vec<Vec<usize>> {
 /// Time spent building models and inside HiGHS, summed over every solve (several run at
 /// once), for the overhead figure in the console summary and BENCHMARKS.md.
 #[derive(Default)]
-pub struct Clock {
+struct Clock {
     build_nanos: std::sync::atomic::AtomicU64,
     highs_nanos: std::sync::atomic::AtomicU64,
 }
@@ -163,7 +163,7 @@ fn find_plan_timed(
         return Ok(Outcome { plan, stats });
     }
 
-    // 2. The bound, from the LP relaxation of the whole province.
+    // 2. The LP relaxation of the whole province: a bound, prices and each group's use.
     let mut whole = clock.build(spec, Scope::all(spec));
     let (columns, integer_columns, rows) = (
         whole.vars.len(),

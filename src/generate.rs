@@ -448,7 +448,7 @@ fn province(rng: &mut Rng, r: &Request, id: &str, n: usize, n_communes: usize) -
     // Type, region and EM share of the population.
     let t = rng.weighted(&TYPES.iter().map(|t| t.1).collect::<Vec<_>>());
     let (type_name, _, (e_lo, e_hi), ward_share, regions) = TYPES[t];
-    let region = regions[rng.next() as usize % regions.len()];
+    let region = regions[rng.next_u64() as usize % regions.len()];
     let (region_name, region_groups) = REGIONS[region];
     let e = rng.range(e_lo, e_hi);
     let groups = draw_groups(rng, e, region_groups);
@@ -479,7 +479,7 @@ fn province(rng: &mut Rng, r: &Request, id: &str, n: usize, n_communes: usize) -
         let p = (x * 10.0).round() / 10.0;
         let quota = rng.int(25, 60);
         let difficult =
-            (p >= 60.0 && rng.chance(0.85)) || (p >= 40.0 && p < 60.0 && rng.chance(0.3));
+            (p >= 60.0 && rng.chance(0.85)) || ((40.0..60.0).contains(&p) && rng.chance(0.3));
         // The main group is a named one (OtherEM pools small groups; it may come second).
         let named_w: Vec<f64> = em_groups
             .iter()
@@ -620,7 +620,7 @@ fn province(rng: &mut Rng, r: &Request, id: &str, n: usize, n_communes: usize) -
                 if em_local.len() == 1 || rng.chance(0.7) {
                     em_local[0]
                 } else {
-                    em_local[1 + rng.next() as usize % (em_local.len() - 1)]
+                    em_local[1 + rng.next_u64() as usize % (em_local.len() - 1)]
                 }
             } else {
                 em_groups[rng.weighted(&em_weights)]
