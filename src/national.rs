@@ -128,14 +128,12 @@ pub fn run(national: &mut National, out: &Path, threads: u32, quiet: bool) -> Re
     let progress = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
-        indicatif::ProgressBar::new(count as u64)
-    };
-    progress.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} provinces planned · {elapsed} elapsed · ETA {eta}",
+        crate::output::progress_bar(
+            count as u64,
+            "provinces planned",
+            "{elapsed} elapsed · ETA {eta}",
         )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    };
     let national_ref = &*national;
     crate::output::write_folder(out, |dir| {
         let next = AtomicUsize::new(0);

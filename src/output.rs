@@ -42,6 +42,19 @@ pub struct Report<'a> {
     pub lang: Option<&'a str>,
 }
 
+/// A progress bar for a long run: `{bar} pos/len <what> · <rate>`; indicatif draws it only on
+/// a terminal, so logs and tests see nothing.
+pub fn progress_bar(len: u64, what: &str, rate: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{bar:30}} {{pos}}/{{len}} {what} · {rate}"
+        ))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 pub fn money(x: f64) -> String {
     let s = format!("{x:.3}");
     if s == "-0.000" {

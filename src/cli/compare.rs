@@ -37,12 +37,10 @@ pub fn run(scenarios: &[PathBuf], out: &Path, threads: usize, lang: &str) -> Res
     }
     let started = Instant::now();
     // Quiet when not on a terminal (indicatif draws only to a terminal).
-    let progress = indicatif::ProgressBar::new(scenarios.len() as u64);
-    progress.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} scenarios solved · {elapsed} elapsed · ETA {eta}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    let progress = crate::output::progress_bar(
+        scenarios.len() as u64,
+        "scenarios solved",
+        "{elapsed} elapsed · ETA {eta}",
     );
     let mut runs = Vec::new();
     crate::output::write_folder(out, |dir| {
@@ -132,12 +130,10 @@ pub fn sweep(base: &Path, vary: &[String], out: &Path, threads: usize, lang: &st
     }
     let _ = std::fs::remove_dir_all(&check);
     let started = Instant::now();
-    let progress = indicatif::ProgressBar::new(points.len() as u64);
-    progress.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} grid points solved · {elapsed} elapsed · ETA {eta}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    let progress = crate::output::progress_bar(
+        points.len() as u64,
+        "grid points solved",
+        "{elapsed} elapsed · ETA {eta}",
     );
     let mut runs = Vec::new();
     crate::output::write_folder(out, |dir| {

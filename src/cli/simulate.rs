@@ -81,13 +81,7 @@ pub fn run(
             )));
         }
     }
-    let progress = indicatif::ProgressBar::new(draws);
-    progress.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} draws · {per_sec} · ETA {eta}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let progress = crate::output::progress_bar(draws, "draws", "{per_sec} · ETA {eta}");
     let outcome = crate::simulate::simulate(&spec, out, draws, seed, threads, &progress)?;
     progress.finish_and_clear();
     let stats = crate::charts::stats::load(out)?;
