@@ -14,7 +14,7 @@
 //!
 //! Every solve here is checked: its flows must replay into its stocks.
 
-use bienche::scenario::Spec;
+use bienche::domain::Spec;
 use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,

@@ -36,7 +36,7 @@ use crate::model::capacity::{capacity_terms, Capacity};
 use crate::model::{build, Coupling, Scope, SharedRow};
 use crate::plan::{self, Plan};
 use crate::rules::{Rule, WOMEN_RATE};
-use crate::scenario::Spec;
+use crate::domain::Spec;
 use crate::solve::{solve, Mode, SolveStats};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -104,7 +104,7 @@ impl Clock {
     fn solve(
         &self,
         model: &mut crate::model::Model,
-        settings: &crate::scenario::config::SolverConfig,
+        settings: &crate::domain::config::SolverConfig,
         mode: Mode,
         verbose: bool,
     ) -> Result<crate::solve::Solved> {
@@ -515,7 +515,7 @@ fn local_targets(
     lp: &crate::solve::Solved,
 ) -> BTreeMap<(Rule, i32, usize), f64> {
     let mut out = BTreeMap::new();
-    let value = |u: usize, y: i32, f: &dyn Fn(&crate::scenario::Cell) -> bool| {
+    let value = |u: usize, y: i32, f: &dyn Fn(&crate::domain::Cell) -> bool| {
         lp.eval(&whole.stock_sum(spec, u, y, f))
     };
     for ty in &spec.config.time.targets {

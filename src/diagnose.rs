@@ -7,7 +7,7 @@ use crate::model::capacity::Capacity;
 use crate::output::Shortfall;
 use crate::plan::Plan;
 use crate::rules::Rule;
-use crate::scenario::Spec;
+use crate::domain::Spec;
 use std::collections::BTreeMap;
 
 /// "what" → years in which that limit was reached.

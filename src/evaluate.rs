@@ -3,7 +3,7 @@
 
 use crate::plan::Plan;
 use crate::rules::{self, round_count, Rule, WOMEN_RATE};
-use crate::scenario::{Roadmap, Rounding, Spec, UnitKind};
+use crate::domain::{Roadmap, Rounding, Spec, UnitKind};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -46,10 +46,10 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
     let rounding = spec.config.policy.rounding;
     for ty in &spec.config.time.targets {
         let y = ty.year;
-        let sum = |members: &[usize], f: &dyn Fn(&crate::scenario::Cell) -> bool| -> u32 {
+        let sum = |members: &[usize], f: &dyn Fn(&crate::domain::Cell) -> bool| -> u32 {
             members.iter().map(|&u| plan.sum(y, u, f)).sum()
         };
-        let em = |c: &crate::scenario::Cell| spec.is_em(c);
+        let em = |c: &crate::domain::Cell| spec.is_em(c);
         let mut unit_rows = Vec::new();
         for t in rules::fixed_targets(spec, y, ty.level) {
             let achieved = if t.women {

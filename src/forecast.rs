@@ -23,9 +23,9 @@
 //! expectation. The result is a [`Plan`], so `trajectory.csv`, `flows.csv` and the targets
 //! are the same tables, checked by the same replay, as for a plan.
 
-use crate::model::FlowKind;
+use crate::domain::FlowKind;
 use crate::plan::{FlowKey, Plan};
-use crate::scenario::{Cell, Spec};
+use crate::domain::{Cell, Spec};
 use nalgebra::{DMatrix, DVector};
 use std::collections::BTreeMap;
 
@@ -146,7 +146,7 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
     let staff: Vec<(Cell, u32)> = spec
         .staff
         .range(
-            (u, crate::scenario::checks::first_cell())..=(u, crate::scenario::checks::last_cell()),
+            (u, crate::domain::Cell::FIRST)..=(u, crate::domain::Cell::LAST),
         )
         .map(|((_, c), &n)| (*c, n))
         .collect();

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod compare;
 pub mod decompose;
 pub mod diagnose;
+pub mod domain;
 pub mod error;
 pub mod evaluate;
 pub mod forecast;

@@ -11,7 +11,7 @@
 //! next province.
 
 use crate::error::{Error, Result};
-use crate::scenario::Spec;
+use crate::domain::Spec;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};

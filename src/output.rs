@@ -10,7 +10,7 @@
 use crate::error::{Error, Result};
 use crate::evaluate::TargetRow;
 use crate::plan::Plan;
-use crate::scenario::Spec;
+use crate::domain::Spec;
 use crate::solve::SolveStats;
 use serde::Serialize;
 use serde_json::json;
@@ -275,9 +275,9 @@ pub fn write_trajectory(dir: &Path, spec: &Spec, plan: &Plan) -> Result<()> {
                 t.to_string(),
                 spec.units[u].id.clone(),
                 spec.groups[c.group].id.clone(),
-                c.gender().into(),
-                c.role().into(),
-                c.trained_str().into(),
+                c.gender().to_string(),
+                c.role().to_string(),
+                c.trained_word().into(),
                 n.to_string(),
             ]
         }),
@@ -311,9 +311,9 @@ pub fn write_flows(dir: &Path, spec: &Spec, plan: &Plan) -> Result<()> {
                 k.channel.clone().unwrap_or_default(),
                 k.counterpart.map(unit).unwrap_or_default(),
                 spec.groups[k.cell.group].id.clone(),
-                k.cell.gender().into(),
-                k.cell.role().into(),
-                k.cell.trained_str().into(),
+                k.cell.gender().to_string(),
+                k.cell.role().to_string(),
+                k.cell.trained_word().into(),
                 n.to_string(),
                 money(*cost),
             ]

@@ -3,7 +3,7 @@
 
 use crate::model::capacity::Capacity;
 use crate::model::{stocks::effects, Amount, FlowKind, Model};
-use crate::scenario::{Cell, Spec};
+use crate::domain::{Cell, Spec};
 use crate::solve::Solved;
 use std::collections::BTreeMap;
 
@@ -215,8 +215,8 @@ impl Plan {
     pub fn sum(&self, t: i32, u: usize, filter: impl Fn(&Cell) -> bool) -> u32 {
         self.stock
             .range(
-                (t, u, crate::scenario::checks::first_cell())
-                    ..=(t, u, crate::scenario::checks::last_cell()),
+                (t, u, crate::domain::Cell::FIRST)
+                    ..=(t, u, crate::domain::Cell::LAST),
             )
             .filter(|((_, _, c), _)| filter(c))
             .map(|(_, n)| n)
@@ -259,7 +259,7 @@ impl Plan {
             }
             for (&(tt, u, c), _) in self
                 .stock
-                .range((t, 0, crate::scenario::checks::first_cell())..)
+                .range((t, 0, crate::domain::Cell::FIRST)..)
             {
                 if tt != t {
                     break;

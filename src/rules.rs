@@ -2,26 +2,8 @@
 //! the head-counts they require. Both the model's policy modules and the evaluation of a
 //! finished plan read this module, so a rule's numbers are defined once.
 
-use crate::scenario::{BandRule, R1Scope, Roadmap, Rounding, SeventyPercentBand, Spec, UnitKind};
-use serde::Serialize;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Rule {
-    R1,
-    R2,
-    R3,
-    R4,
-    R5,
-    R6,
-    R7,
-    R8,
-}
-
-impl std::fmt::Display for Rule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{self:?}")
-    }
-}
+use crate::domain::{BandRule, R1Scope, Roadmap, Rounding, SeventyPercentBand, Spec, UnitKind};
+pub use crate::domain::Rule;
 
 /// R1: EM staff ≥ 20% of the quota of provincial units.
 pub const R1_RATE: f64 = 0.20;

@@ -20,10 +20,10 @@
 //! bins), from which the fan's quantiles are read.
 
 use crate::error::{Error, Result};
-use crate::model::FlowKind;
+use crate::domain::FlowKind;
 use crate::plan::Plan;
 use crate::rng::Rng;
-use crate::scenario::{Cell, Spec};
+use crate::domain::{Cell, Spec};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -200,7 +200,7 @@ fn add(stock: &mut BTreeMap<(usize, Cell), u32>, key: (usize, Cell), n: u32) {
 fn unit_total(stock: &BTreeMap<(usize, Cell), u32>, u: usize, f: impl Fn(&Cell) -> bool) -> u32 {
     stock
         .range(
-            (u, crate::scenario::checks::first_cell())..=(u, crate::scenario::checks::last_cell()),
+            (u, crate::domain::Cell::FIRST)..=(u, crate::domain::Cell::LAST),
         )
         .filter(|((_, c), _)| f(c))
         .map(|(_, n)| n)

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Amount, Model};
-use crate::scenario::config::SolverConfig;
+use crate::domain::config::SolverConfig;
 use good_lp::{IntoAffineExpression, SolverModel};
 use highs::HighsModelStatus;
 use serde::Serialize;

@@ -3,7 +3,7 @@
 //! without the model code, and pins the exact error text for bad input.
 
 use bienche::rules::r2_rate;
-use bienche::scenario::{BandRule, SeventyPercentBand};
+use bienche::domain::{BandRule, SeventyPercentBand};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

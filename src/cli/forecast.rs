@@ -5,7 +5,7 @@ use crate::evaluate::{self, TargetRow};
 use crate::forecast::{self, MixBasis};
 use crate::output;
 use crate::rules::Rule;
-use crate::scenario::Spec;
+use crate::domain::Spec;
 use serde_json::json;
 use std::path::Path;
 
@@ -78,8 +78,8 @@ fn print(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow], top: usize) {
     }
     println!();
     let share = |t: i32,
-                 f_: &dyn Fn(&crate::scenario::Cell) -> bool,
-                 of: &dyn Fn(&crate::scenario::Cell) -> bool| {
+                 f_: &dyn Fn(&crate::domain::Cell) -> bool,
+                 of: &dyn Fn(&crate::domain::Cell) -> bool| {
         let (mut a, mut b) = (0u32, 0u32);
         for ((y, _, cell), n) in &f.plan.stock {
             if *y == t && of(cell) {
@@ -91,7 +91,7 @@ fn print(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow], top: usize) {
         }
         100.0 * a as f64 / b.max(1) as f64
     };
-    let em = |c: &crate::scenario::Cell| spec.is_em(c);
+    let em = |c: &crate::domain::Cell| spec.is_em(c);
     let rows: [(&str, Box<dyn Fn(i32) -> f64>); 4] = [
         ("EM share of staff", Box::new(|t| share(t, &em, &|_| true))),
         (

@@ -7,7 +7,8 @@ mod simulate;
 
 use crate::error::{Error, Result};
 use crate::rules::{self, Rule};
-use crate::scenario::{self, Spec, UnitKind, UNIT_KINDS};
+use crate::domain::{Spec, UnitKind};
+use crate::scenario;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -298,7 +299,7 @@ impl SolverOverrides {
         })
     }
 
-    fn apply(&self, s: &mut crate::scenario::config::SolverConfig) {
+    fn apply(&self, s: &mut crate::domain::config::SolverConfig) {
         if let Some(t) = self.time_limit {
             s.time_limit_seconds = t;
         }
@@ -371,7 +372,7 @@ pub fn plan(
             spec.groups[c.group].id,
             c.gender(),
             c.role(),
-            c.trained_str()
+            c.trained_word()
         )));
     }
     let targets = crate::evaluate::evaluate(spec, &plan);
@@ -524,8 +525,8 @@ fn check(spec: &Spec) -> Result<()> {
         "  seventy_percent_band = {}: a commune with exactly 70% EM population is in the {} band",
         word(&p.seventy_percent_band),
         match p.seventy_percent_band {
-            scenario::SeventyPercentBand::Top => "top (35%–50% of quota)",
-            scenario::SeventyPercentBand::Lower => "50%–70% (25%–35% of quota)",
+            crate::domain::SeventyPercentBand::Top => "top (35%–50% of quota)",
+            crate::domain::SeventyPercentBand::Lower => "50%–70% (25%–35% of quota)",
         }
     );
     println!(
@@ -535,7 +536,7 @@ fn check(spec: &Spec) -> Result<()> {
     println!("  r1_scope = {}", word(&p.r1_scope));
     println!("  min_fill = {:.0}% of quota", c.staffing.min_fill * 100.0);
     println!("units: {}", spec.units.len());
-    for (name, kind) in UNIT_KINDS {
+    for (name, kind) in UnitKind::choices() {
         let us: Vec<usize> = (0..spec.units.len())
             .filter(|&u| spec.units[u].kind == kind)
             .collect();

@@ -1,8 +1,9 @@
 //! `bienche roster import`.
 
 use crate::error::{Error, Result};
-use crate::roster::Derived;
-use crate::scenario::{self, Spec};
+use crate::domain::roster::Derived;
+use crate::domain::Spec;
+use crate::scenario;
 use std::path::Path;
 
 pub fn import(roster: &Path, dir: &Path, skip_bad_rows: bool) -> Result<()> {

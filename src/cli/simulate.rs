@@ -212,7 +212,7 @@ struct Round {
 /// last buffered plan goes to `dir/buffered/`, with `buffer.csv` and `rounds.csv`.
 #[allow(clippy::too_many_arguments)]
 fn buffer_plan(
-    spec: &crate::scenario::Spec,
+    spec: &crate::domain::Spec,
     dir: &Path,
     first: &crate::simulate::Outcome,
     planned: &std::collections::BTreeMap<(String, String, i32), bool>,

@@ -1,7 +1,7 @@
 //! Capacities shared across units. Each is a `≤` row over per-unit terms:
 //! - channel-year `k`: `Σ_{u,g,s} h ≤ ⌊(1−P)·max_hires[k]⌋`, and per unit kind
 //!   `≤ ⌊(1−P)·kind_caps[k]⌋`, since each net hire takes `1/(1−P)` recruitments; `P` is
-//!   [`crate::scenario::Spec::channel_leaving_probability`] over the units the row
+//!   [`crate::domain::Spec::channel_leaving_probability`] over the units the row
 //!   concerns, one value per row so that every row stays whole;
 //! - women from channel-year `k`: `Σ_{u,g} h[..,F,..] ≤ ⌊women_share[k] · (1−P)·max_hires[k]⌋`
 //!   (the candidate pool holds at most that many women; no cap when hires are unlimited);
@@ -15,7 +15,7 @@
 //! of units by what the LP relaxation uses, so that their plans add up within it.
 
 use super::{costs, stocks::amount_expr, Coupling, FlowKind, Model, RowKind, RowMeta, SharedRow};
-use crate::scenario::{Spec, UnitKind};
+use crate::domain::{Spec, UnitKind};
 use good_lp::Expression;
 use std::collections::BTreeMap;
 

@@ -8,7 +8,7 @@
 //!      + r5_weight · Σ R5 distances                    (added by policies::r5_structure)`
 
 use super::{stocks::amount_expr, Model};
-use crate::scenario::Spec;
+use crate::domain::Spec;
 use good_lp::Expression;
 use std::collections::BTreeMap;
 

@@ -57,39 +57,12 @@ pub mod registry;
 pub mod staffing;
 pub mod stocks;
 
-use crate::rules::Rule;
-use crate::scenario::{Cell, Spec};
+pub use crate::domain::FlowKind;
+use crate::domain::Rule;
+use crate::domain::{Cell, Spec};
 use good_lp::{Constraint, Expression, ProblemVariables, Variable};
 pub use registry::{Registry, RowKind, RowMeta};
 use std::collections::{BTreeMap, HashMap};
-
-/// The kind of a flow, as written in `flows.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum FlowKind {
-    Hire,
-    Retire,
-    Attrition,
-    Exit,
-    Promote,
-    Train,
-    TransferIn,
-    TransferOut,
-}
-
-impl FlowKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            FlowKind::Hire => "hire",
-            FlowKind::Retire => "retire",
-            FlowKind::Attrition => "attrition",
-            FlowKind::Exit => "exit",
-            FlowKind::Promote => "promote",
-            FlowKind::Train => "train",
-            FlowKind::TransferIn => "transfer_in",
-            FlowKind::TransferOut => "transfer_out",
-        }
-    }
-}
 
 /// How many people a flow moves: a decision variable, or data.
 #[derive(Debug, Clone, Copy)]

@@ -10,7 +10,7 @@
 
 use super::{FlowKind, Model, RowKind, RowMeta};
 use crate::rules::round_count;
-use crate::scenario::Spec;
+use crate::domain::Spec;
 use good_lp::Expression;
 use std::collections::BTreeMap;
 

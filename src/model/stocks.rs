@@ -18,7 +18,7 @@
 //! rounding variable per unit, cell and year.
 
 use super::{Amount, Flow, FlowKind, Model, RowKind, RowMeta};
-use crate::scenario::{Cell, Spec};
+use crate::domain::{Cell, Spec};
 use good_lp::Expression;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -227,7 +227,7 @@ pub fn add_flows(spec: &Spec, m: &mut Model) {
 }
 
 /// Groups a channel can hire into a unit: what the channel supplies and the unit recruits.
-pub fn hire_groups(spec: &Spec, ch: &crate::scenario::Channel, u: usize) -> Vec<usize> {
+pub fn hire_groups(spec: &Spec, ch: &crate::domain::Channel, u: usize) -> Vec<usize> {
     ch.groups
         .iter()
         .copied()

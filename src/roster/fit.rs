@@ -16,25 +16,12 @@
 //! current staff mix.
 
 use super::Roster;
+use crate::domain::roster::FitSummary;
 use crate::retirement::YearMonth;
-use crate::scenario::config::Config;
-use crate::scenario::{Group, Unit};
+use crate::domain::config::Config;
+use crate::domain::{Group, Unit};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-
-#[derive(Debug, Clone, Default)]
-pub struct FitSummary {
-    /// People with a hire date.
-    pub with_hire_date: usize,
-    /// Leavers in the window other than retirements.
-    pub events: usize,
-    pub person_years: f64,
-    /// Rows by source: fitted, pooled, default.
-    pub fitted: usize,
-    pub pooled: usize,
-    pub defaulted: usize,
-    pub mix_units: usize,
-}
 
 fn month_index(ym: YearMonth) -> i64 {
     ym.year as i64 * 12 + ym.month as i64 - 1
@@ -46,16 +33,6 @@ fn band_of(bounds: &[u32], tenure_months: i64) -> usize {
         .iter()
         .position(|&b| tenure_months < b as i64 * 12)
         .unwrap_or(bounds.len())
-}
-
-/// The default rate for a band starting at `from` years.
-pub fn default_rate(config: &Config, from: u32) -> f64 {
-    let a = &config.attrition;
-    if from < a.new_hire_years {
-        a.new_hire_rate
-    } else {
-        a.other_rate
-    }
 }
 
 /// Highest fitted yearly rate: a tiny exposure with a leaver must not read as certainty.
@@ -132,7 +109,7 @@ pub fn attrition(roster: &Roster, config: &Config, units: &[Unit]) -> (String, F
                     )
                 } else {
                     summary.defaulted += 1;
-                    (default_rate(config, from), 0, 0.0, "default")
+                    (config.attrition.default_rate(from), 0, 0.0, "default")
                 };
             let _ = writeln!(
                 out,
@@ -161,8 +138,8 @@ pub fn hiring_mix(roster: &Roster, config: &Config, groups: &[Group], units: &[U
                 .or_default()
                 .entry((
                     groups[p.cell.group].id.clone(),
-                    p.cell.gender(),
-                    p.cell.trained_str(),
+                    p.cell.gender().name(),
+                    p.cell.trained_word(),
                 ))
                 .or_default() += 1;
         }

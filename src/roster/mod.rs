@@ -16,8 +16,9 @@ pub mod source;
 
 use crate::error::{Error, Result};
 use crate::retirement::{self, Sex, YearMonth};
-use crate::scenario::config::Config;
-use crate::scenario::{Cell, Group, Unit};
+use crate::domain::config::Config;
+use crate::domain::{Cell, Group, Unit};
+use crate::domain::roster::{Derived, Summary};
 use columns::Field;
 use source::Value;
 use std::collections::BTreeMap;
@@ -410,37 +411,6 @@ fn quoted(items: &[String]) -> String {
         .join(", ")
 }
 
-/// The tables derived from a roster, as CSV text, and what the derivation found.
-#[derive(Debug, Clone)]
-pub struct Derived {
-    /// Label of the roster, for messages and the manifest.
-    pub source: String,
-    pub staff: String,
-    pub retirements: String,
-    pub attrition: String,
-    pub hiring_mix: String,
-    pub summary: Summary,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Summary {
-    pub in_post: usize,
-    pub leavers: usize,
-    pub skipped: usize,
-    /// People past the statutory age at the roster date (retire in the first planned year).
-    pub past_age: usize,
-    /// People retiring early under `roster.early_retirement_years`.
-    pub retiring_early: usize,
-    pub retirements_in_horizon: usize,
-    /// Each bad row left out under `--skip-bad-rows`, with its reason.
-    pub skipped_rows: Vec<String>,
-    /// `field ← 'heading'` for each field read.
-    pub columns: Vec<String>,
-    pub personal_columns: Vec<String>,
-    pub ignored_columns: Vec<String>,
-    pub fit: fit::FitSummary,
-}
-
 /// Retirement year of a person in post, whether they are past the statutory age at the
 /// roster date, and whether it was brought forward.
 ///
@@ -474,9 +444,9 @@ pub fn derive(roster: &Roster, config: &Config, groups: &[Group], units: &[Unit]
         (
             u,
             groups[c.group].id.clone(),
-            c.gender(),
-            c.role(),
-            c.trained_str(),
+            c.gender().name(),
+            c.role().name(),
+            c.trained_word(),
         )
     };
     let mut staff: BTreeMap<_, u32> = BTreeMap::new();

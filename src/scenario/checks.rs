@@ -2,8 +2,8 @@
 //! `consistency.py`. Each either fails with an input error that says how to fix it, or
 //! pushes a warning onto the spec.
 
-use super::config::Config;
-use super::{Cell, CellKey, Group, Spec, Unit, UnitKind};
+use super::CellKey;
+use crate::domain::{Cell, Config, Group, Spec, Unit, UnitKind};
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -212,7 +212,7 @@ fn leaders_within_posts(spec: &Spec) -> Result<()> {
     for (u, unit) in spec.units.iter().enumerate() {
         let leaders: u32 = spec
             .staff
-            .range((u, first_cell())..=(u, last_cell()))
+            .range((u, Cell::FIRST)..=(u, Cell::LAST))
             .filter(|((_, c), _)| c.leader)
             .map(|(_, n)| n)
             .sum();
@@ -259,7 +259,7 @@ pub(super) fn retirements_within_stock(
                     groups[c.group].id,
                     c.gender(),
                     c.role(),
-                    c.trained_str()
+                    c.trained_word()
                 ),
             ));
         }
@@ -300,23 +300,5 @@ fn units_have_channels(spec: &mut Spec) {
                 kind.name()
             ));
         }
-    }
-}
-
-pub(crate) fn first_cell() -> Cell {
-    Cell {
-        group: 0,
-        female: false,
-        leader: false,
-        trained: false,
-    }
-}
-
-pub(crate) fn last_cell() -> Cell {
-    Cell {
-        group: usize::MAX,
-        female: true,
-        leader: true,
-        trained: true,
     }
 }

@@ -1,354 +1,25 @@
 //! Scenarios: a folder with `scenario.toml` and CSV tables, read in two stages.
 //!
-//! 1. Raw: [`config`] parses the TOML into serde structs (`deny_unknown_fields`), and
+//! 1. Raw: [`settings`] parses the TOML into [`Config`] (`deny_unknown_fields`), and
 //!    [`table`] reads each CSV as text with line numbers.
 //! 2. Checked: [`load`] turns both into a [`Spec`], resolving names to indices, expanding year
 //!    ranges, and running the named consistency checks of [`checks`]. Nothing downstream
 //!    ever sees an unchecked value.
 
 pub mod checks;
-pub mod config;
 pub mod layers;
+pub mod settings;
 pub mod table;
 
+use crate::domain::{
+    AttritionBand, Cell, Channel, Config, Group, InputFile, Spec, TransferRoute, Unit, UnitKind,
+    Variant,
+};
 use crate::error::{Error, Result};
-use config::Config;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use table::Table;
-
-pub use config::{BandRule, R1Scope, Roadmap, Rounding, SeventyPercentBand};
-
-/// The kinds of unit named by POLICY.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum UnitKind {
-    /// Provincial department or agency (R1).
-    Provincial,
-    /// Commune or ward (R2, R6 commune level).
-    Commune,
-    /// Department of Ethnic Affairs and Religion (R3, 40% of quota).
-    EthnicDepartment,
-    /// Ethnic Committee of the Provincial People's Council (R3, 40% of members).
-    EthnicCommittee,
-    /// Provincial public service unit (R1, and the conditional R6 manager rule).
-    PublicService,
-    /// Ethnic-affairs section of a commune (R3: priority, no number).
-    CommuneEthnicSection,
-}
-
-pub const UNIT_KINDS: [(&str, UnitKind); 6] = [
-    ("provincial", UnitKind::Provincial),
-    ("commune", UnitKind::Commune),
-    ("ethnic_department", UnitKind::EthnicDepartment),
-    ("ethnic_committee", UnitKind::EthnicCommittee),
-    ("public_service", UnitKind::PublicService),
-    ("commune_ethnic_section", UnitKind::CommuneEthnicSection),
-];
-
-impl UnitKind {
-    pub fn name(self) -> &'static str {
-        UNIT_KINDS
-            .iter()
-            .find(|(_, k)| *k == self)
-            .map(|(n, _)| *n)
-            .unwrap_or("?")
-    }
-    /// Units at provincial level, whose EM staff form the R6 provincial denominator.
-    pub fn is_provincial_level(self) -> bool {
-        matches!(
-            self,
-            UnitKind::Provincial
-                | UnitKind::EthnicDepartment
-                | UnitKind::EthnicCommittee
-                | UnitKind::PublicService
-        )
-    }
-}
-
-/// A staff cell: ethnic group × gender × role × trained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Cell {
-    pub group: usize,
-    pub female: bool,
-    pub leader: bool,
-    pub trained: bool,
-}
-
-impl Cell {
-    pub fn gender(&self) -> &'static str {
-        if self.female {
-            "F"
-        } else {
-            "M"
-        }
-    }
-    pub fn role(&self) -> &'static str {
-        if self.leader {
-            "leader"
-        } else {
-            "staff"
-        }
-    }
-    pub fn trained_str(&self) -> &'static str {
-        if self.trained {
-            "yes"
-        } else {
-            "no"
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Group {
-    pub id: String,
-    pub em: bool,
-    /// Census share of the province's population, as a fraction.
-    pub population_share: f64,
-    /// Other names a roster may use (`Thái`, `H'Mông`), from the optional `names` column.
-    pub names: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Unit {
-    pub id: String,
-    pub name: String,
-    pub kind: UnitKind,
-    /// EM share of the unit's population (communes), as a fraction.
-    pub em_population_share: f64,
-    pub leader_posts: u32,
-    /// Last year in which the unit may run over its quota, at a cost.
-    pub over_quota_until: Option<i32>,
-    /// Per-commune override of the R2 rate, as a fraction.
-    pub r2_rate_override: Option<f64>,
-    /// Groups the unit recruits from (local make-up); all groups when not given.
-    pub recruit_groups: Vec<usize>,
-    /// A commune in an especially difficult area (its own attrition class).
-    pub difficult: bool,
-    /// Line in units.csv, for messages.
-    pub line: usize,
-}
-
-impl Unit {
-    /// `commune`, `commune:difficult`, `provincial`, …: the classes of `attrition.csv`.
-    pub fn attrition_class(&self) -> String {
-        if self.difficult {
-            format!("{}:difficult", self.kind.name())
-        } else {
-            self.kind.name().to_string()
-        }
-    }
-}
-
-/// One tenure band of `attrition.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AttritionBand {
-    pub from: u32,
-    /// Exclusive; `None` is open-ended.
-    pub to: Option<u32>,
-    /// Yearly leaving probability, as a fraction.
-    pub rate: f64,
-}
-
-/// A recruitment channel in one year.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    pub id: String,
-    pub year: i32,
-    /// Groups it supplies (indices into `Spec::groups`).
-    pub groups: Vec<usize>,
-    /// Unit kinds it may place into.
-    pub kinds: Vec<UnitKind>,
-    /// Province-wide maximum hires that year; `None` is unlimited.
-    pub max_hires: Option<u32>,
-    /// Per-unit-kind maximum hires that year (`channel_caps.csv`).
-    pub kind_caps: BTreeMap<UnitKind, u32>,
-    pub cost_per_hire: f64,
-    /// Largest share of the channel's hires who are women (the candidate pool).
-    pub women_share: f64,
-    /// Whether hires arrive trained (R8).
-    pub trained: bool,
-    pub line: usize,
-}
-
-/// An allowed rotation or transfer route in one year, with its own yearly cap.
-#[derive(Debug, Clone)]
-pub struct TransferRoute {
-    pub from: Vec<usize>,
-    pub to: Vec<usize>,
-    pub year: i32,
-    pub max_per_year: u32,
-    pub cost_per_person: f64,
-    pub line: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct InputFile {
-    pub name: String,
-    pub sha256: String,
-}
-
-/// A checked scenario. Indices into `units` and `groups` are used everywhere downstream.
-#[derive(Debug, Clone)]
-pub struct Spec {
-    pub dir: PathBuf,
-    pub config: Config,
-    pub groups: Vec<Group>,
-    pub units: Vec<Unit>,
-    /// `quota[u][t - base_year]` for t in base_year..=horizon.
-    pub quota: Vec<Vec<u32>>,
-    /// Initial stock at 31 December of base_year, by unit and cell.
-    pub staff: BTreeMap<(usize, Cell), u32>,
-    /// Statutory retirements by unit, cell and year.
-    pub retirements: BTreeMap<(usize, Cell, i32), u32>,
-    pub channels: Vec<Channel>,
-    pub transfers: Vec<TransferRoute>,
-    /// Leaving rates by attrition class and tenure band (`attrition.csv`); classes not
-    /// listed use `[attrition]`.
-    pub attrition: BTreeMap<String, Vec<AttritionBand>>,
-    /// Shares of a unit's hires by cell under current behaviour (`hiring_mix.csv`), summing
-    /// to 1; units not listed hire like their current staff.
-    pub hiring_mix: BTreeMap<usize, Vec<(Cell, f64)>>,
-    /// For a scenario that extends another: every effective setting with the file it came
-    /// from, and what each file contributed to each table.
-    pub variant: Option<Variant>,
-    /// Extra people the model asks of a unit's target (`simulate --buffer`), on top of the
-    /// rule; targets are still evaluated against the rule alone.
-    pub target_buffer: BTreeMap<(usize, crate::rules::Rule, i32), u32>,
-    /// The roster's derived tables and what the derivation found, when the workforce came
-    /// from a roster.
-    pub roster: Option<crate::roster::Derived>,
-    pub inputs: Vec<InputFile>,
-    pub warnings: Vec<String>,
-    /// Per-unit leaving rates, derived once at load because model building asks for them
-    /// for every column; [`Spec::refresh_rates`] re-derives them after an edit.
-    rates: Rates,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Rates {
-    settled: Vec<f64>,
-    new_hire: Vec<f64>,
-}
-
-impl Spec {
-    /// Re-derives the cached per-unit rates from `units`, `attrition` and the config.
-    pub fn refresh_rates(&mut self) {
-        let n = self.units.len();
-        self.rates = Rates::default();
-        self.rates = Rates {
-            settled: (0..n).map(|u| self.leaving_rate(u, u32::MAX)).collect(),
-            new_hire: (0..n)
-                .map(|u| {
-                    1.0 - (0..self.config.attrition.new_hire_years)
-                        .map(|y| 1.0 - self.leaving_rate(u, y))
-                        .product::<f64>()
-                })
-                .collect(),
-        };
-    }
-
-    pub fn base_year(&self) -> i32 {
-        self.config.time.base_year
-    }
-    pub fn horizon(&self) -> i32 {
-        self.config.time.horizon
-    }
-    /// Planned years, base_year + 1 ..= horizon.
-    pub fn plan_years(&self) -> std::ops::RangeInclusive<i32> {
-        self.base_year() + 1..=self.horizon()
-    }
-    pub fn quota(&self, unit: usize, year: i32) -> u32 {
-        self.quota[unit][(year - self.base_year()) as usize]
-    }
-    pub fn is_em(&self, cell: &Cell) -> bool {
-        self.groups[cell.group].em
-    }
-    /// Head-count of unit u at 31 December of the base year.
-    pub fn base_staff(&self, u: usize) -> u32 {
-        self.staff
-            .range((u, checks::first_cell())..=(u, checks::last_cell()))
-            .map(|(_, n)| n)
-            .sum()
-    }
-    pub fn unit_index(&self, id: &str) -> Option<usize> {
-        self.units.iter().position(|u| u.id == id)
-    }
-
-    /// Yearly leaving probability of a person of unit u in their year of service `tenure`
-    /// (0 is the first year).
-    pub fn leaving_rate(&self, u: usize, tenure: u32) -> f64 {
-        let class = self.units[u].attrition_class();
-        let factor = self
-            .config
-            .adjust
-            .attrition_factor
-            .get(&class)
-            .copied()
-            .unwrap_or(1.0);
-        (factor * self.unadjusted_leaving_rate(u, tenure)).min(0.99)
-    }
-
-    fn unadjusted_leaving_rate(&self, u: usize, tenure: u32) -> f64 {
-        match self.attrition.get(&self.units[u].attrition_class()) {
-            Some(bands) => bands
-                .iter()
-                .find(|b| tenure >= b.from && b.to.is_none_or(|to| tenure < to))
-                .map(|b| b.rate)
-                .unwrap_or(0.0),
-            None => crate::roster::fit::default_rate(&self.config, tenure),
-        }
-    }
-
-    /// Leaving rate of the base-year workforce, taken as settled: the rate of the open
-    /// tenure band (docs/model.md).
-    pub fn settled_rate(&self, u: usize) -> f64 {
-        match self.rates.settled.get(u) {
-            Some(&r) => r,
-            None => self.leaving_rate(u, u32::MAX),
-        }
-    }
-
-    /// Probability that a hire into unit u leaves within `attrition.new_hire_years`.
-    pub fn new_hire_leaving_probability(&self, u: usize) -> f64 {
-        match self.rates.new_hire.get(u) {
-            Some(&p) => p,
-            None => {
-                1.0 - (0..self.config.attrition.new_hire_years)
-                    .map(|y| 1.0 - self.leaving_rate(u, y))
-                    .product::<f64>()
-            }
-        }
-    }
-
-    /// The new-hire leaving probability that a channel's capacities use: the mean of
-    /// [`Spec::new_hire_leaving_probability`] over the units of `kinds` (the `[attrition]`
-    /// value when no `attrition.csv` is given). One value per row keeps every capacity row
-    /// whole: a net hire takes `1/(1−P)` recruitments of the channel; costs use each unit's
-    /// own probability.
-    pub fn channel_leaving_probability(&self, kinds: &[UnitKind]) -> f64 {
-        let units: Vec<usize> = (0..self.units.len())
-            .filter(|&u| kinds.contains(&self.units[u].kind))
-            .collect();
-        if units.is_empty() {
-            return 0.0;
-        }
-        units
-            .iter()
-            .map(|&u| self.new_hire_leaving_probability(u))
-            .sum::<f64>()
-            / units.len() as f64
-    }
-}
-
-/// Where a variant's values come from.
-#[derive(Debug, Clone)]
-pub struct Variant {
-    /// (dotted key, value as written, file).
-    pub settings: Vec<(String, String, String)>,
-    /// (table, what each file contributed).
-    pub tables: Vec<(String, Vec<String>)>,
-}
 
 fn setting_text(table: &toml::Table, key: &str) -> String {
     let mut v: Option<&toml::Value> = None;
@@ -412,11 +83,11 @@ pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
     let toml_path = dir.join("scenario.toml");
     let layered = layers::resolve(dir)?;
     let config = if layered.is_variant() {
-        config::from_merged(layered.merged.clone(), |field| {
+        settings::from_merged(layered.merged.clone(), |field| {
             layers::locate(&layered, field)
         })?
     } else {
-        config::parse(&toml_path, &layered.texts[0].1)?
+        settings::parse(&toml_path, &layered.texts[0].1)?
     };
     let mut inputs: Vec<InputFile> = layered
         .texts
@@ -580,7 +251,7 @@ pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
         }),
         inputs: files.inputs,
         warnings: Vec::new(),
-        rates: Rates::default(),
+        rates: Default::default(),
     };
     spec.inputs.sort_by(|a, b| a.name.cmp(&b.name));
     checks::check_spec(&mut spec)?;
@@ -595,7 +266,7 @@ struct Files<'a> {
     /// For variants: what each file contributed to each table.
     sources: Vec<(String, Vec<String>)>,
     inputs: Vec<InputFile>,
-    derived: Option<crate::roster::Derived>,
+    derived: Option<crate::domain::roster::Derived>,
     /// `roster import`: the derived tables replace any files.
     importing: bool,
 }
@@ -752,7 +423,7 @@ fn parse_units(t: &Table, groups: &[Group]) -> Result<(Vec<Unit>, Vec<u32>)> {
         };
         units.push(Unit {
             name: row.required("name")?.to_string(),
-            kind: row.choice("kind", &UNIT_KINDS)?,
+            kind: row.choice("kind", &UnitKind::choices())?,
             em_population_share: row.percent("em_population_share")?,
             leader_posts: row.count("leader_posts")?,
             over_quota_until,
@@ -1068,24 +739,19 @@ fn parse_group_list(row: &table::Field, ctx: &Lookup, column: &str) -> Result<Ve
 fn parse_kind_set(row: &table::Field) -> Result<Vec<UnitKind>> {
     let text = row.required("kinds")?;
     if text == "all" {
-        return Ok(UNIT_KINDS.iter().map(|(_, k)| *k).collect());
+        return Ok(UnitKind::ALL.to_vec());
     }
     let mut v = Vec::new();
     for name in text.split(';').map(str::trim) {
-        let kind = UNIT_KINDS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, k)| *k)
-            .ok_or_else(|| {
-                let names: Vec<&str> = UNIT_KINDS.iter().map(|(n, _)| *n).collect();
-                row.error(
-                    "kinds",
-                    format!(
-                        "unknown unit kind \"{name}\"; expected all or a ;-list of {}",
-                        names.join(", ")
-                    ),
-                )
-            })?;
+        let kind: UnitKind = name.parse().map_err(|_| {
+            row.error(
+                "kinds",
+                format!(
+                    "unknown unit kind \"{name}\"; expected all or a ;-list of {}",
+                    UnitKind::words().join(", ")
+                ),
+            )
+        })?;
         v.push(kind);
     }
     Ok(v)
@@ -1141,7 +807,7 @@ fn apply_channel_caps(t: &Table, channels: &mut [Channel]) -> Result<()> {
     for row in t.fields() {
         let id = row.required("channel")?;
         let (a, b) = row.years("year")?;
-        let kind = row.choice("kind", &UNIT_KINDS)?;
+        let kind = row.choice("kind", &UnitKind::choices())?;
         let cap = row.count("max_hires")?;
         let mut found = false;
         for c in channels
@@ -1165,11 +831,9 @@ fn apply_channel_caps(t: &Table, channels: &mut [Channel]) -> Result<()> {
 fn parse_unit_set(row: &table::Field, ctx: &Lookup, column: &str) -> Result<Vec<usize>> {
     let text = row.required(column)?;
     if let Some(kind_name) = text.strip_prefix("kind:") {
-        let kind = UNIT_KINDS
-            .iter()
-            .find(|(n, _)| *n == kind_name)
-            .map(|(_, k)| *k)
-            .ok_or_else(|| row.error(column, format!("unknown unit kind \"{kind_name}\"")))?;
+        let kind: UnitKind = kind_name
+            .parse()
+            .map_err(|_| row.error(column, format!("unknown unit kind \"{kind_name}\"")))?;
         Ok((0..ctx.units.len())
             .filter(|&u| ctx.units[u].kind == kind)
             .collect())

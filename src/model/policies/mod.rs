@@ -16,7 +16,7 @@ pub mod r8_training;
 
 use super::{Coupling, Model, RowKind, RowMeta, SharedRow, TargetSlack};
 use crate::rules::Rule;
-use crate::scenario::{Roadmap, Spec};
+use crate::domain::{Roadmap, Spec};
 use good_lp::{Expression, Variable};
 use std::collections::BTreeMap;
 
@@ -217,7 +217,7 @@ pub fn members_sum(
     m: &Model,
     members: &[usize],
     year: i32,
-    filter: impl Fn(&crate::scenario::Cell) -> bool + Copy,
+    filter: impl Fn(&crate::domain::Cell) -> bool + Copy,
 ) -> Expression {
     let mut e = Expression::default();
     for &u in members {

@@ -9,14 +9,14 @@
 use super::{add_local_share, add_target, members_sum, Coverage, Requirement};
 use crate::model::Model;
 use crate::model::SharedRow;
-use crate::scenario::Spec;
+use crate::domain::Spec;
 use good_lp::Expression;
 
 pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Coverage) {
     let scope = m.scope.clone();
     let targets = crate::rules::fixed_targets(spec, year, level);
     for target in targets {
-        let filter = |c: &crate::scenario::Cell| spec.is_em(c) && (c.female || !target.women);
+        let filter = |c: &crate::domain::Cell| spec.is_em(c) && (c.female || !target.women);
         if target.unit.is_none() && !scope.is_whole_province() {
             // A province-wide total planned in parts: each unit carries its share, or its
             // contribution is priced.

@@ -10,7 +10,7 @@
 //! retirements, attrition and exits), see [`add_group_changes`].
 
 use crate::model::{stocks::amount_expr, FlowKind, Model, RowKind, RowMeta, SharedRow};
-use crate::scenario::Spec;
+use crate::domain::Spec;
 use good_lp::Expression;
 use good_lp::Variable;
 use std::collections::BTreeMap;

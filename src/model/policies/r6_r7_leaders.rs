@@ -21,7 +21,7 @@ use super::{
 use crate::model::SharedRow;
 use crate::model::{Model, RowKind, RowMeta};
 use crate::rules::{r7_of, Rule, R6_PSU_THRESHOLD, WOMEN_RATE};
-use crate::scenario::{Spec, UnitKind};
+use crate::domain::{Spec, UnitKind};
 use good_lp::Expression;
 
 pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Coverage) {

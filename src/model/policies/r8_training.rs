@@ -6,7 +6,7 @@
 use super::{add_target, head_bound, members_sum, required_count, Coverage, Requirement};
 use crate::model::{Model, RowKind, RowMeta};
 use crate::rules::Rule;
-use crate::scenario::Spec;
+use crate::domain::Spec;
 
 pub fn add(spec: &Spec, m: &mut Model, year: i32, level: f64, coverage: &mut Coverage) {
     let scope = m.scope.clone();

@@ -1,10 +1,8 @@
-//! `scenario.toml` as written: serde structs with `deny_unknown_fields` and the documented
-//! defaults. Cross-checks happen later, in [`super::load`] and [`super::checks`]. See
-//! `docs/scenario-format.md`.
+//! The settings of `scenario.toml`: serde structs with `deny_unknown_fields` and the
+//! documented defaults (`docs/scenario-format.md`). Parsing, with errors that name the line
+//! and field, is [`crate::scenario::settings`]; cross-checks are [`crate::scenario::checks`].
 
-use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -248,6 +246,18 @@ fn default_other_rate() -> f64 {
     0.01
 }
 
+impl AttritionConfig {
+    /// The documented default rate for a tenure band starting at `from` years: used for a
+    /// class `attrition.csv` does not list, and for bands a roster is too small to fit.
+    pub fn default_rate(&self, from: u32) -> f64 {
+        if from < self.new_hire_years {
+            self.new_hire_rate
+        } else {
+            self.other_rate
+        }
+    }
+}
+
 impl Default for AttritionConfig {
     fn default() -> Self {
         AttritionConfig {
@@ -407,42 +417,4 @@ impl Default for RosterConfig {
             min_mix_hires: default_min_mix_hires(),
         }
     }
-}
-
-/// Deserialises merged settings of a variant; errors name the field's dotted path, and
-/// `locate` finds the file (and line) that set it.
-pub fn from_merged(
-    merged: toml::Table,
-    locate: impl Fn(&str) -> (std::path::PathBuf, Option<usize>),
-) -> Result<Config> {
-    serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|err| {
-        let field = err.path().to_string();
-        let message = err.into_inner().message().trim().to_string();
-        let (file, line) = locate(&field);
-        Error::input(
-            &file,
-            line,
-            if field == "." { "-".into() } else { field },
-            message,
-        )
-    })
-}
-
-/// Parses `scenario.toml`; errors name the line and the dotted field path.
-pub fn parse(path: &Path, text: &str) -> Result<Config> {
-    let de = toml::Deserializer::new(text);
-    serde_path_to_error::deserialize(de).map_err(|err| {
-        let field = err.path().to_string();
-        let inner = err.into_inner();
-        let line = inner
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-        let message = inner.message().trim().to_string();
-        Error::input(
-            path,
-            line,
-            if field == "." { "-".into() } else { field },
-            message,
-        )
-    })
 }

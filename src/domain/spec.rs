@@ -1,0 +1,221 @@
+//! The checked scenario: units, groups, quotas, the base-year stock, retirements,
+//! channels, routes and leaving rates, with indices into `units` and `groups` used by
+//! every layer above. [`crate::scenario::load`] builds it; nothing downstream ever sees an
+//! unchecked value.
+
+use super::config::Config;
+use super::rule::Rule;
+use super::{Cell, Group, Unit, UnitKind};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One tenure band of `attrition.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttritionBand {
+    pub from: u32,
+    /// Exclusive; `None` is open-ended.
+    pub to: Option<u32>,
+    /// Yearly leaving probability, as a fraction.
+    pub rate: f64,
+}
+
+/// A recruitment channel in one year.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub id: String,
+    pub year: i32,
+    /// Groups it supplies (indices into `Spec::groups`).
+    pub groups: Vec<usize>,
+    /// Unit kinds it may place into.
+    pub kinds: Vec<UnitKind>,
+    /// Province-wide maximum hires that year; `None` is unlimited.
+    pub max_hires: Option<u32>,
+    /// Per-unit-kind maximum hires that year (`channel_caps.csv`).
+    pub kind_caps: BTreeMap<UnitKind, u32>,
+    pub cost_per_hire: f64,
+    /// Largest share of the channel's hires who are women (the candidate pool).
+    pub women_share: f64,
+    /// Whether hires arrive trained (R8).
+    pub trained: bool,
+    pub line: usize,
+}
+
+/// An allowed rotation or transfer route in one year, with its own yearly cap.
+#[derive(Debug, Clone)]
+pub struct TransferRoute {
+    pub from: Vec<usize>,
+    pub to: Vec<usize>,
+    pub year: i32,
+    pub max_per_year: u32,
+    pub cost_per_person: f64,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub name: String,
+    pub sha256: String,
+}
+
+/// A checked scenario. Indices into `units` and `groups` are used everywhere downstream.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub dir: PathBuf,
+    pub config: Config,
+    pub groups: Vec<Group>,
+    pub units: Vec<Unit>,
+    /// `quota[u][t - base_year]` for t in base_year..=horizon.
+    pub quota: Vec<Vec<u32>>,
+    /// Initial stock at 31 December of base_year, by unit and cell.
+    pub staff: BTreeMap<(usize, Cell), u32>,
+    /// Statutory retirements by unit, cell and year.
+    pub retirements: BTreeMap<(usize, Cell, i32), u32>,
+    pub channels: Vec<Channel>,
+    pub transfers: Vec<TransferRoute>,
+    /// Leaving rates by attrition class and tenure band (`attrition.csv`); classes not
+    /// listed use `[attrition]`.
+    pub attrition: BTreeMap<String, Vec<AttritionBand>>,
+    /// Shares of a unit's hires by cell under current behaviour (`hiring_mix.csv`), summing
+    /// to 1; units not listed hire like their current staff.
+    pub hiring_mix: BTreeMap<usize, Vec<(Cell, f64)>>,
+    /// For a scenario that extends another: every effective setting with the file it came
+    /// from, and what each file contributed to each table.
+    pub variant: Option<Variant>,
+    /// Extra people the model asks of a unit's target (`simulate --buffer`), on top of the
+    /// rule; targets are still evaluated against the rule alone.
+    pub target_buffer: BTreeMap<(usize, Rule, i32), u32>,
+    /// The roster's derived tables and what the derivation found, when the workforce came
+    /// from a roster.
+    pub roster: Option<super::roster::Derived>,
+    pub inputs: Vec<InputFile>,
+    pub warnings: Vec<String>,
+    /// Per-unit leaving rates, derived once at load because model building asks for them
+    /// for every column; [`Spec::refresh_rates`] re-derives them after an edit.
+    pub(crate) rates: Rates,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rates {
+    settled: Vec<f64>,
+    new_hire: Vec<f64>,
+}
+
+impl Spec {
+    /// Re-derives the cached per-unit rates from `units`, `attrition` and the config.
+    pub fn refresh_rates(&mut self) {
+        let n = self.units.len();
+        self.rates = Rates::default();
+        self.rates = Rates {
+            settled: (0..n).map(|u| self.leaving_rate(u, u32::MAX)).collect(),
+            new_hire: (0..n)
+                .map(|u| {
+                    1.0 - (0..self.config.attrition.new_hire_years)
+                        .map(|y| 1.0 - self.leaving_rate(u, y))
+                        .product::<f64>()
+                })
+                .collect(),
+        };
+    }
+
+    pub fn base_year(&self) -> i32 {
+        self.config.time.base_year
+    }
+    pub fn horizon(&self) -> i32 {
+        self.config.time.horizon
+    }
+    /// Planned years, base_year + 1 ..= horizon.
+    pub fn plan_years(&self) -> std::ops::RangeInclusive<i32> {
+        self.base_year() + 1..=self.horizon()
+    }
+    pub fn quota(&self, unit: usize, year: i32) -> u32 {
+        self.quota[unit][(year - self.base_year()) as usize]
+    }
+    pub fn is_em(&self, cell: &Cell) -> bool {
+        self.groups[cell.group].em
+    }
+    /// Head-count of unit u at 31 December of the base year.
+    pub fn base_staff(&self, u: usize) -> u32 {
+        self.staff
+            .range((u, Cell::FIRST)..=(u, Cell::LAST))
+            .map(|(_, n)| n)
+            .sum()
+    }
+    pub fn unit_index(&self, id: &str) -> Option<usize> {
+        self.units.iter().position(|u| u.id == id)
+    }
+
+    /// Yearly leaving probability of a person of unit u in their year of service `tenure`
+    /// (0 is the first year).
+    pub fn leaving_rate(&self, u: usize, tenure: u32) -> f64 {
+        let class = self.units[u].attrition_class();
+        let factor = self
+            .config
+            .adjust
+            .attrition_factor
+            .get(&class)
+            .copied()
+            .unwrap_or(1.0);
+        (factor * self.unadjusted_leaving_rate(u, tenure)).min(0.99)
+    }
+
+    fn unadjusted_leaving_rate(&self, u: usize, tenure: u32) -> f64 {
+        match self.attrition.get(&self.units[u].attrition_class()) {
+            Some(bands) => bands
+                .iter()
+                .find(|b| tenure >= b.from && b.to.is_none_or(|to| tenure < to))
+                .map(|b| b.rate)
+                .unwrap_or(0.0),
+            None => self.config.attrition.default_rate(tenure),
+        }
+    }
+
+    /// Leaving rate of the base-year workforce, taken as settled: the rate of the open
+    /// tenure band (docs/model.md).
+    pub fn settled_rate(&self, u: usize) -> f64 {
+        match self.rates.settled.get(u) {
+            Some(&r) => r,
+            None => self.leaving_rate(u, u32::MAX),
+        }
+    }
+
+    /// Probability that a hire into unit u leaves within `attrition.new_hire_years`.
+    pub fn new_hire_leaving_probability(&self, u: usize) -> f64 {
+        match self.rates.new_hire.get(u) {
+            Some(&p) => p,
+            None => {
+                1.0 - (0..self.config.attrition.new_hire_years)
+                    .map(|y| 1.0 - self.leaving_rate(u, y))
+                    .product::<f64>()
+            }
+        }
+    }
+
+    /// The new-hire leaving probability that a channel's capacities use: the mean of
+    /// [`Spec::new_hire_leaving_probability`] over the units of `kinds` (the `[attrition]`
+    /// value when no `attrition.csv` is given). One value per row keeps every capacity row
+    /// whole: a net hire takes `1/(1−P)` recruitments of the channel; costs use each unit's
+    /// own probability.
+    pub fn channel_leaving_probability(&self, kinds: &[UnitKind]) -> f64 {
+        let units: Vec<usize> = (0..self.units.len())
+            .filter(|&u| kinds.contains(&self.units[u].kind))
+            .collect();
+        if units.is_empty() {
+            return 0.0;
+        }
+        units
+            .iter()
+            .map(|&u| self.new_hire_leaving_probability(u))
+            .sum::<f64>()
+            / units.len() as f64
+    }
+}
+
+/// Where a variant's values come from.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// (dotted key, value as written, file).
+    pub settings: Vec<(String, String, String)>,
+    /// (table, what each file contributed).
+    pub tables: Vec<(String, Vec<String>)>,
+}
+

@@ -1,0 +1,99 @@
+//! Units (the bodies that hold a quota) and ethnic groups.
+
+use super::words;
+
+/// The kinds of unit named by POLICY.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnitKind {
+    /// Provincial department or agency (R1).
+    Provincial,
+    /// Commune or ward (R2, R6 commune level).
+    Commune,
+    /// Department of Ethnic Affairs and Religion (R3, 40% of quota).
+    EthnicDepartment,
+    /// Ethnic Committee of the Provincial People's Council (R3, 40% of members).
+    EthnicCommittee,
+    /// Provincial public service unit (R1, and the conditional R6 manager rule).
+    PublicService,
+    /// Ethnic-affairs section of a commune (R3: priority, no number).
+    CommuneEthnicSection,
+}
+
+words!(UnitKind {
+    Provincial => "provincial",
+    Commune => "commune",
+    EthnicDepartment => "ethnic_department",
+    EthnicCommittee => "ethnic_committee",
+    PublicService => "public_service",
+    CommuneEthnicSection => "commune_ethnic_section",
+});
+
+impl UnitKind {
+    /// Units at provincial level, whose EM staff form the R6 provincial denominator.
+    pub fn is_provincial_level(self) -> bool {
+        matches!(
+            self,
+            UnitKind::Provincial
+                | UnitKind::EthnicDepartment
+                | UnitKind::EthnicCommittee
+                | UnitKind::PublicService
+        )
+    }
+    /// (word, kind) pairs, for a table cell that must be one of them.
+    pub fn choices() -> Vec<(&'static str, UnitKind)> {
+        Self::ALL.iter().map(|k| (k.name(), *k)).collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub em: bool,
+    /// Census share of the province's population, as a fraction.
+    pub population_share: f64,
+    /// Other names a roster may use (`Thái`, `H'Mông`), from the optional `names` column.
+    pub names: Vec<String>,
+}
+
+impl std::fmt::Display for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub kind: UnitKind,
+    /// EM share of the unit's population (communes), as a fraction.
+    pub em_population_share: f64,
+    pub leader_posts: u32,
+    /// Last year in which the unit may run over its quota, at a cost.
+    pub over_quota_until: Option<i32>,
+    /// Per-commune override of the R2 rate, as a fraction.
+    pub r2_rate_override: Option<f64>,
+    /// Groups the unit recruits from (local make-up); all groups when not given.
+    pub recruit_groups: Vec<usize>,
+    /// A commune in an especially difficult area (its own attrition class).
+    pub difficult: bool,
+    /// Line in units.csv, for messages.
+    pub line: usize,
+}
+
+impl Unit {
+    /// `commune`, `commune:difficult`, `provincial`, …: the classes of `attrition.csv`.
+    pub fn attrition_class(&self) -> String {
+        if self.difficult {
+            format!("{}:difficult", self.kind.name())
+        } else {
+            self.kind.name().to_string()
+        }
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.id)
+    }
+}
