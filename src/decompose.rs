@@ -35,6 +35,7 @@ use crate::error::Result;
 use crate::model::capacity::{capacity_terms, Capacity};
 use crate::model::{build, Coupling, Scope, SharedRow};
 use crate::plan::{self, Plan};
+use crate::rounding::{apportion, Apportion};
 use crate::rules::{Rule, WOMEN_RATE};
 use crate::domain::Spec;
 use crate::solve::{solve, Mode, SolveStats};
@@ -677,22 +678,14 @@ fn coverage_counts(
 /// Whole-person shares adding up to at least `required`: LP values rounded down, then one
 /// more to the largest remainders.
 fn whole_shares(required: f64, achieved: &[f64]) -> Vec<f64> {
-    let mut parts: Vec<f64> = achieved
-        .iter()
-        .map(|a| (a.max(0.0) + 1e-6).floor())
-        .collect();
-    let mut order: Vec<usize> = (0..achieved.len()).collect();
-    order.sort_by(|&a, &b| {
-        (achieved[b] - parts[b])
-            .total_cmp(&(achieved[a] - parts[a]))
-            .then(a.cmp(&b))
-    });
-    let mut i = 0;
-    while parts.iter().sum::<f64>() < required - 1e-9 && !order.is_empty() {
-        parts[order[i % order.len()]] += 1.0;
-        i += 1;
-    }
-    parts
+    let how = Apportion {
+        floor_tolerance: 1e-6,
+        ..Apportion::default()
+    };
+    apportion(achieved, required.max(0.0) as u32, None, how)
+        .into_iter()
+        .map(f64::from)
+        .collect()
 }
 
 fn solve_group(
@@ -821,24 +814,16 @@ pub fn split(limit: f64, used: &[f64], money: bool) -> Vec<f64> {
         };
         return used.iter().map(|u| u.max(0.0) * scale).collect();
     }
-    let mut parts: Vec<f64> = used.iter().map(|u| (u.max(0.0) + 1e-6).floor()).collect();
-    let mut spare = ((limit + 1e-9).floor() - parts.iter().sum::<f64>()).max(0.0) as usize;
-    let mut order: Vec<usize> = (0..used.len()).collect();
-    order.sort_by(|&a, &b| {
-        let ra = used[a] - parts[a];
-        let rb = used[b] - parts[b];
-        rb.partial_cmp(&ra)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(a.cmp(&b))
-    });
-    for &g in &order {
-        if spare == 0 || used[g] - parts[g] <= 1e-6 {
-            break;
-        }
-        parts[g] += 1.0;
-        spare -= 1;
-    }
-    parts
+    let how = Apportion {
+        floor_tolerance: 1e-6,
+        once_each: true,
+        take_back: false,
+    };
+    let whole = (limit + 1e-9).floor().max(0.0) as u32;
+    apportion(used, whole, None, how)
+        .into_iter()
+        .map(f64::from)
+        .collect()
 }
 
 #[cfg(test)]

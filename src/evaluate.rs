@@ -2,7 +2,8 @@
 //! model's variables: what `targets.csv` states is what the stocks show.
 
 use crate::plan::Plan;
-use crate::rules::{self, round_count, Rule, WOMEN_RATE};
+use crate::rounding::round_count;
+use crate::rules::{self, Rule, WOMEN_RATE};
 use crate::domain::{Roadmap, Rounding, Spec, UnitKind};
 use serde::Serialize;
 

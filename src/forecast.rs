@@ -25,6 +25,7 @@
 
 use crate::domain::FlowKind;
 use crate::plan::{FlowKey, Plan};
+use crate::rounding::{apportion, Apportion};
 use crate::domain::{Cell, Spec};
 use nalgebra::{DMatrix, DVector};
 use std::collections::BTreeMap;
@@ -59,9 +60,8 @@ fn settled_year(spec: &Spec, u: usize) -> u32 {
 fn share_out(total: u32, weights: &[f64], room: &[u32], carry: &mut [f64]) -> Vec<u32> {
     let sum: f64 = weights.iter().sum();
     let n = weights.len();
-    let mut out = vec![0u32; n];
     if total == 0 || sum <= 0.0 {
-        return out;
+        return vec![0u32; n];
     }
     let want: Vec<f64> = (0..n)
         .map(|i| {
@@ -72,42 +72,16 @@ fn share_out(total: u32, weights: &[f64], room: &[u32], carry: &mut [f64]) -> Ve
             }
         })
         .collect();
-    for i in 0..n {
-        out[i] = (want[i].max(0.0).floor() as u32).min(room[i]);
-    }
-    let target = total.min(
-        room.iter()
-            .zip(weights)
-            .filter(|(_, w)| **w > 0.0)
-            .map(|(r, _)| *r)
-            .sum(),
-    );
-    // Largest remainder first gains, smallest first loses; ties to the earlier cell.
-    let remainder = |i: usize, out: &[u32]| want[i] - out[i] as f64;
-    while out.iter().sum::<u32>() < target {
-        let i = (0..n)
-            .filter(|&i| weights[i] > 0.0 && out[i] < room[i])
-            .max_by(|&a, &b| {
-                remainder(a, &out)
-                    .partial_cmp(&remainder(b, &out))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-                    .then(b.cmp(&a))
-            })
-            .expect("room is left");
-        out[i] += 1;
-    }
-    while out.iter().sum::<u32>() > target {
-        let i = (0..n)
-            .filter(|&i| out[i] > 0)
-            .min_by(|&a, &b| {
-                remainder(a, &out)
-                    .partial_cmp(&remainder(b, &out))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-                    .then(b.cmp(&a))
-            })
-            .expect("something to take back");
-        out[i] -= 1;
-    }
+    let caps: Vec<u32> = (0..n)
+        .map(|i| if weights[i] > 0.0 { room[i] } else { 0 })
+        .collect();
+    let target = total.min(caps.iter().sum());
+    // Largest remainder first gains, smallest first loses; gains tie to the earlier cell.
+    let how = Apportion {
+        take_back: true,
+        ..Apportion::default()
+    };
+    let out = apportion(&want, target, Some(&caps), how);
     for i in 0..n {
         carry[i] = if weights[i] > 0.0 {
             (want[i] - out[i] as f64).clamp(-1.0, 1.0)

@@ -854,17 +854,7 @@ fn draw_groups(rng: &mut Rng, e: f64, region: &[&'static str]) -> Vec<Group> {
 fn largest_remainder(total: u32, weights: &[f64]) -> Vec<u32> {
     let sum: f64 = weights.iter().sum();
     let exact: Vec<f64> = weights.iter().map(|w| total as f64 * w / sum).collect();
-    let mut parts: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (fa, fb) = (exact[a] - exact[a].floor(), exact[b] - exact[b].floor());
-        fb.total_cmp(&fa).then(a.cmp(&b))
-    });
-    let rest = total.saturating_sub(parts.iter().sum());
-    for &i in order.iter().cycle().take(rest as usize) {
-        parts[i] += 1;
-    }
-    parts
+    crate::rounding::apportion(&exact, total, None, Default::default())
 }
 
 /// About 6 routes per 100 units, each between units no other route touches (except the

@@ -21,6 +21,7 @@ pub mod output;
 pub mod plan;
 pub mod retirement;
 pub mod rng;
+pub mod rounding;
 pub mod roster;
 pub mod rules;
 pub mod scenario;

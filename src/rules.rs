@@ -4,6 +4,7 @@
 
 use crate::domain::{BandRule, R1Scope, Roadmap, Rounding, SeventyPercentBand, Spec, UnitKind};
 pub use crate::domain::Rule;
+use crate::rounding::{round9, round_count};
 
 /// R1: EM staff ≥ 20% of the quota of provincial units.
 pub const R1_RATE: f64 = 0.20;
@@ -78,31 +79,6 @@ pub fn r2_rate(p: f64, band: BandRule, seventy: SeventyPercentBand) -> Option<R2
             rate * 100.0
         ),
     })
-}
-
-/// Rounds a required head-count the way the scenario says. Values are first rounded to
-/// 9 decimals so that 0.2 × 50 is 10, not 11 by a floating-point hair.
-pub fn round_count(x: f64, rounding: Rounding) -> u32 {
-    let x = round9(x).max(0.0);
-    (match rounding {
-        Rounding::Ceiling => x.ceil(),
-        Rounding::Nearest => (x + 0.5).floor(),
-        Rounding::Floor => x.floor(),
-    }) as u32
-}
-
-/// For a required count `m = round(x)` with m an integer variable, `m ≥ x − offset` pins m to
-/// at least the rounded value: 0 for ceiling, ½ − 10⁻⁴ for nearest (halves up), 1 − 10⁻⁴ for floor.
-pub fn rounding_offset(rounding: Rounding) -> f64 {
-    match rounding {
-        Rounding::Ceiling => 0.0,
-        Rounding::Nearest => 0.5 - 1e-4,
-        Rounding::Floor => 1.0 - 1e-4,
-    }
-}
-
-fn round9(x: f64) -> f64 {
-    (x * 1e9).round() / 1e9
 }
 
 /// The rate rule (R1, R2 or R3) that sets a unit's minimum EM head-count.
@@ -354,18 +330,4 @@ pub fn r7_of(r6: &RatioTarget) -> RatioTarget {
 /// The R6 public-service clause applies when EM staff are at least 30% of the unit's staff.
 pub fn psu_manager_rule_applies(em_staff: u32, total_staff: u32) -> bool {
     total_staff > 0 && em_staff as f64 >= R6_PSU_THRESHOLD * total_staff as f64 - 1e-9
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rounding_is_exact_on_round_products() {
-        assert_eq!(round_count(0.2 * 50.0, Rounding::Ceiling), 10);
-        assert_eq!(round_count(0.2 * 47.0, Rounding::Ceiling), 10);
-        assert_eq!(round_count(0.16 * 47.0, Rounding::Nearest), 8);
-        assert_eq!(round_count(2.5, Rounding::Nearest), 3);
-        assert_eq!(round_count(7.99, Rounding::Floor), 7);
-    }
 }

@@ -9,7 +9,7 @@
 //! - streamlining exits: `Σ_{τ≤t} Σ_c e[τ] ≤` base excess over quota + quota cuts to t.
 
 use super::{FlowKind, Model, RowKind, RowMeta};
-use crate::rules::round_count;
+use crate::rounding::round_count;
 use crate::domain::Spec;
 use good_lp::Expression;
 use std::collections::BTreeMap;

@@ -199,7 +199,7 @@ pub fn required_count(
     shared: Option<SharedRow>,
 ) -> Variable {
     let q = m.integer(Some(most));
-    let offset = crate::rules::rounding_offset(spec.config.policy.rounding);
+    let offset = crate::rounding::rounding_offset(spec.config.policy.rounding);
     let row = (Expression::from(q) - base * coefficient).geq(-offset);
     match shared {
         Some(s) => {
