@@ -31,13 +31,15 @@
 //!    the gap is within `solver.mip_rel_gap`. See [`lagrangian_bound`]. The gap is
 //!    `(plan − bound) / plan`, always proven.
 
+use crate::domain::Rule;
+use crate::domain::Spec;
 use crate::error::Result;
 use crate::model::capacity::{capacity_terms, Capacity};
-use crate::model::{build, Coupling, Scope, SharedRow};
+use crate::model::{Coupling, Scope, SharedRow};
 use crate::plan::{self, Plan};
+use crate::plan::{Issue, StaffingIssue};
+use crate::recipe::build;
 use crate::rounding::{apportion, Apportion};
-use crate::rules::{Rule, WOMEN_RATE};
-use crate::domain::Spec;
 use crate::solve::{solve, Mode, SolveStats};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -293,7 +295,6 @@ fn find_plan_timed(
     // 5. Add up.
     let shortfalls: Vec<f64> = parts.iter().map(|p| p.shortfall).collect();
     let mut plan = Plan::merge(parts.into_iter().map(|p| p.plan).collect());
-    plan.r5_distance = plan::r5_distances(spec, &plan);
     budget_excess(spec, &mut plan);
     for (cap, over) in capacity_overruns(spec, &plan, terms.keys().copied()) {
         // Priced like a shortfall, so the gap shows it; it should never happen.
@@ -303,8 +304,13 @@ fn find_plan_timed(
             }
             Capacity::TrainingSeats(t) | Capacity::Budget(t) => t,
         };
-        plan.staffing_issues
-            .push((format!("capacity_overrun {cap:?}"), None, year, over));
+        plan.staffing_issues.push(StaffingIssue {
+            issue: Issue::CapacityOverrun,
+            detail: format!("{cap:?}"),
+            unit: None,
+            year,
+            amount: over,
+        });
     }
     let objective = objective_of(spec, &plan);
 
@@ -486,91 +492,43 @@ fn lagrangian_bound(
 pub fn objective_of(spec: &Spec, plan: &Plan) -> f64 {
     let targets = crate::evaluate::evaluate(spec, plan);
     let (_, _, shortfall) = crate::evaluate::tally(&targets);
-    let penalty = spec.config.policy.shortfall_penalty;
-    let costs: f64 = plan.costs.values().sum();
-    let staffing: f64 = plan.staffing_issues.iter().map(|(_, _, _, x)| x).sum();
-    let r5: f64 = spec.config.policy.r5_weight * plan.r5_distance.values().sum::<f64>();
-    costs + penalty * (shortfall as f64 + staffing) + r5
+    let staffing: f64 = plan.staffing_issues.iter().map(|i| i.amount).sum();
+    let r5: f64 = crate::rules::r5_structure::distances(spec, plan)
+        .values()
+        .sum();
+    crate::model::objective::plan_objective(spec, &plan.costs, shortfall as f64, staffing, r5)
 }
 
 /// Budget overruns are measured on the whole province, not on each group's share.
 fn budget_excess(spec: &Spec, plan: &mut Plan) {
     plan.staffing_issues
-        .retain(|(what, _, _, _)| what != "budget_overrun");
+        .retain(|i| i.issue != Issue::BudgetOverrun);
     let Some(cap) = spec.config.budget.cap_per_year else {
         return;
     };
     for t in spec.plan_years() {
         let spent = plan.lever_spending(t);
         if spent > cap + 1e-6 {
-            plan.staffing_issues
-                .push(("budget_overrun".into(), None, t, spent - cap));
+            plan.staffing_issues.push(StaffingIssue {
+                issue: Issue::BudgetOverrun,
+                detail: String::new(),
+                unit: None,
+                year: t,
+                amount: spent - cap,
+            });
         }
     }
 }
 
-/// Unit shares of the province-wide rules, from what each unit achieved in the LP plan.
+/// Unit shares of the province-wide targets, from what each unit achieved in the LP plan.
 fn local_targets(
     spec: &Spec,
     whole: &crate::model::Model,
     lp: &crate::solve::Solved,
 ) -> BTreeMap<(Rule, i32, usize), f64> {
-    let mut out = BTreeMap::new();
-    let value = |u: usize, y: i32, f: &dyn Fn(&crate::domain::Cell) -> bool| {
-        lp.eval(&whole.stock_sum(spec, u, y, f))
-    };
-    for ty in &spec.config.time.targets {
-        let y = ty.year;
-        for t in crate::rules::fixed_targets(spec, y, ty.level)
-            .into_iter()
-            .filter(|t| t.unit.is_none())
-        {
-            let achieved: Vec<f64> = t
-                .members
-                .iter()
-                .map(|&u| value(u, y, &|c| spec.is_em(c) && (c.female || !t.women)))
-                .collect();
-            let parts = whole_shares(t.required as f64, &achieved);
-            for (&u, e) in t.members.iter().zip(parts) {
-                out.insert((t.rule, y, u), e);
-            }
-        }
-        for t in crate::rules::ratio_targets(spec, y, ty.level)
-            .into_iter()
-            .filter(|t| t.unit.is_none() && t.rule == Rule::R6)
-        {
-            for (rule, coefficient, floor) in [
-                (Rule::R6, t.coefficient, 0.0),
-                (Rule::R7, WOMEN_RATE * t.coefficient, WOMEN_RATE),
-            ] {
-                let mut excess: Vec<f64> = t
-                    .members
-                    .iter()
-                    .map(|&u| {
-                        let achieved = if rule == Rule::R6 {
-                            value(u, y, &|c| spec.is_em(c) && c.leader)
-                        } else {
-                            value(u, y, &|c| spec.is_em(c) && c.leader && c.female)
-                        };
-                        achieved - coefficient * value(u, y, &|c| spec.is_em(c))
-                    })
-                    .collect();
-                let deficit = floor - excess.iter().sum::<f64>();
-                if deficit > 0.0 {
-                    // The rounded-up minimum needs a margin: give it to the unit already ahead.
-                    let best = (0..excess.len())
-                        .max_by(|&a, &b| excess[a].total_cmp(&excess[b]).then(b.cmp(&a)));
-                    if let Some(i) = best {
-                        excess[i] += deficit;
-                    }
-                }
-                for (&u, e) in t.members.iter().zip(excess) {
-                    out.insert((rule, y, u), e);
-                }
-            }
-        }
-    }
-    out
+    crate::model::targets::local_shares(whole, |u, y, who| {
+        lp.eval(&whole.stock_sum(spec, u, y, |c| who.counts(spec.is_em(c), c)))
+    })
 }
 
 /// The LP's coverage indicators summed by group: `(rule, year) → per group`.
@@ -668,24 +626,14 @@ fn coverage_counts(
     for (key, (_, met)) in by_count {
         // As many units as the LP plan had meet their full target, in whole units.
         let total = (met.iter().sum::<f64>() - 1e-6).ceil().max(0.0);
-        for (g, k) in whole_shares(total, &met).into_iter().enumerate() {
+        for (g, k) in crate::model::targets::whole_shares(total, &met)
+            .into_iter()
+            .enumerate()
+        {
             out[g].insert(key, k);
         }
     }
     out
-}
-
-/// Whole-person shares adding up to at least `required`: LP values rounded down, then one
-/// more to the largest remainders.
-fn whole_shares(required: f64, achieved: &[f64]) -> Vec<f64> {
-    let how = Apportion {
-        floor_tolerance: 1e-6,
-        ..Apportion::default()
-    };
-    apportion(achieved, required.max(0.0) as u32, None, how)
-        .into_iter()
-        .map(f64::from)
-        .collect()
 }
 
 fn solve_group(
@@ -728,7 +676,7 @@ fn solve_group(
         + model
             .other_slacks
             .iter()
-            .map(|(_, _, _, v)| solved.value(*v))
+            .map(|s| solved.value(s.slack))
             .sum::<f64>();
     let plan = plan::extract(spec, &model, &solved);
     let used = plan.capacity_use(spec);

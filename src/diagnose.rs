@@ -2,13 +2,25 @@
 //! (head-counts, flows, costs) against the scenario's limits, for the unit itself and for
 //! the shared capacities it could draw on, in the target year and the years before it.
 
-use crate::evaluate::TargetRow;
+use crate::domain::target::TargetRow;
+use crate::domain::{Rule, Spec};
 use crate::model::capacity::Capacity;
-use crate::output::Shortfall;
 use crate::plan::Plan;
-use crate::rules::Rule;
-use crate::domain::Spec;
+use crate::rules::{family_of, Limit};
+use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// A missed target and the limits it ran into.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shortfall {
+    pub unit: String,
+    pub rule: String,
+    pub year: i32,
+    pub required: u32,
+    pub achieved: u32,
+    pub shortfall: u32,
+    pub why: Vec<String>,
+}
 
 /// "what" → years in which that limit was reached.
 type Reasons = BTreeMap<String, Vec<i32>>;
@@ -38,6 +50,7 @@ fn unit_limits(spec: &Spec, plan: &Plan, u: usize, year: i32, reasons: &mut Reas
 fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reasons: &mut Reasons) {
     let kind = spec.units[u].kind;
     let used = plan.capacity_use(spec);
+    let limits = family_of(rule).limits(rule);
     for (k, ch) in spec.channels.iter().enumerate() {
         let relevant = ch.year <= year
             && ch.kinds.contains(&kind)
@@ -54,8 +67,7 @@ fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reas
                 }
             }
         };
-        // Head-count rules run into hiring limits; leader rules only into women candidates.
-        if matches!(rule, Rule::R1 | Rule::R2 | Rule::R3 | Rule::R4) {
+        if limits.contains(&Limit::HiringCaps) {
             check(
                 Capacity::Channel(k),
                 format!("channel {} at its cap", ch.id),
@@ -65,7 +77,7 @@ fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reas
                 format!("channel {} at its cap for {} units", ch.id, kind.name()),
             );
         }
-        if matches!(rule, Rule::R4 | Rule::R7) {
+        if limits.contains(&Limit::WomenCandidates) {
             check(
                 Capacity::ChannelWomen(k),
                 format!("channel {} out of women candidates", ch.id),
@@ -80,7 +92,7 @@ fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reas
                 }
             }
         };
-        if rule == Rule::R8 {
+        if limits.contains(&Limit::TrainingSeats) {
             check(Capacity::TrainingSeats(t), "training seats all used");
         }
         check(Capacity::Budget(t), "budget cap reached");

@@ -24,9 +24,9 @@
 //! are the same tables, checked by the same replay, as for a plan.
 
 use crate::domain::FlowKind;
+use crate::domain::{Cell, Spec};
 use crate::plan::{FlowKey, Plan};
 use crate::rounding::{apportion, Apportion};
-use crate::domain::{Cell, Spec};
 use nalgebra::{DMatrix, DVector};
 use std::collections::BTreeMap;
 
@@ -93,24 +93,12 @@ fn share_out(total: u32, weights: &[f64], room: &[u32], carry: &mut [f64]) -> Ve
 }
 
 pub fn forecast(spec: &Spec) -> Forecast {
-    let base = spec.base_year();
     let mut plan = Plan::default();
     let mut mix_basis = Vec::new();
     for u in 0..spec.units.len() {
         mix_basis.push(project_unit(spec, u, &mut plan));
     }
-    let costs = &spec.config.costs;
-    for (&(t, u, c), &n) in &plan.stock {
-        if t > base {
-            let salary = if c.leader {
-                costs.salary_leader
-            } else {
-                costs.salary_staff
-            };
-            *plan.costs.entry((t, u, "salary".into())).or_default() += salary * n as f64;
-        }
-    }
-    plan.r5_distance = crate::plan::r5_distances(spec, &plan);
+    crate::model::objective::book_salaries(spec, &mut plan.costs, plan.stock.iter());
     Forecast { plan, mix_basis }
 }
 
@@ -119,9 +107,7 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
     let k_max = settled_year(spec, u) as usize;
     let staff: Vec<(Cell, u32)> = spec
         .staff
-        .range(
-            (u, crate::domain::Cell::FIRST)..=(u, crate::domain::Cell::LAST),
-        )
+        .range((u, crate::domain::Cell::FIRST)..=(u, crate::domain::Cell::LAST))
         .map(|((_, c), &n)| (*c, n))
         .collect();
     let (mix, basis): (Vec<(Cell, f64)>, MixBasis) = match spec.hiring_mix.get(&u) {

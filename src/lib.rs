@@ -2,7 +2,7 @@
 //! Vietnamese province meets the ethnic-minority staffing targets (rules R1–R8 of
 //! Decision 470/QĐ-TTg as adopted by the province) at least cost, in whole people.
 //!
-//! Pipeline: [`scenario::load`] → [`model::build`] → [`solve::solve`] → [`plan::extract`] →
+//! Pipeline: [`scenario::load`] → [`recipe::build`] → [`solve::solve`] → [`plan::extract`] →
 //! [`evaluate::evaluate`] → [`output::write`].
 
 pub mod charts;
@@ -19,10 +19,11 @@ pub mod model;
 pub mod national;
 pub mod output;
 pub mod plan;
+pub mod recipe;
 pub mod retirement;
 pub mod rng;
-pub mod rounding;
 pub mod roster;
+pub mod rounding;
 pub mod rules;
 pub mod scenario;
 pub mod simulate;

@@ -10,8 +10,8 @@
 //! rayon worker waiting on a province's inner pool would otherwise steal and nest the
 //! next province.
 
-use crate::error::{Error, Result};
 use crate::domain::Spec;
+use crate::error::{Error, Result};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};

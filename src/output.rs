@@ -7,28 +7,17 @@
 //! fixed order and numbers in fixed formats, so the same inputs give the same bytes; the
 //! only run-dependent value is `solver.seconds` in `summary.json`.
 
-use crate::error::{Error, Result};
-use crate::evaluate::TargetRow;
-use crate::plan::Plan;
+use crate::domain::target::TargetRow;
 use crate::domain::Spec;
+use crate::error::{Error, Result};
+use crate::plan::Plan;
 use crate::solve::SolveStats;
-use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// A missed target and the capacities that bound it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Shortfall {
-    pub unit: String,
-    pub rule: String,
-    pub year: i32,
-    pub required: u32,
-    pub achieved: u32,
-    pub shortfall: u32,
-    pub why: Vec<String>,
-}
+pub use crate::diagnose::Shortfall;
 
 pub struct Report<'a> {
     pub spec: &'a Spec,
@@ -95,24 +84,27 @@ fn summary(r: &Report) -> serde_json::Value {
     let mut by_lever: BTreeMap<String, f64> = BTreeMap::new();
     let mut by_year: BTreeMap<i32, f64> = BTreeMap::new();
     for ((year, _, lever), cost) in &r.plan.costs {
-        *by_lever.entry(lever.clone()).or_default() += cost;
+        *by_lever.entry(lever.to_string()).or_default() += cost;
         *by_year.entry(*year).or_default() += cost;
     }
     let total: f64 = by_lever.values().sum();
     let s = r.stats;
+    let r5 = crate::rules::r5_structure::distances(r.spec, r.plan);
     let r5: Vec<serde_json::Value> = r
         .targets
         .iter()
         .filter(|t| t.goal && t.unit == "PROVINCE")
         .map(|t| {
-            let all: u32 = (0..r.spec.units.len()).map(|u| r.plan.sum(t.year, u, |_| true)).sum();
+            let all: u32 = (0..r.spec.units.len())
+                .map(|u| r.plan.sum(t.year, u, |_| true))
+                .sum();
             json!({
                 "year": t.year,
                 "em_staff": t.achieved,
                 "all_staff": all,
                 "em_share_of_staff": round3(t.achieved as f64 / all.max(1) as f64),
                 "em_share_of_population_goal": round3(t.required as f64 / all.max(1) as f64),
-                "group_distance_persons": round3(r.plan.r5_distance.get(&t.year).copied().unwrap_or(0.0)),
+                "group_distance_persons": round3(r5.get(&t.year).copied().unwrap_or(0.0)),
             })
         })
         .collect();
@@ -143,11 +135,11 @@ fn summary(r: &Report) -> serde_json::Value {
         "targets_met": met,
         "targets_missed": missed,
         "missed": r.shortfalls,
-        "staffing_issues": r.plan.staffing_issues.iter().map(|(what, u, t, x)| json!({
-            "what": what,
-            "unit": u.map(|u| r.spec.units[u].id.clone()).unwrap_or_else(|| "PROVINCE".into()),
-            "year": t,
-            "amount": round3(*x),
+        "staffing_issues": r.plan.staffing_issues.iter().map(|i| json!({
+            "what": i.what(),
+            "unit": i.unit.map(|u| r.spec.units[u].id.clone()).unwrap_or_else(|| "PROVINCE".into()),
+            "year": i.year,
+            "amount": round3(i.amount),
         })).collect::<Vec<_>>(),
         "r5": r5,
         "groups": r.spec.groups.iter().map(|g| json!({"group": g.id, "em": g.em})).collect::<Vec<_>>(),
@@ -211,7 +203,7 @@ fn write_all(dir: &Path, r: &Report) -> Result<()> {
             vec![
                 t.to_string(),
                 r.spec.units[*u].id.clone(),
-                lever.clone(),
+                lever.to_string(),
                 money(*c),
             ]
         }),

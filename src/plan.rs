@@ -1,9 +1,12 @@
-//! A solved plan as tidy tables: stocks by year, unit and cell; flows; costs. Everything
-//! downstream (targets, reports, files) reads these tables, never the model.
+//! A solved plan as tidy tables: stocks by year, unit and cell; flows; costs; the limits it
+//! could not keep. Everything downstream (targets, reports, files) reads these tables, never
+//! the model.
 
-use crate::model::capacity::Capacity;
-use crate::model::{stocks::effects, Amount, FlowKind, Model};
+use crate::domain::{words, CostLine, FlowKind, Lever};
 use crate::domain::{Cell, Spec};
+use crate::model::capacity::Capacity;
+use crate::model::objective::{self, Costs};
+use crate::model::{stocks::effects, Amount, Model, RowKind};
 use crate::solve::Solved;
 use std::collections::BTreeMap;
 
@@ -25,12 +28,51 @@ pub struct Plan {
     pub stock: BTreeMap<(i32, usize, Cell), u32>,
     /// People and cost (million VND) by flow.
     pub flows: BTreeMap<FlowKey, (u32, f64)>,
-    /// Cost by (year, unit, lever), million VND.
-    pub costs: BTreeMap<(i32, usize, String), f64>,
-    /// Non-target slacks that are non-zero: what, unit, year, amount.
-    pub staffing_issues: Vec<(String, Option<usize>, i32, f64)>,
-    /// R5 distance by target year: Σ_g |N_g − σ_g·N|, persons.
-    pub r5_distance: BTreeMap<i32, f64>,
+    /// Cost by (year, unit, line), million VND.
+    pub costs: Costs,
+    /// Limits the plan could not keep (non-zero slacks of non-target rows).
+    pub staffing_issues: Vec<StaffingIssue>,
+}
+
+/// What limit a plan could not keep, as written in `summary.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Issue {
+    BelowFloor,
+    BudgetOverrun,
+    CapacityOverrun,
+    OverQuota,
+    Other,
+}
+
+words!(Issue {
+    BelowFloor => "below_floor",
+    BudgetOverrun => "budget_overrun",
+    CapacityOverrun => "capacity_overrun",
+    OverQuota => "over_quota",
+    Other => "other",
+});
+
+/// A limit a plan could not keep: in a unit (or the province) and year, by how much
+/// (people, or million VND for the budget).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffingIssue {
+    pub issue: Issue,
+    /// Which capacity, for an overrun.
+    pub detail: String,
+    pub unit: Option<usize>,
+    pub year: i32,
+    pub amount: f64,
+}
+
+impl StaffingIssue {
+    /// `below_floor`, or `capacity_overrun Channel(3)`.
+    pub fn what(&self) -> String {
+        if self.detail.is_empty() {
+            self.issue.name().to_string()
+        } else {
+            format!("{} {}", self.issue, self.detail)
+        }
+    }
 }
 
 fn amount(solved: &Solved, a: &Amount) -> u32 {
@@ -56,7 +98,7 @@ pub fn extract(spec: &Spec, model: &Model, solved: &Solved) -> Plan {
         }
     }
     let mut flows: BTreeMap<FlowKey, (u32, f64)> = BTreeMap::new();
-    let mut costs: BTreeMap<(i32, usize, String), f64> = BTreeMap::new();
+    let mut costs = Costs::new();
     for f in &model.flows {
         let n = amount(solved, &f.amount);
         if n == 0 {
@@ -76,94 +118,50 @@ pub fn extract(spec: &Spec, model: &Model, solved: &Solved) -> Plan {
         let e = flows.entry(key).or_insert((0, 0.0));
         e.0 += n;
         e.1 += cost;
-        if cost > 0.0 {
-            let lever = match &channel {
-                Some(ch) => format!("hiring:{ch}"),
-                None => f.lever.to_string(),
+        if let Some(lever) = f.kind.lever() {
+            let line = match &channel {
+                Some(ch) => CostLine::hiring(ch),
+                None => CostLine::of(lever),
             };
-            *costs.entry((f.year, f.unit, lever)).or_default() += cost;
+            objective::book_flow(&mut costs, f.year, f.unit, line, cost);
         }
     }
-    let c = &spec.config.costs;
-    for (&(t, u, cell), &n) in stock
-        .iter()
-        .filter(|((t, _, _), n)| *t > spec.base_year() && **n > 0)
-    {
-        let salary = if cell.leader {
-            c.salary_leader
-        } else {
-            c.salary_staff
-        };
-        *costs.entry((t, u, "salary".to_string())).or_default() += salary * n as f64;
-    }
-    let premium = spec.config.staffing.over_quota_cost;
+    objective::book_salaries(spec, &mut costs, stock.iter());
     for (&(u, t), &o) in &model.over_quota {
-        let over = solved.value(o);
-        if premium > 0.0 && over > 1e-6 {
-            *costs.entry((t, u, "over_quota".to_string())).or_default() += premium * over.round();
-        }
+        objective::book_over_quota(spec, &mut costs, t, u, solved.value(o));
     }
     let staffing_issues = model
         .other_slacks
         .iter()
-        .filter_map(|(kind, u, t, v)| {
-            let x = solved.value(*v);
-            let what = match kind {
-                crate::model::RowKind::Quota => "over_quota",
-                crate::model::RowKind::MinFill => "below_floor",
-                crate::model::RowKind::Budget => "budget_overrun",
-                _ => "other",
+        .filter_map(|s| {
+            let amount = solved.value(s.slack);
+            let issue = match s.kind {
+                RowKind::Quota => Issue::OverQuota,
+                RowKind::MinFill => Issue::BelowFloor,
+                RowKind::Budget => Issue::BudgetOverrun,
+                _ => Issue::Other,
             };
-            (x > 1e-6).then(|| (what.to_string(), *u, *t, x))
+            (amount > 1e-6).then(|| StaffingIssue {
+                issue,
+                detail: String::new(),
+                unit: s.unit,
+                year: s.year,
+                amount,
+            })
         })
         .collect();
-    let mut plan = Plan {
+    Plan {
         stock,
         flows,
         costs,
         staffing_issues,
-        r5_distance: BTreeMap::new(),
-    };
-    plan.r5_distance = r5_distances(spec, &plan);
-    plan
-}
-
-/// R5 distance of a plan in each target year: Σ_g |N_g − σ_g·N| over all groups, where σ
-/// are the census shares normalised to sum to one.
-pub fn r5_distances(spec: &Spec, plan: &Plan) -> BTreeMap<i32, f64> {
-    let share_sum: f64 = spec.groups.iter().map(|g| g.population_share).sum();
-    let mut out = BTreeMap::new();
-    for ty in &spec.config.time.targets {
-        let mut by_group = vec![0u32; spec.groups.len()];
-        for ((_, _, c), n) in plan.stock.iter().filter(|((t, _, _), _)| *t == ty.year) {
-            by_group[c.group] += n;
-        }
-        let total: u32 = by_group.iter().sum();
-        let d = if share_sum > 0.0 {
-            spec.groups
-                .iter()
-                .zip(&by_group)
-                .map(|(g, &n)| (n as f64 - g.population_share / share_sum * total as f64).abs())
-                .sum()
-        } else {
-            0.0
-        };
-        out.insert(ty.year, d);
     }
-    out
 }
 
 impl Plan {
-    /// Joins plans of disjoint groups of units; R5 distances must be recomputed by the caller
-    /// when they matter, see [`r5_distances`].
+    /// Joins plans of disjoint groups of units.
     pub fn merge(parts: Vec<Plan>) -> Plan {
-        let mut out = Plan {
-            stock: BTreeMap::new(),
-            flows: BTreeMap::new(),
-            costs: BTreeMap::new(),
-            staffing_issues: Vec::new(),
-            r5_distance: BTreeMap::new(),
-        };
+        let mut out = Plan::default();
         for p in parts {
             out.stock.extend(p.stock);
             out.flows.extend(p.flows);
@@ -171,7 +169,7 @@ impl Plan {
             out.staffing_issues.extend(p.staffing_issues);
         }
         out.staffing_issues
-            .sort_by(|a, b| (a.2, a.1, &a.0).cmp(&(b.2, b.1, &b.0)));
+            .sort_by_cached_key(|i| (i.year, i.unit, i.what()));
         out
     }
 
@@ -206,7 +204,7 @@ impl Plan {
     pub fn lever_spending(&self, t: i32) -> f64 {
         self.costs
             .iter()
-            .filter(|((y, _, l), _)| *y == t && l != "salary")
+            .filter(|((y, _, l), _)| *y == t && l.lever != Lever::Salary)
             .map(|(_, c)| c)
             .sum()
     }
@@ -214,10 +212,7 @@ impl Plan {
     /// Head-count of unit u in year t over cells passing `filter`.
     pub fn sum(&self, t: i32, u: usize, filter: impl Fn(&Cell) -> bool) -> u32 {
         self.stock
-            .range(
-                (t, u, crate::domain::Cell::FIRST)
-                    ..=(t, u, crate::domain::Cell::LAST),
-            )
+            .range((t, u, crate::domain::Cell::FIRST)..=(t, u, crate::domain::Cell::LAST))
             .filter(|((_, _, c), _)| filter(c))
             .map(|(_, n)| n)
             .sum()
@@ -244,7 +239,6 @@ impl Plan {
                     counterpart: None,
                     amount: Amount::Const(n),
                     unit_cost: 0.0,
-                    lever: "",
                 };
                 for (u, c, sign) in effects(&f) {
                     if sign != 0.0 {
@@ -257,10 +251,7 @@ impl Plan {
                     return Some((t, u, c));
                 }
             }
-            for (&(tt, u, c), _) in self
-                .stock
-                .range((t, 0, crate::domain::Cell::FIRST)..)
-            {
+            for (&(tt, u, c), _) in self.stock.range((t, 0, crate::domain::Cell::FIRST)..) {
                 if tt != t {
                     break;
                 }

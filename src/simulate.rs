@@ -19,11 +19,11 @@
 //! keeps running counts and, per year, a histogram of the province EM share (0.01-point
 //! bins), from which the fan's quantiles are read.
 
-use crate::error::{Error, Result};
 use crate::domain::FlowKind;
+use crate::domain::{Cell, Spec};
+use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::rng::Rng;
-use crate::domain::{Cell, Spec};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -199,9 +199,7 @@ fn add(stock: &mut BTreeMap<(usize, Cell), u32>, key: (usize, Cell), n: u32) {
 
 fn unit_total(stock: &BTreeMap<(usize, Cell), u32>, u: usize, f: impl Fn(&Cell) -> bool) -> u32 {
     stock
-        .range(
-            (u, crate::domain::Cell::FIRST)..=(u, crate::domain::Cell::LAST),
-        )
+        .range((u, crate::domain::Cell::FIRST)..=(u, crate::domain::Cell::LAST))
         .filter(|((_, c), _)| f(c))
         .map(|(_, n)| n)
         .sum()

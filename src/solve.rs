@@ -2,9 +2,9 @@
 //! `highs` crate directly, because good_lp reports neither the best bound nor the gap (and
 //! calls a finished MIP `GapLimit`). HiGHS's own info values give both.
 
+use crate::domain::config::SolverConfig;
 use crate::error::{Error, Result};
 use crate::model::{Amount, Model};
-use crate::domain::config::SolverConfig;
 use good_lp::{IntoAffineExpression, SolverModel};
 use highs::HighsModelStatus;
 use serde::Serialize;

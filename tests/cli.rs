@@ -2,8 +2,8 @@
 //! out by hand, replays every plan's flows, recomputes every target from the raw CSVs
 //! without the model code, and pins the exact error text for bad input.
 
-use bienche::rules::r2_rate;
 use bienche::domain::{BandRule, SeventyPercentBand};
+use bienche::rules::r2_rate;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,11 +1,12 @@
 //! `bienche forecast`: the gap with no plan.
 
+use crate::domain::target::TargetRow;
+use crate::domain::Spec;
 use crate::error::Result;
-use crate::evaluate::{self, TargetRow};
+use crate::evaluate;
 use crate::forecast::{self, MixBasis};
 use crate::output;
 use crate::rules::Rule;
-use crate::domain::Spec;
 use serde_json::json;
 use std::path::Path;
 

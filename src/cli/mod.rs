@@ -5,9 +5,9 @@ mod forecast;
 mod roster;
 mod simulate;
 
-use crate::error::{Error, Result};
-use crate::rules::{self, Rule};
 use crate::domain::{Spec, UnitKind};
+use crate::error::{Error, Result};
+use crate::rules;
 use crate::scenario;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -336,7 +336,7 @@ fn plan_national(
 /// What `plan` produced, for callers that want more than the files.
 pub struct PlanRun {
     pub stats: crate::solve::SolveStats,
-    pub targets: Vec<crate::evaluate::TargetRow>,
+    pub targets: Vec<crate::domain::target::TargetRow>,
 }
 
 pub fn plan(
@@ -414,8 +414,8 @@ fn print_plan_summary(
     spec: &Spec,
     s: &crate::solve::SolveStats,
     plan: &crate::plan::Plan,
-    targets: &[crate::evaluate::TargetRow],
-    shortfalls: &[crate::output::Shortfall],
+    targets: &[crate::domain::target::TargetRow],
+    shortfalls: &[crate::diagnose::Shortfall],
     out: &std::path::Path,
     total_seconds: f64,
     write_seconds: f64,
@@ -425,7 +425,7 @@ fn print_plan_summary(
     let salary: f64 = plan
         .costs
         .iter()
-        .filter(|((_, _, l), _)| l == "salary")
+        .filter(|((_, _, l), _)| l.lever == crate::domain::Lever::Salary)
         .map(|(_, c)| c)
         .sum();
     if spec.config.illustrative {
@@ -473,13 +473,15 @@ fn print_plan_summary(
     if shortfalls.len() > 20 {
         println!("  … {} more in summary.json", shortfalls.len() - 20);
     }
-    for (what, u, t, x) in &plan.staffing_issues {
-        let unit = u.map(|u| spec.units[u].id.as_str()).unwrap_or("PROVINCE");
-        let text = match what.as_str() {
-            "over_quota" => format!("{x:.0} over quota without allowance"),
-            "below_floor" => format!("{x:.0} below the staffing floor"),
-            "budget_overrun" => format!("budget overrun of {x:.1} million VND"),
-            _ => format!("{what} {x:.1}"),
+    for i in &plan.staffing_issues {
+        use crate::plan::Issue;
+        let unit = rules::unit_name(spec, i.unit);
+        let (x, t) = (i.amount, i.year);
+        let text = match i.issue {
+            Issue::OverQuota => format!("{x:.0} over quota without allowance"),
+            Issue::BelowFloor => format!("{x:.0} below the staffing floor"),
+            Issue::BudgetOverrun => format!("budget overrun of {x:.1} million VND"),
+            _ => format!("{} {x:.1}", i.what()),
         };
         println!("  staffing: {text} at {unit} in {t}");
     }
@@ -572,33 +574,11 @@ fn check(spec: &Spec) -> Result<()> {
     println!("transfer routes: {} route-years", spec.transfers.len());
     println!("required head-counts (R1–R4, sum over units):");
     for ty in &c.time.targets {
-        let fixed = rules::fixed_targets(spec, ty.year, ty.level);
-        for rule in [Rule::R1, Rule::R2, Rule::R3, Rule::R4] {
-            let rows: Vec<_> = fixed.iter().filter(|t| t.rule == rule).collect();
-            if rows.is_empty() {
-                continue;
+        for family in rules::FAMILIES {
+            for line in family.summary(spec, ty.year, ty.level) {
+                println!("  {line}");
             }
-            let sum: u32 = rows.iter().map(|t| t.required).sum();
-            println!(
-                "  {} {rule}: {:>3} units, {sum:>6} people",
-                ty.year,
-                rows.len()
-            );
         }
-        let r6_communes = spec
-            .units
-            .iter()
-            .filter(|u| u.kind == UnitKind::Commune)
-            .count();
-        let psus = spec
-            .units
-            .iter()
-            .filter(|u| u.kind == UnitKind::PublicService)
-            .count();
-        println!(
-            "  {} R6/R7: provincial total + {r6_communes} communes (share of EM staff), {psus} public service units (EM manager if ≥30% EM); R8: every unit",
-            ty.year
-        );
     }
     if let Some(d) = &spec.roster {
         roster::print_summary(spec, d);
@@ -648,47 +628,26 @@ fn retirement(born: &str, sex: &str) -> Result<()> {
 }
 
 fn targets(spec: &Spec) -> Result<()> {
-    let rounding = spec.config.policy.rounding;
     println!("unit\trule\tyear\trequired\twhy");
     for ty in &spec.config.time.targets {
-        for t in rules::fixed_targets(spec, ty.year, ty.level) {
-            let unit = t
-                .unit
-                .map(|u| spec.units[u].id.as_str())
-                .unwrap_or("PROVINCE");
-            println!("{unit}\t{}\t{}\t{}\t{}", t.rule, t.year, t.required, t.why);
-        }
-        for r in rules::ratio_targets(spec, ty.year, ty.level) {
-            let unit = r
-                .unit
-                .map(|u| spec.units[u].id.as_str())
-                .unwrap_or("PROVINCE");
-            println!(
-                "{unit}\t{}\t{}\t{}({:.1}% × EM staff)\t{}",
-                r.rule,
-                r.year,
-                word(&rounding),
-                r.coefficient * 100.0,
-                r.why
-            );
-            if r.rule == Rule::R6 {
+        for chain in rules::targets(spec, ty.year, ty.level) {
+            let mut previous = None;
+            for t in &chain {
                 println!(
-                    "{unit}\tR7\t{}\t{}(20% × R6 minimum)\t{}",
-                    r.year,
-                    word(&rounding),
-                    rules::r7_of(&r).why
+                    "{}\t{}\t{}\t{}\t{}",
+                    rules::unit_name(spec, t.unit),
+                    t.rule,
+                    t.year,
+                    rules::required_text(spec, t, previous),
+                    t.why
                 );
+                previous = Some(t);
             }
         }
-        for u in spec
-            .units
-            .iter()
-            .filter(|u| u.kind == UnitKind::PublicService)
-        {
-            println!(
-                "{}\tR6\t{}\t1 if EM ≥ 30% of staff\tpublic service unit: at least one EM manager when EM staff are ≥ 30%",
-                u.id, ty.year
-            );
+        for family in rules::FAMILIES {
+            for line in family.explain_clauses(spec, ty.year) {
+                println!("{line}");
+            }
         }
     }
     Ok(())

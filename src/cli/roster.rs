@@ -1,8 +1,8 @@
 //! `bienche roster import`.
 
-use crate::error::{Error, Result};
 use crate::domain::roster::Derived;
 use crate::domain::Spec;
+use crate::error::{Error, Result};
 use crate::scenario;
 use std::path::Path;
 

@@ -2,6 +2,7 @@
 //! documented defaults (`docs/scenario-format.md`). Parsing, with errors that name the line
 //! and field, is [`crate::scenario::settings`]; cross-checks are [`crate::scenario::checks`].
 
+use super::words;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -137,6 +138,12 @@ pub enum R1Scope {
     Each,
     Total,
 }
+
+words!(Roadmap { Level => "level", Coverage => "coverage" });
+words!(BandRule { Lower => "lower", Upper => "upper", Interpolate => "interpolate" });
+words!(SeventyPercentBand { Top => "top", Lower => "lower" });
+words!(Rounding { Ceiling => "ceiling", Nearest => "nearest", Floor => "floor" });
+words!(R1Scope { Each => "each", Total => "total" });
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -416,5 +423,26 @@ impl Default for RosterConfig {
             min_person_years: default_min_person_years(),
             min_mix_hires: default_min_mix_hires(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words `check` and the summaries print are the words scenario.toml reads.
+    #[test]
+    fn policy_words_are_the_serde_words() {
+        fn same<T: Serialize + Copy + std::fmt::Display>(all: &[T]) {
+            for v in all {
+                let json = serde_json::to_string(v).unwrap();
+                assert_eq!(json, format!("\"{v}\""));
+            }
+        }
+        same(Roadmap::ALL);
+        same(BandRule::ALL);
+        same(SeventyPercentBand::ALL);
+        same(Rounding::ALL);
+        same(R1Scope::ALL);
     }
 }

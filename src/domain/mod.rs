@@ -10,6 +10,7 @@ pub mod flow;
 pub mod roster;
 pub mod rule;
 pub mod spec;
+pub mod target;
 pub mod unit;
 
 pub use cell::{Cell, Gender, Role};

@@ -33,7 +33,6 @@ pub struct Summary {
     pub fit: FitSummary,
 }
 
-
 #[derive(Debug, Clone, Default)]
 pub struct FitSummary {
     /// People with a hire date.
@@ -47,4 +46,3 @@ pub struct FitSummary {
     pub defaulted: usize,
     pub mix_units: usize,
 }
-

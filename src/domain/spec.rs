@@ -218,4 +218,3 @@ pub struct Variant {
     /// (table, what each file contributed).
     pub tables: Vec<(String, Vec<String>)>,
 }
-

@@ -14,7 +14,10 @@
 //! Keeping the per-unit terms lets [`crate::decompose`] split each capacity between groups
 //! of units by what the LP relaxation uses, so that their plans add up within it.
 
-use super::{costs, stocks::amount_expr, Coupling, FlowKind, Model, RowKind, RowMeta, SharedRow};
+use super::{
+    objective, stocks::amount_expr, Coupling, FlowKind, LimitSlack, Model, RowKind, RowMeta,
+    SharedRow,
+};
 use crate::domain::{Spec, UnitKind};
 use good_lp::Expression;
 use std::collections::BTreeMap;
@@ -102,7 +105,7 @@ pub fn capacity_terms(spec: &Spec, m: &Model) -> BTreeMap<Capacity, BTreeMap<usi
         }
     }
     if spec.config.budget.cap_per_year.is_some() {
-        for ((t, u), spend) in costs::lever_spending(spec, m) {
+        for ((t, u), spend) in objective::lever_spending(spec, m) {
             add(Capacity::Budget(t), u, spend);
         }
     }
@@ -131,7 +134,12 @@ pub fn add(spec: &Spec, m: &mut Model) {
         };
         if let Capacity::Budget(t) = cap {
             let excess = m.continuous();
-            m.other_slacks.push((RowKind::Budget, None, t, excess));
+            m.other_slacks.push(LimitSlack {
+                kind: RowKind::Budget,
+                unit: None,
+                year: t,
+                slack: excess,
+            });
             if m.scope.is_whole_province() {
                 m.province_columns.push((excess, false));
             }

@@ -2,7 +2,7 @@
 //! described by entry `i` here: what it enforces, for which unit and year, and the limit of
 //! a capacity row. The decomposition reads LP duals of shared rows through it.
 
-use crate::rules::Rule;
+use crate::domain::Rule;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RowKind {

@@ -8,9 +8,9 @@
 //! - leader posts: `Σ_{c leader} S ≤ leader_posts`;
 //! - streamlining exits: `Σ_{τ≤t} Σ_c e[τ] ≤` base excess over quota + quota cuts to t.
 
-use super::{FlowKind, Model, RowKind, RowMeta};
-use crate::rounding::round_count;
+use super::{FlowKind, LimitSlack, Model, RowKind, RowMeta};
 use crate::domain::Spec;
+use crate::rounding::round_count;
 use good_lp::Expression;
 use std::collections::BTreeMap;
 
@@ -31,7 +31,12 @@ pub fn add(spec: &Spec, m: &mut Model) {
             if unit.over_quota_until.is_some_and(|last| t <= last) {
                 m.over_quota.insert((u, t), over);
             } else {
-                m.other_slacks.push((RowKind::Quota, Some(u), t, over));
+                m.other_slacks.push(LimitSlack {
+                    kind: RowKind::Quota,
+                    unit: Some(u),
+                    year: t,
+                    slack: over,
+                });
             }
             m.add_row(
                 (head.clone() - over).leq(quota),
@@ -40,7 +45,12 @@ pub fn add(spec: &Spec, m: &mut Model) {
             let floor = round_count(min_fill * quota, rounding) as f64;
             if floor > 0.0 {
                 let gap = m.continuous();
-                m.other_slacks.push((RowKind::MinFill, Some(u), t, gap));
+                m.other_slacks.push(LimitSlack {
+                    kind: RowKind::MinFill,
+                    unit: Some(u),
+                    year: t,
+                    slack: gap,
+                });
                 m.add_row(
                     (head + gap).geq(floor),
                     RowMeta::new(RowKind::MinFill, Some(u), t),

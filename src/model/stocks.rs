@@ -133,7 +133,7 @@ pub fn add_flows(spec: &Spec, m: &mut Model) {
     let seats = spec.config.training.seats_per_year.map(f64::from);
     let attrition = base_attrition(spec);
     let scope = m.scope.clone();
-    let push = |m: &mut Model, kind, unit, cell, year, amount, unit_cost, lever| {
+    let push = |m: &mut Model, kind, unit, cell, year, amount, unit_cost| {
         m.flows.push(Flow {
             kind,
             unit,
@@ -144,7 +144,6 @@ pub fn add_flows(spec: &Spec, m: &mut Model) {
             counterpart: None,
             amount,
             unit_cost,
-            lever,
         });
     };
     for t in spec.plan_years() {
@@ -153,22 +152,13 @@ pub fn add_flows(spec: &Spec, m: &mut Model) {
             .iter()
             .filter(|((u, _, y), _)| *y == t && scope.contains(*u))
         {
-            push(m, FlowKind::Retire, u, c, y, Amount::Const(count), 0.0, "");
+            push(m, FlowKind::Retire, u, c, y, Amount::Const(count), 0.0);
         }
         for (&(u, c, y), &count) in attrition
             .iter()
             .filter(|((u, _, y), _)| *y == t && scope.contains(*u))
         {
-            push(
-                m,
-                FlowKind::Attrition,
-                u,
-                c,
-                y,
-                Amount::Const(count),
-                0.0,
-                "",
-            );
+            push(m, FlowKind::Attrition, u, c, y, Amount::Const(count), 0.0);
         }
         for &u in &scope.units {
             let posts = spec.units[u].leader_posts as f64;
@@ -185,39 +175,20 @@ pub fn add_flows(spec: &Spec, m: &mut Model) {
                         t,
                         Amount::Var(v),
                         costs.promotion,
-                        "promotion",
                     );
                 }
                 if !c.trained {
                     let v = m.integer(Some(
                         seats.map_or(max_quota(spec, u), |s| s.min(max_quota(spec, u))),
                     ));
-                    push(
-                        m,
-                        FlowKind::Train,
-                        u,
-                        *c,
-                        t,
-                        Amount::Var(v),
-                        training_cost,
-                        "training",
-                    );
+                    push(m, FlowKind::Train, u, *c, t, Amount::Var(v), training_cost);
                 }
             }
             let allowance = exit_allowance(spec, u, spec.horizon());
             if allowance > 0 {
                 for (&(_, c), _) in spec.staff.iter().filter(|((v, _), n)| *v == u && **n > 0) {
                     let v = m.integer(Some(allowance as f64));
-                    push(
-                        m,
-                        FlowKind::Exit,
-                        u,
-                        c,
-                        t,
-                        Amount::Var(v),
-                        costs.severance,
-                        "severance",
-                    );
+                    push(m, FlowKind::Exit, u, c, t, Amount::Var(v), costs.severance);
                 }
             }
         }
@@ -270,7 +241,6 @@ fn add_hires(spec: &Spec, m: &mut Model) {
                         counterpart: None,
                         amount: Amount::Var(v),
                         unit_cost: ch.cost_per_hire / (1.0 - spec.new_hire_leaving_probability(u)),
-                        lever: "hiring",
                     });
                 }
             }
@@ -306,14 +276,12 @@ fn add_transfers(spec: &Spec, m: &mut Model) {
                         counterpart: Some(b),
                         amount: Amount::Var(v),
                         unit_cost: 0.0,
-                        lever: "",
                     };
                     m.flows.push(out.clone());
                     out.kind = FlowKind::TransferIn;
                     out.unit = b;
                     out.counterpart = Some(a);
                     out.unit_cost = route.cost_per_person;
-                    out.lever = "transfer";
                     m.flows.push(out);
                 }
             }

@@ -16,10 +16,10 @@
 //! current staff mix.
 
 use super::Roster;
-use crate::domain::roster::FitSummary;
-use crate::retirement::YearMonth;
 use crate::domain::config::Config;
+use crate::domain::roster::FitSummary;
 use crate::domain::{Group, Unit};
+use crate::retirement::YearMonth;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

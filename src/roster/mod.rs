@@ -14,11 +14,11 @@ pub mod columns;
 pub mod fit;
 pub mod source;
 
+use crate::domain::config::Config;
+use crate::domain::roster::{Derived, Summary};
+use crate::domain::{Cell, Group, Unit};
 use crate::error::{Error, Result};
 use crate::retirement::{self, Sex, YearMonth};
-use crate::domain::config::Config;
-use crate::domain::{Cell, Group, Unit};
-use crate::domain::roster::{Derived, Summary};
 use columns::Field;
 use source::Value;
 use std::collections::BTreeMap;

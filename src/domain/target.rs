@@ -1,0 +1,119 @@
+//! A target as the rule families state it and everything downstream reads it: for a unit
+//! (or the province), a rule and a target year, the people who count ([`Who`]) must be at
+//! least the [`Required`] number. The model turns targets into rows, the evaluation
+//! recomputes them on a finished plan's head-counts, and `bienche targets` prints them;
+//! all three read the same record.
+
+use super::{Cell, Rule};
+
+/// Which of a unit's people a target counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Who {
+    All,
+    Em,
+    EmWomen,
+    EmLeaders,
+    EmWomenLeaders,
+    EmTrained,
+}
+
+impl Who {
+    /// Whether a person of `cell` counts, `em` saying whether the cell's group is an ethnic
+    /// minority.
+    pub fn counts(self, em: bool, c: &Cell) -> bool {
+        match self {
+            Who::All => true,
+            Who::Em => em,
+            Who::EmWomen => em && c.female,
+            Who::EmLeaders => em && c.leader,
+            Who::EmWomenLeaders => em && c.leader && c.female,
+            Who::EmTrained => em && c.trained,
+        }
+    }
+    /// The words `bienche targets` uses for a base of this kind.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Who::All => "staff",
+            Who::Em => "EM staff",
+            Who::EmWomen => "EM women",
+            Who::EmLeaders => "EM leaders",
+            Who::EmWomenLeaders => "EM women leaders",
+            Who::EmTrained => "trained EM staff",
+        }
+    }
+}
+
+/// How many people a target requires.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Required {
+    /// A number known before planning (R1–R4: a share of the quota).
+    Fixed(u32),
+    /// `round(coefficient × Σ base)`: a share of the plan's own head-count (R6, R8).
+    OfStaff { base: Who, coefficient: f64 },
+    /// `round(rate × the required number of the target before it in its chain)` (R7 of R6).
+    OfPrevious { rate: f64 },
+}
+
+/// One target of one unit (or of the province, `unit` = `None`) in one target year.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub unit: Option<usize>,
+    pub rule: Rule,
+    pub year: i32,
+    /// Units whose people are summed: the unit itself, or the units of a province total.
+    pub members: Vec<usize>,
+    pub achieved: Who,
+    pub required: Required,
+    /// How the requirement was derived, in words, for `bienche targets`.
+    pub why: String,
+}
+
+/// Targets whose required numbers build on each other (R6 then R7), in order; most chains
+/// hold one target.
+pub type Chain = Vec<Target>;
+
+impl Target {
+    /// The share of the base this target requires, once the chain before it is known:
+    /// `coefficient` for [`Required::OfStaff`], `rate × the previous share` for
+    /// [`Required::OfPrevious`]; `None` for a fixed number.
+    pub fn share_of_base(&self, previous: Option<(Who, f64)>) -> Option<(Who, f64)> {
+        match self.required {
+            Required::Fixed(_) => None,
+            Required::OfStaff { base, coefficient } => Some((base, coefficient)),
+            Required::OfPrevious { rate } => previous.map(|(base, c)| (base, rate * c)),
+        }
+    }
+}
+
+/// A target evaluated on a plan's (or a forecast's) head-counts: a row of `targets.csv`.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct TargetRow {
+    /// Unit id, `PROVINCE`, or `COVERAGE` for a coverage-roadmap count.
+    pub unit: String,
+    pub rule: Rule,
+    pub year: i32,
+    pub required: u32,
+    pub achieved: u32,
+    pub shortfall: u32,
+    pub met: bool,
+    /// Not counted among targets met or missed: the R5 goal, and unit rows in a
+    /// coverage-roadmap year (the COVERAGE count row is the target there).
+    #[serde(skip)]
+    pub goal: bool,
+}
+
+impl TargetRow {
+    pub fn new(unit: &str, rule: Rule, year: i32, required: u32, achieved: u32) -> TargetRow {
+        let shortfall = required.saturating_sub(achieved);
+        TargetRow {
+            unit: unit.to_string(),
+            rule,
+            year,
+            required,
+            achieved,
+            shortfall,
+            met: shortfall == 0,
+            goal: false,
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! The model as an ordered recipe, in the manner of PyPSA's `create_model`: one step a
+//! function, each adding its columns and rows to the shared [`Model`]:
+//!
+//! 1. cells each unit can hold ([`stocks::add_cells`]);
+//! 2. flows: retirements and attrition as data, hires, promotions, trainings, exits and
+//!    transfers as whole-person columns ([`stocks::add_flows`]);
+//! 3. stock balances ([`stocks::add_balances`]);
+//! 4. staffing limits: quota, staffing floor, leader posts, exit allowance ([`staffing`]);
+//! 5. shared capacities: channels, women candidates, training seats, budget ([`capacity`]);
+//! 6. the rules, family by family ([`crate::rules::FAMILIES`]): each family's set-up rows,
+//!    then for every target year each family's targets ([`targets::add_chain`]) and clause
+//!    rows, the coverage counts of that year, and the goals;
+//! 7. the objective ([`objective`]).
+//!
+//! The formulation of each step is in its module's documentation; `docs/model.md` gathers it.
+
+use crate::domain::Spec;
+use crate::model::targets::{self, Coverage};
+use crate::model::{capacity, objective, staffing, stocks, Model, Scope};
+use crate::rules::FAMILIES;
+
+/// Builds the model for a checked scenario, over the units of `scope`.
+pub fn build(spec: &Spec, scope: Scope) -> Model {
+    let mut m = Model::new(scope);
+    stocks::add_cells(spec, &mut m);
+    stocks::add_flows(spec, &mut m);
+    stocks::add_balances(spec, &mut m);
+    staffing::add(spec, &mut m);
+    capacity::add(spec, &mut m);
+    add_rules(spec, &mut m);
+    objective::add_objective(spec, &mut m);
+    m
+}
+
+fn add_rules(spec: &Spec, m: &mut Model) {
+    for family in FAMILIES {
+        family.prepare_rows(spec, m);
+    }
+    for ty in &spec.config.time.targets {
+        let mut coverage = Coverage::default();
+        for family in FAMILIES {
+            for chain in family.targets(spec, ty.year, ty.level) {
+                targets::add_chain(spec, m, &chain, ty.level, &mut coverage);
+            }
+            family.add_clause_rows(spec, m, ty.year);
+        }
+        targets::add_coverage_counts(m, ty.year, ty.level, coverage);
+        for family in FAMILIES {
+            family.add_goal_rows(spec, m, ty.year);
+        }
+    }
+}
