@@ -92,7 +92,7 @@ fn bench_stages(c: &mut Criterion) {
                 specs
                     .iter()
                     .map(|s| {
-                        bienche::model::build(s, bienche::model::Scope::all(s))
+                        bienche::recipe::build(s, bienche::model::Scope::all(s))
                             .vars
                             .len()
                     })
@@ -109,25 +109,22 @@ fn bench_stages(c: &mut Criterion) {
             })
             .collect();
         let stats = bienche::solve::SolveStats::default();
-        let write = |lang: Option<&str>| {
+        let write = || {
             for (i, (s, (plan, targets))) in specs.iter().zip(&reports).enumerate() {
-                bienche::output::write(
-                    &out.join(format!("p{i}")),
-                    &bienche::output::Report {
-                        spec: s,
-                        plan,
-                        stats: &stats,
-                        targets,
-                        shortfalls: &[],
-                        forecast: Some((plan, targets)),
-                        lang,
-                    },
-                )
-                .expect("write");
+                let results = bienche::output::tables::Results {
+                    spec: s,
+                    plan,
+                    stats: &stats,
+                    targets,
+                    shortfalls: &[],
+                    forecast: Some((plan, targets)),
+                };
+                let tables = bienche::output::tables::plan_tables(&results);
+                bienche::run::write(&out.join(format!("p{i}")), &tables, None).expect("write");
             }
         };
-        g.bench_function(BenchmarkId::new("write", units), |b| b.iter(|| write(None)));
-        write(None);
+        g.bench_function(BenchmarkId::new("write", units), |b| b.iter(write));
+        write();
         g.bench_function(BenchmarkId::new("plot", units), |b| {
             b.iter(|| {
                 for i in 0..specs.len() {
@@ -162,15 +159,19 @@ fn bench_son_la(c: &mut Criterion) {
     g.bench_function("end_to_end", |b| {
         b.iter(|| {
             let spec = bienche::scenario::load(&sample).expect("load");
-            bienche::cli::plan(&spec, &out, false, true, Some("vi")).expect("plan")
+            let labels = bienche::charts::labels::Labels::new("vi").expect("labels");
+            bienche::run::plan_into(&spec, &out, Default::default(), Some(&labels)).expect("plan")
         })
     });
     let spec = bienche::scenario::load(&sample).expect("load");
-    let planned = bienche::cli::plan(&spec, &out, false, true, None).expect("plan");
+    let planned = bienche::run::plan_into(&spec, &out, Default::default(), None).expect("plan");
     assert!(planned.stats.gap <= spec.config.solver.mip_rel_gap + 1e-12);
     g.bench_function("monte_carlo_1000_draws", |b| {
         let hidden = indicatif::ProgressBar::hidden();
-        b.iter(|| bienche::simulate::simulate(&spec, &out, 1000, 1, 2, &hidden).expect("draws"))
+        b.iter(|| {
+            bienche::simulate::simulate(&spec, &planned.tables, &out, 1000, 1, 2, &hidden)
+                .expect("draws")
+        })
     });
     g.finish();
 }

@@ -11,9 +11,10 @@
 //! `comparison.csv`, `unit_differences.csv` and `plots/LANG/`. The whole of `DIR` is written
 //! to a temporary folder and renamed when complete.
 
-use crate::charts::stats::{self, Stats};
+use crate::charts::stats::Stats;
 use crate::error::{Error, Result};
-use crate::output::write_csv;
+use crate::output::contract::{Money, UnitDifferenceRow};
+use crate::output::write;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -61,33 +62,23 @@ pub fn solve_all(
     let names = names(scenarios);
     let at_once = scenarios.len().clamp(1, threads.max(1));
     let per_run = (threads.max(1) / at_once).max(1) as u32;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(at_once)
-        .build()
-        .map_err(|e| Error::Solver(format!("cannot start {at_once} threads: {e}")))?;
+    let pool = crate::threads::pool(at_once)?;
     let runs: Vec<Run> = pool.install(|| {
         scenarios
             .par_iter()
             .zip(names.par_iter())
             .map(|(scenario, name)| {
                 let started = Instant::now();
-                // On its own OS thread: a rayon worker waiting on the solve's inner pool would
-                // otherwise steal the next scenario and nest it inside this one.
-                let solve = || {
+                let outcome = crate::threads::on_own_thread(|| {
                     let mut spec = crate::scenario::load(scenario)?;
                     spec.config.solver.threads = per_run;
-                    let out = dir.join(name);
-                    let run = crate::cli::plan(&spec, &out, false, true, None)?;
+                    let options = crate::run::Options::default();
+                    let report = crate::run::plan_into(&spec, &dir.join(name), options, None)?;
                     Ok(Solved {
-                        stats: stats::load(&out)?,
-                        status: run.stats.status.to_string(),
-                        gap: run.stats.gap,
+                        stats: Stats::of(&report.tables),
+                        status: report.stats.status.clone(),
+                        gap: report.stats.gap,
                         seconds: started.elapsed().as_secs_f64(),
-                    })
-                };
-                let outcome = std::thread::scope(|t| {
-                    t.spawn(solve).join().unwrap_or_else(|_| {
-                        Err(Error::Solver("the solve stopped unexpectedly".into()))
                     })
                 });
                 progress.inc(1);
@@ -161,10 +152,10 @@ pub fn write_comparison(dir: &Path, runs: &[Run]) -> Result<()> {
             Ok(s) => {
                 let st = &s.stats;
                 row.extend([st.scenario.clone(), s.status.clone(), String::new()]);
-                row.push(crate::output::money(total_cost(st)));
+                row.push(Money::text(total_cost(st)));
                 for l in &levers {
                     let c: f64 = st.costs.values().filter_map(|m| m.get(l)).sum();
-                    row.push(crate::output::money(c));
+                    row.push(Money::text(c));
                 }
                 let mut short = 0.0;
                 for y in &years {
@@ -190,63 +181,54 @@ pub fn write_comparison(dir: &Path, runs: &[Run]) -> Result<()> {
         }
         row
     });
-    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    write_csv(dir, "comparison.csv", &header_refs, rows)
+    write::records(dir, "comparison.csv", &header, rows)
 }
 
 /// `unit_differences.csv`: every target row of every scenario next to the baseline's.
 pub fn write_unit_differences(dir: &Path, runs: &[Run]) -> Result<()> {
-    const HEADER: [&str; 7] = [
-        "scenario",
-        "unit",
-        "rule",
-        "year",
-        "met",
-        "baseline_met",
-        "change",
-    ];
-    let mut rows = Vec::new();
-    let Some(base) = runs.first().and_then(|r| r.outcome.as_ref().ok()) else {
-        return write_csv(dir, "unit_differences.csv", &HEADER, rows.into_iter());
-    };
-    for r in runs.iter().skip(1) {
-        let Ok(s) = &r.outcome else { continue };
-        let keys: BTreeSet<&(String, String, i32)> = s
-            .stats
-            .status
-            .keys()
-            .chain(base.stats.status.keys())
-            .collect();
-        for key in keys {
-            let now = s.stats.status.get(key);
-            let then = base.stats.status.get(key);
-            if now == then {
-                continue;
+    let mut rows: Vec<UnitDifferenceRow> = Vec::new();
+    if let Some(base) = runs.first().and_then(|r| r.outcome.as_ref().ok()) {
+        for r in runs.iter().skip(1) {
+            if let Ok(s) = &r.outcome {
+                rows.extend(differences(&r.name, &s.stats, &base.stats));
             }
-            let word = |m: Option<&bool>| match m {
-                Some(true) => "met",
-                Some(false) => "missed",
-                None => "n/a",
-            };
-            let change = match (then, now) {
-                (Some(false), Some(true)) => "now met",
-                (Some(true), Some(false)) => "now missed",
-                (None, Some(true)) => "new target, met",
-                (None, Some(false)) => "new target, missed",
-                _ => "no longer a target",
-            };
-            rows.push(vec![
-                r.name.clone(),
-                key.0.clone(),
-                key.1.clone(),
-                key.2.to_string(),
-                word(now).into(),
-                word(then).into(),
-                change.into(),
-            ]);
         }
     }
-    write_csv(dir, "unit_differences.csv", &HEADER, rows.into_iter())
+    write::rows(dir, &rows)
+}
+
+fn differences(name: &str, now: &Stats, base: &Stats) -> Vec<UnitDifferenceRow> {
+    let keys: BTreeSet<&(String, String, i32)> =
+        now.status.keys().chain(base.status.keys()).collect();
+    let word = |m: Option<&bool>| match m {
+        Some(true) => "met",
+        Some(false) => "missed",
+        None => "n/a",
+    };
+    let mut rows = Vec::new();
+    for key in keys {
+        let (now, then) = (now.status.get(key), base.status.get(key));
+        if now == then {
+            continue;
+        }
+        let change = match (then, now) {
+            (Some(false), Some(true)) => "now met",
+            (Some(true), Some(false)) => "now missed",
+            (None, Some(true)) => "new target, met",
+            (None, Some(false)) => "new target, missed",
+            _ => "no longer a target",
+        };
+        rows.push(UnitDifferenceRow {
+            scenario: name.to_string(),
+            unit: key.0.clone(),
+            rule: key.1.clone(),
+            year: key.2,
+            met: word(now).into(),
+            baseline_met: word(then).into(),
+            change: change.into(),
+        });
+    }
+    rows
 }
 
 /// What `compare` prints: a line per scenario, and the failures.
@@ -408,7 +390,7 @@ pub fn write_sweep(
         match &r.outcome {
             Ok(s) => {
                 row.push(s.status.clone());
-                row.push(crate::output::money(total_cost(&s.stats)));
+                row.push(Money::text(total_cost(&s.stats)));
                 let mut short = 0.0;
                 for y in &years {
                     let (met, missed) = tally(&s.stats, *y);
@@ -430,8 +412,7 @@ pub fn write_sweep(
         }
         row
     });
-    let refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    write_csv(dir, "sweep.csv", &refs, rows)
+    write::records(dir, "sweep.csv", &header, rows)
 }
 
 /// The cheapest plans for each number of targets met: the points no other point beats on

@@ -219,7 +219,7 @@ fn find_plan_timed(
     // 4. Solve each group.
     let mut parts: Vec<Part> = Vec::with_capacity(groups.len());
     let mut nodes = 0;
-    let pool = thread_pool(settings.threads)?;
+    let pool = crate::threads::pool(settings.threads as usize)?;
     let solved: Vec<Result<Part>> = pool.install(|| {
         groups
             .par_iter()
@@ -424,7 +424,7 @@ fn lagrangian_bound(
     // differences, so these are solved ten times tighter than the plan's tolerance.
     let mut priced_settings = settings.clone();
     priced_settings.mip_rel_gap /= 10.0;
-    let pool = thread_pool(settings.threads)?;
+    let pool = crate::threads::pool(settings.threads as usize)?;
     let priced = |members: &Vec<usize>, mode: Mode| -> Result<f64> {
         let scope = Scope {
             units: members.clone(),
@@ -686,15 +686,6 @@ fn solve_group(
         shortfall,
         used,
     })
-}
-
-fn thread_pool(threads: u32) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads as usize)
-        .build()
-        .map_err(|e| {
-            crate::error::Error::Solver(format!("starting {threads} worker threads failed: {e}"))
-        })
 }
 
 /// Everything the other groups leave of each limit (at least what group g uses now, since

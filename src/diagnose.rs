@@ -7,11 +7,11 @@ use crate::domain::{Rule, Spec};
 use crate::model::capacity::Capacity;
 use crate::plan::Plan;
 use crate::rules::{family_of, Limit};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A missed target and the limits it ran into.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Shortfall {
     pub unit: String,
     pub rule: String,

@@ -12,6 +12,11 @@
 
 use crate::domain::Spec;
 use crate::error::{Error, Result};
+use crate::output::contract::{
+    round3, Fixed4, InputRecord, Money, NationalManifest, NationalRow, NationalSolver,
+    NationalSummary, Summary,
+};
+use crate::output::write;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -98,11 +103,11 @@ pub fn load(dir: &Path) -> Result<National> {
     })
 }
 
-/// One province's outcome, read back from the folder it wrote.
+/// One province's outcome.
 struct ProvinceRun {
     folder: String,
     units: usize,
-    summary: serde_json::Value,
+    summary: Summary,
     seconds: f64,
 }
 
@@ -128,7 +133,7 @@ pub fn run(national: &mut National, out: &Path, threads: u32, quiet: bool) -> Re
     let progress = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
-        crate::output::progress_bar(
+        crate::progress::bar(
             count as u64,
             "provinces planned",
             "{elapsed} elapsed · ETA {eta}",
@@ -136,55 +141,7 @@ pub fn run(national: &mut National, out: &Path, threads: u32, quiet: bool) -> Re
     };
     let national_ref = &*national;
     crate::output::write_folder(out, |dir| {
-        let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<Option<Result<ProvinceRun>>>> =
-            Mutex::new((0..count).map(|_| None).collect());
-        std::thread::scope(|scope| {
-            for _ in 0..at_once {
-                scope.spawn(|| loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    if i >= count {
-                        break;
-                    }
-                    let (folder, spec) = &national_ref.provinces[i];
-                    let t = Instant::now();
-                    let target = dir.join(folder);
-                    let outcome = crate::cli::plan(spec, &target, false, true, None)
-                        .and_then(|_| read_summary(&target))
-                        .map(|summary| ProvinceRun {
-                            folder: folder.clone(),
-                            units: spec.units.len(),
-                            summary,
-                            seconds: t.elapsed().as_secs_f64(),
-                        });
-                    progress.inc(1);
-                    if let Ok(mut r) = results.lock() {
-                        r[i] = Some(outcome);
-                    }
-                });
-            }
-        });
-        let results = results
-            .into_inner()
-            .map_err(|_| Error::Solver("a province's solve stopped unexpectedly".into()))?;
-        let mut runs = Vec::with_capacity(count);
-        for (i, r) in results.into_iter().enumerate() {
-            match r {
-                Some(Ok(run)) => runs.push(run),
-                Some(Err(e)) => {
-                    return Err(Error::Solver(format!(
-                        "province {}: {e}",
-                        national_ref.provinces[i].0
-                    )))
-                }
-                None => {
-                    return Err(Error::Solver(format!(
-                        "province {}: the solve stopped unexpectedly",
-                        national_ref.provinces[i].0
-                    )))
-                }
-            }
-        }
+        let runs = plan_provinces(national_ref, dir, at_once, &progress)?;
         write_tables(dir, national_ref, &runs, threads)?;
         if !quiet {
             progress.finish_and_clear();
@@ -194,38 +151,81 @@ pub fn run(national: &mut National, out: &Path, threads: u32, quiet: bool) -> Re
     })
 }
 
-fn read_summary(dir: &Path) -> Result<serde_json::Value> {
-    let path = dir.join("summary.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::output(&path, e))?;
-    serde_json::from_str(&text)
-        .map_err(|e| Error::Solver(format!("{} could not be read back: {e}", path.display())))
-}
-
-fn num(v: &serde_json::Value, path: &[&str]) -> f64 {
-    path.iter()
-        .fold(v, |v, k| &v[*k])
-        .as_f64()
-        .unwrap_or(f64::NAN)
+/// Plans the provinces `at_once` at a time, each on its own OS thread, into `dir/<folder>/`.
+fn plan_provinces(
+    national: &National,
+    dir: &Path,
+    at_once: usize,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<ProvinceRun>> {
+    let count = national.provinces.len();
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<ProvinceRun>>>> =
+        Mutex::new((0..count).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..at_once {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= count {
+                    break;
+                }
+                let (folder, spec) = &national.provinces[i];
+                let t = Instant::now();
+                let outcome = crate::run::plan_into(
+                    spec,
+                    &dir.join(folder),
+                    crate::run::Options::default(),
+                    None,
+                )
+                .map(|report| ProvinceRun {
+                    folder: folder.clone(),
+                    units: spec.units.len(),
+                    summary: report.tables.summary,
+                    seconds: t.elapsed().as_secs_f64(),
+                });
+                progress.inc(1);
+                if let Ok(mut r) = results.lock() {
+                    r[i] = Some(outcome);
+                }
+            });
+        }
+    });
+    let results = results
+        .into_inner()
+        .map_err(|_| Error::Solver("a province's solve stopped unexpectedly".into()))?;
+    let mut runs = Vec::with_capacity(count);
+    for (i, r) in results.into_iter().enumerate() {
+        let folder = &national.provinces[i].0;
+        match r {
+            Some(Ok(run)) => runs.push(run),
+            Some(Err(e)) => return Err(Error::Solver(format!("province {folder}: {e}"))),
+            None => {
+                return Err(Error::Solver(format!(
+                    "province {folder}: the solve stopped unexpectedly"
+                )))
+            }
+        }
+    }
+    Ok(runs)
 }
 
 struct Totals {
     objective: f64,
     bound: f64,
     cost: f64,
-    met: f64,
-    missed: f64,
-    shortfall: f64,
+    met: usize,
+    missed: usize,
+    shortfall: u64,
 }
 
 fn totals(runs: &[ProvinceRun]) -> Totals {
-    let sum = |p: &[&str]| runs.iter().map(|r| num(&r.summary, p)).sum::<f64>();
     Totals {
-        objective: sum(&["solver", "objective"]),
-        bound: sum(&["solver", "bound"]),
-        cost: sum(&["total_cost"]),
-        met: sum(&["targets_met"]),
-        missed: sum(&["targets_missed"]),
-        shortfall: sum(&["total_shortfall"]),
+        objective: runs.iter().map(|r| r.summary.solver.objective).sum(),
+        bound: runs.iter().map(|r| r.summary.solver.bound).sum(),
+        cost: runs.iter().map(|r| r.summary.total_cost).sum(),
+        met: runs.iter().map(|r| r.summary.targets_met).sum(),
+        missed: runs.iter().map(|r| r.summary.targets_missed).sum(),
+        shortfall: runs.iter().map(|r| r.summary.total_shortfall as u64).sum(),
     }
 }
 
@@ -240,67 +240,57 @@ fn gap(objective: f64, bound: f64) -> f64 {
 /// `national.csv` (one row per province), `summary.json` (national totals and the proven
 /// gap) and `manifest.json` (inputs' hashes, version, solver settings).
 fn write_tables(dir: &Path, national: &National, runs: &[ProvinceRun], threads: u32) -> Result<()> {
-    let header = [
-        "province",
-        "scenario",
-        "units",
-        "total_cost_million_vnd",
-        "objective",
-        "bound",
-        "gap_percent",
-        "status",
-        "targets_met",
-        "targets_missed",
-        "total_shortfall",
-    ];
-    let rows: Vec<Vec<String>> = runs
+    let rows: Vec<NationalRow> = runs
         .iter()
         .map(|r| {
             let s = &r.summary;
-            vec![
-                r.folder.clone(),
-                s["scenario"].as_str().unwrap_or("").to_string(),
-                r.units.to_string(),
-                format!("{:.3}", num(s, &["total_cost"])),
-                format!("{:.3}", num(s, &["solver", "objective"])),
-                format!("{:.3}", num(s, &["solver", "bound"])),
-                format!("{:.4}", 100.0 * num(s, &["solver", "gap"])),
-                s["solver"]["status"].as_str().unwrap_or("").to_string(),
-                format!("{}", num(s, &["targets_met"])),
-                format!("{}", num(s, &["targets_missed"])),
-                format!("{}", num(s, &["total_shortfall"])),
-            ]
+            NationalRow {
+                province: r.folder.clone(),
+                scenario: s.scenario.clone(),
+                units: r.units,
+                total_cost_million_vnd: Money::new(s.total_cost),
+                objective: Money::new(s.solver.objective),
+                bound: Money::new(s.solver.bound),
+                gap_percent: Fixed4(100.0 * s.solver.gap),
+                status: s.solver.status.clone(),
+                targets_met: s.targets_met,
+                targets_missed: s.targets_missed,
+                total_shortfall: s.total_shortfall,
+            }
         })
         .collect();
-    crate::output::write_csv(dir, "national.csv", &header, rows.into_iter())?;
+    write::rows(dir, &rows)?;
     let t = totals(runs);
-    let summary = serde_json::json!({
-        "name": national.name,
-        "illustrative": national.illustrative,
-        "provinces": runs.len(),
-        "units": runs.iter().map(|r| r.units).sum::<usize>(),
-        "money_unit": "million VND",
-        "total_cost": (t.cost * 1000.0).round() / 1000.0,
-        "targets_met": t.met as u64,
-        "targets_missed": t.missed as u64,
-        "total_shortfall": t.shortfall as u64,
-        "solver": {
-            "objective": (t.objective * 1000.0).round() / 1000.0,
-            "bound": (t.bound * 1000.0).round() / 1000.0,
-            "gap": gap(t.objective, t.bound),
-            "threads": threads,
+    let summary = NationalSummary {
+        name: national.name.clone(),
+        illustrative: national.illustrative,
+        provinces: runs.len(),
+        units: runs.iter().map(|r| r.units).sum(),
+        money_unit: "million VND".into(),
+        total_cost: round3(t.cost),
+        targets_met: t.met as u64,
+        targets_missed: t.missed as u64,
+        total_shortfall: t.shortfall,
+        solver: NationalSolver {
+            objective: round3(t.objective),
+            bound: round3(t.bound),
+            gap: gap(t.objective, t.bound),
+            threads,
         },
-    });
-    crate::output::write_json(dir, "summary.json", &summary)?;
-    let manifest = serde_json::json!({
-        "bienche_version": env!("CARGO_PKG_VERSION"),
-        "national": national.name,
-        "national_dir": national.dir.canonicalize().unwrap_or_else(|_| national.dir.clone()),
-        "inputs": [{"file": FILE, "sha256": national.sha256}],
-        "provinces": runs.iter().map(|r| r.folder.clone()).collect::<Vec<_>>(),
-        "note": "each province folder has its own manifest.json with its inputs' hashes and solver settings",
-    });
-    crate::output::write_json(dir, "manifest.json", &manifest)
+    };
+    write::json(dir, "summary.json", &summary)?;
+    let manifest = NationalManifest {
+        bienche_version: env!("CARGO_PKG_VERSION").into(),
+        national: national.name.clone(),
+        national_dir: national.dir.canonicalize().unwrap_or_else(|_| national.dir.clone()),
+        inputs: vec![InputRecord {
+            file: FILE.into(),
+            sha256: national.sha256.clone(),
+        }],
+        provinces: runs.iter().map(|r| r.folder.clone()).collect(),
+        note: "each province folder has its own manifest.json with its inputs' hashes and solver settings".into(),
+    };
+    write::json(dir, "manifest.json", &manifest)
 }
 
 fn print_summary(national: &National, runs: &[ProvinceRun], out: &Path, seconds: f64) {
@@ -336,21 +326,19 @@ fn print_summary(national: &National, runs: &[ProvinceRun], out: &Path, seconds:
         t.missed,
         t.shortfall
     );
-    let worst: Vec<&ProvinceRun> = {
-        let mut v: Vec<&ProvinceRun> = runs.iter().collect();
-        v.sort_by(|a, b| {
-            num(&b.summary, &["targets_missed"])
-                .total_cmp(&num(&a.summary, &["targets_missed"]))
-                .then(a.folder.cmp(&b.folder))
-        });
-        v.into_iter().take(5).collect()
-    };
-    for r in worst {
+    let mut worst: Vec<&ProvinceRun> = runs.iter().collect();
+    worst.sort_by(|a, b| {
+        b.summary
+            .targets_missed
+            .cmp(&a.summary.targets_missed)
+            .then(a.folder.cmp(&b.folder))
+    });
+    for r in worst.into_iter().take(5) {
         println!(
             "  {}: {} targets missed, gap {:.4}%",
             r.folder,
-            num(&r.summary, &["targets_missed"]),
-            100.0 * num(&r.summary, &["solver", "gap"])
+            r.summary.targets_missed,
+            100.0 * r.summary.solver.gap
         );
     }
     println!("wrote {}", out.display());

@@ -2,7 +2,7 @@
 //! could not keep. Everything downstream (targets, reports, files) reads these tables, never
 //! the model.
 
-use crate::domain::{words, CostLine, FlowKind, Lever};
+use crate::domain::{serde_words, words, CostLine, FlowKind, Lever};
 use crate::domain::{Cell, Spec};
 use crate::model::capacity::Capacity;
 use crate::model::objective::{self, Costs};
@@ -51,6 +51,7 @@ words!(Issue {
     OverQuota => "over_quota",
     Other => "other",
 });
+serde_words!(Issue);
 
 /// A limit a plan could not keep: in a unit (or the province) and year, by how much
 /// (people, or million VND for the budget).

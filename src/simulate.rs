@@ -19,9 +19,10 @@
 //! keeps running counts and, per year, a histogram of the province EM share (0.01-point
 //! bins), from which the fan's quantiles are read.
 
-use crate::domain::FlowKind;
 use crate::domain::{Cell, Spec};
+use crate::domain::{FlowKind, Gender, Role};
 use crate::error::{Error, Result};
+use crate::output::contract::{FlowRow, PlanTables, Table, TrajectoryRow};
 use crate::plan::Plan;
 use crate::rng::Rng;
 use rayon::prelude::*;
@@ -81,102 +82,74 @@ pub struct Outcome {
     pub seconds: f64,
 }
 
-fn read_flows(spec: &Spec, out: &Path) -> Result<(BTreeMap<(usize, Cell), u32>, Vec<Planned>)> {
-    let cell_of =
-        |path: &Path, r: &csv::StringRecord, h: &csv::StringRecord| -> Result<(usize, Cell)> {
-            let get = |name: &str| {
-                h.iter()
-                    .position(|x| x == name)
-                    .and_then(|i| r.get(i))
-                    .unwrap_or("")
-                    .to_string()
-            };
-            let unit = spec.unit_index(&get("unit")).ok_or_else(|| {
+/// The plan's base stock and flows, with units and groups as the scenario's indices.
+fn planned(
+    spec: &Spec,
+    tables: &PlanTables,
+    dir: &Path,
+) -> Result<(BTreeMap<(usize, Cell), u32>, Vec<Planned>)> {
+    let cell_of = |file: &str, unit: &str, group: &str, female, leader, trained| {
+        let path = dir.join(file);
+        let unit = spec.unit_index(unit).ok_or_else(|| {
+            Error::input(
+                &path,
+                None,
+                "unit",
+                format!("unit \"{unit}\" is not in the scenario"),
+            )
+        })?;
+        let group = spec
+            .groups
+            .iter()
+            .position(|g| g.id == group)
+            .ok_or_else(|| {
                 Error::input(
-                    path,
-                    None,
-                    "unit",
-                    format!("unit \"{}\" is not in the scenario", get("unit")),
-                )
-            })?;
-            let group = spec
-                .groups
-                .iter()
-                .position(|g| g.id == get("group"))
-                .ok_or_else(|| {
-                    Error::input(
-                        path,
-                        None,
-                        "group",
-                        format!("group \"{}\" is not in the scenario", get("group")),
-                    )
-                })?;
-            Ok((
-                unit,
-                Cell {
-                    group,
-                    female: get("gender") == "F",
-                    leader: get("role") == "leader",
-                    trained: get("trained") == "yes",
-                },
-            ))
-        };
-    let open = |name: &str| {
-        let path = out.join(name);
-        csv::Reader::from_path(&path).map_err(|e| Error::Unreadable {
-            file: path.clone(),
-            message: format!("{e} (is this a finished `bienche plan` folder?)"),
-        })
-    };
-    let mut base = BTreeMap::new();
-    let path = out.join("trajectory.csv");
-    let mut r = open("trajectory.csv")?;
-    let h = r
-        .headers()
-        .map_err(|e| Error::input(&path, Some(1), "-", e.to_string()))?
-        .clone();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| Error::input(&path, None, "-", e.to_string()))?;
-        if rec.get(0).and_then(|y| y.parse::<i32>().ok()) == Some(spec.base_year()) {
-            let key = cell_of(&path, &rec, &h)?;
-            base.insert(key, rec.get(6).and_then(|n| n.parse().ok()).unwrap_or(0));
-        }
-    }
-    let path = out.join("flows.csv");
-    let mut r = open("flows.csv")?;
-    let h = r
-        .headers()
-        .map_err(|e| Error::input(&path, Some(1), "-", e.to_string()))?
-        .clone();
-    let mut flows = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| Error::input(&path, None, "-", e.to_string()))?;
-        let (unit, cell) = cell_of(&path, &rec, &h)?;
-        let kind = match rec.get(2).unwrap_or("") {
-            "hire" => FlowKind::Hire,
-            "retire" => FlowKind::Retire,
-            "attrition" => FlowKind::Attrition,
-            "exit" => FlowKind::Exit,
-            "promote" => FlowKind::Promote,
-            "train" => FlowKind::Train,
-            "transfer_in" => FlowKind::TransferIn,
-            "transfer_out" => FlowKind::TransferOut,
-            other => {
-                return Err(Error::input(
                     &path,
                     None,
-                    "flow",
-                    format!("unknown flow \"{other}\""),
-                ))
-            }
-        };
-        flows.push(Planned {
-            year: rec.get(0).and_then(|y| y.parse().ok()).unwrap_or(0),
+                    "group",
+                    format!("group \"{group}\" is not in the scenario"),
+                )
+            })?;
+        Ok::<_, Error>((
             unit,
-            kind,
-            counterpart: rec.get(4).and_then(|c| spec.unit_index(c)),
+            Cell {
+                group,
+                female,
+                leader,
+                trained,
+            },
+        ))
+    };
+    let mut base = BTreeMap::new();
+    for r in tables
+        .trajectory
+        .iter()
+        .filter(|r| r.year == spec.base_year())
+    {
+        let female = r.gender == Gender::Female;
+        let leader = r.role == Role::Leader;
+        let key = cell_of(
+            TrajectoryRow::FILE,
+            &r.unit,
+            &r.group,
+            female,
+            leader,
+            r.trained,
+        )?;
+        base.insert(key, r.headcount);
+    }
+    let mut flows = Vec::new();
+    for r in &tables.flows {
+        let female = r.gender == Gender::Female;
+        let leader = r.role == Role::Leader;
+        let (unit, cell) = cell_of(FlowRow::FILE, &r.unit, &r.group, female, leader, r.trained)?;
+        flows.push(Planned {
+            year: r.year,
+            unit,
+            kind: r.flow,
+            counterpart: spec.unit_index(&r.counterpart),
             cell,
-            count: rec.get(9).and_then(|n| n.parse().ok()).unwrap_or(0),
+            count: r.count,
         });
     }
     Ok((base, flows))
@@ -312,21 +285,20 @@ fn draw(
     plan
 }
 
-/// Runs `draws` replays of the plan in `out` on `threads` threads.
+/// Runs `draws` replays of the plan whose tables are `tables` (the folder `dir`, for
+/// messages) on `threads` threads.
 pub fn simulate(
     spec: &Spec,
-    out: &Path,
+    tables: &PlanTables,
+    dir: &Path,
     draws: u64,
     seed: u64,
     threads: usize,
     progress: &indicatif::ProgressBar,
 ) -> Result<Outcome> {
     let started = std::time::Instant::now();
-    let (base, flows) = read_flows(spec, out)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .map_err(|e| Error::Solver(format!("cannot start {threads} threads: {e}")))?;
+    let (base, flows) = planned(spec, tables, dir)?;
+    let pool = crate::threads::pool(threads)?;
     let years: Vec<i32> = std::iter::once(spec.base_year())
         .chain(spec.plan_years())
         .collect();

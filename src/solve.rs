@@ -101,6 +101,14 @@ impl Solved {
     }
 }
 
+/// The version of HiGHS linked in.
+pub fn highs_version() -> String {
+    // SAFETY: Highs_version returns a static NUL-terminated string.
+    unsafe { std::ffi::CStr::from_ptr(highs_sys::Highs_version()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Solves the model's problem, which it takes out of `model`; the model keeps its registry
 /// and variable maps to read the solution with.
 pub fn solve(

@@ -1,63 +1,12 @@
 //! The statistics the charts show, computed once from a finished run's output tables
-//! (`summary.json`, `manifest.json`, `units.csv`, `trajectory.csv`, `targets.csv`,
-//! `costs.csv`, `flows.csv` and `forecast/`), never from the model.
+//! ([`PlanTables`]: the run in memory, or its folder read back by [`crate::output::read`]),
+//! never from the model.
 
-use crate::error::{Error, Result};
-use serde_json::Value;
+use crate::domain::{FlowKind, Gender, Role, Rule};
+use crate::error::Result;
+use crate::output::contract::{PlanTables, TrajectoryRow};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-type Row = BTreeMap<String, String>;
-
-fn read_rows(path: &Path) -> Result<Vec<Row>> {
-    let mut r = csv::Reader::from_path(path).map_err(|e| Error::Unreadable {
-        file: path.to_path_buf(),
-        message: format!("{e} (is this a finished `bienche plan` folder?)"),
-    })?;
-    let headers = r
-        .headers()
-        .map_err(|e| Error::input(path, Some(1), "-", e.to_string()))?
-        .clone();
-    let mut rows = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| {
-            Error::input(
-                path,
-                e.position().map(|p| p.line() as usize),
-                "-",
-                e.to_string(),
-            )
-        })?;
-        rows.push(
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect(),
-        );
-    }
-    Ok(rows)
-}
-
-fn read_json(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Unreadable {
-        file: path.to_path_buf(),
-        message: format!("{e} (is this a finished `bienche plan` folder?)"),
-    })?;
-    serde_json::from_str(&text).map_err(|e| Error::input(path, Some(e.line()), "-", e.to_string()))
-}
-
-fn field<T: std::str::FromStr>(path: &Path, row: &Row, name: &str) -> Result<T> {
-    let text = row.get(name).map(String::as_str).unwrap_or("");
-    text.parse().map_err(|_| {
-        Error::input(
-            path,
-            None,
-            name,
-            format!("expected a number, found \"{text}\""),
-        )
-    })
-}
 
 /// Head-count sums of one year.
 #[derive(Debug, Clone, Copy, Default)]
@@ -144,208 +93,187 @@ impl Stats {
     }
 }
 
-const RATE_RULES: [&str; 3] = ["R1", "R2", "R3"];
+const RATE_RULES: [Rule; 3] = [Rule::R1, Rule::R2, Rule::R3];
 
+/// The statistics of the plan folder `out`.
 pub fn load(out: &Path) -> Result<Stats> {
-    let summary = read_json(&out.join("summary.json"))?;
-    let manifest = read_json(&out.join("manifest.json"))?;
-    let spath = out.join("summary.json");
-    let int = |v: &Value, name: &str| -> Result<i32> {
-        v[name]
-            .as_i64()
-            .map(|x| x as i32)
-            .ok_or_else(|| Error::input(&spath, None, name, "expected a year"))
-    };
-    let base_year = int(&summary, "base_year")?;
-    let horizon = int(&summary, "horizon")?;
-    let targets: Vec<(i32, f64)> = summary["policy"]["targets"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|t| Some((t["year"].as_i64()? as i32, t["level"].as_f64()?)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let em_groups: BTreeSet<String> = summary["groups"]
-        .as_array()
-        .ok_or_else(|| Error::input(&spath, None, "groups", "expected the list of groups"))?
-        .iter()
-        .filter(|g| g["em"].as_bool() == Some(true))
-        .filter_map(|g| g["group"].as_str().map(str::to_string))
-        .collect();
+    Ok(Stats::of(&crate::output::read::plan(out)?))
+}
 
-    let upath = out.join("units.csv");
-    let mut kinds: BTreeMap<String, String> = BTreeMap::new();
-    let mut unit_order: Vec<String> = Vec::new();
-    let mut quota: BTreeMap<(String, i32), f64> = BTreeMap::new();
-    for r in read_rows(&upath)? {
-        let id = r["unit"].clone();
-        if !kinds.contains_key(&id) {
-            unit_order.push(id.clone());
-        }
-        kinds.insert(id.clone(), r["kind"].clone());
-        quota.insert(
-            (id, field(&upath, &r, "year")?),
-            field(&upath, &r, "quota")?,
+fn counts_by_year(rows: &[TrajectoryRow], em_groups: &BTreeSet<String>) -> BTreeMap<i32, Counts> {
+    let mut by_year: BTreeMap<i32, Counts> = BTreeMap::new();
+    for r in rows {
+        by_year.entry(r.year).or_default().add(
+            em_groups.contains(&r.group),
+            r.gender == Gender::Female,
+            r.role == Role::Leader,
+            r.trained,
+            r.headcount as f64,
         );
     }
+    by_year
+}
 
-    let tpath = out.join("trajectory.csv");
-    let mut province: BTreeMap<i32, Counts> = BTreeMap::new();
-    let mut em_by_unit: BTreeMap<(String, i32), f64> = BTreeMap::new();
-    for r in read_rows(&tpath)? {
-        let year: i32 = field(&tpath, &r, "year")?;
-        let n: f64 = field(&tpath, &r, "headcount")?;
-        let em = em_groups.contains(&r["group"]);
-        province.entry(year).or_default().add(
-            em,
-            r["gender"] == "F",
-            r["role"] == "leader",
-            r["trained"] == "yes",
-            n,
-        );
-        if em {
-            *em_by_unit.entry((r["unit"].clone(), year)).or_default() += n;
+impl Stats {
+    /// Every statistic of a run, from its tables.
+    pub fn of(t: &PlanTables) -> Stats {
+        let summary = &t.summary;
+        let (base_year, horizon) = (summary.base_year, summary.horizon);
+        let targets: Vec<(i32, f64)> = summary
+            .policy
+            .targets
+            .iter()
+            .map(|ty| (ty.year, ty.level))
+            .collect();
+        let em_groups: BTreeSet<String> = summary
+            .groups
+            .iter()
+            .filter(|g| g.em)
+            .map(|g| g.group.clone())
+            .collect();
+        let mut kinds: BTreeMap<String, String> = BTreeMap::new();
+        let mut unit_order: Vec<String> = Vec::new();
+        let mut quota: BTreeMap<(String, i32), f64> = BTreeMap::new();
+        for r in &t.units {
+            if !kinds.contains_key(&r.unit) {
+                unit_order.push(r.unit.clone());
+            }
+            kinds.insert(r.unit.clone(), r.kind.name().to_string());
+            quota.insert((r.unit.clone(), r.year), r.quota as f64);
         }
-    }
-
-    let gpath = out.join("targets.csv");
-    let targets_rows = read_rows(&gpath)?;
-    let mut status = BTreeMap::new();
-    let mut shortfall: BTreeMap<i32, f64> = BTreeMap::new();
-    let mut unit_shares: BTreeMap<String, UnitShare> = BTreeMap::new();
-    let mut rate_required: BTreeMap<i32, (f64, f64)> = BTreeMap::new();
-    let mut rate_unit_set: BTreeSet<String> = BTreeSet::new();
-    let mut extra_rows: Vec<String> = Vec::new();
-    for r in &targets_rows {
-        let year: i32 = field(&gpath, r, "year")?;
-        let unit = r["unit"].clone();
-        let rule = r["rule"].clone();
-        if rule == "R5" {
-            continue;
+        let province = counts_by_year(&t.trajectory, &em_groups);
+        let mut em_by_unit: BTreeMap<(String, i32), f64> = BTreeMap::new();
+        for r in t.trajectory.iter().filter(|r| em_groups.contains(&r.group)) {
+            *em_by_unit.entry((r.unit.clone(), r.year)).or_default() += r.headcount as f64;
         }
-        status.insert((unit.clone(), rule.clone(), year), r["met"] == "true");
-        *shortfall.entry(year).or_default() += field::<f64>(&gpath, r, "shortfall")?;
-        if !kinds.contains_key(&unit) && !extra_rows.contains(&unit) {
-            extra_rows.push(unit.clone());
-        }
-        if RATE_RULES.contains(&rule.as_str()) && kinds.contains_key(&unit) {
-            let q = quota.get(&(unit.clone(), year)).copied().unwrap_or(0.0);
-            let required: f64 = field(&gpath, r, "required")?;
-            let achieved: f64 = field(&gpath, r, "achieved")?;
-            let e = rate_required.entry(year).or_default();
-            e.0 += required;
-            e.1 += q;
-            rate_unit_set.insert(unit.clone());
-            let share = unit_shares
-                .entry(unit.clone())
-                .or_insert_with(|| UnitShare {
-                    unit: unit.clone(),
-                    kind: kinds[&unit].clone(),
-                    rule: rule.clone(),
-                    by_year: BTreeMap::new(),
-                    met: BTreeMap::new(),
-                });
-            share
-                .by_year
-                .insert(year, (pct(required, q), pct(achieved, q)));
-            share.met.insert(year, r["met"] == "true");
-        }
-    }
-    let mut rate_units: BTreeMap<i32, (f64, f64)> = BTreeMap::new();
-    for year in base_year..=horizon {
-        let e = rate_units.entry(year).or_default();
-        for u in &rate_unit_set {
-            e.0 += em_by_unit.get(&(u.clone(), year)).copied().unwrap_or(0.0);
-            e.1 += quota.get(&(u.clone(), year)).copied().unwrap_or(0.0);
-        }
-    }
-    let mut target_units = unit_order.clone();
-    target_units.extend(extra_rows);
-
-    let cpath = out.join("costs.csv");
-    let mut costs: BTreeMap<i32, BTreeMap<String, f64>> = BTreeMap::new();
-    for r in read_rows(&cpath)? {
-        *costs
-            .entry(field(&cpath, &r, "year")?)
-            .or_default()
-            .entry(r["lever"].clone())
-            .or_default() += field::<f64>(&cpath, &r, "cost")?;
-    }
-
-    let fpath = out.join("flows.csv");
-    let mut hires: BTreeMap<i32, BTreeMap<(String, bool), (f64, f64)>> = BTreeMap::new();
-    for r in read_rows(&fpath)? {
-        if r["flow"] != "hire" {
-            continue;
-        }
-        let n: f64 = field(&fpath, &r, "count")?;
-        let e = hires
-            .entry(field(&fpath, &r, "year")?)
-            .or_default()
-            .entry((r["channel"].clone(), em_groups.contains(&r["group"])))
-            .or_default();
-        e.0 += n;
-        if r["gender"] == "F" {
-            e.1 += n;
-        }
-    }
-
-    let mut forecast = None;
-    let mut forecast_shares = BTreeMap::new();
-    let fdir = out.join("forecast");
-    if fdir.join("trajectory.csv").exists() {
-        let path = fdir.join("trajectory.csv");
-        let mut by_year: BTreeMap<i32, Counts> = BTreeMap::new();
-        for r in read_rows(&path)? {
-            by_year.entry(field(&path, &r, "year")?).or_default().add(
-                em_groups.contains(&r["group"]),
-                r["gender"] == "F",
-                r["role"] == "leader",
-                r["trained"] == "yes",
-                field(&path, &r, "headcount")?,
-            );
-        }
-        forecast = Some(by_year);
-        let path = fdir.join("gap.csv");
-        let last = targets.last().map(|t| t.0).unwrap_or(horizon);
-        for r in read_rows(&path)? {
-            let year: i32 = field(&path, &r, "year")?;
-            if year == last && RATE_RULES.contains(&r["rule"].as_str()) {
-                let q = quota
-                    .get(&(r["unit"].clone(), year))
-                    .copied()
-                    .unwrap_or(0.0);
-                let required: f64 = field(&path, &r, "required")?;
-                let projected: f64 = field(&path, &r, "projected")?;
-                forecast_shares.insert(r["unit"].clone(), (pct(required, q), pct(projected, q)));
+        let targets_part = TargetStats::of(t, &kinds, &quota);
+        let mut rate_units: BTreeMap<i32, (f64, f64)> = BTreeMap::new();
+        for year in base_year..=horizon {
+            let e = rate_units.entry(year).or_default();
+            for u in &targets_part.rate_unit_set {
+                e.0 += em_by_unit.get(&(u.clone(), year)).copied().unwrap_or(0.0);
+                e.1 += quota.get(&(u.clone(), year)).copied().unwrap_or(0.0);
             }
         }
+        let mut target_units = unit_order.clone();
+        target_units.extend(targets_part.extra_rows);
+        let mut costs: BTreeMap<i32, BTreeMap<String, f64>> = BTreeMap::new();
+        for r in &t.costs {
+            *costs
+                .entry(r.year)
+                .or_default()
+                .entry(r.lever.to_string())
+                .or_default() += r.cost.value();
+        }
+        let mut hires: BTreeMap<i32, BTreeMap<(String, bool), (f64, f64)>> = BTreeMap::new();
+        for r in t.flows.iter().filter(|r| r.flow == FlowKind::Hire) {
+            let n = r.count as f64;
+            let e = hires
+                .entry(r.year)
+                .or_default()
+                .entry((r.channel.clone(), em_groups.contains(&r.group)))
+                .or_default();
+            e.0 += n;
+            if r.gender == Gender::Female {
+                e.1 += n;
+            }
+        }
+        let last = targets.last().map(|t| t.0).unwrap_or(horizon);
+        let mut forecast_shares = BTreeMap::new();
+        let forecast = t.forecast.as_ref().map(|f| {
+            for r in f
+                .gap
+                .iter()
+                .filter(|r| r.year == last && RATE_RULES.contains(&r.rule))
+            {
+                let q = quota.get(&(r.unit.clone(), r.year)).copied().unwrap_or(0.0);
+                forecast_shares.insert(
+                    r.unit.clone(),
+                    (pct(r.required as f64, q), pct(r.achieved as f64, q)),
+                );
+            }
+            counts_by_year(&f.trajectory, &em_groups)
+        });
+        let mut unit_shares = targets_part.unit_shares;
+        Stats {
+            scenario: summary.scenario.clone(),
+            illustrative: summary.illustrative,
+            version: t.manifest.bienche_version.clone(),
+            base_year,
+            horizon,
+            targets,
+            province,
+            rate_units,
+            rate_required: targets_part.rate_required,
+            unit_shares: unit_order
+                .iter()
+                .filter_map(|u| unit_shares.remove(u))
+                .collect(),
+            costs,
+            hires,
+            target_units,
+            status: targets_part.status,
+            shortfall: targets_part.shortfall,
+            forecast,
+            forecast_shares,
+        }
     }
+}
 
-    Ok(Stats {
-        scenario: summary["scenario"].as_str().unwrap_or("").to_string(),
-        illustrative: summary["illustrative"].as_bool().unwrap_or(false),
-        version: manifest["bienche_version"]
-            .as_str()
-            .unwrap_or("")
-            .to_string(),
-        base_year,
-        horizon,
-        targets,
-        province,
-        rate_units,
-        rate_required,
-        unit_shares: unit_order
-            .iter()
-            .filter_map(|u| unit_shares.remove(u))
-            .collect(),
-        costs,
-        hires,
-        target_units,
-        status,
-        shortfall,
-        forecast,
-        forecast_shares,
-    })
+/// What the charts take from `targets.csv`.
+struct TargetStats {
+    status: BTreeMap<(String, String, i32), bool>,
+    shortfall: BTreeMap<i32, f64>,
+    unit_shares: BTreeMap<String, UnitShare>,
+    rate_required: BTreeMap<i32, (f64, f64)>,
+    rate_unit_set: BTreeSet<String>,
+    extra_rows: Vec<String>,
+}
+
+impl TargetStats {
+    fn of(
+        t: &PlanTables,
+        kinds: &BTreeMap<String, String>,
+        quota: &BTreeMap<(String, i32), f64>,
+    ) -> TargetStats {
+        let mut out = TargetStats {
+            status: BTreeMap::new(),
+            shortfall: BTreeMap::new(),
+            unit_shares: BTreeMap::new(),
+            rate_required: BTreeMap::new(),
+            rate_unit_set: BTreeSet::new(),
+            extra_rows: Vec::new(),
+        };
+        for r in t.targets.iter().filter(|r| r.rule != Rule::R5) {
+            let (unit, rule, year) = (r.unit.clone(), r.rule.to_string(), r.year);
+            out.status.insert((unit.clone(), rule.clone(), year), r.met);
+            *out.shortfall.entry(year).or_default() += r.shortfall as f64;
+            if !kinds.contains_key(&unit) && !out.extra_rows.contains(&unit) {
+                out.extra_rows.push(unit.clone());
+            }
+            if RATE_RULES.contains(&r.rule) && kinds.contains_key(&unit) {
+                let q = quota.get(&(unit.clone(), year)).copied().unwrap_or(0.0);
+                let (required, achieved) = (r.required as f64, r.achieved as f64);
+                let e = out.rate_required.entry(year).or_default();
+                e.0 += required;
+                e.1 += q;
+                out.rate_unit_set.insert(unit.clone());
+                let share = out
+                    .unit_shares
+                    .entry(unit.clone())
+                    .or_insert_with(|| UnitShare {
+                        unit: unit.clone(),
+                        kind: kinds[&unit].clone(),
+                        rule: rule.clone(),
+                        by_year: BTreeMap::new(),
+                        met: BTreeMap::new(),
+                    });
+                share
+                    .by_year
+                    .insert(year, (pct(required, q), pct(achieved, q)));
+                share.met.insert(year, r.met);
+            }
+        }
+        out
+    }
 }

@@ -3,41 +3,40 @@
 use crate::charts::labels::Labels;
 use crate::compare;
 use crate::error::{Error, Result};
+use crate::output::folder::{check_out, Kind, Out};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Refuses an output folder that is, or holds, one of the scenarios or a scenario they
-/// extend: writing the output replaces the folder.
-fn out_is_safe(out: &Path, scenarios: &[PathBuf]) -> Result<()> {
-    let Ok(out_abs) = out.canonicalize() else {
-        return Ok(()); // a new folder holds nothing yet
-    };
+/// Every folder the scenarios are read from: none of them may be under `--out`. A scenario
+/// that cannot be read is left to fail on its own, with the others compared.
+fn inputs(scenarios: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = scenarios.to_vec();
     for s in scenarios {
-        let Ok(layers) = crate::scenario::layers::resolve(s) else {
-            continue;
-        };
-        for d in &layers.dirs {
-            if d.canonicalize().is_ok_and(|d| d.starts_with(&out_abs)) {
-                return Err(Error::Usage(format!(
-                    "--out {}: it holds the scenario {}, which writing the output would replace; choose another folder",
-                    out.display(),
-                    d.display()
-                )));
-            }
-        }
+        out.extend(crate::scenario::folders(s).unwrap_or_default());
     }
-    Ok(())
+    Ok(out)
 }
 
-pub fn run(scenarios: &[PathBuf], out: &Path, threads: usize, lang: &str) -> Result<()> {
+pub fn run(
+    scenarios: &[PathBuf],
+    out: &Path,
+    threads: usize,
+    lang: &str,
+    force: bool,
+) -> Result<()> {
     let labels = Labels::new(lang)?;
-    out_is_safe(out, scenarios)?;
+    check_out(&Out {
+        path: out,
+        kind: Kind::Comparison,
+        inputs: &inputs(scenarios)?,
+        force,
+    })?;
     if threads == 0 {
         return Err(Error::Usage("--threads: expected 1 or more".into()));
     }
     let started = Instant::now();
     // Quiet when not on a terminal (indicatif draws only to a terminal).
-    let progress = crate::output::progress_bar(
+    let progress = crate::progress::bar(
         scenarios.len() as u64,
         "scenarios solved",
         "{elapsed} elapsed · ETA {eta}",
@@ -80,7 +79,14 @@ pub fn run(scenarios: &[PathBuf], out: &Path, threads: usize, lang: &str) -> Res
     }
 }
 
-pub fn sweep(base: &Path, vary: &[String], out: &Path, threads: usize, lang: &str) -> Result<()> {
+pub fn sweep(
+    base: &Path,
+    vary: &[String],
+    out: &Path,
+    threads: usize,
+    lang: &str,
+    force: bool,
+) -> Result<()> {
     let labels = Labels::new(lang)?;
     if threads == 0 {
         return Err(Error::Usage("--threads: expected 1 or more".into()));
@@ -101,7 +107,12 @@ pub fn sweep(base: &Path, vary: &[String], out: &Path, threads: usize, lang: &st
             )));
         }
     }
-    out_is_safe(out, &[base.to_path_buf()])?;
+    check_out(&Out {
+        path: out,
+        kind: Kind::Sweep,
+        inputs: &inputs(&[base.to_path_buf()])?,
+        force,
+    })?;
     let base_spec = crate::scenario::load(base)?;
     let base_abs = base.canonicalize().map_err(|e| Error::Unreadable {
         file: base.to_path_buf(),
@@ -130,7 +141,7 @@ pub fn sweep(base: &Path, vary: &[String], out: &Path, threads: usize, lang: &st
     }
     let _ = std::fs::remove_dir_all(&check);
     let started = Instant::now();
-    let progress = crate::output::progress_bar(
+    let progress = crate::progress::bar(
         points.len() as u64,
         "grid points solved",
         "{elapsed} elapsed · ETA {eta}",

@@ -5,28 +5,34 @@ use crate::domain::Spec;
 use crate::error::Result;
 use crate::evaluate;
 use crate::forecast::{self, MixBasis};
-use crate::output;
+use crate::output::contract::{
+    ForecastSummary, PolicyRecord, YearShare, YearTally, GAP_FILE, GAP_HEADER,
+};
+use crate::output::folder::{check_out, write_folder, Kind, Out};
+use crate::output::{tables, write};
 use crate::rules::Rule;
-use serde_json::json;
 use std::path::Path;
 
-pub fn run(spec: &Spec, out: Option<&Path>, top: usize) -> Result<()> {
+pub fn run(spec: &Spec, out: Option<&Path>, top: usize, force: bool) -> Result<()> {
     let f = forecast::forecast(spec);
-    if let Some((t, u, _)) = f.plan.replay_mismatch(spec) {
-        return Err(crate::error::Error::Solver(format!(
-            "internal check failed: forecast flows do not reproduce the stock of {} in {t}",
-            spec.units[u].id
-        )));
+    if let Some(out) = out {
+        check_out(&Out {
+            path: out,
+            kind: Kind::Forecast,
+            inputs: &crate::scenario::folders(&spec.dir)?,
+            force,
+        })?;
     }
+    crate::run::check_replay(spec, &f.plan)?;
     let gaps = evaluate::evaluate(spec, &f.plan);
     print(spec, &f, &gaps, top);
     if let Some(out) = out {
-        output::write_folder(out, |dir| {
-            output::write_json(dir, "summary.json", &summary(spec, &f, &gaps))?;
-            output::write_json(dir, "manifest.json", &manifest(spec))?;
-            output::write_trajectory(dir, spec, &f.plan)?;
-            output::write_flows(dir, spec, &f.plan)?;
-            output::write_targets(dir, "gap.csv", "projected", &gaps)
+        write_folder(out, |dir| {
+            write::json(dir, "summary.json", &summary(spec, &f, &gaps))?;
+            write::json(dir, "manifest.json", &tables::forecast_manifest(spec))?;
+            write::rows(dir, &tables::trajectory(spec, &f.plan))?;
+            write::rows(dir, &tables::flows(spec, &f.plan))?;
+            write::rows_as(dir, GAP_FILE, GAP_HEADER, &gaps)
         })?;
         println!("wrote {}", out.display());
     }
@@ -177,12 +183,15 @@ fn print(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow], top: usize) {
     }
 }
 
-fn summary(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow]) -> serde_json::Value {
-    let by_year: Vec<serde_json::Value> = years(spec)
+fn summary(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow]) -> ForecastSummary {
+    let em_share_of_staff = years(spec)
         .iter()
-        .map(|&t| json!({"year": t, "em_share_of_staff": (forecast::em_share(spec, &f.plan, t) * 1e4).round() / 1e4}))
+        .map(|&t| YearShare {
+            year: t,
+            em_share_of_staff: (forecast::em_share(spec, &f.plan, t) * 1e4).round() / 1e4,
+        })
         .collect();
-    let targets: Vec<serde_json::Value> = spec
+    let targets = spec
         .config
         .time
         .targets
@@ -190,35 +199,33 @@ fn summary(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow]) -> serde_jso
         .map(|ty| {
             let rows: Vec<TargetRow> = gaps.iter().filter(|g| g.year == ty.year).cloned().collect();
             let (met, missed, short) = evaluate::tally(&rows);
-            json!({"year": ty.year, "level": ty.level, "targets_met": met, "targets_missed": missed, "total_shortfall": short})
+            YearTally {
+                year: ty.year,
+                level: ty.level,
+                targets_met: met,
+                targets_missed: missed,
+                total_shortfall: short,
+            }
         })
         .collect();
-    json!({
-        "kind": "forecast without a plan",
-        "scenario": spec.config.name,
-        "illustrative": spec.config.illustrative,
-        "base_year": spec.base_year(),
-        "horizon": spec.horizon(),
-        "assumptions": [
+    ForecastSummary {
+        kind: "forecast without a plan".into(),
+        scenario: spec.config.name.clone(),
+        illustrative: spec.config.illustrative,
+        base_year: spec.base_year(),
+        horizon: spec.horizon(),
+        assumptions: [
             "vacancies refilled up to the unit's base-year fill rate of each year's quota",
             "hiring mix: hiring_mix.csv (recent hires) where given, else the unit's current staff",
             "no targeted training, promotion or transfers; leader posts refilled from trained staff of every group in proportion",
             "retirements from retirements.csv; attrition by tenure band and class from attrition.csv, else [attrition]",
             "base-year staff are settled (the open tenure band); expected flows rounded cumulatively to whole people",
-        ],
-        "units_hiring_like_recent_hires": recent_mix_units(f),
-        "em_share_of_staff": by_year,
-        "targets": targets,
-        "policy": output::policy_json(spec),
-    })
-}
-
-fn manifest(spec: &Spec) -> serde_json::Value {
-    json!({
-        "bienche_version": env!("CARGO_PKG_VERSION"),
-        "scenario": spec.config.name,
-        "command": "forecast",
-        "inputs": spec.inputs.iter().map(|i| json!({"file": i.name, "sha256": i.sha256})).collect::<Vec<_>>(),
-        "policy": output::policy_json(spec),
-    })
+        ]
+        .map(String::from)
+        .to_vec(),
+        units_hiring_like_recent_hires: recent_mix_units(f),
+        em_share_of_staff,
+        targets,
+        policy: PolicyRecord::of(spec),
+    }
 }

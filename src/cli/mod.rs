@@ -2,6 +2,7 @@
 
 mod compare;
 mod forecast;
+mod plan;
 mod roster;
 mod simulate;
 
@@ -11,7 +12,6 @@ use crate::rules;
 use crate::scenario;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
-use std::time::Instant;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -58,6 +58,10 @@ pub enum Command {
         /// Units listed among the largest gaps.
         #[arg(long, default_value_t = 10)]
         top: usize,
+        /// Replace OUT even when it holds files that are not an earlier output of this
+        /// command.
+        #[arg(long)]
+        force: bool,
     },
     /// Solve for the least-cost whole-person plan and write the output folder.
     Plan {
@@ -83,6 +87,9 @@ pub enum Command {
         /// Language of the charts drawn into OUT/plots/LANG (a column of labels.tsv).
         #[arg(long, default_value = "vi")]
         lang: String,
+        /// Replace OUT even when it holds files that are not an earlier plan.
+        #[arg(long)]
+        force: bool,
     },
     /// Plan several scenarios in parallel and compare them with the first (the baseline).
     Compare {
@@ -98,6 +105,10 @@ pub enum Command {
         /// Language of the charts.
         #[arg(long, default_value = "vi")]
         lang: String,
+        /// Replace OUT even when it holds files that are not an earlier output of this
+        /// command.
+        #[arg(long)]
+        force: bool,
     },
     /// Plan every combination of the given values over a base scenario: a tidy table and
     /// the cost frontier of meeting more targets.
@@ -113,6 +124,10 @@ pub enum Command {
         threads: usize,
         #[arg(long, default_value = "vi")]
         lang: String,
+        /// Replace OUT even when it holds files that are not an earlier output of this
+        /// command.
+        #[arg(long)]
+        force: bool,
     },
     /// Replay a finished plan many times with random attrition: the chance of meeting each
     /// target, and a fan chart of the province EM share.
@@ -196,14 +211,16 @@ pub fn run(args: Args) -> Result<()> {
             out,
             threads,
             lang,
-        } => compare::run(&scenarios, &out, threads, &lang),
+            force,
+        } => compare::run(&scenarios, &out, threads, &lang, force),
         Command::Sweep {
             base,
             vary,
             out,
             threads,
             lang,
-        } => compare::sweep(&base, &vary, &out, threads, &lang),
+            force,
+        } => compare::sweep(&base, &vary, &out, threads, &lang, force),
         Command::Simulate {
             out,
             draws,
@@ -212,7 +229,15 @@ pub fn run(args: Args) -> Result<()> {
             lang,
             buffer,
             buffer_rounds,
-        } => simulate::run(&out, draws, seed, threads, &lang, buffer, buffer_rounds),
+        } => simulate::run(&simulate::Request {
+            out: &out,
+            draws,
+            seed,
+            threads,
+            lang: &lang,
+            buffer,
+            rounds: buffer_rounds,
+        }),
         Command::Generate {
             units,
             provinces,
@@ -236,9 +261,12 @@ pub fn run(args: Args) -> Result<()> {
             }
             Ok(())
         }
-        Command::Forecast { scenario, out, top } => {
-            forecast::run(&load(&scenario)?, out.as_deref(), top)
-        }
+        Command::Forecast {
+            scenario,
+            out,
+            top,
+            force,
+        } => forecast::run(&load(&scenario)?, out.as_deref(), top, force),
         Command::Retirement { born, sex } => retirement(&born, &sex),
         Command::Plan {
             scenario,
@@ -249,243 +277,18 @@ pub fn run(args: Args) -> Result<()> {
             verbose,
             quiet,
             lang,
-        } => {
-            crate::charts::labels::Labels::new(&lang)?;
-            let overrides = SolverOverrides::checked(time_limit, gap, threads)?;
-            if crate::national::is_national(&scenario) {
-                return plan_national(&scenario, &out, &overrides, quiet);
-            }
-            let loading = Instant::now();
-            let mut spec = load(&scenario)?;
-            if !quiet {
-                eprintln!(
-                    "loaded {} units in {:.2} s",
-                    spec.units.len(),
-                    loading.elapsed().as_secs_f64()
-                );
-            }
-            overrides.apply(&mut spec.config.solver);
-            plan(&spec, &out, verbose, quiet, Some(&lang)).map(|_| ())
-        }
-    }
-}
-
-/// `--time-limit`, `--gap` and `--threads`, checked.
-struct SolverOverrides {
-    time_limit: Option<f64>,
-    gap: Option<f64>,
-    threads: Option<u32>,
-}
-
-impl SolverOverrides {
-    fn checked(time_limit: Option<f64>, gap: Option<f64>, threads: Option<u32>) -> Result<Self> {
-        if let Some(t) = time_limit.filter(|t| !(*t > 0.0)) {
-            return Err(Error::Usage(format!(
-                "--time-limit: expected seconds above 0, found {t}"
-            )));
-        }
-        if let Some(g) = gap.filter(|g| !(0.0..1.0).contains(g)) {
-            return Err(Error::Usage(format!(
-                "--gap: expected a share from 0 to 1 (0.01 = 1%), found {g}"
-            )));
-        }
-        if threads == Some(0) {
-            return Err(Error::Usage("--threads: expected 1 or more".into()));
-        }
-        Ok(SolverOverrides {
-            time_limit,
-            gap,
-            threads,
-        })
-    }
-
-    fn apply(&self, s: &mut crate::domain::config::SolverConfig) {
-        if let Some(t) = self.time_limit {
-            s.time_limit_seconds = t;
-        }
-        if let Some(g) = self.gap {
-            s.mip_rel_gap = g;
-        }
-        if let Some(t) = self.threads {
-            s.threads = t;
-        }
-    }
-}
-
-/// `plan` on a national folder: every province, with the same overrides; `--threads` (else
-/// the first province's `solver.threads`) is the budget shared by all provinces.
-fn plan_national(
-    dir: &std::path::Path,
-    out: &std::path::Path,
-    overrides: &SolverOverrides,
-    quiet: bool,
-) -> Result<()> {
-    let mut national = crate::national::load(dir)?;
-    let threads = overrides.threads.unwrap_or_else(|| {
-        national
-            .provinces
-            .first()
-            .map_or(2, |(_, s)| s.config.solver.threads)
-    });
-    for (_, spec) in &mut national.provinces {
-        overrides.apply(&mut spec.config.solver);
-    }
-    crate::national::run(&mut national, out, threads, quiet)
-}
-
-/// What `plan` produced, for callers that want more than the files.
-pub struct PlanRun {
-    pub stats: crate::solve::SolveStats,
-    pub targets: Vec<crate::domain::target::TargetRow>,
-}
-
-pub fn plan(
-    spec: &Spec,
-    out: &std::path::Path,
-    verbose: bool,
-    quiet: bool,
-    lang: Option<&str>,
-) -> Result<PlanRun> {
-    let say = |msg: String| {
-        if !quiet {
-            eprintln!("{msg}");
-        }
-    };
-    for w in &spec.warnings {
-        say(format!("warning: {w}"));
-    }
-    let started = Instant::now();
-    let settings = &spec.config.solver;
-    say(format!(
-        "solving with HiGHS {} (time limit {} s, gap {}%, {} threads)…",
-        crate::output::highs_version(),
-        settings.time_limit_seconds,
-        settings.mip_rel_gap * 100.0,
-        settings.threads
-    ));
-    let outcome = crate::decompose::find_plan(spec, verbose, &|line| say(line))?;
-    let (plan, stats) = (outcome.plan, outcome.stats);
-    if let Some((t, u, c)) = plan.replay_mismatch(spec) {
-        return Err(Error::Solver(format!(
-            "internal check failed: flows do not reproduce the stock of {} {}/{}/{}/{} in {t}",
-            spec.units[u].id,
-            spec.groups[c.group].id,
-            c.gender(),
-            c.role(),
-            c.trained_word()
-        )));
-    }
-    let targets = crate::evaluate::evaluate(spec, &plan);
-    let shortfalls = crate::diagnose::shortfalls(spec, &plan, &targets);
-    let forecast = crate::forecast::forecast(spec);
-    let forecast_gap = crate::evaluate::evaluate(spec, &forecast.plan);
-    if lang.is_some() {
-        say("drawing charts…".into());
-    }
-    let writing = Instant::now();
-    crate::output::write(
-        out,
-        &crate::output::Report {
-            spec,
-            plan: &plan,
-            stats: &stats,
-            targets: &targets,
-            shortfalls: &shortfalls,
-            forecast: Some((&forecast.plan, &forecast_gap)),
-            lang,
-        },
-    )?;
-    if !quiet {
-        print_plan_summary(
-            spec,
-            &stats,
-            &plan,
-            &targets,
-            &shortfalls,
+            force,
+        } => plan::run(&plan::Request {
+            scenario,
             out,
-            started.elapsed().as_secs_f64(),
-            writing.elapsed().as_secs_f64(),
-        );
+            overrides: plan::SolverOverrides::checked(time_limit, gap, threads)?,
+            verbose,
+            quiet,
+            lang,
+            force,
+            skip_bad_rows: args.skip_bad_rows,
+        }),
     }
-    Ok(PlanRun { stats, targets })
-}
-
-fn print_plan_summary(
-    spec: &Spec,
-    s: &crate::solve::SolveStats,
-    plan: &crate::plan::Plan,
-    targets: &[crate::domain::target::TargetRow],
-    shortfalls: &[crate::diagnose::Shortfall],
-    out: &std::path::Path,
-    total_seconds: f64,
-    write_seconds: f64,
-) {
-    let (met, missed, short) = crate::evaluate::tally(targets);
-    let cost: f64 = plan.costs.values().sum();
-    let salary: f64 = plan
-        .costs
-        .iter()
-        .filter(|((_, _, l), _)| l.lever == crate::domain::Lever::Salary)
-        .map(|(_, c)| c)
-        .sum();
-    if spec.config.illustrative {
-        println!(
-            "ILLUSTRATIVE DATA: {} (figures are invented, not official)",
-            spec.config.name
-        );
-    } else {
-        println!("{}", spec.config.name);
-    }
-    println!(
-        "solver: {} in {:.1} s (total {:.1} s); objective {:.1}, bound {:.1}, gap {:.4}% ({:.1} million VND)",
-        s.status, s.seconds, total_seconds, s.objective, s.bound, s.gap * 100.0, s.gap_million_vnd
-    );
-    let overhead = s.build_seconds + write_seconds;
-    let work = overhead + s.highs_seconds;
-    println!(
-        "time: HiGHS {:.1} s, building models {:.1} s, writing tables and charts {:.2} s (summed over threads): overhead {:.1}% of the work",
-        s.highs_seconds,
-        s.build_seconds,
-        write_seconds,
-        if work > 0.0 { 100.0 * overhead / work } else { 0.0 }
-    );
-    println!(
-        "cost {}–{}: {:.1} billion VND, of which salaries {:.1} and levers {:.1}",
-        spec.base_year() + 1,
-        spec.horizon(),
-        cost / 1000.0,
-        salary / 1000.0,
-        (cost - salary) / 1000.0
-    );
-    println!("targets: {met} met, {missed} missed, total shortfall {short} people");
-    for sf in shortfalls.iter().take(20) {
-        println!(
-            "  missed {} {} {}: required {}, achieved {}, short {}: {}",
-            sf.unit,
-            sf.rule,
-            sf.year,
-            sf.required,
-            sf.achieved,
-            sf.shortfall,
-            sf.why.join("; ")
-        );
-    }
-    if shortfalls.len() > 20 {
-        println!("  … {} more in summary.json", shortfalls.len() - 20);
-    }
-    for i in &plan.staffing_issues {
-        use crate::plan::Issue;
-        let unit = rules::unit_name(spec, i.unit);
-        let (x, t) = (i.amount, i.year);
-        let text = match i.issue {
-            Issue::OverQuota => format!("{x:.0} over quota without allowance"),
-            Issue::BelowFloor => format!("{x:.0} below the staffing floor"),
-            Issue::BudgetOverrun => format!("budget overrun of {x:.1} million VND"),
-            _ => format!("{} {x:.1}", i.what()),
-        };
-        println!("  staffing: {text} at {unit} in {t}");
-    }
-    println!("wrote {}", out.display());
 }
 
 /// A policy choice as written in scenario.toml.

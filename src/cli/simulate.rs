@@ -1,243 +1,224 @@
-//! `bienche simulate`.
+//! `bienche simulate`: the Monte Carlo replay of a finished plan, and `--buffer`.
 
 use crate::charts::labels::Labels;
+use crate::charts::stats::Stats;
+use crate::domain::{Rule, Spec};
 use crate::error::{Error, Result};
-use crate::output::{write_csv, write_json};
-use crate::rules::Rule;
-use serde_json::json;
+use crate::output::contract::{
+    BufferRow, FanRow, Fixed2, Fixed4, Money, PlanTables, ProbabilityRow, RoundRow,
+    SimulationSummary,
+};
+use crate::output::{read, write};
+use crate::simulate::Outcome;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Largest buffer on one target, people.
 const MAX_BUFFER: u32 = 5;
 
-fn rule_of(name: &str) -> Option<Rule> {
-    [
-        Rule::R1,
-        Rule::R2,
-        Rule::R3,
-        Rule::R4,
-        Rule::R5,
-        Rule::R6,
-        Rule::R7,
-        Rule::R8,
-    ]
-    .into_iter()
-    .find(|r| r.to_string() == name)
+/// The command line of `simulate`, checked.
+pub struct Request<'a> {
+    pub out: &'a Path,
+    pub draws: u64,
+    pub seed: u64,
+    pub threads: usize,
+    pub lang: &'a str,
+    pub buffer: Option<f64>,
+    pub rounds: usize,
 }
 
-pub fn run(
-    out: &Path,
-    draws: u64,
-    seed: u64,
-    threads: usize,
-    lang: &str,
-    buffer: Option<f64>,
-    rounds: usize,
-) -> Result<()> {
-    let labels = Labels::new(lang)?;
-    if draws == 0 || threads == 0 {
+/// (unit, rule, year) → met in the plan.
+type Planned = BTreeMap<(String, String, i32), bool>;
+
+pub fn run(r: &Request) -> Result<()> {
+    let labels = Labels::new(r.lang)?;
+    if r.draws == 0 || r.threads == 0 {
         return Err(Error::Usage(
             "--draws and --threads: expected 1 or more".into(),
         ));
     }
-    if let Some(b) = buffer {
+    if let Some(b) = r.buffer {
         if !(b > 0.0 && b < 1.0) {
             return Err(Error::Usage(format!(
                 "--buffer: expected a probability between 0 and 1, such as 0.9, found {b}"
             )));
         }
     }
-    let manifest_path = out.join("manifest.json");
-    let manifest: serde_json::Value = std::fs::read_to_string(&manifest_path)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .ok_or_else(|| Error::Unreadable {
-            file: manifest_path.clone(),
-            message: "missing or unreadable (is this a finished `bienche plan` folder?)".into(),
-        })?;
-    let dir = manifest["scenario_dir"].as_str().ok_or_else(|| {
-        Error::input(
-            &manifest_path,
-            None,
-            "scenario_dir",
-            "missing: plan the scenario again with this version",
-        )
-    })?;
-    let spec = crate::scenario::load(Path::new(dir))?;
-    // The plan must be the plan of these inputs.
-    for input in manifest["inputs"].as_array().into_iter().flatten() {
-        let (file, sha) = (
-            input["file"].as_str().unwrap_or(""),
-            input["sha256"].as_str().unwrap_or(""),
-        );
-        let now = spec
-            .inputs
-            .iter()
-            .find(|i| i.name == file)
-            .map(|i| i.sha256.as_str());
-        if now != Some(sha) {
-            return Err(Error::Usage(format!(
-                "{file} in {dir} has changed since this plan was made; plan it again before simulating"
-            )));
-        }
-    }
-    let progress = crate::output::progress_bar(draws, "draws", "{per_sec} · ETA {eta}");
-    let outcome = crate::simulate::simulate(&spec, out, draws, seed, threads, &progress)?;
+    let (spec, tables) = load_plan(r.out)?;
+    let progress = crate::progress::bar(r.draws, "draws", "{per_sec} · ETA {eta}");
+    let outcome =
+        crate::simulate::simulate(&spec, &tables, r.out, r.draws, r.seed, r.threads, &progress)?;
     progress.finish_and_clear();
-    let stats = crate::charts::stats::load(out)?;
-    let planned: std::collections::BTreeMap<(String, String, i32), bool> = stats.status.clone();
-    let mut buffered: Option<Vec<Round>> = None;
-    crate::output::write_folder(&out.join("simulation"), |dir| {
-        write_csv(
-            dir,
-            "probabilities.csv",
-            &[
-                "unit",
-                "rule",
-                "year",
-                "met_in_plan",
-                "draws_applying",
-                "p_met",
-            ],
-            outcome.targets.iter().map(|(u, r, y, applied, met)| {
-                vec![
-                    u.clone(),
-                    r.clone(),
-                    y.to_string(),
-                    planned
-                        .get(&(u.clone(), r.clone(), *y))
-                        .map(|m| m.to_string())
-                        .unwrap_or_default(),
-                    applied.to_string(),
-                    format!("{:.4}", *met as f64 / draws as f64),
-                ]
-            }),
-        )?;
-        write_csv(
-            dir,
-            "fan.csv",
-            &["year", "em_share_p10", "em_share_p50", "em_share_p90"],
-            outcome.fan.iter().map(|(y, (a, b, c))| {
-                vec![
-                    y.to_string(),
-                    format!("{a:.2}"),
-                    format!("{b:.2}"),
-                    format!("{c:.2}"),
-                ]
-            }),
-        )?;
-        write_json(
-            dir,
-            "summary.json",
-            &json!({
-                "draws": draws,
-                "seed": seed,
-                "assumptions": [
-                    "statutory retirements as planned",
-                    "attrition at random: each person leaves with the unit's settled yearly rate (binomial per unit and cell)",
-                    "planned hires recruited gross, round(h/(1-P)), each staying with probability 1-P; within the quota",
-                    "exits, transfers, promotions (within leader posts) and training as planned, as far as the people are there",
-                ],
-            }),
-        )?;
-        let plots = dir.join("plots").join(lang);
+    let stats = Stats::of(&tables);
+    let planned: Planned = stats.status.clone();
+    let mut buffered: Option<Vec<RoundRow>> = None;
+    crate::output::write_folder(&r.out.join("simulation"), |dir| {
+        write_simulation(dir, r, &outcome, &planned)?;
+        let plots = dir.join("plots").join(r.lang);
         std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
-        crate::charts::compare::draw_fan(&plots, &outcome.fan, &stats, draws, &labels)?;
-        if let Some(goal) = buffer {
-            buffered = Some(buffer_plan(
-                &spec, dir, &outcome, &planned, goal, draws, seed, threads, rounds,
-            )?);
+        crate::charts::compare::draw_fan(&plots, &outcome.fan, &stats, r.draws, &labels)?;
+        if let Some(goal) = r.buffer {
+            buffered = Some(buffer_plan(&spec, dir, r, &outcome, &planned, goal)?);
         }
         Ok(())
     })?;
-    let last = stats.last_target_year();
-    let at_risk: Vec<&(String, String, i32, u64, u64)> = outcome
+    print_outcome(r, &outcome, &stats, &planned);
+    if let (Some(goal), Some(rounds)) = (r.buffer, &buffered) {
+        print_rounds(r, goal, rounds, crate::compare::total_cost(&stats));
+    }
+    println!("wrote {}", r.out.join("simulation").display());
+    Ok(())
+}
+
+/// The plan folder's tables and its scenario, which must still have the inputs the plan was
+/// made from.
+fn load_plan(out: &Path) -> Result<(Spec, PlanTables)> {
+    let tables = read::plan(out)?;
+    let dir = &tables.manifest.scenario_dir;
+    let spec = crate::scenario::load(dir)?;
+    for input in &tables.manifest.inputs {
+        let now = spec
+            .inputs
+            .iter()
+            .find(|i| i.name == input.file)
+            .map(|i| i.sha256.as_str());
+        if now != Some(input.sha256.as_str()) {
+            return Err(Error::Usage(format!(
+                "{} in {} has changed since this plan was made; plan it again before simulating",
+                input.file,
+                dir.display()
+            )));
+        }
+    }
+    Ok((spec, tables))
+}
+
+fn write_simulation(dir: &Path, r: &Request, outcome: &Outcome, planned: &Planned) -> Result<()> {
+    let probabilities: Vec<ProbabilityRow> = outcome
         .targets
         .iter()
-        .filter(|(u, r, y, _, met)| {
-            *y == last
-                && planned.get(&(u.clone(), r.clone(), *y)) == Some(&true)
-                && (*met as f64) < 0.9 * draws as f64
+        .map(|(u, rule, y, applied, met)| ProbabilityRow {
+            unit: u.clone(),
+            rule: rule.clone(),
+            year: *y,
+            met_in_plan: planned.get(&(u.clone(), rule.clone(), *y)).copied(),
+            draws_applying: *applied,
+            p_met: Fixed4(*met as f64 / r.draws as f64),
         })
         .collect();
+    write::rows(dir, &probabilities)?;
+    let fan: Vec<FanRow> = outcome
+        .fan
+        .iter()
+        .map(|(y, (a, b, c))| FanRow {
+            year: *y,
+            em_share_p10: Fixed2(*a),
+            em_share_p50: Fixed2(*b),
+            em_share_p90: Fixed2(*c),
+        })
+        .collect();
+    write::rows(dir, &fan)?;
+    let summary = SimulationSummary {
+        draws: r.draws,
+        seed: r.seed,
+        assumptions: [
+            "statutory retirements as planned",
+            "attrition at random: each person leaves with the unit's settled yearly rate (binomial per unit and cell)",
+            "planned hires recruited gross, round(h/(1-P)), each staying with probability 1-P; within the quota",
+            "exits, transfers, promotions (within leader posts) and training as planned, as far as the people are there",
+        ]
+        .map(String::from)
+        .to_vec(),
+    };
+    write::json(dir, "summary.json", &summary)
+}
+
+fn print_outcome(r: &Request, outcome: &Outcome, stats: &Stats, planned: &Planned) {
+    let last = stats.last_target_year();
+    let at_risk = outcome
+        .targets
+        .iter()
+        .filter(|(u, rule, y, _, met)| {
+            *y == last
+                && planned.get(&(u.clone(), rule.clone(), *y)) == Some(&true)
+                && (*met as f64) < 0.9 * r.draws as f64
+        })
+        .count();
     println!(
-        "{draws} draws in {:.1} s ({:.0} draws a second, {threads} threads, seed {seed})",
+        "{} draws in {:.1} s ({:.0} draws a second, {} threads, seed {})",
+        r.draws,
         outcome.seconds,
-        draws as f64 / outcome.seconds.max(1e-9)
+        r.draws as f64 / outcome.seconds.max(1e-9),
+        r.threads,
+        r.seed
     );
     if let Some((p10, p50, p90)) = outcome.fan.get(&last) {
         println!("province EM share of staff in {last}: median {p50:.2}%, 10–90% of draws {p10:.2}%–{p90:.2}%");
     }
-    println!(
-        "{} targets met by the plan have less than a 90% chance in {last}",
-        at_risk.len()
-    );
-    if let (Some(goal), Some(rounds)) = (buffer, &buffered) {
-        let base_cost = crate::compare::total_cost(&stats);
-        println!(
-            "safety buffer for a {:.0}% chance of every target the plan meets:",
-            goal * 100.0
-        );
-        for r in rounds {
-            println!(
-                "  round {}: {} targets raised, buffer {} people in all; cost {:.1} bn VND ({:+.1} vs the plan); {} targets still below {:.0}%",
-                r.round,
-                r.raised,
-                r.people,
-                r.cost / 1000.0,
-                (r.cost - base_cost) / 1000.0,
-                r.below,
-                goal * 100.0
-            );
-        }
-        println!(
-            "  buffered plan and buffer.csv in {}",
-            out.join("simulation/buffered").display()
-        );
-    }
-    println!("wrote {}", out.join("simulation").display());
-    Ok(())
+    println!("{at_risk} targets met by the plan have less than a 90% chance in {last}");
 }
 
-struct Round {
-    round: usize,
-    raised: usize,
-    people: u32,
-    cost: f64,
-    below: usize,
+fn print_rounds(r: &Request, goal: f64, rounds: &[RoundRow], base_cost: f64) {
+    println!(
+        "safety buffer for a {:.0}% chance of every target the plan meets:",
+        goal * 100.0
+    );
+    for round in rounds {
+        let cost = round.total_cost.value();
+        println!(
+            "  round {}: {} targets raised, buffer {} people in all; cost {:.1} bn VND ({:+.1} vs the plan); {} targets still below {:.0}%",
+            round.round,
+            round.targets_raised,
+            round.buffer_people,
+            cost / 1000.0,
+            (cost - base_cost) / 1000.0,
+            round.targets_below_goal,
+            goal * 100.0
+        );
+    }
+    println!(
+        "  buffered plan and buffer.csv in {}",
+        r.out.join("simulation/buffered").display()
+    );
+}
+
+/// Targets the plan meets whose chance is below `goal`.
+fn below_goal<'a>(
+    outcome: &'a Outcome,
+    planned: &'a Planned,
+    goal: f64,
+    draws: u64,
+) -> impl Iterator<Item = &'a (String, String, i32, u64, u64)> {
+    outcome.targets.iter().filter(move |(u, rule, y, _, met)| {
+        planned.get(&(u.clone(), rule.clone(), *y)) == Some(&true)
+            && (*met as f64) < goal * draws as f64
+    })
 }
 
 /// Raises by one person each target the plan meets whose chance is below `goal` (at most
-/// [`MAX_BUFFER`] in all), re-plans and re-simulates, for up to `max_rounds` rounds. The
-/// last buffered plan goes to `dir/buffered/`, with `buffer.csv` and `rounds.csv`.
-#[allow(clippy::too_many_arguments)]
+/// [`MAX_BUFFER`] in all), re-plans and re-simulates, for up to `--buffer-rounds` rounds.
+/// The last buffered plan goes to `dir/buffered/`, with `buffer.csv` and `rounds.csv`.
 fn buffer_plan(
-    spec: &crate::domain::Spec,
+    spec: &Spec,
     dir: &Path,
-    first: &crate::simulate::Outcome,
-    planned: &std::collections::BTreeMap<(String, String, i32), bool>,
+    r: &Request,
+    first: &Outcome,
+    planned: &Planned,
     goal: f64,
-    draws: u64,
-    seed: u64,
-    threads: usize,
-    max_rounds: usize,
-) -> Result<Vec<Round>> {
+) -> Result<Vec<RoundRow>> {
     let mut spec = spec.clone();
-    spec.config.solver.threads = threads as u32;
-    let mut targets = first.targets.clone();
+    spec.config.solver.threads = r.threads as u32;
     let bdir = dir.join("buffered");
     let mut rounds = Vec::new();
     let hidden = indicatif::ProgressBar::hidden();
-    for round in 1..=max_rounds {
+    let mut outcome_before = None;
+    for round in 1..=r.rounds {
+        let latest: &Outcome = outcome_before.as_ref().unwrap_or(first);
         let mut raised = 0;
-        for (u, r, y, _, met) in &targets {
-            let key = (u.clone(), r.clone(), *y);
-            let (Some(ui), Some(rule)) = (spec.unit_index(u), rule_of(r)) else {
+        for (u, rule, y, _, _) in below_goal(latest, planned, goal, r.draws) {
+            let (Some(ui), Ok(rule)) = (spec.unit_index(u), rule.parse::<Rule>()) else {
                 continue;
             };
-            if planned.get(&key) != Some(&true) || (*met as f64) >= goal * draws as f64 {
-                continue;
-            }
             let b = spec.target_buffer.entry((ui, rule, *y)).or_default();
             if *b < MAX_BUFFER {
                 *b += 1;
@@ -247,59 +228,37 @@ fn buffer_plan(
         if raised == 0 {
             break;
         }
-        let run = crate::cli::plan(&spec, &bdir, false, true, None)?;
-        let _ = run;
-        let outcome = crate::simulate::simulate(&spec, &bdir, draws, seed, threads, &hidden)?;
-        let stats = crate::charts::stats::load(&bdir)?;
-        let below = outcome
-            .targets
-            .iter()
-            .filter(|(u, r, y, _, met)| {
-                planned.get(&(u.clone(), r.clone(), *y)) == Some(&true)
-                    && (*met as f64) < goal * draws as f64
-            })
-            .count();
-        rounds.push(Round {
+        let report = crate::run::plan_into(&spec, &bdir, crate::run::Options::default(), None)?;
+        let outcome = crate::simulate::simulate(
+            &spec,
+            &report.tables,
+            &bdir,
+            r.draws,
+            r.seed,
+            r.threads,
+            &hidden,
+        )?;
+        rounds.push(RoundRow {
             round,
-            raised,
-            people: spec.target_buffer.values().sum(),
-            cost: crate::compare::total_cost(&stats),
-            below,
+            targets_raised: raised,
+            buffer_people: spec.target_buffer.values().sum(),
+            total_cost: Money::new(crate::compare::total_cost(&Stats::of(&report.tables))),
+            targets_below_goal: below_goal(&outcome, planned, goal, r.draws).count(),
         });
-        targets = outcome.targets;
+        outcome_before = Some(outcome);
     }
-    write_csv(
-        &bdir,
-        "buffer.csv",
-        &["unit", "rule", "year", "extra_people"],
-        spec.target_buffer.iter().map(|((u, r, y), b)| {
-            vec![
-                spec.units[*u].id.clone(),
-                r.to_string(),
-                y.to_string(),
-                b.to_string(),
-            ]
-        }),
-    )?;
-    write_csv(
-        &bdir,
-        "rounds.csv",
-        &[
-            "round",
-            "targets_raised",
-            "buffer_people",
-            "total_cost",
-            "targets_below_goal",
-        ],
-        rounds.iter().map(|r| {
-            vec![
-                r.round.to_string(),
-                r.raised.to_string(),
-                r.people.to_string(),
-                crate::output::money(r.cost),
-                r.below.to_string(),
-            ]
-        }),
-    )?;
+    let buffer: Vec<BufferRow> = spec
+        .target_buffer
+        .iter()
+        .map(|((u, rule, y), b)| BufferRow {
+            unit: spec.units[*u].id.clone(),
+            rule: rule.to_string(),
+            year: *y,
+            extra_people: *b,
+        })
+        .collect();
+    std::fs::create_dir_all(&bdir).map_err(|e| Error::output(&bdir, e))?;
+    write::rows(&bdir, &buffer)?;
+    write::rows(&bdir, &rounds)?;
     Ok(rounds)
 }

@@ -1,6 +1,6 @@
 //! A staff cell: ethnic group × gender × role × trained, the unit of every stock and flow.
 
-use super::words;
+use super::{serde_words, words};
 
 /// `F` or `M`, as written in every table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -10,6 +10,7 @@ pub enum Gender {
 }
 
 words!(Gender { Female => "F", Male => "M" });
+serde_words!(Gender);
 
 /// `staff` or `leader` (a leadership or management post).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -19,6 +20,7 @@ pub enum Role {
 }
 
 words!(Role { Staff => "staff", Leader => "leader" });
+serde_words!(Role);
 
 /// A staff cell. `group` indexes the scenario's groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,6 +1,6 @@
 //! Flows (what moves people between cells and units) and levers (what the plan pays for).
 
-use super::words;
+use super::{serde_words, words};
 
 /// The kind of a flow, as written in `flows.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,6 +25,7 @@ words!(FlowKind {
     TransferIn => "transfer_in",
     TransferOut => "transfer_out",
 });
+serde_words!(FlowKind);
 
 impl FlowKind {
     /// The lever a flow of this kind is paid from; retirements and attrition cost nothing,
@@ -62,6 +63,7 @@ words!(Lever {
     Severance => "severance",
     OverQuota => "over_quota",
 });
+serde_words!(Lever);
 
 /// One line of costs: a lever, and for hiring its channel (`hiring:exam_em`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -143,5 +145,18 @@ mod tests {
         for k in FlowKind::ALL {
             assert_eq!(k.name().parse::<FlowKind>(), Ok(*k));
         }
+    }
+}
+
+impl serde::Serialize for CostLine {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CostLine {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
     }
 }

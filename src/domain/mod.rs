@@ -80,6 +80,25 @@ macro_rules! words {
 }
 pub(crate) use words;
 
+/// Implements `Serialize` and `Deserialize` through the written words of [`words!`], so the
+/// output files and their readers use exactly the words of the input files.
+macro_rules! serde_words {
+    ($ty:ty) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.name())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use serde_words;
+
 /// The written form of a yes/no cell: `yes` or `no`.
 pub fn yes_no(b: bool) -> &'static str {
     if b {

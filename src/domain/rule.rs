@@ -1,9 +1,8 @@
 //! The rules of POLICY.md, by the ids used in code, errors, reports and tests.
 
-use super::words;
-use serde::Serialize;
+use super::{serde_words, words};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
     R1,
     R2,
@@ -26,9 +25,4 @@ words!(Rule {
     R8 => "R8",
 });
 
-impl<'de> serde::Deserialize<'de> for Rule {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+serde_words!(Rule);

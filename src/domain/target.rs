@@ -86,7 +86,7 @@ impl Target {
 }
 
 /// A target evaluated on a plan's (or a forecast's) head-counts: a row of `targets.csv`.
-#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct TargetRow {
     /// Unit id, `PROVINCE`, or `COVERAGE` for a coverage-roadmap count.
     pub unit: String,

@@ -1,6 +1,6 @@
 //! Units (the bodies that hold a quota) and ethnic groups.
 
-use super::words;
+use super::{serde_words, words};
 
 /// The kinds of unit named by POLICY.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -27,6 +27,7 @@ words!(UnitKind {
     PublicService => "public_service",
     CommuneEthnicSection => "commune_ethnic_section",
 });
+serde_words!(UnitKind);
 
 impl UnitKind {
     /// Units at provincial level, whose EM staff form the R6 provincial denominator.

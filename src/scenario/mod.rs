@@ -73,6 +73,11 @@ const CHANNEL_COLS: &[&str] = &[
     "trained",
 ];
 
+/// The folders a scenario is read from: the scenarios it extends, then its own.
+pub fn folders(dir: &Path) -> Result<Vec<PathBuf>> {
+    Ok(layers::resolve(dir)?.dirs)
+}
+
 /// Reads and checks the scenario in `dir`.
 pub fn load(dir: &Path) -> Result<Spec> {
     load_with(dir, &LoadOptions::default())

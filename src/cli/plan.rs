@@ -1,0 +1,220 @@
+//! `bienche plan`: one scenario, or every province of a national folder.
+
+use crate::charts::labels::Labels;
+use crate::domain::config::SolverConfig;
+use crate::domain::Spec;
+use crate::error::{Error, Result};
+use crate::output::folder::{check_out, Kind, Out};
+use crate::plan::Issue;
+use crate::run::{self, Report};
+use crate::scenario;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The command line of `plan`, parsed.
+pub struct Request {
+    pub scenario: PathBuf,
+    pub out: PathBuf,
+    pub overrides: SolverOverrides,
+    pub verbose: bool,
+    pub quiet: bool,
+    pub lang: String,
+    pub force: bool,
+    pub skip_bad_rows: bool,
+}
+
+/// `--time-limit`, `--gap` and `--threads`, checked.
+pub struct SolverOverrides {
+    time_limit: Option<f64>,
+    gap: Option<f64>,
+    threads: Option<u32>,
+}
+
+impl SolverOverrides {
+    pub fn checked(
+        time_limit: Option<f64>,
+        gap: Option<f64>,
+        threads: Option<u32>,
+    ) -> Result<Self> {
+        if let Some(t) = time_limit.filter(|t| !(*t > 0.0)) {
+            return Err(Error::Usage(format!(
+                "--time-limit: expected seconds above 0, found {t}"
+            )));
+        }
+        if let Some(g) = gap.filter(|g| !(0.0..1.0).contains(g)) {
+            return Err(Error::Usage(format!(
+                "--gap: expected a share from 0 to 1 (0.01 = 1%), found {g}"
+            )));
+        }
+        if threads == Some(0) {
+            return Err(Error::Usage("--threads: expected 1 or more".into()));
+        }
+        Ok(SolverOverrides {
+            time_limit,
+            gap,
+            threads,
+        })
+    }
+
+    fn apply(&self, s: &mut SolverConfig) {
+        if let Some(t) = self.time_limit {
+            s.time_limit_seconds = t;
+        }
+        if let Some(g) = self.gap {
+            s.mip_rel_gap = g;
+        }
+        if let Some(t) = self.threads {
+            s.threads = t;
+        }
+    }
+}
+
+pub fn run(r: &Request) -> Result<()> {
+    let labels = Labels::new(&r.lang)?;
+    if crate::national::is_national(&r.scenario) {
+        return plan_national(r);
+    }
+    let loading = Instant::now();
+    let mut spec = scenario::load_with(
+        &r.scenario,
+        &scenario::LoadOptions {
+            roster: None,
+            skip_bad_rows: r.skip_bad_rows,
+        },
+    )?;
+    check_out(&Out {
+        path: &r.out,
+        kind: Kind::Plan,
+        inputs: &scenario::folders(&r.scenario)?,
+        force: r.force,
+    })?;
+    let say = |msg: String| {
+        if !r.quiet {
+            eprintln!("{msg}");
+        }
+    };
+    say(format!(
+        "loaded {} units in {:.2} s",
+        spec.units.len(),
+        loading.elapsed().as_secs_f64()
+    ));
+    r.overrides.apply(&mut spec.config.solver);
+    for w in &spec.warnings {
+        say(format!("warning: {w}"));
+    }
+    let settings = &spec.config.solver;
+    say(format!(
+        "solving with HiGHS {} (time limit {} s, gap {}%, {} threads)…",
+        crate::solve::highs_version(),
+        settings.time_limit_seconds,
+        settings.mip_rel_gap * 100.0,
+        settings.threads
+    ));
+    let options = run::Options {
+        verbose: r.verbose,
+        progress: Some(&say),
+    };
+    let report = run::plan_into(&spec, &r.out, options, Some(&labels))?;
+    if !r.quiet {
+        print_summary(&spec, &report, &r.out);
+    }
+    Ok(())
+}
+
+/// `plan` on a national folder: every province, with the same overrides; `--threads` (else
+/// the first province's `solver.threads`) is the budget shared by all provinces.
+fn plan_national(r: &Request) -> Result<()> {
+    let mut national = crate::national::load(&r.scenario)?;
+    let mut inputs = vec![r.scenario.clone()];
+    inputs.extend(national.provinces.iter().map(|(_, s)| s.dir.clone()));
+    check_out(&Out {
+        path: &r.out,
+        kind: Kind::National,
+        inputs: &inputs,
+        force: r.force,
+    })?;
+    let threads = r.overrides.threads.unwrap_or_else(|| {
+        national
+            .provinces
+            .first()
+            .map_or(2, |(_, s)| s.config.solver.threads)
+    });
+    for (_, spec) in &mut national.provinces {
+        r.overrides.apply(&mut spec.config.solver);
+    }
+    crate::national::run(&mut national, &r.out, threads, r.quiet)
+}
+
+fn print_summary(spec: &Spec, report: &Report, out: &Path) {
+    let s = &report.stats;
+    let (met, missed, short) = crate::evaluate::tally(&report.targets);
+    let cost: f64 = report.plan.costs.values().sum();
+    let salary: f64 = report
+        .plan
+        .costs
+        .iter()
+        .filter(|((_, _, l), _)| l.lever == crate::domain::Lever::Salary)
+        .map(|(_, c)| c)
+        .sum();
+    if spec.config.illustrative {
+        println!(
+            "ILLUSTRATIVE DATA: {} (figures are invented, not official)",
+            spec.config.name
+        );
+    } else {
+        println!("{}", spec.config.name);
+    }
+    println!(
+        "solver: {} in {:.1} s (total {:.1} s); objective {:.1}, bound {:.1}, gap {:.4}% ({:.1} million VND)",
+        s.status, s.seconds, report.timings.seconds, s.objective, s.bound, s.gap * 100.0, s.gap_million_vnd
+    );
+    let overhead = s.build_seconds + report.timings.write_seconds;
+    let work = overhead + s.highs_seconds;
+    println!(
+        "time: HiGHS {:.1} s, building models {:.1} s, writing tables and charts {:.2} s (summed over threads): overhead {:.1}% of the work",
+        s.highs_seconds,
+        s.build_seconds,
+        report.timings.write_seconds,
+        if work > 0.0 { 100.0 * overhead / work } else { 0.0 }
+    );
+    println!(
+        "cost {}–{}: {:.1} billion VND, of which salaries {:.1} and levers {:.1}",
+        spec.base_year() + 1,
+        spec.horizon(),
+        cost / 1000.0,
+        salary / 1000.0,
+        (cost - salary) / 1000.0
+    );
+    println!("targets: {met} met, {missed} missed, total shortfall {short} people");
+    print_missed(spec, report);
+    println!("wrote {}", out.display());
+}
+
+fn print_missed(spec: &Spec, report: &Report) {
+    for sf in report.shortfalls.iter().take(20) {
+        println!(
+            "  missed {} {} {}: required {}, achieved {}, short {}: {}",
+            sf.unit,
+            sf.rule,
+            sf.year,
+            sf.required,
+            sf.achieved,
+            sf.shortfall,
+            sf.why.join("; ")
+        );
+    }
+    if report.shortfalls.len() > 20 {
+        println!("  … {} more in summary.json", report.shortfalls.len() - 20);
+    }
+    for i in &report.plan.staffing_issues {
+        let unit = crate::rules::unit_name(spec, i.unit);
+        let (x, t) = (i.amount, i.year);
+        let text = match i.issue {
+            Issue::OverQuota => format!("{x:.0} over quota without allowance"),
+            Issue::BelowFloor => format!("{x:.0} below the staffing floor"),
+            Issue::BudgetOverrun => format!("budget overrun of {x:.1} million VND"),
+            _ => format!("{} {x:.1}", i.what()),
+        };
+        println!("  staffing: {text} at {unit} in {t}");
+    }
+}

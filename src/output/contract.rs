@@ -1,0 +1,657 @@
+//! The output contract (`docs/outputs.md`) as types: one row type per table and one record
+//! per JSON file. The writers ([`super::write`]) and the one reader ([`super::read`]) go
+//! through these types, so a file and what reads it cannot disagree.
+//!
+//! Every CSV row type is a [`Table`]: its file name and its header, in the order of its
+//! fields (a test checks the two agree). Numbers keep the precision they are written with:
+//! money is [`Money`], rounded to thousandths of a million VND as written, so a table built
+//! in memory and the same table read back from its file are equal.
+
+use crate::diagnose::Shortfall;
+use crate::domain::config::{SolverConfig, TargetYearConfig};
+use crate::domain::target::TargetRow;
+use crate::domain::{
+    BandRule, CostLine, FlowKind, Gender, R1Scope, Roadmap, Role, Rounding, SeventyPercentBand,
+    Spec, UnitKind,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// A CSV table of the contract: its file name and header.
+pub trait Table {
+    const FILE: &'static str;
+    const HEADER: &'static [&'static str];
+}
+
+/// Million VND, as written: three decimals, never `-0.000`.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+pub struct Money(f64);
+
+impl Money {
+    /// `x` rounded as it is written, so that reading the file back gives the same value.
+    pub fn new(x: f64) -> Money {
+        Money(Money::text(x).parse().unwrap_or(0.0))
+    }
+    pub fn value(self) -> f64 {
+        self.0
+    }
+    /// The written form: `1234.500`.
+    pub fn text(x: f64) -> String {
+        let s = format!("{x:.3}");
+        if s == "-0.000" {
+            "0.000".into()
+        } else {
+            s
+        }
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&Money::text(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        f64::deserialize(d).map(Money)
+    }
+}
+
+/// Rounds to thousandths, as every number in `summary.json` is.
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// `yes`/`no` cells.
+pub mod yes_no {
+    pub fn serialize<S: serde::Serializer>(b: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(crate::domain::yes_no(*b))
+    }
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        match s.as_ref() {
+            "yes" => Ok(true),
+            "no" => Ok(false),
+            other => Err(serde::de::Error::custom(format!(
+                "expected yes or no, found \"{other}\""
+            ))),
+        }
+    }
+    use serde::Deserialize;
+}
+
+/// `trajectory.csv`: head-count at 31 December by year, unit and cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrajectoryRow {
+    pub year: i32,
+    pub unit: String,
+    pub group: String,
+    pub gender: Gender,
+    pub role: Role,
+    #[serde(with = "yes_no")]
+    pub trained: bool,
+    pub headcount: u32,
+}
+
+impl Table for TrajectoryRow {
+    const FILE: &'static str = "trajectory.csv";
+    const HEADER: &'static [&'static str] = &[
+        "year",
+        "unit",
+        "group",
+        "gender",
+        "role",
+        "trained",
+        "headcount",
+    ];
+}
+
+/// `flows.csv`: every flow with the person's cell before it, its count and cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowRow {
+    pub year: i32,
+    pub unit: String,
+    pub flow: FlowKind,
+    /// The channel of a hire; empty otherwise.
+    pub channel: String,
+    /// The other unit of a transfer; empty otherwise.
+    pub counterpart: String,
+    pub group: String,
+    pub gender: Gender,
+    pub role: Role,
+    #[serde(with = "yes_no")]
+    pub trained: bool,
+    pub count: u32,
+    pub cost: Money,
+}
+
+impl Table for FlowRow {
+    const FILE: &'static str = "flows.csv";
+    const HEADER: &'static [&'static str] = &[
+        "year",
+        "unit",
+        "flow",
+        "channel",
+        "counterpart",
+        "group",
+        "gender",
+        "role",
+        "trained",
+        "count",
+        "cost",
+    ];
+}
+
+impl Table for TargetRow {
+    const FILE: &'static str = "targets.csv";
+    const HEADER: &'static [&'static str] = &[
+        "unit",
+        "rule",
+        "year",
+        "required",
+        "achieved",
+        "shortfall",
+        "met",
+    ];
+}
+
+/// `forecast/gap.csv`: the target rows of the forecast, `projected` for `achieved`.
+pub const GAP_FILE: &str = "gap.csv";
+pub const GAP_HEADER: &[&str] = &[
+    "unit",
+    "rule",
+    "year",
+    "required",
+    "projected",
+    "shortfall",
+    "met",
+];
+
+/// `costs.csv`: cost by year, unit and line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostRow {
+    pub year: i32,
+    pub unit: String,
+    pub lever: CostLine,
+    pub cost: Money,
+}
+
+impl Table for CostRow {
+    const FILE: &'static str = "costs.csv";
+    const HEADER: &'static [&'static str] = &["year", "unit", "lever", "cost"];
+}
+
+/// `units.csv`: each unit's kind, and its quota and leader posts by year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitRow {
+    pub unit: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub year: i32,
+    pub quota: u32,
+    pub leader_posts: u32,
+}
+
+impl Table for UnitRow {
+    const FILE: &'static str = "units.csv";
+    const HEADER: &'static [&'static str] =
+        &["unit", "name", "kind", "year", "quota", "leader_posts"];
+}
+
+/// Every policy choice of a run, in `summary.json` and `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyRecord {
+    pub roadmap: Roadmap,
+    pub band_rule: BandRule,
+    pub seventy_percent_band: SeventyPercentBand,
+    pub rounding: Rounding,
+    pub r1_scope: R1Scope,
+    pub shortfall_penalty_million_vnd: f64,
+    pub r5_weight_million_vnd: f64,
+    pub min_fill: f64,
+    pub targets: Vec<TargetYearConfig>,
+}
+
+impl PolicyRecord {
+    pub fn of(spec: &Spec) -> PolicyRecord {
+        let p = &spec.config.policy;
+        PolicyRecord {
+            roadmap: p.roadmap,
+            band_rule: p.band_rule,
+            seventy_percent_band: p.seventy_percent_band,
+            rounding: p.rounding,
+            r1_scope: p.r1_scope,
+            shortfall_penalty_million_vnd: p.shortfall_penalty,
+            r5_weight_million_vnd: p.r5_weight,
+            min_fill: spec.config.staffing.min_fill,
+            targets: spec.config.time.targets.clone(),
+        }
+    }
+}
+
+/// `summary.json`'s `solver`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SolverRecord {
+    pub name: String,
+    pub status: String,
+    pub objective: f64,
+    pub bound: f64,
+    pub gap: f64,
+    pub gap_million_vnd: f64,
+    pub seconds: f64,
+    pub columns: usize,
+    pub integer_columns: usize,
+    pub rows: usize,
+    pub nodes: i64,
+}
+
+/// A limit the plan could not keep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssueRecord {
+    pub what: String,
+    pub unit: String,
+    pub year: i32,
+    pub amount: f64,
+}
+
+/// R5 in a target year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct R5Record {
+    pub year: i32,
+    pub em_staff: u32,
+    pub all_staff: u32,
+    pub em_share_of_staff: f64,
+    pub em_share_of_population_goal: f64,
+    pub group_distance_persons: f64,
+}
+
+/// A group and whether it is an ethnic minority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupRecord {
+    pub group: String,
+    pub em: bool,
+}
+
+/// `summary.json` of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub illustrative: bool,
+    pub policy: PolicyRecord,
+    pub base_year: i32,
+    pub horizon: i32,
+    pub money_unit: String,
+    pub solver: SolverRecord,
+    pub total_cost: f64,
+    pub cost_by_lever: BTreeMap<String, f64>,
+    pub cost_by_year: BTreeMap<String, f64>,
+    pub total_shortfall: u32,
+    pub targets_met: usize,
+    pub targets_missed: usize,
+    pub missed: Vec<Shortfall>,
+    pub staffing_issues: Vec<IssueRecord>,
+    pub r5: Vec<R5Record>,
+    pub groups: Vec<GroupRecord>,
+    pub warnings: Vec<String>,
+}
+
+/// An input file and its SHA-256.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputRecord {
+    pub file: String,
+    pub sha256: String,
+}
+
+/// The solver of `manifest.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SolverInfo {
+    pub name: String,
+    pub version: String,
+    pub settings: SolverConfig,
+}
+
+/// `manifest.json` of a plan: what produced it, from which inputs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub bienche_version: String,
+    pub scenario: String,
+    pub scenario_dir: PathBuf,
+    pub inputs: Vec<InputRecord>,
+    pub solver: SolverInfo,
+    pub policy: PolicyRecord,
+}
+
+/// `forecast/` of a plan folder: the no-plan run's tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastTables {
+    pub trajectory: Vec<TrajectoryRow>,
+    pub flows: Vec<FlowRow>,
+    pub gap: Vec<TargetRow>,
+}
+
+/// Every table of a plan folder, as written and as read back.
+#[derive(Debug, Clone)]
+pub struct PlanTables {
+    pub summary: Summary,
+    pub manifest: Manifest,
+    pub trajectory: Vec<TrajectoryRow>,
+    pub flows: Vec<FlowRow>,
+    pub targets: Vec<TargetRow>,
+    pub costs: Vec<CostRow>,
+    pub units: Vec<UnitRow>,
+    pub forecast: Option<ForecastTables>,
+}
+
+/// `summary.json` of `bienche forecast --out`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastSummary {
+    pub kind: String,
+    pub scenario: String,
+    pub illustrative: bool,
+    pub base_year: i32,
+    pub horizon: i32,
+    pub assumptions: Vec<String>,
+    pub units_hiring_like_recent_hires: usize,
+    pub em_share_of_staff: Vec<YearShare>,
+    pub targets: Vec<YearTally>,
+    pub policy: PolicyRecord,
+}
+
+/// The province's EM share of staff in a year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YearShare {
+    pub year: i32,
+    pub em_share_of_staff: f64,
+}
+
+/// Targets met and missed in a target year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YearTally {
+    pub year: i32,
+    pub level: f64,
+    pub targets_met: usize,
+    pub targets_missed: usize,
+    pub total_shortfall: u32,
+}
+
+/// `manifest.json` of `bienche forecast --out`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ForecastManifest {
+    pub bienche_version: String,
+    pub scenario: String,
+    pub command: String,
+    pub inputs: Vec<InputRecord>,
+    pub policy: PolicyRecord,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header_of<T: Serialize>(row: &T) -> Vec<String> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.serialize(row).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        text.lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Each table's header is its fields in order, so writing the header and then the rows
+    /// without one gives the same file as serialising with headers.
+    #[test]
+    fn every_header_is_its_fields_in_order() {
+        let t = TrajectoryRow {
+            year: 2026,
+            unit: "X".into(),
+            group: "Thai".into(),
+            gender: Gender::Female,
+            role: Role::Staff,
+            trained: true,
+            headcount: 3,
+        };
+        assert_eq!(header_of(&t), TrajectoryRow::HEADER);
+        let f = FlowRow {
+            year: 2026,
+            unit: "X".into(),
+            flow: FlowKind::Hire,
+            channel: "exam".into(),
+            counterpart: String::new(),
+            group: "Thai".into(),
+            gender: Gender::Male,
+            role: Role::Staff,
+            trained: false,
+            count: 1,
+            cost: Money::new(-0.0001),
+        };
+        assert_eq!(header_of(&f), FlowRow::HEADER);
+        let r = TargetRow::new("X", crate::domain::Rule::R1, 2030, 2, 1);
+        assert_eq!(header_of(&r), TargetRow::HEADER);
+        let c = CostRow {
+            year: 2026,
+            unit: "X".into(),
+            lever: CostLine::hiring("exam"),
+            cost: Money::new(1.0),
+        };
+        assert_eq!(header_of(&c), CostRow::HEADER);
+        let u = UnitRow {
+            unit: "X".into(),
+            name: "Xã".into(),
+            kind: UnitKind::Commune,
+            year: 2026,
+            quota: 10,
+            leader_posts: 2,
+        };
+        assert_eq!(header_of(&u), UnitRow::HEADER);
+    }
+
+    #[test]
+    fn money_is_written_with_three_decimals_and_no_negative_zero() {
+        assert_eq!(Money::text(-0.0001), "0.000");
+        assert_eq!(Money::text(1234.5), "1234.500");
+        assert_eq!(Money::new(0.1 + 0.2).value(), 0.3);
+    }
+}
+
+/// A number written with four decimals (`gap_percent`).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
+pub struct Fixed4(pub f64);
+
+impl Serialize for Fixed4 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{:.4}", self.0))
+    }
+}
+
+/// `national.csv`: one row per province of a national plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NationalRow {
+    pub province: String,
+    pub scenario: String,
+    pub units: usize,
+    pub total_cost_million_vnd: Money,
+    pub objective: Money,
+    pub bound: Money,
+    pub gap_percent: Fixed4,
+    pub status: String,
+    pub targets_met: usize,
+    pub targets_missed: usize,
+    pub total_shortfall: u32,
+}
+
+impl Table for NationalRow {
+    const FILE: &'static str = "national.csv";
+    const HEADER: &'static [&'static str] = &[
+        "province",
+        "scenario",
+        "units",
+        "total_cost_million_vnd",
+        "objective",
+        "bound",
+        "gap_percent",
+        "status",
+        "targets_met",
+        "targets_missed",
+        "total_shortfall",
+    ];
+}
+
+/// The national `summary.json`'s `solver`: sums of the provinces' objectives and bounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NationalSolver {
+    pub objective: f64,
+    pub bound: f64,
+    pub gap: f64,
+    pub threads: u32,
+}
+
+/// `summary.json` of a national plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NationalSummary {
+    pub name: String,
+    pub illustrative: bool,
+    pub provinces: usize,
+    pub units: usize,
+    pub money_unit: String,
+    pub total_cost: f64,
+    pub targets_met: u64,
+    pub targets_missed: u64,
+    pub total_shortfall: u64,
+    pub solver: NationalSolver,
+}
+
+/// `manifest.json` of a national plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NationalManifest {
+    pub bienche_version: String,
+    pub national: String,
+    pub national_dir: PathBuf,
+    pub inputs: Vec<InputRecord>,
+    pub provinces: Vec<String>,
+    pub note: String,
+}
+
+/// `unit_differences.csv` of a comparison: a target whose outcome differs from the
+/// baseline's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitDifferenceRow {
+    pub scenario: String,
+    pub unit: String,
+    pub rule: String,
+    pub year: i32,
+    /// `met`, `missed` or `n/a`.
+    pub met: String,
+    pub baseline_met: String,
+    /// `now met`, `now missed`, `new target, met`, `new target, missed`, `no longer a target`.
+    pub change: String,
+}
+
+impl Table for UnitDifferenceRow {
+    const FILE: &'static str = "unit_differences.csv";
+    const HEADER: &'static [&'static str] = &[
+        "scenario",
+        "unit",
+        "rule",
+        "year",
+        "met",
+        "baseline_met",
+        "change",
+    ];
+}
+
+/// A number written with two decimals (`fan.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
+pub struct Fixed2(pub f64);
+
+impl Serialize for Fixed2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{:.2}", self.0))
+    }
+}
+
+/// `simulation/probabilities.csv`: the chance of each target row across the draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbabilityRow {
+    pub unit: String,
+    pub rule: String,
+    pub year: i32,
+    /// Whether the plan itself meets it; empty for a row the plan does not have.
+    pub met_in_plan: Option<bool>,
+    pub draws_applying: u64,
+    pub p_met: Fixed4,
+}
+
+impl Table for ProbabilityRow {
+    const FILE: &'static str = "probabilities.csv";
+    const HEADER: &'static [&'static str] = &[
+        "unit",
+        "rule",
+        "year",
+        "met_in_plan",
+        "draws_applying",
+        "p_met",
+    ];
+}
+
+/// `simulation/fan.csv`: the province EM share of staff, %, by year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FanRow {
+    pub year: i32,
+    pub em_share_p10: Fixed2,
+    pub em_share_p50: Fixed2,
+    pub em_share_p90: Fixed2,
+}
+
+impl Table for FanRow {
+    const FILE: &'static str = "fan.csv";
+    const HEADER: &'static [&'static str] =
+        &["year", "em_share_p10", "em_share_p50", "em_share_p90"];
+}
+
+/// `simulation/summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimulationSummary {
+    pub draws: u64,
+    pub seed: u64,
+    pub assumptions: Vec<String>,
+}
+
+/// `simulation/buffered/buffer.csv`: the extra people asked of each target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BufferRow {
+    pub unit: String,
+    pub rule: String,
+    pub year: i32,
+    pub extra_people: u32,
+}
+
+impl Table for BufferRow {
+    const FILE: &'static str = "buffer.csv";
+    const HEADER: &'static [&'static str] = &["unit", "rule", "year", "extra_people"];
+}
+
+/// `simulation/buffered/rounds.csv`: each re-planning round of `--buffer`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundRow {
+    pub round: usize,
+    pub targets_raised: usize,
+    pub buffer_people: u32,
+    pub total_cost: Money,
+    pub targets_below_goal: usize,
+}
+
+impl Table for RoundRow {
+    const FILE: &'static str = "rounds.csv";
+    const HEADER: &'static [&'static str] = &[
+        "round",
+        "targets_raised",
+        "buffer_people",
+        "total_cost",
+        "targets_below_goal",
+    ];
+}

@@ -1,0 +1,19 @@
+//! The output folder, a documented contract (`docs/outputs.md`): `summary.json`,
+//! `trajectory.csv`, `flows.csv`, `targets.csv`, `costs.csv`, `manifest.json`, `units.csv`,
+//! the no-plan `forecast/`, and the charts in `plots/LANG/` (drawn by the caller from the same
+//! tables).
+//!
+//! - [`contract`]: the types of every file; [`tables`] builds them from a run's results;
+//! - [`write`] and [`read`]: the one writer and the one reader of those types;
+//! - [`folder`]: output folders written atomically, and never over a user's files.
+//!
+//! Rows are in a fixed order and numbers in fixed formats, so the same inputs give the same
+//! bytes; the only run-dependent value is `solver.seconds` in `summary.json`.
+
+pub mod contract;
+pub mod folder;
+pub mod read;
+pub mod tables;
+pub mod write;
+
+pub use folder::write_folder;

@@ -1,0 +1,107 @@
+//! The one reader of the contract's files: every table and JSON file a run wrote, read back
+//! through the same types it was written with. Used by `bienche plot`, `simulate`, the
+//! recognition of an earlier output folder, and anything else that starts from a finished
+//! folder rather than a run in memory.
+
+use super::contract::{ForecastTables, Manifest, PlanTables, Table, GAP_FILE, GAP_HEADER};
+use crate::domain::target::TargetRow;
+use crate::error::{Error, Result};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+const NOT_A_PLAN: &str = "is this a finished `bienche plan` folder?";
+
+/// Reads a contract table from `dir`.
+pub fn rows<T: Table + DeserializeOwned>(dir: &Path) -> Result<Vec<T>> {
+    rows_as(&dir.join(T::FILE), T::HEADER, T::HEADER)
+}
+
+/// Reads a table whose header must be `header`, row by row into `T` whose fields are
+/// `fields` (the same names, but for a renamed column such as `gap.csv`'s `projected`).
+pub fn rows_as<T: DeserializeOwned>(
+    path: &Path,
+    header: &[&str],
+    fields: &[&str],
+) -> Result<Vec<T>> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| Error::Unreadable {
+        file: path.to_path_buf(),
+        message: format!("{e} ({NOT_A_PLAN})"),
+    })?;
+    let found = r
+        .headers()
+        .map_err(|e| Error::input(path, Some(1), "-", e.to_string()))?
+        .clone();
+    if found.iter().ne(header.iter().copied()) {
+        return Err(Error::input(
+            path,
+            Some(1),
+            "-",
+            format!(
+                "expected the columns {}, found {}",
+                header.join(","),
+                found.iter().collect::<Vec<_>>().join(",")
+            ),
+        ));
+    }
+    let names = csv::StringRecord::from(fields.to_vec());
+    let mut out = Vec::new();
+    for record in r.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize);
+            Error::input(path, line, "-", e.to_string())
+        })?;
+        let line = record.position().map(|p| p.line() as usize);
+        let row = record
+            .deserialize(Some(&names))
+            .map_err(|e| match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => {
+                    let field = err
+                        .field()
+                        .and_then(|i| header.get(i as usize).copied())
+                        .unwrap_or("-");
+                    Error::input(path, line, field, err.kind().to_string())
+                }
+                _ => Error::input(path, line, "-", e.to_string()),
+            })?;
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// Reads a JSON file of the contract.
+pub fn json<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Unreadable {
+        file: path.to_path_buf(),
+        message: format!("{e} ({NOT_A_PLAN})"),
+    })?;
+    serde_json::from_str(&text).map_err(|e| Error::input(path, Some(e.line()), "-", e.to_string()))
+}
+
+/// `manifest.json` of a plan folder.
+pub fn manifest(dir: &Path) -> Result<Manifest> {
+    json(&dir.join("manifest.json"))
+}
+
+/// Every table of a finished plan folder.
+pub fn plan(dir: &Path) -> Result<PlanTables> {
+    let fdir = dir.join("forecast");
+    let forecast = if fdir.join("trajectory.csv").exists() {
+        Some(ForecastTables {
+            trajectory: rows(&fdir)?,
+            flows: rows(&fdir)?,
+            gap: rows_as::<TargetRow>(&fdir.join(GAP_FILE), GAP_HEADER, TargetRow::HEADER)?,
+        })
+    } else {
+        None
+    };
+    Ok(PlanTables {
+        summary: json(&dir.join("summary.json"))?,
+        manifest: manifest(dir)?,
+        trajectory: rows(dir)?,
+        flows: rows(dir)?,
+        targets: rows(dir)?,
+        costs: rows(dir)?,
+        units: rows(dir)?,
+        forecast,
+    })
+}

@@ -1,0 +1,237 @@
+//! A run's results as the contract's tables: the rows of every file of a plan folder, built
+//! once from the plan, its targets and the scenario. What is written is exactly these rows,
+//! and a reader of the folder gets them back.
+
+use super::contract::*;
+use crate::diagnose::Shortfall;
+use crate::domain::target::TargetRow;
+use crate::domain::Spec;
+use crate::evaluate::tally;
+use crate::plan::Plan;
+use crate::solve::SolveStats;
+use std::collections::BTreeMap;
+
+/// What a plan run produced, for its folder.
+pub struct Results<'a> {
+    pub spec: &'a Spec,
+    pub plan: &'a Plan,
+    pub stats: &'a SolveStats,
+    pub targets: &'a [TargetRow],
+    pub shortfalls: &'a [Shortfall],
+    /// The forecast without a plan and its gap rows, for `forecast/`.
+    pub forecast: Option<(&'a Plan, &'a [TargetRow])>,
+}
+
+/// Every table of the plan folder.
+pub fn plan_tables(r: &Results) -> PlanTables {
+    PlanTables {
+        summary: summary(r),
+        manifest: manifest(r.spec),
+        trajectory: trajectory(r.spec, r.plan),
+        flows: flows(r.spec, r.plan),
+        targets: r.targets.to_vec(),
+        costs: costs(r.spec, r.plan),
+        units: units(r.spec),
+        forecast: r.forecast.map(|(plan, gap)| ForecastTables {
+            trajectory: trajectory(r.spec, plan),
+            flows: flows(r.spec, plan),
+            gap: gap.to_vec(),
+        }),
+    }
+}
+
+/// `trajectory.csv`.
+pub fn trajectory(spec: &Spec, plan: &Plan) -> Vec<TrajectoryRow> {
+    plan.stock
+        .iter()
+        .map(|(&(t, u, c), &n)| TrajectoryRow {
+            year: t,
+            unit: spec.units[u].id.clone(),
+            group: spec.groups[c.group].id.clone(),
+            gender: c.gender(),
+            role: c.role(),
+            trained: c.trained,
+            headcount: n,
+        })
+        .collect()
+}
+
+/// `flows.csv`.
+pub fn flows(spec: &Spec, plan: &Plan) -> Vec<FlowRow> {
+    let unit = |u: usize| spec.units[u].id.clone();
+    plan.flows
+        .iter()
+        .map(|(k, &(n, cost))| FlowRow {
+            year: k.year,
+            unit: unit(k.unit),
+            flow: k.kind,
+            channel: k.channel.clone().unwrap_or_default(),
+            counterpart: k.counterpart.map(unit).unwrap_or_default(),
+            group: spec.groups[k.cell.group].id.clone(),
+            gender: k.cell.gender(),
+            role: k.cell.role(),
+            trained: k.cell.trained,
+            count: n,
+            cost: Money::new(cost),
+        })
+        .collect()
+}
+
+/// `costs.csv`.
+pub fn costs(spec: &Spec, plan: &Plan) -> Vec<CostRow> {
+    plan.costs
+        .iter()
+        .map(|((t, u, line), &c)| CostRow {
+            year: *t,
+            unit: spec.units[*u].id.clone(),
+            lever: line.clone(),
+            cost: Money::new(c),
+        })
+        .collect()
+}
+
+/// `units.csv`: each unit's kind and quota by year.
+pub fn units(spec: &Spec) -> Vec<UnitRow> {
+    let years = spec.base_year()..=spec.horizon();
+    spec.units
+        .iter()
+        .enumerate()
+        .flat_map(|(u, unit)| {
+            years.clone().map(move |y| UnitRow {
+                unit: unit.id.clone(),
+                name: unit.name.clone(),
+                kind: unit.kind,
+                year: y,
+                quota: spec.quota(u, y),
+                leader_posts: unit.leader_posts,
+            })
+        })
+        .collect()
+}
+
+fn inputs(spec: &Spec) -> Vec<InputRecord> {
+    spec.inputs
+        .iter()
+        .map(|i| InputRecord {
+            file: i.name.clone(),
+            sha256: i.sha256.clone(),
+        })
+        .collect()
+}
+
+/// `manifest.json`.
+pub fn manifest(spec: &Spec) -> Manifest {
+    Manifest {
+        bienche_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: spec.config.name.clone(),
+        scenario_dir: spec.dir.canonicalize().unwrap_or_else(|_| spec.dir.clone()),
+        inputs: inputs(spec),
+        solver: SolverInfo {
+            name: "HiGHS".into(),
+            version: crate::solve::highs_version(),
+            settings: spec.config.solver.clone(),
+        },
+        policy: PolicyRecord::of(spec),
+    }
+}
+
+/// `manifest.json` of a forecast folder.
+pub fn forecast_manifest(spec: &Spec) -> ForecastManifest {
+    ForecastManifest {
+        bienche_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: spec.config.name.clone(),
+        command: "forecast".into(),
+        inputs: inputs(spec),
+        policy: PolicyRecord::of(spec),
+    }
+}
+
+fn solver_record(s: &SolveStats) -> SolverRecord {
+    SolverRecord {
+        name: "HiGHS".into(),
+        status: s.status.clone(),
+        objective: round3(s.objective),
+        bound: round3(s.bound),
+        gap: s.gap,
+        gap_million_vnd: round3(s.gap_million_vnd),
+        seconds: round3(s.seconds),
+        columns: s.columns,
+        integer_columns: s.integer_columns,
+        rows: s.rows,
+        nodes: s.nodes,
+    }
+}
+
+fn r5_records(r: &Results) -> Vec<R5Record> {
+    let distances = crate::rules::r5_structure::distances(r.spec, r.plan);
+    r.targets
+        .iter()
+        .filter(|t| t.goal && t.unit == "PROVINCE")
+        .map(|t| {
+            let all: u32 = (0..r.spec.units.len())
+                .map(|u| r.plan.sum(t.year, u, |_| true))
+                .sum();
+            R5Record {
+                year: t.year,
+                em_staff: t.achieved,
+                all_staff: all,
+                em_share_of_staff: round3(t.achieved as f64 / all.max(1) as f64),
+                em_share_of_population_goal: round3(t.required as f64 / all.max(1) as f64),
+                group_distance_persons: round3(distances.get(&t.year).copied().unwrap_or(0.0)),
+            }
+        })
+        .collect()
+}
+
+/// `summary.json`.
+pub fn summary(r: &Results) -> Summary {
+    let (met, missed, shortfall) = tally(r.targets);
+    let mut by_lever: BTreeMap<String, f64> = BTreeMap::new();
+    let mut by_year: BTreeMap<i32, f64> = BTreeMap::new();
+    for ((year, _, line), cost) in &r.plan.costs {
+        *by_lever.entry(line.to_string()).or_default() += cost;
+        *by_year.entry(*year).or_default() += cost;
+    }
+    let total: f64 = by_lever.values().sum();
+    let spec = r.spec;
+    Summary {
+        scenario: spec.config.name.clone(),
+        illustrative: spec.config.illustrative,
+        policy: PolicyRecord::of(spec),
+        base_year: spec.base_year(),
+        horizon: spec.horizon(),
+        money_unit: "million VND".into(),
+        solver: solver_record(r.stats),
+        total_cost: round3(total),
+        cost_by_lever: by_lever.into_iter().map(|(k, v)| (k, round3(v))).collect(),
+        cost_by_year: by_year
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), round3(v)))
+            .collect(),
+        total_shortfall: shortfall,
+        targets_met: met,
+        targets_missed: missed,
+        missed: r.shortfalls.to_vec(),
+        staffing_issues: r
+            .plan
+            .staffing_issues
+            .iter()
+            .map(|i| IssueRecord {
+                what: i.what(),
+                unit: crate::rules::unit_name(spec, i.unit).to_string(),
+                year: i.year,
+                amount: round3(i.amount),
+            })
+            .collect(),
+        r5: r5_records(r),
+        groups: spec
+            .groups
+            .iter()
+            .map(|g| GroupRecord {
+                group: g.id.clone(),
+                em: g.em,
+            })
+            .collect(),
+        warnings: spec.warnings.clone(),
+    }
+}
