@@ -30,4 +30,5 @@ pub mod run;
 pub mod scenario;
 pub mod simulate;
 pub mod solve;
+pub mod table;
 pub mod threads;

@@ -94,7 +94,7 @@ fn read_csv(path: &Path) -> Result<Sheet> {
             ),
         )
     })?;
-    let table = crate::scenario::table::Table::parse_any(path, &text)?;
+    let table = crate::table::Table::parse_any(path, &text)?;
     Ok(Sheet {
         label: file_name(path),
         row_word: "line",

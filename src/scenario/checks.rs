@@ -233,7 +233,7 @@ fn leaders_within_posts(spec: &Spec) -> Result<()> {
 
 /// Retirements of a cell over all years cannot exceed the people in it.
 pub(super) fn retirements_within_stock(
-    table: &super::table::Table,
+    table: &crate::table::Table,
     units: &[Unit],
     groups: &[Group],
     staff: &BTreeMap<(usize, Cell), u32>,

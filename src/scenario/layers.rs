@@ -10,7 +10,7 @@
 //!   does not hold are inherited whole.
 //! - Chains (`a` extends `b` extends `c`) work; a cycle is an error.
 
-use super::table::Table;
+use crate::table::Table;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

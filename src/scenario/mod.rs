@@ -1,7 +1,7 @@
 //! Scenarios: a folder with `scenario.toml` and CSV tables, read in two stages.
 //!
 //! 1. Raw: [`settings`] parses the TOML into [`Config`] (`deny_unknown_fields`), and
-//!    [`table`] reads each CSV as text with line numbers.
+//!    [`crate::table`] reads each CSV as text with line numbers.
 //! 2. Checked: [`load`] turns both into a [`Spec`], resolving names to indices, expanding year
 //!    ranges, and running the named consistency checks of [`checks`]. Nothing downstream
 //!    ever sees an unchecked value.
@@ -9,7 +9,6 @@
 pub mod checks;
 pub mod layers;
 pub mod settings;
-pub mod table;
 
 use crate::domain::{
     AttritionBand, Cell, Channel, Config, Group, InputFile, Spec, TransferRoute, Unit, UnitKind,
@@ -19,7 +18,7 @@ use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use table::Table;
+use crate::table::{self, Table};
 
 fn setting_text(table: &toml::Table, key: &str) -> String {
     let mut v: Option<&toml::Value> = None;
