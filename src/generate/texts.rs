@@ -166,7 +166,7 @@ pub(super) fn national_readme(r: &Request, provinces: &[ProvinceSummary], t: &Co
          shares, channel capacities, costs). Written by\n\n    {cmd}\n\n\
          for benchmarks; the same command gives the same bytes. Nothing here describes a real\n\
          province and none of it may be presented as official. The generative model is\n\
-         described in `docs/generate.md` and `src/generate.rs` of the bienche repository.\n\n\
+         described in `docs/generate.md` and `src/generate/` of the bienche repository.\n\n\
          {units} units in {p} provinces: {cw} commune-level units ({w} of them wards, {d}\n\
          especially difficult), {prov} departments, {dear} ethnic-affairs departments, {com}\n\
          ethnic committees and {psu} public service units; {staff} staff. {stuck} communes are\n\
