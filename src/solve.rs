@@ -2,12 +2,13 @@
 //! `highs` crate directly, because good_lp reports neither the best bound nor the gap (and
 //! calls a finished MIP `GapLimit`). HiGHS's own info values give both.
 
-use crate::domain::config::SolverConfig;
+use crate::domain::config::{HighsValue, SolverConfig};
 use crate::error::{Error, Result};
 use crate::model::{Amount, Model};
 use good_lp::{IntoAffineExpression, SolverModel};
 use highs::HighsModelStatus;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -141,7 +142,7 @@ pub fn solve(
         Mode::Relaxation => highs_model.set_option("solve_relaxation", true),
         Mode::Mip => set_start(&mut highs_model, &do_nothing_start(model))?,
     }
-    apply_extra_options(&mut highs_model)?;
+    apply_extra_options(&mut highs_model, &settings.highs)?;
     let started = Instant::now();
     let solved = highs_model
         .try_solve()
@@ -246,30 +247,25 @@ fn set_start(model: &mut highs::Model, start: &[(usize, f64)]) -> Result<()> {
     Ok(())
 }
 
-/// `BIENCHE_HIGHS_OPTIONS="name=value,name=value"` passes extra HiGHS options, for tuning
-/// and benchmarks; values are tried as integer, float, bool, then string.
-fn apply_extra_options(model: &mut highs::Model) -> Result<()> {
-    let Ok(spec) = std::env::var("BIENCHE_HIGHS_OPTIONS") else {
-        return Ok(());
-    };
-    for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (name, value) = pair.split_once('=').ok_or_else(|| {
-            Error::Usage(format!(
-                "BIENCHE_HIGHS_OPTIONS: expected name=value, found \"{pair}\""
-            ))
-        })?;
-        let ok = if let Ok(i) = value.parse::<i32>() {
-            model.try_set_option(name, i).is_ok() || model.try_set_option(name, i as f64).is_ok()
-        } else if let Ok(f) = value.parse::<f64>() {
-            model.try_set_option(name, f).is_ok()
-        } else if let Ok(b) = value.parse::<bool>() {
-            model.try_set_option(name, b).is_ok()
-        } else {
-            model.try_set_option(name, value).is_ok()
+/// `[solver.highs]`: extra HiGHS options, for tuning and benchmarks.
+fn apply_extra_options(
+    model: &mut highs::Model,
+    options: &BTreeMap<String, HighsValue>,
+) -> Result<()> {
+    for (name, value) in options {
+        let ok = match value {
+            HighsValue::Bool(b) => model.try_set_option(name.as_str(), *b).is_ok(),
+            HighsValue::Int(i) => {
+                let i = i32::try_from(*i).unwrap_or(i32::MAX);
+                model.try_set_option(name.as_str(), i).is_ok()
+                    || model.try_set_option(name.as_str(), i as f64).is_ok()
+            }
+            HighsValue::Float(f) => model.try_set_option(name.as_str(), *f).is_ok(),
+            HighsValue::Text(t) => model.try_set_option(name.as_str(), t.as_str()).is_ok(),
         };
         if !ok {
             return Err(Error::Usage(format!(
-                "BIENCHE_HIGHS_OPTIONS: HiGHS rejected option {name}={value}"
+                "solver.highs.{name}: HiGHS rejected the option or its value {value:?}"
             )));
         }
     }

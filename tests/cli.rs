@@ -2097,16 +2097,18 @@ fn the_lagrangian_bound_reproduces_the_lp_bound_with_lp_subproblems() {
     let set = tmp.path().join("set");
     assert!(generate(&set, "40", "1", "5", &[]).status.success());
     let out = tmp.path().join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
-        .args([
-            "plan",
-            set.join("p01").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .env("BIENCHE_CHECK_LAGRANGIAN", "1")
-        .output()
-        .unwrap();
+    replace_in(
+        &set.join("p01"),
+        "scenario.toml",
+        "[solver]\n",
+        "[solver]\ncheck_bound = true\n",
+    );
+    let o = bienche(&[
+        "plan",
+        set.join("p01").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stderr = String::from_utf8_lossy(&o.stderr);
     let line = stderr

@@ -342,6 +342,44 @@ pub struct SolverConfig {
     pub threads: u32,
     #[serde(default)]
     pub random_seed: u32,
+    /// `decomposed` (groups of units and a proven bound, the default) or `monolithic` (one
+    /// MIP of the whole province, to check small cases against a proven optimum).
+    #[serde(default, skip_serializing_if = "SolveMethod::is_default")]
+    pub method: SolveMethod,
+    /// Also solve every group's priced LP and print the check that the Lagrangian bound with
+    /// LP subproblems equals the LP bound (slow; for testing the signs of the prices).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub check_bound: bool,
+    /// Extra HiGHS options, `[solver.highs] presolve = "off"`, for tuning and benchmarks.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub highs: std::collections::BTreeMap<String, HighsValue>,
+}
+
+/// How the plan is found.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SolveMethod {
+    #[default]
+    Decomposed,
+    Monolithic,
+}
+
+words!(SolveMethod { Decomposed => "decomposed", Monolithic => "monolithic" });
+
+impl SolveMethod {
+    fn is_default(&self) -> bool {
+        *self == SolveMethod::Decomposed
+    }
+}
+
+/// A HiGHS option's value, as TOML writes it.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum HighsValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
 }
 
 fn default_time_limit() -> f64 {
@@ -361,6 +399,9 @@ impl Default for SolverConfig {
             mip_rel_gap: default_mip_rel_gap(),
             threads: default_threads(),
             random_seed: 0,
+            method: SolveMethod::Decomposed,
+            check_bound: false,
+            highs: Default::default(),
         }
     }
 }

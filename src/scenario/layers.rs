@@ -10,8 +10,8 @@
 //!   does not hold are inherited whole.
 //! - Chains (`a` extends `b` extends `c`) work; a cycle is an error.
 
-use crate::table::Table;
 use crate::error::{Error, Result};
+use crate::table::Table;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -15,10 +15,10 @@ use crate::domain::{
     Variant,
 };
 use crate::error::{Error, Result};
+use crate::table::{self, Table};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use crate::table::{self, Table};
 
 fn setting_text(table: &toml::Table, key: &str) -> String {
     let mut v: Option<&toml::Value> = None;

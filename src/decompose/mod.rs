@@ -1,0 +1,281 @@
+//! Finding the whole-person plan: directly, or by splitting the province into groups of
+//! units that share nothing but capacities.
+//!
+//! HiGHS handles a few thousand integer columns well, but on the whole province (≈90,000
+//! integer columns for the sample) its root rounding heuristics ran for minutes without
+//! checking the time limit. Units interact only through a few shared capacities (channel
+//! caps, training seats, the budget), through transfer routes, and through province-wide
+//! rules. So, as an ordered recipe ([`find_plan`]):
+//!
+//! 1. **Groups** ([`groups`]). Units joined by a transfer route form one group; every other
+//!    unit is a group of its own. (Packing several units into one MIP was measured and is
+//!    slower: HiGHS's root work grows faster than the model. On a generated 148-unit
+//!    province, bins of 4, 8 and 16 units took 1.5×, 2.6× and 8.6× the time of single units.)
+//! 2. **LP** ([`split::Relaxation`]). The LP relaxation of the whole-province model gives a
+//!    lower bound on any whole-person plan's objective (R5 included), prices `y` on the
+//!    shared rows, and each group's use of each shared capacity.
+//! 3. **Split** ([`split::Split`]). Each shared capacity is split between groups by what the
+//!    LP plan uses: whole people rounded down, then the spare whole people to the largest
+//!    remainders, so the parts never add up to more than the limit. Budget is split in
+//!    money. A province-wide target is split into unit shares that add up to it
+//!    ([`crate::model::targets::local_shares`]).
+//! 4. **Solve** ([`parts`]). Each group's model (same recipe, same prices, its share of each
+//!    capacity) is solved as a MIP. A group left short of a target then gets what the other
+//!    groups left unused and is solved once more. The plans add up to a plan of the whole
+//!    province that respects every shared capacity; its objective is recomputed from its
+//!    tables.
+//! 5. **Bound** ([`bound`]). The LP bound is raised by Lagrangian relaxation at the LP prices:
+//!    a group's priced MIP bound replaces its priced LP value, for the groups whose
+//!    whole-person answer differs from the LP (missed targets first, then the most
+//!    fractional), only until the gap is within `solver.mip_rel_gap`. The gap is
+//!    `(plan − bound) / plan`, always proven.
+//!
+//! With `solver.method = "monolithic"` (or a single group) the whole province is one MIP, to
+//! check small cases against a proven optimum.
+
+mod bound;
+mod parts;
+pub mod split;
+
+use crate::domain::config::{SolveMethod, SolverConfig};
+use crate::domain::Spec;
+use crate::error::Result;
+use crate::model::capacity::Capacity;
+use crate::model::{Model, Scope};
+use crate::plan::{self, Issue, Plan, StaffingIssue};
+use crate::solve::{solve, Mode, SolveStats, Solved};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+pub use split::split;
+
+/// Groups of units that must be planned together, in unit order.
+pub fn groups(spec: &Spec) -> Vec<Vec<usize>> {
+    let n = spec.units.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while p[r] != r {
+            r = p[r];
+        }
+        let mut y = x;
+        while p[y] != r {
+            let next = p[y];
+            p[y] = r;
+            y = next;
+        }
+        r
+    }
+    let join = |p: &mut Vec<usize>, members: &[usize]| {
+        if let Some(&first) = members.first() {
+            for &u in &members[1..] {
+                let (a, b) = (find(p, first), find(p, u));
+                if a != b {
+                    p[a.max(b)] = a.min(b);
+                }
+            }
+        }
+    };
+    for route in &spec.transfers {
+        let mut members = route.from.clone();
+        members.extend(&route.to);
+        join(&mut parent, &members);
+    }
+    let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for u in 0..n {
+        let r = find(&mut parent, u);
+        by_root.entry(r).or_default().push(u);
+    }
+    by_root.into_values().collect()
+}
+
+/// Time spent building models and inside HiGHS, summed over every solve (several run at
+/// once), for the overhead figure in the console summary and BENCHMARKS.md.
+#[derive(Default)]
+struct Clock {
+    build_nanos: AtomicU64,
+    highs_nanos: AtomicU64,
+}
+
+/// What every step needs: the scenario, the clock, and how to report.
+struct Ctx<'a> {
+    spec: &'a Spec,
+    clock: Clock,
+    verbose: bool,
+    progress: Progress<'a>,
+}
+
+impl Ctx<'_> {
+    fn build(&self, scope: Scope) -> Model {
+        let t = Instant::now();
+        let m = crate::recipe::build(self.spec, scope);
+        let nanos = t.elapsed().as_nanos() as u64;
+        self.clock.build_nanos.fetch_add(nanos, Ordering::Relaxed);
+        m
+    }
+
+    fn solve(&self, model: &mut Model, settings: &SolverConfig, mode: Mode) -> Result<Solved> {
+        let solved = solve(model, settings, mode, self.verbose)?;
+        let nanos = (solved.stats.seconds * 1e9) as u64;
+        self.clock.highs_nanos.fetch_add(nanos, Ordering::Relaxed);
+        Ok(solved)
+    }
+
+    /// Seconds building models and inside HiGHS.
+    fn seconds(&self) -> (f64, f64) {
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64 / 1e9;
+        (get(&self.clock.build_nanos), get(&self.clock.highs_nanos))
+    }
+}
+
+pub struct Outcome {
+    pub plan: Plan,
+    pub stats: SolveStats,
+}
+
+/// Progress lines for long runs.
+pub type Progress<'a> = &'a (dyn Fn(String) + Sync);
+
+/// Finds the whole-person plan of a scenario and proves how far it is from the best.
+pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outcome> {
+    let ctx = Ctx {
+        spec,
+        clock: Clock::default(),
+        verbose,
+        progress,
+    };
+    let started = Instant::now();
+    let groups = groups(spec);
+    let mut outcome = if groups.len() == 1 || spec.config.solver.method == SolveMethod::Monolithic {
+        solve_whole(&ctx)?
+    } else {
+        solve_in_parts(&ctx, &groups)?
+    };
+    outcome.stats.seconds = started.elapsed().as_secs_f64();
+    (outcome.stats.build_seconds, outcome.stats.highs_seconds) = ctx.seconds();
+    Ok(outcome)
+}
+
+/// The whole province as one MIP.
+fn solve_whole(ctx: &Ctx) -> Result<Outcome> {
+    let mut model = ctx.build(Scope::all(ctx.spec));
+    (ctx.progress)(format!(
+        "model: {} columns ({} integer), {} rows",
+        model.vars.len(),
+        model.integer_columns,
+        model.constraints.len()
+    ));
+    let solved = ctx.solve(&mut model, &ctx.spec.config.solver, Mode::Mip)?;
+    let plan = plan::extract(ctx.spec, &model, &solved);
+    Ok(Outcome {
+        plan,
+        stats: solved.stats,
+    })
+}
+
+/// Steps 2–5: the LP, the split, the groups' MIPs, their sum, and the bound.
+fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
+    let started = Instant::now();
+    let relaxation = split::Relaxation::solve(ctx, groups)?;
+    let split = split::Split::of(ctx.spec, &relaxation, groups);
+    let mut parts = parts::solve_all(ctx, groups, &split)?;
+    (ctx.progress)(format!(
+        "{} groups solved ({:.1} s)",
+        groups.len(),
+        started.elapsed().as_secs_f64()
+    ));
+    parts::retry_short(ctx, groups, &split, &mut parts)?;
+    parts::repair_coverage(ctx, groups, &split, &relaxation, &mut parts)?;
+    let nodes = parts.nodes;
+    let shortfalls: Vec<f64> = parts.parts.iter().map(|p| p.shortfall).collect();
+    let plan = add_up(ctx.spec, parts, &relaxation);
+    let objective = objective_of(ctx.spec, &plan);
+    let bound = bound::raise(ctx, &relaxation, groups, &shortfalls, objective)?;
+    let (columns, integer_columns, rows) = relaxation.size;
+    let mut stats = SolveStats {
+        status: "optimal".into(),
+        objective,
+        bound,
+        columns,
+        integer_columns,
+        rows,
+        nodes,
+        method: format!("decomposed ({} groups of units)", groups.len()),
+        ..Default::default()
+    };
+    stats.set_gap(ctx.spec.config.solver.mip_rel_gap);
+    Ok(Outcome { plan, stats })
+}
+
+/// The groups' plans as one plan of the province, with the limits it could not keep.
+fn add_up(spec: &Spec, parts: parts::Parts, relaxation: &split::Relaxation) -> Plan {
+    let mut plan = Plan::merge(parts.parts.into_iter().map(|p| p.plan).collect());
+    budget_excess(spec, &mut plan);
+    for (cap, over) in capacity_overruns(spec, &plan, relaxation.terms.keys().copied()) {
+        // Priced like a shortfall, so the gap shows it; it should never happen.
+        let year = match cap {
+            Capacity::Channel(k) | Capacity::ChannelKind(k, _) | Capacity::ChannelWomen(k) => {
+                spec.channels[k].year
+            }
+            Capacity::TrainingSeats(t) | Capacity::Budget(t) => t,
+        };
+        plan.staffing_issues.push(StaffingIssue {
+            issue: Issue::CapacityOverrun,
+            detail: format!("{cap:?}"),
+            unit: None,
+            year,
+            amount: over,
+        });
+    }
+    plan
+}
+
+/// The objective of a whole-province plan, from its tables: costs, plus the shortfall
+/// penalty on every missed target and staffing slack, plus R5's priced distance. For a plan
+/// with minimal slacks this is the model's objective, so the LP bound applies to it.
+pub fn objective_of(spec: &Spec, plan: &Plan) -> f64 {
+    let targets = crate::evaluate::evaluate(spec, plan);
+    let (_, _, shortfall) = crate::evaluate::tally(&targets);
+    let staffing: f64 = plan.staffing_issues.iter().map(|i| i.amount).sum();
+    let r5: f64 = crate::rules::r5_structure::distances(spec, plan)
+        .values()
+        .sum();
+    crate::model::objective::plan_objective(spec, &plan.costs, shortfall as f64, staffing, r5)
+}
+
+/// Budget overruns are measured on the whole province, not on each group's share.
+fn budget_excess(spec: &Spec, plan: &mut Plan) {
+    plan.staffing_issues
+        .retain(|i| i.issue != Issue::BudgetOverrun);
+    let Some(cap) = spec.config.budget.cap_per_year else {
+        return;
+    };
+    for t in spec.plan_years() {
+        let spent = plan.lever_spending(t);
+        if spent > cap + 1e-6 {
+            plan.staffing_issues.push(StaffingIssue {
+                issue: Issue::BudgetOverrun,
+                detail: String::new(),
+                unit: None,
+                year: t,
+                amount: spent - cap,
+            });
+        }
+    }
+}
+
+/// Shared limits the combined plan goes over (none, by construction; checked).
+fn capacity_overruns(
+    spec: &Spec,
+    plan: &Plan,
+    caps: impl Iterator<Item = Capacity>,
+) -> Vec<(Capacity, f64)> {
+    let used = plan.capacity_use(spec);
+    caps.filter(|c| !matches!(c, Capacity::Budget(_)))
+        .filter_map(|cap| {
+            let over = used.get(&cap).copied().unwrap_or(0.0) - cap.limit(spec)?;
+            (over > 1e-6).then_some((cap, over))
+        })
+        .collect()
+}
