@@ -1,0 +1,213 @@
+//! The frame every chart is drawn in: the white page with its title and footer, the
+//! year-by-percentage plane with its mesh, and stacked bars by year.
+
+use super::*;
+
+/// White page, title at the top, footer at the bottom; returns the body.
+pub(super) fn page<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    footer: &str,
+) -> Draw<DrawingArea<DB, Shift>> {
+    root.fill(&WHITE).map_err(err)?;
+    let (top, rest) = root.split_vertically(110);
+    let size = fitting(root, title, 44, SIZE.0 - 96, true);
+    top.draw_text(title, &bold(size), (48, 34)).map_err(err)?;
+    let (body, bottom) = rest.split_vertically(SIZE.1 - 110 - 54);
+    let fsize = fitting(root, footer, 22, SIZE.0 - 96, false);
+    bottom
+        .draw_text(footer, &text_style(fsize, &RGBColor(85, 85, 85)), (48, 14))
+        .map_err(err)?;
+    Ok(body)
+}
+
+/// The largest size from `start` down at which `text` fits in `width` pixels.
+fn fitting<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    start: u32,
+    width: u32,
+    bold_face: bool,
+) -> u32 {
+    let mut size = start;
+    while size > 18 {
+        let font = (FONT, size).into_font();
+        let font = if bold_face {
+            font.style(FontStyle::Bold)
+        } else {
+            font
+        };
+        match area.estimate_text_size(text, &TextStyle::from(font)) {
+            Ok((w, _)) if w <= width => break,
+            _ => size -= 2,
+        }
+    }
+    size
+}
+
+/// A chart with real numbers along both axes.
+pub(super) type Plane<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The x range of a chart by year, half a year beyond the base year and the horizon.
+pub(super) fn years_axis(s: &Stats) -> std::ops::Range<f64> {
+    s.base_year as f64 - 0.5..s.horizon as f64 + 0.5
+}
+
+/// A mesh with years along x (a label every `step` years) and percentages up y.
+pub(super) fn year_mesh<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    s: &Stats,
+    l: &Labels,
+    y_desc: &str,
+    step: i32,
+) -> Draw<()> {
+    chart
+        .configure_mesh()
+        .x_labels(((s.horizon - s.base_year) / step.max(1) + 1) as usize)
+        .x_label_formatter(&|x| format!("{:.0}", x))
+        .y_label_formatter(&|y| format!("{}%", l.num(*y, 0)))
+        .x_desc(l.get("year", &[]))
+        .y_desc(y_desc)
+        .label_style(text_style(24, &INK))
+        .axis_desc_style(text_style(26, &INK))
+        .light_line_style(WHITE)
+        .bold_line_style(LIGHT)
+        .draw()
+        .map_err(err)
+}
+
+/// A chart with years along x and a percentage range up y, meshed in the charts' style.
+pub(super) fn year_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    s: &Stats,
+    l: &Labels,
+    caption: Option<String>,
+    y: std::ops::Range<f64>,
+    y_desc: &str,
+    step: i32,
+) -> Draw<Plane<'a, DB>> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(24)
+        .margin_left(36)
+        .x_label_area_size(80)
+        .y_label_area_size(120);
+    if let Some(c) = caption {
+        builder.caption(c, text_style(30, &INK));
+    }
+    let mut chart = builder.build_cartesian_2d(years_axis(s), y).map_err(err)?;
+    year_mesh(&mut chart, s, l, y_desc, step)?;
+    Ok(chart)
+}
+
+/// A layer of stacked bars: its name, shown in the legend, and its colour.
+pub(super) type Layer = (String, RGBColor);
+
+/// What a panel of stacked bars by year shows.
+pub(super) struct Stack<'a> {
+    pub(super) caption: &'a str,
+    pub(super) y_desc: &'a str,
+    /// Bottom first.
+    pub(super) layers: &'a [Layer],
+    /// A layer's value in a year, by the layer's name.
+    pub(super) value: &'a dyn Fn(i32, &str) -> f64,
+    /// The label over a year's bar, from the year and the bar's total.
+    pub(super) total_label: &'a dyn Fn(i32, f64) -> String,
+    pub(super) legend_at: SeriesLabelPosition,
+}
+
+/// Stacked bars by year, after the base year, with a total label on each bar.
+pub(super) fn stacked_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &Stats,
+    l: &Labels,
+    stack: Stack,
+) -> Draw<()> {
+    let years: Vec<i32> = (s.base_year + 1..=s.horizon).collect();
+    let total = |y: i32| {
+        stack
+            .layers
+            .iter()
+            .map(|(k, _)| (stack.value)(y, k))
+            .sum::<f64>()
+    };
+    let ymax = years.iter().map(|&y| total(y)).fold(1.0f64, f64::max) * 1.18;
+    let mut chart = bar_axes(area, s, l, &stack, years.len(), ymax)?;
+    let mut floor: Vec<f64> = vec![0.0; years.len()];
+    for (key, color) in stack.layers {
+        let bars: Vec<Rectangle<(f64, f64)>> = years
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &y)| {
+                let v = (stack.value)(y, key);
+                let bar = (v > 0.0).then(|| {
+                    Rectangle::new(
+                        [(y as f64 - 0.34, floor[i]), (y as f64 + 0.34, floor[i] + v)],
+                        color.filled(),
+                    )
+                });
+                floor[i] += v;
+                bar
+            })
+            .collect();
+        let c = *color;
+        chart
+            .draw_series(bars)
+            .map_err(err)?
+            .label(key.clone())
+            .legend(move |(x, y)| legend_box(x, y, c));
+    }
+    chart
+        .draw_series(years.iter().map(|&y| {
+            Text::new(
+                (stack.total_label)(y, total(y)),
+                (y as f64, total(y) + ymax * 0.015),
+                text_style(22, &INK).pos(Pos::new(HPos::Center, VPos::Bottom)),
+            )
+        }))
+        .map_err(err)?;
+    legend(&mut chart, stack.legend_at, 22)
+}
+
+/// The plane of stacked bars: a slot per year after the base year (every other year
+/// labelled on a narrow panel), values up to `ymax` up y.
+fn bar_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    s: &Stats,
+    l: &Labels,
+    stack: &Stack,
+    years: usize,
+    ymax: f64,
+) -> Draw<Plane<'a, DB>> {
+    let mut chart = ChartBuilder::on(area)
+        .margin(24)
+        .margin_left(36)
+        .caption(stack.caption, text_style(30, &INK))
+        .x_label_area_size(80)
+        .y_label_area_size(130)
+        .build_cartesian_2d(s.base_year as f64 + 0.4..s.horizon as f64 + 0.6, 0.0..ymax)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(if area.dim_in_pixel().0 < 1000 {
+            years / 2 + 1
+        } else {
+            years
+        })
+        .x_label_formatter(&|x| format!("{:.0}", x))
+        .y_label_formatter(&|y| l.num(*y, 0))
+        .x_desc(l.get("year", &[]))
+        .y_desc(stack.y_desc)
+        .label_style(text_style(24, &INK))
+        .axis_desc_style(text_style(26, &INK))
+        .light_line_style(WHITE)
+        .bold_line_style(LIGHT)
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}

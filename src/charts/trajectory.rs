@@ -1,0 +1,180 @@
+//! Chart 1, `1-trajectory`: on the left, the EM staff of the units with an R1–R3 target as
+//! a share of their quota, year by year, against the level each target year requires; on
+//! the right, women, leaders and trained as shares of the province's EM staff, with the
+//! trained target of each target year (R4, R6, R8).
+
+use super::*;
+
+pub(super) fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    s: &Stats,
+    l: &Labels,
+    footer: &str,
+) -> Draw<()> {
+    let last = s.last_target_year();
+    let title = l.get(
+        "t1_title",
+        &[
+            &l.num(em_share(s, s.base_year), 1),
+            &l.num(em_share(s, last), 1),
+            &last.to_string(),
+            &l.num(required_share(s, last), 1),
+        ],
+    );
+    let body = page(root, &title, footer)?;
+    let (left, right) = body.split_horizontally(1100);
+    em_against_required(&left, s, l)?;
+    em_groups(&right, s, l)
+}
+
+/// EM staff as a percentage of quota in `year`.
+fn em_share(s: &Stats, year: i32) -> f64 {
+    s.rate_units
+        .get(&year)
+        .map(|(em, q)| pct(*em, *q))
+        .unwrap_or(0.0)
+}
+
+/// The percentage of quota required in target year `year`.
+fn required_share(s: &Stats, year: i32) -> f64 {
+    s.rate_required
+        .get(&year)
+        .map(|(r, q)| pct(*r, *q))
+        .unwrap_or(0.0)
+}
+
+/// Left panel: the EM share by year, with the required and achieved levels of each
+/// target year.
+fn em_against_required<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &Stats,
+    l: &Labels,
+) -> Draw<()> {
+    let ymax = (s.base_year..=s.horizon)
+        .map(|y| em_share(s, y))
+        .chain(s.targets.iter().map(|t| required_share(s, t.0)))
+        .fold(10.0f64, f64::max)
+        * 1.2;
+    let mut chart = year_chart(
+        area,
+        s,
+        l,
+        Some(l.get("t1_left", &[])),
+        0.0..ymax,
+        &l.get("percent_of_quota", &[]),
+        1,
+    )?;
+    let points: Vec<(f64, f64)> = (s.base_year..=s.horizon)
+        .map(|y| (y as f64, em_share(s, y)))
+        .collect();
+    chart
+        .draw_series(LineSeries::new(points.clone(), BLUE.stroke_width(6)))
+        .map_err(err)?
+        .label(l.get("em_of_quota", &[]))
+        .legend(|(x, y)| legend_box(x, y, BLUE));
+    chart
+        .draw_series(points.iter().map(|&p| Circle::new(p, 7, BLUE.filled())))
+        .map_err(err)?;
+    mark_target_years(&mut chart, s, l)?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 24)
+}
+
+/// At each target year, a triangle at the required level, labelled with the rule, and the
+/// achieved share next to its point.
+fn mark_target_years<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    s: &Stats,
+    l: &Labels,
+) -> Draw<()> {
+    for (i, &(year, level)) in s.targets.iter().enumerate() {
+        let v = required_share(s, year);
+        let series = chart
+            .draw_series(std::iter::once(TriangleMarker::new(
+                (year as f64, v),
+                16,
+                VERMILLION.filled(),
+            )))
+            .map_err(err)?;
+        if i == 0 {
+            series
+                .label(l.get("required", &[]))
+                .legend(|(x, y)| TriangleMarker::new((x + 12, y), 10, VERMILLION.filled()));
+        }
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((year as f64, v))
+                    + Text::new(
+                        format!(
+                            "{}%  {}",
+                            l.num(v, 1),
+                            l.get(
+                                "required_level",
+                                &[&year.to_string(), &l.num(level * 100.0, 0)]
+                            )
+                        ),
+                        (-12, -46),
+                        text_style(22, &VERMILLION).pos(Pos::new(HPos::Right, VPos::Center)),
+                    ),
+            ))
+            .map_err(err)?;
+        let achieved = em_share(s, year);
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((year as f64, achieved))
+                    + Text::new(
+                        format!("{}%", l.num(achieved, 1)),
+                        (14, 24),
+                        text_style(24, &BLUE).pos(Pos::new(HPos::Left, VPos::Center)),
+                    ),
+            ))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A group's percentage of a year's EM staff.
+type ShareOfEm = fn(&stats::Counts) -> f64;
+
+/// Right panel: trained, women and leaders as shares of EM staff by year, with the trained
+/// target of each target year.
+fn em_groups<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Stats, l: &Labels) -> Draw<()> {
+    let mut chart = ChartBuilder::on(area)
+        .margin(24)
+        .margin_right(48)
+        .caption(l.get("t1_right", &[]), text_style(32, &INK))
+        .x_label_area_size(80)
+        .y_label_area_size(100)
+        .build_cartesian_2d(years_axis(s), 0.0..110.0)
+        .map_err(err)?;
+    year_mesh(&mut chart, s, l, &l.get("percent_of_em_staff", &[]), 2)?;
+    let series: [(&str, RGBColor, ShareOfEm); 3] = [
+        ("trained", GREEN, |c| pct(c.em_trained, c.em)),
+        ("women", PURPLE, |c| pct(c.em_women, c.em)),
+        ("leaders", ORANGE, |c| pct(c.em_leaders, c.em)),
+    ];
+    for (key, color, f) in series {
+        let points: Vec<(f64, f64)> = s.province.iter().map(|(y, c)| (*y as f64, f(c))).collect();
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(5)))
+            .map_err(err)?
+            .label(l.get(key, &[]))
+            .legend(move |(x, y)| legend_box(x, y, color));
+    }
+    for &(year, level) in &s.targets {
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((year as f64, level * 100.0))
+                    + TriangleMarker::new((0, 0), 14, GREEN.filled())
+                    + Text::new(
+                        l.get(
+                            "trained_target",
+                            &[&l.num(level * 100.0, 0), &year.to_string()],
+                        ),
+                        (-12, -28),
+                        text_style(20, &GREEN).pos(Pos::new(HPos::Right, VPos::Center)),
+                    ),
+            ))
+            .map_err(err)?;
+    }
+    legend(&mut chart, SeriesLabelPosition::MiddleRight, 24)
+}
