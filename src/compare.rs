@@ -93,16 +93,11 @@ pub fn solve_all(
     Ok(runs)
 }
 
-/// Targets met and missed (R5 excluded) in a year.
-pub fn tally(s: &Stats, year: i32) -> (usize, usize) {
-    let rows = s.status.iter().filter(|((_, _, y), _)| *y == year);
-    let met = rows.clone().filter(|(_, m)| **m).count();
-    (met, rows.count() - met)
-}
-
-/// Total cost, million VND.
-pub fn total_cost(s: &Stats) -> f64 {
-    s.costs.values().flat_map(|m| m.values()).sum()
+/// The scenarios that were planned, by name, in order.
+pub fn succeeded(runs: &[Run]) -> Vec<(&str, &Stats)> {
+    runs.iter()
+        .filter_map(|r| r.outcome.as_ref().ok().map(|s| (r.name.as_str(), &s.stats)))
+        .collect()
 }
 
 /// `comparison.csv`: one row per scenario, failures included.
@@ -152,14 +147,14 @@ pub fn write_comparison(dir: &Path, runs: &[Run]) -> Result<()> {
             Ok(s) => {
                 let st = &s.stats;
                 row.extend([st.scenario.clone(), s.status.clone(), String::new()]);
-                row.push(Money::text(total_cost(st)));
+                row.push(Money::text(st.total_cost()));
                 for l in &levers {
                     let c: f64 = st.costs.values().filter_map(|m| m.get(l)).sum();
                     row.push(Money::text(c));
                 }
                 let mut short = 0.0;
                 for y in &years {
-                    let (met, missed) = tally(st, *y);
+                    let (met, missed) = st.tally(*y);
                     row.push(met.to_string());
                     row.push(missed.to_string());
                     short += st.shortfall.get(y).copied().unwrap_or(0.0);
@@ -238,13 +233,13 @@ pub fn report(runs: &[Run]) -> (String, Vec<String>) {
     let base_cost = runs
         .first()
         .and_then(|r| r.outcome.as_ref().ok())
-        .map(|s| total_cost(&s.stats));
+        .map(|s| s.stats.total_cost());
     for r in runs {
         match &r.outcome {
             Ok(s) => {
                 let last = s.stats.last_target_year();
-                let (met, missed) = tally(&s.stats, last);
-                let cost = total_cost(&s.stats);
+                let (met, missed) = s.stats.tally(last);
+                let cost = s.stats.total_cost();
                 let delta = base_cost
                     .map(|b| format!(" ({:+.1} vs baseline)", (cost - b) / 1000.0))
                     .unwrap_or_default();
@@ -390,10 +385,10 @@ pub fn write_sweep(
         match &r.outcome {
             Ok(s) => {
                 row.push(s.status.clone());
-                row.push(Money::text(total_cost(&s.stats)));
+                row.push(Money::text(s.stats.total_cost()));
                 let mut short = 0.0;
                 for y in &years {
-                    let (met, missed) = tally(&s.stats, *y);
+                    let (met, missed) = s.stats.tally(*y);
                     row.extend([met.to_string(), missed.to_string()]);
                     short += s.stats.shortfall.get(y).copied().unwrap_or(0.0);
                 }
@@ -413,33 +408,4 @@ pub fn write_sweep(
         row
     });
     write::records(dir, "sweep.csv", &header, rows)
-}
-
-/// The cheapest plans for each number of targets met: the points no other point beats on
-/// both cost and targets met, by rising cost.
-pub fn frontier(points: &[(f64, f64)]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..points.len()).collect();
-    order.sort_by(|&a, &b| {
-        points[a]
-            .0
-            .partial_cmp(&points[b].0)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(
-                points[b]
-                    .1
-                    .partial_cmp(&points[a].1)
-                    .unwrap_or(std::cmp::Ordering::Equal),
-            )
-    });
-    let mut best = f64::NEG_INFINITY;
-    order
-        .into_iter()
-        .filter(|&i| {
-            let keep = points[i].1 > best;
-            if keep {
-                best = points[i].1;
-            }
-            keep
-        })
-        .collect()
 }

@@ -2,15 +2,12 @@
 //! province trajectory per scenario, and each scenario's difference from the baseline.
 
 use super::*;
-use crate::compare::{tally, total_cost, Run};
+use stats::frontier;
 
-/// Draws the comparison charts of `runs` into `dir`.
-pub fn draw(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf>> {
+/// Draws the comparison charts of the scenarios `ok` (name and statistics, the baseline
+/// first) into `dir`.
+pub fn draw(dir: &Path, ok: &[(&str, &Stats)], l: &Labels) -> Result<Vec<PathBuf>> {
     register_fonts();
-    let ok: Vec<(&str, &Stats)> = runs
-        .iter()
-        .filter_map(|r| r.outcome.as_ref().ok().map(|s| (r.name.as_str(), &s.stats)))
-        .collect();
     let Some((_, first)) = ok.first() else {
         return Ok(Vec::new());
     };
@@ -22,9 +19,9 @@ pub fn draw(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf>> {
         ok.iter().any(|(_, s)| s.illustrative),
     );
     let mut files = Vec::new();
-    files.extend(both!(dir, "1-cost-vs-targets", root => cost_vs_targets(&root, &ok, l, &footer)));
-    files.extend(both!(dir, "2-trajectories", root => trajectories(&root, &ok, l, &footer)));
-    files.extend(both!(dir, "3-difference", root => difference(&root, &ok, l, &footer)));
+    files.extend(both!(dir, "1-cost-vs-targets", root => cost_vs_targets(&root, ok, l, &footer)));
+    files.extend(both!(dir, "2-trajectories", root => trajectories(&root, ok, l, &footer)));
+    files.extend(both!(dir, "3-difference", root => difference(&root, ok, l, &footer)));
     Ok(files)
 }
 
@@ -36,7 +33,7 @@ fn cost_vs_targets<DB: DrawingBackend>(
 ) -> Draw<()> {
     let base = ok[0].1;
     let last = base.last_target_year();
-    let point = |s: &Stats| (total_cost(s) / 1000.0, tally(s, last).0 as f64);
+    let point = |s: &Stats| (s.total_cost() / 1000.0, s.tally(last).0 as f64);
     let (bx, by) = point(base);
     // Title: the scenario meeting the most targets beyond the baseline, and its extra cost.
     let best = ok.iter().skip(1).max_by(|a, b| {
@@ -208,13 +205,13 @@ fn difference<DB: DrawingBackend>(
         (
             &left,
             l.get("c3_cost", &[]),
-            Box::new(|s: &Stats| (total_cost(s) - total_cost(base)) / 1000.0),
+            Box::new(|s: &Stats| (s.total_cost() - base.total_cost()) / 1000.0),
             1,
         ),
         (
             &right,
             l.get("c3_missed", &[&last.to_string()]),
-            Box::new(|s: &Stats| tally(s, last).1 as f64 - tally(base, last).1 as f64),
+            Box::new(|s: &Stats| s.tally(last).1 as f64 - base.tally(last).1 as f64),
             0,
         ),
     ];
@@ -271,21 +268,17 @@ fn difference<DB: DrawingBackend>(
 }
 
 /// The sweep's frontier: every grid point by cost and targets met, the frontier joined.
-pub fn draw_frontier(dir: &Path, runs: &[Run], l: &Labels) -> Result<Vec<PathBuf>> {
+pub fn draw_frontier(dir: &Path, ok: &[(&str, &Stats)], l: &Labels) -> Result<Vec<PathBuf>> {
     register_fonts();
-    let ok: Vec<(&str, &Stats)> = runs
-        .iter()
-        .filter_map(|r| r.outcome.as_ref().ok().map(|s| (r.name.as_str(), &s.stats)))
-        .collect();
     let Some((_, first)) = ok.first() else {
         return Ok(Vec::new());
     };
     let last = first.last_target_year();
     let points: Vec<(f64, f64)> = ok
         .iter()
-        .map(|(_, s)| (total_cost(s) / 1000.0, tally(s, last).0 as f64))
+        .map(|(_, s)| (s.total_cost() / 1000.0, s.tally(last).0 as f64))
         .collect();
-    let front = crate::compare::frontier(&points);
+    let front = frontier(&points);
     let title = match (front.first(), front.last()) {
         (Some(&a), Some(&b)) if points[b].1 > points[a].1 => l.get(
             "s_title",

@@ -88,6 +88,18 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Targets met and missed in a year (R5 excluded).
+    pub fn tally(&self, year: i32) -> (usize, usize) {
+        let rows = self.status.iter().filter(|((_, _, y), _)| *y == year);
+        let met = rows.clone().filter(|(_, m)| **m).count();
+        (met, rows.count() - met)
+    }
+
+    /// Total cost, million VND.
+    pub fn total_cost(&self) -> f64 {
+        self.costs.values().flat_map(|m| m.values()).sum()
+    }
+
     pub fn last_target_year(&self) -> i32 {
         self.targets.last().map(|t| t.0).unwrap_or(self.horizon)
     }
@@ -276,4 +288,33 @@ impl TargetStats {
         }
         out
     }
+}
+
+/// The cheapest plans for each number of targets met: of `(cost, targets met)` points, those
+/// no other point beats on both, by rising cost.
+pub fn frontier(points: &[(f64, f64)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by(|&a, &b| {
+        points[a]
+            .0
+            .partial_cmp(&points[b].0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(
+                points[b]
+                    .1
+                    .partial_cmp(&points[a].1)
+                    .unwrap_or(std::cmp::Ordering::Equal),
+            )
+    });
+    let mut best = f64::NEG_INFINITY;
+    order
+        .into_iter()
+        .filter(|&i| {
+            let keep = points[i].1 > best;
+            if keep {
+                best = points[i].1;
+            }
+            keep
+        })
+        .collect()
 }

@@ -48,7 +48,7 @@ pub fn run(
         compare::write_unit_differences(dir, &runs)?;
         let plots = dir.join("plots").join(lang);
         std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
-        crate::charts::compare::draw(&plots, &runs, &labels)?;
+        crate::charts::compare::draw(&plots, &compare::succeeded(&runs), &labels)?;
         Ok(())
     })?;
     progress.finish_and_clear();
@@ -158,7 +158,7 @@ pub fn sweep(
         compare::write_sweep(dir, &varies, &points, &runs)?;
         let plots = dir.join("plots").join(lang);
         std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
-        crate::charts::compare::draw_frontier(&plots, &runs, &labels)?;
+        crate::charts::compare::draw_frontier(&plots, &compare::succeeded(&runs), &labels)?;
         Ok(())
     })?;
     progress.finish_and_clear();

@@ -64,7 +64,7 @@ pub fn run(r: &Request) -> Result<()> {
     })?;
     print_outcome(r, &outcome, &stats, &planned);
     if let (Some(goal), Some(rounds)) = (r.buffer, &buffered) {
-        print_rounds(r, goal, rounds, crate::compare::total_cost(&stats));
+        print_rounds(r, goal, rounds, stats.total_cost());
     }
     println!("wrote {}", r.out.join("simulation").display());
     Ok(())
@@ -242,7 +242,7 @@ fn buffer_plan(
             round,
             targets_raised: raised,
             buffer_people: spec.target_buffer.values().sum(),
-            total_cost: Money::new(crate::compare::total_cost(&Stats::of(&report.tables))),
+            total_cost: Money::new(Stats::of(&report.tables).total_cost()),
             targets_below_goal: below_goal(&outcome, planned, goal, r.draws).count(),
         });
         outcome_before = Some(outcome);
