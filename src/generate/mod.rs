@@ -62,6 +62,7 @@
 
 mod groups;
 mod province;
+mod setting;
 mod staff;
 mod tables;
 mod texts;

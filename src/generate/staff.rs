@@ -4,7 +4,7 @@
 //!
 //! The random draws are made unit by unit and, within a unit, in the order written here.
 
-use super::province::Setting;
+use super::setting::Setting;
 use super::units::Unit;
 use super::{BASE, HORIZON};
 use crate::domain::UnitKind;
