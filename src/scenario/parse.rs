@@ -1,0 +1,457 @@
+//! Checked values from raw tables: names resolved to indices, year ranges expanded, shares
+//! and counts in range, each error naming the file, line, field and what was expected.
+
+use crate::domain::{AttritionBand, Cell, Channel, Group, TransferRoute, Unit, UnitKind};
+use crate::error::{Error, Result};
+use crate::table::{self, Table};
+use std::collections::BTreeMap;
+
+/// Names to indices, with errors that name the row and column.
+pub(super) struct Lookup<'a> {
+    pub groups: &'a [Group],
+    pub units: &'a [Unit],
+}
+
+impl Lookup<'_> {
+    pub fn unit(&self, row: &table::Field, column: &str) -> Result<usize> {
+        let id = row.required(column)?;
+        self.units.iter().position(|u| u.id == id).ok_or_else(|| {
+            row.error(
+                column,
+                format!("unknown unit \"{id}\"; expected an id from units.csv"),
+            )
+        })
+    }
+    pub fn group(&self, row: &table::Field, column: &str, id: &str) -> Result<usize> {
+        self.groups.iter().position(|g| g.id == id).ok_or_else(|| {
+            row.error(
+                column,
+                format!("unknown group \"{id}\"; expected a group from groups.csv"),
+            )
+        })
+    }
+}
+
+pub(super) fn parse_groups(t: &Table) -> Result<Vec<Group>> {
+    let mut groups: Vec<Group> = Vec::new();
+    for row in t.fields() {
+        let id = row.required("group")?.to_string();
+        if groups.iter().any(|g| g.id == id) {
+            return Err(row.error("group", format!("group \"{id}\" is listed twice")));
+        }
+        groups.push(Group {
+            em: row.choice("em", &[("yes", true), ("no", false)])?,
+            population_share: row.percent("population_share")?,
+            names: row
+                .text("names")
+                .split(';')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect(),
+            id,
+        });
+    }
+    Ok(groups)
+}
+
+pub(super) fn parse_units(t: &Table, groups: &[Group]) -> Result<(Vec<Unit>, Vec<u32>)> {
+    let ctx = Lookup { groups, units: &[] };
+    let mut units: Vec<Unit> = Vec::new();
+    let mut quotas = Vec::new();
+    for row in t.fields() {
+        let id = row.required("id")?.to_string();
+        if id == "PROVINCE" {
+            return Err(row.error("id", "\"PROVINCE\" is reserved for province-wide rules"));
+        }
+        if units.iter().any(|u| u.id == id) {
+            return Err(row.error("id", format!("unit \"{id}\" is listed twice")));
+        }
+        let over_quota_until = if row.text("over_quota_until").is_empty() {
+            None
+        } else {
+            Some(row.year("over_quota_until")?)
+        };
+        units.push(Unit {
+            name: row.required("name")?.to_string(),
+            kind: row.choice("kind", &UnitKind::choices())?,
+            em_population_share: row.percent("em_population_share")?,
+            leader_posts: row.count("leader_posts")?,
+            over_quota_until,
+            r2_rate_override: row.optional_percent("r2_rate_override")?,
+            recruit_groups: if row.text("recruit_groups").is_empty() {
+                (0..groups.len()).collect()
+            } else {
+                parse_group_list(&row, &ctx, "recruit_groups")?
+            },
+            difficult: !row.text("difficult").is_empty()
+                && row.choice("difficult", &[("yes", true), ("no", false)])?,
+            line: row.line(),
+            id,
+        });
+        quotas.push(row.count("quota")?);
+    }
+    Ok((units, quotas))
+}
+
+/// `quotas.csv`: a quota from a year on, until the next row for the same unit.
+pub(super) fn apply_quota_changes(
+    t: &Table,
+    units: &[Unit],
+    base: i32,
+    horizon: i32,
+    quota: &mut [Vec<u32>],
+) -> Result<()> {
+    let ctx = Lookup { groups: &[], units };
+    let mut changes = Vec::new();
+    for row in t.fields() {
+        let u = ctx.unit(&row, "unit")?;
+        let year = row.year("year")?;
+        if year <= base || year > horizon {
+            return Err(row.error(
+                "year",
+                format!(
+                    "expected a year from {} to {horizon}, found {year}",
+                    base + 1
+                ),
+            ));
+        }
+        if changes.iter().any(|&(v, y, _)| v == u && y == year) {
+            return Err(row.error(
+                "year",
+                format!(
+                    "a quota for unit \"{}\" in {year} is already given",
+                    units[u].id
+                ),
+            ));
+        }
+        changes.push((u, year, row.count("quota")?));
+    }
+    changes.sort();
+    for (u, year, q) in changes {
+        for y in year..=horizon {
+            quota[u][(y - base) as usize] = q;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) type CellKey = (usize, Cell, Option<i32>);
+
+/// Counts by unit, cell (and year), with the first line each key was seen on.
+pub(super) fn parse_cells(
+    t: &Table,
+    ctx: &Lookup,
+    year_range: Option<(i32, i32)>,
+) -> Result<BTreeMap<CellKey, (u32, usize)>> {
+    let mut out = BTreeMap::new();
+    for row in t.fields() {
+        let unit = ctx.unit(&row, "unit")?;
+        let group = ctx.group(&row, "group", row.required("group")?)?;
+        let cell = Cell {
+            group,
+            female: row.choice("gender", &[("F", true), ("M", false)])?,
+            leader: row.choice("role", &[("staff", false), ("leader", true)])?,
+            trained: row.choice("trained", &[("yes", true), ("no", false)])?,
+        };
+        let year = match year_range {
+            Some((from, to)) => {
+                let y = row.year("year")?;
+                if y < from || y > to {
+                    return Err(row.error(
+                        "year",
+                        format!("expected a year from {from} to {to}, found {y}"),
+                    ));
+                }
+                Some(y)
+            }
+            None => None,
+        };
+        let count = row.count("count")?;
+        out.entry((unit, cell, year)).or_insert((0, row.line())).0 += count;
+    }
+    Ok(out)
+}
+
+pub(super) fn parse_group_set(row: &table::Field, ctx: &Lookup) -> Result<Vec<usize>> {
+    let text = row.required("groups")?;
+    let all = 0..ctx.groups.len();
+    Ok(match text {
+        "all" => all.collect(),
+        "EM" => all.filter(|&g| ctx.groups[g].em).collect(),
+        "non-EM" => all.filter(|&g| !ctx.groups[g].em).collect(),
+        _ => parse_group_list(row, ctx, "groups")?,
+    })
+}
+
+/// `attrition.csv`: yearly leaving rates by class and tenure band. Each class's bands must
+/// run from 0 without gaps and end open.
+pub(super) fn parse_attrition(
+    t: &Table,
+    units: &[Unit],
+) -> Result<BTreeMap<String, Vec<AttritionBand>>> {
+    let mut classes: Vec<String> = units.iter().map(Unit::attrition_class).collect();
+    classes.sort();
+    classes.dedup();
+    let mut out: BTreeMap<String, Vec<AttritionBand>> = BTreeMap::new();
+    let mut last_line: BTreeMap<String, usize> = BTreeMap::new();
+    for row in t.fields() {
+        let class = row.required("class")?.to_string();
+        if !classes.contains(&class) {
+            return Err(row.error(
+                "class",
+                format!(
+                    "no unit is in class \"{class}\"; the classes of units.csv are {}",
+                    classes.join(", ")
+                ),
+            ));
+        }
+        let from = row.count("tenure_from")?;
+        let to = row.optional_count("tenure_to")?;
+        let rate = row.percent("rate")?;
+        if rate >= 1.0 {
+            return Err(row.error("rate", "expected a yearly rate below 100%"));
+        }
+        let bands = out.entry(class.clone()).or_default();
+        let expected_from = bands.last().map(|b: &AttritionBand| b.to);
+        match expected_from {
+            None if from != 0 => {
+                return Err(row.error("tenure_from", "a class's first band must start at 0"))
+            }
+            Some(None) => {
+                return Err(row.error(
+                    "tenure_from",
+                    format!(
+                        "the band before (line {}) is open-ended; it must be last",
+                        last_line[&class]
+                    ),
+                ))
+            }
+            Some(Some(prev)) if prev != from => {
+                return Err(row.error(
+                    "tenure_from",
+                    format!("expected {prev}, where the band before ends"),
+                ))
+            }
+            _ => {}
+        }
+        if to.is_some_and(|to| to <= from) {
+            return Err(row.error(
+                "tenure_to",
+                format!("expected more than {from}, or empty for an open band"),
+            ));
+        }
+        bands.push(AttritionBand { from, to, rate });
+        last_line.insert(class, row.line());
+    }
+    for (class, bands) in &out {
+        if bands.last().is_some_and(|b| b.to.is_some()) {
+            return Err(Error::input(
+                &t.path,
+                Some(last_line[class]),
+                "tenure_to",
+                format!("the last band of class \"{class}\" must be open-ended (empty tenure_to)"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// `hiring_mix.csv`: shares of each unit's hires by group, gender and trained.
+pub(super) fn parse_hiring_mix(
+    t: &Table,
+    ctx: &Lookup,
+) -> Result<BTreeMap<usize, Vec<(Cell, f64)>>> {
+    let mut out: BTreeMap<usize, Vec<(Cell, f64)>> = BTreeMap::new();
+    let mut first_line: BTreeMap<usize, usize> = BTreeMap::new();
+    for row in t.fields() {
+        let unit = ctx.unit(&row, "unit")?;
+        let group = ctx.group(&row, "group", row.required("group")?)?;
+        let cell = Cell {
+            group,
+            female: row.choice("gender", &[("F", true), ("M", false)])?,
+            leader: false,
+            trained: row.choice("trained", &[("yes", true), ("no", false)])?,
+        };
+        let share = row.percent("share")?;
+        first_line.entry(unit).or_insert(row.line());
+        let cells = out.entry(unit).or_default();
+        if cells.iter().any(|(c, _)| *c == cell) {
+            return Err(row.error("group", "this unit's cell is listed twice"));
+        }
+        cells.push((cell, share));
+    }
+    for (u, cells) in out.iter_mut() {
+        let total: f64 = cells.iter().map(|(_, s)| s).sum();
+        if (total - 1.0).abs() > 0.01 {
+            return Err(Error::input(
+                &t.path,
+                Some(first_line[u]),
+                "share",
+                format!(
+                    "the shares of unit {} add up to {:.2}%; expected 100%",
+                    ctx.units[*u].id,
+                    total * 100.0
+                ),
+            ));
+        }
+        for (_, s) in cells.iter_mut() {
+            *s /= total;
+        }
+    }
+    Ok(out)
+}
+
+/// A `;`-separated list of group ids.
+pub(super) fn parse_group_list(
+    row: &table::Field,
+    ctx: &Lookup,
+    column: &str,
+) -> Result<Vec<usize>> {
+    let mut v = Vec::new();
+    for id in row.required(column)?.split(';').map(str::trim) {
+        v.push(ctx.group(row, column, id)?);
+    }
+    v.sort();
+    v.dedup();
+    Ok(v)
+}
+
+pub(super) fn parse_kind_set(row: &table::Field) -> Result<Vec<UnitKind>> {
+    let text = row.required("kinds")?;
+    if text == "all" {
+        return Ok(UnitKind::ALL.to_vec());
+    }
+    let mut v = Vec::new();
+    for name in text.split(';').map(str::trim) {
+        let kind: UnitKind = name.parse().map_err(|_| {
+            row.error(
+                "kinds",
+                format!(
+                    "unknown unit kind \"{name}\"; expected all or a ;-list of {}",
+                    UnitKind::words().join(", ")
+                ),
+            )
+        })?;
+        v.push(kind);
+    }
+    Ok(v)
+}
+
+pub(super) fn check_year_range(
+    row: &table::Field,
+    (a, b): (i32, i32),
+    from: i32,
+    to: i32,
+) -> Result<()> {
+    if a < from || b > to {
+        return Err(row.error(
+            "year",
+            format!("expected years within {from}-{to}, found {a}-{b}"),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn parse_channels(t: &Table, ctx: &Lookup, from: i32, to: i32) -> Result<Vec<Channel>> {
+    let mut out: Vec<Channel> = Vec::new();
+    for row in t.fields() {
+        let id = row.required("channel")?.to_string();
+        let years = row.years("year")?;
+        check_year_range(&row, years, from, to)?;
+        let groups = parse_group_set(&row, ctx)?;
+        let kinds = parse_kind_set(&row)?;
+        let max_hires = row.optional_count("max_hires")?;
+        let cost_per_hire = row.money("cost_per_hire")?;
+        let women_share = row.percent("women_share")?;
+        let trained = row.choice("trained", &[("yes", true), ("no", false)])?;
+        for year in years.0..=years.1 {
+            if out.iter().any(|c| c.id == id && c.year == year) {
+                return Err(row.error(
+                    "year",
+                    format!("channel \"{id}\" already has a row covering {year}"),
+                ));
+            }
+            out.push(Channel {
+                id: id.clone(),
+                year,
+                groups: groups.clone(),
+                kinds: kinds.clone(),
+                max_hires,
+                kind_caps: BTreeMap::new(),
+                cost_per_hire,
+                women_share,
+                trained,
+                line: row.line(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn apply_channel_caps(t: &Table, channels: &mut [Channel]) -> Result<()> {
+    for row in t.fields() {
+        let id = row.required("channel")?;
+        let (a, b) = row.years("year")?;
+        let kind = row.choice("kind", &UnitKind::choices())?;
+        let cap = row.count("max_hires")?;
+        let mut found = false;
+        for c in channels
+            .iter_mut()
+            .filter(|c| c.id == id && (a..=b).contains(&c.year))
+        {
+            c.kind_caps.insert(kind, cap);
+            found = true;
+        }
+        if !found {
+            return Err(row.error(
+                "channel",
+                format!("no row of channels.csv has channel \"{id}\" in {a}-{b}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `from`/`to` are a unit id or `kind:<kind>`.
+pub(super) fn parse_unit_set(row: &table::Field, ctx: &Lookup, column: &str) -> Result<Vec<usize>> {
+    let text = row.required(column)?;
+    if let Some(kind_name) = text.strip_prefix("kind:") {
+        let kind: UnitKind = kind_name
+            .parse()
+            .map_err(|_| row.error(column, format!("unknown unit kind \"{kind_name}\"")))?;
+        Ok((0..ctx.units.len())
+            .filter(|&u| ctx.units[u].kind == kind)
+            .collect())
+    } else {
+        Ok(vec![ctx.unit(row, column)?])
+    }
+}
+
+pub(super) fn parse_transfers(
+    t: &Table,
+    ctx: &Lookup,
+    from: i32,
+    to: i32,
+) -> Result<Vec<TransferRoute>> {
+    let mut out = Vec::new();
+    for row in t.fields() {
+        let years = row.years("year")?;
+        check_year_range(&row, years, from, to)?;
+        let src = parse_unit_set(&row, ctx, "from")?;
+        let dst = parse_unit_set(&row, ctx, "to")?;
+        let max_per_year = row.count("max_per_year")?;
+        let cost_per_person = row.money("cost_per_person")?;
+        for year in years.0..=years.1 {
+            out.push(TransferRoute {
+                from: src.clone(),
+                to: dst.clone(),
+                year,
+                max_per_year,
+                cost_per_person,
+                line: row.line(),
+            });
+        }
+    }
+    Ok(out)
+}
