@@ -1,7 +1,7 @@
 //! `bienche forecast`: the gap with no plan.
 
 use crate::domain::target::TargetRow;
-use crate::domain::Spec;
+use crate::domain::{Cell, Spec};
 use crate::error::Result;
 use crate::evaluate;
 use crate::forecast::{self, MixBasis};
@@ -53,6 +53,13 @@ fn years(spec: &Spec) -> Vec<i32> {
 }
 
 fn print(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow], top: usize) {
+    print_assumptions(spec, f);
+    print_shares(spec, f);
+    print_gaps(spec, gaps);
+    print_largest(spec, gaps, top);
+}
+
+fn print_assumptions(spec: &Spec, f: &forecast::Forecast) {
     let c = &spec.config;
     if c.illustrative {
         println!(
@@ -78,27 +85,29 @@ fn print(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow], top: usize) {
             "attrition.csv"
         }
     );
+}
+
+/// The province's shares by year: EM among staff and leaders, women and trained among EM.
+fn print_shares(spec: &Spec, f: &forecast::Forecast) {
     let ys = years(spec);
     print!("{:<28}", "");
     for y in &ys {
         print!("{y:>8}");
     }
     println!();
-    let share = |t: i32,
-                 f_: &dyn Fn(&crate::domain::Cell) -> bool,
-                 of: &dyn Fn(&crate::domain::Cell) -> bool| {
+    let share = |t: i32, part: &dyn Fn(&Cell) -> bool, of: &dyn Fn(&Cell) -> bool| {
         let (mut a, mut b) = (0u32, 0u32);
         for ((y, _, cell), n) in &f.plan.stock {
             if *y == t && of(cell) {
                 b += n;
-                if f_(cell) {
+                if part(cell) {
                     a += n;
                 }
             }
         }
         100.0 * a as f64 / b.max(1) as f64
     };
-    let em = |c: &crate::domain::Cell| spec.is_em(c);
+    let em = |c: &Cell| spec.is_em(c);
     let rows: [(&str, Box<dyn Fn(i32) -> f64>); 4] = [
         ("EM share of staff", Box::new(|t| share(t, &em, &|_| true))),
         (
@@ -121,64 +130,63 @@ fn print(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow], top: usize) {
         }
         println!();
     }
-    let total = |t: i32| -> u32 {
-        f.plan
-            .stock
-            .iter()
-            .filter(|((y, _, _), _)| *y == t)
-            .map(|(_, n)| n)
-            .sum()
-    };
     print!("  {:<26}", "staff");
     for y in &ys {
-        print!("{:>8}", total(*y));
+        let total: u32 = f
+            .plan
+            .stock
+            .iter()
+            .filter(|((t, _, _), _)| t == y)
+            .map(|(_, n)| n)
+            .sum();
+        print!("{total:>8}");
     }
     println!();
-    for ty in &c.time.targets {
-        let year: Vec<&TargetRow> = gaps.iter().filter(|g| g.year == ty.year).collect();
-        let (met, missed, short) =
-            evaluate::tally(&year.iter().map(|g| (*g).clone()).collect::<Vec<_>>());
+}
+
+/// Targets met and missed with no plan, by target year and rule.
+fn print_gaps(spec: &Spec, gaps: &[TargetRow]) {
+    for ty in &spec.config.time.targets {
+        let year: Vec<TargetRow> = gaps.iter().filter(|g| g.year == ty.year).cloned().collect();
+        let (met, missed, short) = evaluate::tally(&year);
         println!(
             "{} ({:.0}% of each target): {met} targets met, {missed} missed with no plan, short {short} people",
             ty.year,
             ty.level * 100.0
         );
-        for rule in [
-            Rule::R1,
-            Rule::R2,
-            Rule::R3,
-            Rule::R4,
-            Rule::R6,
-            Rule::R7,
-            Rule::R8,
-        ] {
-            let r: Vec<&&TargetRow> = year.iter().filter(|g| g.rule == rule && !g.goal).collect();
-            if r.is_empty() {
+        for rule in Rule::ALL.iter().filter(|r| **r != Rule::R5) {
+            let rows: Vec<&TargetRow> =
+                year.iter().filter(|g| g.rule == *rule && !g.goal).collect();
+            if rows.is_empty() {
                 continue;
             }
-            let miss: Vec<&&&TargetRow> = r.iter().filter(|g| !g.met).collect();
+            let miss: Vec<&&TargetRow> = rows.iter().filter(|g| !g.met).collect();
             let people: u32 = miss.iter().map(|g| g.shortfall).sum();
             println!(
                 "  {rule}: {} of {} missed, short {people}",
                 miss.len(),
-                r.len()
+                rows.len()
             );
         }
     }
-    if let Some(last) = c.time.targets.last() {
-        let mut worst: Vec<&TargetRow> = gaps
-            .iter()
-            .filter(|g| g.year == last.year && !g.met && !g.goal)
-            .collect();
-        worst.sort_by(|a, b| b.shortfall.cmp(&a.shortfall).then(a.unit.cmp(&b.unit)));
-        if !worst.is_empty() {
-            println!("largest gaps in {} with no plan:", last.year);
-            for g in worst.iter().take(top) {
-                println!(
-                    "  {} {}: required {}, projected {}, short {}",
-                    g.unit, g.rule, g.required, g.achieved, g.shortfall
-                );
-            }
+}
+
+fn print_largest(spec: &Spec, gaps: &[TargetRow], top: usize) {
+    let Some(last) = spec.config.time.targets.last() else {
+        return;
+    };
+    let mut worst: Vec<&TargetRow> = gaps
+        .iter()
+        .filter(|g| g.year == last.year && !g.met && !g.goal)
+        .collect();
+    worst.sort_by(|a, b| b.shortfall.cmp(&a.shortfall).then(a.unit.cmp(&b.unit)));
+    if !worst.is_empty() {
+        println!("largest gaps in {} with no plan:", last.year);
+        for g in worst.iter().take(top) {
+            println!(
+                "  {} {}: required {}, projected {}, short {}",
+                g.unit, g.rule, g.required, g.achieved, g.shortfall
+            );
         }
     }
 }
