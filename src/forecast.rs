@@ -102,19 +102,34 @@ pub fn forecast(spec: &Spec) -> Forecast {
     Forecast { plan, mix_basis }
 }
 
+/// Projects unit u year by year (steps 1–4 of the module doc), booking its stocks and flows
+/// into `plan`; returns how the unit was assumed to hire.
 fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
-    let base = spec.base_year();
-    let k_max = settled_year(spec, u) as usize;
     let staff: Vec<(Cell, u32)> = spec
         .staff
         .range((u, crate::domain::Cell::FIRST)..=(u, crate::domain::Cell::LAST))
         .map(|((_, c), &n)| (*c, n))
         .collect();
-    let (mix, basis): (Vec<(Cell, f64)>, MixBasis) = match spec.hiring_mix.get(&u) {
+    let (mix, basis) = hiring_mix(spec, u, &staff);
+    let mut chain = UnitChain::new(spec, u, &staff, mix);
+    chain.write_stock(plan, spec.base_year());
+    for t in spec.plan_years() {
+        chain.retire(plan, t);
+        chain.leave_and_age(plan, t);
+        chain.promote(plan, t);
+        chain.hire(plan, t);
+        chain.write_stock(plan, t);
+    }
+    basis
+}
+
+/// The unit's hiring mix: `hiring_mix.csv`, else its current staff, all roles, as staff.
+fn hiring_mix(spec: &Spec, u: usize, staff: &[(Cell, u32)]) -> (Vec<(Cell, f64)>, MixBasis) {
+    match spec.hiring_mix.get(&u) {
         Some(m) => (m.clone(), MixBasis::RecentHires),
         None => {
             let mut by_cell: BTreeMap<Cell, f64> = BTreeMap::new();
-            for (c, n) in &staff {
+            for (c, n) in staff {
                 *by_cell
                     .entry(Cell {
                         leader: false,
@@ -124,8 +139,12 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
             }
             (by_cell.into_iter().collect(), MixBasis::CurrentStaff)
         }
-    };
-    // States: every cell the unit can hold under current behaviour × tenure years.
+    }
+}
+
+/// States: every cell the unit can hold under current behaviour (its staff, its hiring mix,
+/// and leader cells promotion can reach), sorted.
+fn unit_cells(spec: &Spec, u: usize, staff: &[(Cell, u32)], mix: &[(Cell, f64)]) -> Vec<Cell> {
     let mut cells: Vec<Cell> = staff.iter().map(|(c, _)| *c).collect();
     cells.extend(mix.iter().map(|(c, _)| *c));
     if spec.units[u].leader_posts > 0 {
@@ -138,16 +157,21 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
     }
     cells.sort();
     cells.dedup();
+    cells
+}
+
+/// S: ageing (tenure k → min(k+1, K)); A = diag(1 − a)·S, whose row deficit is attrition.
+/// Returns S and each state's leaving share.
+fn ageing_and_leaving(
+    cell_count: usize,
+    k_max: usize,
+    leaving: &[f64],
+) -> (DMatrix<f64>, DVector<f64>) {
     let tenures = k_max + 1;
-    let states = cells.len() * tenures;
-    let state = |c: &Cell, k: usize| cells.binary_search(c).expect("listed") * tenures + k;
-    let leaving: Vec<f64> = (0..tenures)
-        .map(|k| spec.leaving_rate(u, k as u32))
-        .collect();
-    // S: ageing (tenure k → min(k+1, K)); A = diag(1 − a)·S, whose row deficit is attrition.
+    let states = cell_count * tenures;
     let mut ageing = DMatrix::<f64>::zeros(states, states);
     let mut stay = DVector::<f64>::zeros(states);
-    for ci in 0..cells.len() {
+    for ci in 0..cell_count {
         for k in 0..tenures {
             ageing[(ci * tenures + k, ci * tenures + (k + 1).min(k_max))] = 1.0;
             stay[ci * tenures + k] = 1.0 - leaving[k];
@@ -155,26 +179,98 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
     }
     let survival = DMatrix::from_diagonal(&stay) * &ageing;
     let leaving_share = DVector::from_element(states, 1.0) - survival.column_sum();
-    // People due to retire within the horizon wait in their cell until then: attrition and
-    // promotion take only the others, so every scheduled retirement happens.
-    let mut due_to_retire = vec![0u32; cells.len()];
-    for (ci, c) in cells.iter().enumerate() {
-        due_to_retire[ci] = spec
-            .plan_years()
-            .map(|t| spec.retirements.get(&(u, *c, t)).copied().unwrap_or(0))
-            .sum();
+    (ageing, leaving_share)
+}
+
+/// One unit's chain, carried from year to year: its states over (cell, tenure year), the
+/// head-counts `n`, the people waiting to retire, and what the rounding carries.
+struct UnitChain<'a> {
+    spec: &'a Spec,
+    u: usize,
+    cells: Vec<Cell>,
+    k_max: usize,
+    /// K + 1.
+    tenures: usize,
+    mix: Vec<(Cell, f64)>,
+    ageing: DMatrix<f64>,
+    leaving_share: DVector<f64>,
+    n: DVector<f64>,
+    /// Per cell: people due to retire within the horizon, outside `n`.
+    due_to_retire: Vec<u32>,
+    /// The unit's base-year staff over its base-year quota, at most 1.
+    fill_rate: f64,
+    expected_leavers: Vec<f64>,
+    booked_leavers: Vec<u32>,
+    promotion_carry: Vec<f64>,
+    hire_carry: Vec<f64>,
+}
+
+impl<'a> UnitChain<'a> {
+    /// The states and matrices, and the base stock: the base-year staff, settled.
+    fn new(spec: &'a Spec, u: usize, staff: &[(Cell, u32)], mix: Vec<(Cell, f64)>) -> Self {
+        let k_max = settled_year(spec, u) as usize;
+        let cells = unit_cells(spec, u, staff, &mix);
+        let tenures = k_max + 1;
+        let states = cells.len() * tenures;
+        let leaving: Vec<f64> = (0..tenures)
+            .map(|k| spec.leaving_rate(u, k as u32))
+            .collect();
+        let (ageing, leaving_share) = ageing_and_leaving(cells.len(), k_max, &leaving);
+        let base = spec.base_year();
+        let base_quota = spec.quota(u, base).max(1) as f64;
+        let fill_rate = (spec.base_staff(u) as f64 / base_quota).min(1.0);
+        let mut chain = UnitChain {
+            spec,
+            u,
+            k_max,
+            tenures,
+            ageing,
+            leaving_share,
+            n: DVector::<f64>::zeros(states),
+            due_to_retire: vec![0u32; cells.len()],
+            fill_rate,
+            expected_leavers: vec![0.0f64; states],
+            booked_leavers: vec![0u32; states],
+            promotion_carry: vec![0.0f64; cells.len()],
+            hire_carry: vec![0.0f64; mix.len()],
+            cells,
+            mix,
+        };
+        chain.base_stock(staff);
+        chain
     }
-    let mut n = DVector::<f64>::zeros(states);
-    for (c, count) in &staff {
-        let ci = cells.binary_search(c).expect("listed");
-        n[state(c, k_max)] = count.saturating_sub(due_to_retire[ci]) as f64;
-        due_to_retire[ci] = due_to_retire[ci].min(*count);
+
+    fn states(&self) -> usize {
+        self.cells.len() * self.tenures
     }
-    let record = |plan: &mut Plan, t: i32, kind: FlowKind, c: Cell, count: u32| {
+
+    fn state(&self, c: &Cell, k: usize) -> usize {
+        self.cells.binary_search(c).expect("listed") * self.tenures + k
+    }
+
+    /// People due to retire within the horizon wait in their cell until then: attrition and
+    /// promotion take only the others, so every scheduled retirement happens.
+    fn base_stock(&mut self, staff: &[(Cell, u32)]) {
+        let (spec, u) = (self.spec, self.u);
+        for (ci, c) in self.cells.iter().enumerate() {
+            self.due_to_retire[ci] = spec
+                .plan_years()
+                .map(|t| spec.retirements.get(&(u, *c, t)).copied().unwrap_or(0))
+                .sum();
+        }
+        for (c, count) in staff {
+            let ci = self.cells.binary_search(c).expect("listed");
+            let s = self.state(c, self.k_max);
+            self.n[s] = count.saturating_sub(self.due_to_retire[ci]) as f64;
+            self.due_to_retire[ci] = self.due_to_retire[ci].min(*count);
+        }
+    }
+
+    fn record(&self, plan: &mut Plan, t: i32, kind: FlowKind, c: Cell, count: u32) {
         if count > 0 {
             let key = FlowKey {
                 year: t,
-                unit: u,
+                unit: self.u,
                 kind,
                 channel: None,
                 channel_index: None,
@@ -183,112 +279,136 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
             };
             plan.flows.entry(key).or_insert((0, 0.0)).0 += count;
         }
-    };
-    let write_stock = |plan: &mut Plan, t: i32, n: &DVector<f64>, waiting: &[u32]| {
-        for (ci, c) in cells.iter().enumerate() {
-            let total: f64 =
-                (0..tenures).map(|k| n[ci * tenures + k]).sum::<f64>() + waiting[ci] as f64;
+    }
+
+    /// Year t's stock per cell: the chain's people and those waiting to retire.
+    fn write_stock(&self, plan: &mut Plan, t: i32) {
+        let tenures = self.tenures;
+        for (ci, c) in self.cells.iter().enumerate() {
+            let total: f64 = (0..tenures).map(|k| self.n[ci * tenures + k]).sum::<f64>()
+                + self.due_to_retire[ci] as f64;
             if total > 0.0 {
-                plan.stock.insert((t, u, *c), total.round() as u32);
+                plan.stock.insert((t, self.u, *c), total.round() as u32);
             }
         }
-    };
-    write_stock(plan, base, &n, &due_to_retire);
-    let base_quota = spec.quota(u, base).max(1) as f64;
-    let fill_rate = (spec.base_staff(u) as f64 / base_quota).min(1.0);
-    let mut expected_leavers = vec![0.0f64; states];
-    let mut booked_leavers = vec![0u32; states];
-    let mut promotion_carry = vec![0.0f64; cells.len()];
-    let mut hire_carry = vec![0.0f64; mix.len()];
-    for t in spec.plan_years() {
-        // 1. Retirements, from those waiting for them.
-        for (ci, c) in cells.iter().enumerate() {
-            let due = spec
+    }
+
+    /// 1. Retirements, from those waiting for them.
+    fn retire(&mut self, plan: &mut Plan, t: i32) {
+        for ci in 0..self.cells.len() {
+            let c = self.cells[ci];
+            let due = self
+                .spec
                 .retirements
-                .get(&(u, *c, t))
+                .get(&(self.u, c, t))
                 .copied()
                 .unwrap_or(0)
-                .min(due_to_retire[ci]);
-            due_to_retire[ci] -= due;
-            record(plan, t, FlowKind::Retire, *c, due);
+                .min(self.due_to_retire[ci]);
+            self.due_to_retire[ci] -= due;
+            self.record(plan, t, FlowKind::Retire, c, due);
         }
-        // 2. Attrition, cumulatively rounded, then ageing: n ← n·A in whole people.
-        let expected = n.component_mul(&leaving_share);
+    }
+
+    /// 2. Attrition, cumulatively rounded, then ageing: n ← n·A in whole people.
+    fn leave_and_age(&mut self, plan: &mut Plan, t: i32) {
+        let (states, tenures) = (self.states(), self.tenures);
+        let expected = self.n.component_mul(&self.leaving_share);
         let mut leavers = DVector::<f64>::zeros(states);
         for s in 0..states {
-            expected_leavers[s] += expected[s];
-            let due = ((expected_leavers[s] + 1e-9).round() as i64 - booked_leavers[s] as i64)
-                .clamp(0, n[s] as i64) as u32;
-            booked_leavers[s] += due;
+            self.expected_leavers[s] += expected[s];
+            let due = ((self.expected_leavers[s] + 1e-9).round() as i64
+                - self.booked_leavers[s] as i64)
+                .clamp(0, self.n[s] as i64) as u32;
+            self.booked_leavers[s] += due;
             leavers[s] = due as f64;
         }
-        for (ci, c) in cells.iter().enumerate() {
+        for (ci, c) in self.cells.iter().enumerate() {
             let out: f64 = (0..tenures).map(|k| leavers[ci * tenures + k]).sum();
-            record(plan, t, FlowKind::Attrition, *c, out as u32);
+            self.record(plan, t, FlowKind::Attrition, *c, out as u32);
         }
-        n = ageing.transpose() * (&n - &leavers);
-        // 3. Promotion into vacant leader posts, in proportion to trained staff.
-        let leaders: f64 = (0..states)
-            .filter(|&s| cells[s / tenures].leader)
-            .map(|s| n[s])
+        self.n = self.ageing.transpose() * (&self.n - &leavers);
+    }
+
+    /// Vacant leader posts: the posts less the leaders in the chain and waiting to retire.
+    fn leader_vacancies(&self) -> u32 {
+        let cells = &self.cells;
+        let leaders: f64 = (0..self.states())
+            .filter(|&s| cells[s / self.tenures].leader)
+            .map(|s| self.n[s])
             .sum::<f64>()
             + (0..cells.len())
                 .filter(|&ci| cells[ci].leader)
-                .map(|ci| due_to_retire[ci] as f64)
+                .map(|ci| self.due_to_retire[ci] as f64)
                 .sum::<f64>();
-        let vacancies = (spec.units[u].leader_posts as f64 - leaders).max(0.0) as u32;
+        (self.spec.units[self.u].leader_posts as f64 - leaders).max(0.0) as u32
+    }
+
+    /// Per cell: the people who could be promoted (trained staff whose leader cell exists).
+    fn promotable_people(&self) -> Vec<u32> {
+        let cells = &self.cells;
         let promotable = |ci: usize| {
             let c = cells[ci];
             !c.leader && c.trained && cells.binary_search(&Cell { leader: true, ..c }).is_ok()
         };
-        let people: Vec<u32> = (0..cells.len())
+        (0..cells.len())
             .map(|ci| {
                 if promotable(ci) {
-                    (0..tenures).map(|k| n[ci * tenures + k]).sum::<f64>() as u32
+                    (0..self.tenures)
+                        .map(|k| self.n[ci * self.tenures + k])
+                        .sum::<f64>() as u32
                 } else {
                     0
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    /// 3. Promotion into vacant leader posts, in proportion to trained staff.
+    fn promote(&mut self, plan: &mut Plan, t: i32) {
+        let vacancies = self.leader_vacancies();
+        let people = self.promotable_people();
         let weights: Vec<f64> = people.iter().map(|&p| p as f64).collect();
-        let promote = share_out(vacancies, &weights, &people, &mut promotion_carry);
+        let promote = share_out(vacancies, &weights, &people, &mut self.promotion_carry);
         for (ci, &p) in promote.iter().enumerate().filter(|(_, &p)| p > 0) {
             let mut left = p;
             // Longest-serving first.
-            for k in (0..tenures).rev() {
-                let s = ci * tenures + k;
-                let take = left.min(n[s] as u32);
-                n[s] -= take as f64;
-                n[state(
+            for k in (0..self.tenures).rev() {
+                let s = ci * self.tenures + k;
+                let take = left.min(self.n[s] as u32);
+                self.n[s] -= take as f64;
+                let to = self.state(
                     &Cell {
                         leader: true,
-                        ..cells[ci]
+                        ..self.cells[ci]
                     },
                     k,
-                )] += take as f64;
+                );
+                self.n[to] += take as f64;
                 left -= take;
             }
             debug_assert_eq!(left, 0, "promotions within the cell's people");
-            record(plan, t, FlowKind::Promote, cells[ci], p);
+            self.record(plan, t, FlowKind::Promote, self.cells[ci], p);
         }
-        // 4. Hiring up to the base-year fill rate of this year's quota.
-        let target = (fill_rate * spec.quota(u, t) as f64 + 1e-9).floor();
-        let head = n.sum() + due_to_retire.iter().sum::<u32>() as f64;
+    }
+
+    /// 4. Hiring up to the base-year fill rate of this year's quota.
+    fn hire(&mut self, plan: &mut Plan, t: i32) {
+        let target = (self.fill_rate * self.spec.quota(self.u, t) as f64 + 1e-9).floor();
+        let head = self.n.sum() + self.due_to_retire.iter().sum::<u32>() as f64;
         let vacancies = (target - head).max(0.0) as u32;
-        let weights: Vec<f64> = mix.iter().map(|(_, s)| *s).collect();
+        let weights: Vec<f64> = self.mix.iter().map(|(_, s)| *s).collect();
         let hires = share_out(
             vacancies,
             &weights,
-            &vec![u32::MAX; mix.len()],
-            &mut hire_carry,
+            &vec![u32::MAX; self.mix.len()],
+            &mut self.hire_carry,
         );
-        for ((c, _), &h) in mix.iter().zip(&hires) {
-            n[state(c, 0)] += h as f64;
-            record(plan, t, FlowKind::Hire, *c, h);
+        for ((c, _), &h) in self.mix.iter().zip(&hires) {
+            let s = self.state(c, 0);
+            self.n[s] += h as f64;
+            self.record(plan, t, FlowKind::Hire, *c, h);
         }
-        write_stock(plan, t, &n, &due_to_retire);
     }
-    basis
 }
 
 /// Province EM share of staff in year t, as a fraction.

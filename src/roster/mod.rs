@@ -12,6 +12,7 @@
 
 pub mod columns;
 pub mod fit;
+mod person;
 pub mod source;
 
 use crate::domain::config::Config;
@@ -20,7 +21,8 @@ use crate::domain::{Cell, Group, Unit};
 use crate::error::{Error, Result};
 use crate::retirement::{self, Sex, YearMonth};
 use columns::Field;
-use source::Value;
+use person::RowReader;
+use source::{Sheet, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -133,261 +135,17 @@ pub fn parse_date(value: &Value) -> std::result::Result<(YearMonth, Option<u32>)
 /// Errors are for the file as a whole: unreadable, or a required column missing.
 pub fn read(path: &Path, config: &Config, groups: &[Group], units: &[Unit]) -> Result<Roster> {
     let sheet = source::read(path, config.roster.sheet.as_deref())?;
-    let heading_error = |field: &str, message: String| Error::Input {
-        file: sheet.label.clone().into(),
-        line: Some(sheet.heading_row),
-        field: field.to_string(),
-        message,
-    };
-    let mut index: BTreeMap<Field, usize> = BTreeMap::new();
-    for field in Field::ALL {
-        let found: Vec<usize> = match config.roster.columns.get(field.name()) {
-            Some(named) => {
-                let hits: Vec<usize> = (0..sheet.headings.len())
-                    .filter(|&i| columns::fold(&sheet.headings[i]) == columns::fold(named))
-                    .collect();
-                if hits.is_empty() {
-                    return Err(heading_error(
-                        field.name(),
-                        format!(
-                            "no column headed \"{named}\" (set in [roster.columns]); the headings are {}",
-                            quoted(&sheet.headings)
-                        ),
-                    ));
-                }
-                hits
-            }
-            None => (0..sheet.headings.len())
-                .filter(|&i| field.matches(&sheet.headings[i]))
-                .collect(),
-        };
-        match found.as_slice() {
-            [] if field.required() => {
-                return Err(heading_error(
-                    field.name(),
-                    format!(
-                        "no column for this field; expected a heading such as \"{}\" or \"{}\", or name it in [roster.columns] {} = \"…\"",
-                        field.suggested_heading(),
-                        field.name(),
-                        field.name()
-                    ),
-                ))
-            }
-            [] => {}
-            [i] => {
-                index.insert(field, *i);
-            }
-            [a, b, ..] if columns::fold(&sheet.headings[*a]) == columns::fold(&sheet.headings[*b]) => {
-                return Err(heading_error(
-                    field.name(),
-                    format!(
-                        "two columns are headed \"{}\"; rename one of them in the roster",
-                        sheet.headings[*a]
-                    ),
-                ))
-            }
-            [a, b, ..] => {
-                return Err(heading_error(
-                    field.name(),
-                    format!(
-                        "two columns could hold this field, \"{}\" and \"{}\"; name one in [roster.columns] {} = \"…\"",
-                        sheet.headings[*a],
-                        sheet.headings[*b],
-                        field.name()
-                    ),
-                ))
-            }
-        }
-    }
-    let used: Vec<usize> = index.values().copied().collect();
-    let mut personal = Vec::new();
-    let mut ignored = Vec::new();
-    for (i, h) in sheet.headings.iter().enumerate() {
-        if used.contains(&i) || h.trim().is_empty() {
-            continue;
-        }
-        if columns::is_personal(h) {
-            personal.push(h.clone());
-        } else {
-            ignored.push(h.clone());
-        }
-    }
-    let columns: Vec<(Field, String)> = index
+    let found = ColumnIndex::find(&sheet, config)?;
+    let columns: Vec<(Field, String)> = found
+        .index
         .iter()
         .map(|(&f, &i)| (f, sheet.headings[i].clone()))
         .collect();
-
-    let group_keys: Vec<Vec<String>> = groups
-        .iter()
-        .map(|g| {
-            std::iter::once(columns::fold(&g.id))
-                .chain(g.names.iter().map(|n| columns::fold(n)))
-                .collect()
-        })
-        .collect();
-    let as_of = roster_date(config);
-    let as_of_ym = YearMonth {
-        year: as_of.0,
-        month: as_of.1,
-    };
+    let reader = RowReader::new(&sheet.headings, &found.index, config, groups, units);
     let mut people = Vec::new();
     let mut bad = Vec::new();
     for (row, values) in &sheet.rows {
-        let get = |f: Field| {
-            index
-                .get(&f)
-                .and_then(|&i| values.get(i))
-                .cloned()
-                .unwrap_or(Value::Empty)
-        };
-        let fail = |f: Field, message: String| BadRow {
-            row: *row,
-            field: format!("'{}' ({})", sheet.headings[index[&f]], f.name()),
-            message,
-        };
-        let person = (|| -> std::result::Result<Person, BadRow> {
-            let text = |f: Field| get(f).text();
-            let required = |f: Field| {
-                let t = text(f);
-                if t.is_empty() {
-                    Err(fail(f, "a value is required here".into()))
-                } else {
-                    Ok(t)
-                }
-            };
-            let unit_id = required(Field::Unit)?;
-            let unit = units.iter().position(|u| u.id == unit_id).ok_or_else(|| {
-                fail(
-                    Field::Unit,
-                    format!("unknown unit \"{unit_id}\"; expected an id from units.csv"),
-                )
-            })?;
-            let (birth, _) = parse_date(&get(Field::Birth)).map_err(|m| fail(Field::Birth, m))?;
-            if birth > as_of_ym {
-                return Err(fail(
-                    Field::Birth,
-                    format!(
-                        "birth date {birth} is after the roster date {:04}-{:02}-{:02}",
-                        as_of.0, as_of.1, as_of.2
-                    ),
-                ));
-            }
-            if birth.year + 18 > as_of.0 {
-                return Err(fail(
-                    Field::Birth,
-                    format!(
-                        "born {birth}: under 18 at the roster date {:04}-{:02}-{:02}",
-                        as_of.0, as_of.1, as_of.2
-                    ),
-                ));
-            }
-            let sex = required(Field::Sex)?;
-            let female = columns::female(&sex).ok_or_else(|| {
-                fail(
-                    Field::Sex,
-                    format!("\"{sex}\" is not a sex; expected Nam or Nữ (M or F)"),
-                )
-            })?;
-            let group_text = required(Field::Group)?;
-            let key = columns::fold(&group_text);
-            let group = group_keys
-                .iter()
-                .position(|keys| keys.contains(&key))
-                .ok_or_else(|| {
-                    fail(
-                        Field::Group,
-                        format!(
-                            "unknown ethnic group \"{group_text}\"; expected a group of groups.csv (its group or names column)"
-                        ),
-                    )
-                })?;
-            let role = required(Field::Role)?;
-            let leader = columns::leader(&role).ok_or_else(|| {
-                fail(
-                    Field::Role,
-                    format!("\"{role}\" is not a role; expected Lãnh đạo or Chuyên viên (leader or staff)"),
-                )
-            })?;
-            let trained_text = required(Field::Trained)?;
-            let trained = columns::yes_no(&trained_text).ok_or_else(|| {
-                fail(
-                    Field::Trained,
-                    format!("\"{trained_text}\": expected Có or Không (yes or no)"),
-                )
-            })?;
-            let optional_date = |f: Field| -> std::result::Result<Option<YearMonth>, BadRow> {
-                if get(f).is_empty() {
-                    return Ok(None);
-                }
-                let (ym, _) = parse_date(&get(f)).map_err(|m| fail(f, m))?;
-                if ym > as_of_ym {
-                    return Err(fail(
-                        f,
-                        format!(
-                            "{} {ym} is after the roster date {:04}-{:02}-{:02}",
-                            if f == Field::Hired {
-                                "hire date"
-                            } else {
-                                "leave date"
-                            },
-                            as_of.0,
-                            as_of.1,
-                            as_of.2
-                        ),
-                    ));
-                }
-                Ok(Some(ym))
-            };
-            let hired = optional_date(Field::Hired)?;
-            if let Some(h) = hired {
-                if h.year < birth.year + 15 || (h.year == birth.year + 15 && h.month < birth.month)
-                {
-                    return Err(fail(
-                        Field::Hired,
-                        format!(
-                            "hire date {h} is before the person's 15th birthday (born {birth})"
-                        ),
-                    ));
-                }
-            }
-            let left = optional_date(Field::Left)?;
-            if let (Some(l), Some(h)) = (left, hired) {
-                if l < h {
-                    return Err(fail(
-                        Field::Left,
-                        format!("leave date {l} is before the hire date {h}"),
-                    ));
-                }
-            }
-            let flag = text(Field::Difficult);
-            let difficult_15y = if flag.is_empty() {
-                false
-            } else {
-                columns::yes_no(&flag).ok_or_else(|| {
-                    fail(
-                        Field::Difficult,
-                        format!("\"{flag}\": expected x, Có or Không, or an empty cell"),
-                    )
-                })?
-            };
-            let left_to_retire =
-                left.is_some() && columns::is_retirement(&text(Field::LeaveReason));
-            Ok(Person {
-                unit,
-                cell: Cell {
-                    group,
-                    female,
-                    leader,
-                    trained,
-                },
-                birth,
-                hired,
-                difficult_15y,
-                left,
-                left_to_retire,
-            })
-        })();
-        match person {
+        match reader.read(*row, values) {
             Ok(p) => people.push(p),
             Err(b) => bad.push(b),
         }
@@ -398,9 +156,126 @@ pub fn read(path: &Path, config: &Config, groups: &[Group], units: &[Unit]) -> R
         people,
         bad,
         columns,
-        personal,
-        ignored,
+        personal: found.personal,
+        ignored: found.ignored,
     })
+}
+
+/// Where each field is read from, and the headings of the other columns.
+struct ColumnIndex {
+    /// Column of each field found.
+    index: BTreeMap<Field, usize>,
+    /// Personal columns recognised and never read.
+    personal: Vec<String>,
+    /// Other columns, not needed.
+    ignored: Vec<String>,
+}
+
+impl ColumnIndex {
+    /// Finds each field's column by its heading; a required field must have one.
+    fn find(sheet: &Sheet, config: &Config) -> Result<ColumnIndex> {
+        let mut index: BTreeMap<Field, usize> = BTreeMap::new();
+        for field in Field::ALL {
+            if let Some(i) = find_column(sheet, config, field)? {
+                index.insert(field, i);
+            }
+        }
+        let used: Vec<usize> = index.values().copied().collect();
+        let mut personal = Vec::new();
+        let mut ignored = Vec::new();
+        for (i, h) in sheet.headings.iter().enumerate() {
+            if used.contains(&i) || h.trim().is_empty() {
+                continue;
+            }
+            if columns::is_personal(h) {
+                personal.push(h.clone());
+            } else {
+                ignored.push(h.clone());
+            }
+        }
+        Ok(ColumnIndex {
+            index,
+            personal,
+            ignored,
+        })
+    }
+}
+
+/// An error in the heading row, about one field.
+fn heading_error(sheet: &Sheet, field: Field, message: String) -> Error {
+    Error::Input {
+        file: sheet.label.clone().into(),
+        line: Some(sheet.heading_row),
+        field: field.name().to_string(),
+        message,
+    }
+}
+
+/// The columns that could hold `field`: those headed as named in `[roster.columns]` (which
+/// must exist), else those whose heading matches the field.
+fn candidate_columns(sheet: &Sheet, config: &Config, field: Field) -> Result<Vec<usize>> {
+    let headings = &sheet.headings;
+    match config.roster.columns.get(field.name()) {
+        Some(named) => {
+            let hits: Vec<usize> = (0..headings.len())
+                .filter(|&i| columns::fold(&headings[i]) == columns::fold(named))
+                .collect();
+            if hits.is_empty() {
+                return Err(heading_error(
+                    sheet,
+                    field,
+                    format!(
+                        "no column headed \"{named}\" (set in [roster.columns]); the headings are {}",
+                        quoted(headings)
+                    ),
+                ));
+            }
+            Ok(hits)
+        }
+        None => Ok((0..headings.len())
+            .filter(|&i| field.matches(&headings[i]))
+            .collect()),
+    }
+}
+
+/// The one column of `field`, or none for an optional field not there; two candidates are
+/// an error.
+fn find_column(sheet: &Sheet, config: &Config, field: Field) -> Result<Option<usize>> {
+    let headings = &sheet.headings;
+    match candidate_columns(sheet, config, field)?.as_slice() {
+        [] if field.required() => Err(heading_error(
+            sheet,
+            field,
+            format!(
+                "no column for this field; expected a heading such as \"{}\" or \"{}\", or name it in [roster.columns] {} = \"…\"",
+                field.suggested_heading(),
+                field.name(),
+                field.name()
+            ),
+        )),
+        [] => Ok(None),
+        [i] => Ok(Some(*i)),
+        [a, b, ..] if columns::fold(&headings[*a]) == columns::fold(&headings[*b]) => {
+            Err(heading_error(
+                sheet,
+                field,
+                format!(
+                    "two columns are headed \"{}\"; rename one of them in the roster",
+                    headings[*a]
+                ),
+            ))
+        }
+        [a, b, ..] => Err(heading_error(
+            sheet,
+            field,
+            format!(
+                "two columns could hold this field, \"{}\" and \"{}\"; name one in [roster.columns] {} = \"…\"",
+                headings[*a],
+                headings[*b],
+                field.name()
+            ),
+        )),
+    }
 }
 
 fn quoted(items: &[String]) -> String {

@@ -3,174 +3,220 @@
 //! pushes a warning onto the spec.
 
 use super::CellKey;
+use crate::domain::config::{
+    AttritionConfig, PolicyConfig, RosterConfig, SolverConfig, StaffingConfig, TimeConfig,
+};
 use crate::domain::{Cell, Config, Group, Spec, Unit, UnitKind};
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Values of `scenario.toml` that serde cannot check alone.
+/// Values of `scenario.toml` that serde cannot check alone, section by section; the first
+/// failure is reported.
 pub fn check_config(path: &Path, c: &Config) -> Result<()> {
-    let fail = |field: &str, msg: String| Err(Error::input(path, None, field, msg));
-    let t = &c.time;
-    if !(1990..=2100).contains(&t.base_year) {
-        return fail(
-            "time.base_year",
-            format!("expected a year from 1990 to 2100, found {}", t.base_year),
-        );
+    let check = ConfigCheck { path };
+    check.time(&c.time)?;
+    check.staffing_and_attrition(&c.staffing, &c.attrition)?;
+    check.roster(&c.roster)?;
+    check.amounts(c)?;
+    check.policy(&c.policy)?;
+    check.solver(&c.solver)
+}
+
+/// Checks on the values of one `scenario.toml`.
+struct ConfigCheck<'a> {
+    path: &'a Path,
+}
+
+impl ConfigCheck<'_> {
+    fn fail(&self, field: &str, msg: String) -> Result<()> {
+        Err(Error::input(self.path, None, field, msg))
     }
-    if t.horizon <= t.base_year || t.horizon > t.base_year + 40 {
-        return fail(
-            "time.horizon",
-            format!(
-                "expected a year after base_year {} and at most 40 years on, found {}",
-                t.base_year, t.horizon
-            ),
-        );
-    }
-    if t.targets.is_empty() {
-        return fail("time.targets", "expected at least one target year".into());
-    }
-    let mut prev = t.base_year;
-    for (i, ty) in t.targets.iter().enumerate() {
-        if ty.year <= prev || ty.year > t.horizon {
-            return fail(
-                &format!("time.targets[{i}].year"),
-                format!(
-                    "expected target years in increasing order within {}-{}, found {}",
-                    t.base_year + 1,
-                    t.horizon,
-                    ty.year
-                ),
-            );
-        }
-        if !(ty.level > 0.0 && ty.level <= 1.0) {
-            return fail(
-                &format!("time.targets[{i}].level"),
-                format!(
-                    "expected a share above 0 and at most 1 (0.8 = 80%), found {}",
-                    ty.level
-                ),
-            );
-        }
-        prev = ty.year;
-    }
-    let share = |field: &str, v: f64| {
+
+    fn share(&self, field: &str, v: f64) -> Result<()> {
         if (0.0..=1.0).contains(&v) {
             Ok(())
         } else {
-            fail(field, format!("expected a share from 0 to 1, found {v}"))
-        }
-    };
-    share("staffing.min_fill", c.staffing.min_fill)?;
-    if !(0.0..1.0).contains(&c.attrition.new_hire_rate) {
-        return fail(
-            "attrition.new_hire_rate",
-            format!(
-                "expected a yearly share from 0 to below 1, found {}",
-                c.attrition.new_hire_rate
-            ),
-        );
-    }
-    share("attrition.other_rate", c.attrition.other_rate)?;
-    let r = &c.roster;
-    if r.early_retirement_years > 5 {
-        return fail(
-            "roster.early_retirement_years",
-            format!(
-                "expected 0 to 5 years (Labour Code 2019 art. 169 allows up to 5), found {}",
-                r.early_retirement_years
-            ),
-        );
-    }
-    if !(1..=30).contains(&r.history_years) {
-        return fail(
-            "roster.history_years",
-            format!("expected 1 to 30 years, found {}", r.history_years),
-        );
-    }
-    if r.tenure_bands.is_empty()
-        || r.tenure_bands[0] == 0
-        || r.tenure_bands.windows(2).any(|w| w[0] >= w[1])
-    {
-        return fail(
-            "roster.tenure_bands",
-            format!(
-                "expected rising band boundaries in years above 0, such as [2, 5], found {:?}",
-                r.tenure_bands
-            ),
-        );
-    }
-    if !(r.min_person_years >= 0.0) {
-        return fail(
-            "roster.min_person_years",
-            format!("expected 0 or more, found {}", r.min_person_years),
-        );
-    }
-    for field in r.columns.keys() {
-        if crate::roster::columns::Field::from_name(field).is_none() {
-            return fail(
-                &format!("roster.columns.{field}"),
-                format!(
-                    "unknown roster field; expected one of {}",
-                    crate::roster::columns::Field::names().join(", ")
-                ),
-            );
+            self.fail(field, format!("expected a share from 0 to 1, found {v}"))
         }
     }
-    let money = |field: &str, v: f64| {
+
+    fn money(&self, field: &str, v: f64) -> Result<()> {
         if v.is_finite() && v >= 0.0 {
             Ok(())
         } else {
-            fail(
+            self.fail(
                 field,
                 format!("expected an amount in million VND, 0 or more, found {v}"),
             )
         }
-    };
-    money("costs.salary_staff", c.costs.salary_staff)?;
-    money("costs.salary_leader", c.costs.salary_leader)?;
-    money("costs.promotion", c.costs.promotion)?;
-    money("costs.severance", c.costs.severance)?;
-    money("training.cost_per_person", c.training.cost_per_person)?;
-    money("staffing.over_quota_cost", c.staffing.over_quota_cost)?;
-    money("policy.r5_weight", c.policy.r5_weight)?;
-    if let Some(cap) = c.budget.cap_per_year {
-        money("budget.cap_per_year", cap)?;
     }
-    if !(c.policy.shortfall_penalty >= 1000.0) {
-        return fail(
-            "policy.shortfall_penalty",
-            format!(
-                "expected at least 1000 (million VND per person short), found {}",
-                c.policy.shortfall_penalty
-            ),
-        );
+
+    /// `[time]`: the base year, the horizon, and target years rising within the horizon.
+    fn time(&self, t: &TimeConfig) -> Result<()> {
+        if !(1990..=2100).contains(&t.base_year) {
+            return self.fail(
+                "time.base_year",
+                format!("expected a year from 1990 to 2100, found {}", t.base_year),
+            );
+        }
+        if t.horizon <= t.base_year || t.horizon > t.base_year + 40 {
+            return self.fail(
+                "time.horizon",
+                format!(
+                    "expected a year after base_year {} and at most 40 years on, found {}",
+                    t.base_year, t.horizon
+                ),
+            );
+        }
+        if t.targets.is_empty() {
+            return self.fail("time.targets", "expected at least one target year".into());
+        }
+        let mut prev = t.base_year;
+        for (i, ty) in t.targets.iter().enumerate() {
+            if ty.year <= prev || ty.year > t.horizon {
+                return self.fail(
+                    &format!("time.targets[{i}].year"),
+                    format!(
+                        "expected target years in increasing order within {}-{}, found {}",
+                        t.base_year + 1,
+                        t.horizon,
+                        ty.year
+                    ),
+                );
+            }
+            if !(ty.level > 0.0 && ty.level <= 1.0) {
+                return self.fail(
+                    &format!("time.targets[{i}].level"),
+                    format!(
+                        "expected a share above 0 and at most 1 (0.8 = 80%), found {}",
+                        ty.level
+                    ),
+                );
+            }
+            prev = ty.year;
+        }
+        Ok(())
     }
-    if !(c.solver.time_limit_seconds > 0.0) {
-        return fail(
-            "solver.time_limit_seconds",
-            format!(
-                "expected seconds above 0, found {}",
-                c.solver.time_limit_seconds
-            ),
-        );
+
+    /// `staffing.min_fill` and the `[attrition]` rates.
+    fn staffing_and_attrition(&self, s: &StaffingConfig, a: &AttritionConfig) -> Result<()> {
+        self.share("staffing.min_fill", s.min_fill)?;
+        if !(0.0..1.0).contains(&a.new_hire_rate) {
+            return self.fail(
+                "attrition.new_hire_rate",
+                format!(
+                    "expected a yearly share from 0 to below 1, found {}",
+                    a.new_hire_rate
+                ),
+            );
+        }
+        self.share("attrition.other_rate", a.other_rate)
     }
-    if !(0.0..1.0).contains(&c.solver.mip_rel_gap) {
-        return fail(
-            "solver.mip_rel_gap",
-            format!(
-                "expected a share from 0 to 1 (0.01 = 1%), found {}",
-                c.solver.mip_rel_gap
-            ),
-        );
+
+    /// `[roster]`: early retirement, history, tenure bands, and the column names.
+    fn roster(&self, r: &RosterConfig) -> Result<()> {
+        if r.early_retirement_years > 5 {
+            return self.fail(
+                "roster.early_retirement_years",
+                format!(
+                    "expected 0 to 5 years (Labour Code 2019 art. 169 allows up to 5), found {}",
+                    r.early_retirement_years
+                ),
+            );
+        }
+        if !(1..=30).contains(&r.history_years) {
+            return self.fail(
+                "roster.history_years",
+                format!("expected 1 to 30 years, found {}", r.history_years),
+            );
+        }
+        if r.tenure_bands.is_empty()
+            || r.tenure_bands[0] == 0
+            || r.tenure_bands.windows(2).any(|w| w[0] >= w[1])
+        {
+            return self.fail(
+                "roster.tenure_bands",
+                format!(
+                    "expected rising band boundaries in years above 0, such as [2, 5], found {:?}",
+                    r.tenure_bands
+                ),
+            );
+        }
+        if r.min_person_years.is_nan() || r.min_person_years < 0.0 {
+            return self.fail(
+                "roster.min_person_years",
+                format!("expected 0 or more, found {}", r.min_person_years),
+            );
+        }
+        for field in r.columns.keys() {
+            if crate::roster::columns::Field::from_name(field).is_none() {
+                return self.fail(
+                    &format!("roster.columns.{field}"),
+                    format!(
+                        "unknown roster field; expected one of {}",
+                        crate::roster::columns::Field::names().join(", ")
+                    ),
+                );
+            }
+        }
+        Ok(())
     }
-    if c.solver.threads == 0 {
-        return fail(
-            "solver.threads",
-            "expected 1 or more threads, found 0".into(),
-        );
+
+    /// Amounts in million VND: costs, training, over-quota cost, R5 weight and budget cap.
+    fn amounts(&self, c: &Config) -> Result<()> {
+        self.money("costs.salary_staff", c.costs.salary_staff)?;
+        self.money("costs.salary_leader", c.costs.salary_leader)?;
+        self.money("costs.promotion", c.costs.promotion)?;
+        self.money("costs.severance", c.costs.severance)?;
+        self.money("training.cost_per_person", c.training.cost_per_person)?;
+        self.money("staffing.over_quota_cost", c.staffing.over_quota_cost)?;
+        self.money("policy.r5_weight", c.policy.r5_weight)?;
+        if let Some(cap) = c.budget.cap_per_year {
+            self.money("budget.cap_per_year", cap)?;
+        }
+        Ok(())
     }
-    Ok(())
+
+    /// `policy.shortfall_penalty`.
+    fn policy(&self, p: &PolicyConfig) -> Result<()> {
+        if p.shortfall_penalty.is_nan() || p.shortfall_penalty < 1000.0 {
+            return self.fail(
+                "policy.shortfall_penalty",
+                format!(
+                    "expected at least 1000 (million VND per person short), found {}",
+                    p.shortfall_penalty
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// `[solver]`: time limit, gap and threads.
+    fn solver(&self, s: &SolverConfig) -> Result<()> {
+        if s.time_limit_seconds.is_nan() || s.time_limit_seconds <= 0.0 {
+            return self.fail(
+                "solver.time_limit_seconds",
+                format!("expected seconds above 0, found {}", s.time_limit_seconds),
+            );
+        }
+        if !(0.0..1.0).contains(&s.mip_rel_gap) {
+            return self.fail(
+                "solver.mip_rel_gap",
+                format!(
+                    "expected a share from 0 to 1 (0.01 = 1%), found {}",
+                    s.mip_rel_gap
+                ),
+            );
+        }
+        if s.threads == 0 {
+            return self.fail(
+                "solver.threads",
+                "expected 1 or more threads, found 0".into(),
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Every check on the assembled spec, in a fixed order.
