@@ -2,7 +2,7 @@
 //! `consistency.py`. Each either fails with an input error that says how to fix it, or
 //! pushes a warning onto the spec.
 
-use super::CellKey;
+use super::parse::CellKey;
 use crate::domain::config::{
     AttritionConfig, PolicyConfig, RosterConfig, SolverConfig, StaffingConfig, TimeConfig,
 };

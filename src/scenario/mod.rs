@@ -24,8 +24,6 @@ use parse::Lookup;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub(crate) use parse::CellKey;
-
 /// How to load: from the files, or with a roster's tables in place of them.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {

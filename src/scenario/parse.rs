@@ -136,7 +136,7 @@ pub(super) fn apply_quota_changes(
     Ok(())
 }
 
-pub(crate) type CellKey = (usize, Cell, Option<i32>);
+pub(super) type CellKey = (usize, Cell, Option<i32>);
 
 /// Counts by unit, cell (and year), with the first line each key was seen on.
 pub(super) fn parse_cells(
