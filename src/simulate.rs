@@ -82,12 +82,11 @@ pub struct Outcome {
     pub seconds: f64,
 }
 
+/// Head-counts by unit and cell.
+type Stock = BTreeMap<(usize, Cell), u32>;
+
 /// The plan's base stock and flows, with units and groups as the scenario's indices.
-fn planned(
-    spec: &Spec,
-    tables: &PlanTables,
-    dir: &Path,
-) -> Result<(BTreeMap<(usize, Cell), u32>, Vec<Planned>)> {
+fn planned(spec: &Spec, tables: &PlanTables, dir: &Path) -> Result<(Stock, Vec<Planned>)> {
     let cell_of = |file: &str, unit: &str, group: &str, female, leader, trained| {
         let path = dir.join(file);
         let unit = spec.unit_index(unit).ok_or_else(|| {

@@ -185,6 +185,14 @@ fn trajectories<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A panel of the difference chart: where, its title, the measure, its decimals.
+type Panel<'a, DB> = (
+    &'a DrawingArea<DB, Shift>,
+    String,
+    Box<dyn Fn(&Stats) -> f64 + 'a>,
+    usize,
+);
+
 fn difference<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     ok: &[(&str, &Stats)],
@@ -196,12 +204,7 @@ fn difference<DB: DrawingBackend>(
     let body = page(root, &l.get("c3_title", &[base_name]), footer)?;
     let (left, right) = body.split_horizontally(960);
     let others: Vec<(&str, &Stats)> = ok.iter().skip(1).cloned().collect();
-    let panels: [(
-        &DrawingArea<DB, Shift>,
-        String,
-        Box<dyn Fn(&Stats) -> f64>,
-        usize,
-    ); 2] = [
+    let panels: [Panel<DB>; 2] = [
         (
             &left,
             l.get("c3_cost", &[]),
@@ -297,7 +300,7 @@ pub fn draw_frontier(dir: &Path, ok: &[(&str, &Stats)], l: &Labels) -> Result<Ve
         .to_string();
     let footer = footer_text(l, &first.version, &base_name, first.illustrative);
     Ok(both!(dir, "frontier", root => frontier_chart(
-        &root, &points, &front, &ok, last, l, &title, &footer
+        &root, &points, &front, ok, last, l, &title, &footer
     ))
     .to_vec())
 }

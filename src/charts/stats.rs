@@ -8,6 +8,9 @@ use crate::output::contract::{PlanTables, TrajectoryRow};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+/// Hires by year, channel and EM: (people, women).
+pub type Hires = BTreeMap<i32, BTreeMap<(String, bool), (f64, f64)>>;
+
 /// Head-count sums of one year.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Counts {
@@ -74,7 +77,7 @@ pub struct Stats {
     /// Cost by year and lever, million VND.
     pub costs: BTreeMap<i32, BTreeMap<String, f64>>,
     /// Hires by year, channel and EM: (people, women).
-    pub hires: BTreeMap<i32, BTreeMap<(String, bool), (f64, f64)>>,
+    pub hires: Hires,
     /// Unit ids in order, then PROVINCE and COVERAGE rows if any.
     pub target_units: Vec<String>,
     /// (unit, rule, year) → met.
@@ -177,7 +180,7 @@ impl Stats {
                 .entry(r.lever.to_string())
                 .or_default() += r.cost.value();
         }
-        let mut hires: BTreeMap<i32, BTreeMap<(String, bool), (f64, f64)>> = BTreeMap::new();
+        let mut hires = Hires::new();
         for r in t.flows.iter().filter(|r| r.flow == FlowKind::Hire) {
             let n = r.count as f64;
             let e = hires

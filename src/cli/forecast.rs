@@ -108,7 +108,8 @@ fn print_shares(spec: &Spec, f: &forecast::Forecast) {
         100.0 * a as f64 / b.max(1) as f64
     };
     let em = |c: &Cell| spec.is_em(c);
-    let rows: [(&str, Box<dyn Fn(i32) -> f64>); 4] = [
+    type Row<'a> = (&'a str, Box<dyn Fn(i32) -> f64 + 'a>);
+    let rows: [Row; 4] = [
         ("EM share of staff", Box::new(|t| share(t, &em, &|_| true))),
         (
             "EM share of leaders",

@@ -36,7 +36,7 @@ impl SolverOverrides {
         gap: Option<f64>,
         threads: Option<u32>,
     ) -> Result<Self> {
-        if let Some(t) = time_limit.filter(|t| !(*t > 0.0)) {
+        if let Some(t) = time_limit.filter(|t| t.is_nan() || *t <= 0.0) {
             return Err(Error::Usage(format!(
                 "--time-limit: expected seconds above 0, found {t}"
             )));
