@@ -1,0 +1,242 @@
+//! Helpers shared by the integration tests: running the binary, fixtures, reading the output
+//! tables, and editing copies of scenarios. Each test file uses some of them.
+#![allow(dead_code)]
+
+pub mod oracle;
+
+pub use std::collections::{BTreeMap, BTreeSet};
+pub use std::path::{Path, PathBuf};
+pub use std::process::{Command, Output};
+
+pub fn bienche(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .args(args)
+        .output()
+        .expect("bienche runs")
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
+
+/// Plans `dir` into a fresh folder and returns it; panics with bienche's stderr on failure.
+pub fn plan(dir: &Path, tmp: &tempfile::TempDir) -> PathBuf {
+    let out = tmp.path().join("out");
+    let o = bienche(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(
+        o.status.success(),
+        "plan failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
+pub type Row = BTreeMap<String, String>;
+
+pub fn read_csv(path: &Path) -> Vec<Row> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+pub fn summary(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
+}
+
+pub fn num(v: &serde_json::Value, path: &[&str]) -> f64 {
+    let mut x = v;
+    for p in path {
+        x = &x[*p];
+    }
+    x.as_f64()
+        .unwrap_or_else(|| panic!("{path:?} is not a number: {x}"))
+}
+
+pub fn target(out: &Path, unit: &str, rule: &str, year: &str) -> (u32, u32, u32) {
+    let rows = read_csv(&out.join("targets.csv"));
+    let r = rows
+        .iter()
+        .find(|r| r["unit"] == unit && r["rule"] == rule && r["year"] == year)
+        .unwrap_or_else(|| panic!("no target row {unit} {rule} {year}"));
+    (
+        r["required"].parse().unwrap(),
+        r["achieved"].parse().unwrap(),
+        r["shortfall"].parse().unwrap(),
+    )
+}
+
+pub fn flow_total(out: &Path, flow: &str) -> u32 {
+    read_csv(&out.join("flows.csv"))
+        .iter()
+        .filter(|r| r["flow"] == flow)
+        .map(|r| r["count"].parse::<u32>().unwrap())
+        .sum()
+}
+
+// Bad input: exit code 2, exact text, and no output folder.
+
+/// A writable copy of a fixture, in `(tempdir, tempdir/scenario)`.
+pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("scenario");
+    std::fs::create_dir(&dir).unwrap();
+    for e in std::fs::read_dir(fixture(name)).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    (tmp, dir)
+}
+
+/// Copies the must-hire fixture, applies `edit`, plans it, and returns (stderr, scenario dir).
+pub fn broken(edit: impl Fn(&Path)) -> (String, PathBuf, tempfile::TempDir) {
+    let (tmp, dir) = copy_fixture("must-hire");
+    edit(&dir);
+    let out = tmp.path().join("out");
+    let o = bienche(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!out.exists(), "a failed run left an output folder");
+    (String::from_utf8(o.stderr).unwrap(), dir, tmp)
+}
+
+pub fn replace_in(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} lacks {from}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+// Rosters and the forecast without a plan.
+
+pub fn import(roster: &Path, dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "roster",
+        "import",
+        roster.to_str().unwrap(),
+        "--scenario",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    bienche(&args)
+}
+
+pub fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+pub fn compare(scenarios: &[&Path], out: &Path, threads: &str) -> Output {
+    let mut args: Vec<String> = vec!["compare".into()];
+    args.extend(scenarios.iter().map(|p| p.to_str().unwrap().to_string()));
+    args.extend([
+        "--out".into(),
+        out.to_str().unwrap().into(),
+        "--threads".into(),
+        threads.into(),
+    ]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    bienche(&refs)
+}
+
+// Monte Carlo.
+
+pub fn simulate(out: &Path, draws: &str, seed: &str, threads: &str) -> Output {
+    bienche(&[
+        "simulate",
+        out.to_str().unwrap(),
+        "--draws",
+        draws,
+        "--seed",
+        seed,
+        "--threads",
+        threads,
+    ])
+}
+
+// Generated scenario sets (`bienche generate`).
+
+pub fn generate(out: &Path, units: &str, provinces: &str, seed: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "generate",
+        "--units",
+        units,
+        "--provinces",
+        provinces,
+        "--seed",
+        seed,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    bienche(&args)
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, files);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_path_buf();
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut files = BTreeMap::new();
+    walk(dir, dir, &mut files);
+    files
+}
+
+// Charts.
+
+/// Width and height from a PNG's IHDR chunk.
+pub fn png_size(path: &Path) -> (u32, u32) {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG", "{} is not a PNG", path.display());
+    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    (be(16), be(20))
+}
+
+// Variants and comparisons.
+
+/// A base (the must-hire fixture) and an empty variant folder beside it.
+pub fn base_and_variant(variant_toml: &str) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, base) = copy_fixture("must-hire");
+    let variant = tmp.path().join("variant");
+    std::fs::create_dir(&variant).unwrap();
+    std::fs::write(variant.join("scenario.toml"), variant_toml).unwrap();
+    assert!(base.ends_with("scenario"));
+    (tmp, variant)
+}

@@ -1,0 +1,161 @@
+//! compare and sweep: failures reported, thread counts give the same results, the grid checked before solving.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn compare_reports_a_failing_scenario_and_compares_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let missing = tmp.path().join("missing");
+    let o = compare(
+        &[
+            &fixture("must-hire"),
+            &missing,
+            &fixture("transfer-cheaper"),
+        ],
+        &out,
+        "2",
+    );
+    assert_eq!(o.status.code(), Some(2), "an input failure exits with 2");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr
+            .starts_with("error: 1 of 3 scenarios failed; the others were compared:\n  missing ("),
+        "{stderr}"
+    );
+    let rows = read_csv(&out.join("comparison.csv"));
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        (
+            rows[0]["status"].as_str(),
+            rows[0]["total_cost"].as_str(),
+            rows[0]["met_2027"].as_str()
+        ),
+        ("optimal", "410.000", "5")
+    );
+    assert_eq!(rows[1]["status"], "failed");
+    assert!(rows[1]["error"].contains("file not found"));
+    assert_eq!(rows[2]["total_cost"], "90.000");
+    assert!(
+        out.join("must-hire/targets.csv").exists()
+            && out.join("transfer-cheaper/trajectory.csv").exists()
+    );
+    assert!(!out.join("missing").exists());
+    for chart in ["1-cost-vs-targets", "2-trajectories", "3-difference"] {
+        assert_eq!(
+            png_size(&out.join(format!("plots/vi/{chart}.png"))),
+            (1920, 1080)
+        );
+    }
+}
+
+#[test]
+fn compare_gives_the_same_results_on_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenarios = [
+        fixture("must-hire"),
+        fixture("promote-or-train"),
+        fixture("coverage"),
+    ];
+    let refs: Vec<&Path> = scenarios.iter().map(PathBuf::as_path).collect();
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    assert!(compare(&refs, &one, "1").status.success());
+    assert!(compare(&refs, &two, "2").status.success());
+    let without_seconds = |dir: &Path| -> Vec<Row> {
+        read_csv(&dir.join("comparison.csv"))
+            .into_iter()
+            .map(|mut r| {
+                r.remove("seconds");
+                r
+            })
+            .collect()
+    };
+    assert_eq!(without_seconds(&one), without_seconds(&two));
+    assert_eq!(
+        read(&one, "unit_differences.csv"),
+        read(&two, "unit_differences.csv")
+    );
+    for s in ["must-hire", "promote-or-train", "coverage"] {
+        for f in ["trajectory.csv", "flows.csv", "targets.csv", "costs.csv"] {
+            assert_eq!(read(&one.join(s), f), read(&two.join(s), f), "{s}/{f}");
+        }
+    }
+}
+
+#[test]
+fn sweep_solves_the_full_grid_and_rejects_a_bad_path_before_solving() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    let o = bienche(&[
+        "sweep",
+        fixture("must-hire").to_str().unwrap(),
+        "--vary",
+        "costs.promotion=10,20,30",
+        "--vary",
+        "channels_unused=1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).starts_with(
+            "error: --vary costs.promotion=10 channels_unused=1: scenario.toml, line 1: field 'channels_unused': unknown field `channels_unused`"
+        ),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!out.exists());
+
+    let o = bienche(&[
+        "sweep",
+        fixture("must-hire").to_str().unwrap(),
+        "--vary",
+        "costs.promotion=10,20,30",
+        "--vary",
+        "training.cost_per_person=5,6",
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        "2",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_csv(&out.join("sweep.csv"));
+    assert_eq!(rows.len(), 3 * 2, "the full grid");
+    let values: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["costs.promotion"].clone(),
+                r["training.cost_per_person"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(values[0], ("10".into(), "5".into()));
+    assert_eq!(values[1], ("10".into(), "6".into()));
+    assert_eq!(values[5], ("30".into(), "6".into()));
+    // must-hire needs 4 hires at 100 and one promotion: 400 + the promotion's cost.
+    let costs: Vec<&str> = rows.iter().map(|r| r["total_cost"].as_str()).collect();
+    assert_eq!(
+        costs,
+        ["410.000", "410.000", "420.000", "420.000", "430.000", "430.000"]
+    );
+    assert_eq!(png_size(&out.join("plots/vi/frontier.png")), (1920, 1080));
+    assert!(out.join("scenarios/p006/scenario.toml").exists());
+
+    let o = bienche(&[
+        "sweep",
+        fixture("must-hire").to_str().unwrap(),
+        "--vary",
+        "costs.promotion=10,20",
+        "--vary",
+        "costs=1",
+        "--out",
+        tmp.path().join("again").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: --vary costs: overlaps --vary costs.promotion; give each setting once\n"
+    );
+}

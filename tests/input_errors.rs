@@ -1,0 +1,100 @@
+//! Bad input: exact error texts naming the file, line, field and what was expected, exit code 2.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn a_negative_count_is_rejected_with_file_line_field_and_expectation() {
+    let (err, _, _t) = broken(|d| {
+        replace_in(
+            d,
+            "staff.csv",
+            "C1,Kinh,M,staff,yes,6",
+            "C1,Kinh,M,staff,yes,-6",
+        )
+    });
+    assert_eq!(err, "error: staff.csv, line 2: field 'count': expected a whole number of people (0 or more), found \"-6\"\n");
+}
+
+#[test]
+fn the_line_number_counts_blank_lines() {
+    let (err, _, _t) = broken(|d| {
+        std::fs::write(d.join("staff.csv"), "unit,group,gender,role,trained,count\n\nC1,Kinh,M,staff,yes,5\n\nC1,Thai,F,staff,no,x\n").unwrap()
+    });
+    assert_eq!(err, "error: staff.csv, line 5: field 'count': expected a whole number of people (0 or more), found \"x\"\n");
+}
+
+#[test]
+fn a_share_above_100_percent_is_rejected() {
+    let (err, _, _t) = broken(|d| replace_in(d, "units.csv", "commune,80,10", "commune,120,10"));
+    assert_eq!(err, "error: units.csv, line 2: field 'em_population_share': expected a percentage from 0 to 100, found \"120\"\n");
+}
+
+#[test]
+fn an_unknown_unit_in_staff_csv_is_rejected() {
+    let (err, _, _t) = broken(|d| replace_in(d, "staff.csv", "C1,Kinh", "C9,Kinh"));
+    assert_eq!(err, "error: staff.csv, line 2: field 'unit': unknown unit \"C9\"; expected an id from units.csv\n");
+}
+
+#[test]
+fn staff_above_quota_without_allowance_is_rejected() {
+    let (err, _, _t) = broken(|d| {
+        replace_in(
+            d,
+            "staff.csv",
+            "C1,Kinh,M,staff,yes,6",
+            "C1,Kinh,M,staff,yes,12",
+        )
+    });
+    assert_eq!(
+        err,
+        "error: units.csv, line 2: field 'quota': unit \"C1\" has 12 staff in staff.csv, above its quota of 10, \
+         and no over-quota allowance; expected a quota of at least 12, or an over_quota_until year after 2025\n"
+    );
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let (err, dir, _t) = broken(|d| std::fs::remove_file(d.join("channels.csv")).unwrap());
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: file not found\n",
+            dir.join("channels.csv").display()
+        )
+    );
+}
+
+#[test]
+fn a_malformed_toml_value_names_line_and_field() {
+    let (err, _, _t) = broken(|d| {
+        replace_in(
+            d,
+            "scenario.toml",
+            "band_rule = \"lower\"",
+            "band_rule = \"lowest\"",
+        )
+    });
+    assert_eq!(
+        err,
+        "error: scenario.toml, line 11: field 'policy.band_rule': unknown variant `lowest`, expected one of `lower`, `upper`, `interpolate`\n"
+    );
+}
+
+#[test]
+fn an_unknown_toml_key_is_rejected() {
+    let (err, _, _t) = broken(|d| {
+        replace_in(
+            d,
+            "scenario.toml",
+            "r5_weight = 0.0",
+            "r5_weight = 0.0\nroadmapp = \"level\"",
+        )
+    });
+    assert_eq!(
+        err,
+        "error: scenario.toml, line 13: field 'policy.roadmapp': unknown field `roadmapp`, expected one of `roadmap`, \
+         `band_rule`, `seventy_percent_band`, `rounding`, `r1_scope`, `shortfall_penalty`, `r5_weight`\n"
+    );
+}
