@@ -128,7 +128,8 @@ fn bench_stages(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("plot", units), |b| {
             b.iter(|| {
                 for i in 0..specs.len() {
-                    bienche::charts::draw_all(&out.join(format!("p{i}")), "en").expect("plot");
+                    bienche::charts::draw_all(&out.join(format!("p{i}")), "en", false)
+                        .expect("plot");
                 }
             })
         });

@@ -120,12 +120,18 @@ pub fn footer_date() -> String {
 
 /// Draws every chart of the run in `out` into `out/plots/<lang>/`, replacing that folder
 /// only once all are drawn. Returns the files written.
-pub fn draw_all(out: &Path, lang: &str) -> Result<Vec<PathBuf>> {
+pub fn draw_all(out: &Path, lang: &str, force: bool) -> Result<Vec<PathBuf>> {
     let labels = Labels::new(lang)?;
     let stats = stats::load(out)?;
     let plots = out.join("plots");
-    std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
     let target = plots.join(lang);
+    crate::output::folder::check_out(&crate::output::folder::Out {
+        path: &target,
+        kind: crate::output::folder::Kind::Charts,
+        inputs: &[],
+        force,
+    })?;
+    std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
     let mut written = Vec::new();
     crate::output::write_folder(&target, |dir| {
         written = draw_into(dir, &stats, &labels)?;

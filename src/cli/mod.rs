@@ -149,6 +149,10 @@ pub enum Command {
         /// person, at most 5 in all).
         #[arg(long, default_value_t = 4)]
         buffer_rounds: usize,
+        /// Replace OUT/simulation even when it holds files that are not an earlier
+        /// simulation.
+        #[arg(long)]
+        force: bool,
     },
     /// Write a synthetic scenario set for benchmarks: DIR/national.toml and one scenario
     /// folder per province (p01, p02, …). ILLUSTRATIVE DATA: every figure is invented.
@@ -175,6 +179,9 @@ pub enum Command {
         /// Language of the charts (vi, en, or another column of labels.tsv).
         #[arg(long, default_value = "vi")]
         lang: String,
+        /// Replace OUT/plots/LANG even when it holds files other than charts.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -229,6 +236,7 @@ pub fn run(args: Args) -> Result<()> {
             lang,
             buffer,
             buffer_rounds,
+            force,
         } => simulate::run(&simulate::Request {
             out: &out,
             draws,
@@ -237,6 +245,7 @@ pub fn run(args: Args) -> Result<()> {
             lang: &lang,
             buffer,
             rounds: buffer_rounds,
+            force,
         }),
         Command::Generate {
             units,
@@ -254,8 +263,8 @@ pub fn run(args: Args) -> Result<()> {
             eprintln!("{}", crate::generate::summary_line(&g, &out));
             Ok(())
         }
-        Command::Plot { out, lang } => {
-            let files = crate::charts::draw_all(&out, &lang)?;
+        Command::Plot { out, lang, force } => {
+            let files = crate::charts::draw_all(&out, &lang, force)?;
             for f in files {
                 println!("{}", f.display());
             }

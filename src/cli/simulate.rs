@@ -8,6 +8,7 @@ use crate::output::contract::{
     BufferRow, FanRow, Fixed2, Fixed4, Money, PlanTables, ProbabilityRow, RoundRow,
     SimulationSummary,
 };
+use crate::output::folder::{check_out, Kind, Out};
 use crate::output::{read, write};
 use crate::simulate::Outcome;
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ pub struct Request<'a> {
     pub lang: &'a str,
     pub buffer: Option<f64>,
     pub rounds: usize,
+    pub force: bool,
 }
 
 /// (unit, rule, year) → met in the plan.
@@ -45,6 +47,12 @@ pub fn run(r: &Request) -> Result<()> {
         }
     }
     let (spec, tables) = load_plan(r.out)?;
+    check_out(&Out {
+        path: &r.out.join("simulation"),
+        kind: Kind::Simulation,
+        inputs: &crate::scenario::folders(&spec.dir)?,
+        force: r.force,
+    })?;
     let progress = crate::progress::bar(r.draws, "draws", "{per_sec} · ETA {eta}");
     let outcome =
         crate::simulate::simulate(&spec, &tables, r.out, r.draws, r.seed, r.threads, &progress)?;

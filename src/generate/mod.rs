@@ -225,6 +225,12 @@ pub fn generate(r: &Request) -> Result<Generated> {
 /// place). An existing non-empty `out` is refused unless `force`, and then replaced only
 /// once the new set is whole.
 pub fn write(out: &Path, g: &Generated, force: bool) -> Result<()> {
+    if out.is_file() {
+        return Err(Error::Usage(format!(
+            "--out {}: it is a file, not a folder; choose a folder name (it is created)",
+            out.display()
+        )));
+    }
     if !force {
         let occupied = match std::fs::read_dir(out) {
             Ok(mut entries) => entries.next().is_some(),

@@ -144,6 +144,7 @@ pub fn check_out(o: &Out) -> Result<()> {
             "it is a file, not a folder; choose a folder name (it is created)",
         ));
     }
+    clear_leftovers(out);
     let occupied = std::fs::read_dir(out).is_ok_and(|mut e| e.next().is_some());
     if occupied && !o.force && !o.kind.recognises(out) {
         return Err(usage(
@@ -160,7 +161,6 @@ pub fn check_out(o: &Out) -> Result<()> {
     std::fs::write(&probe, b"")
         .map_err(|e| usage(out, format!("cannot write into {}: {e}", parent.display())))?;
     let _ = std::fs::remove_file(&probe);
-    clear_leftovers(out);
     Ok(())
 }
 
