@@ -8,20 +8,26 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A value in an input file is wrong.
-    #[error("{}{}: field '{field}': {message}", file_name(.file), line_suffix(.file, .line))]
+    /// A value in an input file is wrong. The file is named by its name, after the folder it
+    /// is in when that is not the scenario's own (a base scenario's, a province's).
+    #[error("{}{}{}: field '{field}': {message}", folder_prefix(.folder), file_name(.file), line_suffix(.file, .line))]
     Input {
         file: PathBuf,
         line: Option<usize>,
         field: String,
         message: String,
+        folder: Option<PathBuf>,
     },
     /// Rows of a roster failed their checks; each is listed with its row and reason.
     #[error("{}", bad_rows(.file, .rows))]
     BadRows { file: String, rows: Vec<String> },
     /// An input file could not be read at all.
-    #[error("{}: {message}", .file.display())]
-    Unreadable { file: PathBuf, message: String },
+    #[error("{}{}: {message}", folder_prefix(.folder), .file.display())]
+    Unreadable {
+        file: PathBuf,
+        message: String,
+        folder: Option<PathBuf>,
+    },
     /// The command line asked for something that cannot be done.
     #[error("{0}")]
     Usage(String),
@@ -34,6 +40,14 @@ pub enum Error {
     /// The solver failed to produce any plan.
     #[error("solver: {0}")]
     Solver(String),
+}
+
+fn folder_prefix(folder: &Option<PathBuf>) -> String {
+    folder
+        .as_ref()
+        .filter(|f| !f.as_os_str().is_empty())
+        .map(|f| format!("{}/", f.display()))
+        .unwrap_or_default()
 }
 
 fn file_name(file: &Path) -> String {
@@ -81,6 +95,57 @@ impl Error {
             line,
             field: field.into(),
             message: message.into(),
+            folder: None,
+        }
+    }
+
+    /// The file could not be read.
+    pub fn unreadable(file: &Path, message: impl Into<String>) -> Self {
+        Error::Unreadable {
+            file: file.to_path_buf(),
+            message: message.into(),
+            folder: None,
+        }
+    }
+
+    /// Names the folder of the file an input error is about, before what it already names:
+    /// `p02/` for a province of a national folder. (An unreadable file is named by its whole
+    /// path already.)
+    pub fn in_folder(self, name: &Path) -> Self {
+        let join = |folder: Option<PathBuf>| {
+            Some(match folder {
+                Some(f) => name.join(f),
+                None => name.to_path_buf(),
+            })
+        };
+        match self {
+            Error::Input {
+                file,
+                line,
+                field,
+                message,
+                folder,
+            } => Error::Input {
+                file,
+                line,
+                field,
+                message,
+                folder: join(folder),
+            },
+            other => other,
+        }
+    }
+
+    /// Names, for an input error about a file outside `root` (the scenario's folder), the
+    /// folder of the file relative to `root`: `../son-la/` for a scenario a variant extends.
+    pub fn relative_to(self, root: &Path) -> Self {
+        let Error::Input { ref file, .. } = self else {
+            return self;
+        };
+        let parent = file.parent().unwrap_or(Path::new(""));
+        match relative_folder(root, parent) {
+            Some(rel) if !rel.as_os_str().is_empty() => self.in_folder(&rel),
+            _ => self,
         }
     }
 
@@ -105,3 +170,21 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// `dir` relative to `root`, when both can be resolved.
+fn relative_folder(root: &Path, dir: &Path) -> Option<PathBuf> {
+    let (from, to) = (root.canonicalize().ok()?, dir.canonicalize().ok()?);
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut rel = PathBuf::new();
+    for _ in from.components().skip(common) {
+        rel.push("..");
+    }
+    for c in to.components().skip(common) {
+        rel.push(c);
+    }
+    Some(rel)
+}

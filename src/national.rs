@@ -60,6 +60,7 @@ pub fn load(dir: &Path) -> Result<National> {
     let text = std::fs::read_to_string(&path).map_err(|e| Error::Unreadable {
         file: path.clone(),
         message: e.to_string(),
+        folder: None,
     })?;
     let raw: RawNational = toml::from_str(&text).map_err(|e| {
         let line = e.span().map(|s| text[..s.start].lines().count().max(1));
@@ -91,7 +92,7 @@ pub fn load(dir: &Path) -> Result<National> {
                 format!("\"{p}\" is listed twice"),
             ));
         }
-        let spec = crate::scenario::load(&dir.join(p))?;
+        let spec = crate::scenario::load(&dir.join(p)).map_err(|e| e.in_folder(Path::new(p)))?;
         provinces.push((p.clone(), spec));
     }
     Ok(National {

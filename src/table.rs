@@ -40,10 +40,12 @@ impl Table {
             } else {
                 e.to_string()
             },
+            folder: None,
         })?;
         let text = String::from_utf8(bytes).map_err(|e| Error::Unreadable {
             file: path.to_path_buf(),
             message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+            folder: None,
         })?;
         Table::parse(path, &text, required, optional)
     }

@@ -98,3 +98,39 @@ fn an_unknown_toml_key_is_rejected() {
          `band_rule`, `seventy_percent_band`, `rounding`, `r1_scope`, `shortfall_penalty`, `r5_weight`\n"
     );
 }
+
+/// An error in a file that is not the scenario's own names the folder it is in: the
+/// province of a national folder, or the scenario a variant extends.
+#[test]
+fn an_error_outside_the_scenarios_own_folder_names_that_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "4", "2", "1", &[]).status.success());
+    let units = set.join("p02/units.csv");
+    let text = std::fs::read_to_string(&units).unwrap();
+    let first_id = text.lines().nth(1).unwrap().split(',').next().unwrap();
+    std::fs::write(&units, text.replacen(first_id, "Z99", 1)).unwrap();
+    let out = tmp.path().join("out");
+    let o = bienche(&[
+        "plan",
+        set.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.starts_with("error: p02/"), "{stderr}");
+
+    let base = tmp.path().join("base");
+    let (_t, fixture_copy) = copy_fixture("must-hire");
+    std::fs::rename(&fixture_copy, &base).unwrap();
+    replace_in(&base, "units.csv", ",80,", ",180,");
+    let variant = tmp.path().join("variant");
+    std::fs::create_dir(&variant).unwrap();
+    std::fs::write(variant.join("scenario.toml"), "extends = \"../base\"\n").unwrap();
+    let o = bienche(&["check", variant.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: ../base/units.csv, line 2: field 'em_population_share': expected a percentage from 0 to 100, found \"180\"\n"
+    );
+}

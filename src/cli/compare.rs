@@ -117,6 +117,7 @@ pub fn sweep(
     let base_abs = base.canonicalize().map_err(|e| Error::Unreadable {
         file: base.to_path_buf(),
         message: e.to_string(),
+        folder: None,
     })?;
     let points = compare::grid(&varies);
     let name_of = |i: usize| format!("p{:03}", i + 1);

@@ -26,6 +26,7 @@ pub fn rows_as<T: DeserializeOwned>(
     let mut r = csv::Reader::from_path(path).map_err(|e| Error::Unreadable {
         file: path.to_path_buf(),
         message: format!("{e} ({NOT_A_PLAN})"),
+        folder: None,
     })?;
     let found = r
         .headers()
@@ -73,6 +74,7 @@ pub fn json<T: DeserializeOwned>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::Unreadable {
         file: path.to_path_buf(),
         message: format!("{e} ({NOT_A_PLAN})"),
+        folder: None,
     })?;
     serde_json::from_str(&text).map_err(|e| Error::input(path, Some(e.line()), "-", e.to_string()))
 }

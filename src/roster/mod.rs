@@ -208,6 +208,7 @@ fn heading_error(sheet: &Sheet, field: Field, message: String) -> Error {
         line: Some(sheet.heading_row),
         field: field.name().to_string(),
         message,
+        folder: None,
     }
 }
 
@@ -413,6 +414,7 @@ pub fn load(
                 roster.bad.len(),
                 derived.summary.leavers
             ),
+            folder: None,
         });
     }
     Ok((roster, derived))

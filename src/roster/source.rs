@@ -63,6 +63,7 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
         _ => Err(Error::Unreadable {
             file: path.to_path_buf(),
             message: "expected a roster ending in .csv or .xlsx (also .xls, .xlsm, .ods)".into(),
+            folder: None,
         }),
     }
 }
@@ -71,6 +72,7 @@ fn unreadable(path: &Path, message: impl Into<String>) -> Error {
     Error::Unreadable {
         file: path.to_path_buf(),
         message: message.into(),
+        folder: None,
     }
 }
 

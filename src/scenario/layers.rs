@@ -59,6 +59,7 @@ fn read_toml(path: &Path, dir: &Path) -> Result<String> {
         } else {
             e.to_string()
         },
+        folder: None,
     })
 }
 

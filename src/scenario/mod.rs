@@ -47,6 +47,10 @@ pub fn load(dir: &Path) -> Result<Spec> {
 /// Reads and checks the scenario in `dir`, as `options` say: its settings, its units and
 /// groups, its workforce (from files or a roster), its limits, then the whole checked.
 pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
+    load_checked(dir, options).map_err(|e| e.relative_to(dir))
+}
+
+fn load_checked(dir: &Path, options: &LoadOptions) -> Result<Spec> {
     let toml_path = dir.join("scenario.toml");
     let layered = layers::resolve(dir)?;
     let config = read_config(dir, &layered)?;
