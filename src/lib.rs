@@ -2,8 +2,22 @@
 //! Vietnamese province meets the ethnic-minority staffing targets (rules R1–R8 of
 //! Decision 470/QĐ-TTg as adopted by the province) at least cost, in whole people.
 //!
-//! Pipeline: [`scenario::load`] → [`recipe::build`] → [`solve::solve`] → [`plan::extract`] →
-//! [`evaluate::evaluate`] → [`output::write`].
+//! The pipeline, as [`run::plan`] runs it:
+//! [`scenario::load`] (a checked [`domain::Spec`]) →
+//! [`decompose::find_plan`] (for each group of units, [`recipe::build`] the model, then
+//! [`solve::solve`] and [`plan::extract`] its tables; a proven bound) →
+//! [`run::check_replay`] → [`evaluate::evaluate`] and [`diagnose::shortfalls`] →
+//! [`forecast::forecast`] (no plan, for comparison) → [`output::tables::plan_tables`];
+//! then [`run::write`] writes the tables with [`output::write`] and draws the
+//! [`charts`] into an output folder kept by [`output::folder`].
+//!
+//! The modules stand on floors: [`domain`] (the words) at the bottom; then the readers of
+//! inputs ([`scenario`], [`roster`]); the model's parts ([`model`]); a plan's tables
+//! ([`plan`]); the rule families ([`rules`]), each holding its requirement, rows,
+//! evaluation and explanation; the recipe, evaluation and diagnosis; the decomposition;
+//! the output contract and charts; the pipeline ([`run`]); what runs it many times
+//! ([`compare`], [`national`], [`simulate`]); and the command line ([`cli`]) on top. No
+//! module imports one above it. `docs/architecture.md` has the map.
 
 pub mod charts;
 pub mod cli;

@@ -1,14 +1,14 @@
 //! The command line: parse → run → exit code. `main.rs` only calls [`run`].
 
+mod check;
 mod compare;
 mod forecast;
 mod plan;
 mod roster;
 mod simulate;
 
-use crate::domain::{Spec, UnitKind};
-use crate::error::{Error, Result};
-use crate::rules;
+use crate::error::Result;
+
 use crate::scenario;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -208,8 +208,8 @@ pub fn run(args: Args) -> Result<()> {
         )
     };
     match args.command {
-        Command::Check { scenario } => check(&load(&scenario)?),
-        Command::Targets { scenario } => targets(&load(&scenario)?),
+        Command::Check { scenario } => check::check(&load(&scenario)?),
+        Command::Targets { scenario } => check::targets(&load(&scenario)?),
         Command::Roster {
             action: RosterAction::Import { roster, scenario },
         } => roster::import(&roster, &scenario, args.skip_bad_rows),
@@ -276,7 +276,7 @@ pub fn run(args: Args) -> Result<()> {
             top,
             force,
         } => forecast::run(&load(&scenario)?, out.as_deref(), top, force),
-        Command::Retirement { born, sex } => retirement(&born, &sex),
+        Command::Retirement { born, sex } => check::retirement(&born, &sex),
         Command::Plan {
             scenario,
             out,
@@ -298,169 +298,4 @@ pub fn run(args: Args) -> Result<()> {
             skip_bad_rows: args.skip_bad_rows,
         }),
     }
-}
-
-/// A policy choice as written in scenario.toml.
-fn word<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-fn check(spec: &Spec) -> Result<()> {
-    let c = &spec.config;
-    if c.illustrative {
-        println!(
-            "scenario: {} (ILLUSTRATIVE DATA: figures are invented, not official)",
-            c.name
-        );
-    } else {
-        println!("scenario: {}", c.name);
-    }
-    println!(
-        "years: stocks at 31 Dec {}, plan {}–{}",
-        spec.base_year(),
-        spec.base_year() + 1,
-        spec.horizon()
-    );
-    let targets: Vec<String> = c
-        .time
-        .targets
-        .iter()
-        .map(|t| format!("{} at {:.0}%", t.year, t.level * 100.0))
-        .collect();
-    println!("target years: {}", targets.join(", "));
-    let p = &c.policy;
-    println!("policy:");
-    println!("  roadmap = {}", word(&p.roadmap));
-    println!("  band_rule = {}", word(&p.band_rule));
-    println!(
-        "  seventy_percent_band = {}: a commune with exactly 70% EM population is in the {} band",
-        word(&p.seventy_percent_band),
-        match p.seventy_percent_band {
-            crate::domain::SeventyPercentBand::Top => "top (35%–50% of quota)",
-            crate::domain::SeventyPercentBand::Lower => "50%–70% (25%–35% of quota)",
-        }
-    );
-    println!(
-        "  rounding = {} (of required head-counts)",
-        word(&p.rounding)
-    );
-    println!("  r1_scope = {}", word(&p.r1_scope));
-    println!("  min_fill = {:.0}% of quota", c.staffing.min_fill * 100.0);
-    println!("units: {}", spec.units.len());
-    for (name, kind) in UnitKind::choices() {
-        let us: Vec<usize> = (0..spec.units.len())
-            .filter(|&u| spec.units[u].kind == kind)
-            .collect();
-        if us.is_empty() {
-            continue;
-        }
-        let quota: u32 = us.iter().map(|&u| spec.quota(u, spec.base_year())).sum();
-        let staff: u32 = spec
-            .staff
-            .iter()
-            .filter(|((u, _), _)| spec.units[*u].kind == kind)
-            .map(|(_, n)| n)
-            .sum();
-        let em: u32 = spec
-            .staff
-            .iter()
-            .filter(|((u, c), _)| spec.units[*u].kind == kind && spec.is_em(c))
-            .map(|(_, n)| n)
-            .sum();
-        println!(
-            "  {name:<24} {:>3} units, quota {quota:>6}, staff {staff:>6}, EM {em:>6}",
-            us.len()
-        );
-    }
-    let groups: Vec<&str> = spec.groups.iter().map(|g| g.id.as_str()).collect();
-    println!("groups: {}", groups.join(", "));
-    let channels: std::collections::BTreeSet<&str> =
-        spec.channels.iter().map(|c| c.id.as_str()).collect();
-    println!(
-        "channels: {}",
-        channels.into_iter().collect::<Vec<_>>().join(", ")
-    );
-    println!("transfer routes: {} route-years", spec.transfers.len());
-    println!("required head-counts (R1–R4, sum over units):");
-    for ty in &c.time.targets {
-        for family in rules::FAMILIES {
-            for line in family.summary(spec, ty.year, ty.level) {
-                println!("  {line}");
-            }
-        }
-    }
-    if let Some(d) = &spec.roster {
-        roster::print_summary(spec, d);
-    }
-    if let Some(v) = &spec.variant {
-        println!("effective settings (value ← file that set it):");
-        for (key, value, file) in &v.settings {
-            println!("  {key} = {value}  ← {file}");
-        }
-        println!("tables:");
-        for (table, notes) in &v.tables {
-            println!("  {table}: {}", notes.join("; "));
-        }
-    }
-    for w in &spec.warnings {
-        println!("warning: {w}");
-    }
-    println!("ok: scenario is valid");
-    Ok(())
-}
-
-fn retirement(born: &str, sex: &str) -> Result<()> {
-    use crate::retirement::{describe_age, parse_birth, statutory, Sex};
-    let birth = parse_birth(born)?;
-    let sex = match sex {
-        "F" => Sex::Female,
-        "M" => Sex::Male,
-        other => {
-            return Err(Error::Usage(format!(
-                "--sex: expected F or M, found \"{other}\""
-            )))
-        }
-    };
-    let r = statutory(birth, sex);
-    println!(
-        "required age: {} (the age for people who reach it in {})",
-        describe_age(r.age_months),
-        r.month.year
-    );
-    println!(
-        "retirement takes effect on {}-{:02}, the end of the month the age is reached",
-        r.month,
-        r.month.last_day()
-    );
-    println!("pension starts {}-01", r.pension_from);
-    Ok(())
-}
-
-fn targets(spec: &Spec) -> Result<()> {
-    println!("unit\trule\tyear\trequired\twhy");
-    for ty in &spec.config.time.targets {
-        for chain in rules::targets(spec, ty.year, ty.level) {
-            let mut previous = None;
-            for t in &chain {
-                println!(
-                    "{}\t{}\t{}\t{}\t{}",
-                    rules::unit_name(spec, t.unit),
-                    t.rule,
-                    t.year,
-                    rules::required_text(spec, t, previous),
-                    t.why
-                );
-                previous = Some(t);
-            }
-        }
-        for family in rules::FAMILIES {
-            for line in family.explain_clauses(spec, ty.year) {
-                println!("{line}");
-            }
-        }
-    }
-    Ok(())
 }
