@@ -3,6 +3,7 @@
 mod check;
 mod compare;
 mod forecast;
+mod interrupt;
 mod plan;
 mod roster;
 mod simulate;
@@ -198,6 +199,7 @@ pub enum RosterAction {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    interrupt::install();
     let load = |dir: &std::path::Path| {
         scenario::load_with(
             dir,

@@ -218,22 +218,34 @@ fn clear_leftovers(out: &Path) {
     }
 }
 
-/// Temporary folders being written by this process, for the interrupt handler.
-static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Output folders being written by this process, as (temporary folder, output), for the
+/// interrupt handler; the lock is also held while an earlier output is swapped out, so an
+/// interrupt never falls between the two renames.
+static LIVE: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
 
-/// The temporary folders this process is writing now.
-pub fn live() -> Vec<PathBuf> {
-    LIVE.lock().map(|l| l.clone()).unwrap_or_default()
-}
-
-fn set_live(path: &Path, on: bool) {
+fn set_live(tmp: &Path, out: &Path, on: bool) {
     if let Ok(mut l) = LIVE.lock() {
         if on {
-            l.push(path.to_path_buf());
+            l.push((tmp.to_path_buf(), out.to_path_buf()));
         } else {
-            l.retain(|p| p != path);
+            l.retain(|(t, _)| t != tmp);
         }
     }
+}
+
+/// After an interrupt: removes every temporary folder this process is writing, so nothing
+/// half-written is left, and returns how many there were. Earlier outputs stay as they were.
+pub fn abandon() -> usize {
+    let Ok(live) = LIVE.lock() else {
+        return 0;
+    };
+    for (tmp, _) in live.iter() {
+        let _ = std::fs::remove_dir_all(tmp);
+    }
+    // The lock is kept: no swap may start while the process ends.
+    let n = live.len();
+    std::mem::forget(live);
+    n
 }
 
 /// Runs `fill` on a temporary sibling of `out`, then renames it into place; on failure the
@@ -247,13 +259,17 @@ pub fn write_folder(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Resul
     let tmp = sibling(out, "tmp", std::process::id());
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(|e| Error::output(&tmp, e))?;
-    set_live(&tmp, true);
+    set_live(&tmp, out, true);
     let filled = fill(&tmp);
-    let result = filled.and_then(|()| replace_dir(&tmp, out));
+    let result = filled.and_then(|()| {
+        // Held across the renames, so an interrupt waits for them.
+        let _swap = LIVE.lock();
+        replace_dir(&tmp, out)
+    });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
-    set_live(&tmp, false);
+    set_live(&tmp, out, false);
     result
 }
 

@@ -1,0 +1,100 @@
+//! Interrupts: SIGINT or SIGTERM in the middle of a run ends it with 130 or 143, leaves no
+//! output and no temporary folder, and keeps an earlier output as it was.
+#![cfg(unix)]
+
+mod common;
+
+use common::*;
+use std::time::{Duration, Instant};
+
+fn signal(child: &std::process::Child, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+/// Waits until `path` exists (the run has started writing), at most `limit`.
+fn wait_for(path: &Path, limit: Duration) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if path.exists() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn sigint_while_writing_removes_the_temporary_folder_and_exits_130() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let child = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .args([
+            "compare",
+            scenario("son-la").to_str().unwrap(),
+            fixture("must-hire").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            "2",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // compare writes into its temporary folder while it solves.
+    let temporary = tmp.path().join(format!(".cmp.tmp-{}", child.id()));
+    assert!(wait_for(&temporary, Duration::from_secs(30)), "the run started");
+    std::thread::sleep(Duration::from_millis(500));
+    signal(&child, "INT");
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted"));
+    assert_eq!(entries(tmp.path()), Vec::<String>::new(), "nothing is left");
+}
+
+#[test]
+fn sigterm_while_solving_keeps_the_earlier_plan_and_exits_143() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = bienche(&[
+        "plan",
+        fixture("must-hire").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let before = tree(&out);
+    let child = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .args([
+            "plan",
+            scenario("son-la").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--force",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    signal(&child, "TERM");
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(tree(&out), before, "the earlier plan is untouched");
+    assert_eq!(entries(tmp.path()), vec!["out".to_string()]);
+}
