@@ -29,6 +29,7 @@ pub mod error;
 pub mod evaluate;
 pub mod forecast;
 pub mod generate;
+pub mod machine;
 pub mod model;
 pub mod national;
 pub mod output;

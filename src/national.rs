@@ -131,21 +131,21 @@ pub fn run(national: &mut National, out: &Path, threads: u32, quiet: bool) -> Re
             if per_province == 1 { "" } else { "s" }
         );
     }
-    let progress = if quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        crate::progress::bar(
+    let progress = (!quiet).then(|| {
+        crate::progress::Progress::new(
             count as u64,
             "provinces planned",
             "{elapsed} elapsed · ETA {eta}",
         )
-    };
+    });
+    let hidden = indicatif::ProgressBar::hidden();
+    let bar = progress.as_ref().map_or(hidden, |p| p.bar.clone());
     let national_ref = &*national;
     crate::output::write_folder(out, |dir| {
-        let runs = plan_provinces(national_ref, dir, at_once, &progress)?;
+        let runs = plan_provinces(national_ref, dir, at_once, &bar)?;
         write_tables(dir, national_ref, &runs, threads)?;
-        if !quiet {
-            progress.finish_and_clear();
+        if let Some(p) = progress {
+            p.done();
             print_summary(national_ref, &runs, out, started.elapsed().as_secs_f64());
         }
         Ok(())

@@ -2,10 +2,26 @@
 //! so each solve is single-threaded and parallelism comes from solving several at once.
 
 use crate::error::{Error, Result};
+use crate::machine::cores;
 
-/// A pool of `threads` workers (at least one).
+/// A `--threads` value capped at the machine's processors, with the warning to print when
+/// it was more.
+pub fn capped(flag: &str, requested: usize) -> (usize, Option<String>) {
+    let cores = cores();
+    if requested > cores {
+        let warning = format!(
+            "warning: {flag} {requested} is more than the {cores} processors of this machine; using {cores}"
+        );
+        (cores, Some(warning))
+    } else {
+        (requested, None)
+    }
+}
+
+/// A pool of `threads` workers: at least one, and never more than the machine's processors
+/// (a setting may ask for more work at once; the results do not depend on the pool's size).
 pub fn pool(threads: usize) -> Result<rayon::ThreadPool> {
-    let n = threads.max(1);
+    let n = threads.clamp(1, cores());
     rayon::ThreadPoolBuilder::new()
         .num_threads(n)
         .build()

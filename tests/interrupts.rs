@@ -57,7 +57,10 @@ fn sigint_while_writing_removes_the_temporary_folder_and_exits_130() {
         .unwrap();
     // compare writes into its temporary folder while it solves.
     let temporary = tmp.path().join(format!(".cmp.tmp-{}", child.id()));
-    assert!(wait_for(&temporary, Duration::from_secs(30)), "the run started");
+    assert!(
+        wait_for(&temporary, Duration::from_secs(30)),
+        "the run started"
+    );
     std::thread::sleep(Duration::from_millis(500));
     signal(&child, "INT");
     let o = child.wait_with_output().unwrap();
@@ -94,7 +97,12 @@ fn sigterm_while_solving_keeps_the_earlier_plan_and_exits_143() {
     std::thread::sleep(Duration::from_secs(2));
     signal(&child, "TERM");
     let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(143), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(143),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(tree(&out), before, "the earlier plan is untouched");
     assert_eq!(entries(tmp.path()), vec!["out".to_string()]);
 }

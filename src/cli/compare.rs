@@ -31,19 +31,16 @@ pub fn run(
         inputs: &inputs(scenarios)?,
         force,
     })?;
-    if threads == 0 {
-        return Err(Error::Usage("--threads: expected 1 or more".into()));
-    }
+    let threads = super::threads_flag(threads)?;
     let started = Instant::now();
-    // Quiet when not on a terminal (indicatif draws only to a terminal).
-    let progress = crate::progress::bar(
+    let progress = crate::progress::Progress::new(
         scenarios.len() as u64,
         "scenarios solved",
         "{elapsed} elapsed · ETA {eta}",
     );
     let mut runs = Vec::new();
     crate::output::write_folder(out, |dir| {
-        runs = compare::solve_all(scenarios, dir, threads, &progress)?;
+        runs = compare::solve_all(scenarios, dir, threads, &progress.bar)?;
         compare::write_comparison(dir, &runs)?;
         compare::write_unit_differences(dir, &runs)?;
         let plots = dir.join("plots").join(lang);
@@ -51,7 +48,7 @@ pub fn run(
         crate::charts::compare::draw(&plots, &compare::succeeded(&runs), &labels)?;
         Ok(())
     })?;
-    progress.finish_and_clear();
+    progress.done();
     let (text, failures) = compare::report(&runs);
     println!(
         "compared {} scenarios in {:.1} s on {threads} threads (baseline: {}):",
@@ -88,9 +85,7 @@ pub fn sweep(
     force: bool,
 ) -> Result<()> {
     let labels = Labels::new(lang)?;
-    if threads == 0 {
-        return Err(Error::Usage("--threads: expected 1 or more".into()));
-    }
+    let threads = super::threads_flag(threads)?;
     let varies: Vec<compare::Vary> = vary
         .iter()
         .map(|v| compare::parse_vary(v))
@@ -142,7 +137,7 @@ pub fn sweep(
     }
     let _ = std::fs::remove_dir_all(&check);
     let started = Instant::now();
-    let progress = crate::progress::bar(
+    let progress = crate::progress::Progress::new(
         points.len() as u64,
         "grid points solved",
         "{elapsed} elapsed · ETA {eta}",
@@ -155,14 +150,14 @@ pub fn sweep(
             compare::write_point(&d, &base_abs, &title_of(p), p)?;
             scenarios.push(d);
         }
-        runs = compare::solve_all(&scenarios, dir, threads, &progress)?;
+        runs = compare::solve_all(&scenarios, dir, threads, &progress.bar)?;
         compare::write_sweep(dir, &varies, &points, &runs)?;
         let plots = dir.join("plots").join(lang);
         std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
         crate::charts::compare::draw_frontier(&plots, &compare::succeeded(&runs), &labels)?;
         Ok(())
     })?;
-    progress.finish_and_clear();
+    progress.done();
     let (text, failures) = compare::report(&runs);
     println!(
         "swept {} grid points in {:.1} s on {threads} threads:",

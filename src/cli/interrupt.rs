@@ -14,7 +14,11 @@ pub fn install() {
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
             let removed = crate::output::folder::abandon();
-            let what = if signal == SIGINT { "interrupted" } else { "terminated" };
+            let what = if signal == SIGINT {
+                "interrupted"
+            } else {
+                "terminated"
+            };
             if removed > 0 {
                 eprintln!("{what}: the output being written was removed; nothing else was changed");
             } else {

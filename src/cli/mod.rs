@@ -243,7 +243,7 @@ pub fn run(args: Args) -> Result<()> {
             out: &out,
             draws,
             seed,
-            threads,
+            threads: threads_flag(threads)?,
             lang: &lang,
             buffer,
             rounds: buffer_rounds,
@@ -300,4 +300,18 @@ pub fn run(args: Args) -> Result<()> {
             skip_bad_rows: args.skip_bad_rows,
         }),
     }
+}
+
+/// `--threads`: at least 1, and at most the machine's processors (a warning says so).
+pub(crate) fn threads_flag(requested: usize) -> Result<usize> {
+    if requested == 0 {
+        return Err(crate::error::Error::Usage(
+            "--threads: expected 1 or more".into(),
+        ));
+    }
+    let (threads, warning) = crate::threads::capped("--threads", requested);
+    if let Some(w) = warning {
+        eprintln!("{w}");
+    }
+    Ok(threads)
 }

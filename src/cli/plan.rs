@@ -46,9 +46,10 @@ impl SolverOverrides {
                 "--gap: expected a share from 0 to 1 (0.01 = 1%), found {g}"
             )));
         }
-        if threads == Some(0) {
-            return Err(Error::Usage("--threads: expected 1 or more".into()));
-        }
+        let threads = match threads {
+            Some(t) => Some(super::threads_flag(t as usize)? as u32),
+            None => None,
+        };
         Ok(SolverOverrides {
             time_limit,
             gap,
