@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub enum Error {
     /// A value in an input file is wrong. The file is named by its name, after the folder it
     /// is in when that is not the scenario's own (a base scenario's, a province's).
-    #[error("{}{}{}: field '{field}': {message}", folder_prefix(.folder), file_name(.file), line_suffix(.file, .line))]
+    #[error("{}{}{}: field '{}': {}", folder_prefix(.folder), file_name(.file), line_suffix(.file, .line), cut(.field), cut_long(.message))]
     Input {
         file: PathBuf,
         line: Option<usize>,
@@ -29,7 +29,7 @@ pub enum Error {
         folder: Option<PathBuf>,
     },
     /// The command line asked for something that cannot be done.
-    #[error("{0}")]
+    #[error("{}", cut_long(.0))]
     Usage(String),
     /// Writing the outputs failed.
     #[error("writing {}: {message}", .path.display())]
@@ -40,6 +40,37 @@ pub enum Error {
     /// The solver failed to produce any plan.
     #[error("solver: {0}")]
     Solver(String),
+}
+
+/// Longest quoted value a message shows whole.
+const SHOWN: usize = 60;
+
+/// A value longer than [`SHOWN`] characters, cut, saying how long it was.
+fn cut(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= SHOWN {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(40).collect();
+        format!("{head}… ({n} characters)")
+    }
+}
+
+/// The message with every quoted value cut to [`SHOWN`] characters: a 1 MB cell is not echoed
+/// back.
+fn cut_long(text: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in text.split('"').enumerate() {
+        if i > 0 {
+            out.push('"');
+        }
+        if i % 2 == 1 {
+            out.push_str(&cut(part));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 fn folder_prefix(folder: &Option<PathBuf>) -> String {
@@ -187,4 +218,21 @@ fn relative_folder(root: &Path, dir: &Path) -> Option<PathBuf> {
         rel.push(c);
     }
     Some(rel)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_quoted_values_are_cut_and_the_rest_kept() {
+        let long = "x".repeat(1_000_000);
+        let text = super::cut_long(&format!("unknown group \"{long}\"; expected a group"));
+        assert_eq!(
+            text,
+            format!(
+                "unknown group \"{}… (1000000 characters)\"; expected a group",
+                "x".repeat(40)
+            )
+        );
+        assert_eq!(super::cut_long("a \"short\" one"), "a \"short\" one");
+    }
 }

@@ -4,6 +4,11 @@
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 
+/// The most people a count may hold: more than any unit, channel or route has.
+pub const MAX_COUNT: u32 = 1_000_000;
+/// The largest amount of money a cell may hold, million VND (a million billion VND).
+pub const MAX_MONEY: f64 = 1e9;
+
 /// A CSV file read as text. Unknown and missing columns are rejected here.
 pub struct Table {
     pub path: PathBuf,
@@ -42,10 +47,15 @@ impl Table {
             },
             folder: None,
         })?;
-        let text = String::from_utf8(bytes).map_err(|e| Error::Unreadable {
-            file: path.to_path_buf(),
-            message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-            folder: None,
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            Error::input(
+                path,
+                Some(line),
+                "-",
+                "the file is not UTF-8 text (it looks saved in a legacy code page such as Windows-1258); in Excel, save it as \"CSV UTF-8 (Comma delimited)\"",
+            )
         })?;
         Table::parse(path, &text, required, optional)
     }
@@ -95,7 +105,15 @@ impl Table {
         let line_of = |byte: usize| line_of(text, &newlines, byte);
         let csv_error = |e: csv::Error| {
             let line = e.position().map(|p| line_of(p.byte() as usize));
-            Error::input(path, line, "-", format!("malformed CSV: {e}"))
+            let message = match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => format!(
+                    "expected {expected_len} cells like the header, found {len} (a quote \" left open, a missing comma, or a comma inside a cell without quotes?)"
+                ),
+                _ => format!("malformed CSV: {e}"),
+            };
+            Error::input(path, line, "-", message)
         };
         let headers: Vec<String> = reader
             .headers()
@@ -103,6 +121,14 @@ impl Table {
             .iter()
             .map(str::to_string)
             .collect();
+        if headers.len() == 1 && headers[0].contains(';') {
+            return Err(Error::input(
+                path,
+                Some(1),
+                "-",
+                "the columns are separated by ';', and bienche reads ','; in Excel, save the file as \"CSV UTF-8 (Comma delimited)\"",
+            ));
+        }
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(csv_error)?;
@@ -250,15 +276,18 @@ impl<'a> Field<'a> {
         }
     }
 
-    /// A whole number of people, zero or more.
+    /// A whole number of people, from 0 to [`MAX_COUNT`].
     pub fn count(&self, column: &str) -> Result<u32> {
         let t = self.required(column)?;
-        t.parse::<u32>().map_err(|_| {
-            self.error(
-                column,
-                format!("expected a whole number of people (0 or more), found \"{t}\""),
-            )
-        })
+        t.parse::<u32>()
+            .ok()
+            .filter(|n| *n <= MAX_COUNT)
+            .ok_or_else(|| {
+                self.error(
+                    column,
+                    format!("expected a whole number of people from 0 to 1,000,000, found \"{t}\""),
+                )
+            })
     }
 
     pub fn optional_count(&self, column: &str) -> Result<Option<u32>> {
@@ -277,7 +306,7 @@ impl<'a> Field<'a> {
             .ok_or_else(|| {
                 self.error(
                     column,
-                    format!("expected a year such as 2030, found \"{t}\""),
+                    format!("expected a year from 1900 to 2200, such as 2030, found \"{t}\""),
                 )
             })
     }
@@ -288,7 +317,7 @@ impl<'a> Field<'a> {
         let bad = || {
             self.error(
                 column,
-                format!("expected a year (2030) or a range of years (2026-2030), found \"{t}\""),
+                format!("expected a year (2030) or a range of years (2026-2030), from 1900 to 2200, found \"{t}\""),
             )
         };
         let parse = |s: &str| {
@@ -326,14 +355,14 @@ impl<'a> Field<'a> {
         }
     }
 
-    /// A sum of money in million VND, zero or more.
+    /// A sum of money in million VND, from 0 to [`MAX_MONEY`].
     pub fn money(&self, column: &str) -> Result<f64> {
         let t = self.required(column)?;
         match t.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+            Ok(v) if (0.0..=MAX_MONEY).contains(&v) => Ok(v),
             _ => Err(self.error(
                 column,
-                format!("expected an amount in million VND (0 or more), found \"{t}\""),
+                format!("expected an amount in million VND from 0 to 1,000,000,000, found \"{t}\""),
             )),
         }
     }

@@ -14,7 +14,7 @@ fn a_negative_count_is_rejected_with_file_line_field_and_expectation() {
             "C1,Kinh,M,staff,yes,-6",
         )
     });
-    assert_eq!(err, "error: staff.csv, line 2: field 'count': expected a whole number of people (0 or more), found \"-6\"\n");
+    assert_eq!(err, "error: staff.csv, line 2: field 'count': expected a whole number of people from 0 to 1,000,000, found \"-6\"\n");
 }
 
 #[test]
@@ -22,7 +22,7 @@ fn the_line_number_counts_blank_lines() {
     let (err, _, _t) = broken(|d| {
         std::fs::write(d.join("staff.csv"), "unit,group,gender,role,trained,count\n\nC1,Kinh,M,staff,yes,5\n\nC1,Thai,F,staff,no,x\n").unwrap()
     });
-    assert_eq!(err, "error: staff.csv, line 5: field 'count': expected a whole number of people (0 or more), found \"x\"\n");
+    assert_eq!(err, "error: staff.csv, line 5: field 'count': expected a whole number of people from 0 to 1,000,000, found \"x\"\n");
 }
 
 #[test]
