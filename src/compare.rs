@@ -53,12 +53,16 @@ fn names(scenarios: &[PathBuf]) -> Vec<String> {
 }
 
 /// Plans every scenario into `dir/NAME/` and returns the runs in the given order.
+/// A scenario written into the temporary folder `dir` (a sweep's grid points) is recorded in
+/// its manifest at the place it will have once `dir` becomes `out`.
 pub fn solve_all(
     scenarios: &[PathBuf],
     dir: &Path,
+    out: &Path,
     threads: usize,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<Run>> {
+    let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     let names = names(scenarios);
     let at_once = scenarios.len().clamp(1, threads.max(1));
     let per_run = (threads.max(1) / at_once).max(1) as u32;
@@ -72,6 +76,9 @@ pub fn solve_all(
                 let outcome = crate::threads::on_own_thread(|| {
                     let mut spec = crate::scenario::load(scenario)?;
                     spec.config.solver.threads = per_run;
+                    if let Ok(inside) = scenario.strip_prefix(dir) {
+                        spec.dir = out.join(inside);
+                    }
                     let options = crate::run::Options::default();
                     let report = crate::run::plan_into(&spec, &dir.join(name), options, None)?;
                     Ok(Solved {

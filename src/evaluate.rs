@@ -78,7 +78,7 @@ fn coverage_rows(
             .filter(|(u, r)| u.is_some() && r.rule == rule)
             .map(|(_, r)| r)
             .collect();
-        let needed = (level * concerned.len() as f64 - 1e-9).ceil() as u32;
+        let needed = Roadmap::units_needed(level, concerned.len());
         let met = concerned.iter().filter(|r| r.met).count() as u32;
         out.push(TargetRow::new(COVERAGE, rule, year, needed, met));
     }

@@ -17,11 +17,10 @@ use crate::output::contract::{
     NationalSummary, Summary,
 };
 use crate::output::write;
+use rayon::prelude::*;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::Instant;
 
 pub const FILE: &str = "national.toml";
@@ -84,6 +83,18 @@ pub fn load(dir: &Path) -> Result<National> {
     }
     let mut provinces = Vec::with_capacity(raw.provinces.len());
     for (i, p) in raw.provinces.iter().enumerate() {
+        let plain = matches!(
+            Path::new(p).components().collect::<Vec<_>>().as_slice(),
+            [std::path::Component::Normal(_)]
+        );
+        if !plain {
+            return Err(Error::input(
+                &path,
+                None,
+                "provinces",
+                format!("\"{p}\" is not the name of a folder inside the national folder; expected names such as \"p01\""),
+            ));
+        }
         if raw.provinces[..i].contains(p) {
             return Err(Error::input(
                 &path,
@@ -159,55 +170,30 @@ fn plan_provinces(
     at_once: usize,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<ProvinceRun>> {
-    let count = national.provinces.len();
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<ProvinceRun>>>> =
-        Mutex::new((0..count).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..at_once {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= count {
-                    break;
-                }
-                let (folder, spec) = &national.provinces[i];
+    let pool = crate::threads::pool(at_once)?;
+    let results: Vec<Result<ProvinceRun>> = pool.install(|| {
+        national
+            .provinces
+            .par_iter()
+            .map(|(folder, spec)| {
                 let t = Instant::now();
-                let outcome = crate::run::plan_into(
-                    spec,
-                    &dir.join(folder),
-                    crate::run::Options::default(),
-                    None,
-                )
+                let outcome = crate::threads::on_own_thread(|| {
+                    let options = crate::run::Options::default();
+                    crate::run::plan_into(spec, &dir.join(folder), options, None)
+                })
                 .map(|report| ProvinceRun {
                     folder: folder.clone(),
                     units: spec.units.len(),
                     summary: report.tables.summary,
                     seconds: t.elapsed().as_secs_f64(),
-                });
+                })
+                .map_err(|e| Error::Solver(format!("province {folder}: {e}")));
                 progress.inc(1);
-                if let Ok(mut r) = results.lock() {
-                    r[i] = Some(outcome);
-                }
-            });
-        }
+                outcome
+            })
+            .collect()
     });
-    let results = results
-        .into_inner()
-        .map_err(|_| Error::Solver("a province's solve stopped unexpectedly".into()))?;
-    let mut runs = Vec::with_capacity(count);
-    for (i, r) in results.into_iter().enumerate() {
-        let folder = &national.provinces[i].0;
-        match r {
-            Some(Ok(run)) => runs.push(run),
-            Some(Err(e)) => return Err(Error::Solver(format!("province {folder}: {e}"))),
-            None => {
-                return Err(Error::Solver(format!(
-                    "province {folder}: the solve stopped unexpectedly"
-                )))
-            }
-        }
-    }
-    Ok(runs)
+    results.into_iter().collect()
 }
 
 struct Totals {

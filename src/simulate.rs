@@ -20,7 +20,7 @@
 //! bins), from which the fan's quantiles are read.
 
 use crate::domain::{Cell, Spec};
-use crate::domain::{FlowKind, Gender, Role};
+use crate::domain::{FlowKind, Gender, Role, Rule};
 use crate::error::{Error, Result};
 use crate::output::contract::{FlowRow, PlanTables, Table, TrajectoryRow};
 use crate::plan::Plan;
@@ -46,7 +46,7 @@ const BINS: usize = 10_001;
 #[derive(Clone)]
 struct Tally {
     /// (unit, rule, year) → (draws where the target applied, draws where it was met).
-    targets: BTreeMap<(String, String, i32), (u64, u64)>,
+    targets: BTreeMap<(String, Rule, i32), (u64, u64)>,
     /// year → histogram of the province EM share in 0.01-point bins.
     share: BTreeMap<i32, Vec<u32>>,
 }
@@ -74,9 +74,21 @@ impl Tally {
     }
 }
 
+/// A target row's chance across the draws.
+#[derive(Debug, Clone)]
+pub struct Chance {
+    pub unit: String,
+    pub rule: Rule,
+    pub year: i32,
+    /// Draws in which the row applied (the public-service clause applies only in some).
+    pub applied: u64,
+    /// Draws in which it was met.
+    pub met: u64,
+}
+
 pub struct Outcome {
-    /// (unit, rule, year, applied, met).
-    pub targets: Vec<(String, String, i32, u64, u64)>,
+    /// Every target row, in the order of `targets.csv`'s keys.
+    pub targets: Vec<Chance>,
     /// year → (p10, p50, p90) of the province EM share, %.
     pub fan: BTreeMap<i32, (f64, f64, f64)>,
     pub seconds: f64,
@@ -313,7 +325,7 @@ pub fn simulate(
                     }
                     let e = acc
                         .targets
-                        .entry((row.unit, row.rule.to_string(), row.year))
+                        .entry((row.unit, row.rule, row.year))
                         .or_default();
                     e.0 += 1;
                     e.1 += row.met as u64;
@@ -344,7 +356,13 @@ pub fn simulate(
         targets: tally
             .targets
             .into_iter()
-            .map(|((u, r, y), (a, m))| (u, r, y, a, m))
+            .map(|((unit, rule, year), (applied, met))| Chance {
+                unit,
+                rule,
+                year,
+                applied,
+                met,
+            })
             .collect(),
         fan: tally
             .share

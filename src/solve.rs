@@ -253,21 +253,52 @@ fn apply_extra_options(
     options: &BTreeMap<String, HighsValue>,
 ) -> Result<()> {
     for (name, value) in options {
-        let ok = match value {
-            HighsValue::Bool(b) => model.try_set_option(name.as_str(), *b).is_ok(),
-            HighsValue::Int(i) => {
-                let i = i32::try_from(*i).unwrap_or(i32::MAX);
-                model.try_set_option(name.as_str(), i).is_ok()
-                    || model.try_set_option(name.as_str(), i as f64).is_ok()
-            }
-            HighsValue::Float(f) => model.try_set_option(name.as_str(), *f).is_ok(),
-            HighsValue::Text(t) => model.try_set_option(name.as_str(), t.as_str()).is_ok(),
-        };
-        if !ok {
-            return Err(Error::Usage(format!(
-                "solver.highs.{name}: HiGHS rejected the option or its value {value:?}"
-            )));
-        }
+        set_option(model, name, value).map_err(|message| {
+            Error::Usage(format!(
+                "scenario.toml: field 'solver.highs.{name}': {message}"
+            ))
+        })?;
     }
     Ok(())
+}
+
+fn set_option(
+    model: &mut highs::Model,
+    name: &str,
+    value: &HighsValue,
+) -> std::result::Result<(), String> {
+    let ok = match value {
+        HighsValue::Bool(b) => model.try_set_option(name, *b).is_ok(),
+        HighsValue::Int(i) => {
+            let Ok(i) = i32::try_from(*i) else {
+                return Err(format!(
+                    "expected a whole number from -2147483648 to 2147483647, found {i}"
+                ));
+            };
+            model.try_set_option(name, i).is_ok() || model.try_set_option(name, i as f64).is_ok()
+        }
+        HighsValue::Float(f) => model.try_set_option(name, *f).is_ok(),
+        HighsValue::Text(t) => model.try_set_option(name, t.as_str()).is_ok(),
+    };
+    if ok {
+        Ok(())
+    } else {
+        let shown = match value {
+            HighsValue::Bool(b) => b.to_string(),
+            HighsValue::Int(i) => i.to_string(),
+            HighsValue::Float(f) => f.to_string(),
+            HighsValue::Text(t) => format!("\"{t}\""),
+        };
+        Err(format!(
+            "HiGHS has no option \"{name}\", or does not take the value {shown} for it (see the HiGHS options reference)"
+        ))
+    }
+}
+
+/// Whether HiGHS takes an option of `[solver.highs]`, checked on an empty model when the
+/// scenario is loaded, so that `check` finds a bad one.
+pub fn check_highs_option(name: &str, value: &HighsValue) -> std::result::Result<(), String> {
+    let mut model = highs::RowProblem::default().optimise(highs::Sense::Minimise);
+    model.set_option("output_flag", false);
+    set_option(&mut model, name, value)
 }

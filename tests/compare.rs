@@ -123,6 +123,14 @@ fn sweep_solves_the_full_grid_and_rejects_a_bad_path_before_solving() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rows = read_csv(&out.join("sweep.csv"));
     assert_eq!(rows.len(), 3 * 2, "the full grid");
+    // A grid point's plan names its scenario where it now is, so it can be simulated.
+    let o = bienche(&[
+        "simulate",
+        out.join("p001").to_str().unwrap(),
+        "--draws",
+        "5",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let values: Vec<(String, String)> = rows
         .iter()
         .map(|r| {

@@ -228,3 +228,25 @@ fn generate_refuses_bad_sizes_and_an_occupied_folder() {
     // No temporary or old folder is left beside it.
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn a_province_outside_the_national_folder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "4", "2", "1", &[]).status.success());
+    let national = set.join("national.toml");
+    let text = std::fs::read_to_string(&national).unwrap();
+    std::fs::write(&national, text.replace("\"p01\"", "\"../p01\"")).unwrap();
+    let out = tmp.path().join("out");
+    let o = bienche(&[
+        "plan",
+        set.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: national.toml: field 'provinces': \"../p01\" is not the name of a folder inside the national folder; expected names such as \"p01\"\n"
+    );
+}

@@ -185,14 +185,116 @@ fn what_killed_runs_left_behind_is_cleaned_up_or_put_back() {
     let dead = 4_194_305 + 7;
     let stale = tmp.path().join(format!(".out.tmp-{dead}"));
     std::fs::create_dir(&stale).unwrap();
+    std::fs::write(stale.join(".bienche-writing"), b"").unwrap();
     std::fs::write(stale.join("half.csv"), b"half-written").unwrap();
+    // A user's folder of the same form, without bienche's mark, is left alone.
+    let theirs = tmp.path().join(format!(".out.tmp-{}", dead + 2));
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::write(theirs.join("mine.txt"), b"mine").unwrap();
     let aside = tmp.path().join(format!(".out.old-{}", dead + 1));
     std::fs::rename(&out, &aside).unwrap();
     ok(&bienche(&["plan", s(&dir), "--out", s(&out), "-q"]));
     assert!(!stale.exists(), "the stale temporary folder is removed");
+    assert_eq!(std::fs::read(theirs.join("mine.txt")).unwrap(), b"mine");
     assert!(
         !aside.exists(),
         "the moved-aside output was put back, then replaced"
     );
     assert!(out.join("summary.json").is_file());
+}
+
+/// The cases a review reproduced: a path that steps back out of a folder that does not exist,
+/// a roster kept outside the scenario, a recognised output with a user's file added, and
+/// folders never replaced even with `--force`.
+#[test]
+fn paths_and_folders_that_would_have_lost_files_are_refused() {
+    let (tmp, dir) = copy_fixture("must-hire");
+    let before = snapshot(&dir);
+    let sneaky = tmp.path().join("nowhere/../scenario");
+    let o = bienche(&["plan", s(&dir), "--out", s(&sneaky), "-q", "--force"]);
+    refused(&o, "steps back with '..'");
+    assert_eq!(snapshot(&dir), before);
+
+    // An earlier plan with a user's notes added is not replaced without --force.
+    let out = tmp.path().join("out");
+    ok(&bienche(&["plan", s(&dir), "--out", s(&out), "-q"]));
+    std::fs::write(out.join("my-notes.txt"), b"notes").unwrap();
+    refused(
+        &bienche(&["plan", s(&dir), "--out", s(&out), "-q"]),
+        "not an earlier `bienche plan` output",
+    );
+    assert_eq!(std::fs::read(out.join("my-notes.txt")).unwrap(), b"notes");
+
+    // A comparison's file name alone does not make a folder a comparison.
+    let thesis = tmp.path().join("thesis");
+    std::fs::create_dir(&thesis).unwrap();
+    std::fs::write(thesis.join("comparison.csv"), b"mine").unwrap();
+    std::fs::write(thesis.join("thesis.docx"), b"mine").unwrap();
+    refused(
+        &bienche(&["compare", s(&dir), "--out", s(&thesis), "--threads", "1"]),
+        "not an earlier `bienche compare` output",
+    );
+    assert_eq!(std::fs::read(thesis.join("thesis.docx")).unwrap(), b"mine");
+
+    // A repository, the current folder and above it are never replaced, even with --force.
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    refused(
+        &bienche(&["plan", s(&dir), "--out", s(&repo), "-q", "--force"]),
+        "it is a git repository",
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .current_dir(&out)
+        .args(["plan", s(&dir), "--out", ".", "-q", "--force"])
+        .output()
+        .unwrap();
+    refused(&o, "the current folder");
+}
+
+#[test]
+fn a_roster_kept_outside_the_scenario_is_an_input_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shared = tmp.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::copy(
+        fixture("roster").join("roster.csv"),
+        shared.join("roster.csv"),
+    )
+    .unwrap();
+    let dir = tmp.path().join("scenario");
+    std::fs::create_dir(&dir).unwrap();
+    for f in ["scenario.toml", "groups.csv", "units.csv", "channels.csv"] {
+        std::fs::copy(fixture("roster").join(f), dir.join(f)).unwrap();
+    }
+    let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    let toml = if toml.contains("[roster]") {
+        toml.replace("[roster]", "[roster]\nfile = \"../shared/roster.csv\"")
+    } else {
+        format!("{toml}\n[roster]\nfile = \"../shared/roster.csv\"\n")
+    };
+    std::fs::write(dir.join("scenario.toml"), toml).unwrap();
+    let o = bienche(&["plan", s(&dir), "--out", s(&shared), "-q", "--force"]);
+    refused(&o, "which writing the output would replace");
+    assert!(shared.join("roster.csv").is_file());
+}
+
+#[test]
+fn roster_import_keeps_the_tables_it_replaces() {
+    let (tmp, dir) = copy_fixture("roster");
+    let _keep = tmp;
+    std::fs::write(dir.join("attrition.csv"), b"hand-made\n").unwrap();
+    ok(&bienche(&[
+        "roster",
+        "import",
+        s(&dir.join("roster.csv")),
+        "--scenario",
+        s(&dir),
+    ]));
+    assert_eq!(
+        std::fs::read(dir.join("attrition.csv.previous")).unwrap(),
+        b"hand-made\n"
+    );
+    assert!(std::fs::read_to_string(dir.join("attrition.csv"))
+        .unwrap()
+        .starts_with("class,"));
 }

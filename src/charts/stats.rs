@@ -2,7 +2,7 @@
 //! ([`PlanTables`]: the run in memory, or its folder read back by [`crate::output::read`]),
 //! never from the model.
 
-use crate::domain::{FlowKind, Gender, Role, Rule};
+use crate::domain::{FlowKind, Gender, Roadmap, Role};
 use crate::error::Result;
 use crate::output::contract::{PlanTables, TrajectoryRow};
 use std::collections::{BTreeMap, BTreeSet};
@@ -82,6 +82,9 @@ pub struct Stats {
     pub target_units: Vec<String>,
     /// (unit, rule, year) → met.
     pub status: BTreeMap<(String, String, i32), bool>,
+    /// Rows of `status` that are goals, not targets: each unit's row in a coverage-roadmap
+    /// year below full level, where the COVERAGE count is the target.
+    pub goals: BTreeSet<(String, String, i32)>,
     /// People short over the target rows (R5 excluded), by year.
     pub shortfall: BTreeMap<i32, f64>,
     /// Forecast without a plan, when the run has one: province counts by year.
@@ -93,7 +96,10 @@ pub struct Stats {
 impl Stats {
     /// Targets met and missed in a year (R5 excluded).
     pub fn tally(&self, year: i32) -> (usize, usize) {
-        let rows = self.status.iter().filter(|((_, _, y), _)| *y == year);
+        let rows = self
+            .status
+            .iter()
+            .filter(|(k, _)| k.2 == year && !self.goals.contains(*k));
         let met = rows.clone().filter(|(_, m)| **m).count();
         (met, rows.count() - met)
     }
@@ -108,7 +114,8 @@ impl Stats {
     }
 }
 
-const RATE_RULES: [Rule; 3] = [Rule::R1, Rule::R2, Rule::R3];
+use crate::rules::r1_r4_head_counts::RATE_RULES;
+use crate::rules::r5_structure::GOAL;
 
 /// The statistics of the plan folder `out`.
 pub fn load(out: &Path) -> Result<Stats> {
@@ -161,7 +168,12 @@ impl Stats {
         for r in t.trajectory.iter().filter(|r| em_groups.contains(&r.group)) {
             *em_by_unit.entry((r.unit.clone(), r.year)).or_default() += r.headcount as f64;
         }
-        let targets_part = TargetStats::of(t, &kinds, &quota);
+        let coverage_years: BTreeSet<i32> = if summary.policy.roadmap == Roadmap::Coverage {
+            targets.iter().filter(|t| t.1 < 1.0).map(|t| t.0).collect()
+        } else {
+            BTreeSet::new()
+        };
+        let targets_part = TargetStats::of(t, &kinds, &quota, &coverage_years);
         let mut rate_units: BTreeMap<i32, (f64, f64)> = BTreeMap::new();
         for year in base_year..=horizon {
             let e = rate_units.entry(year).or_default();
@@ -228,6 +240,7 @@ impl Stats {
             hires,
             target_units,
             status: targets_part.status,
+            goals: targets_part.goals,
             shortfall: targets_part.shortfall,
             forecast,
             forecast_shares,
@@ -238,6 +251,7 @@ impl Stats {
 /// What the charts take from `targets.csv`.
 struct TargetStats {
     status: BTreeMap<(String, String, i32), bool>,
+    goals: BTreeSet<(String, String, i32)>,
     shortfall: BTreeMap<i32, f64>,
     unit_shares: BTreeMap<String, UnitShare>,
     rate_required: BTreeMap<i32, (f64, f64)>,
@@ -250,19 +264,25 @@ impl TargetStats {
         t: &PlanTables,
         kinds: &BTreeMap<String, String>,
         quota: &BTreeMap<(String, i32), f64>,
+        coverage_years: &BTreeSet<i32>,
     ) -> TargetStats {
         let mut out = TargetStats {
             status: BTreeMap::new(),
+            goals: BTreeSet::new(),
             shortfall: BTreeMap::new(),
             unit_shares: BTreeMap::new(),
             rate_required: BTreeMap::new(),
             rate_unit_set: BTreeSet::new(),
             extra_rows: Vec::new(),
         };
-        for r in t.targets.iter().filter(|r| r.rule != Rule::R5) {
+        for r in t.targets.iter().filter(|r| r.rule != GOAL) {
             let (unit, rule, year) = (r.unit.clone(), r.rule.to_string(), r.year);
             out.status.insert((unit.clone(), rule.clone(), year), r.met);
-            *out.shortfall.entry(year).or_default() += r.shortfall as f64;
+            if coverage_years.contains(&year) && kinds.contains_key(&unit) {
+                out.goals.insert((unit.clone(), rule.clone(), year));
+            } else {
+                *out.shortfall.entry(year).or_default() += r.shortfall as f64;
+            }
             if !kinds.contains_key(&unit) && !out.extra_rows.contains(&unit) {
                 out.extra_rows.push(unit.clone());
             }

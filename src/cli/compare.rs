@@ -12,7 +12,7 @@ use std::time::Instant;
 fn inputs(scenarios: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = scenarios.to_vec();
     for s in scenarios {
-        out.extend(crate::scenario::folders(s).unwrap_or_default());
+        out.extend(crate::scenario::inputs(s).unwrap_or_default());
     }
     Ok(out)
 }
@@ -40,7 +40,7 @@ pub fn run(
     );
     let mut runs = Vec::new();
     crate::output::write_folder(out, |dir| {
-        runs = compare::solve_all(scenarios, dir, threads, &progress.bar)?;
+        runs = compare::solve_all(scenarios, dir, out, threads, &progress.bar)?;
         compare::write_comparison(dir, &runs)?;
         compare::write_unit_differences(dir, &runs)?;
         let plots = dir.join("plots").join(lang);
@@ -150,7 +150,7 @@ pub fn sweep(
             compare::write_point(&d, &base_abs, &title_of(p), p)?;
             scenarios.push(d);
         }
-        runs = compare::solve_all(&scenarios, dir, threads, &progress.bar)?;
+        runs = compare::solve_all(&scenarios, dir, out, threads, &progress.bar)?;
         compare::write_sweep(dir, &varies, &points, &runs)?;
         let plots = dir.join("plots").join(lang);
         std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;

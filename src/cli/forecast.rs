@@ -10,6 +10,7 @@ use crate::output::contract::{
 };
 use crate::output::folder::{check_out, write_folder, Kind, Out};
 use crate::output::{tables, write};
+use crate::rules::r5_structure::GOAL;
 use crate::rules::Rule;
 use std::path::Path;
 
@@ -19,7 +20,7 @@ pub fn run(spec: &Spec, out: Option<&Path>, top: usize, force: bool) -> Result<(
         check_out(&Out {
             path: out,
             kind: Kind::Forecast,
-            inputs: &crate::scenario::folders(&spec.dir)?,
+            inputs: &crate::scenario::inputs(&spec.dir)?,
             force,
         })?;
     }
@@ -155,7 +156,7 @@ fn print_gaps(spec: &Spec, gaps: &[TargetRow]) {
             ty.year,
             ty.level * 100.0
         );
-        for rule in Rule::ALL.iter().filter(|r| **r != Rule::R5) {
+        for rule in Rule::ALL.iter().filter(|r| **r != GOAL) {
             let rows: Vec<&TargetRow> =
                 year.iter().filter(|g| g.rule == *rule && !g.goal).collect();
             if rows.is_empty() {

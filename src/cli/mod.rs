@@ -200,6 +200,7 @@ pub enum RosterAction {
 
 pub fn run(args: Args) -> Result<()> {
     interrupt::install();
+    warn_retired_variables();
     let load = |dir: &std::path::Path| {
         scenario::load_with(
             dir,
@@ -314,4 +315,18 @@ pub(crate) fn threads_flag(requested: usize) -> Result<usize> {
         eprintln!("{w}");
     }
     Ok(threads)
+}
+
+/// Environment variables earlier versions read; each is a setting now.
+fn warn_retired_variables() {
+    let retired = [
+        ("BIENCHE_MONOLITHIC", "[solver] method = \"monolithic\""),
+        ("BIENCHE_CHECK_LAGRANGIAN", "[solver] check_bound = true"),
+        ("BIENCHE_HIGHS_OPTIONS", "a [solver.highs] table"),
+    ];
+    for (name, setting) in retired {
+        if std::env::var_os(name).is_some() {
+            eprintln!("warning: {name} is no longer read; set {setting} in scenario.toml");
+        }
+    }
 }

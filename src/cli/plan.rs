@@ -86,7 +86,7 @@ pub fn run(r: &Request) -> Result<()> {
     check_out(&Out {
         path: &r.out,
         kind: Kind::Plan,
-        inputs: &scenario::folders(&r.scenario)?,
+        inputs: &scenario::inputs(&r.scenario)?,
         force: r.force,
     })?;
     let say = |msg: String| {
@@ -127,7 +127,9 @@ pub fn run(r: &Request) -> Result<()> {
 fn plan_national(r: &Request) -> Result<()> {
     let mut national = crate::national::load(&r.scenario)?;
     let mut inputs = vec![r.scenario.clone()];
-    inputs.extend(national.provinces.iter().map(|(_, s)| s.dir.clone()));
+    for (_, spec) in &national.provinces {
+        inputs.extend(scenario::inputs(&spec.dir)?);
+    }
     check_out(&Out {
         path: &r.out,
         kind: Kind::National,

@@ -3,6 +3,7 @@
 use crate::domain::roster::Derived;
 use crate::domain::Spec;
 use crate::error::{Error, Result};
+use crate::output::folder::live_file;
 use crate::scenario;
 use std::path::Path;
 
@@ -23,21 +24,17 @@ pub fn import(roster: &Path, dir: &Path, skip_bad_rows: bool) -> Result<()> {
         ("attrition.csv", &d.attrition),
         ("hiring_mix.csv", &d.hiring_mix),
     ];
-    // Every file complete under a temporary name first, then the renames.
-    let tmp = |name: &str| dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    for (name, text) in files {
-        if let Err(e) = std::fs::write(tmp(name), text.as_bytes()) {
-            for (n, _) in files {
-                let _ = std::fs::remove_file(tmp(n));
-            }
-            return Err(Error::output(&dir.join(name), e));
-        }
-    }
-    for (name, _) in files {
-        std::fs::rename(tmp(name), dir.join(name))
-            .map_err(|e| Error::output(&dir.join(name), e))?;
-    }
+    let kept = replace_tables(dir, &files)?;
     print_summary(&spec, d);
+    if !kept.is_empty() {
+        println!(
+            "kept the tables it replaced as {}",
+            kept.iter()
+                .map(|n| format!("{n}.previous"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     println!(
         "wrote staff.csv ({} rows), retirements.csv ({} rows), attrition.csv ({} rows), hiring_mix.csv ({} rows) in {}",
         rows(&d.staff),
@@ -47,6 +44,60 @@ pub fn import(roster: &Path, dir: &Path, skip_bad_rows: bool) -> Result<()> {
         dir.display()
     );
     Ok(())
+}
+
+/// Writes the derived tables into the scenario folder as one change: every file complete
+/// under a temporary name first; then each table it replaces is kept as `NAME.previous` and
+/// the new one renamed into place; if a rename fails, the tables are put back. Returns the
+/// names of the tables kept.
+fn replace_tables(dir: &Path, files: &[(&str, &String)]) -> Result<Vec<String>> {
+    let tmp = |name: &str| dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let previous = |name: &str| dir.join(format!("{name}.previous"));
+    let cleanup = || {
+        for (n, _) in files {
+            let _ = std::fs::remove_file(tmp(n));
+            live_file(&tmp(n), false);
+        }
+    };
+    for (name, text) in files {
+        live_file(&tmp(name), true);
+        if let Err(e) = std::fs::write(tmp(name), text.as_bytes()) {
+            cleanup();
+            return Err(Error::output(&dir.join(name), e));
+        }
+    }
+    let mut kept = Vec::new();
+    // (name, kept as .previous, existed before): what to undo if a later rename fails.
+    let mut done: Vec<(&str, bool, bool)> = Vec::new();
+    for (name, text) in files {
+        let path = dir.join(name);
+        let existed = path.exists();
+        let same = std::fs::read(&path).is_ok_and(|old| old == text.as_bytes());
+        let keep = existed && !same;
+        let step = (|| {
+            if keep {
+                std::fs::rename(&path, previous(name))?;
+            }
+            std::fs::rename(tmp(name), &path)
+        })();
+        if let Err(e) = step {
+            for (n, kept_it, was) in &done {
+                if *kept_it {
+                    let _ = std::fs::rename(previous(n), dir.join(n));
+                } else if !was {
+                    let _ = std::fs::remove_file(dir.join(n));
+                }
+            }
+            cleanup();
+            return Err(Error::output(&path, e));
+        }
+        if keep {
+            kept.push(name.to_string());
+        }
+        done.push((name, keep, existed));
+    }
+    cleanup();
+    Ok(kept)
 }
 
 fn rows(csv: &str) -> usize {

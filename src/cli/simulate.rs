@@ -2,7 +2,7 @@
 
 use crate::charts::labels::Labels;
 use crate::charts::stats::Stats;
-use crate::domain::{Rule, Spec};
+use crate::domain::Spec;
 use crate::error::{Error, Result};
 use crate::output::contract::{
     BufferRow, FanRow, Fixed2, Fixed4, Money, PlanTables, ProbabilityRow, RoundRow,
@@ -10,7 +10,7 @@ use crate::output::contract::{
 };
 use crate::output::folder::{check_out, Kind, Out};
 use crate::output::{read, write};
-use crate::simulate::Outcome;
+use crate::simulate::{Chance, Outcome};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -54,7 +54,7 @@ pub fn run(r: &Request) -> Result<()> {
     check_out(&Out {
         path: &r.out.join("simulation"),
         kind: Kind::Simulation,
-        inputs: &crate::scenario::folders(&spec.dir)?,
+        inputs: &crate::scenario::inputs(&spec.dir)?,
         force: r.force,
     })?;
     let progress = crate::progress::Progress::new(r.draws, "draws", "{per_sec} · ETA {eta}");
@@ -116,13 +116,13 @@ fn write_simulation(dir: &Path, r: &Request, outcome: &Outcome, planned: &Planne
     let probabilities: Vec<ProbabilityRow> = outcome
         .targets
         .iter()
-        .map(|(u, rule, y, applied, met)| ProbabilityRow {
-            unit: u.clone(),
-            rule: rule.clone(),
-            year: *y,
-            met_in_plan: planned.get(&(u.clone(), rule.clone(), *y)).copied(),
-            draws_applying: *applied,
-            p_met: Fixed4(*met as f64 / r.draws as f64),
+        .map(|c| ProbabilityRow {
+            unit: c.unit.clone(),
+            rule: c.rule.to_string(),
+            year: c.year,
+            met_in_plan: met_in_plan(planned, c),
+            draws_applying: c.applied,
+            p_met: Fixed4(c.met as f64 / r.draws as f64),
         })
         .collect();
     write::rows(dir, &probabilities)?;
@@ -157,10 +157,10 @@ fn print_outcome(r: &Request, outcome: &Outcome, stats: &Stats, planned: &Planne
     let at_risk = outcome
         .targets
         .iter()
-        .filter(|(u, rule, y, _, met)| {
-            *y == last
-                && planned.get(&(u.clone(), rule.clone(), *y)) == Some(&true)
-                && (*met as f64) < 0.9 * r.draws as f64
+        .filter(|c| {
+            c.year == last
+                && met_in_plan(planned, c) == Some(true)
+                && (c.met as f64) < 0.9 * r.draws as f64
         })
         .count();
     println!(
@@ -201,16 +201,22 @@ fn print_rounds(r: &Request, goal: f64, rounds: &[RoundRow], base_cost: f64) {
     );
 }
 
+/// Whether the plan itself meets a target row (`None`: the plan has no such row).
+fn met_in_plan(planned: &Planned, c: &Chance) -> Option<bool> {
+    planned
+        .get(&(c.unit.clone(), c.rule.to_string(), c.year))
+        .copied()
+}
+
 /// Targets the plan meets whose chance is below `goal`.
 fn below_goal<'a>(
     outcome: &'a Outcome,
     planned: &'a Planned,
     goal: f64,
     draws: u64,
-) -> impl Iterator<Item = &'a (String, String, i32, u64, u64)> {
-    outcome.targets.iter().filter(move |(u, rule, y, _, met)| {
-        planned.get(&(u.clone(), rule.clone(), *y)) == Some(&true)
-            && (*met as f64) < goal * draws as f64
+) -> impl Iterator<Item = &'a Chance> {
+    outcome.targets.iter().filter(move |c| {
+        met_in_plan(planned, c) == Some(true) && (c.met as f64) < goal * draws as f64
     })
 }
 
@@ -234,11 +240,11 @@ fn buffer_plan(
     for round in 1..=r.rounds {
         let latest: &Outcome = outcome_before.as_ref().unwrap_or(first);
         let mut raised = 0;
-        for (u, rule, y, _, _) in below_goal(latest, planned, goal, r.draws) {
-            let (Some(ui), Ok(rule)) = (spec.unit_index(u), rule.parse::<Rule>()) else {
-                continue;
+        for c in below_goal(latest, planned, goal, r.draws) {
+            let Some(ui) = spec.unit_index(&c.unit) else {
+                continue; // the province's own rows have no unit to raise
             };
-            let b = spec.target_buffer.entry((ui, rule, *y)).or_default();
+            let b = spec.target_buffer.entry((ui, c.rule, c.year)).or_default();
             if *b < MAX_BUFFER {
                 *b += 1;
                 raised += 1;

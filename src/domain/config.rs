@@ -140,6 +140,14 @@ pub enum R1Scope {
 }
 
 words!(Roadmap { Level => "level", Coverage => "coverage" });
+
+impl Roadmap {
+    /// Under `coverage`, how many of `units` concerned must meet their full target in a
+    /// year of roadmap `level`: ⌈level · units⌉.
+    pub fn units_needed(level: f64, units: usize) -> u32 {
+        (level * units as f64 - 1e-9).ceil().max(0.0) as u32
+    }
+}
 words!(BandRule { Lower => "lower", Upper => "upper", Interpolate => "interpolate" });
 words!(SeventyPercentBand { Top => "top", Lower => "lower" });
 words!(Rounding { Ceiling => "ceiling", Nearest => "nearest", Floor => "floor" });

@@ -246,24 +246,13 @@ pub fn generate(r: &Request) -> Result<Generated> {
 /// place). An existing non-empty `out` is refused unless `force`, and then replaced only
 /// once the new set is whole.
 pub fn write(out: &Path, g: &Generated, force: bool) -> Result<()> {
-    if out.is_file() {
-        return Err(Error::Usage(format!(
-            "--out {}: it is a file, not a folder; choose a folder name (it is created)",
-            out.display()
-        )));
-    }
-    if !force {
-        let occupied = match std::fs::read_dir(out) {
-            Ok(mut entries) => entries.next().is_some(),
-            Err(_) => out.exists(),
-        };
-        if occupied {
-            return Err(Error::Usage(format!(
-                "--out {}: the folder exists and is not empty; nothing was written (pass --force to replace it)",
-                out.display()
-            )));
-        }
-    }
+    use crate::output::folder::{check_out, Kind, Out};
+    check_out(&Out {
+        path: out,
+        kind: Kind::Generated,
+        inputs: &[],
+        force,
+    })?;
     crate::output::write_folder(out, |tmp| {
         for (rel, text) in &g.files {
             let path = tmp.join(rel);

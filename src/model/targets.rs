@@ -210,7 +210,7 @@ fn add_target(
 pub fn add_coverage_counts(m: &mut Model, year: i32, level: f64, coverage: Coverage) {
     for (rule, met) in coverage.met {
         let needed = match &m.scope.coupling {
-            Coupling::Whole => (level * met.len() as f64 - 1e-9).ceil(),
+            Coupling::Whole => Roadmap::units_needed(level, met.len()) as f64,
             Coupling::Share {
                 coverage_counts, ..
             } => coverage_counts.get(&(rule, year)).copied().unwrap_or(0.0),

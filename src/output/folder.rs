@@ -1,39 +1,68 @@
 //! Output folders, written so that a user's files are never lost and a failed or
 //! interrupted run leaves nothing half-written.
 //!
-//! **Before the work** ([`check_out`]): `--out` must not be an existing file, must not be or
-//! hold any input the command reads, and, when it is a folder that holds anything, it must
-//! be an earlier output of the same command (recognised by its own files, see [`Kind`]) or
-//! `--force` must be given. Its parent must be writable. Temporary folders left by earlier
-//! runs that were killed (`.NAME.tmp-PID` and `.NAME.old-PID` whose process is gone) are
-//! removed; a moved-aside earlier output whose replacement never arrived is put back.
+//! **Before the work** ([`check_out`]): `--out` must not be an existing file; must not be
+//! or hold any input the command reads; must not step back (`..`) out of a folder that does
+//! not exist yet; and, when it is a folder that holds anything, it must be an earlier output
+//! of the same command holding nothing else ([`Kind::recognises`]: the command's own files
+//! and folders only), or `--force` must be given. Even with `--force`, the file system's
+//! root, the home folder, the current folder or a folder above it, and a git repository are
+//! refused. The parent must be writable. What killed runs left next to the output is cleared
+//! (see below).
 //!
-//! **The work** ([`write_folder`]): files go into a temporary sibling `.NAME.tmp-PID`. Only
-//! when every file is complete is an earlier output moved aside to `.NAME.old-PID`, the new
-//! folder renamed into place, and the old one removed. While a temporary folder exists it is
-//! registered ([`live`]), so that an interrupt can remove it.
+//! **The work** ([`write_folder`]): files go into a temporary sibling `.NAME.tmp-PID`, marked
+//! as bienche's by a `.bienche-writing` file. Only when every file is complete, and after the
+//! checks above are made again (the folder may have changed during a long run), is an earlier
+//! output moved aside to `.NAME.old-PID`, the new folder renamed into place, and the old one
+//! removed. While a temporary folder exists it is registered, so that an interrupt removes it
+//! ([`abandon`]).
+//!
+//! **Leftovers** of a killed run (Linux, where a process's life can be read from `/proc`): a
+//! `.NAME.tmp-PID` of a process that is gone is removed if it carries the mark; a
+//! `.NAME.old-PID` is put back when `NAME` is missing, and removed when it is an earlier
+//! output of the same command. Anything else of that name is left alone.
 
 use crate::error::{Error, Result};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-/// The kinds of output folder, each recognised by files only it writes.
+/// The mark a temporary output folder carries while bienche writes it.
+const MARK: &str = ".bienche-writing";
+
+/// The kinds of output folder, each recognised by the files only it writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// `bienche plan` of one scenario: `summary.json`, `manifest.json` with `scenario_dir`.
+    /// `bienche plan` of one scenario.
     Plan,
-    /// `bienche plan` of a national folder: `national.csv`.
+    /// `bienche plan` of a national folder.
     National,
-    /// `bienche forecast --out`: a manifest whose command is `forecast`.
+    /// `bienche forecast --out`.
     Forecast,
-    /// `bienche compare`: `comparison.csv`.
+    /// `bienche compare`.
     Comparison,
-    /// `bienche sweep`: `sweep.csv`.
+    /// `bienche sweep`.
     Sweep,
-    /// `bienche simulate`'s `simulation/`: `probabilities.csv` and `fan.csv`.
+    /// `bienche simulate`'s `simulation/`.
     Simulation,
     /// `bienche plot`'s `plots/LANG/`: only charts.
     Charts,
+    /// `bienche generate`: never recognised, so a folder that holds anything needs `--force`.
+    Generated,
+}
+
+/// The entries of a folder: (name, is a folder).
+fn entries(dir: &Path) -> Vec<(String, bool)> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                    (e.file_name().to_string_lossy().into_owned(), is_dir)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Kind {
@@ -46,15 +75,64 @@ impl Kind {
             Kind::Sweep => "bienche sweep",
             Kind::Simulation => "bienche simulate",
             Kind::Charts => "bienche plot",
+            Kind::Generated => "bienche generate",
         }
     }
 
-    /// Whether `dir` is an output of this kind.
+    /// The files and folders an output of this kind has at its top: (files, folders), and
+    /// whether other folders may be plan folders (one per scenario or province).
+    fn contents(self) -> (&'static [&'static str], &'static [&'static str], bool) {
+        match self {
+            Kind::Plan => (
+                &[
+                    "summary.json",
+                    "manifest.json",
+                    "trajectory.csv",
+                    "flows.csv",
+                    "targets.csv",
+                    "costs.csv",
+                    "units.csv",
+                ],
+                &["forecast", "plots", "simulation"],
+                false,
+            ),
+            Kind::National => (
+                &["national.csv", "summary.json", "manifest.json"],
+                &[],
+                true,
+            ),
+            Kind::Forecast => (
+                &[
+                    "summary.json",
+                    "manifest.json",
+                    "trajectory.csv",
+                    "flows.csv",
+                    "gap.csv",
+                ],
+                &[],
+                false,
+            ),
+            Kind::Comparison => (
+                &["comparison.csv", "unit_differences.csv"],
+                &["plots"],
+                true,
+            ),
+            Kind::Sweep => (&["sweep.csv"], &["plots", "scenarios"], true),
+            Kind::Simulation => (
+                &["probabilities.csv", "fan.csv", "summary.json"],
+                &["plots", "buffered"],
+                false,
+            ),
+            Kind::Charts | Kind::Generated => (&[], &[], false),
+        }
+    }
+
+    /// Whether `dir` is an earlier output of this kind and holds nothing else.
     pub fn recognises(self, dir: &Path) -> bool {
         let has = |name: &str| dir.join(name).is_file();
-        match self {
+        let signed = match self {
             Kind::Plan => {
-                has("summary.json") && super::read::manifest(dir).is_ok() && has("trajectory.csv")
+                has("summary.json") && has("trajectory.csv") && super::read::manifest(dir).is_ok()
             }
             Kind::National => has("national.csv") && has("manifest.json"),
             Kind::Forecast => {
@@ -64,12 +142,24 @@ impl Kind {
             Kind::Comparison => has("comparison.csv"),
             Kind::Sweep => has("sweep.csv"),
             Kind::Simulation => has("probabilities.csv") && has("fan.csv"),
-            Kind::Charts => std::fs::read_dir(dir).is_ok_and(|entries| {
-                entries.flatten().all(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    name.ends_with(".png") || name.ends_with(".svg")
-                })
-            }),
+            Kind::Charts => true,
+            Kind::Generated => false,
+        };
+        signed
+            && entries(dir)
+                .iter()
+                .all(|(name, is_dir)| self.holds(dir, name, *is_dir))
+    }
+
+    fn holds(self, dir: &Path, name: &str, is_dir: bool) -> bool {
+        if self == Kind::Charts {
+            return !is_dir && (name.ends_with(".png") || name.ends_with(".svg"));
+        }
+        let (files, folders, plan_folders) = self.contents();
+        if is_dir {
+            folders.contains(&name) || (plan_folders && Kind::Plan.recognises(&dir.join(name)))
+        } else {
+            files.contains(&name)
         }
     }
 }
@@ -88,44 +178,71 @@ fn usage(out: &Path, message: impl std::fmt::Display) -> Error {
     Error::Usage(format!("--out {}: {message}", out.display()))
 }
 
-/// The absolute, normalised form of a path that may not exist yet: its nearest existing
-/// ancestor resolved, the rest appended.
-fn absolute(path: &Path) -> PathBuf {
-    let mut rest = Vec::new();
-    let mut at = if path.is_absolute() {
+/// The absolute form of `path`: the part that exists resolved by the file system (links
+/// followed), the rest appended. `None` when the rest steps back with `..`: out of a folder
+/// that does not exist, that would be a guess.
+fn absolute(path: &Path) -> Option<PathBuf> {
+    let full = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .unwrap_or_else(|_| PathBuf::from("."))
-            .join(path)
+        std::env::current_dir().ok()?.join(path)
     };
-    loop {
-        if let Ok(real) = at.canonicalize() {
+    let parts: Vec<Component> = full.components().collect();
+    for split in (0..=parts.len()).rev() {
+        let head: PathBuf = parts[..split].iter().collect();
+        if let Ok(real) = head.canonicalize() {
             let mut p = real;
-            for part in rest.iter().rev() {
-                p.push(part);
+            for c in &parts[split..] {
+                match c {
+                    Component::Normal(n) => p.push(n),
+                    Component::CurDir => {}
+                    _ => return None,
+                }
             }
-            return p;
-        }
-        match (at.file_name().map(|n| n.to_os_string()), at.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                at = parent.to_path_buf();
-            }
-            _ => return path.to_path_buf(),
+            return Some(p);
         }
     }
+    None
 }
+
+/// Folders never replaced, even with `--force`: what their loss would cost is not an
+/// output's to decide.
+fn precious(out: &Path) -> Option<&'static str> {
+    if out.parent().is_none() {
+        return Some("the file system's root");
+    }
+    if std::env::var_os("HOME").is_some_and(|h| absolute(Path::new(&h)).as_deref() == Some(out)) {
+        return Some("your home folder");
+    }
+    if std::env::current_dir()
+        .ok()
+        .and_then(|d| absolute(&d))
+        .is_some_and(|cwd| cwd.starts_with(out))
+    {
+        return Some("the current folder, or a folder above it");
+    }
+    if out.join(".git").exists() {
+        return Some("a git repository");
+    }
+    None
+}
+
+/// Outputs checked by [`check_out`], by absolute path: checked again before a swap.
+static CHECKED: Mutex<BTreeMap<PathBuf, (Kind, bool)>> = Mutex::new(BTreeMap::new());
 
 /// Refuses an output path that would destroy something, and clears what killed runs left.
 pub fn check_out(o: &Out) -> Result<()> {
     let out = o.path;
-    if out.file_name().is_none() {
-        return Err(usage(out, "names no folder"));
-    }
-    let out_abs = absolute(out);
+    let out_abs = absolute(out).ok_or_else(|| {
+        usage(
+            out,
+            "it steps back with '..' out of a folder that does not exist; name the folder directly",
+        )
+    })?;
     for input in o.inputs {
-        let input_abs = absolute(input);
+        let Some(input_abs) = absolute(input) else {
+            continue;
+        };
         if input_abs.starts_with(&out_abs) {
             let what = if input_abs == out_abs {
                 "it is an input of this command".to_string()
@@ -138,29 +255,52 @@ pub fn check_out(o: &Out) -> Result<()> {
             ));
         }
     }
-    if out.is_file() {
+    if out_abs.is_file() {
         return Err(usage(
             out,
             "it is a file, not a folder; choose a folder name (it is created)",
         ));
     }
-    clear_leftovers(out);
-    let occupied = std::fs::read_dir(out).is_ok_and(|mut e| e.next().is_some());
-    if occupied && !o.force && !o.kind.recognises(out) {
-        return Err(usage(
-            out,
-            format!(
-                "the folder holds files that are not an earlier `{}` output; choose an empty or new folder, or pass --force to replace it",
-                o.kind.command()
-            ),
-        ));
+    if out_abs.exists() || out.file_name().is_none() {
+        if let Some(what) = precious(&out_abs) {
+            return Err(usage(
+                out,
+                format!("it is {what}; bienche does not replace it, even with --force; choose a new folder"),
+            ));
+        }
     }
-    let parent = parent_of(out);
+    if out.file_name().is_none() {
+        return Err(usage(out, "names no folder; name the folder to write"));
+    }
+    clear_leftovers(&out_abs, o.kind);
+    foreign(out, &out_abs, o.kind, o.force)?;
+    let parent = parent_of(&out_abs);
     std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, e))?;
     let probe = parent.join(format!(".bienche-probe-{}", std::process::id()));
     std::fs::write(&probe, b"")
         .map_err(|e| usage(out, format!("cannot write into {}: {e}", parent.display())))?;
     let _ = std::fs::remove_file(&probe);
+    if let Ok(mut checked) = CHECKED.lock() {
+        checked.insert(out_abs, (o.kind, o.force));
+    }
+    Ok(())
+}
+
+/// Refuses a folder that holds files other than an earlier output of `kind`, unless forced.
+fn foreign(out: &Path, out_abs: &Path, kind: Kind, force: bool) -> Result<()> {
+    let occupied = std::fs::read_dir(out_abs).is_ok_and(|mut e| e.next().is_some());
+    if occupied && !force && !kind.recognises(out_abs) {
+        let message = if kind == Kind::Generated {
+            "the folder exists and is not empty; nothing was written (pass --force to replace it)"
+                .to_string()
+        } else {
+            format!(
+                "the folder holds files that are not an earlier `{}` output; choose an empty or new folder, or pass --force to replace it",
+                kind.command()
+            )
+        };
+        return Err(usage(out, message));
+    }
     Ok(())
 }
 
@@ -187,17 +327,13 @@ fn running(pid: u32) -> bool {
     }
 }
 
-/// Removes the temporary folders of runs into `out` that were killed, and puts back an
-/// earlier output that such a run had moved aside.
-fn clear_leftovers(out: &Path) {
+/// Clears what runs into `out` that were killed left: their marked temporary folders, and
+/// an earlier output one of them had moved aside (put back, or removed when `out` is there).
+fn clear_leftovers(out: &Path, kind: Kind) {
     let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return;
     };
-    let Ok(entries) = std::fs::read_dir(parent_of(out)) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file = entry.file_name().to_string_lossy().into_owned();
+    for (file, is_dir) in entries(parent_of(out)) {
         for what in ["tmp", "old"] {
             let prefix = format!(".{name}.{what}-");
             let Some(pid) = file
@@ -206,19 +342,24 @@ fn clear_leftovers(out: &Path) {
             else {
                 continue;
             };
-            if pid == std::process::id() || running(pid) {
+            if !is_dir || pid == std::process::id() || running(pid) {
                 continue;
             }
-            if what == "old" && !out.exists() {
-                let _ = std::fs::rename(entry.path(), out);
-            } else {
-                let _ = std::fs::remove_dir_all(entry.path());
+            let path = parent_of(out).join(&file);
+            if what == "tmp" {
+                if path.join(MARK).is_file() {
+                    let _ = std::fs::remove_dir_all(&path);
+                }
+            } else if !out.exists() {
+                let _ = std::fs::rename(&path, out);
+            } else if kind.recognises(&path) {
+                let _ = std::fs::remove_dir_all(&path);
             }
         }
     }
 }
 
-/// Output folders being written by this process, as (temporary folder, output), for the
+/// Output folders being written by this process, (temporary folder, output), for the
 /// interrupt handler; the lock is also held while an earlier output is swapped out, so an
 /// interrupt never falls between the two renames.
 static LIVE: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
@@ -233,23 +374,34 @@ fn set_live(tmp: &Path, out: &Path, on: bool) {
     }
 }
 
-/// After an interrupt: removes every temporary folder this process is writing, so nothing
-/// half-written is left, and returns how many there were. Earlier outputs stay as they were.
+/// Registers a file being written outside an output folder (`roster import`'s tables), so
+/// that an interrupt removes it; `on = false` when it is in place.
+pub fn live_file(path: &Path, on: bool) {
+    set_live(path, path, on);
+}
+
+/// After an interrupt: removes every temporary folder (or file) this process is writing, so
+/// nothing half-written is left, and returns how many there were. Earlier outputs stay.
 pub fn abandon() -> usize {
     let Ok(live) = LIVE.lock() else {
         return 0;
     };
     for (tmp, _) in live.iter() {
-        let _ = std::fs::remove_dir_all(tmp);
+        if tmp.is_dir() {
+            let _ = std::fs::remove_dir_all(tmp);
+        } else {
+            let _ = std::fs::remove_file(tmp);
+        }
     }
-    // The lock is kept: no swap may start while the process ends.
     let n = live.len();
+    // The lock is kept: no swap may start while the process ends.
     std::mem::forget(live);
     n
 }
 
 /// Runs `fill` on a temporary sibling of `out`, then renames it into place; on failure the
-/// temporary folder is removed and `out` is left as it was.
+/// temporary folder is removed and `out` is left as it was. An output checked by
+/// [`check_out`] is checked again just before it is replaced.
 pub fn write_folder(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let parent = parent_of(out);
     std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, e))?;
@@ -260,17 +412,37 @@ pub fn write_folder(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Resul
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(|e| Error::output(&tmp, e))?;
     set_live(&tmp, out, true);
-    let filled = fill(&tmp);
-    let result = filled.and_then(|()| {
-        // Held across the renames, so an interrupt waits for them.
-        let _swap = LIVE.lock();
-        replace_dir(&tmp, out)
-    });
+    let result = std::fs::write(tmp.join(MARK), b"")
+        .map_err(|e| Error::output(&tmp, e))
+        .and_then(|()| fill(&tmp))
+        .and_then(|()| {
+            std::fs::remove_file(tmp.join(MARK)).map_err(|e| Error::output(&tmp, e))?;
+            // Held across the check and the renames, so an interrupt waits for them.
+            let _swap = LIVE.lock();
+            check_again(out)?;
+            replace_dir(&tmp, out)
+        });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     set_live(&tmp, out, false);
     result
+}
+
+/// The checks of [`check_out`] once more, on a folder that may have changed during the run.
+fn check_again(out: &Path) -> Result<()> {
+    let Some(out_abs) = absolute(out) else {
+        return Ok(());
+    };
+    let entry = CHECKED.lock().ok().and_then(|c| c.get(&out_abs).copied());
+    match entry {
+        Some((kind, force)) => foreign(out, &out_abs, kind, force).map_err(|e| {
+            Error::Usage(format!(
+                "{e} (it changed while bienche was running; the new output was not written)"
+            ))
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Moves `tmp` to `out`, replacing an earlier folder only once the new one is whole.

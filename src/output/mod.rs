@@ -8,7 +8,8 @@
 //! - [`folder`]: output folders written atomically, and never over a user's files.
 //!
 //! Rows are in a fixed order and numbers in fixed formats, so the same inputs give the same
-//! bytes; the only run-dependent value is `solver.seconds` in `summary.json`.
+//! bytes; the only run-dependent values are `solver.seconds` in `summary.json` and the
+//! absolute `scenario_dir` in `manifest.json`.
 
 pub mod contract;
 pub mod folder;

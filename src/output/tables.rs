@@ -8,6 +8,7 @@ use crate::domain::target::TargetRow;
 use crate::domain::Spec;
 use crate::evaluate::tally;
 use crate::plan::Plan;
+use crate::rules::r5_structure::GOAL;
 use crate::solve::SolveStats;
 use std::collections::BTreeMap;
 
@@ -166,7 +167,7 @@ fn r5_records(r: &Results) -> Vec<R5Record> {
     let distances = crate::rules::r5_structure::distances(r.spec, r.plan);
     r.targets
         .iter()
-        .filter(|t| t.goal && t.unit == "PROVINCE")
+        .filter(|t| t.rule == GOAL && t.unit == "PROVINCE")
         .map(|t| {
             let all: u32 = (0..r.spec.units.len())
                 .map(|u| r.plan.sum(t.year, u, |_| true))

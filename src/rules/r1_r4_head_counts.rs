@@ -17,6 +17,9 @@ use crate::rounding::{round9, round_count};
 /// The family of R1–R4.
 pub struct HeadCounts;
 
+/// The rules that set a minimum share of a unit's quota (R4 counts women among them).
+pub const RATE_RULES: [Rule; 3] = [Rule::R1, Rule::R2, Rule::R3];
+
 impl Family for HeadCounts {
     fn rules(&self) -> &'static [Rule] {
         &[Rule::R1, Rule::R2, Rule::R3, Rule::R4]

@@ -15,6 +15,7 @@ use std::path::Path;
 /// failure is reported.
 pub fn check_config(path: &Path, c: &Config) -> Result<()> {
     let check = ConfigCheck { path };
+    check.finite(c)?;
     check.time(&c.time)?;
     check.staffing_and_attrition(&c.staffing, &c.attrition)?;
     check.roster(&c.roster)?;
@@ -215,7 +216,44 @@ impl ConfigCheck<'_> {
                 "expected 1 or more threads, found 0".into(),
             );
         }
+        for (name, value) in &s.highs {
+            if let Err(message) = crate::solve::check_highs_option(name, value) {
+                return self.fail(&format!("solver.highs.{name}"), message);
+            }
+        }
         Ok(())
+    }
+
+    /// Every number of the settings is finite: `inf` and `nan` are valid TOML, and would
+    /// otherwise pass a check of "0 or more".
+    fn finite(&self, c: &Config) -> Result<()> {
+        fn walk(v: &toml::Value, at: &str) -> Option<(String, f64)> {
+            match v {
+                toml::Value::Float(f) if !f.is_finite() => Some((at.to_string(), *f)),
+                toml::Value::Table(t) => t.iter().find_map(|(k, v)| {
+                    walk(
+                        v,
+                        &if at.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{at}.{k}")
+                        },
+                    )
+                }),
+                toml::Value::Array(a) => a
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, v)| walk(v, &format!("{at}[{i}]"))),
+                _ => None,
+            }
+        }
+        let Ok(value) = toml::Value::try_from(c) else {
+            return Ok(());
+        };
+        match walk(&value, "") {
+            Some((field, f)) => self.fail(&field, format!("expected a finite number, found {f}")),
+            None => Ok(()),
+        }
     }
 }
 

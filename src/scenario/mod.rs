@@ -34,9 +34,25 @@ pub struct LoadOptions {
     pub skip_bad_rows: bool,
 }
 
-/// The folders a scenario is read from: the scenarios it extends, then its own.
-pub fn folders(dir: &Path) -> Result<Vec<PathBuf>> {
-    Ok(layers::resolve(dir)?.dirs)
+/// Everything a scenario is read from: the folders of the scenarios it extends, its own, and
+/// the roster it names (which may be anywhere).
+pub fn inputs(dir: &Path) -> Result<Vec<PathBuf>> {
+    let layered = layers::resolve(dir)?;
+    let mut out = layered.dirs.clone();
+    let roster = layered
+        .merged
+        .get("roster")
+        .and_then(|r| r.get("file"))
+        .and_then(|f| f.as_str());
+    if let Some(file) = roster {
+        let home = layered
+            .provenance
+            .get("roster.file")
+            .and_then(|f| f.parent())
+            .unwrap_or(dir);
+        out.push(home.join(file));
+    }
+    Ok(out)
 }
 
 /// Reads and checks the scenario in `dir`.
