@@ -236,3 +236,37 @@ mod tests {
         assert_eq!(super::cut_long("a \"short\" one"), "a \"short\" one");
     }
 }
+
+/// Rewrites serde's type words ("expected u32", "invalid type: string") in plain words
+/// a planner reads, keeping the found value.
+pub fn plain_serde_words(message: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("invalid type: string", "found the text"),
+        ("invalid type: integer", "found the whole number"),
+        ("invalid type: floating point", "found the number"),
+        ("invalid type: boolean", "found"),
+        ("invalid type: sequence", "found a list"),
+        ("invalid type: map", "found a table"),
+        ("invalid value: integer", "found"),
+        ("invalid value: floating point", "found"),
+        ("expected usize", "expected a whole number of 0 or more"),
+        ("expected u64", "expected a whole number of 0 or more"),
+        ("expected u32", "expected a whole number of 0 or more"),
+        ("expected u16", "expected a whole number from 0 to 65,535"),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected i64", "expected a whole number"),
+        ("expected i32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a borrowed string", "expected text in quotes"),
+        ("expected a string", "expected text in quotes"),
+        ("expected a sequence", "expected a list [ … ]"),
+        ("expected a map", "expected a table"),
+    ];
+    let mut out = message.trim().to_string();
+    for (from, to) in WORDS {
+        out = out.replace(from, to);
+    }
+    out
+}

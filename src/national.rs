@@ -69,7 +69,7 @@ pub fn load(dir: &Path) -> Result<National> {
             "national",
             format!(
                 "{}; expected name = \"…\" and provinces = [\"folder\", …]",
-                e.message().trim_end_matches('.')
+                crate::error::plain_serde_words(e.message()).trim_end_matches('.')
             ),
         )
     })?;

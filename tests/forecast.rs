@@ -184,6 +184,7 @@ mod forecast_properties {
             retire in proptest::collection::vec((0usize..4, 2026i32..=2031, 0u32..4), 0..5),
             rates in (0u32..90, 0u32..60),
         ) {
+            let posts = posts.min(quota);
             let mut counts = counts;
             counts[3] = counts[3].min(posts);
             let tmp = tempfile::tempdir().unwrap();

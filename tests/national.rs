@@ -152,7 +152,7 @@ fn a_bad_national_folder_is_named() {
     std::fs::write(&national, text.replace("provinces = [", "provinces = 3 #[")).unwrap();
     assert_eq!(
         run(),
-        "error: national.toml, line 5: field 'national': invalid type: integer `3`, expected a sequence; expected name = \"…\" and provinces = [\"folder\", …]"
+        "error: national.toml, line 5: field 'national': found the whole number `3`, expected a list [ … ]; expected name = \"…\" and provinces = [\"folder\", …]"
     );
 }
 

@@ -14,6 +14,13 @@ use crate::scenario;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+/// A whole number of 0 or more on the command line, with the form stated when it is not.
+fn whole_number<T: std::str::FromStr>(text: &str) -> std::result::Result<T, String> {
+    text.trim().parse::<T>().map_err(|_| {
+        format!("expected a whole number of 0 or more (digits only), found \"{text}\"")
+    })
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "bienche",
@@ -57,7 +64,7 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Units listed among the largest gaps.
-        #[arg(long, default_value_t = 10)]
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 10)]
         top: usize,
         /// Replace OUT even when it holds files that are not an earlier output of this
         /// command.
@@ -71,13 +78,13 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
         /// Override solver.time_limit_seconds.
-        #[arg(long)]
+        #[arg(allow_negative_numbers = true, long)]
         time_limit: Option<f64>,
         /// Override solver.mip_rel_gap (0.01 = 1%).
-        #[arg(long)]
+        #[arg(allow_negative_numbers = true, long)]
         gap: Option<f64>,
         /// Override solver.threads.
-        #[arg(long)]
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<u32>, long)]
         threads: Option<u32>,
         /// Show the HiGHS log.
         #[arg(long)]
@@ -101,7 +108,7 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
         /// Threads in all, shared between scenarios solved at once.
-        #[arg(long, default_value_t = 2)]
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 2)]
         threads: usize,
         /// Language of the charts.
         #[arg(long, default_value = "vi")]
@@ -121,7 +128,7 @@ pub enum Command {
         vary: Vec<String>,
         #[arg(long)]
         out: PathBuf,
-        #[arg(long, default_value_t = 2)]
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 2)]
         threads: usize,
         #[arg(long, default_value = "vi")]
         lang: String,
@@ -134,21 +141,21 @@ pub enum Command {
     /// target, and a fan chart of the province EM share.
     Simulate {
         out: PathBuf,
-        #[arg(long, default_value_t = 1000)]
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<u64>, long, default_value_t = 1000)]
         draws: u64,
-        #[arg(long, default_value_t = 42)]
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<u64>, long, default_value_t = 42)]
         seed: u64,
-        #[arg(long, default_value_t = 2)]
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 2)]
         threads: usize,
         #[arg(long, default_value = "vi")]
         lang: String,
         /// Re-plan with targets raised until each target the plan meets has at least this
         /// chance (e.g. 0.9), and report what that safety costs.
-        #[arg(long)]
+        #[arg(allow_negative_numbers = true, long)]
         buffer: Option<f64>,
         /// Re-planning rounds of --buffer (each raises the targets still at risk by one
         /// person, at most 5 in all).
-        #[arg(long, default_value_t = 4)]
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 4)]
         buffer_rounds: usize,
         /// Replace OUT/simulation even when it holds files that are not an earlier
         /// simulation.
@@ -159,13 +166,13 @@ pub enum Command {
     /// folder per province (p01, p02, …). ILLUSTRATIVE DATA: every figure is invented.
     Generate {
         /// Units in all (communes, departments, …), split evenly over the provinces.
-        #[arg(long)]
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long)]
         units: usize,
         /// Provinces, each a complete scenario folder; at most --units.
-        #[arg(long, default_value_t = 1)]
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 1)]
         provinces: usize,
         /// Random seed: the same units, provinces and seed give the same bytes.
-        #[arg(long, default_value_t = 1)]
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<u64>, long, default_value_t = 1)]
         seed: u64,
         /// Output folder; written atomically, and refused if it exists and is not empty.
         #[arg(long)]

@@ -68,7 +68,12 @@ fn parse_table(path: &Path, text: &str) -> Result<toml::Table> {
         let line = e
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        Error::input(path, line, "-", e.message().trim().to_string())
+        Error::input(
+            path,
+            line,
+            "-",
+            crate::error::plain_serde_words(e.message()),
+        )
     })
 }
 
@@ -90,6 +95,12 @@ fn tidy(path: &Path) -> PathBuf {
     out
 }
 
+fn extends_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.trim_start().starts_with("extends"))
+        .map(|i| i + 1)
+}
+
 /// Reads `dir/scenario.toml` and, through `extends`, every scenario it builds on.
 pub fn resolve(dir: &Path) -> Result<Layered> {
     let mut chain: Vec<(PathBuf, PathBuf, String, toml::Table)> = Vec::new();
@@ -100,11 +111,24 @@ pub fn resolve(dir: &Path) -> Result<Layered> {
         let mut table = parse_table(&path, &text)?;
         let canonical = at.canonicalize().unwrap_or_else(|_| at.clone());
         if chain.iter().any(|(_, c, _, _)| *c == canonical) {
+            let start = chain
+                .iter()
+                .position(|(_, c, _, _)| *c == canonical)
+                .unwrap_or(0);
+            let circle: Vec<String> = chain[start..]
+                .iter()
+                .map(|(folder, ..)| folder.display().to_string())
+                .chain([at.display().to_string()])
+                .collect();
+            let extends_line = chain.last().and_then(|(_, _, text, _)| extends_line(text));
             return Err(Error::input(
-                &path,
-                None,
+                &chain.last().map_or(path.clone(), |(f, ..)| f.join("scenario.toml")),
+                extends_line,
                 "extends",
-                "the scenarios extend each other in a cycle",
+                format!(
+                    "the scenarios extend each other in a cycle: {}; expected a chain that ends in a scenario without extends",
+                    circle.join(" → ")
+                ),
             ));
         }
         let next = match table.remove("extends") {
@@ -123,13 +147,7 @@ pub fn resolve(dir: &Path) -> Result<Layered> {
         match next {
             Some(base) => {
                 if !base.join("scenario.toml").exists() {
-                    let line = chain
-                        .last()
-                        .and_then(|(_, _, text, _)| {
-                            text.lines()
-                                .position(|l| l.trim_start().starts_with("extends"))
-                        })
-                        .map(|i| i + 1);
+                    let line = chain.last().and_then(|(_, _, text, _)| extends_line(text));
                     return Err(Error::input(
                         &path,
                         line,

@@ -89,7 +89,25 @@ pub(super) fn parse_units(t: &Table, groups: &[Group]) -> Result<(Vec<Unit>, Vec
             line: row.line(),
             id,
         });
-        quotas.push(row.count("quota")?);
+        let quota = row.count("quota")?;
+        let leader_posts = units.last().map_or(0, |u| u.leader_posts);
+        if leader_posts > quota {
+            return Err(row.error(
+                "leader_posts",
+                format!(
+                    "{leader_posts} leader posts exceed the unit's quota of {quota}; expected a whole number from 0 to {quota}"
+                ),
+            ));
+        }
+        quotas.push(quota);
+    }
+    if units.is_empty() {
+        return Err(Error::input(
+            &t.path,
+            None,
+            "id",
+            "the file has a header but no units; expected at least one row, one per unit",
+        ));
     }
     Ok((units, quotas))
 }
@@ -125,7 +143,17 @@ pub(super) fn apply_quota_changes(
                 ),
             ));
         }
-        changes.push((u, year, row.count("quota")?));
+        let q = row.count("quota")?;
+        if q < units[u].leader_posts {
+            return Err(row.error(
+                "quota",
+                format!(
+                    "a quota of {q} for unit \"{}\" is below its {} leader posts in units.csv; expected at least {}",
+                    units[u].id, units[u].leader_posts, units[u].leader_posts
+                ),
+            ));
+        }
+        changes.push((u, year, q));
     }
     changes.sort();
     for (u, year, q) in changes {
@@ -440,6 +468,15 @@ pub(super) fn parse_transfers(
         check_year_range(&row, years, from, to)?;
         let src = parse_unit_set(&row, ctx, "from")?;
         let dst = parse_unit_set(&row, ctx, "to")?;
+        if src.len() == 1 && src == dst {
+            return Err(row.error(
+                "to",
+                format!(
+                    "the route goes from unit \"{}\" to itself; expected a different unit, or kind:<kind>",
+                    ctx.units[src[0]].id
+                ),
+            ));
+        }
         let max_per_year = row.count("max_per_year")?;
         let cost_per_person = row.money("cost_per_person")?;
         for year in years.0..=years.1 {

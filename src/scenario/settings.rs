@@ -13,7 +13,7 @@ pub fn from_merged(
 ) -> Result<Config> {
     serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|err| {
         let field = err.path().to_string();
-        let message = err.into_inner().message().trim().to_string();
+        let message = crate::error::plain_serde_words(err.into_inner().message());
         let (file, line) = locate(&field);
         Error::input(
             &file,
@@ -33,7 +33,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
         let line = inner
             .span()
             .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-        let message = inner.message().trim().to_string();
+        let message = crate::error::plain_serde_words(inner.message());
         Error::input(
             path,
             line,
