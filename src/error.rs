@@ -60,11 +60,13 @@ fn cut(s: &str) -> String {
 /// back.
 fn cut_long(text: &str) -> String {
     let mut out = String::new();
+    let parts = text.split('"').count();
     for (i, part) in text.split('"').enumerate() {
         if i > 0 {
             out.push('"');
         }
-        if i % 2 == 1 {
+        // An unmatched last quote opens nothing.
+        if i % 2 == 1 && i + 1 < parts {
             out.push_str(&cut(part));
         } else {
             out.push_str(part);

@@ -2,6 +2,7 @@
 //! `consistency.py`. Each either fails with an input error that says how to fix it, or
 //! pushes a warning onto the spec.
 
+use super::layers::{locate, Layered};
 use super::parse::CellKey;
 use crate::domain::config::{
     AttritionConfig, PolicyConfig, RosterConfig, SolverConfig, StaffingConfig, TimeConfig,
@@ -9,12 +10,11 @@ use crate::domain::config::{
 use crate::domain::{Cell, Config, Group, Spec, Unit, UnitKind};
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Values of `scenario.toml` that serde cannot check alone, section by section; the first
 /// failure is reported.
-pub fn check_config(path: &Path, c: &Config) -> Result<()> {
-    let check = ConfigCheck { path };
+pub fn check_config(layered: &Layered, c: &Config) -> Result<()> {
+    let check = ConfigCheck { layered };
     check.finite(c)?;
     check.time(&c.time)?;
     check.staffing_and_attrition(&c.staffing, &c.attrition)?;
@@ -26,12 +26,14 @@ pub fn check_config(path: &Path, c: &Config) -> Result<()> {
 
 /// Checks on the values of one `scenario.toml`.
 struct ConfigCheck<'a> {
-    path: &'a Path,
+    layered: &'a Layered,
 }
 
 impl ConfigCheck<'_> {
+    /// Fails naming the file that set `field` and the line of its key.
     fn fail(&self, field: &str, msg: String) -> Result<()> {
-        Err(Error::input(self.path, None, field, msg))
+        let (file, line) = locate(self.layered, field);
+        Err(Error::input(&file, line, field, msg))
     }
 
     fn share(&self, field: &str, v: f64) -> Result<()> {

@@ -230,6 +230,32 @@ fn record(
     }
 }
 
+/// The line of the dotted key `field` in a TOML text: the key under its section's header
+/// when there is one, else the first line that sets it or opens it as a table.
+pub fn key_line(text: &str, field: &str) -> Option<usize> {
+    let (section, last) = field.rsplit_once('.').unwrap_or(("", field));
+    let sets = |l: &str| {
+        let l = l.trim_start();
+        l.strip_prefix(last)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+            || l.trim_start_matches('[').starts_with(last)
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.trim() == format!("[{section}]"));
+    let under = header.and_then(|h| {
+        lines[h + 1..]
+            .iter()
+            .take_while(|l| !l.trim_start().starts_with('['))
+            .position(|l| sets(l))
+            .map(|i| h + 1 + i)
+    });
+    under
+        .or_else(|| lines.iter().position(|l| sets(l)))
+        .map(|i| i + 1)
+}
+
 /// The file that set `field` (or its nearest parent), and the line of its key there.
 pub fn locate(layers: &Layered, field: &str) -> (PathBuf, Option<usize>) {
     let mut probe = field.to_string();
@@ -240,20 +266,11 @@ pub fn locate(layers: &Layered, field: &str) -> (PathBuf, Option<usize>) {
             .find(|(k, _)| **k == probe || k.starts_with(&format!("{probe}.")))
             .map(|(_, f)| f.clone());
         if let Some(file) = hit {
-            let last = field.rsplit('.').next().unwrap_or(field);
             let line = layers
                 .texts
                 .iter()
                 .find(|(f, _)| *f == file)
-                .and_then(|(_, text)| {
-                    text.lines().position(|l| {
-                        let l = l.trim_start();
-                        l.strip_prefix(last)
-                            .is_some_and(|rest| rest.trim_start().starts_with('='))
-                            || l.trim_start_matches('[').starts_with(last)
-                    })
-                })
-                .map(|i| i + 1);
+                .and_then(|(_, text)| key_line(text, field));
             return (file, line);
         }
         match probe.rsplit_once('.') {

@@ -129,7 +129,7 @@ fn read_config(dir: &Path, layered: &layers::Layered) -> Result<Config> {
     } else {
         settings::parse(&toml_path, &layered.texts[0].1)?
     };
-    checks::check_config(&toml_path, &config)?;
+    checks::check_config(layered, &config)?;
     Ok(config)
 }
 
