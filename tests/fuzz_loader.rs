@@ -3,7 +3,8 @@
 //! also planned. Whatever the input: no panic, and either success or an input error (exit 2).
 //!
 //! The run is bounded by time, not by cases: `BIENCHE_FUZZ_SECONDS` (default 20, as CI
-//! runs it) per target; the seed is fixed, so a run is repeatable. A failure is shrunk by
+//! runs it) per target; the seed is fixed (`BIENCHE_FUZZ_SEED`, default 0), so a run is
+//! repeatable. A failure is shrunk by
 //! proptest to a small mutation and printed with the file it hit.
 //!
 //! `BIENCHE_FUZZ_SECONDS=600 cargo test --release --test fuzz_loader -- --nocapture`
@@ -195,6 +196,17 @@ fn budget() -> Duration {
     Duration::from_secs(seconds)
 }
 
+/// `BIENCHE_FUZZ_SEED` (default 0) picks another repeatable sequence of inputs.
+fn seed() -> [u8; 32] {
+    let n = std::env::var("BIENCHE_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(0);
+    let mut bytes = [7u8; 32];
+    bytes[..8].copy_from_slice(&n.to_le_bytes());
+    bytes
+}
+
 /// Loads (and for small fixtures plans) the mutated copy; `Err` names what went wrong.
 fn exercise(target: &Target) -> Result<&'static str, String> {
     let options = LoadOptions {
@@ -241,7 +253,7 @@ fn fuzz(target: &Target) {
             failure_persistence: None,
             ..Config::default()
         },
-        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed()),
     );
     let started = Instant::now();
     let (cases, refused) = (std::cell::Cell::new(0u64), std::cell::Cell::new(0u64));
@@ -275,8 +287,9 @@ fn fuzz(target: &Target) {
         }
     }
     println!(
-        "fuzz {}: {} inputs in {:.0} s ({} refused with exit 2, {} accepted), no panic",
+        "fuzz {} (seed {}): {} inputs in {:.0} s ({} refused with exit 2, {} accepted), no panic",
         target.name,
+        u64::from_le_bytes(seed()[..8].try_into().unwrap()),
         cases.get(),
         started.elapsed().as_secs_f64(),
         refused.get(),
