@@ -222,23 +222,6 @@ fn relative_folder(root: &Path, dir: &Path) -> Option<PathBuf> {
     Some(rel)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn long_quoted_values_are_cut_and_the_rest_kept() {
-        let long = "x".repeat(1_000_000);
-        let text = super::cut_long(&format!("unknown group \"{long}\"; expected a group"));
-        assert_eq!(
-            text,
-            format!(
-                "unknown group \"{}… (1000000 characters)\"; expected a group",
-                "x".repeat(40)
-            )
-        );
-        assert_eq!(super::cut_long("a \"short\" one"), "a \"short\" one");
-    }
-}
-
 /// Rewrites serde's type words ("expected u32", "invalid type: string") in plain words
 /// a planner reads, keeping the found value.
 pub fn plain_serde_words(message: &str) -> String {
@@ -271,4 +254,21 @@ pub fn plain_serde_words(message: &str) -> String {
         out = out.replace(from, to);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_quoted_values_are_cut_and_the_rest_kept() {
+        let long = "x".repeat(1_000_000);
+        let text = super::cut_long(&format!("unknown group \"{long}\"; expected a group"));
+        assert_eq!(
+            text,
+            format!(
+                "unknown group \"{}… (1000000 characters)\"; expected a group",
+                "x".repeat(40)
+            )
+        );
+        assert_eq!(super::cut_long("a \"short\" one"), "a \"short\" one");
+    }
 }
