@@ -30,7 +30,7 @@ pub fn import(roster: &Path, dir: &Path, skip_bad_rows: bool) -> Result<()> {
         println!(
             "kept the tables it replaced as {}",
             kept.iter()
-                .map(|n| format!("{n}.previous"))
+                .map(String::as_str)
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -52,7 +52,16 @@ pub fn import(roster: &Path, dir: &Path, skip_bad_rows: bool) -> Result<()> {
 /// names of the tables kept.
 fn replace_tables(dir: &Path, files: &[(&str, &String)]) -> Result<Vec<String>> {
     let tmp = |name: &str| dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let previous = |name: &str| dir.join(format!("{name}.previous"));
+    // A backup is never overwritten: the second import keeps NAME.previous-2, and so on.
+    let previous = |name: &str| {
+        (1..)
+            .map(|n| match n {
+                1 => dir.join(format!("{name}.previous")),
+                n => dir.join(format!("{name}.previous-{n}")),
+            })
+            .find(|p| std::fs::symlink_metadata(p).is_err())
+            .expect("a free name")
+    };
     let cleanup = || {
         for (n, _) in files {
             let _ = std::fs::remove_file(tmp(n));
@@ -67,23 +76,23 @@ fn replace_tables(dir: &Path, files: &[(&str, &String)]) -> Result<Vec<String>> 
         }
     }
     let mut kept = Vec::new();
-    // (name, kept as .previous, existed before): what to undo if a later rename fails.
-    let mut done: Vec<(&str, bool, bool)> = Vec::new();
+    // (name, where it was kept, existed before): what to undo if a later rename fails.
+    let mut done: Vec<(&str, Option<std::path::PathBuf>, bool)> = Vec::new();
     for (name, text) in files {
         let path = dir.join(name);
         let existed = path.exists();
         let same = std::fs::read(&path).is_ok_and(|old| old == text.as_bytes());
-        let keep = existed && !same;
+        let backup = (existed && !same).then(|| previous(name));
         let step = (|| {
-            if keep {
-                std::fs::rename(&path, previous(name))?;
+            if let Some(b) = &backup {
+                std::fs::rename(&path, b)?;
             }
             std::fs::rename(tmp(name), &path)
         })();
         if let Err(e) = step {
-            for (n, kept_it, was) in &done {
-                if *kept_it {
-                    let _ = std::fs::rename(previous(n), dir.join(n));
+            for (n, kept_at, was) in &done {
+                if let Some(b) = kept_at {
+                    let _ = std::fs::rename(b, dir.join(n));
                 } else if !was {
                     let _ = std::fs::remove_file(dir.join(n));
                 }
@@ -91,10 +100,15 @@ fn replace_tables(dir: &Path, files: &[(&str, &String)]) -> Result<Vec<String>> 
             cleanup();
             return Err(Error::output(&path, e));
         }
-        if keep {
-            kept.push(name.to_string());
+        if let Some(b) = &backup {
+            kept.push(
+                b.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
         }
-        done.push((name, keep, existed));
+        done.push((name, backup, existed));
     }
     cleanup();
     Ok(kept)

@@ -5,9 +5,11 @@
 //! or hold any input the command reads; must not step back (`..`) out of a folder that does
 //! not exist yet; and, when it is a folder that holds anything, it must be an earlier output
 //! of the same command holding nothing else ([`Kind::recognises`]: the command's own files
-//! and folders only), or `--force` must be given. Even with `--force`, the file system's
-//! root, the home folder, the current folder or a folder above it, and a git repository are
-//! refused. The parent must be writable. What killed runs left next to the output is cleared
+//! and folders only, all the way down), or `--force` must be given. Anything at `--out` that
+//! is not a folder (a file, device, pipe, socket) is refused. Even with `--force`, the file
+//! system's root, a folder holding the home folder or the current folder, and a folder
+//! holding a git repository are refused. Inputs are protected as the file system has them:
+//! a file linked into a scenario from elsewhere counts at its real place. The parent must be writable. What killed runs left next to the output is cleared
 //! (see below).
 //!
 //! **The work** ([`write_folder`]): files go into a temporary sibling `.NAME.tmp-PID`, marked
@@ -153,14 +155,51 @@ impl Kind {
 
     fn holds(self, dir: &Path, name: &str, is_dir: bool) -> bool {
         if self == Kind::Charts {
-            return !is_dir && (name.ends_with(".png") || name.ends_with(".svg"));
+            return !is_dir && is_chart(name);
         }
         let (files, folders, plan_folders) = self.contents();
-        if is_dir {
-            folders.contains(&name) || (plan_folders && Kind::Plan.recognises(&dir.join(name)))
-        } else {
-            files.contains(&name)
+        if !is_dir {
+            return files.contains(&name);
         }
+        let sub = dir.join(name);
+        if folders.contains(&name) {
+            return own_subfolder(&sub, name);
+        }
+        plan_folders && Kind::Plan.recognises(&sub)
+    }
+}
+
+fn is_chart(name: &str) -> bool {
+    name.ends_with(".png") || name.ends_with(".svg")
+}
+
+/// Whether a named subfolder of an output holds only what bienche writes there, all the
+/// way down: a user's file anywhere in it makes the output someone else's.
+fn own_subfolder(dir: &Path, name: &str) -> bool {
+    let all =
+        |ok: &dyn Fn(&str, bool) -> bool| entries(dir).iter().all(|(n, is_dir)| ok(n, *is_dir));
+    match name {
+        "plots" => all(&|n, is_dir| {
+            if is_dir {
+                entries(&dir.join(n))
+                    .iter()
+                    .all(|(chart, sub)| !sub && is_chart(chart))
+            } else {
+                is_chart(n)
+            }
+        }),
+        "forecast" => {
+            all(&|n, is_dir| !is_dir && ["trajectory.csv", "flows.csv", "gap.csv"].contains(&n))
+        }
+        "simulation" => Kind::Simulation.recognises(dir),
+        "buffered" => all(&|n, is_dir| !is_dir && ["buffer.csv", "rounds.csv"].contains(&n)),
+        "scenarios" => all(&|n, is_dir| {
+            is_dir
+                && entries(&dir.join(n))
+                    .iter()
+                    .all(|(f, sub)| !sub && f == "scenario.toml")
+        }),
+        _ => false,
     }
 }
 
@@ -211,8 +250,10 @@ fn precious(out: &Path) -> Option<&'static str> {
     if out.parent().is_none() {
         return Some("the file system's root");
     }
-    if std::env::var_os("HOME").is_some_and(|h| absolute(Path::new(&h)).as_deref() == Some(out)) {
-        return Some("your home folder");
+    if std::env::var_os("HOME")
+        .is_some_and(|h| absolute(Path::new(&h)).is_some_and(|home| home.starts_with(out)))
+    {
+        return Some("your home folder, or a folder that holds it");
     }
     if std::env::current_dir()
         .ok()
@@ -221,10 +262,55 @@ fn precious(out: &Path) -> Option<&'static str> {
     {
         return Some("the current folder, or a folder above it");
     }
-    if out.join(".git").exists() {
-        return Some("a git repository");
+    if out.join("scenario.toml").is_file() || out.join("national.toml").is_file() {
+        return Some("a scenario (it holds scenario.toml or national.toml)");
+    }
+    if holds_git(out) {
+        return Some("a git repository, or a folder that holds one");
     }
     None
+}
+
+/// Whether a `.git` is in `dir` or any folder below it (links not followed; the walk stops
+/// after 100,000 entries, and a folder that large counts as holding one).
+fn holds_git(dir: &Path) -> bool {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut seen = 0usize;
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            seen += 1;
+            if seen > 100_000 || e.file_name() == ".git" {
+                return true;
+            }
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(e.path());
+            }
+        }
+    }
+    false
+}
+
+/// The inputs as the file system has them: each path, and for a folder each entry in it
+/// with links resolved, so a file linked into a scenario from elsewhere is protected too.
+fn resolved_inputs(inputs: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if let Some(abs) = absolute(input) {
+            out.push((input.clone(), abs));
+        }
+        if input.is_dir() {
+            for (name, _) in entries(input) {
+                let entry = input.join(&name);
+                if let Ok(real) = entry.canonicalize() {
+                    out.push((entry, real));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Outputs checked by [`check_out`], by absolute path: checked again before a swap.
@@ -239,10 +325,7 @@ pub fn check_out(o: &Out) -> Result<()> {
             "it steps back with '..' out of a folder that does not exist; name the folder directly",
         )
     })?;
-    for input in o.inputs {
-        let Some(input_abs) = absolute(input) else {
-            continue;
-        };
+    for (input, input_abs) in resolved_inputs(o.inputs) {
         if input_abs.starts_with(&out_abs) {
             let what = if input_abs == out_abs {
                 "it is an input of this command".to_string()
@@ -259,6 +342,12 @@ pub fn check_out(o: &Out) -> Result<()> {
         return Err(usage(
             out,
             "it is a file, not a folder; choose a folder name (it is created)",
+        ));
+    }
+    if std::fs::symlink_metadata(&out_abs).is_ok_and(|m| !m.is_dir()) {
+        return Err(usage(
+            out,
+            "it is not a folder (a device, pipe, socket or broken link); choose a folder name (it is created)",
         ));
     }
     if out_abs.exists() || out.file_name().is_none() {

@@ -84,8 +84,12 @@ pub fn manifest(dir: &Path) -> Result<Manifest> {
     json(&dir.join("manifest.json"))
 }
 
-/// Every table of a finished plan folder.
+/// Every table of a finished plan folder, checked; an error names the file with the folder.
 pub fn plan(dir: &Path) -> Result<PlanTables> {
+    plan_tables(dir).map_err(|e| e.relative_to(dir).in_folder(dir))
+}
+
+fn plan_tables(dir: &Path) -> Result<PlanTables> {
     let fdir = dir.join("forecast");
     let forecast = if fdir.join("trajectory.csv").exists() {
         Some(ForecastTables {
@@ -96,7 +100,7 @@ pub fn plan(dir: &Path) -> Result<PlanTables> {
     } else {
         None
     };
-    Ok(PlanTables {
+    let tables = PlanTables {
         summary: json(&dir.join("summary.json"))?,
         manifest: manifest(dir)?,
         trajectory: rows(dir)?,
@@ -105,5 +109,103 @@ pub fn plan(dir: &Path) -> Result<PlanTables> {
         costs: rows(dir)?,
         units: rows(dir)?,
         forecast,
-    })
+    };
+    check_plan(dir, &tables)?;
+    Ok(tables)
+}
+
+/// Most people a cell of a read-back table may hold, as the scenario's counts.
+const MOST_PEOPLE: u32 = 1_000_000;
+
+/// A finished folder edited by hand is checked before anything is drawn or replayed from
+/// it: years within the plan's span (at most 100 years, from 1900 to 2200), head-counts and
+/// flows at most 1,000,000, and every unit one of `units.csv`.
+fn check_plan(dir: &Path, t: &PlanTables) -> Result<()> {
+    let summary = dir.join("summary.json");
+    let key_line = |key: &str| {
+        std::fs::read_to_string(&summary).ok().and_then(|text| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(&format!("\"{key}\"")))
+                .map(|i| i + 1)
+        })
+    };
+    let (base, horizon) = (t.summary.base_year, t.summary.horizon);
+    if !(1900..=2200).contains(&base) {
+        return Err(Error::input(
+            &summary,
+            key_line("base_year"),
+            "base_year",
+            format!("expected a year from 1900 to 2200, found {base}"),
+        ));
+    }
+    if !(base + 1..=(base + 100).min(2200)).contains(&horizon) {
+        return Err(Error::input(
+            &summary,
+            key_line("horizon"),
+            "horizon",
+            format!(
+                "expected a year from {} to {}, found {horizon}",
+                base + 1,
+                (base + 100).min(2200)
+            ),
+        ));
+    }
+    let units: std::collections::BTreeSet<&str> = t.units.iter().map(|u| u.unit.as_str()).collect();
+    let row = |file: &str, i: usize, field: &str, message: String| {
+        Error::input(&dir.join(file), Some(i + 2), field, message)
+    };
+    let check = |file: &str,
+                 i: usize,
+                 year: i32,
+                 first: i32,
+                 unit: &str,
+                 (field, count): (&str, u32)|
+     -> Result<()> {
+        if !(first..=horizon).contains(&year) {
+            return Err(row(
+                file,
+                i,
+                "year",
+                format!("expected a year from {first} to {horizon}, found {year}"),
+            ));
+        }
+        if !units.contains(unit) {
+            return Err(row(
+                file,
+                i,
+                "unit",
+                format!("expected a unit of units.csv, found \"{unit}\""),
+            ));
+        }
+        if count > MOST_PEOPLE {
+            return Err(row(
+                file,
+                i,
+                field,
+                format!("expected at most 1,000,000 people, found {count}"),
+            ));
+        }
+        Ok(())
+    };
+    for (i, r) in t.trajectory.iter().enumerate() {
+        check(
+            "trajectory.csv",
+            i,
+            r.year,
+            base,
+            &r.unit,
+            ("headcount", r.headcount),
+        )?;
+    }
+    for (i, r) in t.flows.iter().enumerate() {
+        check(
+            "flows.csv",
+            i,
+            r.year,
+            base + 1,
+            &r.unit,
+            ("count", r.count),
+        )?;
+    }
+    Ok(())
 }
