@@ -89,21 +89,22 @@ fn file_name(file: &Path) -> String {
         .unwrap_or_else(|| file.display().to_string())
 }
 
+/// Each bad row as an error line of its own (the first takes `main`'s `error: `), then the
+/// count and what to do.
 fn bad_rows(file: &str, rows: &[String]) -> String {
     const SHOWN: usize = 50;
-    let mut out = format!(
-        "{file}: {} bad row{}; nothing was written (fix them, or pass --skip-bad-rows to leave them out)",
+    let mut lines: Vec<String> = rows.iter().take(SHOWN).map(|r| cut_long(r)).collect();
+    let shown = if rows.len() > SHOWN {
+        format!(", the first {SHOWN} listed")
+    } else {
+        String::new()
+    };
+    lines.push(format!(
+        "{file}: {} bad row{}{shown}; nothing was written (fix them, or pass --skip-bad-rows to leave them out)",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
-    );
-    for r in rows.iter().take(SHOWN) {
-        out.push_str("\n  ");
-        out.push_str(r);
-    }
-    if rows.len() > SHOWN {
-        out.push_str(&format!("\n  … and {} more", rows.len() - SHOWN));
-    }
-    out
+    ));
+    lines.join("\nerror: ")
 }
 
 /// Spreadsheets have rows; text files have lines.
@@ -249,11 +250,45 @@ pub fn plain_serde_words(message: &str) -> String {
         ("expected a sequence", "expected a list [ … ]"),
         ("expected a map", "expected a table"),
     ];
-    let mut out = message.trim().to_string();
+    // Parser messages come on several lines ("invalid table header\nexpected `.`, `]`").
+    let mut out = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
     for (from, to) in WORDS {
         out = out.replace(from, to);
     }
+    if let Some(name) = missing_field(&out) {
+        out = format!("{out}; expected {name} = … (it has no default)");
+    }
+    if !out.contains("expected") {
+        out.push_str(
+            "; expected TOML such as key = 1.5, key = \"text\", key = [1, 2] or a [section] header",
+        );
+    }
     out
+}
+
+/// The name in serde's "missing field `name`".
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name)
+}
+
+/// The dotted field a serde error is about: its path, and for a missing field the field's
+/// own name after it; `-` for the whole file.
+pub fn serde_field(path: &str, message: &str) -> String {
+    let path = if path == "." { "" } else { path };
+    match missing_field(message) {
+        Some(name) if path.is_empty() => name.to_string(),
+        Some(name) => format!("{path}.{name}"),
+        None if path.is_empty() => "-".to_string(),
+        None => path.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -61,25 +61,26 @@ pub fn load(dir: &Path) -> Result<National> {
         message: e.to_string(),
         folder: None,
     })?;
-    let raw: RawNational = toml::from_str(&text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start].lines().count().max(1));
-        Error::input(
-            &path,
-            line,
-            "national",
-            format!(
-                "{}; expected name = \"…\" and provinces = [\"folder\", …]",
-                crate::error::plain_serde_words(e.message()).trim_end_matches('.')
-            ),
-        )
-    })?;
+    let raw: RawNational = serde_path_to_error::deserialize(toml::Deserializer::new(&text))
+        .map_err(|err| {
+            let field = err.path().to_string();
+            let inner = err.into_inner();
+            let line = inner
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let mut message = crate::error::plain_serde_words(inner.message());
+            if !message.contains("expected") {
+                message.push_str("; expected name = \"…\" and provinces = [\"folder\", …]");
+            }
+            let field = crate::error::serde_field(&field, inner.message());
+            Error::input(&path, line, field, message)
+        })?;
+    let provinces_line = crate::scenario::layers::key_line(&text, "provinces");
+    let fail = |message: String| Err(Error::input(&path, provinces_line, "provinces", message));
     if raw.provinces.is_empty() {
-        return Err(Error::input(
-            &path,
-            None,
-            "provinces",
-            "expected at least one province folder",
-        ));
+        return fail(
+            "the list is empty; expected at least one province folder, such as [\"p01\"]".into(),
+        );
     }
     let mut provinces = Vec::with_capacity(raw.provinces.len());
     for (i, p) in raw.provinces.iter().enumerate() {
@@ -88,19 +89,16 @@ pub fn load(dir: &Path) -> Result<National> {
             [std::path::Component::Normal(_)]
         );
         if !plain {
-            return Err(Error::input(
-                &path,
-                None,
-                "provinces",
-                format!("\"{p}\" is not the name of a folder inside the national folder; expected names such as \"p01\""),
-            ));
+            return fail(format!("\"{p}\" is not the name of a folder inside the national folder; expected names such as \"p01\""));
         }
         if raw.provinces[..i].contains(p) {
-            return Err(Error::input(
-                &path,
-                None,
-                "provinces",
-                format!("\"{p}\" is listed twice"),
+            return fail(format!(
+                "\"{p}\" is listed twice; expected each province folder once"
+            ));
+        }
+        if !dir.join(p).join("scenario.toml").is_file() {
+            return fail(format!(
+                "no scenario folder \"{p}\" next to national.toml; expected a folder holding scenario.toml"
             ));
         }
         let spec = crate::scenario::load(&dir.join(p)).map_err(|e| e.in_folder(Path::new(p)))?;

@@ -290,7 +290,7 @@ fn set_option(
             HighsValue::Text(t) => format!("\"{t}\""),
         };
         Err(format!(
-            "HiGHS has no option \"{name}\", or does not take the value {shown} for it (see the HiGHS options reference)"
+            "HiGHS has no option \"{name}\", or does not take the value {shown} for it; expected an option and a value of the HiGHS options reference"
         ))
     }
 }

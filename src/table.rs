@@ -38,15 +38,28 @@ pub struct Field<'a> {
 impl Table {
     /// Reads `path`, requiring every column in `required` and allowing those in `optional`.
     pub fn read(path: &Path, required: &[&str], optional: &[&str]) -> Result<Table> {
-        let bytes = std::fs::read(path).map_err(|e| Error::Unreadable {
-            file: path.to_path_buf(),
-            message: if e.kind() == std::io::ErrorKind::NotFound {
-                "file not found".to_string()
+        let bytes = std::fs::read(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                let folder = path
+                    .parent()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                Error::input(
+                    path,
+                    None,
+                    "-",
+                    format!(
+                        "file not found in {folder}; expected this table, with the columns {}",
+                        required.join(",")
+                    ),
+                )
             } else {
-                e.to_string()
-            },
-            folder: None,
+                Error::unreadable(path, e.to_string())
+            }
         })?;
+        if let Some(message) = utf16(&bytes) {
+            return Err(Error::input(path, Some(1), "-", message));
+        }
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
@@ -54,7 +67,7 @@ impl Table {
                 path,
                 Some(line),
                 "-",
-                "the file is not UTF-8 text (it looks saved in a legacy code page such as Windows-1258); in Excel, save it as \"CSV UTF-8 (Comma delimited)\"",
+                "the file is not UTF-8 text (it looks saved in a legacy code page such as Windows-1258); expected UTF-8: in Excel, save it as \"CSV UTF-8 (Comma delimited)\"",
             )
         })?;
         Table::parse(path, &text, required, optional)
@@ -63,6 +76,27 @@ impl Table {
     /// Parses CSV `text` as if read from `path` (which names the table in messages).
     pub fn parse(path: &Path, text: &str, required: &[&str], optional: &[&str]) -> Result<Table> {
         let table = Table::parse_any(path, text)?;
+        if table.headers.is_empty() || table.headers == [""] {
+            return Err(Error::input(
+                path,
+                None,
+                "-",
+                format!(
+                    "the file is empty; expected a header line with the columns {}",
+                    required.join(",")
+                ),
+            ));
+        }
+        for (i, h) in table.headers.iter().enumerate() {
+            if table.headers[..i].contains(h) {
+                return Err(Error::input(
+                    path,
+                    Some(1),
+                    h,
+                    "the header names this column twice; expected each column once",
+                ));
+            }
+        }
         for h in &table.headers {
             if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
                 let mut known: Vec<&str> = required.to_vec();
@@ -81,7 +115,10 @@ impl Table {
                     path,
                     Some(1),
                     *r,
-                    "required column is missing",
+                    format!(
+                        "required column is missing; expected a header line with the columns {}",
+                        required.join(",")
+                    ),
                 ));
             }
         }
@@ -121,13 +158,17 @@ impl Table {
             .iter()
             .map(str::to_string)
             .collect();
-        if headers.len() == 1 && headers[0].contains(';') {
-            return Err(Error::input(
-                path,
-                Some(1),
-                "-",
-                "the columns are separated by ';', and bienche reads ','; in Excel, save the file as \"CSV UTF-8 (Comma delimited)\"",
-            ));
+        if headers.len() == 1 {
+            for (sep, name) in [(';', "';'"), ('\t', "tabs")] {
+                if headers[0].contains(sep) {
+                    return Err(Error::input(
+                        path,
+                        Some(1),
+                        "-",
+                        format!("the columns are separated by {name}; expected ',' between columns: in Excel, save the file as \"CSV UTF-8 (Comma delimited)\""),
+                    ));
+                }
+            }
         }
         let mut rows = Vec::new();
         for record in reader.records() {
@@ -190,7 +231,9 @@ impl Table {
                         &over.path,
                         Some(row.line),
                         keys.join(","),
-                        format!("this key is already overridden on line {line}"),
+                        format!(
+                            "this key is already overridden on line {line}; expected each key once in a variant's table"
+                        ),
                     ));
                 }
                 seen.push((key.clone(), row.line));
@@ -234,6 +277,24 @@ impl Table {
     }
 }
 
+/// A message for a UTF-16 file (Excel's "Unicode Text"): a UTF-16 byte-order mark, or the
+/// NUL bytes UTF-16 puts between ASCII letters. `None` for anything else.
+fn utf16(bytes: &[u8]) -> Option<String> {
+    let marked = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+    (marked || bytes.iter().take(4096).any(|b| *b == 0)).then(|| {
+        "the file is UTF-16 text (Excel's \"Unicode Text\"); expected UTF-8: in Excel, save it as \"CSV UTF-8 (Comma delimited)\"".to_string()
+    })
+}
+
+/// How a message shows the text of a cell: quoted, or "an empty cell".
+fn found(t: &str) -> String {
+    if t.is_empty() {
+        "an empty cell".to_string()
+    } else {
+        format!("\"{t}\"")
+    }
+}
+
 /// 1-based line of the first non-blank byte at or after `byte` (a record's position
 /// includes the blank lines skipped before it).
 /// `newlines` holds the byte offsets of every `\n`, so this is a binary search, not a scan.
@@ -251,9 +312,13 @@ impl<'a> Field<'a> {
         self.row.line
     }
 
+    /// The file the row came from: the table's own, or a variant's that overrides it.
+    pub fn path(&self) -> &'a Path {
+        self.row.file.as_deref().unwrap_or(&self.table.path)
+    }
+
     pub fn error(&self, field: &str, message: impl Into<String>) -> Error {
-        let path = self.row.file.as_deref().unwrap_or(&self.table.path);
-        Error::input(path, Some(self.row.line), field, message)
+        Error::input(self.path(), Some(self.row.line), field, message)
     }
 
     /// The raw text of a column, or "" when the column is absent or the cell empty.
@@ -267,10 +332,11 @@ impl<'a> Field<'a> {
             .unwrap_or("")
     }
 
+    /// The text of a cell that must not be empty.
     pub fn required(&self, column: &str) -> Result<&'a str> {
         let t = self.text(column);
         if t.is_empty() {
-            Err(self.error(column, "a value is required here"))
+            Err(self.error(column, "expected a value, found an empty cell"))
         } else {
             Ok(t)
         }
@@ -278,14 +344,17 @@ impl<'a> Field<'a> {
 
     /// A whole number of people, from 0 to [`MAX_COUNT`].
     pub fn count(&self, column: &str) -> Result<u32> {
-        let t = self.required(column)?;
+        let t = self.text(column);
         t.parse::<u32>()
             .ok()
             .filter(|n| *n <= MAX_COUNT)
             .ok_or_else(|| {
                 self.error(
                     column,
-                    format!("expected a whole number of people from 0 to 1,000,000, found \"{t}\""),
+                    format!(
+                        "expected a whole number of people from 0 to 1,000,000, found {}",
+                        found(t)
+                    ),
                 )
             })
     }
@@ -299,25 +368,31 @@ impl<'a> Field<'a> {
     }
 
     pub fn year(&self, column: &str) -> Result<i32> {
-        let t = self.required(column)?;
+        let t = self.text(column);
         t.parse::<i32>()
             .ok()
             .filter(|y| (1900..=2200).contains(y))
             .ok_or_else(|| {
                 self.error(
                     column,
-                    format!("expected a year from 1900 to 2200, such as 2030, found \"{t}\""),
+                    format!(
+                        "expected a year from 1900 to 2200, such as 2030, found {}",
+                        found(t)
+                    ),
                 )
             })
     }
 
     /// A year or an inclusive range `2026-2030`.
     pub fn years(&self, column: &str) -> Result<(i32, i32)> {
-        let t = self.required(column)?;
+        let t = self.text(column);
         let bad = || {
             self.error(
                 column,
-                format!("expected a year (2030) or a range of years (2026-2030), from 1900 to 2200, found \"{t}\""),
+                format!(
+                    "expected a year (2030) or a range of years (2026-2030), from 1900 to 2200, found {}",
+                    found(t)
+                ),
             )
         };
         let parse = |s: &str| {
@@ -330,6 +405,12 @@ impl<'a> Field<'a> {
             None => parse(t).map(|y| (y, y)).ok_or_else(bad),
             Some((a, b)) => match (parse(a), parse(b)) {
                 (Some(a), Some(b)) if a <= b => Ok((a, b)),
+                (Some(a), Some(b)) => Err(self.error(
+                    column,
+                    format!(
+                        "the range runs backwards; expected FROM-TO with FROM at most TO, such as {b}-{a}, found \"{t}\""
+                    ),
+                )),
                 _ => Err(bad()),
             },
         }
@@ -337,12 +418,12 @@ impl<'a> Field<'a> {
 
     /// A percentage from 0 to 100, returned as a fraction.
     pub fn percent(&self, column: &str) -> Result<f64> {
-        let t = self.required(column)?;
+        let t = self.text(column);
         match t.parse::<f64>() {
             Ok(v) if (0.0..=100.0).contains(&v) => Ok(v / 100.0),
             _ => Err(self.error(
                 column,
-                format!("expected a percentage from 0 to 100, found \"{t}\""),
+                format!("expected a percentage from 0 to 100, found {}", found(t)),
             )),
         }
     }
@@ -357,19 +438,40 @@ impl<'a> Field<'a> {
 
     /// A sum of money in million VND, from 0 to [`MAX_MONEY`].
     pub fn money(&self, column: &str) -> Result<f64> {
-        let t = self.required(column)?;
+        let t = self.text(column);
         match t.parse::<f64>() {
             Ok(v) if (0.0..=MAX_MONEY).contains(&v) => Ok(v),
             _ => Err(self.error(
                 column,
-                format!("expected an amount in million VND from 0 to 1,000,000,000, found \"{t}\""),
+                format!(
+                    "expected an amount in million VND from 0 to 1,000,000,000, found {}",
+                    found(t)
+                ),
+            )),
+        }
+    }
+
+    /// A number of 0 or more (an optional evidence column, such as person-years).
+    pub fn optional_amount(&self, column: &str) -> Result<Option<f64>> {
+        let t = self.text(column);
+        if t.is_empty() {
+            return Ok(None);
+        }
+        match t.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
+            _ => Err(self.error(
+                column,
+                format!(
+                    "expected a number of 0 or more, or an empty cell, found {}",
+                    found(t)
+                ),
             )),
         }
     }
 
     /// One of a fixed set of words.
     pub fn choice<T: Copy>(&self, column: &str, options: &[(&str, T)]) -> Result<T> {
-        let t = self.required(column)?;
+        let t = self.text(column);
         options
             .iter()
             .find(|(name, _)| *name == t)
@@ -378,7 +480,7 @@ impl<'a> Field<'a> {
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
                 self.error(
                     column,
-                    format!("expected one of {}, found \"{t}\"", names.join(", ")),
+                    format!("expected one of {}, found {}", names.join(", "), found(t)),
                 )
             })
     }

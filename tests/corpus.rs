@@ -17,6 +17,8 @@
 //! bytes = [["units.csv", "Commune", "436f6d6d756ee9"]]  # replace text by raw bytes (hex)
 //! before = [["plan", "{s}", "--out", "{out}", "-q"]]  # commands that must succeed before the edits
 //! plant = { "{out}/notes.txt" = "mine" }              # user files that must survive as they are
+//! after = { "{s}/staff.csv.previous" = "unit,…\n" }  # files the run must leave with this text
+//!                                                     # (a backup it keeps of what it replaced)
 //! run = ["check", "{s}"]   # {s}: the edited scenario copy, {out}: an output path, {tmp}: the case's folder
 //! exit = 2
 //! says = ["units.csv", "expected at least one row"]
@@ -61,6 +63,8 @@ struct Case {
     before: Vec<Vec<String>>,
     #[serde(default)]
     plant: BTreeMap<String, String>,
+    #[serde(default)]
+    after: BTreeMap<String, String>,
     run: Vec<String>,
     exit: i32,
     #[serde(default)]
@@ -345,6 +349,14 @@ fn run_case(case: &Case) -> Verdict {
             v.data_loss = true;
             v.problems
                 .push(format!("user file {} was changed or removed", p.display()));
+        }
+    }
+    for (p, text) in &case.after {
+        let p = PathBuf::from(expand(p, tmp.path()));
+        if std::fs::read_to_string(&p).ok().as_deref() != Some(big(text).as_str()) {
+            v.data_loss = true;
+            v.problems
+                .push(format!("{} does not hold the text it should", p.display()));
         }
     }
     if !case.writes_scenario && listing(&tmp.path().join("s")) != scenario_before {

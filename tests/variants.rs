@@ -51,7 +51,7 @@ fn a_bad_override_is_named_with_its_file_line_and_field() {
     let o = bienche(&["check", variant.to_str().unwrap()]);
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "error: scenario.toml: field 'adjust.channel_factor.nomnated': no channel \"nomnated\" in channels.csv; the channels are exam\n"
+        "error: scenario.toml, line 4: field 'adjust.channel_factor.nomnated': no channel \"nomnated\" in channels.csv; expected one of the channels: exam\n"
     );
     let (t, variant) = base_and_variant("extends = \"../nowhere\"\n");
     let o = bienche(&["check", variant.to_str().unwrap()]);
@@ -72,7 +72,7 @@ fn a_bad_override_is_named_with_its_file_line_and_field() {
     let o = bienche(&["check", variant.to_str().unwrap()]);
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "error: units.csv, line 3: field 'id': this key is already overridden on line 2\n"
+        "error: units.csv, line 3: field 'id': this key is already overridden on line 2; expected each key once in a variant's table\n"
     );
     // compare will not write over a scenario it reads.
     let o = compare(&[&variant], &variant, "1");

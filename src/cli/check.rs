@@ -5,6 +5,38 @@ use crate::domain::{Spec, UnitKind};
 use crate::error::{Error, Result};
 use crate::rules;
 
+/// A national folder: every province loaded and checked, one line each.
+pub fn national(n: &crate::national::National) -> Result<()> {
+    if n.illustrative {
+        println!(
+            "national: {} (ILLUSTRATIVE DATA: figures are invented, not official)",
+            n.name
+        );
+    } else {
+        println!("national: {}", n.name);
+    }
+    for (folder, spec) in &n.provinces {
+        println!(
+            "  {folder}: {} ({} units)",
+            spec.config.name,
+            spec.units.len()
+        );
+        for w in &spec.warnings {
+            eprintln!("warning: {folder}: {w}");
+        }
+    }
+    println!(
+        "ok: {} province{} valid",
+        n.provinces.len(),
+        if n.provinces.len() == 1 {
+            " is"
+        } else {
+            "s are"
+        }
+    );
+    Ok(())
+}
+
 pub fn check(spec: &Spec) -> Result<()> {
     let c = &spec.config;
     if c.illustrative {
@@ -99,8 +131,9 @@ pub fn check(spec: &Spec) -> Result<()> {
             println!("  {table}: {}", notes.join("; "));
         }
     }
+    // On stderr, as `plan` prints them.
     for w in &spec.warnings {
-        println!("warning: {w}");
+        eprintln!("warning: {w}");
     }
     println!("ok: scenario is valid");
     Ok(())

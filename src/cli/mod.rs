@@ -21,6 +21,13 @@ fn whole_number<T: std::str::FromStr>(text: &str) -> std::result::Result<T, Stri
     })
 }
 
+/// A number on the command line, with the form stated when it is not one.
+fn number(text: &str) -> std::result::Result<f64, String> {
+    text.trim().parse::<f64>().map_err(|_| {
+        format!("expected a number such as 0.5 (a '.' for decimals), found \"{text}\"")
+    })
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "bienche",
@@ -38,7 +45,8 @@ pub struct Args {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Validate a scenario and print its units, policy choices, rules and required head-counts.
+    /// Validate a scenario and print its units, policy choices, rules and required head-counts
+    /// (or, for a national folder, validate every province).
     Check { scenario: PathBuf },
     /// Print, per unit, rule and target year, the required minimum and why.
     Targets { scenario: PathBuf },
@@ -78,10 +86,10 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
         /// Override solver.time_limit_seconds.
-        #[arg(allow_negative_numbers = true, long)]
+        #[arg(allow_negative_numbers = true, value_parser = number, long)]
         time_limit: Option<f64>,
         /// Override solver.mip_rel_gap (0.01 = 1%).
-        #[arg(allow_negative_numbers = true, long)]
+        #[arg(allow_negative_numbers = true, value_parser = number, long)]
         gap: Option<f64>,
         /// Override solver.threads.
         #[arg(allow_negative_numbers = true, value_parser = whole_number::<u32>, long)]
@@ -151,7 +159,7 @@ pub enum Command {
         lang: String,
         /// Re-plan with targets raised until each target the plan meets has at least this
         /// chance (e.g. 0.9), and report what that safety costs.
-        #[arg(allow_negative_numbers = true, long)]
+        #[arg(allow_negative_numbers = true, value_parser = number, long)]
         buffer: Option<f64>,
         /// Re-planning rounds of --buffer (each raises the targets still at risk by one
         /// person, at most 5 in all).
@@ -218,6 +226,9 @@ pub fn run(args: Args) -> Result<()> {
         )
     };
     match args.command {
+        Command::Check { scenario } if crate::national::is_national(&scenario) => {
+            check::national(&crate::national::load(&scenario)?)
+        }
         Command::Check { scenario } => check::check(&load(&scenario)?),
         Command::Targets { scenario } => check::targets(&load(&scenario)?),
         Command::Roster {

@@ -36,9 +36,9 @@ impl SolverOverrides {
         gap: Option<f64>,
         threads: Option<u32>,
     ) -> Result<Self> {
-        if let Some(t) = time_limit.filter(|t| t.is_nan() || *t <= 0.0) {
+        if let Some(t) = time_limit.filter(|t| !t.is_finite() || *t <= 0.0) {
             return Err(Error::Usage(format!(
-                "--time-limit: expected seconds above 0, found {t}"
+                "--time-limit: expected a finite number of seconds above 0, found {t}"
             )));
         }
         if let Some(g) = gap.filter(|g| !(0.0..1.0).contains(g)) {

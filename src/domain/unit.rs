@@ -80,6 +80,8 @@ pub struct Unit {
     pub difficult: bool,
     /// Line in units.csv, for messages.
     pub line: usize,
+    /// The units.csv of that line: the scenario's own, or that of a scenario it extends.
+    pub file: std::path::PathBuf,
 }
 
 impl Unit {

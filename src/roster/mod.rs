@@ -97,7 +97,7 @@ pub fn parse_date(value: &Value) -> std::result::Result<(YearMonth, Option<u32>)
                 "{expected}, found the number {n} (format the cell as a date)"
             ))
         }
-        Value::Empty => return Err("a date is required here".into()),
+        Value::Empty => return Err(format!("{expected}, found an empty cell")),
         Value::Text(t) => {
             let t = t.trim();
             let parts: Vec<&str> = t.split(['/', '-', '.']).map(str::trim).collect();
@@ -125,7 +125,9 @@ pub fn parse_date(value: &Value) -> std::result::Result<(YearMonth, Option<u32>)
     let ym = YearMonth { year, month };
     if let Some(d) = day {
         if d == 0 || d > ym.last_day() {
-            return Err(format!("\"{t}\" is not a calendar date"));
+            return Err(format!(
+                "expected a calendar date, found \"{t}\" (the month has no such day)"
+            ));
         }
     }
     Ok((ym, day))
@@ -384,18 +386,6 @@ pub fn load(
     units: &[Unit],
     skip_bad_rows: bool,
 ) -> Result<(Roster, Derived)> {
-    let n = config.attrition.new_hire_years;
-    if n > 0 && !config.roster.tenure_bands.contains(&n) {
-        return Err(Error::input(
-            Path::new("scenario.toml"),
-            None,
-            "roster.tenure_bands",
-            format!(
-                "expected the boundaries to include attrition.new_hire_years ({n}), so that the new-hire period is whole bands, found {:?}",
-                config.roster.tenure_bands
-            ),
-        ));
-    }
     let roster = read(path, config, groups, units)?;
     if !roster.bad.is_empty() && !skip_bad_rows {
         return Err(Error::BadRows {
@@ -405,17 +395,18 @@ pub fn load(
     }
     let derived = derive(&roster, config, groups, units);
     if derived.summary.in_post == 0 {
-        return Err(Error::Unreadable {
-            file: path.to_path_buf(),
-            message: format!(
-                "nobody is in post at {}-12-31 ({} rows read, {} bad, {} leavers); nothing was written",
+        return Err(Error::input(
+            path,
+            None,
+            "-",
+            format!(
+                "nobody is in post at {}-12-31 ({} rows read, {} bad, {} leavers); expected at least one person without a leave date; nothing was written",
                 config.time.base_year,
                 roster.people.len() + roster.bad.len(),
                 roster.bad.len(),
                 derived.summary.leavers
             ),
-            folder: None,
-        });
+        ));
     }
     Ok((roster, derived))
 }

@@ -106,7 +106,7 @@ impl Row<'_> {
     fn required(&self, f: Field) -> RowResult<String> {
         let t = self.text(f);
         if t.is_empty() {
-            Err(self.fail(f, "a value is required here".into()))
+            Err(self.fail(f, "expected a value, found an empty cell".into()))
         } else {
             Ok(t)
         }
@@ -156,14 +156,17 @@ impl Row<'_> {
             let day = self.reader.roster_day();
             return Err(self.fail(
                 Field::Birth,
-                format!("birth date {birth} is after the roster date {day}"),
+                format!("expected a birth date on or before the roster date {day}, found {birth}"),
             ));
         }
         if birth.year + 18 > self.reader.as_of.0 {
             let day = self.reader.roster_day();
             return Err(self.fail(
                 Field::Birth,
-                format!("born {birth}: under 18 at the roster date {day}"),
+                format!(
+                    "born {birth}: under 18 at the roster date {day}; expected a birth date in {} or before",
+                    self.reader.as_of.0 - 18
+                ),
             ));
         }
         Ok(birth)
@@ -236,7 +239,7 @@ impl Row<'_> {
             return Err(self.fail(
                 f,
                 format!(
-                    "{what} {ym} is after the roster date {}",
+                    "expected a {what} on or before the roster date {}, found {ym}",
                     self.reader.roster_day()
                 ),
             ));
@@ -251,7 +254,11 @@ impl Row<'_> {
             if h.year < birth.year + 15 || (h.year == birth.year + 15 && h.month < birth.month) {
                 return Err(self.fail(
                     Field::Hired,
-                    format!("hire date {h} is before the person's 15th birthday (born {birth})"),
+                    format!(
+                        "hire date {h} is before the person's 15th birthday (born {birth}); expected a hire date from {}-{:02} on",
+                        birth.year + 15,
+                        birth.month
+                    ),
                 ));
             }
         }
@@ -265,7 +272,7 @@ impl Row<'_> {
             if l < h {
                 return Err(self.fail(
                     Field::Left,
-                    format!("leave date {l} is before the hire date {h}"),
+                    format!("expected a leave date on or after the hire date {h}, found {l}"),
                 ));
             }
         }

@@ -1,27 +1,30 @@
 //! A variant's `[adjust]`: scalings of quotas and channel caps applied after the tables
 //! are read (attrition factors apply in [`crate::domain::Spec::leaving_rate`]).
 
+use super::layers::{locate, Layered};
 use crate::domain::{Channel, Config, Unit};
 use crate::error::{Error, Result};
-use std::path::Path;
 
 /// `[adjust]`: quota and channel scalings (attrition factors apply in
-/// [`Spec::leaving_rate`]). Checked here: factors ≥ 0, and names that exist.
+/// [`Spec::leaving_rate`]). Checked here: factors ≥ 0, and names that exist. Errors name the
+/// `scenario.toml` that set the field, and its line.
 pub(super) fn apply_adjustments(
-    toml_path: &Path,
+    layered: &Layered,
     config: &Config,
     units: &[Unit],
     quota: &mut [Vec<u32>],
     channels: &mut [Channel],
 ) -> Result<()> {
     let a = &config.adjust;
+    let fail = |field: String, message: String| {
+        let (file, line) = locate(layered, &field);
+        Error::input(&file, line, field, message)
+    };
     let factor = |field: String, f: f64| {
         if f.is_finite() && f >= 0.0 {
             Ok(f)
         } else {
-            Err(Error::input(
-                toml_path,
-                None,
+            Err(fail(
                 field,
                 format!("expected a factor of 0 or more, found {f}"),
             ))
@@ -29,10 +32,8 @@ pub(super) fn apply_adjustments(
     };
     let qf = factor("adjust.quota_factor".into(), a.quota_factor)?;
     if !(qf > 0.0 && qf <= 2.0) {
-        return Err(Error::input(
-            toml_path,
-            None,
-            "adjust.quota_factor",
+        return Err(fail(
+            "adjust.quota_factor".into(),
             format!("expected a factor above 0 and at most 2, found {qf}"),
         ));
     }
@@ -54,12 +55,10 @@ pub(super) fn apply_adjustments(
         if !found {
             let mut ids: Vec<&str> = channels.iter().map(|c| c.id.as_str()).collect();
             ids.dedup();
-            return Err(Error::input(
-                toml_path,
-                None,
+            return Err(fail(
                 format!("adjust.channel_factor.{id}"),
                 format!(
-                    "no channel \"{id}\" in channels.csv; the channels are {}",
+                    "no channel \"{id}\" in channels.csv; expected one of the channels: {}",
                     ids.join(", ")
                 ),
             ));
@@ -71,12 +70,10 @@ pub(super) fn apply_adjustments(
     for (class, &f) in &a.attrition_factor {
         factor(format!("adjust.attrition_factor.{class}"), f)?;
         if !classes.contains(class) {
-            return Err(Error::input(
-                toml_path,
-                None,
+            return Err(fail(
                 format!("adjust.attrition_factor.{class}"),
                 format!(
-                    "no unit is in class \"{class}\"; the classes are {}",
+                    "no unit is in class \"{class}\"; expected one of the classes of units.csv: {}",
                     classes.join(", ")
                 ),
             ));

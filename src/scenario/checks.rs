@@ -78,10 +78,15 @@ impl ConfigCheck<'_> {
         let mut prev = t.base_year;
         for (i, ty) in t.targets.iter().enumerate() {
             if ty.year <= prev || ty.year > t.horizon {
+                let defaults = if self.layered.provenance.contains_key("time.targets") {
+                    ""
+                } else {
+                    " (the default targets, 2030 and 2035; set time.targets for another horizon)"
+                };
                 return self.fail(
                     &format!("time.targets[{i}].year"),
                     format!(
-                        "expected target years in increasing order within {}-{}, found {}",
+                        "expected target years in increasing order within {}-{}, found {}{defaults}",
                         t.base_year + 1,
                         t.horizon,
                         ty.year
@@ -259,6 +264,22 @@ impl ConfigCheck<'_> {
     }
 }
 
+/// A roster's tenure bands hold the new-hire period whole: checked only when a roster is
+/// read (on import, or through `roster.file`).
+pub fn roster_bands(layered: &Layered, c: &Config) -> Result<()> {
+    let n = c.attrition.new_hire_years;
+    if n > 0 && !c.roster.tenure_bands.contains(&n) {
+        return ConfigCheck { layered }.fail(
+            "roster.tenure_bands",
+            format!(
+                "expected the boundaries to include attrition.new_hire_years ({n}), so that the new-hire period is whole bands, found {:?}",
+                c.roster.tenure_bands
+            ),
+        );
+    }
+    Ok(())
+}
+
 /// Every check on the assembled spec, in a fixed order.
 pub fn check_spec(spec: &mut Spec) -> Result<()> {
     staff_within_quota(spec)?;
@@ -271,14 +292,13 @@ pub fn check_spec(spec: &mut Spec) -> Result<()> {
 
 /// Base-year head-count may exceed the quota only when the unit may run over quota.
 fn staff_within_quota(spec: &Spec) -> Result<()> {
-    let units_csv = spec.dir.join("units.csv");
     for (u, unit) in spec.units.iter().enumerate() {
         let staff = spec.base_staff(u);
         let quota = spec.quota(u, spec.base_year());
         let allowed = unit.over_quota_until.is_some_and(|y| y > spec.base_year());
         if staff > quota && !allowed {
             return Err(Error::input(
-                &units_csv,
+                &unit.file,
                 Some(unit.line),
                 "quota",
                 format!(
@@ -294,7 +314,6 @@ fn staff_within_quota(spec: &Spec) -> Result<()> {
 }
 
 fn leaders_within_posts(spec: &Spec) -> Result<()> {
-    let units_csv = spec.dir.join("units.csv");
     for (u, unit) in spec.units.iter().enumerate() {
         let leaders: u32 = spec
             .staff
@@ -304,7 +323,7 @@ fn leaders_within_posts(spec: &Spec) -> Result<()> {
             .sum();
         if leaders > unit.leader_posts {
             return Err(Error::input(
-                &units_csv,
+                &unit.file,
                 Some(unit.line),
                 "leader_posts",
                 format!(

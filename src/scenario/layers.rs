@@ -52,14 +52,26 @@ impl Layered {
 }
 
 fn read_toml(path: &Path, dir: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::Unreadable {
-        file: path.to_path_buf(),
-        message: if e.kind() == std::io::ErrorKind::NotFound {
-            format!("file not found (is {} a scenario folder?)", dir.display())
+    std::fs::read_to_string(path).map_err(|e| {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            return Error::unreadable(path, e.to_string());
+        }
+        let what = if dir.join("national.toml").is_file() {
+            "it holds national.toml, a national folder: `bienche plan` plans it, and `check` checks it"
+        } else if dir.is_dir() {
+            "is it a scenario folder?"
         } else {
-            e.to_string()
-        },
-        folder: None,
+            "the folder does not exist"
+        };
+        Error::input(
+            path,
+            None,
+            "-",
+            format!(
+                "file not found in {} ({what}); expected a scenario folder holding scenario.toml",
+                dir.display()
+            ),
+        )
     })
 }
 
@@ -137,7 +149,7 @@ pub fn resolve(dir: &Path) -> Result<Layered> {
             Some(other) => {
                 return Err(Error::input(
                     &path,
-                    None,
+                    extends_line(&text),
                     "extends",
                     format!("expected the path of a scenario folder, found {other}"),
                 ))
@@ -233,10 +245,17 @@ fn record(
 /// The line of the dotted key `field` in a TOML text: the key under its section's header
 /// when there is one, else the first line that sets it or opens it as a table.
 pub fn key_line(text: &str, field: &str) -> Option<usize> {
+    // An element of an array (`time.targets[1].year`) is on the line of the array's key.
+    let field = field.split('[').next().unwrap_or(field);
     let (section, last) = field.rsplit_once('.').unwrap_or(("", field));
     let sets = |l: &str| {
         let l = l.trim_start();
+        let quoted = l
+            .strip_prefix('"')
+            .and_then(|r| r.strip_prefix(last))
+            .and_then(|r| r.strip_prefix('"'));
         l.strip_prefix(last)
+            .or(quoted)
             .is_some_and(|rest| rest.trim_start().starts_with('='))
             || l.trim_start_matches('[').starts_with(last)
     };
@@ -251,14 +270,16 @@ pub fn key_line(text: &str, field: &str) -> Option<usize> {
             .position(|l| sets(l))
             .map(|i| h + 1 + i)
     });
+    // A key left at its default: the line of its section's header.
     under
         .or_else(|| lines.iter().position(|l| sets(l)))
+        .or(header)
         .map(|i| i + 1)
 }
 
 /// The file that set `field` (or its nearest parent), and the line of its key there.
 pub fn locate(layers: &Layered, field: &str) -> (PathBuf, Option<usize>) {
-    let mut probe = field.to_string();
+    let mut probe = field.split('[').next().unwrap_or(field).to_string();
     loop {
         let hit = layers
             .provenance

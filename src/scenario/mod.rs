@@ -67,7 +67,6 @@ pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
 }
 
 fn load_checked(dir: &Path, options: &LoadOptions) -> Result<Spec> {
-    let toml_path = dir.join("scenario.toml");
     let layered = layers::resolve(dir)?;
     let config = read_config(dir, &layered)?;
     let mut files = Files {
@@ -91,6 +90,7 @@ fn load_checked(dir: &Path, options: &LoadOptions) -> Result<Spec> {
     let units_t = required(&mut files, "units.csv", UNITS_COLS, UNITS_OPT)?;
     let (units, base_quota) = parse::parse_units(&units_t, &groups)?;
     if let Some(path) = roster_path(dir, &layered, &config, options)? {
+        checks::roster_bands(&layered, &config)?;
         let (_, d) = crate::roster::load(&path, &config, &groups, &units, options.skip_bad_rows)?;
         let name = path
             .file_name()
@@ -105,7 +105,7 @@ fn load_checked(dir: &Path, options: &LoadOptions) -> Result<Spec> {
             groups: &groups,
             units: &units,
         };
-        raw.checked(config, &ctx, base_quota, &toml_path)?
+        raw.checked(config, &ctx, base_quota, &layered)?
     };
     spec.dir = dir.to_path_buf();
     spec.groups = groups;
@@ -145,16 +145,14 @@ fn roster_path(
     config: &Config,
     options: &LoadOptions,
 ) -> Result<Option<PathBuf>> {
-    let toml_path = dir.join("scenario.toml");
+    let fail = |message: String| {
+        let (file, line) = layers::locate(layered, "roster.file");
+        Err(Error::input(&file, line, "roster.file", message))
+    };
     Ok(match (&options.roster, &config.roster.file) {
         (Some(_), Some(named)) => {
-            return Err(Error::input(
-                &toml_path,
-                None,
-                "roster.file",
-                format!(
-                    "the scenario derives its staff from \"{named}\" on load, so there is nothing to import; remove roster.file to import into CSV files"
-                ),
+            return fail(format!(
+                "the scenario derives its staff from \"{named}\" on load, so there is nothing to import; expected no roster.file when importing into CSV files"
             ))
         }
         (Some(p), None) => Some(p.clone()),
@@ -166,18 +164,20 @@ fn roster_path(
                 .unwrap_or_else(|| dir.to_path_buf());
             for table in ["staff.csv", "retirements.csv"] {
                 if let Some(d) = layered.dirs.iter().find(|d| d.join(table).exists()) {
-                    return Err(Error::input(
-                        &toml_path,
-                        None,
-                        "roster.file",
-                        format!(
-                            "both {table} and the roster \"{named}\" give the workforce; remove {} or roster.file",
-                            if d == dir { table.to_string() } else { d.join(table).display().to_string() }
-                        ),
+                    return fail(format!(
+                        "both {table} and the roster \"{named}\" give the workforce; expected one of them: remove {} or roster.file",
+                        if d == dir { table.to_string() } else { d.join(table).display().to_string() }
                     ));
                 }
             }
-            Some(home.join(named))
+            let path = home.join(named);
+            if !path.is_file() {
+                return fail(format!(
+                    "no roster \"{named}\" in {}; expected a roster file (.csv or .xlsx) in that folder",
+                    home.display()
+                ));
+            }
+            Some(path)
         }
         (None, None) => None,
     })
@@ -256,13 +256,21 @@ impl RawTables {
         config: Config,
         ctx: &Lookup,
         base_quota: Vec<u32>,
-        toml_path: &Path,
+        layered: &layers::Layered,
     ) -> Result<Spec> {
         let (base, horizon) = (config.time.base_year, config.time.horizon);
         let years = (horizon - base + 1) as usize;
         let mut quota: Vec<Vec<u32>> = base_quota.iter().map(|&q| vec![q; years]).collect();
         if let Some(t) = &self.quotas {
             parse::apply_quota_changes(t, ctx.units, base, horizon, &mut quota)?;
+        }
+        if self.staff.rows.is_empty() {
+            return Err(Error::input(
+                &self.staff.path,
+                None,
+                "count",
+                "the file has a header but no rows, so nobody is in post; expected at least one row of base-year head-count",
+            ));
         }
         let staff: BTreeMap<_, u32> = parse::parse_cells(&self.staff, ctx, None)?
             .into_iter()
@@ -288,7 +296,7 @@ impl RawTables {
             Some(t) => parse::parse_attrition(t, ctx.units)?,
             None => BTreeMap::new(),
         };
-        adjust::apply_adjustments(toml_path, &config, ctx.units, &mut quota, &mut channels)?;
+        adjust::apply_adjustments(layered, &config, ctx.units, &mut quota, &mut channels)?;
         let hiring_mix = match &self.hiring_mix {
             Some(t) => parse::parse_hiring_mix(t, ctx)?,
             None => BTreeMap::new(),

@@ -32,13 +32,20 @@ impl Lookup<'_> {
     }
 }
 
+/// A message for an id listed a second time.
+fn twice(what: &str, id: &str, first: usize) -> String {
+    format!("{what} \"{id}\" is listed twice (first on line {first}); expected each {what} once")
+}
+
 pub(super) fn parse_groups(t: &Table) -> Result<Vec<Group>> {
     let mut groups: Vec<Group> = Vec::new();
+    let mut lines: Vec<usize> = Vec::new();
     for row in t.fields() {
         let id = row.required("group")?.to_string();
-        if groups.iter().any(|g| g.id == id) {
-            return Err(row.error("group", format!("group \"{id}\" is listed twice")));
+        if let Some(i) = groups.iter().position(|g| g.id == id) {
+            return Err(row.error("group", twice("group", &id, lines[i])));
         }
+        lines.push(row.line());
         groups.push(Group {
             em: row.choice("em", &[("yes", true), ("no", false)])?,
             population_share: row.percent("population_share")?,
@@ -52,6 +59,14 @@ pub(super) fn parse_groups(t: &Table) -> Result<Vec<Group>> {
             id,
         });
     }
+    if groups.is_empty() {
+        return Err(Error::input(
+            &t.path,
+            None,
+            "group",
+            "the file has a header but no groups; expected at least one row, one per ethnic group",
+        ));
+    }
     Ok(groups)
 }
 
@@ -62,10 +77,13 @@ pub(super) fn parse_units(t: &Table, groups: &[Group]) -> Result<(Vec<Unit>, Vec
     for row in t.fields() {
         let id = row.required("id")?.to_string();
         if id == "PROVINCE" {
-            return Err(row.error("id", "\"PROVINCE\" is reserved for province-wide rules"));
+            return Err(row.error(
+                "id",
+                "\"PROVINCE\" is reserved for province-wide rules; expected another unit id",
+            ));
         }
-        if units.iter().any(|u| u.id == id) {
-            return Err(row.error("id", format!("unit \"{id}\" is listed twice")));
+        if let Some(u) = units.iter().find(|u| u.id == id) {
+            return Err(row.error("id", twice("unit", &id, u.line)));
         }
         let over_quota_until = if row.text("over_quota_until").is_empty() {
             None
@@ -87,6 +105,7 @@ pub(super) fn parse_units(t: &Table, groups: &[Group]) -> Result<(Vec<Unit>, Vec
             difficult: !row.text("difficult").is_empty()
                 && row.choice("difficult", &[("yes", true), ("no", false)])?,
             line: row.line(),
+            file: row.path().to_path_buf(),
             id,
         });
         let quota = row.count("quota")?;
@@ -134,11 +153,11 @@ pub(super) fn apply_quota_changes(
                 ),
             ));
         }
-        if changes.iter().any(|&(v, y, _)| v == u && y == year) {
+        if let Some(&(_, _, _, first)) = changes.iter().find(|&&(v, y, _, _)| v == u && y == year) {
             return Err(row.error(
                 "year",
                 format!(
-                    "a quota for unit \"{}\" in {year} is already given",
+                    "a quota for unit \"{}\" in {year} is already given on line {first}; expected one row per unit and year",
                     units[u].id
                 ),
             ));
@@ -153,10 +172,10 @@ pub(super) fn apply_quota_changes(
                 ),
             ));
         }
-        changes.push((u, year, q));
+        changes.push((u, year, q, row.line()));
     }
     changes.sort();
-    for (u, year, q) in changes {
+    for (u, year, q, _) in changes {
         for y in year..=horizon {
             quota[u][(y - base) as usize] = q;
         }
@@ -222,14 +241,14 @@ pub(super) fn parse_attrition(
     classes.sort();
     classes.dedup();
     let mut out: BTreeMap<String, Vec<AttritionBand>> = BTreeMap::new();
-    let mut last_line: BTreeMap<String, usize> = BTreeMap::new();
+    let mut last_line: BTreeMap<String, (usize, std::path::PathBuf)> = BTreeMap::new();
     for row in t.fields() {
         let class = row.required("class")?.to_string();
         if !classes.contains(&class) {
             return Err(row.error(
                 "class",
                 format!(
-                    "no unit is in class \"{class}\"; the classes of units.csv are {}",
+                    "no unit is in class \"{class}\"; expected one of the classes of units.csv: {}",
                     classes.join(", ")
                 ),
             ));
@@ -238,47 +257,64 @@ pub(super) fn parse_attrition(
         let to = row.optional_count("tenure_to")?;
         let rate = row.percent("rate")?;
         if rate >= 1.0 {
-            return Err(row.error("rate", "expected a yearly rate below 100%"));
+            return Err(row.error(
+                "rate",
+                format!(
+                    "expected a yearly rate from 0 to below 100, found \"{}\"",
+                    row.text("rate")
+                ),
+            ));
+        }
+        row.optional_count("leavers")?;
+        row.optional_amount("person_years")?;
+        if !row.text("source").is_empty() {
+            row.choice("source", &[("fitted", ()), ("pooled", ()), ("default", ())])?;
         }
         let bands = out.entry(class.clone()).or_default();
         let expected_from = bands.last().map(|b: &AttritionBand| b.to);
         match expected_from {
             None if from != 0 => {
-                return Err(row.error("tenure_from", "a class's first band must start at 0"))
+                return Err(row.error(
+                    "tenure_from",
+                    format!("expected 0, where a class's first band starts, found {from}"),
+                ))
             }
             Some(None) => {
                 return Err(row.error(
                     "tenure_from",
                     format!(
-                        "the band before (line {}) is open-ended; it must be last",
-                        last_line[&class]
+                        "the band before (line {}) is open-ended, so it must be the last; expected no band after it",
+                        last_line[&class].0
                     ),
                 ))
             }
             Some(Some(prev)) if prev != from => {
                 return Err(row.error(
                     "tenure_from",
-                    format!("expected {prev}, where the band before ends"),
+                    format!("expected {prev}, where the band before ends, found {from}"),
                 ))
             }
             _ => {}
         }
-        if to.is_some_and(|to| to <= from) {
+        if let Some(to) = to.filter(|to| *to <= from) {
             return Err(row.error(
                 "tenure_to",
-                format!("expected more than {from}, or empty for an open band"),
+                format!("expected more than {from}, or empty for an open band, found {to}"),
             ));
         }
         bands.push(AttritionBand { from, to, rate });
-        last_line.insert(class, row.line());
+        last_line.insert(class, (row.line(), row.path().to_path_buf()));
     }
     for (class, bands) in &out {
-        if bands.last().is_some_and(|b| b.to.is_some()) {
+        if let Some(to) = bands.last().and_then(|b| b.to) {
+            let (line, file) = &last_line[class];
             return Err(Error::input(
-                &t.path,
-                Some(last_line[class]),
+                file,
+                Some(*line),
                 "tenure_to",
-                format!("the last band of class \"{class}\" must be open-ended (empty tenure_to)"),
+                format!(
+                    "the last band of class \"{class}\" must be open-ended; expected an empty tenure_to, found {to}"
+                ),
             ));
         }
     }
@@ -291,7 +327,8 @@ pub(super) fn parse_hiring_mix(
     ctx: &Lookup,
 ) -> Result<BTreeMap<usize, Vec<(Cell, f64)>>> {
     let mut out: BTreeMap<usize, Vec<(Cell, f64)>> = BTreeMap::new();
-    let mut first_line: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut first_line: BTreeMap<usize, (usize, std::path::PathBuf)> = BTreeMap::new();
+    let mut lines: BTreeMap<(usize, Cell), usize> = BTreeMap::new();
     for row in t.fields() {
         let unit = ctx.unit(&row, "unit")?;
         let group = ctx.group(&row, "group", row.required("group")?)?;
@@ -302,22 +339,31 @@ pub(super) fn parse_hiring_mix(
             trained: row.choice("trained", &[("yes", true), ("no", false)])?,
         };
         let share = row.percent("share")?;
-        first_line.entry(unit).or_insert(row.line());
-        let cells = out.entry(unit).or_default();
-        if cells.iter().any(|(c, _)| *c == cell) {
-            return Err(row.error("group", "this unit's cell is listed twice"));
+        row.optional_count("hires")?;
+        first_line
+            .entry(unit)
+            .or_insert((row.line(), row.path().to_path_buf()));
+        if let Some(first) = lines.insert((unit, cell), row.line()) {
+            return Err(row.error(
+                "group",
+                format!(
+                    "unit \"{}\" has this group, gender and trained on line {first} already; expected one row per unit, group, gender and trained",
+                    ctx.units[unit].id
+                ),
+            ));
         }
-        cells.push((cell, share));
+        out.entry(unit).or_default().push((cell, share));
     }
     for (u, cells) in out.iter_mut() {
         let total: f64 = cells.iter().map(|(_, s)| s).sum();
         if (total - 1.0).abs() > 0.01 {
+            let (line, file) = &first_line[u];
             return Err(Error::input(
-                &t.path,
-                Some(first_line[u]),
+                file,
+                Some(*line),
                 "share",
                 format!(
-                    "the shares of unit {} add up to {:.2}%; expected 100%",
+                    "the shares of unit {} add up to {:.2}%; expected 100% (±1)",
                     ctx.units[*u].id,
                     total * 100.0
                 ),
@@ -373,9 +419,14 @@ pub(super) fn check_year_range(
     to: i32,
 ) -> Result<()> {
     if a < from || b > to {
+        let found = if a == b {
+            a.to_string()
+        } else {
+            format!("{a}-{b}")
+        };
         return Err(row.error(
             "year",
-            format!("expected years within {from}-{to}, found {a}-{b}"),
+            format!("expected years within the plan, {from}-{to}, found {found}"),
         ));
     }
     Ok(())
@@ -397,7 +448,9 @@ pub(super) fn parse_channels(t: &Table, ctx: &Lookup, from: i32, to: i32) -> Res
             if out.iter().any(|c| c.id == id && c.year == year) {
                 return Err(row.error(
                     "year",
-                    format!("channel \"{id}\" already has a row covering {year}"),
+                    format!(
+                        "channel \"{id}\" already has a row covering {year}; expected one row per channel and year (the years of one channel's rows may not overlap)"
+                    ),
                 ));
             }
             out.push(Channel {
@@ -432,9 +485,20 @@ pub(super) fn apply_channel_caps(t: &Table, channels: &mut [Channel]) -> Result<
             found = true;
         }
         if !found {
+            let mut ids: Vec<&str> = channels.iter().map(|c| c.id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let years = if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            };
             return Err(row.error(
                 "channel",
-                format!("no row of channels.csv has channel \"{id}\" in {a}-{b}"),
+                format!(
+                    "no row of channels.csv has channel \"{id}\" in {years}; expected a channel of channels.csv ({}) in a year it has a row for",
+                    ids.join(", ")
+                ),
             ));
         }
     }
@@ -445,9 +509,15 @@ pub(super) fn apply_channel_caps(t: &Table, channels: &mut [Channel]) -> Result<
 pub(super) fn parse_unit_set(row: &table::Field, ctx: &Lookup, column: &str) -> Result<Vec<usize>> {
     let text = row.required(column)?;
     if let Some(kind_name) = text.strip_prefix("kind:") {
-        let kind: UnitKind = kind_name
-            .parse()
-            .map_err(|_| row.error(column, format!("unknown unit kind \"{kind_name}\"")))?;
+        let kind: UnitKind = kind_name.parse().map_err(|_| {
+            row.error(
+                column,
+                format!(
+                    "unknown unit kind \"{kind_name}\"; expected a unit id or kind:<kind> with a kind of {}",
+                    UnitKind::words().join(", ")
+                ),
+            )
+        })?;
         Ok((0..ctx.units.len())
             .filter(|&u| ctx.units[u].kind == kind)
             .collect())
@@ -463,7 +533,24 @@ pub(super) fn parse_transfers(
     to: i32,
 ) -> Result<Vec<TransferRoute>> {
     let mut out = Vec::new();
+    let mut seen: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     for row in t.fields() {
+        let key = (
+            row.text("from").to_string(),
+            row.text("to").to_string(),
+            row.text("year").to_string(),
+        );
+        if let Some(first) = seen.insert(key, row.line()) {
+            return Err(row.error(
+                "year",
+                format!(
+                    "the route from \"{}\" to \"{}\" in {} is already given on line {first}; expected one row per from, to and year",
+                    row.text("from"),
+                    row.text("to"),
+                    row.text("year")
+                ),
+            ));
+        }
         let years = row.years("year")?;
         check_year_range(&row, years, from, to)?;
         let src = parse_unit_set(&row, ctx, "from")?;

@@ -12,15 +12,12 @@ pub fn from_merged(
     locate: impl Fn(&str) -> (std::path::PathBuf, Option<usize>),
 ) -> Result<Config> {
     serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|err| {
-        let field = err.path().to_string();
-        let message = crate::error::plain_serde_words(err.into_inner().message());
-        let (file, line) = locate(&field);
-        Error::input(
-            &file,
-            line,
-            if field == "." { "-".into() } else { field },
-            message,
-        )
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let field = crate::error::serde_field(&path, inner.message());
+        let message = crate::error::plain_serde_words(inner.message());
+        let (file, line) = locate(if field == "-" { "" } else { &field });
+        Error::input(&file, line, field, message)
     })
 }
 
@@ -33,12 +30,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
         let line = inner
             .span()
             .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        let field = crate::error::serde_field(&field, inner.message());
         let message = crate::error::plain_serde_words(inner.message());
-        Error::input(
-            path,
-            line,
-            if field == "." { "-".into() } else { field },
-            message,
-        )
+        Error::input(path, line, field, message)
     })
 }
