@@ -34,19 +34,36 @@ pub struct Solved {
     pub seconds: f64,
 }
 
-/// A short, unique folder name per scenario.
+/// Names a comparison or sweep folder holds itself: a scenario's folder may not take one.
+const RESERVED: &[&str] = &[
+    "plots",
+    "scenarios",
+    "comparison.csv",
+    "unit_differences.csv",
+    "sweep.csv",
+    "summary.json",
+    "manifest.json",
+    "national.csv",
+];
+
+/// A short, unique folder name per scenario, never one the output holds itself nor a
+/// hidden name.
 fn names(scenarios: &[PathBuf]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (i, s) in scenarios.iter().enumerate() {
-        let base = s
+        let mut base = s
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| format!("scenario-{}", i + 1));
-        let name = if out.contains(&base) {
-            format!("{}-{base}", i + 1)
-        } else {
-            base
-        };
+        if RESERVED.contains(&base.as_str()) || base.starts_with('.') {
+            base = format!("scenario-{}", base.trim_start_matches('.'));
+        }
+        let mut name = base.clone();
+        let mut n = i + 1;
+        while out.contains(&name) || RESERVED.contains(&name.as_str()) {
+            name = format!("{n}-{base}");
+            n += scenarios.len();
+        }
         out.push(name);
     }
     out
@@ -356,7 +373,7 @@ pub fn write_point(dir: &Path, base: &Path, name: &str, point: &[(String, String
         }
         at.insert(parts[parts.len() - 1].to_string(), toml_value(value));
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
+    crate::output::folder::make_dir(dir)?;
     let text = toml::to_string(&table).map_err(|e| Error::output(dir, e))?;
     std::fs::write(dir.join("scenario.toml"), text).map_err(|e| Error::output(dir, e))
 }

@@ -119,7 +119,7 @@ pub fn write(out: &Path, tables: &PlanTables, lang: Option<&Labels>) -> Result<f
         crate::output::write::plan(dir, tables)?;
         if let Some(labels) = lang {
             let plots = dir.join("plots").join(labels.lang());
-            std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
+            crate::output::folder::make_dir(&plots)?;
             let stats = crate::charts::stats::Stats::of(tables);
             crate::charts::draw_into(&plots, &stats, labels)?;
         }

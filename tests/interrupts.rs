@@ -106,3 +106,40 @@ fn sigterm_while_solving_keeps_the_earlier_plan_and_exits_143() {
     assert_eq!(tree(&out), before, "the earlier plan is untouched");
     assert_eq!(entries(tmp.path()), vec!["out".to_string()]);
 }
+
+/// Worker threads still writing plan folders into a sweep's temporary folder while the
+/// interrupt removes it do not bring it back (a review found `.s.tmp-PID/.p157.tmp-PID` left).
+#[test]
+fn sigint_during_a_sweep_of_many_points_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("s");
+    let values: Vec<String> = (0..600).map(|v| v.to_string()).collect();
+    let child = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .args([
+            "sweep",
+            fixture("must-hire").to_str().unwrap(),
+            "--vary",
+            &format!("costs.promotion={}", values.join(",")),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            "2",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let first_point = tmp
+        .path()
+        .join(format!(".s.tmp-{}", child.id()))
+        .join("p001");
+    assert!(
+        wait_for(&first_point, Duration::from_secs(60)),
+        "the sweep started writing"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "INT");
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    assert_eq!(entries(tmp.path()), Vec::<String>::new(), "nothing is left");
+}

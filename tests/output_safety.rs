@@ -6,6 +6,8 @@
 mod common;
 
 use common::*;
+#[cfg(unix)]
+use std::os::unix::fs::FileTypeExt;
 
 /// Every file under `dir` with its bytes, to check nothing changed.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -297,4 +299,59 @@ fn roster_import_keeps_the_tables_it_replaces() {
     assert!(std::fs::read_to_string(dir.join("attrition.csv"))
         .unwrap()
         .starts_with("class,"));
+}
+
+/// What a review found: a pipe at `--out` (replaced before), a folder holding the home
+/// folder (deleted with `--force` before), and an input linked into the scenario from the
+/// folder given as `--out` (deleted with `--force` before).
+#[cfg(unix)]
+#[test]
+fn pipes_home_and_linked_inputs_are_never_replaced() {
+    let (tmp, dir) = copy_fixture("must-hire");
+    let fifo = tmp.path().join("pipe");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    refused(
+        &bienche(&["plan", s(&dir), "--out", s(&fifo), "-q"]),
+        "it is not a folder",
+    );
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+
+    let home = tmp.path().join("h/home/me");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(home.join("thesis.docx"), "mine").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .args([
+            "plan",
+            s(&dir),
+            "--out",
+            s(&tmp.path().join("h/home")),
+            "--force",
+            "-q",
+        ])
+        .env("HOME", &home)
+        .output()
+        .unwrap();
+    refused(&o, "your home folder");
+    assert_eq!(
+        std::fs::read_to_string(home.join("thesis.docx")).unwrap(),
+        "mine"
+    );
+
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::rename(dir.join("staff.csv"), data.join("staff.csv")).unwrap();
+    std::os::unix::fs::symlink(data.join("staff.csv"), dir.join("staff.csv")).unwrap();
+    let before = snapshot(&data);
+    refused(
+        &bienche(&["plan", s(&dir), "--out", s(&data), "--force", "-q"]),
+        "an input of this command",
+    );
+    assert_eq!(snapshot(&data), before);
 }

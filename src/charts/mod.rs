@@ -131,7 +131,7 @@ pub fn draw_all(out: &Path, lang: &str, force: bool) -> Result<Vec<PathBuf>> {
         inputs: &[],
         force,
     })?;
-    std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
+    crate::output::folder::make_dir(&plots)?;
     let mut written = Vec::new();
     crate::output::write_folder(&target, |dir| {
         written = draw_into(dir, &stats, &labels)?;

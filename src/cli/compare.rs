@@ -44,7 +44,7 @@ pub fn run(
         compare::write_comparison(dir, &runs)?;
         compare::write_unit_differences(dir, &runs)?;
         let plots = dir.join("plots").join(lang);
-        std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
+        crate::output::folder::make_dir(&plots)?;
         crate::charts::compare::draw(&plots, &compare::succeeded(&runs), &labels)?;
         Ok(())
     })?;
@@ -102,6 +102,18 @@ pub fn sweep(
             )));
         }
     }
+    // Each point is a whole plan: a grid this large would run for weeks and fill the disk.
+    const MOST_POINTS: u128 = 10_000;
+    let count: u128 = varies
+        .iter()
+        .map(|v| v.values.len() as u128)
+        .try_fold(1u128, |a, n| a.checked_mul(n))
+        .unwrap_or(u128::MAX);
+    if count > MOST_POINTS {
+        return Err(Error::Usage(format!(
+            "--vary: {count} grid points (the product of the numbers of values); expected at most 10,000 — each point is a whole plan"
+        )));
+    }
     check_out(&Out {
         path: out,
         kind: Kind::Sweep,
@@ -153,7 +165,7 @@ pub fn sweep(
         runs = compare::solve_all(&scenarios, dir, out, threads, &progress.bar)?;
         compare::write_sweep(dir, &varies, &points, &runs)?;
         let plots = dir.join("plots").join(lang);
-        std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
+        crate::output::folder::make_dir(&plots)?;
         crate::charts::compare::draw_frontier(&plots, &compare::succeeded(&runs), &labels)?;
         Ok(())
     })?;
@@ -188,6 +200,6 @@ pub fn sweep(
 fn tempfile_dir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("bienche-sweep-check-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::output(&dir, e))?;
+    crate::output::folder::make_dir(&dir)?;
     Ok(dir)
 }

@@ -74,7 +74,7 @@ pub fn run(r: &Request) -> Result<()> {
     crate::output::write_folder(&r.out.join("simulation"), |dir| {
         write_simulation(dir, r, &outcome, &planned)?;
         let plots = dir.join("plots").join(r.lang);
-        std::fs::create_dir_all(&plots).map_err(|e| Error::output(&plots, e))?;
+        crate::output::folder::make_dir(&plots)?;
         crate::charts::compare::draw_fan(&plots, &outcome.fan, &stats, r.draws, &labels)?;
         if let Some(goal) = r.buffer {
             buffered = Some(buffer_plan(&spec, dir, r, &outcome, &planned, goal)?);
@@ -282,7 +282,7 @@ fn buffer_plan(
             extra_people: *b,
         })
         .collect();
-    std::fs::create_dir_all(&bdir).map_err(|e| Error::output(&bdir, e))?;
+    crate::output::folder::make_dir(&bdir)?;
     write::rows(&bdir, &buffer)?;
     write::rows(&bdir, &rounds)?;
     Ok(rounds)

@@ -257,7 +257,7 @@ pub fn write(out: &Path, g: &Generated, force: bool) -> Result<()> {
         for (rel, text) in &g.files {
             let path = tmp.join(rel);
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
+                crate::output::folder::make_dir(dir)?;
             }
             std::fs::write(&path, text).map_err(|e| Error::output(&path, e))?;
         }

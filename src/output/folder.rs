@@ -338,6 +338,16 @@ pub fn check_out(o: &Out) -> Result<()> {
             ));
         }
     }
+    if let Some(file) = out_abs
+        .ancestors()
+        .skip(1)
+        .find(|a| std::fs::symlink_metadata(a).is_ok_and(|m| !m.is_dir()) && !a.is_dir())
+    {
+        return Err(usage(
+            out,
+            format!("{} is a file, not a folder, so nothing can be written under it; choose another folder", file.display()),
+        ));
+    }
     if out_abs.is_file() {
         return Err(usage(
             out,
@@ -469,21 +479,51 @@ pub fn live_file(path: &Path, on: bool) {
     set_live(path, path, on);
 }
 
+/// Set once an interrupt has begun removing what this process writes: no new output starts.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `create_dir_all` for folders inside an output being written; after an interrupt it
+/// creates nothing, so a worker thread cannot bring back a folder the interrupt removed.
+pub fn make_dir(path: &Path) -> Result<()> {
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(Error::output(path, "interrupted"));
+    }
+    std::fs::create_dir_all(path).map_err(|e| Error::output(path, e))
+}
+
 /// After an interrupt: removes every temporary folder (or file) this process is writing, so
 /// nothing half-written is left, and returns how many there were. Earlier outputs stay.
+/// Worker threads may still be writing while this runs, so the removal is repeated until a
+/// pass finds nothing (at most 5 seconds); the lock is kept, so no new output or swap
+/// starts before the process ends.
 pub fn abandon() -> usize {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
     let Ok(live) = LIVE.lock() else {
         return 0;
     };
-    for (tmp, _) in live.iter() {
-        if tmp.is_dir() {
-            let _ = std::fs::remove_dir_all(tmp);
+    let remove = |path: &Path| {
+        if path.is_dir() {
+            let _ = std::fs::remove_dir_all(path);
         } else {
-            let _ = std::fs::remove_file(tmp);
+            let _ = std::fs::remove_file(path);
         }
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::time::Instant::now() < deadline {
+        let left: Vec<&PathBuf> = live
+            .iter()
+            .map(|(tmp, _)| tmp)
+            .filter(|tmp| std::fs::symlink_metadata(tmp).is_ok())
+            .collect();
+        if left.is_empty() {
+            break;
+        }
+        for tmp in left {
+            remove(tmp);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
     }
     let n = live.len();
-    // The lock is kept: no swap may start while the process ends.
     std::mem::forget(live);
     n
 }
@@ -492,15 +532,26 @@ pub fn abandon() -> usize {
 /// temporary folder is removed and `out` is left as it was. An output checked by
 /// [`check_out`] is checked again just before it is replaced.
 pub fn write_folder(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let parent = parent_of(out);
-    std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, e))?;
     if out.file_name().is_none() {
         return Err(usage(out, "names no folder"));
     }
     let tmp = sibling(out, "tmp", std::process::id());
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir(&tmp).map_err(|e| Error::output(&tmp, e))?;
+    // Registered before it exists, so an interrupt never misses it; after an interrupt
+    // this blocks (the lock is kept) and nothing new is created.
     set_live(&tmp, out, true);
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(usage(out, "interrupted"));
+    }
+    let parent = parent_of(out);
+    if let Err(e) = std::fs::create_dir_all(parent) {
+        set_live(&tmp, out, false);
+        return Err(Error::output(parent, e));
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    if let Err(e) = std::fs::create_dir(&tmp) {
+        set_live(&tmp, out, false);
+        return Err(Error::output(&tmp, e));
+    }
     let result = std::fs::write(tmp.join(MARK), b"")
         .map_err(|e| Error::output(&tmp, e))
         .and_then(|()| fill(&tmp))

@@ -45,12 +45,13 @@ impl ConfigCheck<'_> {
     }
 
     fn money(&self, field: &str, v: f64) -> Result<()> {
-        if v.is_finite() && v >= 0.0 {
+        // As the tables' money cells: larger amounts only break the solver's arithmetic.
+        if v.is_finite() && (0.0..=1e9).contains(&v) {
             Ok(())
         } else {
             self.fail(
                 field,
-                format!("expected an amount in million VND, 0 or more, found {v}"),
+                format!("expected an amount in million VND from 0 to 1,000,000,000, found {v}"),
             )
         }
     }
@@ -188,11 +189,11 @@ impl ConfigCheck<'_> {
 
     /// `policy.shortfall_penalty`.
     fn policy(&self, p: &PolicyConfig) -> Result<()> {
-        if p.shortfall_penalty.is_nan() || p.shortfall_penalty < 1000.0 {
+        if !(1000.0..=1e9).contains(&p.shortfall_penalty) {
             return self.fail(
                 "policy.shortfall_penalty",
                 format!(
-                    "expected at least 1000 (million VND per person short), found {}",
+                    "expected from 1000 to 1,000,000,000 (million VND per person short), found {}",
                     p.shortfall_penalty
                 ),
             );
