@@ -206,7 +206,7 @@ impl Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// `dir` relative to `root`, when both can be resolved.
-fn relative_folder(root: &Path, dir: &Path) -> Option<PathBuf> {
+pub fn relative_folder(root: &Path, dir: &Path) -> Option<PathBuf> {
     let (from, to) = (root.canonicalize().ok()?, dir.canonicalize().ok()?);
     let common = from
         .components()

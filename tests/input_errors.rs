@@ -104,19 +104,13 @@ fn an_unknown_toml_key_is_rejected() {
 #[test]
 fn an_error_outside_the_scenarios_own_folder_names_that_folder() {
     let tmp = tempfile::tempdir().unwrap();
-    let set = tmp.path().join("set");
-    assert!(generate(&set, "4", "2", "1", &[]).status.success());
+    let set = small_set(tmp.path());
     let units = set.join("p02/units.csv");
     let text = std::fs::read_to_string(&units).unwrap();
     let first_id = text.lines().nth(1).unwrap().split(',').next().unwrap();
     std::fs::write(&units, text.replacen(first_id, "Z99", 1)).unwrap();
     let out = tmp.path().join("out");
-    let o = bienche(&[
-        "plan",
-        set.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = plan_to(&set, &out);
     assert_eq!(o.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.starts_with("error: p02/"), "{stderr}");

@@ -15,6 +15,16 @@ fn signal(child: &std::process::Child, name: &str) {
     assert!(status.success());
 }
 
+/// Starts bienche in the background, its stderr kept for the verdict.
+fn start(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("bienche starts")
+}
+
 /// Waits until `path` exists (the run has started writing), at most `limit`.
 fn wait_for(path: &Path, limit: Duration) -> bool {
     let started = Instant::now();
@@ -41,20 +51,15 @@ fn entries(dir: &Path) -> Vec<String> {
 fn sigint_while_writing_removes_the_temporary_folder_and_exits_130() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("cmp");
-    let child = Command::new(env!("CARGO_BIN_EXE_bienche"))
-        .args([
-            "compare",
-            scenario("son-la").to_str().unwrap(),
-            fixture("must-hire").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--threads",
-            "2",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = start(&[
+        "compare",
+        scenario("son-la").to_str().unwrap(),
+        fixture("must-hire").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        "2",
+    ]);
     // compare writes into its temporary folder while it solves.
     let temporary = tmp.path().join(format!(".cmp.tmp-{}", child.id()));
     assert!(
@@ -82,18 +87,13 @@ fn sigterm_while_solving_keeps_the_earlier_plan_and_exits_143() {
     ]);
     assert!(o.status.success());
     let before = tree(&out);
-    let child = Command::new(env!("CARGO_BIN_EXE_bienche"))
-        .args([
-            "plan",
-            scenario("son-la").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--force",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = start(&[
+        "plan",
+        scenario("son-la").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
     std::thread::sleep(Duration::from_secs(2));
     signal(&child, "TERM");
     let o = child.wait_with_output().unwrap();
@@ -114,21 +114,16 @@ fn sigint_during_a_sweep_of_many_points_leaves_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("s");
     let values: Vec<String> = (0..600).map(|v| v.to_string()).collect();
-    let child = Command::new(env!("CARGO_BIN_EXE_bienche"))
-        .args([
-            "sweep",
-            fixture("must-hire").to_str().unwrap(),
-            "--vary",
-            &format!("costs.promotion={}", values.join(",")),
-            "--out",
-            out.to_str().unwrap(),
-            "--threads",
-            "2",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = start(&[
+        "sweep",
+        fixture("must-hire").to_str().unwrap(),
+        "--vary",
+        &format!("costs.promotion={}", values.join(",")),
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        "2",
+    ]);
     let first_point = tmp
         .path()
         .join(format!(".s.tmp-{}", child.id()))

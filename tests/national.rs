@@ -127,17 +127,11 @@ fn a_generated_nation_plans_and_every_province_plan_replays() {
 #[test]
 fn a_bad_national_folder_is_named() {
     let tmp = tempfile::tempdir().unwrap();
-    let set = tmp.path().join("set");
-    assert!(generate(&set, "4", "2", "1", &[]).status.success());
+    let set = small_set(tmp.path());
     let national = set.join("national.toml");
     let out = tmp.path().join("out");
     let run = || {
-        let o = bienche(&[
-            "plan",
-            set.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let o = plan_to(&set, &out);
         assert_eq!(o.status.code(), Some(2));
         assert!(!out.exists());
         String::from_utf8_lossy(&o.stderr).trim_end().to_string()
@@ -233,18 +227,12 @@ fn generate_refuses_bad_sizes_and_an_occupied_folder() {
 #[test]
 fn a_province_outside_the_national_folder_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let set = tmp.path().join("set");
-    assert!(generate(&set, "4", "2", "1", &[]).status.success());
+    let set = small_set(tmp.path());
     let national = set.join("national.toml");
     let text = std::fs::read_to_string(&national).unwrap();
     std::fs::write(&national, text.replace("\"p01\"", "\"../p01\"")).unwrap();
     let out = tmp.path().join("out");
-    let o = bienche(&[
-        "plan",
-        set.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = plan_to(&set, &out);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),

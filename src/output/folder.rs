@@ -341,7 +341,7 @@ pub fn check_out(o: &Out) -> Result<()> {
     if let Some(file) = out_abs
         .ancestors()
         .skip(1)
-        .find(|a| std::fs::symlink_metadata(a).is_ok_and(|m| !m.is_dir()) && !a.is_dir())
+        .find(|a| a.exists() && !a.is_dir())
     {
         return Err(usage(
             out,

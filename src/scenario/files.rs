@@ -109,24 +109,10 @@ pub(super) fn input_name(dir: &Path, path: &Path) -> String {
     }
     // Relative to the scenario folder, however the folders were named on the command line,
     // so the manifest is the same bytes for the same inputs.
-    match (dir.canonicalize(), path.canonicalize()) {
-        (Ok(from), Ok(to)) => {
-            let common = from
-                .components()
-                .zip(to.components())
-                .take_while(|(a, b)| a == b)
-                .count();
-            let mut rel = PathBuf::new();
-            for _ in from.components().skip(common) {
-                rel.push("..");
-            }
-            for c in to.components().skip(common) {
-                rel.push(c);
-            }
-            rel.display().to_string()
-        }
-        _ => path.display().to_string(),
-    }
+    crate::error::relative_folder(dir, path).map_or_else(
+        || path.display().to_string(),
+        |rel| rel.display().to_string(),
+    )
 }
 
 pub(super) fn read_hash(inputs: &mut Vec<InputFile>, name: &str, path: &Path) {

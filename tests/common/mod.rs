@@ -185,6 +185,23 @@ pub fn simulate(out: &Path, draws: &str, seed: &str, threads: &str) -> Output {
 
 // Generated scenario sets (`bienche generate`).
 
+/// A generated national folder of 4 units in 2 provinces at `tmp/set`.
+pub fn small_set(tmp: &Path) -> PathBuf {
+    let set = tmp.join("set");
+    assert!(generate(&set, "4", "2", "1", &[]).status.success());
+    set
+}
+
+/// `bienche plan DIR --out OUT`.
+pub fn plan_to(dir: &Path, out: &Path) -> Output {
+    bienche(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 pub fn generate(out: &Path, units: &str, provinces: &str, seed: &str, extra: &[&str]) -> Output {
     let mut args = vec![
         "generate",
