@@ -5,16 +5,18 @@ use crate::domain::{Spec, UnitKind};
 use crate::error::{Error, Result};
 use crate::rules;
 
+/// `WHAT: NAME`, labelled when the data are illustrative.
+fn print_title(what: &str, name: &str, illustrative: bool) {
+    if illustrative {
+        println!("{what}: {name} (ILLUSTRATIVE DATA: figures are invented, not official)");
+    } else {
+        println!("{what}: {name}");
+    }
+}
+
 /// A national folder: every province loaded and checked, one line each.
 pub fn national(n: &crate::national::National) -> Result<()> {
-    if n.illustrative {
-        println!(
-            "national: {} (ILLUSTRATIVE DATA: figures are invented, not official)",
-            n.name
-        );
-    } else {
-        println!("national: {}", n.name);
-    }
+    print_title("national", &n.name, n.illustrative);
     for (folder, spec) in &n.provinces {
         println!(
             "  {folder}: {} ({} units)",
@@ -39,14 +41,7 @@ pub fn national(n: &crate::national::National) -> Result<()> {
 
 pub fn check(spec: &Spec) -> Result<()> {
     let c = &spec.config;
-    if c.illustrative {
-        println!(
-            "scenario: {} (ILLUSTRATIVE DATA: figures are invented, not official)",
-            c.name
-        );
-    } else {
-        println!("scenario: {}", c.name);
-    }
+    print_title("scenario", &c.name, c.illustrative);
     println!(
         "years: stocks at 31 Dec {}, plan {}–{}",
         spec.base_year(),
