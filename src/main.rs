@@ -1,6 +1,13 @@
 use clap::Parser;
 
 fn main() {
+    // Output piped into `head` ends quietly, as other command-line tools do, instead of a
+    // panic on the closed pipe (Rust ignores SIGPIPE by default).
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args = bienche::cli::Args::parse();
     let code = match bienche::cli::run(args) {
         Ok(()) => 0,

@@ -138,3 +138,20 @@ fn sigint_during_a_sweep_of_many_points_leaves_nothing() {
     assert_eq!(o.status.code(), Some(130));
     assert_eq!(entries(tmp.path()), Vec::<String>::new(), "nothing is left");
 }
+
+/// Output piped into a reader that stops early (`bienche check … | head -1`) ends the run
+/// quietly with SIGPIPE, not with a panic.
+#[test]
+fn a_closed_pipe_ends_the_run_without_a_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .args(["targets", scenario("son-la").to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(o.status.code(), Some(101));
+}
