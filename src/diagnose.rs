@@ -123,8 +123,13 @@ pub fn shortfalls(spec: &Spec, plan: &Plan, targets: &[TargetRow]) -> Vec<Shortf
         .filter(|t| !t.met && !t.goal)
         .map(|t| {
             let mut reasons = Reasons::new();
-            let units: Vec<usize> = match spec.unit_index(&t.unit) {
+            if t.rule == Rule::I4 {
+                return shortfall(t, channel_full(spec, plan, t));
+            }
+            let unit = t.unit.trim_end_matches(crate::rules::intent::HORIZON);
+            let units: Vec<usize> = match spec.unit_index(unit) {
                 Some(u) => vec![u],
+                None if t.rule.is_intent() => (0..spec.units.len()).collect(),
                 None => (0..spec.units.len()).filter(|&u| spec.units[u].kind.is_provincial_level()).collect(),
             };
             for &u in &units {
@@ -142,15 +147,44 @@ pub fn shortfalls(spec: &Spec, plan: &Plan, targets: &[TargetRow]) -> Vec<Shortf
                     "no limit is reached: meeting the target would cost more than its shortfall penalty".into(),
                 );
             }
-            Shortfall {
-                unit: t.unit.clone(),
-                rule: t.rule.to_string(),
-                year: t.year,
-                required: t.required,
-                achieved: t.achieved,
-                shortfall: t.shortfall,
-                why,
-            }
+            shortfall(t, why)
         })
         .collect()
+}
+
+fn shortfall(t: &TargetRow, why: Vec<String>) -> Shortfall {
+    Shortfall {
+        unit: t.unit.clone(),
+        rule: t.rule.to_string(),
+        year: t.year,
+        required: t.required,
+        achieved: t.achieved,
+        shortfall: t.shortfall,
+        why,
+    }
+}
+
+/// Why nominated graduates (I4, the row's unit a channel id) are not all placed: how many
+/// of the units the channel places into have their quota full that year.
+fn channel_full(spec: &Spec, plan: &Plan, t: &TargetRow) -> Vec<String> {
+    let Some(ch) = spec
+        .channels
+        .iter()
+        .find(|c| c.id == t.unit && c.year == t.year)
+    else {
+        return Vec::new();
+    };
+    let units: Vec<usize> = (0..spec.units.len())
+        .filter(|&u| ch.kinds.contains(&spec.units[u].kind))
+        .collect();
+    let full = units
+        .iter()
+        .filter(|&&u| plan.sum(t.year, u, |_| true) >= spec.quota(u, t.year))
+        .count();
+    vec![format!(
+        "{full} of the {} units channel {} places into have their quota full in {}",
+        units.len(),
+        ch.id,
+        t.year
+    )]
 }

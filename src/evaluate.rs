@@ -4,23 +4,26 @@
 //! family itself; under the coverage roadmap the unit rows of a year below full level are
 //! counted into one COVERAGE row per rule.
 
+use crate::domain::target::TargetKind;
 use crate::domain::target::TargetRow;
 use crate::domain::{Roadmap, Rule, Spec};
 use crate::plan::Plan;
-use crate::rules::{evaluate_chain, FAMILIES};
+use crate::rules::{evaluate_chain, roadmap, FAMILIES};
 
 /// Every target row for every target year, in a stable order: by year, the province's rows
 /// first, then by unit and rule.
 pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
     let mut out = Vec::new();
-    for ty in &spec.config.time.targets {
+    for ty in roadmap::years(spec) {
         let y = ty.year;
         let mut unit_rows: Vec<(Option<usize>, TargetRow)> = Vec::new();
-        for family in FAMILIES {
-            for chain in family.targets(spec, y, ty.level) {
-                let rows = evaluate_chain(spec, plan, &chain);
-                unit_rows.extend(chain.iter().map(|t| t.unit).zip(rows));
-            }
+        for chain in roadmap::chains(spec, ty) {
+            let rows = evaluate_chain(spec, plan, &chain);
+            unit_rows.extend(chain.iter().map(|t| t.unit).zip(rows));
+        }
+        if ty.milestone {
+            out.extend(unit_rows.into_iter().map(|(_, r)| r));
+            continue;
         }
         for family in FAMILIES {
             out.extend(family.evaluate_clauses(spec, plan, y));
@@ -32,6 +35,13 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
             }
         }
         out.extend(unit_rows.into_iter().map(|(_, r)| r));
+    }
+    for family in FAMILIES {
+        out.extend(family.evaluate_yearly(spec, plan));
+    }
+    let target_years: Vec<i32> = spec.config.time.targets.iter().map(|t| t.year).collect();
+    for r in out.iter_mut() {
+        r.kind = TargetKind::of(r.rule, r.year, &target_years);
     }
     out.sort_by(|a, b| {
         (
@@ -84,9 +94,29 @@ fn coverage_rows(
     }
 }
 
-/// Counts of targets met and missed, and the people short (goals excluded).
+/// Counts of the legal targets met and missed, and the people short (goals excluded).
 pub fn tally(rows: &[TargetRow]) -> (usize, usize, u32) {
-    let targets = rows.iter().filter(|r| !r.goal);
+    tally_kind(rows, TargetKind::Target)
+}
+
+/// What the penalties of a plan's target rows add up to: each person short at the price
+/// of its rule and year ([`crate::rules::intent::price`]), I2 at its exact share; goals and
+/// coverage unit rows are not priced here.
+pub fn priced_shortfall(spec: &Spec, plan: &Plan, rows: &[TargetRow]) -> f64 {
+    crate::rules::intent::hiring_shortfall(spec, plan)
+        + rows
+            .iter()
+            .filter(|r| !r.goal && r.shortfall > 0 && r.rule != Rule::I2)
+            .map(|r| {
+                let unit = spec.unit_index(r.unit.trim_end_matches(crate::rules::intent::HORIZON));
+                crate::rules::intent::price(spec, r.rule, unit, r.year) * r.shortfall as f64
+            })
+            .sum::<f64>()
+}
+
+/// Counts of rows of one kind met and missed, and the people short (goals excluded).
+pub fn tally_kind(rows: &[TargetRow], kind: TargetKind) -> (usize, usize, u32) {
+    let targets = rows.iter().filter(|r| !r.goal && r.kind == kind);
     let (mut met, mut missed, mut short) = (0, 0, 0);
     for r in targets {
         if r.met {

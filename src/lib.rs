@@ -35,6 +35,7 @@ pub mod national;
 pub mod output;
 pub mod plan;
 pub mod progress;
+pub mod readings;
 pub mod recipe;
 pub mod retirement;
 pub mod rng;

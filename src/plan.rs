@@ -182,6 +182,12 @@ impl Plan {
             match (key.kind, key.channel_index) {
                 (FlowKind::Hire, Some(k)) => {
                     *used.entry(Capacity::Channel(k)).or_default() += n;
+                    *used.entry(Capacity::ChannelMin(k)).or_default() += n;
+                    let term = n * crate::rules::intent::hiring_term(spec, key.unit, &key.cell);
+                    *used
+                        .entry(Capacity::HiringShare(Some(key.year)))
+                        .or_default() += term;
+                    *used.entry(Capacity::HiringShare(None)).or_default() += term;
                     *used
                         .entry(Capacity::ChannelKind(k, spec.units[key.unit].kind))
                         .or_default() += n;
@@ -191,6 +197,9 @@ impl Plan {
                 }
                 (FlowKind::Train, _) => {
                     *used.entry(Capacity::TrainingSeats(key.year)).or_default() += n
+                }
+                (FlowKind::Promote, _) => {
+                    *used.entry(Capacity::PromotionSeats(key.year)).or_default() += n
                 }
                 _ => {}
             }

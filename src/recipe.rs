@@ -7,9 +7,11 @@
 //! 3. stock balances ([`stocks::add_balances`]);
 //! 4. staffing limits: quota, staffing floor, leader posts, exit allowance ([`staffing`]);
 //! 5. shared capacities: channels, women candidates, training seats, budget ([`capacity`]);
-//! 6. the rules, family by family ([`crate::rules::FAMILIES`]): each family's set-up rows,
-//!    then for every target year each family's targets ([`targets::add_chain`]) and clause
-//!    rows, the coverage counts of that year, and the goals;
+//! 6. the rules, family by family ([`crate::rules::FAMILIES`]): each family's set-up rows
+//!    (and the rows of I1–I2, held every year), then for every year of the roadmap
+//!    ([`crate::rules::roadmap`]: target years and the milestones between them) every
+//!    family's targets ([`targets::add_chain`]); in target years also the clause rows, the
+//!    coverage counts and the goals;
 //! 7. the objective ([`objective`]).
 //!
 //! The formulation of each step is in its module's documentation; `docs/model.md` gathers it.
@@ -17,7 +19,7 @@
 use crate::domain::Spec;
 use crate::model::targets::{self, Coverage};
 use crate::model::{capacity, objective, staffing, stocks, Model, Scope};
-use crate::rules::FAMILIES;
+use crate::rules::{roadmap, FAMILIES};
 
 /// Builds the model for a checked scenario, over the units of `scope`.
 pub fn build(spec: &Spec, scope: Scope) -> Model {
@@ -36,17 +38,20 @@ fn add_rules(spec: &Spec, m: &mut Model) {
     for family in FAMILIES {
         family.prepare_rows(spec, m);
     }
-    for ty in &spec.config.time.targets {
+    for y in roadmap::years(spec) {
         let mut coverage = Coverage::default();
-        for family in FAMILIES {
-            for chain in family.targets(spec, ty.year, ty.level) {
-                targets::add_chain(spec, m, &chain, ty.level, &mut coverage);
-            }
-            family.add_clause_rows(spec, m, ty.year);
+        for chain in roadmap::chains(spec, y) {
+            targets::add_chain(spec, m, &chain, y.level, &mut coverage);
         }
-        targets::add_coverage_counts(m, ty.year, ty.level, coverage);
+        if y.milestone {
+            continue;
+        }
         for family in FAMILIES {
-            family.add_goal_rows(spec, m, ty.year);
+            family.add_clause_rows(spec, m, y.year);
+        }
+        targets::add_coverage_counts(m, y.year, y.level, coverage);
+        for family in FAMILIES {
+            family.add_goal_rows(spec, m, y.year);
         }
     }
 }

@@ -49,7 +49,7 @@ fn the_forecast_of_a_small_case_matches_the_hand_calculation() {
     let gap = read_csv(&out.join("gap.csv"));
     let projected = |rule: &str| {
         gap.iter()
-            .find(|r| r["unit"] == "C1" && r["rule"] == rule)
+            .find(|r| r["unit"] == "C1" && r["rule"] == rule && r["kind"] == "target")
             .map(|r| r["projected"].parse::<u32>().unwrap())
             .unwrap()
     };

@@ -28,7 +28,7 @@ fn output_files_have_the_documented_columns() {
     );
     assert_eq!(
         header("targets.csv"),
-        "unit,rule,year,required,achieved,shortfall,met"
+        "unit,rule,year,required,achieved,shortfall,met,kind"
     );
     assert_eq!(header("costs.csv"), "year,unit,lever,cost");
     let s = summary(&out);

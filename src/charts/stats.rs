@@ -2,6 +2,7 @@
 //! ([`PlanTables`]: the run in memory, or its folder read back by [`crate::output::read`]),
 //! never from the model.
 
+use crate::domain::target::TargetKind;
 use crate::domain::{FlowKind, Gender, Roadmap, Role};
 use crate::error::Result;
 use crate::output::contract::{PlanTables, TrajectoryRow};
@@ -275,7 +276,12 @@ impl TargetStats {
             rate_unit_set: BTreeSet::new(),
             extra_rows: Vec::new(),
         };
-        for r in t.targets.iter().filter(|r| r.rule != GOAL) {
+        // The legal targets; milestones and intent rows are charted apart.
+        for r in t
+            .targets
+            .iter()
+            .filter(|r| r.rule != GOAL && r.kind == TargetKind::Target)
+        {
             let (unit, rule, year) = (r.unit.clone(), r.rule.to_string(), r.year);
             out.status.insert((unit.clone(), rule.clone(), year), r.met);
             if coverage_years.contains(&year) && kinds.contains_key(&unit) {

@@ -163,8 +163,8 @@ pub fn retirement(born: &str, sex: &str) -> Result<()> {
 
 pub fn targets(spec: &Spec) -> Result<()> {
     println!("unit\trule\tyear\trequired\twhy");
-    for ty in &spec.config.time.targets {
-        for chain in rules::targets(spec, ty.year, ty.level) {
+    for y in rules::roadmap::years(spec) {
+        for chain in rules::roadmap::chains(spec, y) {
             let mut previous = None;
             for t in &chain {
                 println!(
@@ -178,10 +178,17 @@ pub fn targets(spec: &Spec) -> Result<()> {
                 previous = Some(t);
             }
         }
-        for family in rules::FAMILIES {
-            for line in family.explain_clauses(spec, ty.year) {
-                println!("{line}");
+        if !y.milestone {
+            for family in rules::FAMILIES {
+                for line in family.explain_clauses(spec, y.year) {
+                    println!("{line}");
+                }
             }
+        }
+    }
+    for family in rules::FAMILIES {
+        for line in family.explain_yearly(spec) {
+            println!("{line}");
         }
     }
     Ok(())

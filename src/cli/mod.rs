@@ -5,6 +5,7 @@ mod compare;
 mod forecast;
 mod interrupt;
 mod plan;
+mod readings;
 mod roster;
 mod simulate;
 
@@ -50,6 +51,9 @@ pub enum Command {
     Check { scenario: PathBuf },
     /// Print, per unit, rule and target year, the required minimum and why.
     Targets { scenario: PathBuf },
+    /// For each clause the text allows to be read more than one way, the clause, its
+    /// readings (settings of [policy]) and the head-counts each requires, without solving.
+    Readings { scenario: PathBuf },
     /// When a person retires under the statutory roadmap (Labour Code 2019 art. 169).
     Retirement {
         /// Birth date: YYYY, YYYY-MM or YYYY-MM-DD (a year alone counts as January).
@@ -231,6 +235,7 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Check { scenario } => check::check(&load(&scenario)?),
         Command::Targets { scenario } => check::targets(&load(&scenario)?),
+        Command::Readings { scenario } => readings::run(&load(&scenario)?, &scenario),
         Command::Roster {
             action: RosterAction::Import { roster, scenario },
         } => roster::import(&roster, &scenario, args.skip_bad_rows),

@@ -2,6 +2,7 @@
 
 use crate::charts::labels::Labels;
 use crate::domain::config::SolverConfig;
+use crate::domain::target::TargetKind;
 use crate::domain::Spec;
 use crate::error::{Error, Result};
 use crate::output::folder::{check_out, Kind, Out};
@@ -189,12 +190,30 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         (cost - salary) / 1000.0
     );
     println!("targets: {met} met, {missed} missed, total shortfall {short} people");
+    for (kind, name) in [
+        (TargetKind::Milestone, "milestones"),
+        (TargetKind::Intent, "intent rules I1–I4"),
+    ] {
+        let (met, missed, short) = crate::evaluate::tally_kind(&report.targets, kind);
+        if met + missed > 0 {
+            println!("{name}: {met} met, {missed} missed, total shortfall {short} people");
+        }
+    }
     print_missed(spec, report);
     println!("wrote {}", out.display());
 }
 
 fn print_missed(spec: &Spec, report: &Report) {
-    for sf in report.shortfalls.iter().take(20) {
+    // The legal targets first, then milestones and intent rows.
+    let years: Vec<i32> = spec.config.time.targets.iter().map(|t| t.year).collect();
+    let kind = |sf: &crate::diagnose::Shortfall| {
+        sf.rule
+            .parse::<crate::domain::Rule>()
+            .map_or(TargetKind::Target, |r| TargetKind::of(r, sf.year, &years))
+    };
+    let mut ordered: Vec<&crate::diagnose::Shortfall> = report.shortfalls.iter().collect();
+    ordered.sort_by_key(|sf| kind(sf));
+    for sf in ordered.into_iter().take(20) {
         println!(
             "  missed {} {} {}: required {}, achieved {}, short {}: {}",
             sf.unit,

@@ -215,10 +215,12 @@ fn add_up(spec: &Spec, parts: parts::Parts, relaxation: &split::Relaxation) -> P
     for (cap, over) in capacity_overruns(spec, &plan, relaxation.terms.keys().copied()) {
         // Priced like a shortfall, so the gap shows it; it should never happen.
         let year = match cap {
-            Capacity::Channel(k) | Capacity::ChannelKind(k, _) | Capacity::ChannelWomen(k) => {
-                spec.channels[k].year
-            }
-            Capacity::TrainingSeats(t) | Capacity::Budget(t) => t,
+            Capacity::Channel(k)
+            | Capacity::ChannelKind(k, _)
+            | Capacity::ChannelWomen(k)
+            | Capacity::ChannelMin(k) => spec.channels[k].year,
+            Capacity::HiringShare(year) => year.unwrap_or(spec.horizon()),
+            Capacity::TrainingSeats(t) | Capacity::PromotionSeats(t) | Capacity::Budget(t) => t,
         };
         plan.staffing_issues.push(StaffingIssue {
             issue: Issue::CapacityOverrun,
@@ -236,12 +238,12 @@ fn add_up(spec: &Spec, parts: parts::Parts, relaxation: &split::Relaxation) -> P
 /// with minimal slacks this is the model's objective, so the LP bound applies to it.
 pub fn objective_of(spec: &Spec, plan: &Plan) -> f64 {
     let targets = crate::evaluate::evaluate(spec, plan);
-    let (_, _, shortfall) = crate::evaluate::tally(&targets);
+    let shortfall = crate::evaluate::priced_shortfall(spec, plan, &targets);
     let staffing: f64 = plan.staffing_issues.iter().map(|i| i.amount).sum();
     let r5: f64 = crate::rules::r5_structure::distances(spec, plan)
         .values()
         .sum();
-    crate::model::objective::plan_objective(spec, &plan.costs, shortfall as f64, staffing, r5)
+    crate::model::objective::plan_objective(spec, &plan.costs, shortfall, staffing, r5)
 }
 
 /// Budget overruns are measured on the whole province, not on each group's share.
@@ -272,7 +274,7 @@ fn capacity_overruns(
     caps: impl Iterator<Item = Capacity>,
 ) -> Vec<(Capacity, f64)> {
     let used = plan.capacity_use(spec);
-    caps.filter(|c| !matches!(c, Capacity::Budget(_)))
+    caps.filter(|c| !matches!(c, Capacity::Budget(_)) && !c.is_minimum())
         .filter_map(|cap| {
             let over = used.get(&cap).copied().unwrap_or(0.0) - cap.limit(spec)?;
             (over > 1e-6).then_some((cap, over))

@@ -154,6 +154,7 @@ fn solve_group(
         allocation: share,
         local_targets,
         coverage_counts,
+        priced: split.priced.clone(),
     };
     let mut model = ctx.build(Scope {
         units: members.to_vec(),
@@ -202,7 +203,7 @@ fn free_share(
                 .map(|h| parts[h].used.get(&cap).copied().unwrap_or(0.0))
                 .sum();
             let free = limit - others;
-            let part = if matches!(cap, Capacity::Budget(_)) {
+            let part = if cap.is_exact() {
                 free
             } else {
                 (free + 1e-9).floor()

@@ -6,7 +6,7 @@ use crate::domain::{Rule, Spec};
 use crate::error::Result;
 use crate::model::capacity::{capacity_terms, Capacity};
 use crate::model::targets::{local_shares, whole_shares};
-use crate::model::{Model, Scope};
+use crate::model::{Model, Scope, SharedRow};
 use crate::rounding::{apportion, Apportion};
 use crate::solve::{Mode, Solved};
 use good_lp::Expression;
@@ -79,6 +79,10 @@ pub(super) struct Split {
     pub local_targets: BTreeMap<(Rule, i32, usize), f64>,
     /// Per group: how many units must meet their full target, by coverage count.
     pub coverage_counts: Vec<BTreeMap<(Rule, i32), f64>>,
+    /// Rows coordinated by their LP dual rather than split: I2 held by the province, whose
+    /// fractional shares (`E − s·H`) split between groups lost 5% of the objective to
+    /// rounding on the sample.
+    pub priced: BTreeMap<Capacity, f64>,
 }
 
 impl Split {
@@ -92,8 +96,22 @@ impl Split {
             let limit = cap
                 .limit(spec)
                 .expect("terms exist only for limited capacities");
-            let money = matches!(cap, Capacity::Budget(_));
-            for (g, part) in split(limit, &used, money).into_iter().enumerate() {
+            let parts = if cap.is_minimum() && !cap.is_exact() {
+                // A minimum (I4): whole people adding up to exactly the limit, by LP use.
+                let how = Apportion {
+                    floor_tolerance: 1e-6,
+                    once_each: false,
+                    take_back: true,
+                };
+                let whole = (limit + 1e-9).floor().max(0.0) as u32;
+                apportion(&used, whole, None, how)
+                    .into_iter()
+                    .map(f64::from)
+                    .collect()
+            } else {
+                split(limit, &used, cap.is_exact())
+            };
+            for (g, part) in parts.into_iter().enumerate() {
                 shares[g].insert(*cap, part);
             }
         }
@@ -103,10 +121,22 @@ impl Split {
                     .stock_sum(spec, u, y, |c| who.counts(spec.is_em(c), c)),
             )
         });
+        let priced = r
+            .whole
+            .shared_rows
+            .iter()
+            .filter_map(|(row, index)| match row {
+                SharedRow::Capacity(cap @ Capacity::HiringShare(_)) => {
+                    Some((*cap, r.lp.row_duals[*index]))
+                }
+                _ => None,
+            })
+            .collect();
         Split {
             shares,
             local_targets,
             coverage_counts: coverage_counts(r, groups.len()),
+            priced,
         }
     }
 }

@@ -26,6 +26,10 @@ pub struct Config {
     #[serde(default)]
     pub training: TrainingConfig,
     #[serde(default)]
+    pub promotion: PromotionConfig,
+    #[serde(default)]
+    pub intent: IntentConfig,
+    #[serde(default)]
     pub budget: BudgetConfig,
     #[serde(default)]
     pub solver: SolverConfig,
@@ -139,7 +143,53 @@ pub enum R1Scope {
     Total,
 }
 
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+pub enum R5Reading {
+    /// (b) the make-up of EM staff by group matches that of the EM population (a goal).
+    #[serde(rename = "make-up")]
+    MakeUp,
+    /// (a) the EM share of the province's staff tracks the EM share of its population,
+    /// a priced target under the roadmap.
+    #[serde(rename = "share")]
+    Share,
+    /// Both (a) and (b).
+    #[serde(rename = "both")]
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum R6Base {
+    /// 10% of provincial-level EM staff.
+    Provincial,
+    /// 10% of all the province's EM staff, communes included.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PsuScope {
+    /// Provincial public service units only.
+    Provincial,
+    /// Also public service units run by communes (`units.csv` `run_by = commune`).
+    Local,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Milestones {
+    /// A straight line each year from the base-year value to each target.
+    #[serde(rename = "linear")]
+    Linear,
+    /// Targets in the target years only.
+    #[serde(rename = "target-years-only")]
+    TargetYearsOnly,
+}
+
 words!(Roadmap { Level => "level", Coverage => "coverage" });
+words!(R5Reading { MakeUp => "make-up", Share => "share", Both => "both" });
+words!(R6Base { Provincial => "provincial", All => "all" });
+words!(PsuScope { Provincial => "provincial", Local => "local" });
+words!(Milestones { Linear => "linear", TargetYearsOnly => "target-years-only" });
 
 impl Roadmap {
     /// Under `coverage`, how many of `units` concerned must meet their full target in a
@@ -166,6 +216,20 @@ pub struct PolicyConfig {
     pub rounding: Rounding,
     #[serde(default = "default_r1_scope")]
     pub r1_scope: R1Scope,
+    /// R4 "20% trong tổng số tỷ lệ tối thiểu": of each unit's minimum, or once of their total.
+    #[serde(default = "default_r1_scope")]
+    pub r4_scope: R1Scope,
+    #[serde(default = "default_r5_reading")]
+    pub r5_reading: R5Reading,
+    /// R6 "10% ở cấp tỉnh, trên tổng số cán bộ người DTTS của tỉnh": the denominator.
+    #[serde(default = "default_r6_base")]
+    pub r6_province_base: R6Base,
+    /// R6 "đơn vị sự nghiệp công lập ở địa phương": which public service units.
+    #[serde(default = "default_psu_scope")]
+    pub r6_psu_scope: PsuScope,
+    /// Whether a leader must be trained (promotion takes trained EM staff only).
+    #[serde(default = "yes")]
+    pub leaders_trained: bool,
     /// Price of one person of target shortfall, million VND. Far above any real cost.
     #[serde(default = "default_shortfall_penalty")]
     pub shortfall_penalty: f64,
@@ -189,6 +253,18 @@ fn default_rounding() -> Rounding {
 fn default_r1_scope() -> R1Scope {
     R1Scope::Each
 }
+fn default_r5_reading() -> R5Reading {
+    R5Reading::MakeUp
+}
+fn default_r6_base() -> R6Base {
+    R6Base::Provincial
+}
+fn default_psu_scope() -> PsuScope {
+    PsuScope::Local
+}
+fn yes() -> bool {
+    true
+}
 fn default_shortfall_penalty() -> f64 {
     100_000.0
 }
@@ -204,6 +280,11 @@ impl Default for PolicyConfig {
             seventy_percent_band: default_seventy(),
             rounding: default_rounding(),
             r1_scope: default_r1_scope(),
+            r4_scope: default_r1_scope(),
+            r5_reading: default_r5_reading(),
+            r6_province_base: default_r6_base(),
+            r6_psu_scope: default_psu_scope(),
+            leaders_trained: true,
             shortfall_penalty: default_shortfall_penalty(),
             r5_weight: default_r5_weight(),
         }
@@ -329,6 +410,115 @@ pub struct TrainingConfig {
     /// Million VND per person trained.
     #[serde(default)]
     pub cost_per_person: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PromotionConfig {
+    /// Province-wide promotions into leadership per year; absent means unlimited.
+    pub seats_per_year: Option<u32>,
+}
+
+/// The rules of the decision's intent beyond its letter (docs/model.md, "Intent"): each
+/// can be switched off, and each shortfall is priced at `penalty` a person.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IntentConfig {
+    /// I1: EM head-count of each unit never below its base-year level (scaled down by a
+    /// quota cut).
+    #[serde(default = "yes")]
+    pub em_number: bool,
+    /// I2: EM share of each unit's hires at least `hiring_em_share`, or its EM population
+    /// share when absent. Off by default: on the sample it makes the plan take 150 s and
+    /// prove only a 1% gap (docs/model.md, "Intent").
+    #[serde(default)]
+    pub hiring_composition: bool,
+    /// Where I2 is held: `province` (the EM hires of all units against the share each
+    /// unit's hires ask, the default) or `unit` (each unit's own).
+    #[serde(default = "default_hiring_scope")]
+    pub hiring_scope: HiringScope,
+    pub hiring_em_share: Option<f64>,
+    /// Price of one EM hire short of I2's share, million VND: above what an EM hire costs
+    /// more than another (a nominated graduate's 250 and the training and leaders the
+    /// higher EM head-count asks), so every EM hire the channels can supply is made, and
+    /// low enough that a share the channels cannot reach does not swamp the objective.
+    #[serde(default = "default_hiring_penalty")]
+    pub hiring_penalty: f64,
+    /// I2 in a single year: the EM hires may fall short of the share by this many people.
+    #[serde(default = "one_u32")]
+    pub hiring_year_tolerance: u32,
+    /// I2's price is multiplied by this for units flagged `difficult` (VI.5 priority).
+    #[serde(default = "two")]
+    pub difficult_priority: f64,
+    /// I3: each unit keeps its base-year fill rate of the quota in force (capped at 100%,
+    /// never below `staffing.min_fill`).
+    #[serde(default = "yes")]
+    pub keep_base_fill: bool,
+    /// Interim milestones between target years.
+    #[serde(default = "default_milestones")]
+    pub milestones: Milestones,
+    /// Price of one person short of an intent rule (I1, I2, I4) or a milestone, million VND:
+    /// far above any lever's cost, below `policy.shortfall_penalty`.
+    #[serde(default = "default_intent_penalty")]
+    pub penalty: f64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum HiringScope {
+    Province,
+    Unit,
+}
+
+words!(HiringScope { Province => "province", Unit => "unit" });
+
+fn default_hiring_scope() -> HiringScope {
+    HiringScope::Province
+}
+fn default_hiring_penalty() -> f64 {
+    500.0
+}
+fn one_u32() -> u32 {
+    1
+}
+fn two() -> f64 {
+    2.0
+}
+fn default_milestones() -> Milestones {
+    Milestones::Linear
+}
+fn default_intent_penalty() -> f64 {
+    10_000.0
+}
+
+impl Default for IntentConfig {
+    fn default() -> Self {
+        IntentConfig {
+            em_number: true,
+            hiring_composition: false,
+            hiring_scope: default_hiring_scope(),
+            hiring_em_share: None,
+            hiring_penalty: default_hiring_penalty(),
+            hiring_year_tolerance: 1,
+            difficult_priority: 2.0,
+            keep_base_fill: true,
+            milestones: default_milestones(),
+            penalty: default_intent_penalty(),
+        }
+    }
+}
+
+impl IntentConfig {
+    /// Every intent rule off: the letter of R1–R8 only.
+    pub fn letter_only() -> Self {
+        IntentConfig {
+            em_number: false,
+            hiring_composition: false,
+            keep_base_fill: false,
+            milestones: Milestones::TargetYearsOnly,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
@@ -493,5 +683,10 @@ mod tests {
         same(SeventyPercentBand::ALL);
         same(Rounding::ALL);
         same(R1Scope::ALL);
+        same(R5Reading::ALL);
+        same(R6Base::ALL);
+        same(PsuScope::ALL);
+        same(Milestones::ALL);
+        same(HiringScope::ALL);
     }
 }

@@ -14,7 +14,10 @@ pub mod target;
 pub mod unit;
 
 pub use cell::{Cell, Gender, Role};
-pub use config::{BandRule, Config, R1Scope, Roadmap, Rounding, SeventyPercentBand};
+pub use config::{
+    BandRule, Config, HiringScope, Milestones, PsuScope, R1Scope, R5Reading, R6Base, Roadmap,
+    Rounding, SeventyPercentBand,
+};
 pub use flow::{CostLine, FlowKind, Lever};
 pub use rule::Rule;
 pub use spec::{AttritionBand, Channel, InputFile, Spec, TransferRoute, Variant};

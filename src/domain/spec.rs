@@ -37,6 +37,9 @@ pub struct Channel {
     pub women_share: f64,
     /// Whether hires arrive trained (R8).
     pub trained: bool,
+    /// Graduates who must be offered posts that year (nominated training, I4); `None` asks
+    /// nothing.
+    pub min_hires: Option<u32>,
     pub line: usize,
 }
 

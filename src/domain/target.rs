@@ -62,6 +62,9 @@ pub struct Target {
     pub year: i32,
     /// Units whose people are summed: the unit itself, or the units of a province total.
     pub members: Vec<usize>,
+    /// Where only some members' `achieved` people count (R6 provincial leaders against all
+    /// the province's EM staff): those members; `None` is all of them.
+    pub achieved_members: Option<Vec<usize>>,
     pub achieved: Who,
     pub required: Required,
     /// How the requirement was derived, in words, for `bienche targets`.
@@ -73,6 +76,13 @@ pub struct Target {
 pub type Chain = Vec<Target>;
 
 impl Target {
+    /// Whether unit u's `achieved` people count towards this target.
+    pub fn counts_achieved(&self, u: usize) -> bool {
+        self.achieved_members
+            .as_ref()
+            .is_none_or(|a| a.contains(&u))
+    }
+
     /// The share of the base this target requires, once the chain before it is known:
     /// `coefficient` for [`Required::OfStaff`], `rate × the previous share` for
     /// [`Required::OfPrevious`]; `None` for a fixed number.
@@ -81,6 +91,38 @@ impl Target {
             Required::Fixed(_) => None,
             Required::OfStaff { base, coefficient } => Some((base, coefficient)),
             Required::OfPrevious { rate } => previous.map(|(base, c)| (base, rate * c)),
+        }
+    }
+}
+
+/// What a row of `targets.csv` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum TargetKind {
+    /// R1–R8 in a target year (2030, 2035): the decision's legal targets.
+    #[default]
+    Target,
+    /// R1–R8 in a year between target years, on the line to the next target.
+    Milestone,
+    /// I1–I4, the decision's intent beyond its letter.
+    Intent,
+    /// R5, a priced goal.
+    Goal,
+}
+
+super::words!(TargetKind { Target => "target", Milestone => "milestone", Intent => "intent", Goal => "goal" });
+super::serde_words!(TargetKind);
+
+impl TargetKind {
+    /// The kind of a row of `rule` in `year`, given the scenario's target years.
+    pub fn of(rule: Rule, year: i32, target_years: &[i32]) -> TargetKind {
+        if rule.is_intent() {
+            TargetKind::Intent
+        } else if rule == Rule::R5 {
+            TargetKind::Goal
+        } else if target_years.contains(&year) {
+            TargetKind::Target
+        } else {
+            TargetKind::Milestone
         }
     }
 }
@@ -96,6 +138,9 @@ pub struct TargetRow {
     pub achieved: u32,
     pub shortfall: u32,
     pub met: bool,
+    /// A legal target, an interim milestone, an intent rule (I1–I4) or a goal (R5).
+    #[serde(default)]
+    pub kind: TargetKind,
     /// Not counted among targets met or missed: the R5 goal, and unit rows in a
     /// coverage-roadmap year (the COVERAGE count row is the target there).
     #[serde(skip)]
@@ -113,6 +158,7 @@ impl TargetRow {
             achieved,
             shortfall,
             met: shortfall == 0,
+            kind: TargetKind::Target,
             goal: false,
         }
     }

@@ -78,6 +78,9 @@ pub struct Unit {
     pub recruit_groups: Vec<usize>,
     /// A commune in an especially difficult area (its own attrition class).
     pub difficult: bool,
+    /// A public service unit run by a commune (school, clinic): R6's manager clause applies
+    /// to it under `r6_psu_scope = "local"` only.
+    pub run_by_commune: bool,
     /// Line in units.csv, for messages.
     pub line: usize,
     /// The units.csv of that line: the scenario's own, or that of a scenario it extends.

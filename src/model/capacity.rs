@@ -5,7 +5,10 @@
 //!   concerns, one value per row so that every row stays whole;
 //! - women from channel-year `k`: `Σ_{u,g} h[..,F,..] ≤ ⌊women_share[k] · (1−P)·max_hires[k]⌋`
 //!   (the candidate pool holds at most that many women; no cap when hires are unlimited);
-//! - training seats: `Σ r[t] ≤ seats_per_year`;
+//! - training seats: `Σ r[t] ≤ seats_per_year`; promotion seats: `Σ p[t] ≤
+//!   promotion.seats_per_year`, so that no year carries a wave of either;
+//! - I4, nominated graduates placed: `Σ_{u,g,s} h[k] + shortfall ≥ ⌊(1−P)·min_hires[k]⌋`, the
+//!   one `≥` row, its shortfall priced at `intent.penalty` (see [`crate::rules::intent`]);
 //! - budget: lever spending of year t `≤ cap_per_year + b[t]`, the excess `b` priced at the
 //!   shortfall penalty per million VND so a binding cap is reported, never infeasible.
 //!
@@ -16,9 +19,9 @@
 
 use super::{
     objective, stocks::amount_expr, Coupling, FlowKind, LimitSlack, Model, RowKind, RowMeta,
-    SharedRow,
+    SharedRow, TargetSlack,
 };
-use crate::domain::{Spec, UnitKind};
+use crate::domain::{Rule, Spec, UnitKind};
 use good_lp::Expression;
 use std::collections::BTreeMap;
 
@@ -28,7 +31,13 @@ pub enum Capacity {
     Channel(usize),
     ChannelKind(usize, UnitKind),
     ChannelWomen(usize),
+    /// I4: a channel's graduates who must be offered posts, a `≥` row.
+    ChannelMin(usize),
+    /// I2 held by the province: `Σ_u (E_u − s_u·H_u) ≥ −tolerance` in a year, `≥ 0` over
+    /// the horizon (`None`), a `≥` row.
+    HiringShare(Option<i32>),
     TrainingSeats(i32),
+    PromotionSeats(i32),
     Budget(i32),
 }
 
@@ -52,7 +61,17 @@ impl Capacity {
                 ch.max_hires
                     .map(|m| (ch.women_share * m as f64 * net(k, None) + 1e-9).floor())
             }
+            Capacity::ChannelMin(k) => spec.channels[k]
+                .min_hires
+                .map(|m| (m as f64 * net(k, None) + 1e-9).floor()),
+            Capacity::HiringShare(year) => {
+                crate::rules::intent::province_hiring(spec).then(|| match year {
+                    Some(_) => -(spec.config.intent.hiring_year_tolerance as f64),
+                    None => 0.0,
+                })
+            }
             Capacity::TrainingSeats(_) => spec.config.training.seats_per_year.map(f64::from),
+            Capacity::PromotionSeats(_) => spec.config.promotion.seats_per_year.map(f64::from),
             Capacity::Budget(_) => spec.config.budget.cap_per_year,
         }
     }
@@ -71,7 +90,20 @@ impl Capacity {
                 RowMeta::new(RowKind::ChannelWomenShare, None, spec.channels[k].year)
                     .with(spec.channels[k].id.clone())
             }
+            Capacity::ChannelMin(k) => RowMeta::new(
+                RowKind::Target(crate::domain::Rule::I4),
+                None,
+                spec.channels[k].year,
+            )
+            .with(spec.channels[k].id.clone()),
+            Capacity::HiringShare(year) => RowMeta::new(
+                RowKind::Target(crate::domain::Rule::I2),
+                None,
+                year.unwrap_or(spec.horizon()),
+            )
+            .with(if year.is_some() { "year" } else { "horizon" }),
             Capacity::TrainingSeats(t) => RowMeta::new(RowKind::TrainingSeats, None, t),
+            Capacity::PromotionSeats(t) => RowMeta::new(RowKind::PromotionSeats, None, t),
             Capacity::Budget(t) => RowMeta::new(RowKind::Budget, None, t),
         }
     }
@@ -91,16 +123,21 @@ pub fn capacity_terms(spec: &Spec, m: &Model) -> BTreeMap<Capacity, BTreeMap<usi
             FlowKind::Hire => {
                 let k = f.channel.expect("hire has a channel");
                 add(Capacity::Channel(k), f.unit, a.clone());
+                add(Capacity::ChannelMin(k), f.unit, a.clone());
                 add(
                     Capacity::ChannelKind(k, spec.units[f.unit].kind),
                     f.unit,
                     a.clone(),
                 );
                 if f.cell.female {
-                    add(Capacity::ChannelWomen(k), f.unit, a);
+                    add(Capacity::ChannelWomen(k), f.unit, a.clone());
                 }
+                let term = a * crate::rules::intent::hiring_term(spec, f.unit, &f.cell);
+                add(Capacity::HiringShare(Some(f.year)), f.unit, term.clone());
+                add(Capacity::HiringShare(None), f.unit, term);
             }
             FlowKind::Train => add(Capacity::TrainingSeats(f.year), f.unit, a),
+            FlowKind::Promote => add(Capacity::PromotionSeats(f.year), f.unit, a),
             _ => {}
         }
     }
@@ -122,7 +159,15 @@ pub fn add(spec: &Spec, m: &mut Model) {
             Coupling::Whole => cap
                 .limit(spec)
                 .expect("terms exist only for limited capacities"),
-            Coupling::Share { allocation, .. } => allocation.get(&cap).copied().unwrap_or(0.0),
+            Coupling::Share {
+                allocation, priced, ..
+            } => {
+                if let Some(&y) = priced.get(&cap) {
+                    m.add_price(-y, row);
+                    continue;
+                }
+                allocation.get(&cap).copied().unwrap_or(0.0)
+            }
             Coupling::Priced(prices) => {
                 let y = prices
                     .get(&SharedRow::Capacity(cap))
@@ -132,6 +177,10 @@ pub fn add(spec: &Spec, m: &mut Model) {
                 continue;
             }
         };
+        if cap.is_minimum() {
+            add_minimum(spec, m, cap, row, limit);
+            continue;
+        }
         if let Capacity::Budget(t) = cap {
             let excess = m.continuous();
             m.other_slacks.push(LimitSlack {
@@ -149,6 +198,39 @@ pub fn add(spec: &Spec, m: &mut Model) {
         m.add_shared_row(row.leq(limit), meta, SharedRow::Capacity(cap));
     }
     add_transfer_caps(spec, m);
+}
+
+impl Capacity {
+    /// Whether the row asks at least its limit (I4) rather than at most.
+    pub fn is_minimum(self) -> bool {
+        matches!(self, Capacity::ChannelMin(_) | Capacity::HiringShare(_))
+    }
+    /// Whether a group's share is the LP's own value of its terms, not whole people.
+    pub fn is_exact(self) -> bool {
+        matches!(self, Capacity::Budget(_) | Capacity::HiringShare(_))
+    }
+}
+
+/// I4 and I2 (province): `Σ_u terms + shortfall ≥ least`, the shortfall priced like an
+/// intent rule's.
+fn add_minimum(spec: &Spec, m: &mut Model, cap: Capacity, row: Expression, least: f64) {
+    let (rule, year) = match cap {
+        Capacity::ChannelMin(k) => (Rule::I4, spec.channels[k].year),
+        Capacity::HiringShare(year) => (Rule::I2, year.unwrap_or(spec.horizon())),
+        _ => unreachable!("only minimum rows"),
+    };
+    let short = m.continuous();
+    m.slacks.push(TargetSlack {
+        unit: None,
+        rule,
+        year,
+        slack: short,
+    });
+    if m.scope.is_whole_province() {
+        m.province_columns.push((short, false));
+    }
+    let meta = cap.row(spec).limit(least);
+    m.add_shared_row((row + short).geq(least), meta, SharedRow::Capacity(cap));
 }
 
 fn add_transfer_caps(spec: &Spec, m: &mut Model) {

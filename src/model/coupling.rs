@@ -38,6 +38,9 @@ pub enum Coupling {
         allocation: BTreeMap<capacity::Capacity, f64>,
         local_targets: BTreeMap<(Rule, i32, usize), f64>,
         coverage_counts: BTreeMap<(Rule, i32), f64>,
+        /// Shared rows coordinated by their LP dual instead of a split (I2 held by the
+        /// province): each unit's terms carry the price, as in a priced model.
+        priced: BTreeMap<capacity::Capacity, f64>,
     },
     /// Part of the province with the shared rows priced into the objective (a Lagrangian
     /// subproblem, for the bound): prices are the LP duals of those rows.

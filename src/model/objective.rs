@@ -6,7 +6,7 @@
 //!          + Σ_flows unit_cost·amount                  (hiring, promotion, training,
 //!                                                        transfer, severance)
 //!          + over_quota_cost·o[u,t] ]                  (allowed over-quota person-years)
-//!      + penalty · (Σ target shortfalls + Σ limit slacks)
+//!      + Σ price(rule, year) · target shortfall + penalty · Σ limit slacks
 //!      + r5_weight · Σ R5 distances`
 //!
 //! A flow's cost is booked to its kind's lever ([`crate::domain::FlowKind::lever`]), so a new
@@ -82,7 +82,8 @@ pub fn add_objective(spec: &Spec, m: &mut Model) {
         objective += spend;
     }
     for t in &m.slacks {
-        objective.add_mul(prices.penalty, t.slack);
+        let price = crate::rules::intent::price(spec, t.rule, t.unit, t.year);
+        objective.add_mul(price, t.slack);
     }
     for s in &m.other_slacks {
         objective.add_mul(prices.penalty, s.slack);
@@ -130,8 +131,14 @@ pub fn book_over_quota(spec: &Spec, costs: &mut Costs, year: i32, unit: usize, p
 /// The objective of a plan from its tables: its costs, the penalty on every person short
 /// of a target and every unit of limit slack, and R5's priced distance. For a plan with
 /// minimal slacks this is the model's objective, so the model's bound applies to it.
-pub fn plan_objective(spec: &Spec, costs: &Costs, shortfall: f64, slack: f64, r5: f64) -> f64 {
+pub fn plan_objective(
+    spec: &Spec,
+    costs: &Costs,
+    priced_shortfall: f64,
+    slack: f64,
+    r5: f64,
+) -> f64 {
     let prices = Prices::of(spec);
     let total: f64 = costs.values().sum();
-    total + prices.penalty * (shortfall + slack) + prices.r5_weight * r5
+    total + priced_shortfall + prices.penalty * slack + prices.r5_weight * r5
 }

@@ -9,6 +9,7 @@ pub enum RowKind {
     Balance,
     Quota,
     MinFill,
+    PromotionSeats,
     LeaderPosts,
     ExitAllowance,
     ChannelCap,

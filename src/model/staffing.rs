@@ -2,21 +2,20 @@
 //! - quota: `Σ_c S ≤ quota[t] + o[t]`, where the over-quota head-count `o` costs
 //!   `staffing.over_quota_cost` per person-year up to the unit's `over_quota_until` year and
 //!   the shortfall penalty after it;
-//! - floor: `Σ_c S + f[t] ≥ round(min_fill · quota[t])` (rounded as `policy.rounding`
-//!   says), the gap `f` priced at the shortfall
+//! - floor (I3): `Σ_c S + f[t] ≥ round(fill_u · quota[t])` (rounded as `policy.rounding`
+//!   says), `fill_u` the unit's base-year fill rate capped at 100% and at least
+//!   `staffing.min_fill` (or `min_fill` alone with `intent.keep_base_fill = false`, see
+//!   [`crate::rules::intent::fill_rate`]), the gap `f` priced at the shortfall
 //!   penalty so that a unit that cannot be staffed is reported, not declared infeasible;
 //! - leader posts: `Σ_{c leader} S ≤ leader_posts`;
 //! - streamlining exits: `Σ_{τ≤t} Σ_c e[τ] ≤` base excess over quota + quota cuts to t.
 
 use super::{FlowKind, LimitSlack, Model, RowKind, RowMeta};
 use crate::domain::Spec;
-use crate::rounding::round_count;
 use good_lp::Expression;
 use std::collections::BTreeMap;
 
 pub fn add(spec: &Spec, m: &mut Model) {
-    let rounding = spec.config.policy.rounding;
-    let min_fill = spec.config.staffing.min_fill;
     let mut exits: BTreeMap<(usize, i32), Expression> = BTreeMap::new();
     for f in m.flows.iter().filter(|f| f.kind == FlowKind::Exit) {
         *exits.entry((f.unit, f.year)).or_default() += super::stocks::amount_expr(&f.amount);
@@ -42,7 +41,7 @@ pub fn add(spec: &Spec, m: &mut Model) {
                 (head.clone() - over).leq(quota),
                 RowMeta::new(RowKind::Quota, Some(u), t).limit(quota),
             );
-            let floor = round_count(min_fill * quota, rounding) as f64;
+            let floor = crate::rules::intent::staffing_floor(spec, u, t) as f64;
             if floor > 0.0 {
                 let gap = m.continuous();
                 m.other_slacks.push(LimitSlack {

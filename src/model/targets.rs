@@ -64,7 +64,13 @@ fn add_whole_chain(spec: &Spec, m: &mut Model, chain: &Chain, level: f64, covera
     let mut previous: Option<(Variable, f64)> = None;
     for t in chain {
         let province = t.unit.is_none();
-        let achieved = members_sum(spec, m, &t.members, t.year, t.achieved);
+        let achievers: Vec<usize> = t
+            .members
+            .iter()
+            .copied()
+            .filter(|&u| t.counts_achieved(u))
+            .collect();
+        let achieved = members_sum(spec, m, &achievers, t.year, t.achieved);
         let (required, big_m) = match t.required {
             Required::Fixed(r) => (Expression::from(r as f64), r as f64),
             Required::OfStaff { base, coefficient } => {
@@ -130,7 +136,11 @@ fn add_split_chain(spec: &Spec, m: &mut Model, chain: &Chain) {
     for u in members {
         let mut previous: Option<(Who, f64)> = None;
         for t in chain {
-            let achieved = m.stock_sum(spec, u, t.year, |c| t.achieved.counts(spec.is_em(c), c));
+            let achieved = if t.counts_achieved(u) {
+                m.stock_sum(spec, u, t.year, |c| t.achieved.counts(spec.is_em(c), c))
+            } else {
+                Expression::default()
+            };
             let share = t.share_of_base(previous);
             if let Some(target_price) = m.scope.price(SharedRow::Target(t.rule, t.year)) {
                 if let Required::OfStaff { base, coefficient } = t.required {
@@ -345,7 +355,7 @@ pub fn local_shares(
                     let achieved: Vec<f64> = t
                         .members
                         .iter()
-                        .map(|&u| value(u, t.year, t.achieved))
+                        .map(|&u| achieved_value(t, u, &value))
                         .collect();
                     whole_shares(required as f64, &achieved)
                 }
@@ -367,6 +377,14 @@ pub fn local_shares(
     out
 }
 
+fn achieved_value(t: &Target, u: usize, value: &impl Fn(usize, i32, Who) -> f64) -> f64 {
+    if t.counts_achieved(u) {
+        value(u, t.year, t.achieved)
+    } else {
+        0.0
+    }
+}
+
 fn shares_beyond(
     t: &Target,
     base: Who,
@@ -377,7 +395,7 @@ fn shares_beyond(
     let mut excess: Vec<f64> = t
         .members
         .iter()
-        .map(|&u| value(u, t.year, t.achieved) - coefficient * value(u, t.year, base))
+        .map(|&u| achieved_value(t, u, value) - coefficient * value(u, t.year, base))
         .collect();
     let deficit = floor - excess.iter().sum::<f64>();
     if deficit > 0.0 {

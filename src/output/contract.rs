@@ -154,6 +154,7 @@ impl Table for TargetRow {
         "achieved",
         "shortfall",
         "met",
+        "kind",
     ];
 }
 
@@ -167,6 +168,7 @@ pub const GAP_HEADER: &[&str] = &[
     "projected",
     "shortfall",
     "met",
+    "kind",
 ];
 
 /// `costs.csv`: cost by year, unit and line.

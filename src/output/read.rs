@@ -32,7 +32,10 @@ pub fn rows_as<T: DeserializeOwned>(
         .headers()
         .map_err(|e| Error::input(path, Some(1), "-", e.to_string()))?
         .clone();
-    if found.iter().ne(header.iter().copied()) {
+    // targets.csv before its `kind` column (plan folders of earlier versions) still reads.
+    let before_kind = header.last() == Some(&"kind")
+        && found.iter().eq(header[..header.len() - 1].iter().copied());
+    if found.iter().ne(header.iter().copied()) && !before_kind {
         return Err(Error::input(
             path,
             Some(1),

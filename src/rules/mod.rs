@@ -14,10 +14,12 @@
 //! leaders and EM women leaders; EM managers of public service units), [`r8_training`]
 //! (trained EM staff) and [`r5_structure`] (the make-up of EM staff, a priced goal).
 
+pub mod intent;
 pub mod r1_r4_head_counts;
 pub mod r5_structure;
 pub mod r6_r7_leaders;
 pub mod r8_training;
+pub mod roadmap;
 
 use crate::domain::target::{Chain, Required, Target, TargetRow};
 use crate::domain::{Roadmap, Spec};
@@ -60,6 +62,14 @@ pub trait Family: Sync {
     fn evaluate_clauses(&self, _spec: &Spec, _plan: &Plan, _year: i32) -> Vec<TargetRow> {
         Vec::new()
     }
+    /// Rows of rules held in every planned year (I1–I4), on a plan's head-counts and flows.
+    fn evaluate_yearly(&self, _spec: &Spec, _plan: &Plan) -> Vec<TargetRow> {
+        Vec::new()
+    }
+    /// `bienche targets` lines of rules held in every planned year.
+    fn explain_yearly(&self, _spec: &Spec) -> Vec<String> {
+        Vec::new()
+    }
     /// `bienche targets` lines of its clauses (unit, rule, year, required, why; tab-separated).
     fn explain_clauses(&self, _spec: &Spec, _year: i32) -> Vec<String> {
         Vec::new()
@@ -75,11 +85,12 @@ pub trait Family: Sync {
 }
 
 /// Every family, in the order the model adds their rows.
-pub static FAMILIES: [&dyn Family; 4] = [
+pub static FAMILIES: [&dyn Family; 5] = [
     &r1_r4_head_counts::HeadCounts,
     &r6_r7_leaders::Leaders,
     &r8_training::Training,
     &r5_structure::Structure,
+    &intent::Intent,
 ];
 
 /// The family of a rule.
@@ -89,14 +100,6 @@ pub fn family_of(rule: Rule) -> &'static dyn Family {
         .copied()
         .find(|f| f.rules().contains(&rule))
         .expect("every rule has a family")
-}
-
-/// Every family's targets in a target year, in order.
-pub fn targets(spec: &Spec, year: i32, level: f64) -> Vec<Chain> {
-    FAMILIES
-        .iter()
-        .flat_map(|f| f.targets(spec, year, level))
-        .collect()
 }
 
 /// The share of each target a unit must reach in a target year: the roadmap level under
@@ -121,12 +124,14 @@ pub fn evaluate_chain(spec: &Spec, plan: &Plan, chain: &Chain) -> Vec<TargetRow>
     let mut previous: Option<u32> = None;
     let mut out = Vec::new();
     for t in chain {
-        let count = |who: crate::domain::target::Who| -> u32 {
+        let count_in = |who: crate::domain::target::Who, achieved: bool| -> u32 {
             t.members
                 .iter()
+                .filter(|&&u| !achieved || t.counts_achieved(u))
                 .map(|&u| plan.sum(t.year, u, |c| who.counts(spec.is_em(c), c)))
                 .sum()
         };
+        let count = |who| count_in(who, false);
         let required = match t.required {
             Required::Fixed(r) => r,
             Required::OfStaff { base, coefficient } => {
@@ -142,7 +147,7 @@ pub fn evaluate_chain(spec: &Spec, plan: &Plan, chain: &Chain) -> Vec<TargetRow>
             t.rule,
             t.year,
             required,
-            count(t.achieved),
+            count_in(t.achieved, true),
         ));
     }
     out

@@ -225,7 +225,43 @@ pub fn targets(spec: &Spec, year: i32, level: f64) -> Vec<Target> {
             em_target(None, Rule::R1, year, required, r1_members, why),
         ));
     }
+    if spec.config.policy.r4_scope == R1Scope::Total {
+        r4_in_total(spec, &mut out, year);
+    }
     out
+}
+
+/// R4 read as "20% of the total of the minimums": one province-wide row in place of the
+/// units' R4 rows, EM women of every unit with a rate rule ≥ 20% of the sum of their minimums.
+fn r4_in_total(spec: &Spec, out: &mut Vec<Target>, year: i32) {
+    let (r4, rest): (Vec<Target>, Vec<Target>) = out.drain(..).partition(|t| t.rule == Rule::R4);
+    *out = rest;
+    let mut members: Vec<usize> = r4.iter().flat_map(|t| t.members.clone()).collect();
+    members.sort_unstable();
+    let minimums: u32 = out
+        .iter()
+        .map(|t| match t.required {
+            Required::Fixed(r) => r,
+            _ => 0,
+        })
+        .sum();
+    if members.is_empty() {
+        return;
+    }
+    let x = WOMEN_RATE * minimums as f64;
+    let women = round_count(x, spec.config.policy.rounding);
+    out.push(Target {
+        unit: None,
+        rule: Rule::R4,
+        year,
+        members,
+        achieved_members: None,
+        achieved: Who::EmWomen,
+        required: Required::Fixed(women),
+        why: format!(
+            "r4_scope = total: EM women of all units ≥ 20% of the total of the R1–R3 minimums {minimums} = {x:.2} → {women}"
+        ),
+    });
 }
 
 fn em_target(
@@ -241,6 +277,7 @@ fn em_target(
         rule,
         year,
         members,
+        achieved_members: None,
         achieved: Who::Em,
         required: Required::Fixed(required),
         why,

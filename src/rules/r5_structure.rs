@@ -17,13 +17,13 @@
 //! of its group's change row.
 
 use super::Family;
-use crate::domain::target::TargetRow;
-use crate::domain::{FlowKind, Rounding, Rule, Spec};
+use crate::domain::target::{Chain, Required, Target, TargetRow, Who};
+use crate::domain::{FlowKind, R5Reading, Rounding, Rule, Spec};
 use crate::model::stocks::amount_expr;
 use crate::model::SharedRow;
 use crate::model::{Model, RowKind, RowMeta};
 use crate::plan::Plan;
-use crate::rounding::round_count;
+use crate::rounding::{round9, round_count};
 use good_lp::Expression;
 use std::collections::BTreeMap;
 
@@ -42,11 +42,41 @@ impl Family for Structure {
             add_group_changes(spec, m);
         }
     }
+    fn targets(&self, spec: &Spec, year: i32, level: f64) -> Vec<Chain> {
+        if !share_reading(spec) {
+            return Vec::new();
+        }
+        let lvl = super::unit_level(spec, level);
+        let p = em_population_share(spec);
+        vec![vec![Target {
+            unit: None,
+            rule: Rule::R5,
+            year,
+            members: (0..spec.units.len()).collect(),
+            achieved_members: None,
+            achieved: Who::Em,
+            required: Required::OfStaff {
+                base: Who::All,
+                coefficient: round9(lvl * p),
+            },
+            why: format!(
+                "reading (a): EM staff ≥ the EM share of the population {:.1}%; {:.0}% of it in {year}",
+                p * 100.0,
+                lvl * 100.0
+            ),
+        }]]
+    }
     fn add_goal_rows(&self, spec: &Spec, m: &mut Model, year: i32) {
-        add_distances(spec, m, year);
+        if spec.config.policy.r5_reading != R5Reading::Share {
+            add_distances(spec, m, year);
+        }
     }
     fn evaluate_clauses(&self, spec: &Spec, plan: &Plan, year: i32) -> Vec<TargetRow> {
-        vec![goal_row(spec, plan, year)]
+        if share_reading(spec) {
+            Vec::new() // the target's own row
+        } else {
+            vec![goal_row(spec, plan, year)]
+        }
     }
 }
 
@@ -133,6 +163,9 @@ fn add_distances(spec: &Spec, m: &mut Model, year: i32) {
 pub fn distances(spec: &Spec, plan: &Plan) -> BTreeMap<i32, f64> {
     let share_sum: f64 = spec.groups.iter().map(|g| g.population_share).sum();
     let mut out = BTreeMap::new();
+    if spec.config.policy.r5_reading == R5Reading::Share {
+        return out; // reading (a) only: no make-up distances are modelled or priced
+    }
     for ty in &spec.config.time.targets {
         let mut by_group = vec![0u32; spec.groups.len()];
         for ((_, _, c), n) in plan.stock.iter().filter(|((t, _, _), _)| *t == ty.year) {
@@ -154,15 +187,25 @@ pub fn distances(spec: &Spec, plan: &Plan) -> BTreeMap<i32, f64> {
 }
 
 /// R5 as a goal row: EM staff against the EM share of the population (nearest person).
-fn goal_row(spec: &Spec, plan: &Plan, year: i32) -> TargetRow {
+/// Whether R5 is read as (a), the EM share of staff tracking that of the population, a
+/// priced target under the roadmap (`r5_reading = "share"` or `"both"`).
+pub fn share_reading(spec: &Spec) -> bool {
+    spec.config.policy.r5_reading != R5Reading::MakeUp
+}
+
+/// The EM share of the province's population, from `groups.csv`.
+pub fn em_population_share(spec: &Spec) -> f64 {
     let share_sum: f64 = spec.groups.iter().map(|g| g.population_share).sum();
-    let em_share: f64 = spec
-        .groups
+    spec.groups
         .iter()
         .filter(|g| g.em)
         .map(|g| g.population_share)
         .sum::<f64>()
-        / share_sum.max(1e-12);
+        / share_sum.max(1e-12)
+}
+
+fn goal_row(spec: &Spec, plan: &Plan, year: i32) -> TargetRow {
+    let em_share = em_population_share(spec);
     let all: u32 = (0..spec.units.len())
         .map(|u| plan.sum(year, u, |_| true))
         .sum();

@@ -20,7 +20,7 @@
 
 use super::{unit_level, Family, Limit, WOMEN_RATE};
 use crate::domain::target::{Chain, Required, Target, TargetRow, Who};
-use crate::domain::{Rule, Spec, UnitKind};
+use crate::domain::{PsuScope, R6Base, Rule, Spec, UnitKind};
 use crate::model::targets::head_bound;
 use crate::model::{Model, RowKind, RowMeta, TargetSlack};
 use crate::plan::Plan;
@@ -47,11 +47,23 @@ impl Family for Leaders {
             .filter(|&u| spec.units[u].kind.is_provincial_level())
             .collect();
         if !provincial.is_empty() {
+            let (members, achieved_members, of) = match spec.config.policy.r6_province_base {
+                R6Base::Provincial => (provincial, None, "provincial-level EM staff"),
+                R6Base::All => (
+                    (0..spec.units.len()).collect(),
+                    Some(provincial),
+                    "all the province's EM staff",
+                ),
+            };
             let why = format!(
-                "EM leaders ≥ 10% of provincial-level EM staff; {:.0}% of it in {year}",
+                "provincial-level EM leaders ≥ 10% of {of}; {:.0}% of it in {year}",
                 lvl * 100.0
             );
-            out.push(chain(None, year, provincial, lvl * R6_PROVINCIAL_RATE, why));
+            let mut c = chain(None, year, members, lvl * R6_PROVINCIAL_RATE, why);
+            for t in c.iter_mut() {
+                t.achieved_members = achieved_members.clone();
+            }
+            out.push(c);
         }
         for (u, unit) in spec.units.iter().enumerate() {
             if unit.kind == UnitKind::Commune {
@@ -83,9 +95,9 @@ impl Family for Leaders {
             .collect()
     }
     fn explain_clauses(&self, spec: &Spec, year: i32) -> Vec<String> {
-        spec.units
-            .iter()
-            .filter(|u| u.kind == UnitKind::PublicService)
+        public_service_units(spec, &(0..spec.units.len()).collect::<Vec<_>>())
+            .into_iter()
+            .map(|u| &spec.units[u])
             .map(|u| format!(
                 "{}\tR6\t{year}\t1 if EM ≥ 30% of staff\tpublic service unit: at least one EM manager when EM staff are ≥ 30%",
                 u.id
@@ -121,6 +133,7 @@ fn chain(
         rule: Rule::R6,
         year,
         members,
+        achieved_members: None,
         achieved: Who::EmLeaders,
         required: Required::OfStaff {
             base: Who::Em,
@@ -142,7 +155,11 @@ fn public_service_units(spec: &Spec, units: &[usize]) -> Vec<usize> {
     units
         .iter()
         .copied()
-        .filter(|&u| spec.units[u].kind == UnitKind::PublicService)
+        .filter(|&u| {
+            spec.units[u].kind == UnitKind::PublicService
+                && (spec.config.policy.r6_psu_scope == PsuScope::Local
+                    || !spec.units[u].run_by_commune)
+        })
         .collect()
 }
 

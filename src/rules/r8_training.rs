@@ -26,6 +26,7 @@ impl Family for Training {
                     rule: Rule::R8,
                     year,
                     members: vec![u],
+                    achieved_members: None,
                     achieved: Who::EmTrained,
                     required: Required::OfStaff {
                         base: Who::Em,

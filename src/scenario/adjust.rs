@@ -48,6 +48,10 @@ pub(super) fn apply_adjustments(
         for ch in channels.iter_mut().filter(|c| &c.id == id) {
             found = true;
             ch.max_hires = ch.max_hires.map(|m| (m as f64 * f).round() as u32);
+            // Graduates to place (I4) are the channel's intake: they scale with it.
+            ch.min_hires = ch
+                .min_hires
+                .map(|m| ((m as f64 * f).round() as u32).min(ch.max_hires.unwrap_or(u32::MAX)));
             for cap in ch.kind_caps.values_mut() {
                 *cap = (*cap as f64 * f).round() as u32;
             }

@@ -21,6 +21,7 @@ pub fn check_config(layered: &Layered, c: &Config) -> Result<()> {
     check.roster(&c.roster)?;
     check.amounts(c)?;
     check.policy(&c.policy)?;
+    check.intent(&c.intent, c.policy.shortfall_penalty)?;
     check.solver(&c.solver)
 }
 
@@ -201,6 +202,38 @@ impl ConfigCheck<'_> {
         Ok(())
     }
 
+    /// `[intent]`: prices and shares.
+    fn intent(
+        &self,
+        i: &crate::domain::config::IntentConfig,
+        shortfall_penalty: f64,
+    ) -> Result<()> {
+        let _ = shortfall_penalty; // a larger intent.penalty is capped at it (rules::intent::price)
+        if !(i.penalty.is_finite() && i.penalty > 0.0 && i.penalty <= 1e9) {
+            return self.fail(
+                "intent.penalty",
+                format!(
+                    "expected above 0 and at most 1,000,000,000 (million VND per person short), found {}",
+                    i.penalty
+                ),
+            );
+        }
+        self.money("intent.hiring_penalty", i.hiring_penalty)?;
+        if let Some(s) = i.hiring_em_share {
+            self.share("intent.hiring_em_share", s)?;
+        }
+        if !(1.0..=100.0).contains(&i.difficult_priority) {
+            return self.fail(
+                "intent.difficult_priority",
+                format!(
+                    "expected a factor from 1 to 100, found {}",
+                    i.difficult_priority
+                ),
+            );
+        }
+        Ok(())
+    }
+
     /// `[solver]`: time limit, gap and threads.
     fn solver(&self, s: &SolverConfig) -> Result<()> {
         if s.time_limit_seconds.is_nan() || s.time_limit_seconds <= 0.0 {
@@ -286,6 +319,11 @@ pub fn check_spec(spec: &mut Spec) -> Result<()> {
     staff_within_quota(spec)?;
     leaders_within_posts(spec)?;
     group_shares_sum_to_one(spec);
+    if !spec.config.policy.leaders_trained {
+        spec.warnings.push(
+            "policy.leaders_trained = false is reported by `bienche readings` but not yet modelled: promotion still takes trained staff only".into(),
+        );
+    }
     kinh_is_not_em(spec);
     units_have_channels(spec);
     Ok(())

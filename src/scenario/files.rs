@@ -26,6 +26,7 @@ pub(super) const UNITS_OPT: &[&str] = &[
     "r2_rate_override",
     "recruit_groups",
     "difficult",
+    "run_by",
 ];
 pub(super) const ATTRITION_COLS: &[&str] = &["class", "tenure_from", "tenure_to", "rate"];
 pub(super) const ATTRITION_OPT: &[&str] = &["leavers", "person_years", "source"];
@@ -42,6 +43,7 @@ pub(super) const CHANNEL_COLS: &[&str] = &[
     "women_share",
     "trained",
 ];
+pub(super) const CHANNEL_OPT: &[&str] = &["min_hires"];
 
 /// Reads the scenario's tables, or a roster's derived text in place of some.
 pub(super) struct Files<'a> {

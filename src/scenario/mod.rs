@@ -234,7 +234,7 @@ impl RawTables {
             attrition: files.read("attrition.csv", ATTRITION_COLS, ATTRITION_OPT, false)?,
             hiring_mix: files.read("hiring_mix.csv", MIX_COLS, MIX_OPT, false)?,
             quotas: files.read("quotas.csv", &["unit", "year", "quota"], &[], false)?,
-            channels: required(files, "channels.csv", CHANNEL_COLS, &[])?,
+            channels: required(files, "channels.csv", CHANNEL_COLS, CHANNEL_OPT)?,
             channel_caps: files.read(
                 "channel_caps.csv",
                 &["channel", "year", "kind", "max_hires"],

@@ -104,6 +104,8 @@ pub(super) fn parse_units(t: &Table, groups: &[Group]) -> Result<(Vec<Unit>, Vec
             },
             difficult: !row.text("difficult").is_empty()
                 && row.choice("difficult", &[("yes", true), ("no", false)])?,
+            run_by_commune: !row.text("run_by").is_empty()
+                && row.choice("run_by", &[("commune", true), ("province", false)])?,
             line: row.line(),
             file: row.path().to_path_buf(),
             id,
@@ -444,6 +446,15 @@ pub(super) fn parse_channels(t: &Table, ctx: &Lookup, from: i32, to: i32) -> Res
         let cost_per_hire = row.money("cost_per_hire")?;
         let women_share = row.percent("women_share")?;
         let trained = row.choice("trained", &[("yes", true), ("no", false)])?;
+        let min_hires = row.optional_count("min_hires")?;
+        if let (Some(least), Some(most)) = (min_hires, max_hires) {
+            if least > most {
+                return Err(row.error(
+                    "min_hires",
+                    format!("{least} graduates to place exceed max_hires {most}; expected at most {most}"),
+                ));
+            }
+        }
         for year in years.0..=years.1 {
             if out.iter().any(|c| c.id == id && c.year == year) {
                 return Err(row.error(
@@ -463,6 +474,7 @@ pub(super) fn parse_channels(t: &Table, ctx: &Lookup, from: i32, to: i32) -> Res
                 cost_per_hire,
                 women_share,
                 trained,
+                min_hires,
                 line: row.line(),
             });
         }
