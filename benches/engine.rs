@@ -118,6 +118,7 @@ fn bench_stages(c: &mut Criterion) {
                     targets,
                     shortfalls: &[],
                     forecast: Some((plan, targets)),
+                    price_of_intent: None,
                 };
                 let tables = bienche::output::tables::plan_tables(&results);
                 bienche::run::write(&out.join(format!("p{i}")), &tables, None).expect("write");

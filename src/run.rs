@@ -6,7 +6,9 @@
 //! 3. evaluate every target on its head-counts ([`crate::evaluate`]) and say why each
 //!    missed one is missed ([`crate::diagnose`]);
 //! 4. forecast the same scenario with no plan, for the comparison ([`crate::forecast`]);
-//! 5. build the output tables ([`crate::output::tables`]).
+//! 5. when asked (`plan` with `intent.price`), plan the letter of R1–R8 alone and price
+//!    the intent rules against it ([`price_of_intent`]);
+//! 6. build the output tables ([`crate::output::tables`]).
 //!
 //! [`write`] then writes the tables and draws the charts into an output folder, atomically.
 //! The returned [`Report`] holds everything: callers print from it, compare runs with it,
@@ -18,10 +20,11 @@ use crate::domain::target::TargetRow;
 use crate::domain::Spec;
 use crate::error::{Error, Result};
 use crate::forecast::Forecast;
-use crate::output::contract::PlanTables;
+use crate::output::contract::{round3, PlanTables, PriceOfIntent};
 use crate::output::tables::{self, Results};
 use crate::plan::Plan;
 use crate::solve::SolveStats;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -32,6 +35,9 @@ pub struct Options<'a> {
     pub verbose: bool,
     /// Progress lines for long runs.
     pub progress: Option<&'a (dyn Fn(String) + Sync)>,
+    /// Price the intent rules against the letter-only plan (step 5): `plan` of one
+    /// scenario with `intent.price`; other commands never do.
+    pub price_intent: bool,
 }
 
 /// Where the time went.
@@ -52,6 +58,8 @@ pub struct Report {
     pub forecast: Forecast,
     /// The forecast's targets: the gap with no plan.
     pub forecast_gap: Vec<TargetRow>,
+    /// With `intent.price`: what the intent rules cost.
+    pub price_of_intent: Option<PriceOfIntent>,
     /// The output folder's tables.
     pub tables: PlanTables,
     pub timings: Timings,
@@ -72,6 +80,12 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
     let shortfalls = crate::diagnose::shortfalls(spec, &plan, &targets);
     let forecast = crate::forecast::forecast(spec);
     let forecast_gap = crate::evaluate::evaluate(spec, &forecast.plan);
+    let price = if options.price_intent {
+        say("pricing intent: planning the letter of R1–R8 alone…".into());
+        Some(price_of_intent(spec, &plan, options.verbose, &say)?)
+    } else {
+        None
+    };
     let tables = tables::plan_tables(&Results {
         spec,
         plan: &plan,
@@ -79,6 +93,7 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
         targets: &targets,
         shortfalls: &shortfalls,
         forecast: Some((&forecast.plan, &forecast_gap)),
+        price_of_intent: price.as_ref(),
     });
     Ok(Report {
         plan,
@@ -87,11 +102,69 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
         shortfalls,
         forecast,
         forecast_gap,
+        price_of_intent: price,
         tables,
         timings: Timings {
             seconds: started.elapsed().as_secs_f64(),
             write_seconds: 0.0,
         },
+    })
+}
+
+/// What the intent rules cost: `plan` against the plan of the same scenario with every
+/// intent rule off and no channel minimums (I4), solved the same way.
+pub fn price_of_intent(
+    spec: &Spec,
+    plan: &Plan,
+    verbose: bool,
+    progress: &(dyn Fn(String) + Sync),
+) -> Result<PriceOfIntent> {
+    let mut letter = spec.clone();
+    letter.config.intent = crate::domain::config::IntentConfig::letter_only();
+    for channel in &mut letter.channels {
+        channel.min_hires = None;
+    }
+    let quiet = |_: String| {};
+    let outcome = crate::decompose::find_plan(&letter, verbose, &quiet)?;
+    check_replay(&letter, &outcome.plan)?;
+    let (met, missed, _) =
+        crate::evaluate::tally(&crate::evaluate::evaluate(&letter, &outcome.plan));
+    let by = |p: &Plan| {
+        let mut lever: BTreeMap<String, f64> = BTreeMap::new();
+        let mut year: BTreeMap<String, f64> = BTreeMap::new();
+        for ((t, _, line), cost) in &p.costs {
+            *lever.entry(line.to_string()).or_default() += cost;
+            *year.entry(t.to_string()).or_default() += cost;
+        }
+        (lever, year)
+    };
+    let (lever, year) = by(plan);
+    let (letter_lever, letter_year) = by(&outcome.plan);
+    let difference = |a: &BTreeMap<String, f64>, b: &BTreeMap<String, f64>| {
+        a.keys()
+            .chain(b.keys())
+            .map(|k| {
+                let d = a.get(k).copied().unwrap_or(0.0) - b.get(k).copied().unwrap_or(0.0);
+                (k.clone(), round3(d))
+            })
+            .collect::<BTreeMap<String, f64>>()
+    };
+    let cost: f64 = plan.costs.values().sum();
+    let letter_only_cost: f64 = outcome.plan.costs.values().sum();
+    progress(format!(
+        "letter-only plan: {:.1} billion VND, gap {:.3}%",
+        letter_only_cost / 1000.0,
+        outcome.stats.gap * 100.0
+    ));
+    Ok(PriceOfIntent {
+        cost: round3(cost),
+        letter_only_cost: round3(letter_only_cost),
+        extra_cost: round3(cost - letter_only_cost),
+        extra_by_lever: difference(&lever, &letter_lever),
+        extra_by_year: difference(&year, &letter_year),
+        letter_only_targets_met: met,
+        letter_only_targets_missed: missed,
+        letter_only_gap: outcome.stats.gap,
     })
 }
 

@@ -1016,3 +1016,47 @@ fn min_hires_above_max_hires_is_refused() {
         "{stderr}"
     );
 }
+
+/// The price of intent, hand-solved on two fixtures. `intent-em-number`: the letter alone
+/// costs 17 (no hires), I1 asks two EM hires, 220; the price is 203. `intent-min-hires`:
+/// with intent, I4 places 2 nominated graduates (216); the letter-only plan drops I4's
+/// minimum and I3 too, and with `min_fill = 0` nothing asks S1 to replace its 2 retirees:
+/// salaries 6 + 6 = 12, so the price is 204. Without the flag `summary.json` has no
+/// `price_of_intent`.
+#[test]
+fn price_of_intent_is_the_cost_above_the_letter_only_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let price = |fixture_name: &str| {
+        let out = tmp.path().join(fixture_name);
+        let o = bienche(&[
+            "plan",
+            fixture(fixture_name).to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--price-intent",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (
+            summary(&out)["price_of_intent"].clone(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    let (p, console) = price("intent-em-number");
+    assert_eq!(num(&p, &["cost"]), 220.0);
+    assert_eq!(num(&p, &["letter_only_cost"]), 17.0);
+    assert_eq!(num(&p, &["extra_cost"]), 203.0);
+    assert_eq!(num(&p, &["letter_only_targets_missed"]), 0.0);
+    assert!(
+        console.contains(
+            "price of intent (I1–I4 and milestones, against the letter of R1–R8 alone): +0.2 billion VND (letter-only plan 0.0, "
+        ),
+        "{console}"
+    );
+    let (p, _) = price("intent-min-hires");
+    assert_eq!(num(&p, &["cost"]), 216.0);
+    assert_eq!(num(&p, &["letter_only_cost"]), 12.0);
+    assert_eq!(num(&p, &["extra_cost"]), 204.0);
+
+    let (_t, plain) = plan_fixture("intent-em-number");
+    assert!(summary(&plain).get("price_of_intent").is_none());
+}

@@ -3,7 +3,7 @@
 //! never from the model.
 
 use crate::domain::target::TargetKind;
-use crate::domain::{FlowKind, Gender, Roadmap, Role};
+use crate::domain::{FlowKind, Gender, Roadmap, Role, Rule};
 use crate::error::Result;
 use crate::output::contract::{PlanTables, TrajectoryRow};
 use std::collections::{BTreeMap, BTreeSet};
@@ -74,6 +74,10 @@ pub struct Stats {
     pub rate_units: BTreeMap<i32, (f64, f64)>,
     /// Σ required R1–R3 and Σ quota of those units, by target year.
     pub rate_required: BTreeMap<i32, (f64, f64)>,
+    /// The same for the yearly milestones between target years.
+    pub rate_milestones: BTreeMap<i32, (f64, f64)>,
+    /// Σ trained EM staff the R8 milestones ask, by milestone year.
+    pub trained_milestones: BTreeMap<i32, f64>,
     pub unit_shares: Vec<UnitShare>,
     /// Cost by year and lever, million VND.
     pub costs: BTreeMap<i32, BTreeMap<String, f64>>,
@@ -233,6 +237,8 @@ impl Stats {
             province,
             rate_units,
             rate_required: targets_part.rate_required,
+            rate_milestones: targets_part.rate_milestones,
+            trained_milestones: targets_part.trained_milestones,
             unit_shares: unit_order
                 .iter()
                 .filter_map(|u| unit_shares.remove(u))
@@ -256,6 +262,8 @@ struct TargetStats {
     shortfall: BTreeMap<i32, f64>,
     unit_shares: BTreeMap<String, UnitShare>,
     rate_required: BTreeMap<i32, (f64, f64)>,
+    rate_milestones: BTreeMap<i32, (f64, f64)>,
+    trained_milestones: BTreeMap<i32, f64>,
     rate_unit_set: BTreeSet<String>,
     extra_rows: Vec<String>,
 }
@@ -273,6 +281,8 @@ impl TargetStats {
             shortfall: BTreeMap::new(),
             unit_shares: BTreeMap::new(),
             rate_required: BTreeMap::new(),
+            rate_milestones: BTreeMap::new(),
+            trained_milestones: BTreeMap::new(),
             rate_unit_set: BTreeSet::new(),
             extra_rows: Vec::new(),
         };
@@ -313,6 +323,17 @@ impl TargetStats {
                     .by_year
                     .insert(year, (pct(required, q), pct(achieved, q)));
                 share.met.insert(year, r.met);
+            }
+        }
+        // The yearly milestones of the same units, and the trained the R8 ones ask.
+        for r in t.targets.iter().filter(|r| r.kind == TargetKind::Milestone) {
+            if RATE_RULES.contains(&r.rule) && out.rate_unit_set.contains(&r.unit) {
+                let q = quota.get(&(r.unit.clone(), r.year)).copied().unwrap_or(0.0);
+                let e = out.rate_milestones.entry(r.year).or_default();
+                e.0 += r.required as f64;
+                e.1 += q;
+            } else if r.rule == Rule::R8 {
+                *out.trained_milestones.entry(r.year).or_default() += r.required as f64;
             }
         }
         out

@@ -1,7 +1,9 @@
 //! Chart 1, `1-trajectory`: on the left, the EM staff of the units with an R1–R3 target as
 //! a share of their quota, year by year, against the level each target year requires; on
 //! the right, women, leaders and trained as shares of the province's EM staff, with the
-//! trained target of each target year (R4, R6, R8).
+//! trained target of each target year (R4, R6, R8). Between target years, the yearly
+//! milestones (`kind = milestone` rows of `targets.csv`) are drawn as the path the plan is
+//! held to: on the left the R1–R3 level, on the right the trained share R8 asks.
 
 use super::*;
 
@@ -75,8 +77,45 @@ fn em_against_required<DB: DrawingBackend>(
     chart
         .draw_series(points.iter().map(|&p| Circle::new(p, 7, BLUE.filled())))
         .map_err(err)?;
+    draw_milestones(&mut chart, s, l)?;
     mark_target_years(&mut chart, s, l)?;
     legend(&mut chart, SeriesLabelPosition::UpperLeft, 24)
+}
+
+/// The yearly milestones: the level each year between target years asks, joined to the
+/// target years' required levels by a thin line.
+fn draw_milestones<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    s: &Stats,
+    l: &Labels,
+) -> Draw<()> {
+    if s.rate_milestones.is_empty() {
+        return Ok(());
+    }
+    let mut path: Vec<(f64, f64)> = s
+        .rate_milestones
+        .iter()
+        .map(|(y, (r, q))| (*y as f64, pct(*r, *q)))
+        .chain(
+            s.targets
+                .iter()
+                .map(|t| (t.0 as f64, required_share(s, t.0))),
+        )
+        .collect();
+    path.sort_by(|a, b| a.0.total_cmp(&b.0));
+    chart
+        .draw_series(LineSeries::new(path.clone(), VERMILLION.stroke_width(2)))
+        .map_err(err)?
+        .label(l.get("milestones", &[]))
+        .legend(|(x, y)| legend_box(x, y, VERMILLION));
+    chart
+        .draw_series(
+            s.rate_milestones
+                .iter()
+                .map(|(y, (r, q))| Circle::new((*y as f64, pct(*r, *q)), 5, VERMILLION.filled())),
+        )
+        .map_err(err)?;
+    Ok(())
 }
 
 /// At each target year, a triangle at the required level, labelled with the rule, and the
@@ -159,6 +198,22 @@ fn em_groups<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Stats, l: &L
             .map_err(err)?
             .label(l.get(key, &[]))
             .legend(move |(x, y)| legend_box(x, y, color));
+    }
+    let trained_path: Vec<(f64, f64)> = s
+        .trained_milestones
+        .iter()
+        .filter_map(|(y, r)| Some((*y as f64, pct(*r, s.province.get(y)?.em))))
+        .collect();
+    if !trained_path.is_empty() {
+        chart
+            .draw_series(
+                trained_path
+                    .iter()
+                    .map(|&p| Circle::new(p, 5, GREEN.stroke_width(2))),
+            )
+            .map_err(err)?
+            .label(l.get("trained_milestones", &[]))
+            .legend(|(x, y)| Circle::new((x + 12, y), 5, GREEN.stroke_width(2)));
     }
     for &(year, level) in &s.targets {
         chart

@@ -110,6 +110,10 @@ pub enum Command {
         /// Replace OUT even when it holds files that are not an earlier plan.
         #[arg(long)]
         force: bool,
+        /// Also plan the letter of R1–R8 alone and report what the intent rules cost
+        /// (sets intent.price; one more solve).
+        #[arg(long)]
+        price_intent: bool,
     },
     /// Plan several scenarios in parallel and compare them with the first (the baseline).
     Compare {
@@ -313,6 +317,7 @@ pub fn run(args: Args) -> Result<()> {
             quiet,
             lang,
             force,
+            price_intent,
         } => plan::run(&plan::Request {
             scenario,
             out,
@@ -322,6 +327,7 @@ pub fn run(args: Args) -> Result<()> {
             lang,
             force,
             skip_bad_rows: args.skip_bad_rows,
+            price_intent,
         }),
     }
 }

@@ -22,6 +22,8 @@ pub struct Request {
     pub lang: String,
     pub force: bool,
     pub skip_bad_rows: bool,
+    /// `--price-intent`: set `intent.price` for this run.
+    pub price_intent: bool,
 }
 
 /// `--time-limit`, `--gap` and `--threads`, checked.
@@ -101,6 +103,7 @@ pub fn run(r: &Request) -> Result<()> {
         loading.elapsed().as_secs_f64()
     ));
     r.overrides.apply(&mut spec.config.solver);
+    spec.config.intent.price |= r.price_intent;
     for w in &spec.warnings {
         say(format!("warning: {w}"));
     }
@@ -115,6 +118,7 @@ pub fn run(r: &Request) -> Result<()> {
     let options = run::Options {
         verbose: r.verbose,
         progress: Some(&say),
+        price_intent: spec.config.intent.price,
     };
     let report = run::plan_into(&spec, &r.out, options, Some(&labels))?;
     if !r.quiet {
@@ -145,6 +149,11 @@ fn plan_national(r: &Request) -> Result<()> {
     });
     for (_, spec) in &mut national.provinces {
         r.overrides.apply(&mut spec.config.solver);
+    }
+    if r.price_intent {
+        eprintln!(
+            "warning: --price-intent prices one scenario; a national folder is planned without it"
+        );
     }
     crate::national::run(&mut national, &r.out, threads, r.quiet)
 }
@@ -189,6 +198,15 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         salary / 1000.0,
         (cost - salary) / 1000.0
     );
+    if let Some(p) = &report.price_of_intent {
+        println!(
+            "price of intent (I1–I4 and milestones, against the letter of R1–R8 alone): {:+.1} billion VND (letter-only plan {:.1}, {} legal targets met; solved to a {:.3}% gap)",
+            p.extra_cost / 1000.0,
+            p.letter_only_cost / 1000.0,
+            p.letter_only_targets_met,
+            p.letter_only_gap * 100.0
+        );
+    }
     println!("targets: {met} met, {missed} missed, total shortfall {short} people");
     for (kind, name) in [
         (TargetKind::Milestone, "milestones"),

@@ -113,7 +113,7 @@ fn prices(r: &Relaxation) -> (BTreeMap<SharedRow, f64>, f64) {
             *prices.entry(*row).or_default() += y;
         }
     }
-    (prices, constant)
+    (prices, r.lp.lagrangian_constant.unwrap_or(constant))
 }
 
 /// The groups worth a priced MIP, in order: those that miss a target, then those with the

@@ -40,7 +40,11 @@ impl Relaxation {
             groups.len()
         ));
         let terms = capacity_terms(ctx.spec, &whole);
-        let lp = ctx.solve(&mut whole, &ctx.spec.config.solver, Mode::Relaxation)?;
+        let lp = ctx.solve(
+            &mut whole,
+            &ctx.spec.config.solver,
+            Mode::RelaxationFromBlocks,
+        )?;
         (ctx.progress)(format!(
             "LP bound {:.1} million VND in {:.1} s",
             lp.stats.objective, lp.stats.seconds

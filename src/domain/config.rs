@@ -461,6 +461,11 @@ pub struct IntentConfig {
     /// far above any lever's cost, below `policy.shortfall_penalty`.
     #[serde(default = "default_intent_penalty")]
     pub penalty: f64,
+    /// Also plan the letter of R1–R8 alone (every intent rule off, I4's minimums too) and
+    /// report what intent costs: `price_of_intent` in `summary.json` and a console line.
+    /// One more solve, so off by default; `plan --price-intent` sets it for one run.
+    #[serde(default)]
+    pub price: bool,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -504,6 +509,7 @@ impl Default for IntentConfig {
             keep_base_fill: true,
             milestones: default_milestones(),
             penalty: default_intent_penalty(),
+            price: false,
         }
     }
 }

@@ -297,6 +297,29 @@ pub struct Summary {
     pub r5: Vec<R5Record>,
     pub groups: Vec<GroupRecord>,
     pub warnings: Vec<String>,
+    /// With `intent.price`: what the intent rules cost against the letter-only plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_of_intent: Option<PriceOfIntent>,
+}
+
+/// What the intent rules (I1–I4, milestones) cost: this plan against the plan of the same
+/// scenario with every intent rule off (I4's minimums too), both solved in whole people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriceOfIntent {
+    /// Costs of this plan, million VND.
+    pub cost: f64,
+    /// Costs of the letter-only plan, million VND.
+    pub letter_only_cost: f64,
+    /// `cost − letter_only_cost`.
+    pub extra_cost: f64,
+    /// The extra cost by lever and by year.
+    pub extra_by_lever: BTreeMap<String, f64>,
+    pub extra_by_year: BTreeMap<String, f64>,
+    /// Legal targets (2030, 2035) the letter-only plan meets and misses.
+    pub letter_only_targets_met: usize,
+    pub letter_only_targets_missed: usize,
+    /// The letter-only plan's proven gap: the price is exact within both plans' gaps.
+    pub letter_only_gap: f64,
 }
 
 /// An input file and its SHA-256.

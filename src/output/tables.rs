@@ -21,6 +21,8 @@ pub struct Results<'a> {
     pub shortfalls: &'a [Shortfall],
     /// The forecast without a plan and its gap rows, for `forecast/`.
     pub forecast: Option<(&'a Plan, &'a [TargetRow])>,
+    /// With `intent.price`: what the intent rules cost.
+    pub price_of_intent: Option<&'a PriceOfIntent>,
 }
 
 /// Every table of the plan folder.
@@ -234,5 +236,6 @@ pub fn summary(r: &Results) -> Summary {
             })
             .collect(),
         warnings: spec.warnings.clone(),
+        price_of_intent: r.price_of_intent.cloned(),
     }
 }

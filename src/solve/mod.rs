@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::time::Instant;
 
+mod blocks;
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SolveStats {
     /// `optimal` (proven within the relative gap), `feasible` (a whole-person plan whose
@@ -66,6 +68,9 @@ pub enum Mode {
     Mip,
     /// The LP relaxation, for a bound and for splitting shared capacities.
     Relaxation,
+    /// The LP relaxation of a model of many units, by Dantzig–Wolfe decomposition over its
+    /// blocks ([`blocks`]): the whole province's LP.
+    RelaxationFromBlocks,
 }
 
 pub struct Solved {
@@ -79,6 +84,10 @@ pub struct Solved {
     pub row_duals: Vec<f64>,
     /// Reduced costs (LP only).
     pub col_duals: Vec<f64>,
+    /// For an LP solved by decomposition: the constant of its Lagrangian at `row_duals`
+    /// (`Σ y·b` and the province columns' least priced cost); else `Σ y·(row activity)`
+    /// gives it, by complementary slackness.
+    pub lagrangian_constant: Option<f64>,
 }
 
 impl Solved {
@@ -140,10 +149,69 @@ pub fn solve(
     highs_model.set_option("random_seed", settings.random_seed as i32);
     match mode {
         Mode::Relaxation => highs_model.set_option("solve_relaxation", true),
+        Mode::RelaxationFromBlocks => {}
         Mode::Mip => set_start(&mut highs_model, &do_nothing_start(model))?,
     }
     apply_extra_options(&mut highs_model, &settings.highs)?;
     let started = Instant::now();
+    if mode == Mode::RelaxationFromBlocks {
+        let shared: Vec<bool> = {
+            let mut shared = vec![false; rows];
+            for (_, i) in &model.shared_rows {
+                shared[*i] = true;
+            }
+            shared
+        };
+        // SAFETY: the live model's pointer; `shared` has one entry per row.
+        let by_blocks = unsafe {
+            blocks::solve(
+                highs_model.as_ptr(),
+                &shared,
+                settings.threads as usize,
+                settings.mip_rel_gap / 100.0,
+                settings.time_limit_seconds,
+                verbose,
+            )
+        };
+        match by_blocks {
+            Ok(lp) => {
+                let seconds = started.elapsed().as_secs_f64();
+                if verbose {
+                    eprintln!(
+                        "LP by {} blocks and {} shared rows: {} master iterations, bound {:.1}, master {:.1}, {:.1} s",
+                        lp.blocks, lp.shared_rows, lp.iterations, lp.bound, lp.value, seconds
+                    );
+                }
+                let mut stats = SolveStats {
+                    status: "optimal".into(),
+                    objective: lp.bound,
+                    bound: lp.bound,
+                    seconds,
+                    columns,
+                    integer_columns: model.integer_columns,
+                    rows,
+                    method: "monolithic".into(),
+                    ..Default::default()
+                };
+                stats.set_gap(settings.mip_rel_gap);
+                return Ok(Solved {
+                    stats,
+                    column: std::mem::take(&mut model.column),
+                    values: lp.values,
+                    row_values: lp.row_values,
+                    row_duals: lp.row_duals,
+                    col_duals: lp.col_duals,
+                    lagrangian_constant: Some(lp.constant),
+                });
+            }
+            Err(why) => {
+                if verbose {
+                    eprintln!("LP by blocks failed ({why}); solving it whole");
+                }
+                highs_model.set_option("solve_relaxation", true);
+            }
+        }
+    }
     let solved = highs_model
         .try_solve()
         .map_err(|e| Error::Solver(format!("HiGHS failed while solving: {e:?}")))?;
@@ -163,7 +231,7 @@ pub fn solve(
     }
     let objective = solved.objective_value();
     let bound = match mode {
-        Mode::Relaxation => objective,
+        Mode::Relaxation | Mode::RelaxationFromBlocks => objective,
         Mode::Mip => solved
             .double_info_value(c"mip_dual_bound")
             .unwrap_or(f64::NAN),
@@ -203,6 +271,7 @@ pub fn solve(
         row_values: solution.rows().to_vec(),
         row_duals: solution.dual_rows().to_vec(),
         col_duals: solution.dual_columns().to_vec(),
+        lagrangian_constant: None,
     })
 }
 
