@@ -2,54 +2,22 @@
 //! (`tests/fixtures/intent-*`): the rule switched off and on, and the optimum changing the
 //! way the rule says, with exact numbers. Then an independent recomputation of every I1 and
 //! I3 row of `targets.csv` from the plan's `trajectory.csv` and the raw input, sharing no
-//! code with `src/` (nor with `tests/common`), and the two input errors of the new settings.
+//! code with `src/` (tests/common only runs the binary and reads its files), and the two input
+//! errors of the new settings.
 //!
 //! Every fixture has salaries of 1 or 10 a person-year, no attrition besides
 //! `retirements.csv` (`other_rate = 0`, `new_hire_rate = 0` unless said), `r5_weight = 0`,
 //! and `[solver] method = "monolithic"`, so each plan is a proven optimum in well under a
 //! second. Thai is EM, Kinh is not.
 
+mod common;
+
+use common::{bienche, copy_fixture, fixture, num, plan_to, read_csv, replace_in, summary, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 // ---------------------------------------------------------------------------------------
-// Helpers: running the binary, copies of fixtures, reading the output tables.
-
-type Row = BTreeMap<String, String>;
-
-fn bienche(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bienche"))
-        .args(args)
-        .output()
-        .expect("bienche runs")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-/// A writable copy of a fixture: `(tempdir, tempdir/scenario)`.
-fn copy(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("scenario");
-    std::fs::create_dir(&dir).unwrap();
-    for e in std::fs::read_dir(fixture(name)).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
-    }
-    (tmp, dir)
-}
-
-/// Replaces `from` (which must occur) by `to` in `dir/file`.
-fn edit(dir: &Path, file: &str, from: &str, to: &str) {
-    let path = dir.join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} lacks {from:?}");
-    std::fs::write(&path, text.replace(from, to)).unwrap();
-}
+// Helpers of this file: writing a fixture's file, planning, reading the output tables.
 
 fn write(dir: &Path, file: &str, text: &str) {
     std::fs::write(dir.join(file), text).unwrap();
@@ -58,13 +26,7 @@ fn write(dir: &Path, file: &str, text: &str) {
 /// Plans `dir` into `tmp/out` (a fresh name each call) and returns the output folder.
 fn plan(dir: &Path, tmp: &tempfile::TempDir, name: &str) -> PathBuf {
     let out = tmp.path().join(name);
-    let o = bienche(&[
-        "plan",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
+    let o = plan_to(dir, &out);
     assert!(
         o.status.success(),
         "plan of {} failed: {}",
@@ -79,34 +41,6 @@ fn plan_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = plan(&fixture(name), &tmp, "out");
     (tmp, out)
-}
-
-fn read_csv(path: &Path) -> Vec<Row> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.trim().to_string(), v.trim().to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-fn summary(out: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
-}
-
-fn num(s: &serde_json::Value, path: &[&str]) -> f64 {
-    let mut x = s;
-    for p in path {
-        x = &x[*p];
-    }
-    x.as_f64()
-        .unwrap_or_else(|| panic!("{path:?} is not a number: {x}"))
 }
 
 /// Asserts the plan's total cost and objective, and that the optimum is proven.
@@ -222,8 +156,8 @@ fn headcounts(out: &Path) -> BTreeMap<(i32, String), u32> {
 /// 10 + 10 = 220. Rows: S1 and PROVINCE I1 = (5, 5) in both years, all met.
 #[test]
 fn i1_em_number_replaces_exactly_the_retiring_em_staff() {
-    let (tmp, dir) = copy("intent-em-number");
-    edit(
+    let (tmp, dir) = copy_fixture("intent-em-number");
+    replace_in(
         &dir,
         "scenario.toml",
         "em_number = true",
@@ -266,7 +200,7 @@ fn i1_em_number_replaces_exactly_the_retiring_em_staff() {
 /// Cost = 100 + salaries 10 + 9 = 119.
 #[test]
 fn i1_floor_scales_down_with_a_quota_cut() {
-    let (tmp, dir) = copy("intent-em-number");
+    let (tmp, dir) = copy_fixture("intent-em-number");
     write(&dir, "quotas.csv", "unit,year,quota\nS1,2027,9\n");
     let out = plan(&dir, &tmp, "out");
     assert_eq!(hires(&out), hire_map(&[(2026, "S1", "exam_em", "Thai", 1)]));
@@ -299,8 +233,8 @@ fn i1_floor_scales_down_with_a_quota_cut() {
 /// S1 (10, 10) twice, U2 (19, 19) and (18, 18).
 #[test]
 fn i3_keeps_the_base_fill_rate_instead_of_the_min_fill_floor() {
-    let (tmp, dir) = copy("intent-base-fill");
-    edit(
+    let (tmp, dir) = copy_fixture("intent-base-fill");
+    replace_in(
         &dir,
         "scenario.toml",
         "keep_base_fill = true",
@@ -378,8 +312,8 @@ fn i3_keeps_the_base_fill_rate_instead_of_the_min_fill_floor() {
 /// 2026, (2, 2), met, kind intent.
 #[test]
 fn i4_min_hires_forces_exactly_that_many_hires_through_the_dearer_channel() {
-    let (tmp, dir) = copy("intent-min-hires");
-    edit(
+    let (tmp, dir) = copy_fixture("intent-min-hires");
+    replace_in(
         &dir,
         "channels.csv",
         ",5,100,50,yes,2\n",
@@ -419,14 +353,14 @@ fn i4_min_hires_forces_exactly_that_many_hires_through_the_dearer_channel() {
 /// 100/0.8 = 125 each: 250 + salaries 16 = 266.
 #[test]
 fn i4_min_hires_is_net_of_new_hire_leavers() {
-    let (tmp, dir) = copy("intent-min-hires");
-    edit(
+    let (tmp, dir) = copy_fixture("intent-min-hires");
+    replace_in(
         &dir,
         "channels.csv",
         ",5,100,50,yes,2\n",
         ",5,100,50,yes,3\n",
     );
-    edit(
+    replace_in(
         &dir,
         "scenario.toml",
         "new_hire_rate = 0.0",
@@ -456,14 +390,14 @@ fn i4_min_hires_is_net_of_new_hire_leavers() {
 /// So 3 are placed and I4 is short by 2: objective = 300 + salaries 9 + 9 + 2 × 10,000.
 #[test]
 fn i4_unreachable_is_priced_at_the_intent_penalty() {
-    let (tmp, dir) = copy("intent-min-hires");
-    edit(
+    let (tmp, dir) = copy_fixture("intent-min-hires");
+    replace_in(
         &dir,
         "channels.csv",
         ",5,100,50,yes,2\n",
         ",5,100,50,yes,5\n",
     );
-    edit(
+    replace_in(
         &dir,
         "units.csv",
         "commune_ethnic_section,90,10,0",
@@ -500,14 +434,14 @@ fn i4_unreachable_is_priced_at_the_intent_penalty() {
 /// places into. (The same lookup fails for I2's `X/horizon` rows.)
 #[test]
 fn i4_missed_row_names_the_full_quota_as_why() {
-    let (tmp, dir) = copy("intent-min-hires");
-    edit(
+    let (tmp, dir) = copy_fixture("intent-min-hires");
+    replace_in(
         &dir,
         "channels.csv",
         ",5,100,50,yes,2\n",
         ",5,100,50,yes,5\n",
     );
-    edit(
+    replace_in(
         &dir,
         "units.csv",
         "commune_ethnic_section,90,10,0",
@@ -560,8 +494,8 @@ fn i4_missed_row_names_the_full_quota_as_why() {
 /// 1 EM: ⌈0.1⌉ = 1; R7 20% of 1: 1; R8 100% of the base year's 1 EM: 1), all met.
 #[test]
 fn milestones_move_action_from_the_target_year_onto_the_line() {
-    let (tmp, dir) = copy("intent-milestones");
-    edit(
+    let (tmp, dir) = copy_fixture("intent-milestones");
+    replace_in(
         &dir,
         "scenario.toml",
         "milestones = \"linear\"",
@@ -666,8 +600,8 @@ fn milestones_move_action_from_the_target_year_onto_the_line() {
 /// + 18 + 18) = 1150.
 #[test]
 fn milestones_of_the_second_segment_start_from_the_first_target() {
-    let (tmp, dir) = copy("intent-milestones");
-    edit(
+    let (tmp, dir) = copy_fixture("intent-milestones");
+    replace_in(
         &dir,
         "scenario.toml",
         "targets = [{ year = 2030, level = 1.0 }]",
@@ -701,7 +635,7 @@ fn milestones_of_the_second_segment_start_from_the_first_target() {
     .collect();
     assert_eq!(rows_of(&on, "R1"), expected);
 
-    edit(
+    replace_in(
         &dir,
         "scenario.toml",
         "milestones = \"linear\"",
@@ -724,14 +658,14 @@ fn milestones_of_the_second_segment_start_from_the_first_target() {
 /// instead of 17. The milestone asks more than the target it leads to.
 #[test]
 fn an_r8_milestone_counts_the_base_year_em_staff() {
-    let (tmp, dir) = copy("intent-em-number");
-    edit(
+    let (tmp, dir) = copy_fixture("intent-em-number");
+    replace_in(
         &dir,
         "scenario.toml",
         "em_number = true",
         "em_number = false",
     );
-    edit(
+    replace_in(
         &dir,
         "scenario.toml",
         "milestones = \"target-years-only\"",
@@ -947,7 +881,7 @@ fn intent_rows_of_the_fixtures_recompute_independently() {
         "intent-min-hires",
         "intent-milestones",
     ] {
-        let (tmp, dir) = copy(name);
+        let (tmp, dir) = copy_fixture(name);
         let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
         write(
             &dir,
@@ -982,8 +916,8 @@ fn fails(dir: &Path, tmp: &tempfile::TempDir) -> String {
 
 #[test]
 fn a_zero_intent_penalty_is_refused() {
-    let (tmp, dir) = copy("intent-min-hires");
-    edit(
+    let (tmp, dir) = copy_fixture("intent-min-hires");
+    replace_in(
         &dir,
         "scenario.toml",
         "milestones = \"target-years-only\"",
@@ -1000,8 +934,8 @@ fn a_zero_intent_penalty_is_refused() {
 
 #[test]
 fn min_hires_above_max_hires_is_refused() {
-    let (tmp, dir) = copy("intent-min-hires");
-    edit(
+    let (tmp, dir) = copy_fixture("intent-min-hires");
+    replace_in(
         &dir,
         "channels.csv",
         ",5,100,50,yes,2\n",

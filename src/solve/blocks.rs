@@ -35,6 +35,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// An LP held column-wise, as HiGHS gives it.
+#[derive(Default)]
 struct Lp {
     cost: Vec<f64>,
     col_lower: Vec<f64>,
@@ -513,6 +514,13 @@ pub unsafe fn solve(
             .collect()
     };
     // L(π) without the blocks' part.
+    // A free column's reduced cost at prices π (its rows are all shared).
+    let free_reduced_cost = |j: usize, pi: &[f64]| -> f64 {
+        lp.cost[j]
+            - lp.column(j)
+                .map(|k| lp.value[k] * pi[position[lp.index[k] as usize]])
+                .sum::<f64>()
+    };
     let outer_bound = |pi: &[f64]| -> f64 {
         let mut total = 0.0;
         for (k, &i) in shared_rows.iter().enumerate() {
@@ -526,10 +534,7 @@ pub unsafe fn solve(
             }
         }
         for &j in &free {
-            let rc = lp.cost[j]
-                - lp.column(j)
-                    .map(|k| lp.value[k] * pi[position[lp.index[k] as usize]])
-                    .sum::<f64>();
+            let rc = free_reduced_cost(j, pi);
             let at = if rc > 0.0 {
                 lp.col_lower[j]
             } else {
@@ -573,16 +578,8 @@ pub unsafe fn solve(
         }
         // New columns: blocks whose answer prices below their convexity dual.
         let mut added = 0;
-        let mut new = Lp {
-            cost: Vec::new(),
-            col_lower: Vec::new(),
-            col_upper: Vec::new(),
-            row_lower: Vec::new(),
-            row_upper: Vec::new(),
-            start: Vec::new(),
-            index: Vec::new(),
-            value: Vec::new(),
-        };
+        // The new master columns; their rows are the master's.
+        let mut new = Lp::default();
         for (b, answer) in answers.into_iter().enumerate() {
             if answer.value - mu[b] >= -1e-7 * answer.value.abs().max(1.0) {
                 continue;
@@ -700,10 +697,7 @@ pub unsafe fn solve(
         row_duals[i] = best_pi[k];
     }
     for &j in &free {
-        col_duals[j] = lp.cost[j]
-            - lp.column(j)
-                .map(|k| lp.value[k] * best_pi[position[lp.index[k] as usize]])
-                .sum::<f64>();
+        col_duals[j] = free_reduced_cost(j, &best_pi);
     }
     for (b, (cols, rows)) in best_answers.iter().enumerate() {
         for (local, &j) in blocks[b].columns.iter().enumerate() {
