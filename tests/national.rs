@@ -239,3 +239,38 @@ fn a_province_outside_the_national_folder_is_refused() {
         "error: national.toml, line 5: field 'provinces': \"../p01\" is not the name of a folder inside the national folder; expected names such as \"p01\"\n"
     );
 }
+
+/// The retries of groups short of a target run two at a time whatever the thread count, so
+/// a province gives the same plan on one thread as on two (p01 of this set retries three
+/// groups).
+#[test]
+fn a_province_with_retried_groups_plans_the_same_on_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "12", "2", "3", &[]).status.success());
+    let mut flows = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("out{threads}"));
+        let o = bienche(&[
+            "plan",
+            set.join("p01").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--gap",
+            "0.005",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("re-solved 3 groups short of a target"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        flows.push(std::fs::read(out.join("flows.csv")).unwrap());
+    }
+    assert!(
+        flows[0] == flows[1],
+        "flows.csv differs between 1 and 2 threads"
+    );
+}

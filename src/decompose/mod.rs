@@ -43,7 +43,7 @@ use crate::error::Result;
 use crate::model::capacity::Capacity;
 use crate::model::{Model, Scope};
 use crate::plan::{self, Issue, Plan, StaffingIssue};
-use crate::solve::{solve, Mode, SolveStats, Solved};
+use crate::solve::{solve, FlowStart, Mode, SolveStats, Solved};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -189,9 +189,10 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     parts::repair_coverage(ctx, groups, &split, &relaxation, &mut parts)?;
     let nodes = parts.nodes;
     let shortfalls: Vec<f64> = parts.parts.iter().map(|p| p.shortfall).collect();
+    let starts: Vec<FlowStart> = parts.parts.iter().map(|p| p.start.clone()).collect();
     let plan = add_up(ctx.spec, parts, &relaxation);
     let objective = objective_of(ctx.spec, &plan);
-    let bound = bound::raise(ctx, &relaxation, groups, &shortfalls, objective)?;
+    let bound = bound::raise(ctx, &relaxation, groups, &shortfalls, &starts, objective)?;
     let (columns, integer_columns, rows) = relaxation.size;
     let mut stats = SolveStats {
         status: "optimal".into(),

@@ -86,6 +86,9 @@ pub struct Model {
     /// Variables that belong to no unit (province-wide required counts, shortfalls, R5),
     /// with whether they are free (no lower bound).
     pub province_columns: Vec<(Variable, bool)>,
+    /// A plan of the same units to start the MIP from (see [`crate::solve::FlowStart`]);
+    /// the "no action" plan when `None`.
+    pub start: Option<crate::solve::FlowStart>,
 }
 
 impl Model {
@@ -116,6 +119,7 @@ impl Model {
             column: HashMap::new(),
             shared_rows: Vec::new(),
             coverage_met: Vec::new(),
+            start: None,
             province_columns: Vec::new(),
         }
     }

@@ -206,6 +206,8 @@ const ARTIFICIAL: f64 = 100.0;
 const BOX: f64 = 1e4;
 /// Most master iterations before giving up on the decomposition.
 const MAX_ITERATIONS: usize = 400;
+/// Weight of the best prices so far in the prices the blocks are asked at (0: none).
+const SMOOTHING: f64 = 0.5;
 
 /// A HiGHS instance owned by one solve.
 struct Instance(*mut c_void);
@@ -548,7 +550,12 @@ pub unsafe fn solve(
         total
     };
 
+    // The master's duals, and the prices the blocks are asked at: the master's, moved
+    // towards the best prices so far once the master needs no artificial column (Wentges
+    // smoothing), which damps the duals' swings that make column generation tail off.
     let mut pi = vec![0.0; n_shared];
+    let mut query = pi.clone();
+    let mut smoothing = false;
     let mut best = f64::NEG_INFINITY;
     let mut best_pi = pi.clone();
     let mut best_answers: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
@@ -557,11 +564,11 @@ pub unsafe fn solve(
     let mut iterations = 0;
     let mut master_values: Vec<f64> = Vec::new();
     loop {
-        let answers = price_all(&mut pricing, &pi)?;
-        let bound = answers.iter().map(|a| a.value).sum::<f64>() + outer_bound(&pi);
+        let answers = price_all(&mut pricing, &query)?;
+        let bound = answers.iter().map(|a| a.value).sum::<f64>() + outer_bound(&query);
         if bound.is_finite() && bound > best {
             best = bound;
-            best_pi = pi.clone();
+            best_pi = query.clone();
             best_answers = answers
                 .iter()
                 .map(|a| (a.col_duals.clone(), a.row_duals.clone()))
@@ -581,7 +588,7 @@ pub unsafe fn solve(
         // The new master columns; their rows are the master's.
         let mut new = Lp::default();
         for (b, answer) in answers.into_iter().enumerate() {
-            if answer.value - mu[b] >= -1e-7 * answer.value.abs().max(1.0) {
+            if !smoothing && answer.value - mu[b] >= -1e-7 * answer.value.abs().max(1.0) {
                 continue;
             }
             let block = &blocks[b];
@@ -601,12 +608,27 @@ pub unsafe fn solve(
                 .into_iter()
                 .filter(|(_, a)| a.abs() > 1e-12)
                 .collect();
+            if smoothing {
+                // Asked at smoothed prices: the proposal enters only if it prices out at
+                // the master's own duals.
+                let reduced = cost - entries.iter().map(|&(k, a)| pi[k] * a).sum::<f64>();
+                if reduced - mu[b] >= -1e-7 * reduced.abs().max(1.0) {
+                    continue;
+                }
+            }
             entries.push((n_shared + b, 1.0));
             push_column(&mut new, cost, 0.0, f64::INFINITY, &entries);
             proposals.push((b, answer.x));
             added += 1;
         }
         if added == 0 && value.is_finite() {
+            if smoothing {
+                // A mis-price: ask again at the master's duals, which either add a
+                // proposal or prove the master optimal.
+                smoothing = false;
+                query.copy_from_slice(&pi);
+                continue;
+            }
             break;
         }
         iterations += 1;
@@ -647,6 +669,19 @@ pub unsafe fn solve(
             pi[k] = if sided && d.abs() >= 1e-9 { d } else { 0.0 };
         }
         mu.copy_from_slice(&duals[n_shared..]);
+        let artificial_in_use = master_values
+            .get(first_artificial..fixed_columns)
+            .unwrap_or(&[])
+            .iter()
+            .any(|a| *a > 1e-6);
+        smoothing = SMOOTHING > 0.0 && !artificial_in_use && best.is_finite();
+        for k in 0..n_shared {
+            query[k] = if smoothing {
+                SMOOTHING * best_pi[k] + (1.0 - SMOOTHING) * pi[k]
+            } else {
+                pi[k]
+            };
+        }
     }
 
     if let Some(a) = master_values

@@ -3,8 +3,9 @@
 //! calls a finished MIP `GapLimit`). HiGHS's own info values give both.
 
 use crate::domain::config::{HighsValue, SolverConfig};
+use crate::domain::{Cell, FlowKind};
 use crate::error::{Error, Result};
-use crate::model::{Amount, Model};
+use crate::model::{Amount, Flow, Model};
 use good_lp::{IntoAffineExpression, SolverModel};
 use highs::HighsModelStatus;
 use serde::Serialize;
@@ -150,7 +151,14 @@ pub fn solve(
     match mode {
         Mode::Relaxation => highs_model.set_option("solve_relaxation", true),
         Mode::RelaxationFromBlocks => {}
-        Mode::Mip => set_start(&mut highs_model, &do_nothing_start(model))?,
+        Mode::Mip => {
+            let start = model
+                .start
+                .as_ref()
+                .and_then(|s| s.columns(model))
+                .unwrap_or_else(|| do_nothing_start(model));
+            set_start(&mut highs_model, &start)?
+        }
     }
     apply_extra_options(&mut highs_model, &settings.highs)?;
     let started = Instant::now();
@@ -273,6 +281,79 @@ pub fn solve(
         col_duals: solution.dual_columns().to_vec(),
         lagrangian_constant: None,
     })
+}
+
+/// A whole-person plan's decision flows, to start another MIP of the same units from: a
+/// group's retry with more capacity, or its priced MIP in the bound. Both have the same
+/// columns; every row they change either has a priced slack or is dropped, so the plan stays
+/// feasible and the search starts from it instead of from the "no action" plan.
+#[derive(Debug, Clone, Default)]
+pub struct FlowStart {
+    flows: Vec<(FlowSignature, f64)>,
+}
+
+/// What identifies a flow between two models built by the same recipe.
+type FlowSignature = (
+    FlowKind,
+    usize,
+    Cell,
+    i32,
+    Option<usize>,
+    Option<usize>,
+    Option<usize>,
+);
+
+fn signature(f: &Flow) -> FlowSignature {
+    (
+        f.kind,
+        f.unit,
+        f.cell,
+        f.year,
+        f.channel,
+        f.route,
+        f.counterpart,
+    )
+}
+
+impl FlowStart {
+    /// The decision flows of `model` as `solved` has them.
+    pub fn of(model: &Model, solved: &Solved) -> FlowStart {
+        let flows = model
+            .flows
+            .iter()
+            .filter_map(|f| match f.amount {
+                Amount::Var(v) => Some((signature(f), solved.value(v).round())),
+                _ => None,
+            })
+            .collect();
+        FlowStart { flows }
+    }
+
+    /// `(column, value)` of every decision flow of `model`, or `None` when its flows are
+    /// not those this start was taken from.
+    fn columns(&self, model: &Model) -> Option<Vec<(usize, f64)>> {
+        let vars: Vec<(FlowSignature, good_lp::Variable)> = model
+            .flows
+            .iter()
+            .filter_map(|f| match f.amount {
+                Amount::Var(v) => Some((signature(f), v)),
+                _ => None,
+            })
+            .collect();
+        if vars.len() != self.flows.len() {
+            return None;
+        }
+        let mut start = Vec::with_capacity(vars.len());
+        for ((sig, v), (want, value)) in vars.iter().zip(&self.flows) {
+            if sig != want {
+                return None;
+            }
+            start.push((model.column[v], *value));
+        }
+        start.sort_by_key(|(i, _)| *i);
+        start.dedup_by_key(|(i, _)| *i);
+        Some(start)
+    }
 }
 
 /// A partial MIP start: every decision flow at zero. HiGHS completes it (stocks, slacks,
