@@ -109,7 +109,7 @@ pub(super) fn retry_short(
             let mut part = part?;
             if changed {
                 let share = free_share(ctx, &split.shares[g], &parts.parts, g);
-                if !(no_looser(&share, share_before) && fits(&part.used, &share)) {
+                if !(within(&share, share_before) && within(&part.used, &share)) {
                     part = retry(g, share, parts)?;
                     solved_again += 1;
                 }
@@ -265,28 +265,16 @@ fn free_share(
         .collect()
 }
 
-/// Whether `share` allows nothing that `before` did not: at most each limit, at least each
-/// minimum, of `before`.
-fn no_looser(share: &BTreeMap<Capacity, f64>, before: &BTreeMap<Capacity, f64>) -> bool {
-    share.iter().all(|(cap, &part)| {
-        let was = before.get(cap).copied().unwrap_or(part);
+/// Whether `values` keep within `bounds`: at most each limit, at least each minimum. Of a
+/// plan's use against its share (does it fit?), and of a new share against the one a plan
+/// was solved with (does it leave no more room?).
+fn within(values: &BTreeMap<Capacity, f64>, bounds: &BTreeMap<Capacity, f64>) -> bool {
+    bounds.iter().all(|(cap, &bound)| {
+        let v = values.get(cap).copied().unwrap_or(0.0);
         if cap.is_minimum() {
-            part >= was - 1e-6
+            v >= bound - 1e-6
         } else {
-            part <= was + 1e-6
-        }
-    })
-}
-
-/// Whether a plan that uses `used` keeps within `share` (at most each limit, at least each
-/// minimum).
-fn fits(used: &BTreeMap<Capacity, f64>, share: &BTreeMap<Capacity, f64>) -> bool {
-    share.iter().all(|(cap, &part)| {
-        let u = used.get(cap).copied().unwrap_or(0.0);
-        if cap.is_minimum() {
-            u >= part - 1e-6
-        } else {
-            u <= part + 1e-6
+            v <= bound + 1e-6
         }
     })
 }
