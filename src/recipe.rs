@@ -23,25 +23,30 @@ use crate::rules::{roadmap, FAMILIES};
 
 /// Builds the model for a checked scenario, over the units of `scope`.
 pub fn build(spec: &Spec, scope: Scope) -> Model {
+    build_on(spec, scope, &roadmap::schedule(spec))
+}
+
+/// [`build`], with the roadmap's targets already worked out.
+pub fn build_on(spec: &Spec, scope: Scope, schedule: &roadmap::Schedule) -> Model {
     let mut m = Model::new(scope);
     stocks::add_cells(spec, &mut m);
     stocks::add_flows(spec, &mut m);
     stocks::add_balances(spec, &mut m);
     staffing::add(spec, &mut m);
     capacity::add(spec, &mut m);
-    add_rules(spec, &mut m);
+    add_rules(spec, &mut m, schedule);
     objective::add_objective(spec, &mut m);
     m
 }
 
-fn add_rules(spec: &Spec, m: &mut Model) {
+fn add_rules(spec: &Spec, m: &mut Model, schedule: &roadmap::Schedule) {
     for family in FAMILIES {
         family.prepare_rows(spec, m);
     }
-    for y in roadmap::years(spec) {
+    for (y, chains) in schedule {
         let mut coverage = Coverage::default();
-        for chain in roadmap::chains(spec, y) {
-            targets::add_chain(spec, m, &chain, y.level, &mut coverage);
+        for chain in chains {
+            targets::add_chain(spec, m, chain, y.level, &mut coverage);
         }
         if y.milestone {
             continue;

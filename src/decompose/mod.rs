@@ -26,7 +26,7 @@
 //!    tables.
 //! 5. **Bound** ([`bound`]). The LP bound is raised by Lagrangian relaxation at the LP prices:
 //!    a group's priced MIP bound replaces its priced LP value, for the groups whose
-//!    whole-person answer differs from the LP (missed targets first, then the most
+//!    whole-person answer differs from the LP (those that miss most first, then the most
 //!    fractional), only until the gap is within `solver.mip_rel_gap`. The gap is
 //!    `(plan − bound) / plan`, always proven.
 //!
@@ -101,6 +101,7 @@ struct Clock {
 /// What every step needs: the scenario, the clock, and how to report.
 struct Ctx<'a> {
     spec: &'a Spec,
+    schedule: crate::rules::roadmap::Schedule,
     clock: Clock,
     verbose: bool,
     progress: Progress<'a>,
@@ -109,7 +110,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn build(&self, scope: Scope) -> Model {
         let t = Instant::now();
-        let m = crate::recipe::build(self.spec, scope);
+        let m = crate::recipe::build_on(self.spec, scope, &self.schedule);
         let nanos = t.elapsed().as_nanos() as u64;
         self.clock.build_nanos.fetch_add(nanos, Ordering::Relaxed);
         m
@@ -141,6 +142,7 @@ pub type Progress<'a> = &'a (dyn Fn(String) + Sync);
 pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outcome> {
     let ctx = Ctx {
         spec,
+        schedule: crate::rules::roadmap::schedule(spec),
         clock: Clock::default(),
         verbose,
         progress,

@@ -104,6 +104,25 @@ pub(crate) struct Rates {
 }
 
 impl Spec {
+    /// Unit `u`'s base staff by cell, without scanning the other units'.
+    pub fn staff_of(&self, u: usize) -> impl Iterator<Item = (Cell, u32)> + '_ {
+        let first = Cell {
+            group: 0,
+            female: false,
+            leader: false,
+            trained: false,
+        };
+        let last = Cell {
+            group: usize::MAX,
+            female: true,
+            leader: true,
+            trained: true,
+        };
+        self.staff
+            .range((u, first)..=(u, last))
+            .map(|(&(_, c), &n)| (c, n))
+    }
+
     /// Re-derives the cached per-unit rates from `units`, `attrition` and the config.
     pub fn refresh_rates(&mut self) {
         let n = self.units.len();

@@ -186,7 +186,7 @@ pub fn add_flows(spec: &Spec, m: &mut Model) {
             }
             let allowance = exit_allowance(spec, u, spec.horizon());
             if allowance > 0 {
-                for (&(_, c), _) in spec.staff.iter().filter(|((v, _), n)| *v == u && **n > 0) {
+                for (c, _) in spec.staff_of(u).filter(|(_, n)| *n > 0) {
                     let v = m.integer(Some(allowance as f64));
                     push(m, FlowKind::Exit, u, c, t, Amount::Var(v), costs.severance);
                 }

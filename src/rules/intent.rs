@@ -95,10 +95,9 @@ pub fn em_floor(spec: &Spec, u: usize, t: i32) -> u32 {
 }
 
 fn base_em(spec: &Spec, u: usize) -> u32 {
-    spec.staff
-        .iter()
-        .filter(|((v, c), _)| *v == u && spec.is_em(c))
-        .map(|(_, n)| *n)
+    spec.staff_of(u)
+        .filter(|(c, _)| spec.is_em(c))
+        .map(|(_, n)| n)
         .sum()
 }
 

@@ -74,6 +74,17 @@ pub fn is_target_year(spec: &Spec, year: i32) -> bool {
     spec.config.time.targets.iter().any(|t| t.year == year)
 }
 
+/// Every year the plan is held to, with every family's chains in it: computed once per
+/// run, since every group's model asks for the whole province's.
+pub type Schedule = Vec<(Year, Vec<Chain>)>;
+
+pub fn schedule(spec: &Spec) -> Schedule {
+    years(spec)
+        .into_iter()
+        .map(|y| (y, chains(spec, y)))
+        .collect()
+}
+
 /// Every family's chains in a year the plan is held to.
 pub fn chains(spec: &Spec, y: Year) -> Vec<Chain> {
     let all = |year: i32, level: f64| -> Vec<Chain> {
@@ -142,10 +153,9 @@ fn milestone(
             .iter()
             .filter(|&&u| !achieved || t.counts_achieved(u))
             .map(|&u| {
-                spec.staff
-                    .iter()
-                    .filter(|((v, c), _)| *v == u && who.counts(spec.is_em(c), c))
-                    .map(|(_, n)| *n)
+                spec.staff_of(u)
+                    .filter(|(c, _)| who.counts(spec.is_em(c), c))
+                    .map(|(_, n)| n)
                     .sum::<u32>()
             })
             .sum()

@@ -152,6 +152,9 @@ pub fn solve(
         Mode::Relaxation => highs_model.set_option("solve_relaxation", true),
         Mode::RelaxationFromBlocks => {}
         Mode::Mip => {
+            // Every MIP starts from a plan (below), so the feasibility jump heuristic, which
+            // looks for a first one, only costs time (4% of the sample's solve).
+            highs_model.set_option("mip_heuristic_run_feasibility_jump", false);
             let start = model
                 .start
                 .as_ref()
