@@ -141,6 +141,45 @@ fn a_budget_cap_limits_hiring_and_the_shortfall_is_exact() {
     assert!(s["staffing_issues"].as_array().unwrap().is_empty());
 }
 
+/// Groups short of a target are retried side by side, each with what the others leave: two
+/// of them must not both spend the same spare budget. On a generated 12-unit province with
+/// a cap of 1,500 million VND a year on levers, the plan's lever spending, summed from
+/// `costs.csv`, stays within the cap every year, and no overrun is reported. (Checking only
+/// the hard limits when keeping the retried plans overspent 2027 by 74 million and left a
+/// 99% gap.)
+#[test]
+fn retried_groups_do_not_spend_the_same_spare_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "12", "1", "3", &[]).status.success());
+    let dir = set.join("p01");
+    let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    std::fs::write(
+        dir.join("scenario.toml"),
+        format!("{toml}\n[budget]\ncap_per_year = 1500\n"),
+    )
+    .unwrap();
+    let out = plan(&dir, &tmp);
+    let mut levers: std::collections::BTreeMap<String, f64> = Default::default();
+    for row in read_csv(&out.join("costs.csv")) {
+        if row["lever"] != "salary" {
+            *levers.entry(row["year"].clone()).or_default() += row["cost"].parse::<f64>().unwrap();
+        }
+    }
+    assert_eq!(levers.len(), 10, "{levers:?}");
+    for (year, spent) in &levers {
+        assert!(*spent <= 1500.0 + 1e-6, "{year}: {spent}");
+    }
+    let s = summary(&out);
+    let overruns: Vec<_> = s["staffing_issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["what"] == "budget_overrun")
+        .collect();
+    assert!(overruns.is_empty(), "{overruns:?}");
+}
+
 /// A public service unit with no staff has no EM manager to appoint (the ≥30% clause does
 /// not apply), so adding one changes nothing: still 410, proven.
 #[test]

@@ -240,9 +240,9 @@ fn a_province_outside_the_national_folder_is_refused() {
     );
 }
 
-/// The retries of groups short of a target run two at a time whatever the thread count, so
-/// a province gives the same plan on one thread as on two (p01 of this set retries three
-/// groups).
+/// The retries of groups short of a target run in rounds, all of a round's groups side by
+/// side and kept in group order, whatever the thread count, so a province gives the same
+/// plan on one thread as on two (p01 of this set retries three groups).
 #[test]
 fn a_province_with_retried_groups_plans_the_same_on_one_and_two_threads() {
     let tmp = tempfile::tempdir().unwrap();

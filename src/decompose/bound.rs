@@ -131,9 +131,9 @@ fn order(r: &Relaxation, groups: usize, shortfalls: &[f64]) -> Vec<usize> {
         .filter(|&g| fractional[g] > 0 || shortfalls[g] > 0.5)
         .collect();
     order.sort_by(|&a, &b| {
-        shortfalls[b]
-            .round()
-            .total_cmp(&shortfalls[a].round())
+        let people = |g: usize| shortfalls[g].round().max(0.0) as u64;
+        people(b)
+            .cmp(&people(a))
             .then(fractional[b].cmp(&fractional[a]))
             .then(a.cmp(&b))
     });

@@ -20,10 +20,11 @@
 //!    money. A province-wide target is split into unit shares that add up to it
 //!    ([`crate::model::targets::local_shares`]).
 //! 4. **Solve** ([`parts`]). Each group's model (same recipe, same prices, its share of each
-//!    capacity) is solved as a MIP. A group left short of a target then gets what the other
-//!    groups left unused and is solved once more. The plans add up to a plan of the whole
-//!    province that respects every shared capacity; its objective is recomputed from its
-//!    tables.
+//!    capacity) is solved as a MIP. The groups left short of a target then get what the
+//!    other groups leave unused and are solved again, side by side, in rounds
+//!    ([`parts::retry_short`]). The plans add up to a plan of the whole province within every
+//!    hard shared limit (a budget can be overrun at its priced excess, a minimum missed at
+//!    its priced shortfall); its objective is recomputed from its tables.
 //! 5. **Bound** ([`bound`]). The LP bound is raised by Lagrangian relaxation at the LP prices:
 //!    a group's priced MIP bound replaces its priced LP value, for the groups whose
 //!    whole-person answer differs from the LP (those that miss most first, then the most

@@ -55,22 +55,21 @@ pub(super) fn solve_all(ctx: &Ctx, groups: &[Vec<usize>], split: &Split) -> Resu
     Ok(out)
 }
 
-/// Rounds of retries at most. Each round settles at least its first group (its plan was
-/// solved with what the round started with, so it fits), so the rounds end anyway; on the
-/// sample they end after 2, with I2 per unit after 5.
-const MAX_RETRY_ROUNDS: usize = 8;
-
-/// A group short of a target gets what the others left unused, and one more try, started
+/// A group short of a target gets what the others left unused, and another try, started
 /// from its plan; the new plan replaces the old when it costs less.
 ///
 /// All short groups are retried side by side, each with what the others leave (of a
 /// minimum, no more than its own share: a retry is judged on the group's objective, which
 /// would not show the province's smaller shortfall). Their new plans are then taken in group
-/// order: a plan that costs less is kept if it fits in what the groups before it now leave.
-/// The groups whose plan no longer fits are retried again, side by side, with what is then
-/// left, in further rounds. The rounds do not depend on the number of threads, so neither
-/// does the plan. (Retrying in pairs, one pair after the other, took about twice as long on
-/// the sample for the same objective: each pair waits for its slower group.)
+/// order, and one that costs less is kept if, against what the groups before it now leave,
+/// it fits every hard limit and goes no further over a budget or under a minimum than it
+/// did against what it was solved with (so no two plans spend the same spare budget, and
+/// the penalties its objective counted are still the ones it pays). The plans not kept
+/// are retried again, side by side, with what is then left, in further rounds until none
+/// is left: each round keeps or settles at least its first group, whose room has not
+/// changed since it was solved. The rounds do not depend on the number of threads, so
+/// neither does the plan. (Retrying in pairs, one pair after the other, took about twice
+/// as long on the sample for the same objective: each pair waits for its slower group.)
 pub(super) fn retry_short(
     ctx: &Ctx,
     groups: &[Vec<usize>],
@@ -89,10 +88,12 @@ pub(super) fn retry_short(
     let mut rounds = 0;
     let mut improved = 0;
     let mut solves = 0;
-    while !pending.is_empty() && rounds < MAX_RETRY_ROUNDS {
+    // Each round settles its first group, so there are at most as many rounds as groups
+    // (the bound only guards against a solver breaking its own rows).
+    while !pending.is_empty() && rounds < short.len() {
         rounds += 1;
         solves += pending.len();
-        let tried: Vec<Result<Part>> = {
+        let tried: Vec<Result<(BTreeMap<Capacity, f64>, Part)>> = {
             let parts = &*parts;
             pool.install(|| {
                 pending
@@ -101,19 +102,27 @@ pub(super) fn retry_short(
                         let share = free_share(ctx, &split.shares[g], &parts.parts, g);
                         let counts = split.coverage_counts[g].clone();
                         let start = parts.parts[g].start.clone();
-                        solve_group(ctx, &groups[g], share, split, counts, Some(start))
+                        let part = solve_group(
+                            ctx,
+                            &groups[g],
+                            share.clone(),
+                            split,
+                            counts,
+                            Some(start),
+                        )?;
+                        Ok((share, part))
                     })
                     .collect()
             })
         };
         let mut again = Vec::new();
         for (&g, tried) in pending.iter().zip(tried) {
-            let part = tried?;
-            let share = free_share(ctx, &split.shares[g], &parts.parts, g);
+            let (solved_with, part) = tried?;
             if part.stats.objective >= parts.parts[g].stats.objective - 1e-6 {
                 continue;
             }
-            if fits(&part.used, &share, split) {
+            let share = free_share(ctx, &split.shares[g], &parts.parts, g);
+            if fits(&part.used, &share, &solved_with, split) {
                 parts.nodes += part.stats.nodes;
                 parts.parts[g] = part;
                 improved += 1;
@@ -277,17 +286,28 @@ fn free_share(
         .collect()
 }
 
-/// A limit a group's plan must keep within; see [`fits`].
-fn hard(cap: &Capacity, split: &Split) -> bool {
-    !cap.is_minimum() && !matches!(cap, Capacity::Budget(_)) && !split.priced.contains_key(cap)
-}
-
-/// Whether a plan's use keeps within each hard limit of its share. Minimums (their
-/// shortfall), budgets (their excess) and priced rows are soft: what a group's plan does
-/// with them is in its objective, and the province's plan is evaluated on them as a whole.
-fn fits(used: &BTreeMap<Capacity, f64>, share: &BTreeMap<Capacity, f64>, split: &Split) -> bool {
-    share
-        .iter()
-        .filter(|(cap, _)| hard(cap, split))
-        .all(|(cap, &limit)| used.get(cap).copied().unwrap_or(0.0) <= limit + 1e-6)
+/// Whether a retried plan can be kept against the share `now` left to it: within every
+/// hard limit, and no further over a budget or under a minimum than against the share it
+/// was solved with (its objective priced those). Priced rows (I2 held by the province) have
+/// no share: each group answers their price alone, and the province's plan is evaluated
+/// on them as a whole.
+fn fits(
+    used: &BTreeMap<Capacity, f64>,
+    now: &BTreeMap<Capacity, f64>,
+    solved_with: &BTreeMap<Capacity, f64>,
+    split: &Split,
+) -> bool {
+    now.iter()
+        .filter(|(cap, _)| !split.priced.contains_key(cap))
+        .all(|(cap, &room)| {
+            let use_ = used.get(cap).copied().unwrap_or(0.0);
+            let then = solved_with.get(cap).copied().unwrap_or(0.0);
+            if cap.is_minimum() {
+                (room - use_).max(0.0) <= (then - use_).max(0.0) + 1e-6
+            } else if matches!(cap, Capacity::Budget(_)) {
+                (use_ - room).max(0.0) <= (use_ - then).max(0.0) + 1e-6
+            } else {
+                use_ <= room + 1e-6
+            }
+        })
 }

@@ -106,20 +106,8 @@ pub(crate) struct Rates {
 impl Spec {
     /// Unit `u`'s base staff by cell, without scanning the other units'.
     pub fn staff_of(&self, u: usize) -> impl Iterator<Item = (Cell, u32)> + '_ {
-        let first = Cell {
-            group: 0,
-            female: false,
-            leader: false,
-            trained: false,
-        };
-        let last = Cell {
-            group: usize::MAX,
-            female: true,
-            leader: true,
-            trained: true,
-        };
         self.staff
-            .range((u, first)..=(u, last))
+            .range((u, Cell::FIRST)..=(u, Cell::LAST))
             .map(|(&(_, c), &n)| (c, n))
     }
 
@@ -157,10 +145,7 @@ impl Spec {
     }
     /// Head-count of unit u at 31 December of the base year.
     pub fn base_staff(&self, u: usize) -> u32 {
-        self.staff
-            .range((u, Cell::FIRST)..=(u, Cell::LAST))
-            .map(|(_, n)| n)
-            .sum()
+        self.staff_of(u).map(|(_, n)| n).sum()
     }
     pub fn unit_index(&self, id: &str) -> Option<usize> {
         self.units.iter().position(|u| u.id == id)
