@@ -167,9 +167,12 @@ fn retried_groups_do_not_spend_the_same_spare_budget() {
         }
     }
     assert_eq!(levers.len(), 10, "{levers:?}");
+    // Costs are written to 0.001 million VND a line.
     for (year, spent) in &levers {
-        assert!(*spent <= 1500.0 + 1e-6, "{year}: {spent}");
+        assert!(*spent <= 1500.0 + 0.01, "{year}: {spent}");
     }
+    // The cap binds (without it 2027 spends 2,797), so the groups compete for it.
+    assert!(levers.values().any(|&spent| spent >= 1450.0), "{levers:?}");
     let s = summary(&out);
     let overruns: Vec<_> = s["staffing_issues"]
         .as_array()

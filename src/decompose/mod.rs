@@ -23,8 +23,8 @@
 //!    capacity) is solved as a MIP. The groups left short of a target then get what the
 //!    other groups leave unused and are solved again, side by side, in rounds
 //!    ([`parts::retry_short`]). The plans add up to a plan of the whole province within every
-//!    hard shared limit (a budget can be overrun at its priced excess, a minimum missed at
-//!    its priced shortfall); its objective is recomputed from its tables.
+//!    hard shared limit (a budget can be overrun, and a minimum missed, at a priced slack that
+//!    some group's objective counted); its objective is recomputed from its tables.
 //! 5. **Bound** ([`bound`]). The LP bound is raised by Lagrangian relaxation at the LP prices:
 //!    a group's priced MIP bound replaces its priced LP value, for the groups whose
 //!    whole-person answer differs from the LP (those that miss most first, then the most

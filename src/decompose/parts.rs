@@ -22,6 +22,8 @@ pub(super) struct Part {
     pub used: BTreeMap<Capacity, f64>,
     /// Its decision flows, to start the group's later MIPs from.
     pub start: FlowStart,
+    /// The share of each shared limit it was solved with.
+    pub share: BTreeMap<Capacity, f64>,
 }
 
 /// Every group's part, in group order, and the branch-and-bound nodes they took.
@@ -58,18 +60,17 @@ pub(super) fn solve_all(ctx: &Ctx, groups: &[Vec<usize>], split: &Split) -> Resu
 /// A group short of a target gets what the others left unused, and another try, started
 /// from its plan; the new plan replaces the old when it costs less.
 ///
-/// All short groups are retried side by side, each with what the others leave (of a
-/// minimum, no more than its own share: a retry is judged on the group's objective, which
-/// would not show the province's smaller shortfall). Their new plans are then taken in group
-/// order, and one that costs less is kept if, against what the groups before it now leave,
-/// it fits every hard limit and goes no further over a budget or under a minimum than it
-/// did against what it was solved with (so no two plans spend the same spare budget, and
-/// the penalties its objective counted are still the ones it pays). The plans not kept
-/// are retried again, side by side, with what is then left, in further rounds until none
-/// is left: each round keeps or settles at least its first group, whose room has not
-/// changed since it was solved. The rounds do not depend on the number of threads, so
-/// neither does the plan. (Retrying in pairs, one pair after the other, took about twice
-/// as long on the sample for the same objective: each pair waits for its slower group.)
+/// All short groups are retried side by side, each with what the others leave of each
+/// shared limit (of a minimum, its own share: see [`free_share`]). Their new plans are then
+/// taken in group order, each against what is left now that the plans before it may have
+/// changed: a new plan is kept if it fits every hard limit of that and costs less than the
+/// group's current plan, both with their budget excess priced against it ([`cost_with`]).
+/// A plan that no longer fits, or was solved with a budget that has moved since, is
+/// retried in the next round with what is then left; the rounds go on until no group is
+/// left, and each settles at least its first group, whose room has not changed since it
+/// was solved. The rounds do not depend on the number of threads, so neither does the
+/// plan. (Retrying in pairs, one pair after the other, took about twice as long on the
+/// sample for the same objective: each pair waits for its slower group.)
 pub(super) fn retry_short(
     ctx: &Ctx,
     groups: &[Vec<usize>],
@@ -93,7 +94,7 @@ pub(super) fn retry_short(
     while !pending.is_empty() && rounds < short.len() {
         rounds += 1;
         solves += pending.len();
-        let tried: Vec<Result<(BTreeMap<Capacity, f64>, Part)>> = {
+        let tried: Vec<Result<Part>> = {
             let parts = &*parts;
             pool.install(|| {
                 pending
@@ -102,31 +103,26 @@ pub(super) fn retry_short(
                         let share = free_share(ctx, &split.shares[g], &parts.parts, g);
                         let counts = split.coverage_counts[g].clone();
                         let start = parts.parts[g].start.clone();
-                        let part = solve_group(
-                            ctx,
-                            &groups[g],
-                            share.clone(),
-                            split,
-                            counts,
-                            Some(start),
-                        )?;
-                        Ok((share, part))
+                        solve_group(ctx, &groups[g], share, split, counts, Some(start))
                     })
                     .collect()
             })
         };
         let mut again = Vec::new();
         for (&g, tried) in pending.iter().zip(tried) {
-            let (solved_with, part) = tried?;
-            if part.stats.objective >= parts.parts[g].stats.objective - 1e-6 {
-                continue;
-            }
-            let share = free_share(ctx, &split.shares[g], &parts.parts, g);
-            if fits(&part.used, &share, &solved_with, split) {
+            let part = tried?;
+            let now = free_share(ctx, &split.shares[g], &parts.parts, g);
+            let (new, old) = (
+                cost_with(ctx, &part, &now),
+                cost_with(ctx, &parts.parts[g], &now),
+            );
+            let fit = fits(&part.used, &now, split);
+            if fit && new < old - 1e-6 {
                 parts.nodes += part.stats.nodes;
                 parts.parts[g] = part;
                 improved += 1;
-            } else {
+            } else if !fit || budget_moved(&part.share, &now) {
+                // Solved with room that has changed since: try again with what is left.
                 again.push(g);
             }
         }
@@ -214,7 +210,7 @@ fn solve_group(
         .map(|(k, v)| (*k, *v))
         .collect();
     let coupling = Coupling::Share {
-        allocation: share,
+        allocation: share.clone(),
         local_targets,
         coverage_counts,
         priced: split.priced.clone(),
@@ -244,6 +240,7 @@ fn solve_group(
     let used = plan.capacity_use(ctx.spec);
     Ok(Part {
         plan,
+        share,
         start: FlowStart::of(&model, &solved),
         stats: solved.stats,
         shortfall,
@@ -251,8 +248,8 @@ fn solve_group(
     })
 }
 
-/// Everything the other groups leave of each limit (at least what group g uses now, since
-/// the others' use is what was counted).
+/// What the other groups leave of each limit (at least what group g uses now, since the
+/// others' use is what was counted), and of a minimum group g's own share.
 fn free_share(
     ctx: &Ctx,
     share: &BTreeMap<Capacity, f64>,
@@ -273,41 +270,49 @@ fn free_share(
             } else {
                 (free + 1e-9).floor()
             };
-            // A minimum the others fall short of stays theirs: a retry is not asked to make
-            // up for them (its plan is judged on its own objective, which would not show
-            // the province's smaller shortfall).
-            let part = if cap.is_minimum() {
-                part.min(share[&cap])
-            } else {
-                part
-            };
+            // A minimum stays split as it was: a retry is neither asked to make up for the
+            // others' shortfall (its plan is judged on its own objective, which would not
+            // show the province's smaller shortfall) nor let off by their surplus (which they
+            // may drop, and no objective would price the shortfall left).
+            let part = if cap.is_minimum() { share[&cap] } else { part };
             (cap, part)
         })
         .collect()
 }
 
-/// Whether a retried plan can be kept against the share `now` left to it: within every
-/// hard limit, and no further over a budget or under a minimum than against the share it
-/// was solved with (its objective priced those). Priced rows (I2 held by the province) have
-/// no share: each group answers their price alone, and the province's plan is evaluated
-/// on them as a whole.
-fn fits(
-    used: &BTreeMap<Capacity, f64>,
-    now: &BTreeMap<Capacity, f64>,
-    solved_with: &BTreeMap<Capacity, f64>,
-    split: &Split,
-) -> bool {
-    now.iter()
-        .filter(|(cap, _)| !split.priced.contains_key(cap))
-        .all(|(cap, &room)| {
-            let use_ = used.get(cap).copied().unwrap_or(0.0);
-            let then = solved_with.get(cap).copied().unwrap_or(0.0);
-            if cap.is_minimum() {
-                (room - use_).max(0.0) <= (then - use_).max(0.0) + 1e-6
-            } else if matches!(cap, Capacity::Budget(_)) {
-                (use_ - room).max(0.0) <= (use_ - then).max(0.0) + 1e-6
-            } else {
-                use_ <= room + 1e-6
-            }
+/// A group's objective with its budget excess priced against `room` rather than against
+/// the share it was solved with: what its plan would cost the province now that the
+/// others' plans have changed. (Minimums need no such repricing: a group's room in a
+/// minimum is always its own share.)
+fn cost_with(ctx: &Ctx, part: &Part, room: &BTreeMap<Capacity, f64>) -> f64 {
+    let penalty = crate::model::objective::Prices::of(ctx.spec).penalty;
+    let excess = |share: &BTreeMap<Capacity, f64>| -> f64 {
+        share
+            .iter()
+            .filter(|(cap, _)| matches!(cap, Capacity::Budget(_)))
+            .map(|(cap, &r)| (part.used.get(cap).copied().unwrap_or(0.0) - r).max(0.0))
+            .sum()
+    };
+    part.stats.objective + penalty * (excess(room) - excess(&part.share))
+}
+
+/// Whether the budget left to a group differs from what it was solved with.
+fn budget_moved(solved_with: &BTreeMap<Capacity, f64>, room: &BTreeMap<Capacity, f64>) -> bool {
+    room.iter()
+        .filter(|(cap, _)| matches!(cap, Capacity::Budget(_)))
+        .any(|(cap, &r)| (solved_with.get(cap).copied().unwrap_or(0.0) - r).abs() > 1e-6)
+}
+
+/// Whether a plan's use keeps within each hard limit of `room`: every limit but a budget
+/// (its excess is priced, see [`cost_with`]), a minimum (its shortfall is priced against
+/// the group's own share) and a priced row (I2 held by the province: each group answers
+/// its price alone, and the province's plan is evaluated on it as a whole).
+fn fits(used: &BTreeMap<Capacity, f64>, room: &BTreeMap<Capacity, f64>, split: &Split) -> bool {
+    room.iter()
+        .filter(|(cap, _)| {
+            !cap.is_minimum()
+                && !matches!(cap, Capacity::Budget(_))
+                && !split.priced.contains_key(cap)
         })
+        .all(|(cap, &limit)| used.get(cap).copied().unwrap_or(0.0) <= limit + 1e-6)
 }
