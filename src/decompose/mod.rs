@@ -278,7 +278,7 @@ fn capacity_overruns(
     caps: impl Iterator<Item = Capacity>,
 ) -> Vec<(Capacity, f64)> {
     let used = plan.capacity_use(spec);
-    caps.filter(|c| !matches!(c, Capacity::Budget(_)) && !c.is_minimum())
+    caps.filter(|c| !c.is_budget() && !c.is_minimum())
         .filter_map(|cap| {
             let over = used.get(&cap).copied().unwrap_or(0.0) - cap.limit(spec)?;
             (over > 1e-6).then_some((cap, over))

@@ -259,6 +259,13 @@ fn free_share(
     share
         .keys()
         .map(|&cap| {
+            // A minimum stays split as it was: a retry is neither asked to make up for the
+            // others' shortfall (its plan is judged on its own objective, which would not
+            // show the province's smaller shortfall) nor let off by their surplus (which they
+            // may drop, and no objective would price the shortfall left).
+            if cap.is_minimum() {
+                return (cap, share[&cap]);
+            }
             let limit = cap.limit(ctx.spec).expect("limited");
             let others: f64 = (0..parts.len())
                 .filter(|&h| h != g)
@@ -270,11 +277,6 @@ fn free_share(
             } else {
                 (free + 1e-9).floor()
             };
-            // A minimum stays split as it was: a retry is neither asked to make up for the
-            // others' shortfall (its plan is judged on its own objective, which would not
-            // show the province's smaller shortfall) nor let off by their surplus (which they
-            // may drop, and no objective would price the shortfall left).
-            let part = if cap.is_minimum() { share[&cap] } else { part };
             (cap, part)
         })
         .collect()
@@ -289,7 +291,7 @@ fn cost_with(ctx: &Ctx, part: &Part, room: &BTreeMap<Capacity, f64>) -> f64 {
     let excess = |share: &BTreeMap<Capacity, f64>| -> f64 {
         share
             .iter()
-            .filter(|(cap, _)| matches!(cap, Capacity::Budget(_)))
+            .filter(|(cap, _)| cap.is_budget())
             .map(|(cap, &r)| (part.used.get(cap).copied().unwrap_or(0.0) - r).max(0.0))
             .sum()
     };
@@ -299,7 +301,7 @@ fn cost_with(ctx: &Ctx, part: &Part, room: &BTreeMap<Capacity, f64>) -> f64 {
 /// Whether the budget left to a group differs from what it was solved with.
 fn budget_moved(solved_with: &BTreeMap<Capacity, f64>, room: &BTreeMap<Capacity, f64>) -> bool {
     room.iter()
-        .filter(|(cap, _)| matches!(cap, Capacity::Budget(_)))
+        .filter(|(cap, _)| cap.is_budget())
         .any(|(cap, &r)| (solved_with.get(cap).copied().unwrap_or(0.0) - r).abs() > 1e-6)
 }
 
@@ -309,10 +311,6 @@ fn budget_moved(solved_with: &BTreeMap<Capacity, f64>, room: &BTreeMap<Capacity,
 /// its price alone, and the province's plan is evaluated on it as a whole).
 fn fits(used: &BTreeMap<Capacity, f64>, room: &BTreeMap<Capacity, f64>, split: &Split) -> bool {
     room.iter()
-        .filter(|(cap, _)| {
-            !cap.is_minimum()
-                && !matches!(cap, Capacity::Budget(_))
-                && !split.priced.contains_key(cap)
-        })
+        .filter(|(cap, _)| !cap.is_minimum() && !cap.is_budget() && !split.priced.contains_key(cap))
         .all(|(cap, &limit)| used.get(cap).copied().unwrap_or(0.0) <= limit + 1e-6)
 }

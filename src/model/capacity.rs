@@ -205,6 +205,10 @@ impl Capacity {
     pub fn is_minimum(self) -> bool {
         matches!(self, Capacity::ChannelMin(_) | Capacity::HiringShare(_))
     }
+    /// Whether the row is a year's budget, whose excess is priced rather than forbidden.
+    pub fn is_budget(self) -> bool {
+        matches!(self, Capacity::Budget(_))
+    }
     /// Whether a group's share is the LP's own value of its terms, not whole people.
     pub fn is_exact(self) -> bool {
         matches!(self, Capacity::Budget(_) | Capacity::HiringShare(_))
