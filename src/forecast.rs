@@ -102,6 +102,17 @@ pub fn forecast(spec: &Spec) -> Forecast {
     Forecast { plan, mix_basis }
 }
 
+/// Hires of unit u in each planned year of the forecast.
+pub fn unit_hires(spec: &Spec, u: usize) -> Vec<u32> {
+    let mut plan = Plan::default();
+    project_unit(spec, u, &mut plan);
+    let mut by_year = vec![0u32; spec.plan_years().count()];
+    for (key, (n, _)) in plan.flows.iter().filter(|(k, _)| k.kind == FlowKind::Hire) {
+        by_year[(key.year - spec.base_year() - 1) as usize] += n;
+    }
+    by_year
+}
+
 /// Projects unit u year by year (steps 1–4 of the module doc), booking its stocks and flows
 /// into `plan`; returns how the unit was assumed to hire.
 fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {

@@ -183,11 +183,11 @@ impl Plan {
                 (FlowKind::Hire, Some(k)) => {
                     *used.entry(Capacity::Channel(k)).or_default() += n;
                     *used.entry(Capacity::ChannelMin(k)).or_default() += n;
-                    let term = n * crate::rules::intent::hiring_term(spec, key.unit, &key.cell);
-                    *used
-                        .entry(Capacity::HiringShare(Some(key.year)))
-                        .or_default() += term;
-                    *used.entry(Capacity::HiringShare(None)).or_default() += term;
+                    for (cap, c) in
+                        crate::rules::intent::hiring_terms(spec, key.unit, &key.cell, key.year)
+                    {
+                        *used.entry(cap).or_default() += n * c;
+                    }
                     *used
                         .entry(Capacity::ChannelKind(k, spec.units[key.unit].kind))
                         .or_default() += n;

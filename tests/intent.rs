@@ -1,7 +1,7 @@
 //! The intent rules I1–I4 and the yearly milestones, each on a tiny fixture solved by hand
 //! (`tests/fixtures/intent-*`): the rule switched off and on, and the optimum changing the
-//! way the rule says, with exact numbers. Then an independent recomputation of every I1 and
-//! I3 row of `targets.csv` from the plan's `trajectory.csv` and the raw input, sharing no
+//! way the rule says, with exact numbers. Then an independent recomputation of every I1, I2
+//! and I3 row of `targets.csv` from the plan's tables and the raw input, sharing no
 //! code with `src/` (tests/common only runs the binary and reads its files), and the two input
 //! errors of the new settings.
 //!
@@ -296,6 +296,105 @@ fn i3_keeps_the_base_fill_rate_instead_of_the_min_fill_floor() {
         .as_array()
         .unwrap()
         .is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// I2: who is hired.
+
+/// `intent-hiring`: ethnic section S1 (EM population 75%), quota 10, full with 5 Thai and
+/// 5 Kinh; 4 Kinh retire in 2026. Channels: `exam_em` (Thai, trained, 100 a hire) and
+/// `exam_kinh` (10 a hire). Salaries 1. The no-plan forecast refills the 4 posts in 2026
+/// (its staff's mix) and hires nobody in 2027.
+///
+/// I2 off: the 4 posts (I3 keeps the unit full) are refilled through the cheaper Kinh exam:
+/// 40 + salaries 10 + 10 = 60.
+/// I2 on, forecast basis (the share is of the forecast's 4 hires): EM hires by 2026
+/// ≥ ⌈0.75 · 4 − 1⌉ = 2 (the yearly tolerance of 1), by 2027, the horizon, ≥ ⌈0.75 · 4⌉ = 3.
+/// No post is free in 2027, so all three come in 2026: 3 Thai and 1 Kinh, 310 + 20 = 330,
+/// against 2 Thai and 2 Kinh with the 2027 row one short (220 + 20 + 500 = 740) or 4 Thai
+/// (420). Rows: S1 I2 2026 (2, 3) and 2027 (3, 3), both met.
+/// I2 on, plan basis (the share is of the plan's own 4 hires): the horizon row asks
+/// 0.75 · 4 = 3 and 2026's 3 − 1 = 2: the same plan and cost, with the horizon row named
+/// `S1/horizon`.
+#[test]
+fn i2_hires_the_em_share_of_the_forecasts_hires() {
+    let (tmp, dir) = copy_fixture("intent-hiring");
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "hiring_composition = true",
+        "hiring_composition = false",
+    );
+    let off = plan(&dir, &tmp, "off");
+    assert_eq!(
+        hires(&off),
+        hire_map(&[(2026, "S1", "exam_kinh", "Kinh", 4)])
+    );
+    assert_cost(&off, 60.0, 60.0);
+    assert!(rows_of(&off, "I2").is_empty());
+
+    let (_t, on) = plan_fixture("intent-hiring");
+    let expected_hires = hire_map(&[
+        (2026, "S1", "exam_em", "Thai", 3),
+        (2026, "S1", "exam_kinh", "Kinh", 1),
+    ]);
+    assert_eq!(hires(&on), expected_hires);
+    assert_cost(&on, 330.0, 330.0);
+    let expected: BTreeMap<_, _> = [
+        row("S1", 2026, 2, 3, "intent"),
+        row("S1", 2027, 3, 3, "intent"),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(rows_of(&on, "I2"), expected);
+
+    let (tmp, dir) = copy_fixture("intent-hiring");
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "hiring_composition = true",
+        "hiring_composition = true\nhiring_basis = \"plan\"",
+    );
+    let by_plan = plan(&dir, &tmp, "plan-basis");
+    assert_eq!(hires(&by_plan), expected_hires);
+    assert_cost(&by_plan, 330.0, 330.0);
+    let expected: BTreeMap<_, _> = [
+        row("S1", 2026, 2, 3, "intent"),
+        row("S1/horizon", 2027, 3, 3, "intent"),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(rows_of(&by_plan, "I2"), expected);
+}
+
+/// The same unit with its EM exam capped at 2 hires in 2026: the third EM hire has no post
+/// in 2027, so the 2027 row is one short and priced at `hiring_penalty` (500): 2 Thai and
+/// 2 Kinh, 220 + 20 + 500 = 740 objective, 240 cost.
+#[test]
+fn i2_short_where_the_em_channel_is_capped_is_priced_at_the_hiring_penalty() {
+    let (tmp, dir) = copy_fixture("intent-hiring");
+    replace_in(
+        &dir,
+        "channels.csv",
+        "exam_em,2026-2027,EM,all,,100",
+        "exam_em,2026-2027,EM,all,2,100",
+    );
+    let out = plan(&dir, &tmp, "capped");
+    assert_eq!(
+        hires(&out),
+        hire_map(&[
+            (2026, "S1", "exam_em", "Thai", 2),
+            (2026, "S1", "exam_kinh", "Kinh", 2)
+        ])
+    );
+    assert_cost(&out, 240.0, 740.0);
+    let expected: BTreeMap<_, _> = [
+        row("S1", 2026, 2, 2, "intent"),
+        row("S1", 2027, 3, 2, "intent"),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(rows_of(&out, "I2"), expected);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -727,6 +826,7 @@ fn check_intent_rows(dir: &Path, out: &Path) -> usize {
     let min_fill = get("staffing", "min_fill").map_or(0.9, |v| v.as_float().unwrap());
     let em_number = get("intent", "em_number").is_none_or(|v| v.as_bool().unwrap());
     let keep_fill = get("intent", "keep_base_fill").is_none_or(|v| v.as_bool().unwrap());
+    let hiring = get("intent", "hiring_composition").is_some_and(|v| v.as_bool().unwrap());
     let rounding = get("policy", "rounding")
         .map_or("ceiling".to_string(), |v| v.as_str().unwrap().to_string());
 
@@ -841,9 +941,14 @@ fn check_intent_rows(dir: &Path, out: &Path) -> usize {
             put("PROVINCE", "I1", t, p_required, p_achieved);
         }
     }
+    if hiring {
+        for ((unit, rule, t), v) in i2_rows(&config, dir, out, &em, (base_year, horizon)) {
+            expected.insert((unit, rule, t), v);
+        }
+    }
     let mut actual: BTreeMap<(String, String, i32), Outcome> = BTreeMap::new();
     for r in read_csv(&out.join("targets.csv")) {
-        if r["rule"] == "I1" || r["rule"] == "I3" {
+        if r["rule"] == "I1" || r["rule"] == "I3" || r["rule"] == "I2" {
             let key = (
                 r["unit"].clone(),
                 r["rule"].clone(),
@@ -871,27 +976,197 @@ fn check_intent_rows(dir: &Path, out: &Path) -> usize {
     expected.len()
 }
 
-/// Every I1 and I3 row of every intent fixture's plan, recomputed, both switches on (the
-/// fixtures that switch one off are planned with it on here).
+/// Every I2 row of `out/targets.csv`, recomputed from `dir`'s scenario.toml and units.csv,
+/// the plan's `flows.csv` and its no-plan forecast's `forecast/flows.csv`. With s_u the
+/// unit's `hiring_em_share` or EM population share, tol the yearly tolerance (default 1)
+/// and E, H, F the plan's EM hires, the plan's hires and the forecast's hires:
+/// - forecast basis (default): unit u, year t: required `round(s_u · Σ_{τ≤t} F_u(τ) − tol)`
+///   (no tol in the horizon year), a row when above 0; achieved `Σ_{τ≤t} E_u(τ)`. Held by the
+///   province, also PROVINCE rows: `round(Σ_u s_u · Σ_{τ≤t} F_u(τ) − tol)` against the sums.
+/// - plan basis: unit u, year t with hires: `round(s_u · H_u(t) − tol)` against E_u(t);
+///   `u/horizon`: `round(s_u · Σ H_u)` against `Σ E_u`. Held by the province, also PROVINCE
+///   rows of the sums of `s_u · H_u(t)` and `PROVINCE/horizon`.
+fn i2_rows(
+    config: &toml::Value,
+    dir: &Path,
+    out: &Path,
+    em: &BTreeSet<String>,
+    (base_year, horizon): (i32, i32),
+) -> BTreeMap<(String, String, i32), Outcome> {
+    let intent = config.get("intent");
+    let get = |key: &str| intent.and_then(|i| i.get(key)).cloned();
+    let plan_basis = get("hiring_basis").is_some_and(|v| v.as_str() == Some("plan"));
+    let province = get("hiring_scope").is_some_and(|v| v.as_str() == Some("province"));
+    let tolerance = get("hiring_year_tolerance").map_or(1.0, |v| v.as_integer().unwrap() as f64);
+    let fixed_share = get("hiring_em_share").map(|v| v.as_float().unwrap());
+    let rounding = config
+        .get("policy")
+        .and_then(|p| p.get("rounding"))
+        .map_or("ceiling".to_string(), |v| v.as_str().unwrap().to_string());
+    let units: Vec<(String, f64)> = read_csv(&dir.join("units.csv"))
+        .into_iter()
+        .map(|r| {
+            let pop: f64 = r["em_population_share"].parse().unwrap();
+            (r["id"].clone(), fixed_share.unwrap_or(pop / 100.0))
+        })
+        .collect();
+    // (unit, year) → (all, EM) hires.
+    let hires_of = |file: PathBuf| {
+        let mut h: BTreeMap<(String, i32), (u32, u32)> = BTreeMap::new();
+        for r in read_csv(&file).into_iter().filter(|r| r["flow"] == "hire") {
+            let n: u32 = r["count"].parse().unwrap();
+            let e = h
+                .entry((r["unit"].clone(), r["year"].parse().unwrap()))
+                .or_default();
+            e.0 += n;
+            if em.contains(&r["group"]) {
+                e.1 += n;
+            }
+        }
+        h
+    };
+    let planned = hires_of(out.join("flows.csv"));
+    let forecast = hires_of(out.join("forecast").join("flows.csv"));
+    let at = |h: &BTreeMap<(String, i32), (u32, u32)>, u: &str, t: i32| {
+        h.get(&(u.to_string(), t)).copied().unwrap_or_default()
+    };
+    let mut rows = BTreeMap::new();
+    let mut put = |unit: &str, t: i32, required: u32, achieved: u32| {
+        let short = required.saturating_sub(achieved);
+        let v = (required, achieved, short, short == 0, "intent".to_string());
+        rows.insert((unit.to_string(), "I2".to_string(), t), v);
+    };
+    let less = |x: f64, t: i32| x - if t < horizon { tolerance } else { 0.0 };
+    if !plan_basis {
+        let mut cumulative = vec![(0.0, 0u32); units.len()];
+        for t in base_year + 1..=horizon {
+            let (mut p_share, mut p_em) = (0.0, 0);
+            for (i, (u, share)) in units.iter().enumerate() {
+                cumulative[i].0 += share * at(&forecast, u, t).0 as f64;
+                cumulative[i].1 += at(&planned, u, t).1;
+                let required = round_float(less(cumulative[i].0, t).max(0.0), &rounding);
+                if required > 0 {
+                    put(u, t, required, cumulative[i].1);
+                }
+                p_share += cumulative[i].0;
+                p_em += cumulative[i].1;
+            }
+            let required = round_float(less(p_share, t).max(0.0), &rounding);
+            if province && required > 0 {
+                put("PROVINCE", t, required, p_em);
+            }
+        }
+        return rows;
+    }
+    let (mut h_share, mut h_em) = (0.0, 0);
+    for t in base_year + 1..=horizon {
+        let (mut p_share, mut p_em) = (0.0, 0);
+        for (u, share) in &units {
+            let (all, e) = at(&planned, u, t);
+            if all > 0 && *share > 0.0 {
+                let required = round_float(less(share * all as f64, t).max(0.0), &rounding);
+                put(u, t, required, e);
+            }
+            p_share += share * all as f64;
+            p_em += e;
+        }
+        if province {
+            put(
+                "PROVINCE",
+                t,
+                round_float((p_share - tolerance).max(0.0), &rounding),
+                p_em,
+            );
+            h_share += p_share;
+            h_em += p_em;
+        }
+    }
+    for (u, share) in &units {
+        let (all, e) = (base_year + 1..=horizon)
+            .map(|t| at(&planned, u, t))
+            .fold((0, 0), |a, h| (a.0 + h.0, a.1 + h.1));
+        if all > 0 && *share > 0.0 {
+            put(
+                &format!("{u}/horizon"),
+                horizon,
+                round_float(share * all as f64, &rounding),
+                e,
+            );
+        }
+    }
+    if province {
+        put(
+            "PROVINCE/horizon",
+            horizon,
+            round_float(h_share, &rounding),
+            h_em,
+        );
+    }
+    rows
+}
+
+/// Every I1, I2 and I3 row of every intent fixture's plan, recomputed, with I1, I2 and I3
+/// all on (the fixtures that switch one off are planned with it on here), and I2 on both
+/// bases, held by each unit and by the province.
 #[test]
 fn intent_rows_of_the_fixtures_recompute_independently() {
-    for name in [
+    let mut cases: Vec<(&str, &str)> = [
         "intent-em-number",
         "intent-base-fill",
         "intent-min-hires",
         "intent-milestones",
-    ] {
+    ]
+    .into_iter()
+    .map(|name| (name, ""))
+    .collect();
+    for basis in ["forecast", "plan"] {
+        for scope in ["unit", "province"] {
+            let i2 = format!("hiring_basis = \"{basis}\"\nhiring_scope = \"{scope}\"\n");
+            cases.push(("intent-hiring", Box::leak(i2.into_boxed_str())));
+        }
+    }
+    for (name, i2) in cases {
         let (tmp, dir) = copy_fixture(name);
-        let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
-        write(
-            &dir,
-            "scenario.toml",
-            &toml.replace("keep_base_fill = false", "keep_base_fill = true"),
-        );
+        let toml = std::fs::read_to_string(dir.join("scenario.toml"))
+            .unwrap()
+            .replace("keep_base_fill = false", "keep_base_fill = true")
+            .replace("hiring_composition = true\n", "")
+            .replace(
+                "[intent]\n",
+                &format!("[intent]\nhiring_composition = true\n{i2}"),
+            );
+        write(&dir, "scenario.toml", &toml);
         let out = plan(&dir, &tmp, "out");
         let n = check_intent_rows(&dir, &out);
-        assert!(n > 0, "{name}: no I1/I3 rows");
+        assert!(n > 0, "{name} {i2}: no I1/I2/I3 rows");
+        let i2_rows = read_csv(&out.join("targets.csv"))
+            .into_iter()
+            .filter(|r| r["rule"] == "I2")
+            .count();
+        assert!(
+            i2_rows > 0 || name != "intent-hiring",
+            "{name} {i2}: no I2 rows"
+        );
     }
+}
+
+/// The sample with I2 on (its default basis and scope): every I1, I2 and I3 row recomputed.
+#[test]
+fn i2_rows_of_the_sample_recompute_independently() {
+    let (tmp, dir) = common::copy_scenario("son-la");
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "hiring_composition = false",
+        "hiring_composition = true",
+    );
+    let out = plan(&dir, &tmp, "out");
+    check_intent_rows(&dir, &out);
+    let rows = read_csv(&out.join("targets.csv"))
+        .into_iter()
+        .filter(|r| r["rule"] == "I2")
+        .count();
+    assert!(rows > 700, "{rows} I2 rows");
 }
 
 // The bundled sample's I1, I3 and milestone rows are recomputed by the oracle of

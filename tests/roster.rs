@@ -299,15 +299,7 @@ fn a_scenario_that_names_its_roster_derives_the_workforce_on_load() {
 
 #[test]
 fn son_la_workforce_tables_are_derived_from_its_roster() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("son-la");
-    std::fs::create_dir(&dir).unwrap();
-    for e in std::fs::read_dir(scenario("son-la")).unwrap() {
-        let e = e.unwrap();
-        if e.path().is_file() {
-            std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
-        }
-    }
+    let (_tmp, dir) = common::copy_scenario("son-la");
     let o = import(&dir.join("roster.csv"), &dir, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for file in [

@@ -93,8 +93,12 @@ pub struct Spec {
     pub inputs: Vec<InputFile>,
     pub warnings: Vec<String>,
     /// Per-unit leaving rates, derived once at load because model building asks for them
-    /// for every column; [`Spec::refresh_rates`] re-derives them after an edit.
+    /// for every column; [`Spec::refresh_derived`] re-derives them after an edit.
     pub(crate) rates: Rates,
+    /// Hires of the no-plan forecast by unit and planned year (`[u][t − base_year − 1]`),
+    /// which I2 on its `forecast` basis asks a share of: projected on first use (a national
+    /// folder's 5,000 units take seconds) and cleared with `rates`.
+    pub(crate) forecast_hires: std::sync::OnceLock<Vec<Vec<u32>>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -111,8 +115,9 @@ impl Spec {
             .map(|(&(_, c), &n)| (c, n))
     }
 
-    /// Re-derives the cached per-unit rates from `units`, `attrition` and the config.
-    pub fn refresh_rates(&mut self) {
+    /// Re-derives the cached per-unit rates from the tables and the config, and clears the
+    /// forecast hires (projected again on first use).
+    pub fn refresh_derived(&mut self) {
         let n = self.units.len();
         self.rates = Rates::default();
         self.rates = Rates {
@@ -125,6 +130,21 @@ impl Spec {
                 })
                 .collect(),
         };
+        self.forecast_hires = std::sync::OnceLock::new();
+    }
+
+    /// Hires of unit u in year t in the no-plan forecast.
+    pub fn forecast_hires(&self, u: usize, t: i32) -> u32 {
+        let i = t - self.base_year() - 1;
+        let all = self.forecast_hires.get_or_init(|| {
+            (0..self.units.len())
+                .map(|v| crate::forecast::unit_hires(self, v))
+                .collect()
+        });
+        all.get(u)
+            .and_then(|h| h.get(usize::try_from(i).ok()?))
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn base_year(&self) -> i32 {

@@ -9,14 +9,21 @@
 //!   (`⌊n_u · quota[t]/quota[base]⌋`: a unit whose quota is cut may lose EM staff in
 //!   proportion, not more). The province's row is the sum of the units' (implied by them).
 //! - **I2, who is hired** (VI.5 "tuyển dụng … phù hợp với tỷ lệ, cơ cấu thành phần dân tộc
-//!   thiểu số, ưu tiên … xã biên giới, xã đặc biệt khó khăn"): over the horizon, each unit's EM
-//!   hires `E_u + shortfall ≥ s_u · H_u`, `H_u` all its hires and `s_u`
-//!   `intent.hiring_em_share` or else the unit's EM population share; and in each year
-//!   `E_u(t) + shortfall ≥ s_u · H_u(t) − tolerance`. The shortfall is priced as the exact
-//!   share asks (no integer required count: those made the group MIPs far slower);
-//!   `targets.csv` reports it rounded up to whole people. Units flagged `difficult`
-//!   have their shortfall priced `intent.difficult_priority` times higher. Without this rule
-//!   every EM hire raises what R4, R6–R8 then require, so the least-cost plan hires Kinh.
+//!   thiểu số, ưu tiên … xã biên giới, xã đặc biệt khó khăn"): each unit's EM hires are at
+//!   least a share `s_u` (`intent.hiring_em_share`, else the unit's EM population share) of
+//!   its hires. On the `forecast` basis (the default) the share is of the hires the no-plan
+//!   forecast makes to keep the unit staffed ([`crate::forecast`]), `F_u(τ)`, so what is asked
+//!   is a number known before planning, running over the years: for each planned year t,
+//!   `Σ_{τ≤t} E_u(τ) + shortfall ≥ round(s_u · Σ_{τ≤t} F_u(τ) − tolerance)`, with no
+//!   tolerance in the horizon year (`policy.rounding`). A year short is priced again each
+//!   year it stays short. On the `plan` basis the share is of the plan's own hires `H_u`:
+//!   `E_u + shortfall ≥ s_u · H_u` over the horizon and `E_u(t) + shortfall ≥ s_u · H_u(t) −
+//!   tolerance` each year, the shortfall priced as the exact share asks; its fractional
+//!   coefficients make the group MIPs far slower (docs/model.md). Held by the province
+//!   (`hiring_scope = "province"`), the units' rows are summed into shared rows. Units
+//!   flagged `difficult` have their shortfall priced `intent.difficult_priority` times
+//!   higher. Without this rule every EM hire raises what R4, R6–R8 then require, so the
+//!   least-cost plan hires Kinh.
 //! - **I3, staffing**: each unit keeps at least its base-year fill rate of the quota in force
 //!   (capped at 100%, never below `staffing.min_fill`): the staffing floor row of
 //!   [`crate::model::staffing`], whose slack is priced at `policy.shortfall_penalty` and
@@ -29,7 +36,7 @@
 
 use super::{Family, Limit};
 use crate::domain::target::TargetRow;
-use crate::domain::{Cell, FlowKind, HiringScope, Rule, Spec};
+use crate::domain::{Cell, FlowKind, HiringBasis, HiringScope, Rule, Spec};
 use crate::model::capacity::Capacity;
 use crate::model::stocks::amount_expr;
 use crate::model::{Model, RowKind, RowMeta, TargetSlack};
@@ -117,9 +124,80 @@ pub fn province_hiring(spec: &Spec) -> bool {
         && spec.config.intent.hiring_scope == HiringScope::Province
 }
 
-/// A hire's term in I2's province rows: 1 for an EM hire, less the share unit u's hires ask.
-pub fn hiring_term(spec: &Spec, u: usize, cell: &Cell) -> f64 {
-    f64::from(u8::from(spec.is_em(cell))) - hiring_share(spec, u)
+/// Whether I2 asks a share of the forecast's hires (fixed numbers) rather than of the plan's.
+fn forecast_basis(spec: &Spec) -> bool {
+    spec.config.intent.hiring_basis == HiringBasis::Forecast
+}
+
+/// `x` less I2's yearly tolerance before the horizon, in whole people.
+fn less_tolerance(spec: &Spec, x: f64, t: i32) -> u32 {
+    let tolerance = if t < spec.horizon() {
+        spec.config.intent.hiring_year_tolerance as f64
+    } else {
+        0.0
+    };
+    round_count((x - tolerance).max(0.0), spec.config.policy.rounding)
+}
+
+/// I2 on the forecast basis, unrounded: the share of unit u's forecast hires of the years up to t.
+fn forecast_share(spec: &Spec, u: usize, t: i32) -> f64 {
+    let hires: u32 = (spec.base_year() + 1..=t)
+        .map(|y| spec.forecast_hires(u, y))
+        .sum();
+    hiring_share(spec, u) * hires as f64
+}
+
+/// I2 on the forecast basis: the EM hires unit u must have made in the years up to t.
+pub fn hiring_required(spec: &Spec, u: usize, t: i32) -> u32 {
+    less_tolerance(spec, forecast_share(spec, u, t), t)
+}
+
+/// I2 on the forecast basis held by the province: the EM hires of all units up to t.
+fn province_required(spec: &Spec, t: i32) -> u32 {
+    let x = (0..spec.units.len())
+        .map(|u| forecast_share(spec, u, t))
+        .sum();
+    less_tolerance(spec, x, t)
+}
+
+/// The province's I2 rows that a hire into `cell` of unit u in `year` counts in, with its
+/// coefficient: on the plan basis 1 for an EM hire less the share unit u's hires ask, in
+/// its year's row and the horizon's; on the forecast basis 1 for an EM hire, in the rows of
+/// its year and every later one.
+pub fn hiring_terms(spec: &Spec, u: usize, cell: &Cell, year: i32) -> Vec<(Capacity, f64)> {
+    if !province_hiring(spec) {
+        return Vec::new();
+    }
+    let em = spec.is_em(cell);
+    if forecast_basis(spec) {
+        return match em {
+            true => (year..=spec.horizon())
+                .map(|t| (Capacity::HiringShare(Some(t)), 1.0))
+                .collect(),
+            false => Vec::new(),
+        };
+    }
+    let term = f64::from(u8::from(em)) - hiring_share(spec, u);
+    vec![
+        (Capacity::HiringShare(Some(year)), term),
+        (Capacity::HiringShare(None), term),
+    ]
+}
+
+/// The least value of a province I2 row (`None` where there is no such row): on the plan
+/// basis `−tolerance` in a year and 0 over the horizon (`None`); on the forecast basis the
+/// EM hires asked up to the year.
+pub fn province_hiring_least(spec: &Spec, year: Option<i32>) -> Option<f64> {
+    if !province_hiring(spec) {
+        return None;
+    }
+    let tolerance = spec.config.intent.hiring_year_tolerance as f64;
+    match (forecast_basis(spec), year) {
+        (true, Some(t)) => Some(province_required(spec, t) as f64),
+        (true, None) => None,
+        (false, Some(_)) => Some(-tolerance),
+        (false, None) => Some(0.0),
+    }
 }
 
 /// I3: the share of the quota in force unit u keeps staffed.
@@ -206,7 +284,32 @@ fn hires_by_year(spec: &Spec, m: &Model) -> BTreeMap<(usize, i32), (Expression, 
     out
 }
 
+/// I2 on the forecast basis, each unit: its EM hires up to each year against a fixed number.
+fn add_hiring_forecast(spec: &Spec, m: &mut Model) {
+    let by_year = hires_by_year(spec, m);
+    for u in m.scope.units.clone() {
+        let mut em = Expression::default();
+        for t in spec.plan_years() {
+            if let Some((_, e)) = by_year.get(&(u, t)) {
+                em += e.clone();
+            }
+            let required = hiring_required(spec, u, t);
+            if required == 0 {
+                continue;
+            }
+            let sl = slack(m, Rule::I2, u, t);
+            m.add_row(
+                (em.clone() + sl).geq(required as f64),
+                RowMeta::new(RowKind::Target(Rule::I2), Some(u), t),
+            );
+        }
+    }
+}
+
 fn add_hiring(spec: &Spec, m: &mut Model) {
+    if forecast_basis(spec) {
+        return add_hiring_forecast(spec, m);
+    }
     let tolerance = spec.config.intent.hiring_year_tolerance as f64;
     let by_year = hires_by_year(spec, m);
     for u in m.scope.units.clone() {
@@ -240,6 +343,17 @@ fn add_hiring(spec: &Spec, m: &mut Model) {
 pub fn hiring_shortfall(spec: &Spec, plan: &Plan) -> f64 {
     if !spec.config.intent.hiring_composition {
         return 0.0;
+    }
+    if forecast_basis(spec) {
+        // Whole people against fixed numbers: the rows of `targets.csv` are exact.
+        return evaluate(spec, plan)
+            .iter()
+            .filter(|r| r.rule == Rule::I2 && !r.goal)
+            .map(|r| {
+                let unit = spec.unit_index(&r.unit);
+                price(spec, Rule::I2, unit, r.year) * r.shortfall as f64
+            })
+            .sum();
     }
     let tolerance = spec.config.intent.hiring_year_tolerance as f64;
     let hires = plan_hires(spec, plan).0;
@@ -324,7 +438,7 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
                     ));
                 }
             }
-            if i.hiring_composition {
+            if i.hiring_composition && !forecast_basis(spec) {
                 if let Some(&(all, em)) = hires.get(&(u, t)) {
                     let x = hiring_share(spec, u) * all as f64;
                     province_hires.0 += x;
@@ -345,7 +459,7 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
             r.goal = true;
             out.push(r);
         }
-        if province_hiring(spec) {
+        if province_hiring(spec) && !forecast_basis(spec) {
             horizon_hires.0 += province_hires.0;
             horizon_hires.1 += province_hires.1;
             let x = province_hires.0 - i.hiring_year_tolerance as f64;
@@ -359,7 +473,9 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
             ));
         }
     }
-    if province_hiring(spec) {
+    if i.hiring_composition && forecast_basis(spec) {
+        evaluate_hiring_forecast(spec, &hires, &mut out);
+    } else if province_hiring(spec) {
         let required = round_count(horizon_hires.0, rounding);
         out.push(TargetRow::new(
             &format!("PROVINCE{HORIZON}"),
@@ -369,7 +485,7 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
             horizon_hires.1,
         ));
     }
-    if i.hiring_composition {
+    if i.hiring_composition && !forecast_basis(spec) {
         for (u, unit) in spec.units.iter().enumerate() {
             let s = hiring_share(spec, u);
             let (all, em) = hires
@@ -405,6 +521,29 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
     out
 }
 
+/// I2 on the forecast basis: each unit's EM hires up to each year against its fixed number,
+/// and, held by the province, their sums (the units' rows then reported, not priced).
+fn evaluate_hiring_forecast(spec: &Spec, hires: &Hires, out: &mut Vec<TargetRow>) {
+    let province = province_hiring(spec);
+    let mut em_so_far = vec![0u32; spec.units.len()];
+    for t in spec.plan_years() {
+        for (u, unit) in spec.units.iter().enumerate() {
+            em_so_far[u] += hires.get(&(u, t)).map_or(0, |h| h.1);
+            let required = hiring_required(spec, u, t);
+            if required > 0 {
+                let mut r = TargetRow::new(&unit.id, Rule::I2, t, required, em_so_far[u]);
+                r.goal = province;
+                out.push(r);
+            }
+        }
+        let required = province_required(spec, t);
+        if province && required > 0 {
+            let em: u32 = em_so_far.iter().sum();
+            out.push(TargetRow::new("PROVINCE", Rule::I2, t, required, em));
+        }
+    }
+}
+
 /// `bienche targets` lines of I1–I4.
 fn explain(spec: &Spec) -> Vec<String> {
     let i = &spec.config.intent;
@@ -420,7 +559,19 @@ fn explain(spec: &Spec) -> Vec<String> {
                 base_em(spec, u)
             ));
         }
-        if i.hiring_composition && hiring_share(spec, u) > 0.0 {
+        if i.hiring_composition && forecast_basis(spec) && hiring_share(spec, u) > 0.0 {
+            let hires: u32 = spec.plan_years().map(|t| spec.forecast_hires(u, t)).sum();
+            out.push(format!(
+                "{}\tI2\t{}–{}\t{}\tEM hires ≥ {:.1}% of the {} the no-plan forecast makes, each year on the way less {}",
+                unit.id,
+                spec.base_year() + 1,
+                spec.horizon(),
+                hiring_required(spec, u, spec.horizon()),
+                hiring_share(spec, u) * 100.0,
+                hires,
+                i.hiring_year_tolerance
+            ));
+        } else if i.hiring_composition && hiring_share(spec, u) > 0.0 {
             out.push(format!(
                 "{}\tI2\t{}–{}\t{}\tEM hires ≥ {:.1}% of hires, over the horizon and each year less {}",
                 unit.id,

@@ -115,7 +115,7 @@ fn load_checked(dir: &Path, options: &LoadOptions) -> Result<Spec> {
     spec.inputs = std::mem::take(&mut files.inputs);
     spec.inputs.sort_by(|a, b| a.name.cmp(&b.name));
     checks::check_spec(&mut spec)?;
-    spec.refresh_rates();
+    spec.refresh_derived();
     Ok(spec)
 }
 
@@ -319,6 +319,7 @@ impl RawTables {
             inputs: Vec::new(),
             warnings: Vec::new(),
             rates: Default::default(),
+            forecast_hires: Default::default(),
         })
     }
 }

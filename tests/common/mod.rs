@@ -109,6 +109,20 @@ pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
+/// Copies a bundled scenario's files into a fresh temporary folder named after it.
+pub fn copy_scenario(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join(name);
+    std::fs::create_dir(&dir).unwrap();
+    for e in std::fs::read_dir(scenario(name)).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_file() {
+            std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        }
+    }
+    (tmp, dir)
+}
+
 /// Copies the must-hire fixture, applies `edit`, plans it, and returns (stderr, scenario dir).
 pub fn broken(edit: impl Fn(&Path)) -> (String, PathBuf, tempfile::TempDir) {
     let (tmp, dir) = copy_fixture("must-hire");
