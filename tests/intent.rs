@@ -397,6 +397,103 @@ fn i2_short_where_the_em_channel_is_capped_is_priced_at_the_hiring_penalty() {
     assert_eq!(rows_of(&out, "I2"), expected);
 }
 
+/// The same unit with its EM exam open only in 2027: the 2026 posts are refilled with Kinh
+/// (I3) and no post is free in 2027, so no EM hire is made. Both rows are short, 2 and 3,
+/// at 500 each, held by the unit or by the province (whose row then asks the same and is
+/// priced although no EM hire can count in it): cost 40 + 20 = 60, objective 60 + 2,500.
+#[test]
+fn i2_rows_before_any_em_hire_is_possible_are_priced() {
+    for scope in ["unit", "province"] {
+        let (tmp, dir) = copy_fixture("intent-hiring");
+        replace_in(
+            &dir,
+            "channels.csv",
+            "exam_em,2026-2027",
+            "exam_em,2027-2027",
+        );
+        replace_in(
+            &dir,
+            "scenario.toml",
+            "hiring_composition = true",
+            &format!("hiring_composition = true\nhiring_scope = \"{scope}\""),
+        );
+        let out = plan(&dir, &tmp, scope);
+        assert_eq!(
+            hires(&out),
+            hire_map(&[(2026, "S1", "exam_kinh", "Kinh", 4)])
+        );
+        assert_cost(&out, 60.0, 2560.0);
+        check_intent_rows(&dir, &out);
+    }
+}
+
+/// Two units S1 and S2 like `intent-hiring`'s S1, S2 flagged `difficult`, and the EM exam
+/// capped at 2 hires. Each unit's rows ask 2 by 2026 and 3 by 2027; the province's ask
+/// ⌈0.75 · 8 − 1⌉ = 5 and ⌈0.75 · 8⌉ = 6 (the shares summed before rounding, one tolerance).
+/// - Held by each unit: the 2 EM hires go to S2, whose shortfall costs twice as much
+///   (S2 one short in 2027 at 1,000, S1 2 + 3 short at 500: 3,500; one each would cost
+///   3 · 1,000 + 3 · 500 = 4,500). Cost: 2 Thai 200, 6 Kinh 60, salaries 40 = 300;
+///   objective 3,800.
+/// - Held by the province: 2 EM hires against 5 and 6, 7 short at 500 (the province's row
+///   has no difficult unit's priority): objective 3,800 again, the units' rows reported.
+#[test]
+fn i2_prefers_difficult_units_and_the_province_rounds_its_sum() {
+    for scope in ["unit", "province"] {
+        let (tmp, dir) = copy_fixture("intent-hiring");
+        write(
+            &dir,
+            "units.csv",
+            "id,name,kind,em_population_share,quota,leader_posts,difficult\n\
+             S1,Ethnic section 1,commune_ethnic_section,75,10,0,no\n\
+             S2,Ethnic section 2,commune_ethnic_section,75,10,0,yes\n",
+        );
+        for file in ["staff.csv", "retirements.csv"] {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap();
+            let s2: String = text
+                .lines()
+                .skip(1)
+                .map(|l| format!("{}\n", l.replace("S1,", "S2,")))
+                .collect();
+            write(&dir, file, &format!("{text}{s2}"));
+        }
+        replace_in(
+            &dir,
+            "channels.csv",
+            "exam_em,2026-2027,EM,all,,100",
+            "exam_em,2026-2027,EM,all,2,100",
+        );
+        replace_in(
+            &dir,
+            "scenario.toml",
+            "hiring_composition = true",
+            &format!("hiring_composition = true\nhiring_scope = \"{scope}\""),
+        );
+        let out = plan(&dir, &tmp, scope);
+        assert_cost(&out, 300.0, 3800.0);
+        let i2 = rows_of(&out, "I2");
+        if scope == "unit" {
+            assert_eq!(
+                hires(&out),
+                hire_map(&[
+                    (2026, "S1", "exam_kinh", "Kinh", 4),
+                    (2026, "S2", "exam_em", "Thai", 2),
+                    (2026, "S2", "exam_kinh", "Kinh", 2)
+                ])
+            );
+        } else {
+            assert_eq!(
+                i2[&("PROVINCE".to_string(), 2026)],
+                row("PROVINCE", 2026, 5, 2, "intent").1
+            );
+            assert_eq!(
+                i2[&("PROVINCE".to_string(), 2027)],
+                row("PROVINCE", 2027, 6, 2, "intent").1
+            );
+        }
+        check_intent_rows(&dir, &out);
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // I4: a channel's nominated graduates placed.
 

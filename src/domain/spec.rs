@@ -97,7 +97,9 @@ pub struct Spec {
     pub(crate) rates: Rates,
     /// Hires of the no-plan forecast by unit and planned year (`[u][t − base_year − 1]`),
     /// which I2 on its `forecast` basis asks a share of: projected on first use (a national
-    /// folder's 5,000 units take seconds) and cleared with `rates`.
+    /// folder's 5,000 units take seconds) and cleared with `rates`. A clone keeps it: a clone
+    /// whose staff, retirements, quotas, attrition or hiring mix are edited must call
+    /// [`Spec::refresh_derived`].
     pub(crate) forecast_hires: std::sync::OnceLock<Vec<Vec<u32>>>,
 }
 

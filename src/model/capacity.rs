@@ -110,8 +110,13 @@ impl Capacity {
 /// Per-unit terms of every shared capacity that has a limit.
 pub fn capacity_terms(spec: &Spec, m: &Model) -> BTreeMap<Capacity, BTreeMap<usize, Expression>> {
     let mut terms: BTreeMap<Capacity, BTreeMap<usize, Expression>> = BTreeMap::new();
+    // Whether each capacity has a limit, worked out once (I2's province limit sums every unit).
+    let mut limited: BTreeMap<Capacity, bool> = BTreeMap::new();
     let mut add = |cap: Capacity, u: usize, e: Expression| {
-        if cap.limit(spec).is_some() {
+        if *limited
+            .entry(cap)
+            .or_insert_with(|| cap.limit(spec).is_some())
+        {
             *terms.entry(cap).or_default().entry(u).or_default() += e;
         }
     };
@@ -142,6 +147,14 @@ pub fn capacity_terms(spec: &Spec, m: &Model) -> BTreeMap<Capacity, BTreeMap<usi
     if spec.config.budget.cap_per_year.is_some() {
         for ((t, u), spend) in objective::lever_spending(spec, m) {
             add(Capacity::Budget(t), u, spend);
+        }
+    }
+    // I2's province rows ask EM hires even in years before any EM hire can be made: their
+    // shortfall is priced all the same.
+    for t in spec.plan_years() {
+        let cap = Capacity::HiringShare(Some(t));
+        if crate::rules::intent::province_hiring_least(spec, Some(t)).is_some_and(|l| l > 0.0) {
+            terms.entry(cap).or_default();
         }
     }
     terms
