@@ -117,7 +117,62 @@ fn describe(reasons: Reasons) -> Vec<String> {
         .collect()
 }
 
+/// People booked to leave a cell after `year` (retirements and base attrition), by cell.
+type Booked = BTreeMap<(usize, crate::domain::Cell), BTreeMap<i32, u32>>;
+
+fn booked(spec: &Spec) -> Booked {
+    let mut out = Booked::new();
+    let attrition = crate::model::stocks::base_attrition(spec);
+    for (&(u, c, t), &n) in spec.retirements.iter().chain(attrition.iter()) {
+        *out.entry((u, c)).or_default().entry(t).or_default() += n;
+    }
+    out
+}
+
+/// R8 and R6 count EM staff whom the plan may not train or promote because they are booked
+/// to leave later and stay in their cell until then (docs/model.md, assumption 1).
+fn booked_limits(
+    spec: &Spec,
+    plan: &Plan,
+    booked: &Booked,
+    u: usize,
+    rule: Rule,
+    year: i32,
+    reasons: &mut Reasons,
+) {
+    let (stuck, what): (fn(&crate::domain::Cell) -> bool, &str) = match rule {
+        Rule::R8 => (|c| !c.trained, "untrained EM staff"),
+        Rule::R6 => (|c| c.trained && !c.leader, "trained EM staff"),
+        _ => return,
+    };
+    let mut held = 0;
+    for ((v, c), due) in
+        booked.range((u, crate::domain::Cell::FIRST)..=(u, crate::domain::Cell::LAST))
+    {
+        if *v != u || !spec.is_em(c) || !stuck(c) {
+            continue;
+        }
+        let later: u32 = due.range(year + 1..).map(|(_, n)| n).sum();
+        held += later.min(plan.stock.get(&(year, u, *c)).copied().unwrap_or(0));
+    }
+    if held > 0 {
+        let kept = if rule == Rule::R8 {
+            "untrained"
+        } else {
+            "out of leadership"
+        };
+        reasons
+            .entry(format!(
+                "{held} {what} of {} kept {kept} until their booked retirement or departure",
+                spec.units[u].id
+            ))
+            .or_default()
+            .push(year);
+    }
+}
+
 pub fn shortfalls(spec: &Spec, plan: &Plan, targets: &[TargetRow]) -> Vec<Shortfall> {
+    let booked = booked(spec);
     targets
         .iter()
         .filter(|t| !t.met && !t.goal)
@@ -135,6 +190,7 @@ pub fn shortfalls(spec: &Spec, plan: &Plan, targets: &[TargetRow]) -> Vec<Shortf
             for &u in &units {
                 if units.len() == 1 {
                     unit_limits(spec, plan, u, t.year, &mut reasons);
+                    booked_limits(spec, plan, &booked, u, t.rule, t.year, &mut reasons);
                 }
                 shared_limits(spec, plan, u, t.rule, t.year, &mut reasons);
             }

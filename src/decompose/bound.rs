@@ -75,7 +75,7 @@ pub(super) fn raise(
     let mut bound = lp_bound;
     let within = |bound: f64| (objective - bound) <= settings.mip_rel_gap * objective.abs();
     let order = order(r, groups.len(), shortfalls);
-    let batch = 2 * settings.threads.max(1) as usize;
+    let batch = settings.threads.max(1) as usize;
     let mut solved = 0;
     for chunk in order.chunks(batch) {
         if within(bound) {

@@ -190,10 +190,17 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     ));
     parts::retry_short(ctx, groups, &split, &mut parts)?;
     parts::repair_coverage(ctx, groups, &split, &relaxation, &mut parts)?;
+    let objective_of_parts =
+        |plans: Vec<Plan>| objective_of(ctx.spec, &add_up(ctx.spec, plans, &relaxation));
+    parts::repair_minimums(ctx, groups, &split, &mut parts, &objective_of_parts)?;
     let nodes = parts.nodes;
     let shortfalls: Vec<f64> = parts.parts.iter().map(|p| p.shortfall).collect();
     let starts: Vec<FlowStart> = parts.parts.iter().map(|p| p.start.clone()).collect();
-    let plan = add_up(ctx.spec, parts, &relaxation);
+    let plan = add_up(
+        ctx.spec,
+        parts.parts.into_iter().map(|p| p.plan).collect(),
+        &relaxation,
+    );
     let objective = objective_of(ctx.spec, &plan);
     let bound = bound::raise(ctx, &relaxation, groups, &shortfalls, &starts, objective)?;
     let (columns, integer_columns, rows) = relaxation.size;
@@ -213,8 +220,8 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
 }
 
 /// The groups' plans as one plan of the province, with the limits it could not keep.
-fn add_up(spec: &Spec, parts: parts::Parts, relaxation: &split::Relaxation) -> Plan {
-    let mut plan = Plan::merge(parts.parts.into_iter().map(|p| p.plan).collect());
+fn add_up(spec: &Spec, plans: Vec<Plan>, relaxation: &split::Relaxation) -> Plan {
+    let mut plan = Plan::merge(plans);
     budget_excess(spec, &mut plan);
     for (cap, over) in capacity_overruns(spec, &plan, relaxation.terms.keys().copied()) {
         // Priced like a shortfall, so the gap shows it; it should never happen.

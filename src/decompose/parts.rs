@@ -139,6 +139,90 @@ pub(super) fn retry_short(
     Ok(())
 }
 
+/// A minimum (I4) the groups' plans fall short of in all, although each group was solved
+/// with its share: a group that cannot place its share leaves the province short, and the
+/// retries do not move a minimum's shares (see [`free_share`]). The people missing are
+/// offered to the groups that met their share, those that place most of it first, up to
+/// `MINIMUM_TRIES` of them one after the other, each solved with its share raised by what
+/// is missing and what the others leave of every limit; the first offer that lowers the
+/// province's objective (by `objective`, on the whole plan, so the shortfall it makes up
+/// and anything it costs elsewhere are both counted) is kept.
+pub(super) fn repair_minimums(
+    ctx: &Ctx,
+    groups: &[Vec<usize>],
+    split: &Split,
+    parts: &mut Parts,
+    objective: &dyn Fn(Vec<Plan>) -> f64,
+) -> Result<()> {
+    const MINIMUM_TRIES: usize = 4;
+    let minimums: Vec<Capacity> = split.shares.first().map_or(Vec::new(), |s| {
+        s.keys()
+            .copied()
+            .filter(|c| c.is_minimum() && !c.is_exact())
+            .collect()
+    });
+    let started = std::time::Instant::now();
+    let plans = |parts: &Parts| {
+        parts
+            .parts
+            .iter()
+            .map(|p| p.plan.clone())
+            .collect::<Vec<_>>()
+    };
+    let (mut offered, mut taken) = (0, 0);
+    for cap in minimums {
+        let least = cap.limit(ctx.spec).unwrap_or(0.0);
+        let placed: f64 = parts
+            .parts
+            .iter()
+            .map(|p| p.used.get(&cap).copied().unwrap_or(0.0))
+            .sum();
+        let missing = (least - placed).floor();
+        if missing < 1.0 {
+            continue;
+        }
+        let mut candidates: Vec<usize> = (0..groups.len())
+            .filter(|&g| {
+                parts.parts[g].used.get(&cap).copied().unwrap_or(0.0)
+                    >= split.shares[g][&cap] - 1e-6
+            })
+            .collect();
+        candidates.sort_by(|&a, &b| {
+            let used = |g: usize| parts.parts[g].used.get(&cap).copied().unwrap_or(0.0);
+            used(b).total_cmp(&used(a)).then(a.cmp(&b))
+        });
+        candidates.truncate(MINIMUM_TRIES);
+        let now = objective(plans(parts));
+        for g in candidates {
+            offered += 1;
+            let mut share = free_share(ctx, &split.shares[g], &parts.parts, g);
+            *share.entry(cap).or_default() += missing;
+            let counts = split.coverage_counts[g].clone();
+            let start = parts.parts[g].start.clone();
+            let part = solve_group(ctx, &groups[g], share, split, counts, Some(start))?;
+            let room = free_share(ctx, &split.shares[g], &parts.parts, g);
+            if !fits(&part.used, &room, split) {
+                continue;
+            }
+            let mut trial = plans(parts);
+            trial[g] = part.plan.clone();
+            if objective(trial) < now - 1e-6 {
+                parts.nodes += part.stats.nodes;
+                parts.parts[g] = part;
+                taken += 1;
+                break;
+            }
+        }
+    }
+    if offered > 0 {
+        (ctx.progress)(format!(
+            "offered the people missing from a minimum to {offered} groups, {taken} took them ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    Ok(())
+}
+
 /// Under the coverage roadmap, a count the groups fell short of is offered, one unit at a
 /// time, to groups not yet asked (most promising in the LP first); a group takes it when
 /// meeting one more full target costs less than the shortfall penalty.

@@ -149,6 +149,11 @@ impl Model {
         self.add_var(good_lp::variable().min(0))
     }
 
+    /// A continuous variable of at least `least`.
+    pub fn at_least(&mut self, least: f64) -> Variable {
+        self.add_var(good_lp::variable().min(least))
+    }
+
     /// Adds a row and records what it is.
     pub fn add_row(&mut self, constraint: Constraint, meta: RowMeta) {
         self.constraints.push(constraint);

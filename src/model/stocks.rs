@@ -329,10 +329,23 @@ pub fn amount_expr(a: &Amount) -> Expression {
     }
 }
 
-/// Stock variables and one balance row per unit, cell and planned year.
+/// Stock variables and one balance row per unit, cell and planned year. A stock is at least
+/// the people booked to leave its cell in later years (retirements and the base workforce's
+/// attrition): they stay in their cell until then, so no flow moves them and no one else
+/// (a hire) leaves in their place (docs/scenario-format.md §6).
 pub fn add_balances(spec: &Spec, m: &mut Model) {
+    let mut booked: BTreeMap<(usize, Cell), BTreeMap<i32, f64>> = BTreeMap::new();
     let mut net: BTreeMap<(usize, Cell, i32), Expression> = BTreeMap::new();
     for flow in &m.flows {
+        if let (FlowKind::Retire | FlowKind::Attrition, Amount::Const(n)) =
+            (flow.kind, &flow.amount)
+        {
+            *booked
+                .entry((flow.unit, flow.cell))
+                .or_default()
+                .entry(flow.year)
+                .or_default() += *n as f64;
+        }
         let amount = amount_expr(&flow.amount);
         for (u, c, sign) in effects(flow) {
             if sign != 0.0 {
@@ -344,8 +357,11 @@ pub fn add_balances(spec: &Spec, m: &mut Model) {
     }
     for u in m.scope.units.clone() {
         for c in m.cells[u].clone() {
+            let due = booked.get(&(u, c));
             for t in spec.plan_years() {
-                let s = m.continuous(); // implied integer: ±1 balances of whole flows and data
+                let later: f64 = due.map_or(0.0, |d| d.range(t + 1..).map(|(_, n)| n).sum());
+                // Implied integer: ±1 balances of whole flows and data.
+                let s = m.at_least(later);
                 m.stock.insert((u, c, t), s);
             }
             for t in spec.plan_years() {

@@ -179,7 +179,8 @@ pub fn solve(
                 highs_model.as_ptr(),
                 &shared,
                 settings.threads as usize,
-                settings.mip_rel_gap / 100.0,
+                // A tenth of the plan's tolerance: the plan's bound is this LP's, raised.
+                settings.mip_rel_gap / 10.0,
                 settings.time_limit_seconds,
                 verbose,
             )

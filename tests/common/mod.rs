@@ -271,3 +271,48 @@ pub fn base_and_variant(variant_toml: &str) -> (tempfile::TempDir, PathBuf) {
     assert!(base.ends_with("scenario"));
     (tmp, variant)
 }
+
+/// People booked to leave a cell (`retire` and `attrition` rows of `flows.csv`) stay in it
+/// until then: at the end of every year each cell of each unit holds at least the people
+/// booked to leave it in later years (`trajectory.csv`). Otherwise someone else, a hire or
+/// a person trained into the cell, would leave in their place. Returns the cells checked.
+pub fn assert_booked_leavers_stay(out: &Path) -> usize {
+    type Cell = (String, String, String, String, String);
+    let cell = |r: &Row| -> Cell {
+        (
+            r["unit"].clone(),
+            r["group"].clone(),
+            r["gender"].clone(),
+            r["role"].clone(),
+            r["trained"].clone(),
+        )
+    };
+    let mut booked: BTreeMap<Cell, BTreeMap<i32, u32>> = BTreeMap::new();
+    for r in read_csv(&out.join("flows.csv")) {
+        if r["flow"] == "retire" || r["flow"] == "attrition" {
+            *booked
+                .entry(cell(&r))
+                .or_default()
+                .entry(r["year"].parse().unwrap())
+                .or_default() += r["count"].parse::<u32>().unwrap();
+        }
+    }
+    let mut stock: BTreeMap<(Cell, i32), u32> = BTreeMap::new();
+    let mut years = std::collections::BTreeSet::new();
+    for r in read_csv(&out.join("trajectory.csv")) {
+        let t: i32 = r["year"].parse().unwrap();
+        years.insert(t);
+        *stock.entry((cell(&r), t)).or_default() += r["headcount"].parse::<u32>().unwrap();
+    }
+    for (c, due) in &booked {
+        for &t in &years {
+            let later: u32 = due.range(t + 1..).map(|(_, n)| n).sum();
+            let held = stock.get(&(c.clone(), t)).copied().unwrap_or(0);
+            assert!(
+                held >= later,
+                "{c:?} holds {held} at the end of {t} but {later} are booked to leave it later"
+            );
+        }
+    }
+    booked.len()
+}
