@@ -129,8 +129,10 @@ fn booked(spec: &Spec) -> Booked {
     out
 }
 
-/// R8 and R6 count EM staff whom the plan may not train or promote because they are booked
-/// to leave later and stay in their cell until then (docs/model.md, assumption 1).
+/// EM staff a missed R8 or R6 row counts whom the plan may not train or promote, because
+/// they are booked to leave later and stay in their cell until then (docs/model.md,
+/// assumption 1): for R8 the untrained ones; for R6 the trained non-leaders, and only in a
+/// year with a vacant leader post and no one else trained to fill it.
 fn booked_limits(
     spec: &Spec,
     plan: &Plan,
@@ -141,29 +143,35 @@ fn booked_limits(
     reasons: &mut Reasons,
 ) {
     let (stuck, what): (fn(&crate::domain::Cell) -> bool, &str) = match rule {
-        Rule::R8 => (|c| !c.trained, "untrained EM staff"),
-        Rule::R6 => (|c| c.trained && !c.leader, "trained EM staff"),
+        Rule::R8 => (|c| !c.trained, "untrained"),
+        Rule::R6 => (|c| c.trained && !c.leader, "trained non-leader"),
         _ => return,
     };
-    let mut held = 0;
-    for ((v, c), due) in
+    let stock = |c: &crate::domain::Cell| plan.stock.get(&(year, u, *c)).copied().unwrap_or(0);
+    let (mut held, mut free) = (0, 0);
+    for (&(_, c), due) in
         booked.range((u, crate::domain::Cell::FIRST)..=(u, crate::domain::Cell::LAST))
     {
-        if *v != u || !spec.is_em(c) || !stuck(c) {
+        if !spec.is_em(&c) || !stuck(&c) {
             continue;
         }
         let later: u32 = due.range(year + 1..).map(|(_, n)| n).sum();
-        held += later.min(plan.stock.get(&(year, u, *c)).copied().unwrap_or(0));
+        held += later.min(stock(&c));
+        free += stock(&c).saturating_sub(later);
+    }
+    if rule == Rule::R6 {
+        let unbooked_elsewhere = plan
+            .sum(year, u, |c| spec.is_em(c) && stuck(c))
+            .saturating_sub(held + free);
+        let vacant = plan.sum(year, u, |c| c.leader) < spec.units[u].leader_posts;
+        if !vacant || free + unbooked_elsewhere > 0 {
+            return;
+        }
     }
     if held > 0 {
-        let kept = if rule == Rule::R8 {
-            "untrained"
-        } else {
-            "out of leadership"
-        };
         reasons
             .entry(format!(
-                "{held} {what} of {} kept {kept} until their booked retirement or departure",
+                "{held} {what} EM staff of {} booked to leave later, kept where they are",
                 spec.units[u].id
             ))
             .or_default()

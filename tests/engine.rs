@@ -254,7 +254,7 @@ fn son_la_sample_plan_replays_recomputes_and_proves_its_gap() {
     let out = plan(&dir, &tmp);
     replay_flows(&out, 2025, 2035);
     check_targets(&dir, &out);
-    assert!(assert_booked_leavers_stay(&out) > 100);
+    assert!(assert_booked_leavers_stay(&dir, &out) > 100);
     let s = summary(&out);
     assert_eq!(s["illustrative"], true);
     // The sample's tolerance, proven against the bound.

@@ -142,11 +142,12 @@ pub(super) fn retry_short(
 /// A minimum (I4) the groups' plans fall short of in all, although each group was solved
 /// with its share: a group that cannot place its share leaves the province short, and the
 /// retries do not move a minimum's shares (see [`free_share`]). The people missing are
-/// offered to the groups that met their share, those that place most of it first, up to
-/// `MINIMUM_TRIES` of them one after the other, each solved with its share raised by what
-/// is missing and what the others leave of every limit; the first offer that lowers the
-/// province's objective (by `objective`, on the whole plan, so the shortfall it makes up
-/// and anything it costs elsewhere are both counted) is kept.
+/// offered to the groups that hire from the channel and met their share, those that place
+/// most of it first, up to `MINIMUM_TRIES` of them one after the other while people are
+/// missing, each solved with its share raised by what is still missing and what the others
+/// leave of every limit; an offer is kept when it lowers the province's objective (by
+/// `objective`, on the whole plan, so the shortfall it makes up and anything it costs
+/// elsewhere are both counted).
 pub(super) fn repair_minimums(
     ctx: &Ctx,
     groups: &[Vec<usize>],
@@ -169,54 +170,67 @@ pub(super) fn repair_minimums(
             .map(|p| p.plan.clone())
             .collect::<Vec<_>>()
     };
-    let (mut offered, mut taken) = (0, 0);
-    for cap in minimums {
-        let least = cap.limit(ctx.spec).unwrap_or(0.0);
-        let placed: f64 = parts
+    let placed = |parts: &Parts, cap: &Capacity| -> f64 {
+        parts
             .parts
             .iter()
-            .map(|p| p.used.get(&cap).copied().unwrap_or(0.0))
-            .sum();
-        let missing = (least - placed).floor();
-        if missing < 1.0 {
+            .map(|p| p.used.get(cap).copied().unwrap_or(0.0))
+            .sum()
+    };
+    let (mut missing_before, mut missing_after, mut offered, mut taken) = (0.0, 0.0, 0, 0);
+    for cap in minimums {
+        let least = cap.limit(ctx.spec).unwrap_or(0.0);
+        let missing = |parts: &Parts| (least - placed(parts, &cap)).floor();
+        if missing(parts) < 1.0 {
             continue;
         }
+        missing_before += missing(parts);
+        // Groups that hire from the channel and met the share they were solved with.
+        let used = |parts: &Parts, g: usize| parts.parts[g].used.get(&cap).copied().unwrap_or(0.0);
         let mut candidates: Vec<usize> = (0..groups.len())
             .filter(|&g| {
-                parts.parts[g].used.get(&cap).copied().unwrap_or(0.0)
-                    >= split.shares[g][&cap] - 1e-6
+                let share = parts.parts[g].share.get(&cap).copied().unwrap_or(0.0);
+                used(parts, g) > 0.5 && used(parts, g) >= share - 1e-6
             })
             .collect();
-        candidates.sort_by(|&a, &b| {
-            let used = |g: usize| parts.parts[g].used.get(&cap).copied().unwrap_or(0.0);
-            used(b).total_cmp(&used(a)).then(a.cmp(&b))
-        });
+        candidates.sort_by(|&a, &b| used(parts, b).total_cmp(&used(parts, a)).then(a.cmp(&b)));
         candidates.truncate(MINIMUM_TRIES);
-        let now = objective(plans(parts));
+        let mut now = objective(plans(parts));
         for g in candidates {
+            let short = missing(parts);
+            if short < 1.0 {
+                break;
+            }
             offered += 1;
-            let mut share = free_share(ctx, &split.shares[g], &parts.parts, g);
-            *share.entry(cap).or_default() += missing;
+            // The shares it was solved with, so that a share raised before stays raised.
+            let solved_with = parts.parts[g].share.clone();
+            let mut share = free_share(ctx, &solved_with, &parts.parts, g);
+            *share.entry(cap).or_default() += short;
             let counts = split.coverage_counts[g].clone();
             let start = parts.parts[g].start.clone();
             let part = solve_group(ctx, &groups[g], share, split, counts, Some(start))?;
-            let room = free_share(ctx, &split.shares[g], &parts.parts, g);
-            if !fits(&part.used, &room, split) {
+            if !fits(
+                &part.used,
+                &free_share(ctx, &solved_with, &parts.parts, g),
+                split,
+            ) {
                 continue;
             }
             let mut trial = plans(parts);
             trial[g] = part.plan.clone();
-            if objective(trial) < now - 1e-6 {
+            let value = objective(trial);
+            if value < now - 1e-6 {
+                now = value;
                 parts.nodes += part.stats.nodes;
                 parts.parts[g] = part;
                 taken += 1;
-                break;
             }
         }
+        missing_after += missing(parts).max(0.0);
     }
     if offered > 0 {
         (ctx.progress)(format!(
-            "offered the people missing from a minimum to {offered} groups, {taken} took them ({:.1} s)",
+            "I4 short of its channel minimums by {missing_before}: offered to {offered} group(s) in turn, {taken} took some, {missing_after} still short ({:.1} s)",
             started.elapsed().as_secs_f64()
         ));
     }

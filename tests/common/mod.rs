@@ -272,11 +272,13 @@ pub fn base_and_variant(variant_toml: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, variant)
 }
 
-/// People booked to leave a cell (`retire` and `attrition` rows of `flows.csv`) stay in it
-/// until then: at the end of every year each cell of each unit holds at least the people
-/// booked to leave it in later years (`trajectory.csv`). Otherwise someone else, a hire or
-/// a person trained into the cell, would leave in their place. Returns the cells checked.
-pub fn assert_booked_leavers_stay(out: &Path) -> usize {
+/// People booked to leave a cell (`retire` and `attrition` rows of `flows.csv`; the retire
+/// rows are first checked to be exactly the scenario's `retirements.csv`, when `dir` has
+/// one) stay in it until then: at the end of every year each cell of each unit holds at
+/// least the people booked to leave it in later years (`trajectory.csv`, which callers
+/// replay from the flows). Otherwise someone else, a hire or a person trained into the
+/// cell, would leave in their place. Returns the cells checked.
+pub fn assert_booked_leavers_stay(dir: &Path, out: &Path) -> usize {
     type Cell = (String, String, String, String, String);
     let cell = |r: &Row| -> Cell {
         (
@@ -287,6 +289,24 @@ pub fn assert_booked_leavers_stay(out: &Path) -> usize {
             r["trained"].clone(),
         )
     };
+    if dir.join("retirements.csv").exists() {
+        let rows = |path: &Path, flow: Option<&str>| -> BTreeMap<(Cell, String), u32> {
+            let mut m = BTreeMap::new();
+            for r in read_csv(path) {
+                if flow.is_some_and(|f| r["flow"] != f) {
+                    continue;
+                }
+                *m.entry((cell(&r), r["year"].clone())).or_default() +=
+                    r["count"].parse::<u32>().unwrap();
+            }
+            m
+        };
+        assert_eq!(
+            rows(&out.join("flows.csv"), Some("retire")),
+            rows(&dir.join("retirements.csv"), None),
+            "the plan's retirements against retirements.csv"
+        );
+    }
     let mut booked: BTreeMap<Cell, BTreeMap<i32, u32>> = BTreeMap::new();
     for r in read_csv(&out.join("flows.csv")) {
         if r["flow"] == "retire" || r["flow"] == "attrition" {
