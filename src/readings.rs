@@ -149,7 +149,7 @@ impl Setting {
             (Setting::SeventyPercentBand, "top") => "p = 70% is in the top band (35%–50%)",
             (Setting::SeventyPercentBand, "lower") => "p = 70% is in the 50%–70% band (25%–35%)",
             (Setting::R5Reading, "make-up") => {
-                "(b) EM staff by group match the EM population's make-up: a priced goal"
+                "(b) staff by group (Kinh included) match the population's make-up: a priced goal"
             }
             (Setting::R5Reading, "share") => {
                 "(a) EM share of staff tracks the EM share of the population: a target"
@@ -616,7 +616,7 @@ fn notes(spec: &Spec, setting: Setting) -> Vec<String> {
                 em as f64 / all.max(1) as f64 * 100.0
             ));
             out.push(format!(
-                "make-up (b) requires no head-count: the distance of EM staff by group from the population's make-up is priced at r5_weight = {} million VND a person and reported in summary.json (r5[].group_distance_persons)",
+                "make-up (b) requires no head-count: the distance of staff by group (Kinh included) from the population's make-up is priced at r5_weight = {} million VND a person and reported in summary.json (r5[].group_distance_persons)",
                 p.r5_weight
             ));
         }

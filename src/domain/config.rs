@@ -145,7 +145,8 @@ pub enum R1Scope {
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 pub enum R5Reading {
-    /// (b) the make-up of EM staff by group matches that of the EM population (a goal).
+    /// (b) the make-up of staff by group (Kinh included) matches that of the population (a
+    /// goal; the clause's reading speaks of EM staff and the EM population, see docs/model.md).
     #[serde(rename = "make-up")]
     MakeUp,
     /// (a) the EM share of the province's staff tracks the EM share of its population,

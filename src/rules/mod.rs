@@ -12,7 +12,7 @@
 //! The families, in the order the model adds their rows: [`r1_r4_head_counts`] (EM
 //! head-counts as shares of the quota, and EM women among them), [`r6_r7_leaders`] (EM
 //! leaders and EM women leaders; EM managers of public service units), [`r8_training`]
-//! (trained EM staff) and [`r5_structure`] (the make-up of EM staff, a priced goal).
+//! (trained EM staff) and [`r5_structure`] (the make-up of staff by group, a priced goal).
 
 pub mod intent;
 pub mod r1_r4_head_counts;
