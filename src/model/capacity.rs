@@ -33,8 +33,8 @@ pub enum Capacity {
     ChannelWomen(usize),
     /// I4: a channel's graduates who must be offered posts, a `≥` row.
     ChannelMin(usize),
-    /// I2 held by the province: on the plan basis `Σ_u (E_u − s_u·H_u) ≥ −tolerance` in a year, `≥ 0` over
-    /// the horizon (`None`), a `≥` row.
+    /// I2 held by the province: on the plan basis `Σ_u (E_u − s_u·H_u) ≥ −tolerance` in a
+    /// year, `≥ 0` over the horizon (`None`), a `≥` row.
     /// On the forecast basis, `Σ_u E_u ≥ required` up to a year (its EM hires priced, not
     /// split: a split of the EM hires asked between groups by the LP's use cost the sample
     /// a 1.5% gap against 0.3%).
