@@ -100,13 +100,14 @@ pub fn tally(rows: &[TargetRow]) -> (usize, usize, u32) {
 }
 
 /// What the penalties of a plan's target rows add up to: each person short at the price
-/// of its rule and year ([`crate::rules::intent::price`]), I2 at its exact share; goals and
-/// coverage unit rows are not priced here.
+/// of its rule and year ([`crate::rules::intent::price`]), I2 on the plan basis at its exact
+/// share; goals and coverage unit rows are not priced here.
 pub fn priced_shortfall(spec: &Spec, plan: &Plan, rows: &[TargetRow]) -> f64 {
+    let exact_i2 = !crate::rules::intent::forecast_basis(spec);
     crate::rules::intent::hiring_shortfall(spec, plan)
         + rows
             .iter()
-            .filter(|r| !r.goal && r.shortfall > 0 && r.rule != Rule::I2)
+            .filter(|r| !r.goal && r.shortfall > 0 && !(exact_i2 && r.rule == Rule::I2))
             .map(|r| {
                 let unit = spec.unit_index(r.unit.trim_end_matches(crate::rules::intent::HORIZON));
                 crate::rules::intent::price(spec, r.rule, unit, r.year) * r.shortfall as f64

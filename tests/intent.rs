@@ -301,6 +301,22 @@ fn i3_keeps_the_base_fill_rate_instead_of_the_min_fill_floor() {
 // ---------------------------------------------------------------------------------------
 // I2: who is hired.
 
+/// A copy of `intent-hiring` with `settings` added to its `[intent]` table (after
+/// `hiring_composition = true`; `off` replaces that line) and, when given, its EM exam's row
+/// of channels.csv edited from `exam_em,2026-2027,EM,all,,100` to `exam_em`.
+fn hiring_fixture(settings: &str, exam_em: Option<&str>) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, dir) = copy_fixture("intent-hiring");
+    let line = match settings {
+        "off" => "hiring_composition = false".to_string(),
+        s => format!("hiring_composition = true\n{s}"),
+    };
+    replace_in(&dir, "scenario.toml", "hiring_composition = true", &line);
+    if let Some(row) = exam_em {
+        replace_in(&dir, "channels.csv", "exam_em,2026-2027,EM,all,,100", row);
+    }
+    (tmp, dir)
+}
+
 /// `intent-hiring`: ethnic section S1 (EM population 75%), quota 10, full with 5 Thai and
 /// 5 Kinh; 4 Kinh retire in 2026. Channels: `exam_em` (Thai, trained, 100 a hire) and
 /// `exam_kinh` (10 a hire). Salaries 1. The no-plan forecast refills the 4 posts in 2026
@@ -318,13 +334,7 @@ fn i3_keeps_the_base_fill_rate_instead_of_the_min_fill_floor() {
 /// `S1/horizon`.
 #[test]
 fn i2_hires_the_em_share_of_the_forecasts_hires() {
-    let (tmp, dir) = copy_fixture("intent-hiring");
-    replace_in(
-        &dir,
-        "scenario.toml",
-        "hiring_composition = true",
-        "hiring_composition = false",
-    );
+    let (tmp, dir) = hiring_fixture("off", None);
     let off = plan(&dir, &tmp, "off");
     assert_eq!(
         hires(&off),
@@ -348,13 +358,7 @@ fn i2_hires_the_em_share_of_the_forecasts_hires() {
     .collect();
     assert_eq!(rows_of(&on, "I2"), expected);
 
-    let (tmp, dir) = copy_fixture("intent-hiring");
-    replace_in(
-        &dir,
-        "scenario.toml",
-        "hiring_composition = true",
-        "hiring_composition = true\nhiring_basis = \"plan\"",
-    );
+    let (tmp, dir) = hiring_fixture("hiring_basis = \"plan\"", None);
     let by_plan = plan(&dir, &tmp, "plan-basis");
     assert_eq!(hires(&by_plan), expected_hires);
     assert_cost(&by_plan, 330.0, 330.0);
@@ -372,13 +376,7 @@ fn i2_hires_the_em_share_of_the_forecasts_hires() {
 /// 2 Kinh, 220 + 20 + 500 = 740 objective, 240 cost.
 #[test]
 fn i2_short_where_the_em_channel_is_capped_is_priced_at_the_hiring_penalty() {
-    let (tmp, dir) = copy_fixture("intent-hiring");
-    replace_in(
-        &dir,
-        "channels.csv",
-        "exam_em,2026-2027,EM,all,,100",
-        "exam_em,2026-2027,EM,all,2,100",
-    );
+    let (tmp, dir) = hiring_fixture("", Some("exam_em,2026-2027,EM,all,2,100"));
     let out = plan(&dir, &tmp, "capped");
     assert_eq!(
         hires(&out),
@@ -404,18 +402,9 @@ fn i2_short_where_the_em_channel_is_capped_is_priced_at_the_hiring_penalty() {
 #[test]
 fn i2_rows_before_any_em_hire_is_possible_are_priced() {
     for scope in ["unit", "province"] {
-        let (tmp, dir) = copy_fixture("intent-hiring");
-        replace_in(
-            &dir,
-            "channels.csv",
-            "exam_em,2026-2027",
-            "exam_em,2027-2027",
-        );
-        replace_in(
-            &dir,
-            "scenario.toml",
-            "hiring_composition = true",
-            &format!("hiring_composition = true\nhiring_scope = \"{scope}\""),
+        let (tmp, dir) = hiring_fixture(
+            &format!("hiring_scope = \"{scope}\""),
+            Some("exam_em,2027-2027,EM,all,,100"),
         );
         let out = plan(&dir, &tmp, scope);
         assert_eq!(
@@ -439,7 +428,10 @@ fn i2_rows_before_any_em_hire_is_possible_are_priced() {
 #[test]
 fn i2_prefers_difficult_units_and_the_province_rounds_its_sum() {
     for scope in ["unit", "province"] {
-        let (tmp, dir) = copy_fixture("intent-hiring");
+        let (tmp, dir) = hiring_fixture(
+            &format!("hiring_scope = \"{scope}\""),
+            Some("exam_em,2026-2027,EM,all,2,100"),
+        );
         write(
             &dir,
             "units.csv",
@@ -456,18 +448,6 @@ fn i2_prefers_difficult_units_and_the_province_rounds_its_sum() {
                 .collect();
             write(&dir, file, &format!("{text}{s2}"));
         }
-        replace_in(
-            &dir,
-            "channels.csv",
-            "exam_em,2026-2027,EM,all,,100",
-            "exam_em,2026-2027,EM,all,2,100",
-        );
-        replace_in(
-            &dir,
-            "scenario.toml",
-            "hiring_composition = true",
-            &format!("hiring_composition = true\nhiring_scope = \"{scope}\""),
-        );
         let out = plan(&dir, &tmp, scope);
         assert_cost(&out, 300.0, 3800.0);
         let i2 = rows_of(&out, "I2");

@@ -124,8 +124,9 @@ pub fn province_hiring(spec: &Spec) -> bool {
         && spec.config.intent.hiring_scope == HiringScope::Province
 }
 
-/// Whether I2 asks a share of the forecast's hires (fixed numbers) rather than of the plan's.
-fn forecast_basis(spec: &Spec) -> bool {
+/// Whether I2 asks a share of the forecast's hires (fixed numbers) rather than of the plan's:
+/// its rows of `targets.csv` are then exact whole people, priced like any other row.
+pub fn forecast_basis(spec: &Spec) -> bool {
     spec.config.intent.hiring_basis == HiringBasis::Forecast
 }
 
@@ -345,15 +346,8 @@ pub fn hiring_shortfall(spec: &Spec, plan: &Plan) -> f64 {
         return 0.0;
     }
     if forecast_basis(spec) {
-        // Whole people against fixed numbers: the rows of `targets.csv` are exact.
-        return evaluate(spec, plan)
-            .iter()
-            .filter(|r| r.rule == Rule::I2 && !r.goal)
-            .map(|r| {
-                let unit = spec.unit_index(&r.unit);
-                price(spec, Rule::I2, unit, r.year) * r.shortfall as f64
-            })
-            .sum();
+        // Whole people against fixed numbers: priced from the rows of `targets.csv`.
+        return 0.0;
     }
     let tolerance = spec.config.intent.hiring_year_tolerance as f64;
     let hires = plan_hires(spec, plan).0;
@@ -559,25 +553,24 @@ fn explain(spec: &Spec) -> Vec<String> {
                 base_em(spec, u)
             ));
         }
-        if i.hiring_composition && forecast_basis(spec) && hiring_share(spec, u) > 0.0 {
-            let hires: u32 = spec.plan_years().map(|t| spec.forecast_hires(u, t)).sum();
+        if i.hiring_composition && hiring_share(spec, u) > 0.0 {
+            let (required, of) = if forecast_basis(spec) {
+                let hires: u32 = spec.plan_years().map(|t| spec.forecast_hires(u, t)).sum();
+                (
+                    hiring_required(spec, u, spec.horizon()).to_string(),
+                    format!("the {hires} the no-plan forecast makes, each year on the way"),
+                )
+            } else {
+                (
+                    "share of hires".to_string(),
+                    "hires, over the horizon and each year".to_string(),
+                )
+            };
             out.push(format!(
-                "{}\tI2\t{}–{}\t{}\tEM hires ≥ {:.1}% of the {} the no-plan forecast makes, each year on the way less {}",
+                "{}\tI2\t{}–{}\t{required}\tEM hires ≥ {:.1}% of {of} less {}",
                 unit.id,
                 spec.base_year() + 1,
                 spec.horizon(),
-                hiring_required(spec, u, spec.horizon()),
-                hiring_share(spec, u) * 100.0,
-                hires,
-                i.hiring_year_tolerance
-            ));
-        } else if i.hiring_composition && hiring_share(spec, u) > 0.0 {
-            out.push(format!(
-                "{}\tI2\t{}–{}\t{}\tEM hires ≥ {:.1}% of hires, over the horizon and each year less {}",
-                unit.id,
-                spec.base_year() + 1,
-                spec.horizon(),
-                "share of hires",
                 hiring_share(spec, u) * 100.0,
                 i.hiring_year_tolerance
             ));
