@@ -255,6 +255,7 @@ fn son_la_sample_plan_replays_recomputes_and_proves_its_gap() {
     replay_flows(&out, 2025, 2035);
     check_targets(&dir, &out);
     assert!(assert_booked_leavers_stay(&dir, &out) > 100);
+    assert!(common::assert_channel_caps(&dir, &out) > 50);
     let s = summary(&out);
     assert_eq!(s["illustrative"], true);
     // The sample's tolerance, proven against the bound.

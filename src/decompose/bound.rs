@@ -21,85 +21,130 @@ use crate::solve::{FlowStart, Mode};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-/// The LP bound, raised group by group where whole people cost more; the LP bound alone
-/// when the duals are not dual feasible on the province-wide columns.
-pub(super) fn raise(
-    ctx: &Ctx,
-    r: &Relaxation,
-    groups: &[Vec<usize>],
-    shortfalls: &[f64],
-    starts: &[FlowStart],
-    objective: f64,
-) -> Result<f64> {
-    let started = std::time::Instant::now();
-    let lp_bound = r.lp.stats.objective;
-    if !dual_feasible(r) {
-        (ctx.progress)(
-            "LP duals are not dual feasible on province-wide columns; using the LP bound".into(),
-        );
-        return Ok(lp_bound);
-    }
-    let (prices, constant) = prices(r);
-    let settings = &ctx.spec.config.solver;
-    // A priced MIP's own gap is lost from the bound, and the priced costs are small
-    // differences, so these are solved ten times tighter than the plan's tolerance.
-    let mut priced_settings = settings.clone();
-    priced_settings.mip_rel_gap /= 10.0;
-    let pool = crate::threads::pool(settings.threads as usize)?;
-    // A group's plan is feasible in its priced model (which drops the shared rows), so its
-    // priced MIP starts from it.
-    let priced = |members: &Vec<usize>, mode: Mode, start: Option<&FlowStart>| -> Result<f64> {
-        let scope = Scope {
-            units: members.clone(),
-            coupling: Coupling::Priced(prices.clone()),
-        };
-        let mut model = ctx.build(scope);
-        model.start = start.cloned();
-        ctx.solve(&mut model, &priced_settings, mode)
-            .map(|s| s.stats.bound)
-    };
-    if settings.check_bound {
-        // Σ_g L_g^LP + Σ y·b is the LP bound.
-        let relaxed: Vec<f64> = pool.install(|| {
-            groups
-                .par_iter()
-                .map(|m| priced(m, Mode::Relaxation, None))
-                .collect::<Result<Vec<f64>>>()
-        })?;
-        eprintln!(
-            "check: Lagrangian with LP subproblems {:.3} vs LP bound {:.3}",
-            constant + relaxed.iter().sum::<f64>(),
-            lp_bound
-        );
-    }
-    let mut bound = lp_bound;
-    let within = |bound: f64| (objective - bound) <= settings.mip_rel_gap * objective.abs();
-    let order = order(r, groups.len(), shortfalls);
-    let batch = settings.threads.max(1) as usize;
-    let mut solved = 0;
-    for chunk in order.chunks(batch) {
-        if within(bound) {
-            break;
+/// The LP bound, raised group by group where whole people cost more, in the order of
+/// [`order`], by [`Raise::until`]; the LP bound alone when the duals are not dual feasible on
+/// the province-wide columns.
+pub(super) struct Raise<'a> {
+    ctx: &'a Ctx<'a>,
+    groups: &'a [Vec<usize>],
+    starts: Vec<FlowStart>,
+    prices: BTreeMap<SharedRow, f64>,
+    lp_bound: f64,
+    /// The groups worth a priced MIP, in order, and how many of them are solved.
+    order: Vec<usize>,
+    solved: usize,
+    pub bound: f64,
+    seconds: f64,
+}
+
+impl<'a> Raise<'a> {
+    pub fn new(
+        ctx: &'a Ctx<'a>,
+        r: &Relaxation,
+        groups: &'a [Vec<usize>],
+        shortfalls: &[f64],
+        starts: Vec<FlowStart>,
+    ) -> Result<Raise<'a>> {
+        let lp_bound = r.lp.stats.objective;
+        let feasible = dual_feasible(r);
+        if !feasible {
+            (ctx.progress)(
+                "LP duals are not dual feasible on province-wide columns; using the LP bound"
+                    .into(),
+            );
         }
-        let raised: Vec<f64> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|&g| -> Result<f64> {
-                    let relaxed = priced(&groups[g], Mode::Relaxation, None)?;
-                    let whole = priced(&groups[g], Mode::Mip, Some(&starts[g]))?;
-                    Ok((whole - relaxed).max(0.0))
-                })
-                .collect::<Result<Vec<f64>>>()
-        })?;
-        bound += raised.iter().sum::<f64>();
-        solved += chunk.len();
+        let (prices, constant) = prices(r);
+        let raise = Raise {
+            ctx,
+            groups,
+            starts,
+            prices,
+            lp_bound,
+            order: if feasible {
+                order(r, groups.len(), shortfalls)
+            } else {
+                Vec::new()
+            },
+            solved: 0,
+            bound: lp_bound,
+            seconds: 0.0,
+        };
+        if feasible && ctx.spec.config.solver.check_bound {
+            // Σ_g L_g^LP + Σ y·b is the LP bound.
+            let pool = crate::threads::pool(ctx.spec.config.solver.threads as usize)?;
+            let relaxed: Vec<f64> = pool.install(|| {
+                groups
+                    .par_iter()
+                    .map(|m| raise.priced(m, Mode::Relaxation, None))
+                    .collect::<Result<Vec<f64>>>()
+            })?;
+            eprintln!(
+                "check: Lagrangian with LP subproblems {:.3} vs LP bound {:.3}",
+                constant + relaxed.iter().sum::<f64>(),
+                lp_bound
+            );
+        }
+        Ok(raise)
     }
-    (ctx.progress)(format!(
-        "bound {bound:.1} million VND: the LP's {lp_bound:.1}, raised by the whole-person priced MIPs of {solved} of {} groups ({:.1} s)",
-        groups.len(),
-        started.elapsed().as_secs_f64()
-    ));
-    Ok(bound.max(lp_bound))
+
+    /// A group's least priced cost (its model's bound), as an LP or a MIP.
+    fn priced(&self, members: &[usize], mode: Mode, start: Option<&FlowStart>) -> Result<f64> {
+        // A priced MIP's own gap is lost from the bound, and the priced costs are small
+        // differences, so these are solved ten times tighter than the plan's tolerance.
+        let mut settings = self.ctx.spec.config.solver.clone();
+        settings.mip_rel_gap /= 10.0;
+        let scope = Scope {
+            units: members.to_vec(),
+            coupling: Coupling::Priced(self.prices.clone()),
+        };
+        let mut model = self.ctx.build(scope);
+        model.start = start.cloned();
+        self.ctx
+            .solve(&mut model, &settings, mode)
+            .map(|s| s.stats.bound)
+    }
+
+    /// Raises the bound, `solver.threads` groups at a time, until the gap of a plan costing
+    /// `objective` is within `solver.mip_rel_gap`, every group worth it is solved, or (with
+    /// `most`) that many groups are. A group's plan is feasible in its priced model (which
+    /// drops the shared rows), so its priced MIP starts from it.
+    pub fn until(&mut self, objective: f64, most: Option<usize>) -> Result<f64> {
+        let started = std::time::Instant::now();
+        let settings = &self.ctx.spec.config.solver;
+        let within = |bound: f64| (objective - bound) <= settings.mip_rel_gap * objective.abs();
+        let pool = crate::threads::pool(settings.threads as usize)?;
+        let batch = settings.threads.max(1) as usize;
+        let most = most.unwrap_or(self.order.len()).min(self.order.len());
+        while self.solved < most && !within(self.bound) {
+            let chunk = &self.order[self.solved..(self.solved + batch).min(most)];
+            let raised: Vec<f64> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|&g| -> Result<f64> {
+                        let relaxed = self.priced(&self.groups[g], Mode::Relaxation, None)?;
+                        let whole =
+                            self.priced(&self.groups[g], Mode::Mip, Some(&self.starts[g]))?;
+                        Ok((whole - relaxed).max(0.0))
+                    })
+                    .collect::<Result<Vec<f64>>>()
+            })?;
+            self.bound += raised.iter().sum::<f64>();
+            self.solved += chunk.len();
+        }
+        self.seconds += started.elapsed().as_secs_f64();
+        Ok(self.bound.max(self.lp_bound))
+    }
+
+    pub fn report(&self) {
+        (self.ctx.progress)(format!(
+            "bound {:.1} million VND: the LP's {:.1}, raised by the whole-person priced MIPs of {} of {} groups ({:.1} s)",
+            self.bound.max(self.lp_bound),
+            self.lp_bound,
+            self.solved,
+            self.groups.len(),
+            self.seconds
+        ));
+    }
 }
 
 fn dual_feasible(r: &Relaxation) -> bool {

@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::domain::Rule;
 use crate::error::Result;
 use crate::model::capacity::Capacity;
-use crate::model::{Coupling, Scope};
+use crate::model::{Coupling, Purchase, Scope};
 use crate::plan::{self, Plan};
 use crate::solve::{FlowStart, Mode, SolveStats};
 use rayon::prelude::*;
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 /// A group's plan, what its model paid, its total shortfall and staffing slack, and what
 /// it uses of each shared capacity (computed once per plan).
-pub(super) struct Part {
+pub(crate) struct Part {
     pub plan: Plan,
     pub stats: SolveStats,
     pub shortfall: f64,
@@ -27,7 +27,7 @@ pub(super) struct Part {
 }
 
 /// Every group's part, in group order, and the branch-and-bound nodes they took.
-pub(super) struct Parts {
+pub(crate) struct Parts {
     pub parts: Vec<Part>,
     pub nodes: i64,
 }
@@ -41,7 +41,15 @@ pub(super) fn solve_all(ctx: &Ctx, groups: &[Vec<usize>], split: &Split) -> Resu
             .enumerate()
             .map(|(g, members)| {
                 let counts = split.coverage_counts[g].clone();
-                solve_group(ctx, members, split.shares[g].clone(), split, counts, None)
+                solve_group(
+                    ctx,
+                    members,
+                    split.shares[g].clone(),
+                    split,
+                    counts,
+                    None,
+                    BTreeMap::new(),
+                )
             })
             .collect()
     });
@@ -103,7 +111,15 @@ pub(super) fn retry_short(
                         let share = free_share(ctx, &split.shares[g], &parts.parts, g);
                         let counts = split.coverage_counts[g].clone();
                         let start = parts.parts[g].start.clone();
-                        solve_group(ctx, &groups[g], share, split, counts, Some(start))
+                        solve_group(
+                            ctx,
+                            &groups[g],
+                            share,
+                            split,
+                            counts,
+                            Some(start),
+                            BTreeMap::new(),
+                        )
                     })
                     .collect()
             })
@@ -208,7 +224,15 @@ pub(super) fn repair_minimums(
             *share.entry(cap).or_default() += short;
             let counts = split.coverage_counts[g].clone();
             let start = parts.parts[g].start.clone();
-            let part = solve_group(ctx, &groups[g], share, split, counts, Some(start))?;
+            let part = solve_group(
+                ctx,
+                &groups[g],
+                share,
+                split,
+                counts,
+                Some(start),
+                BTreeMap::new(),
+            )?;
             if !fits(
                 &part.used,
                 &free_share(ctx, &solved_with, &parts.parts, g),
@@ -231,6 +255,166 @@ pub(super) fn repair_minimums(
     if offered > 0 {
         (ctx.progress)(format!(
             "I4 short of its channel minimums by {missing_before}: offered to {offered} group(s) in turn, {taken} took some, {missing_after} still short ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    Ok(())
+}
+
+/// The slot exchange: a group that misses targets for want of a few people of a shared
+/// limit (a channel's slots in a year, seats) that the split gave to other groups may buy
+/// them back. The groups whose shortfall costs most, up to `EXCHANGE_CANDIDATES`, one after
+/// the other: each is solved with what the others leave of every limit, and may go over each
+/// hard limit by up to `EXCHANGE_MOST` people at the LP's price of a person of it (at least
+/// `LEAST_PRICE`), so it buys only people worth more to it than to the province at the LP's
+/// reckoning. What it bought is then taken back from the groups that use the limit, those
+/// using most first, each re-solved in turn with what is left (up to `EXCHANGE_HOLDERS`). The
+/// exchange is kept when every hard limit holds and the province's objective (on the whole
+/// plan) falls; otherwise every plan is restored. The split follows the LP's fractional use,
+/// so it gives a slot to whichever group the LP used it in, not where a whole person is
+/// worth most: on the sample with I2 on, four groups held 50,000 of a 65,000 gap this way.
+pub(super) fn exchange_slots(
+    ctx: &Ctx,
+    groups: &[Vec<usize>],
+    split: &Split,
+    prices: &BTreeMap<Capacity, f64>,
+    parts: &mut Parts,
+    objective: &dyn Fn(Vec<Plan>) -> f64,
+) -> Result<()> {
+    const EXCHANGE_CANDIDATES: usize = 16;
+    const EXCHANGE_MOST: f64 = 20.0;
+    const EXCHANGE_HOLDERS: usize = 8;
+    const LEAST_PRICE: f64 = 1.0;
+    let started = std::time::Instant::now();
+    let plans = |parts: &Parts| {
+        parts
+            .parts
+            .iter()
+            .map(|p| p.plan.clone())
+            .collect::<Vec<_>>()
+    };
+    // Each group's priced shortfall on the whole plan, the largest first.
+    let merged = Plan::merge(plans(parts));
+    let rows = crate::evaluate::evaluate(ctx.spec, &merged);
+    let mut owed = vec![0.0; groups.len()];
+    let group_of: BTreeMap<usize, usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, members)| members.iter().map(move |&u| (u, g)))
+        .collect();
+    for r in rows.iter().filter(|r| !r.goal && r.shortfall > 0) {
+        let unit = ctx
+            .spec
+            .unit_index(r.unit.trim_end_matches(crate::rules::intent::HORIZON));
+        if let Some(g) = unit.and_then(|u| group_of.get(&u)) {
+            owed[*g] +=
+                crate::rules::intent::price(ctx.spec, r.rule, unit, r.year) * r.shortfall as f64;
+        }
+    }
+    let mut candidates: Vec<usize> = (0..groups.len()).filter(|&g| owed[g] > 0.0).collect();
+    candidates.sort_by(|&a, &b| owed[b].total_cmp(&owed[a]).then(a.cmp(&b)));
+    candidates.truncate(EXCHANGE_CANDIDATES);
+    let hard =
+        |cap: &Capacity| !cap.is_minimum() && !cap.is_budget() && !split.priced.contains_key(cap);
+    let overshoot = |parts: &Parts| -> BTreeMap<Capacity, f64> {
+        let mut used: BTreeMap<Capacity, f64> = BTreeMap::new();
+        for p in &parts.parts {
+            for (cap, x) in &p.used {
+                *used.entry(*cap).or_default() += x;
+            }
+        }
+        used.into_iter()
+            .filter(|(cap, _)| hard(cap))
+            .filter_map(|(cap, x)| {
+                let over = x - cap.limit(ctx.spec)?;
+                (over > 1e-6).then_some((cap, over))
+            })
+            .collect()
+    };
+    let mut now = objective(plans(parts));
+    let before = now;
+    let (mut tried, mut kept, mut solves) = (0, 0, 0);
+    for g in candidates {
+        tried += 1;
+        let room = free_share(ctx, &parts.parts[g].share, &parts.parts, g);
+        let buy: BTreeMap<Capacity, Purchase> = room
+            .keys()
+            .filter(|cap| hard(cap))
+            .map(|&cap| {
+                let price = prices.get(&cap).copied().unwrap_or(0.0).max(LEAST_PRICE);
+                (
+                    cap,
+                    Purchase {
+                        price,
+                        most: EXCHANGE_MOST,
+                    },
+                )
+            })
+            .collect();
+        let counts = split.coverage_counts[g].clone();
+        let start = parts.parts[g].start.clone();
+        let part = solve_group(ctx, &groups[g], room, split, counts, Some(start), buy)?;
+        solves += 1;
+        let mut replaced = vec![(g, std::mem::replace(&mut parts.parts[g], part))];
+        // Take what it bought back from the groups using those limits, most first.
+        let mut over = overshoot(parts);
+        let mut holders: Vec<usize> = Vec::new();
+        for cap in over.keys() {
+            let mut using: Vec<(f64, usize)> = (0..groups.len())
+                .filter(|&h| h != g && !holders.contains(&h))
+                .map(|h| (parts.parts[h].used.get(cap).copied().unwrap_or(0.0), h))
+                .filter(|(x, _)| *x > 0.5)
+                .collect();
+            using.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            holders.extend(using.into_iter().map(|(_, h)| h));
+        }
+        for h in holders.into_iter().take(EXCHANGE_HOLDERS) {
+            if over.is_empty() {
+                break;
+            }
+            if !over
+                .keys()
+                .any(|cap| parts.parts[h].used.get(cap).copied().unwrap_or(0.0) > 0.5)
+            {
+                continue;
+            }
+            let room: BTreeMap<Capacity, f64> =
+                free_share(ctx, &parts.parts[h].share, &parts.parts, h)
+                    .into_iter()
+                    .map(|(cap, x)| (cap, if hard(&cap) { x.max(0.0) } else { x }))
+                    .collect();
+            let counts = split.coverage_counts[h].clone();
+            let start = parts.parts[h].start.clone();
+            let part = solve_group(
+                ctx,
+                &groups[h],
+                room,
+                split,
+                counts,
+                Some(start),
+                BTreeMap::new(),
+            )?;
+            solves += 1;
+            replaced.push((h, std::mem::replace(&mut parts.parts[h], part)));
+            over = overshoot(parts);
+        }
+        let value = objective(plans(parts));
+        if over.is_empty() && value < now - 1e-6 {
+            now = value;
+            kept += 1;
+            for (g, _) in &replaced {
+                parts.nodes += parts.parts[*g].stats.nodes;
+            }
+        } else {
+            for (g, old) in replaced.into_iter().rev() {
+                parts.parts[g] = old;
+            }
+        }
+    }
+    if tried > 0 {
+        (ctx.progress)(format!(
+            "slot exchange: {tried} groups short of targets offered to buy people of shared limits, {kept} kept ({solves} solves; objective {:.1} lower; {:.1} s)",
+            before - now,
             started.elapsed().as_secs_f64()
         ));
     }
@@ -267,7 +451,15 @@ pub(super) fn repair_coverage(
             trial.insert(*key, 1.0);
             let share = free_share(ctx, &split.shares[g], &parts.parts, g);
             let start = parts.parts[g].start.clone();
-            let part = solve_group(ctx, &groups[g], share, split, trial.clone(), Some(start))?;
+            let part = solve_group(
+                ctx,
+                &groups[g],
+                share,
+                split,
+                trial.clone(),
+                Some(start),
+                BTreeMap::new(),
+            )?;
             if part.stats.objective < parts.parts[g].stats.objective + penalty - 1e-6 {
                 counts[g] = trial;
                 parts.parts[g] = part;
@@ -300,6 +492,7 @@ fn solve_group(
     split: &Split,
     coverage_counts: BTreeMap<(Rule, i32), f64>,
     start: Option<FlowStart>,
+    buy: BTreeMap<Capacity, Purchase>,
 ) -> Result<Part> {
     let local_targets = split
         .local_targets
@@ -312,6 +505,7 @@ fn solve_group(
         local_targets,
         coverage_counts,
         priced: split.priced.clone(),
+        buy: buy.clone(),
     };
     let mut model = ctx.build(Scope {
         units: members.to_vec(),
@@ -336,11 +530,17 @@ fn solve_group(
             .sum::<f64>();
     let plan = plan::extract(ctx.spec, &model, &solved);
     let used = plan.capacity_use(ctx.spec);
+    // What it paid for people bought beyond its share is not a cost of its plan.
+    let mut stats = solved.stats.clone();
+    for (cap, p) in &buy {
+        let over = used.get(cap).copied().unwrap_or(0.0) - share.get(cap).copied().unwrap_or(0.0);
+        stats.objective -= p.price * over.max(0.0);
+    }
     Ok(Part {
         plan,
         share,
         start: FlowStart::of(&model, &solved),
-        stats: solved.stats,
+        stats,
         shortfall,
         used,
     })

@@ -64,6 +64,18 @@ impl Relaxation {
         })
     }
 
+    /// What the LP says a person of each limited shared capacity is worth to the province:
+    /// its row's dual as a cost per person used (0 where the row does not bind).
+    pub fn capacity_prices(&self) -> BTreeMap<Capacity, f64> {
+        let mut prices: BTreeMap<Capacity, f64> = BTreeMap::new();
+        for (row, index) in &self.whole.shared_rows {
+            if let SharedRow::Capacity(cap) = row {
+                *prices.entry(*cap).or_default() -= self.lp.row_duals[*index];
+            }
+        }
+        prices
+    }
+
     /// The LP's coverage indicators summed by group: `(rule, year) → per group`.
     pub fn met_by_group(&self, groups: usize) -> BTreeMap<(Rule, i32), Vec<f64>> {
         let mut out: BTreeMap<(Rule, i32), Vec<f64>> = BTreeMap::new();

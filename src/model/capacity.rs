@@ -166,6 +166,16 @@ pub fn add(spec: &Spec, m: &mut Model) {
         for (_, e) in by_unit {
             row += e;
         }
+        let purchase = match &m.scope.coupling {
+            Coupling::Share { buy, .. } => buy.get(&cap).copied(),
+            _ => None,
+        };
+        if let Some(p) = purchase {
+            // `use − bought ≤ allocation`, `bought ≤ most`, each person bought at its price.
+            let bought = m.at_most(p.most);
+            m.add_price(p.price, bought.into());
+            row -= bought;
+        }
         let limit = match &m.scope.coupling {
             Coupling::Whole => cap
                 .limit(spec)

@@ -41,10 +41,22 @@ pub enum Coupling {
         /// Shared rows coordinated by their LP dual instead of a split (I2 held by the
         /// province): each unit's terms carry the price, as in a priced model.
         priced: BTreeMap<capacity::Capacity, f64>,
+        /// Limits the group may go over, buying people beyond its allocation from the other
+        /// groups at a price (the slot exchange, [`crate::decompose`] step 4).
+        buy: BTreeMap<capacity::Capacity, Purchase>,
     },
     /// Part of the province with the shared rows priced into the objective (a Lagrangian
     /// subproblem, for the bound): prices are the LP duals of those rows.
     Priced(BTreeMap<SharedRow, f64>),
+}
+
+/// People a group may take of a shared limit beyond its allocation: at most `most`, each at
+/// `price` million VND in its objective (what the LP says a person of that limit is worth
+/// to the other groups, so a group buys only what saves it more).
+#[derive(Debug, Clone, Copy)]
+pub struct Purchase {
+    pub price: f64,
+    pub most: f64,
 }
 
 /// The units a model covers and how it treats shared rows (see [`crate::decompose`]).

@@ -149,6 +149,11 @@ impl Model {
         self.add_var(good_lp::variable().min(0))
     }
 
+    /// A continuous variable from 0 to `most`.
+    pub fn at_most(&mut self, most: f64) -> Variable {
+        self.add_var(good_lp::variable().min(0).max(most))
+    }
+
     /// A continuous variable of at least `least`.
     pub fn at_least(&mut self, least: f64) -> Variable {
         self.add_var(good_lp::variable().min(least))

@@ -336,3 +336,56 @@ pub fn assert_booked_leavers_stay(dir: &Path, out: &Path) -> usize {
     }
     booked.len()
 }
+
+/// Every channel's hires in a year (`hire` rows of `flows.csv`) within its `max_hires` of
+/// `channels.csv`, and within each kind's cap of `channel_caps.csv` when the scenario has one
+/// (the model's limits are these net of new-hire leavers, so at most these). Years are
+/// `2026` or `2026-2035`. Returns the limits checked.
+pub fn assert_channel_caps(dir: &Path, out: &Path) -> usize {
+    let years = |s: &str| -> Vec<i32> {
+        let (a, b) = s.split_once('-').unwrap_or((s, s));
+        (a.trim().parse().unwrap()..=b.trim().parse().unwrap()).collect()
+    };
+    let kind_of: BTreeMap<String, String> = read_csv(&dir.join("units.csv"))
+        .into_iter()
+        .map(|r| (r["id"].clone(), r["kind"].clone()))
+        .collect();
+    // (channel, year, unit kind or every kind)
+    type Key = (String, i32, Option<String>);
+    let mut hired: BTreeMap<Key, u32> = BTreeMap::new();
+    for r in read_csv(&out.join("flows.csv")) {
+        if r["flow"] != "hire" {
+            continue;
+        }
+        let (ch, t, n) = (
+            r["channel"].clone(),
+            r["year"].parse().unwrap(),
+            r["count"].parse::<u32>().unwrap(),
+        );
+        *hired.entry((ch.clone(), t, None)).or_default() += n;
+        *hired
+            .entry((ch, t, Some(kind_of[&r["unit"]].clone())))
+            .or_default() += n;
+    }
+    let mut limits: Vec<(Key, u32)> = Vec::new();
+    for r in read_csv(&dir.join("channels.csv")) {
+        if let Ok(most) = r["max_hires"].parse::<u32>() {
+            for t in years(&r["year"]) {
+                limits.push(((r["channel"].clone(), t, None), most));
+            }
+        }
+    }
+    if dir.join("channel_caps.csv").exists() {
+        for r in read_csv(&dir.join("channel_caps.csv")) {
+            for t in years(&r["year"]) {
+                let key = (r["channel"].clone(), t, Some(r["kind"].clone()));
+                limits.push((key, r["max_hires"].parse().unwrap()));
+            }
+        }
+    }
+    for (key, most) in &limits {
+        let n = hired.get(key).copied().unwrap_or(0);
+        assert!(n <= *most, "{key:?}: {n} hires, limit {most}");
+    }
+    limits.len()
+}
