@@ -42,7 +42,7 @@ pub enum Coupling {
         /// province): each unit's terms carry the price, as in a priced model.
         priced: BTreeMap<capacity::Capacity, f64>,
         /// Limits the group may go over, buying people beyond its allocation from the other
-        /// groups at a price (the slot exchange, [`crate::decompose`] step 4).
+        /// groups at a price (the slot exchange, [`crate::decompose`] step 6).
         buy: BTreeMap<capacity::Capacity, Purchase>,
     },
     /// Part of the province with the shared rows priced into the objective (a Lagrangian

@@ -337,55 +337,123 @@ pub fn assert_booked_leavers_stay(dir: &Path, out: &Path) -> usize {
     booked.len()
 }
 
-/// Every channel's hires in a year (`hire` rows of `flows.csv`) within its `max_hires` of
-/// `channels.csv`, and within each kind's cap of `channel_caps.csv` when the scenario has one
-/// (the model's limits are these net of new-hire leavers, so at most these). Years are
-/// `2026` or `2026-2035`. Returns the limits checked.
+/// Every channel's hires in a year (`hire` rows of `flows.csv`) within its limit net of
+/// new-hire leavers, worked out here from the inputs: `⌊m·(1 − P̄) + 10⁻⁹⌋` with `m` the
+/// `max_hires` of `channels.csv` (or a kind's of `channel_caps.csv`), and its women within
+/// `⌊women_share·m·(1 − P̄) + 10⁻⁹⌋`; `P̄` the plain mean over the units of the kinds the row
+/// concerns of `P_u = 1 − Π_{y < new_hire_years} (1 − a_u(y))`, `a_u(y)` the rate (percent)
+/// of `attrition.csv` for the unit's class (`kind`, or `kind:difficult`) and tenure y, else
+/// `[attrition] new_hire_rate`. Also each year's trainings within `[training]
+/// seats_per_year`. Returns the limits checked.
 pub fn assert_channel_caps(dir: &Path, out: &Path) -> usize {
     let years = |s: &str| -> Vec<i32> {
         let (a, b) = s.split_once('-').unwrap_or((s, s));
         (a.trim().parse().unwrap()..=b.trim().parse().unwrap()).collect()
     };
-    let kind_of: BTreeMap<String, String> = read_csv(&dir.join("units.csv"))
-        .into_iter()
+    let toml: toml::Value = read(dir, "scenario.toml").parse().unwrap();
+    let setting = |table: &str, key: &str| -> Option<f64> {
+        let v = toml.get(table)?.get(key)?;
+        v.as_float().or(v.as_integer().map(|i| i as f64))
+    };
+    let new_hire_years = setting("attrition", "new_hire_years").unwrap_or(2.0) as u32;
+    let new_hire_rate = setting("attrition", "new_hire_rate").unwrap_or(0.05);
+    let bands: Vec<Row> = if dir.join("attrition.csv").exists() {
+        read_csv(&dir.join("attrition.csv"))
+    } else {
+        Vec::new()
+    };
+    let units = read_csv(&dir.join("units.csv"));
+    let leaving = |u: &Row| -> f64 {
+        let class = if u["difficult"] == "yes" {
+            format!("{}:difficult", u["kind"])
+        } else {
+            u["kind"].clone()
+        };
+        let rate = |y: u32| -> f64 {
+            let mine: Vec<&Row> = bands.iter().filter(|b| b["class"] == class).collect();
+            if mine.is_empty() {
+                return new_hire_rate;
+            }
+            mine.iter()
+                .find(|b| {
+                    y >= b["tenure_from"].parse::<u32>().unwrap()
+                        && b["tenure_to"].parse::<u32>().map_or(true, |to| y < to)
+                })
+                .map_or(0.0, |b| b["rate"].parse::<f64>().unwrap() / 100.0)
+        };
+        1.0 - (0..new_hire_years).map(|y| 1.0 - rate(y)).product::<f64>()
+    };
+    let mean_leaving = |kinds: &[String]| -> f64 {
+        let of: Vec<f64> = units
+            .iter()
+            .filter(|u| kinds.iter().any(|k| k == "all" || *k == u["kind"]))
+            .map(leaving)
+            .collect();
+        if of.is_empty() {
+            0.0
+        } else {
+            of.iter().sum::<f64>() / of.len() as f64
+        }
+    };
+    let kind_of: BTreeMap<String, String> = units
+        .iter()
         .map(|r| (r["id"].clone(), r["kind"].clone()))
         .collect();
-    // (channel, year, unit kind or every kind)
-    type Key = (String, i32, Option<String>);
-    let mut hired: BTreeMap<Key, u32> = BTreeMap::new();
+    // (what is counted, year) → people: "channel", "channel:kind" or "channel:women".
+    let mut used: BTreeMap<(String, i32), u32> = BTreeMap::new();
     for r in read_csv(&out.join("flows.csv")) {
+        let (t, n): (i32, u32) = (r["year"].parse().unwrap(), r["count"].parse().unwrap());
+        if r["flow"] == "train" {
+            *used.entry(("training".into(), t)).or_default() += n;
+        }
         if r["flow"] != "hire" {
             continue;
         }
-        let (ch, t, n) = (
-            r["channel"].clone(),
-            r["year"].parse().unwrap(),
-            r["count"].parse::<u32>().unwrap(),
-        );
-        *hired.entry((ch.clone(), t, None)).or_default() += n;
-        *hired
-            .entry((ch, t, Some(kind_of[&r["unit"]].clone())))
+        let ch = &r["channel"];
+        *used.entry((ch.clone(), t)).or_default() += n;
+        *used
+            .entry((format!("{ch}:{}", kind_of[&r["unit"]]), t))
             .or_default() += n;
+        if r["gender"] == "F" {
+            *used.entry((format!("{ch}:women"), t)).or_default() += n;
+        }
     }
-    let mut limits: Vec<(Key, u32)> = Vec::new();
+    let mut limits: Vec<((String, i32), u32)> = Vec::new();
+    let net = |m: f64, kinds: &[String]| (m * (1.0 - mean_leaving(kinds)) + 1e-9).floor() as u32;
     for r in read_csv(&dir.join("channels.csv")) {
-        if let Ok(most) = r["max_hires"].parse::<u32>() {
-            for t in years(&r["year"]) {
-                limits.push(((r["channel"].clone(), t, None), most));
+        let Ok(m) = r["max_hires"].parse::<f64>() else {
+            continue;
+        };
+        let kinds: Vec<String> = r["kinds"]
+            .split(';')
+            .map(|k| k.trim().to_string())
+            .collect();
+        let women = r["women_share"].parse::<f64>().ok().map(|w| w / 100.0);
+        for t in years(&r["year"]) {
+            limits.push(((r["channel"].clone(), t), net(m, &kinds)));
+            if let Some(w) = women {
+                let most = (w * m * (1.0 - mean_leaving(&kinds)) + 1e-9).floor() as u32;
+                limits.push(((format!("{}:women", r["channel"]), t), most));
             }
         }
     }
     if dir.join("channel_caps.csv").exists() {
         for r in read_csv(&dir.join("channel_caps.csv")) {
+            let m: f64 = r["max_hires"].parse().unwrap();
             for t in years(&r["year"]) {
-                let key = (r["channel"].clone(), t, Some(r["kind"].clone()));
-                limits.push((key, r["max_hires"].parse().unwrap()));
+                let key = (format!("{}:{}", r["channel"], r["kind"]), t);
+                limits.push((key, net(m, &[r["kind"].clone()])));
             }
         }
     }
+    if let Some(seats) = setting("training", "seats_per_year") {
+        for t in 2026..=2035 {
+            limits.push((("training".into(), t), seats as u32));
+        }
+    }
     for (key, most) in &limits {
-        let n = hired.get(key).copied().unwrap_or(0);
-        assert!(n <= *most, "{key:?}: {n} hires, limit {most}");
+        let n = used.get(key).copied().unwrap_or(0);
+        assert!(n <= *most, "{key:?}: {n} people, limit {most}");
     }
     limits.len()
 }
