@@ -198,14 +198,13 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     let objective_of_parts =
         |plans: Vec<Plan>| objective_of(ctx.spec, &add_up(ctx.spec, plans, &relaxation));
     parts::repair_minimums(ctx, groups, &split, &mut parts, &objective_of_parts)?;
-    let plans = |parts: &parts::Parts| parts.parts.iter().map(|p| p.plan.clone()).collect();
     // The bound of the groups that miss most first: if it proves the plan within its
     // tolerance, the slot exchange is not needed (on the sample, 10 groups do with the
     // defaults; with I2 on, the exchange is needed and the first 20 then do).
     let shortfalls: Vec<f64> = parts.parts.iter().map(|p| p.shortfall).collect();
     let starts: Vec<FlowStart> = parts.parts.iter().map(|p| p.start.clone()).collect();
     let mut raise = bound::Raise::new(ctx, &relaxation, groups, &shortfalls, starts)?;
-    let objective = objective_of_parts(plans(&parts));
+    let objective = objective_of_parts(parts.plans());
     let bound = raise.until(objective, Some(BOUND_BEFORE_EXCHANGE))?;
     if !within(ctx, objective, bound) {
         let prices = relaxation.capacity_prices();

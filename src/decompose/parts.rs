@@ -35,6 +35,13 @@ pub(crate) struct Parts {
     pub nodes: i64,
 }
 
+impl Parts {
+    /// Every group's plan, in group order.
+    pub fn plans(&self) -> Vec<Plan> {
+        self.parts.iter().map(|p| p.plan.clone()).collect()
+    }
+}
+
 /// Solves every group with its share, `solver.threads` at a time.
 pub(super) fn solve_all(ctx: &Ctx, groups: &[Vec<usize>], split: &Split) -> Result<Parts> {
     let pool = crate::threads::pool(ctx.spec.config.solver.threads as usize)?;
@@ -112,17 +119,7 @@ pub(super) fn retry_short(
                     .par_iter()
                     .map(|&g| {
                         let share = free_share(ctx, &split.shares[g], &parts.parts, g);
-                        let counts = parts.parts[g].coverage_counts.clone();
-                        let start = parts.parts[g].start.clone();
-                        solve_group(
-                            ctx,
-                            &groups[g],
-                            share,
-                            split,
-                            counts,
-                            Some(start),
-                            BTreeMap::new(),
-                        )
+                        solve_again(ctx, &groups[g], split, &parts.parts[g], share, no_buy())
                     })
                     .collect()
             })
@@ -182,13 +179,6 @@ pub(super) fn repair_minimums(
             .collect()
     });
     let started = std::time::Instant::now();
-    let plans = |parts: &Parts| {
-        parts
-            .parts
-            .iter()
-            .map(|p| p.plan.clone())
-            .collect::<Vec<_>>()
-    };
     let placed = |parts: &Parts, cap: &Capacity| -> f64 {
         parts
             .parts
@@ -214,7 +204,7 @@ pub(super) fn repair_minimums(
             .collect();
         candidates.sort_by(|&a, &b| used(parts, b).total_cmp(&used(parts, a)).then(a.cmp(&b)));
         candidates.truncate(MINIMUM_TRIES);
-        let mut now = objective(plans(parts));
+        let mut now = objective(parts.plans());
         for g in candidates {
             let short = missing(parts);
             if short < 1.0 {
@@ -225,17 +215,7 @@ pub(super) fn repair_minimums(
             let solved_with = parts.parts[g].share.clone();
             let mut share = free_share(ctx, &solved_with, &parts.parts, g);
             *share.entry(cap).or_default() += short;
-            let counts = parts.parts[g].coverage_counts.clone();
-            let start = parts.parts[g].start.clone();
-            let part = solve_group(
-                ctx,
-                &groups[g],
-                share,
-                split,
-                counts,
-                Some(start),
-                BTreeMap::new(),
-            )?;
+            let part = solve_again(ctx, &groups[g], split, &parts.parts[g], share, no_buy())?;
             if !fits(
                 &part.used,
                 &free_share(ctx, &solved_with, &parts.parts, g),
@@ -243,7 +223,7 @@ pub(super) fn repair_minimums(
             ) {
                 continue;
             }
-            let mut trial = plans(parts);
+            let mut trial = parts.plans();
             trial[g] = part.plan.clone();
             let value = objective(trial);
             if value < now - 1e-6 {
@@ -290,15 +270,8 @@ pub(super) fn exchange_slots(
     const EXCHANGE_HOLDERS: usize = 8;
     const LEAST_PRICE: f64 = 1.0;
     let started = std::time::Instant::now();
-    let plans = |parts: &Parts| {
-        parts
-            .parts
-            .iter()
-            .map(|p| p.plan.clone())
-            .collect::<Vec<_>>()
-    };
     // Each group's priced shortfall on the whole plan, the largest first.
-    let merged = Plan::merge(plans(parts));
+    let merged = Plan::merge(parts.plans());
     let rows = crate::evaluate::evaluate(ctx.spec, &merged);
     let mut owed = vec![0.0; groups.len()];
     let group_of: BTreeMap<usize, usize> = groups
@@ -335,7 +308,7 @@ pub(super) fn exchange_slots(
             })
             .collect()
     };
-    let mut now = objective(plans(parts));
+    let mut now = objective(parts.plans());
     let before = now;
     let (mut tried, mut kept, mut solves, mut failed) = (0, 0, 0, 0);
     for g in candidates {
@@ -353,9 +326,7 @@ pub(super) fn exchange_slots(
                     (cap, Purchase { price, most })
                 })
                 .collect();
-            let counts = parts.parts[g].coverage_counts.clone();
-            let start = parts.parts[g].start.clone();
-            let part = solve_group(ctx, &groups[g], room, split, counts, Some(start), buy)?;
+            let part = solve_again(ctx, &groups[g], split, &parts.parts[g], room, buy)?;
             solves += 1;
             replaced.push((g, std::mem::replace(&mut parts.parts[g], part)));
             let mut over = overshoot(parts);
@@ -400,9 +371,14 @@ pub(super) fn exchange_slots(
         };
         // A solve that fails only ends this exchange.
         let traded = trade();
-        failed += usize::from(traded.is_err());
+        if let Err(e) = &traded {
+            failed += 1;
+            if ctx.verbose {
+                eprintln!("slot exchange for group {g} left out: {e}");
+            }
+        }
         let value = if traded.is_ok() && overshoot(parts).is_empty() {
-            objective(plans(parts))
+            objective(parts.plans())
         } else {
             f64::INFINITY
         };
@@ -492,6 +468,32 @@ fn coverage_shortfall(ctx: &Ctx, parts: &[Part], (rule, year): (Rule, i32)) -> O
         .iter()
         .find(|r| r.unit == crate::evaluate::COVERAGE && r.rule == rule && r.year == year)
         .map(|r| r.shortfall)
+}
+
+/// A group solved again with `share` (and what it may `buy`), started from its plan `part`
+/// and keeping the coverage counts it was solved with.
+fn solve_again(
+    ctx: &Ctx,
+    members: &[usize],
+    split: &Split,
+    part: &Part,
+    share: BTreeMap<Capacity, f64>,
+    buy: BTreeMap<Capacity, Purchase>,
+) -> Result<Part> {
+    let counts = part.coverage_counts.clone();
+    solve_group(
+        ctx,
+        members,
+        share,
+        split,
+        counts,
+        Some(part.start.clone()),
+        buy,
+    )
+}
+
+fn no_buy() -> BTreeMap<Capacity, Purchase> {
+    BTreeMap::new()
 }
 
 fn solve_group(

@@ -344,7 +344,8 @@ pub fn assert_booked_leavers_stay(dir: &Path, out: &Path) -> usize {
 /// concerns of `P_u = 1 − Π_{y < new_hire_years} (1 − a_u(y))`, `a_u(y)` the rate (percent)
 /// of `attrition.csv` for the unit's class (`kind`, or `kind:difficult`) and tenure y, else
 /// `[attrition] new_hire_rate`. Also each year's trainings within `[training]
-/// seats_per_year`. Returns the limits checked.
+/// seats_per_year`. Reads the scenario's own files only (not a base it extends) and leaves
+/// out `[adjust] attrition_factor`. Returns the limits checked.
 pub fn assert_channel_caps(dir: &Path, out: &Path) -> usize {
     let years = |s: &str| -> Vec<i32> {
         let (a, b) = s.split_once('-').unwrap_or((s, s));
@@ -447,7 +448,10 @@ pub fn assert_channel_caps(dir: &Path, out: &Path) -> usize {
         }
     }
     if let Some(seats) = setting("training", "seats_per_year") {
-        for t in 2026..=2035 {
+        let years: Vec<i32> = used.keys().map(|(_, t)| *t).collect();
+        for t in
+            years.iter().min().copied().unwrap_or(0)..=years.iter().max().copied().unwrap_or(-1)
+        {
             limits.push((("training".into(), t), seats as u32));
         }
     }
