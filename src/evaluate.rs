@@ -103,16 +103,24 @@ pub fn tally(rows: &[TargetRow]) -> (usize, usize, u32) {
 /// of its rule and year ([`crate::rules::intent::price`]), I2 on the plan basis at its exact
 /// share; goals and coverage unit rows are not priced here.
 pub fn priced_shortfall(spec: &Spec, plan: &Plan, rows: &[TargetRow]) -> f64 {
-    let exact_i2 = !crate::rules::intent::forecast_basis(spec);
     crate::rules::intent::hiring_shortfall(spec, plan)
-        + rows
-            .iter()
-            .filter(|r| !r.goal && r.shortfall > 0 && !(exact_i2 && r.rule == Rule::I2))
-            .map(|r| {
-                let unit = spec.unit_index(r.unit.trim_end_matches(crate::rules::intent::HORIZON));
-                crate::rules::intent::price(spec, r.rule, unit, r.year) * r.shortfall as f64
-            })
-            .sum::<f64>()
+        + priced_rows(spec, rows).map(|(_, value)| value).sum::<f64>()
+}
+
+/// Each missed row's penalty, with its unit (none for a province-wide row): the rows
+/// [`priced_shortfall`] adds up.
+pub fn priced_rows<'a>(
+    spec: &'a Spec,
+    rows: &'a [TargetRow],
+) -> impl Iterator<Item = (Option<usize>, f64)> + 'a {
+    let exact_i2 = !crate::rules::intent::forecast_basis(spec);
+    rows.iter()
+        .filter(move |r| !r.goal && r.shortfall > 0 && !(exact_i2 && r.rule == Rule::I2))
+        .map(|r| {
+            let unit = spec.unit_index(r.unit.trim_end_matches(crate::rules::intent::HORIZON));
+            let price = crate::rules::intent::price(spec, r.rule, unit, r.year);
+            (unit, price * r.shortfall as f64)
+        })
 }
 
 /// Counts of rows of one kind met and missed, and the people short (goals excluded).

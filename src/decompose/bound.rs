@@ -33,7 +33,7 @@ pub(super) struct Raise<'a> {
     /// The groups worth a priced MIP, in order, and how many of them are solved.
     order: Vec<usize>,
     solved: usize,
-    pub bound: f64,
+    bound: f64,
     seconds: f64,
 }
 
@@ -111,11 +111,10 @@ impl<'a> Raise<'a> {
     pub fn until(&mut self, objective: f64, most: Option<usize>) -> Result<f64> {
         let started = std::time::Instant::now();
         let settings = &self.ctx.spec.config.solver;
-        let within = |bound: f64| (objective - bound) <= settings.mip_rel_gap * objective.abs();
         let pool = crate::threads::pool(settings.threads as usize)?;
         let batch = settings.threads.max(1) as usize;
         let most = most.unwrap_or(self.order.len()).min(self.order.len());
-        while self.solved < most && !within(self.bound) {
+        while self.solved < most && !super::within(self.ctx, objective, self.bound) {
             let chunk = &self.order[self.solved..(self.solved + batch).min(most)];
             let raised: Vec<f64> = pool.install(|| {
                 chunk

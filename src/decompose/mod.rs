@@ -204,7 +204,8 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     let shortfalls: Vec<f64> = parts.parts.iter().map(|p| p.shortfall).collect();
     let starts: Vec<FlowStart> = parts.parts.iter().map(|p| p.start.clone()).collect();
     let mut raise = bound::Raise::new(ctx, &relaxation, groups, &shortfalls, starts)?;
-    let objective = objective_of_parts(parts.plans());
+    let mut plan = add_up(ctx.spec, parts.plans(), &relaxation);
+    let mut objective = objective_of(ctx.spec, &plan);
     let bound = raise.until(objective, Some(BOUND_BEFORE_EXCHANGE))?;
     if !within(ctx, objective, bound) {
         let prices = relaxation.capacity_prices();
@@ -215,15 +216,12 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
             &prices,
             &mut parts,
             &objective_of_parts,
+            objective,
         )?;
+        plan = add_up(ctx.spec, parts.plans(), &relaxation);
+        objective = objective_of(ctx.spec, &plan);
     }
     let nodes = parts.nodes;
-    let plan = add_up(
-        ctx.spec,
-        parts.parts.into_iter().map(|p| p.plan).collect(),
-        &relaxation,
-    );
-    let objective = objective_of(ctx.spec, &plan);
     let bound = raise.until(objective, None)?;
     raise.report();
     let (columns, integer_columns, rows) = relaxation.size;

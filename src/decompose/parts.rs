@@ -35,6 +35,13 @@ pub(crate) struct Parts {
     pub nodes: i64,
 }
 
+impl Part {
+    /// What its plan uses of a shared limit.
+    pub fn uses(&self, cap: &Capacity) -> f64 {
+        self.used.get(cap).copied().unwrap_or(0.0)
+    }
+}
+
 impl Parts {
     /// Every group's plan, in group order.
     pub fn plans(&self) -> Vec<Plan> {
@@ -179,13 +186,8 @@ pub(super) fn repair_minimums(
             .collect()
     });
     let started = std::time::Instant::now();
-    let placed = |parts: &Parts, cap: &Capacity| -> f64 {
-        parts
-            .parts
-            .iter()
-            .map(|p| p.used.get(cap).copied().unwrap_or(0.0))
-            .sum()
-    };
+    let placed =
+        |parts: &Parts, cap: &Capacity| -> f64 { parts.parts.iter().map(|p| p.uses(cap)).sum() };
     let (mut missing_before, mut missing_after, mut offered, mut taken) = (0.0, 0.0, 0, 0);
     for cap in minimums {
         let least = cap.limit(ctx.spec).unwrap_or(0.0);
@@ -195,7 +197,7 @@ pub(super) fn repair_minimums(
         }
         missing_before += missing(parts);
         // Groups that hire from the channel and met the share they were solved with.
-        let used = |parts: &Parts, g: usize| parts.parts[g].used.get(&cap).copied().unwrap_or(0.0);
+        let used = |parts: &Parts, g: usize| parts.parts[g].uses(&cap);
         let mut candidates: Vec<usize> = (0..groups.len())
             .filter(|&g| {
                 let share = parts.parts[g].share.get(&cap).copied().unwrap_or(0.0);
@@ -253,7 +255,7 @@ pub(super) fn repair_minimums(
 /// reckoning. What it bought is then taken back from the groups that use the limit, those
 /// using most first, each re-solved in turn with what is left (up to `EXCHANGE_HOLDERS`). The
 /// exchange is kept when every hard limit holds and the province's objective (on the whole
-/// plan) falls; otherwise every plan is restored. The split follows the LP's fractional use,
+/// plan; `now` before the exchange) falls; otherwise every plan is restored. The split follows the LP's fractional use,
 /// so it gives a slot to whichever group the LP used it in, not where a whole person is
 /// worth most: on the sample with I2 on, four communes bought people this way and the objective
 /// fell by 33,439 million VND (gap 0.34% to 0.088%).
@@ -264,6 +266,7 @@ pub(super) fn exchange_slots(
     prices: &BTreeMap<Capacity, f64>,
     parts: &mut Parts,
     objective: &dyn Fn(Vec<Plan>) -> f64,
+    mut now: f64,
 ) -> Result<()> {
     const EXCHANGE_CANDIDATES: usize = 16;
     const EXCHANGE_MOST: f64 = 20.0;
@@ -279,13 +282,9 @@ pub(super) fn exchange_slots(
         .enumerate()
         .flat_map(|(g, members)| members.iter().map(move |&u| (u, g)))
         .collect();
-    for r in rows.iter().filter(|r| !r.goal && r.shortfall > 0) {
-        let unit = ctx
-            .spec
-            .unit_index(r.unit.trim_end_matches(crate::rules::intent::HORIZON));
+    for (unit, value) in crate::evaluate::priced_rows(ctx.spec, &rows) {
         if let Some(g) = unit.and_then(|u| group_of.get(&u)) {
-            owed[*g] +=
-                crate::rules::intent::price(ctx.spec, r.rule, unit, r.year) * r.shortfall as f64;
+            owed[*g] += value;
         }
     }
     let mut candidates: Vec<usize> = (0..groups.len()).filter(|&g| owed[g] > 0.0).collect();
@@ -308,7 +307,6 @@ pub(super) fn exchange_slots(
             })
             .collect()
     };
-    let mut now = objective(parts.plans());
     let before = now;
     let (mut tried, mut kept, mut solves, mut failed) = (0, 0, 0, 0);
     for g in candidates {
@@ -331,14 +329,12 @@ pub(super) fn exchange_slots(
             replaced.push((g, std::mem::replace(&mut parts.parts[g], part)));
             let mut over = overshoot(parts);
             let use_of_over = |parts: &Parts, over: &BTreeMap<Capacity, f64>, h: usize| -> f64 {
-                over.keys()
-                    .map(|cap| parts.parts[h].used.get(cap).copied().unwrap_or(0.0))
-                    .sum()
+                over.keys().map(|cap| parts.parts[h].uses(cap)).sum()
             };
             // The users of each limit gone over, in the limits' order, those using most first.
             let mut holders: Vec<usize> = Vec::new();
             for cap in over.keys() {
-                let use_of = |h: usize| parts.parts[h].used.get(cap).copied().unwrap_or(0.0);
+                let use_of = |h: usize| parts.parts[h].uses(cap);
                 let mut using: Vec<usize> = (0..groups.len())
                     .filter(|&h| h != g && !holders.contains(&h) && use_of(h) > 0.5)
                     .collect();
@@ -361,8 +357,7 @@ pub(super) fn exchange_slots(
                         .collect();
                 let counts = parts.parts[h].coverage_counts.clone();
                 // Its plan goes over the room it now has, so the search starts from no action.
-                let part =
-                    solve_group(ctx, &groups[h], room, split, counts, None, BTreeMap::new())?;
+                let part = solve_group(ctx, &groups[h], room, split, counts, None, no_buy())?;
                 solves += 1;
                 replaced.push((h, std::mem::replace(&mut parts.parts[h], part)));
                 over = overshoot(parts);
@@ -581,7 +576,7 @@ fn free_share(
             let limit = cap.limit(ctx.spec).expect("limited");
             let others: f64 = (0..parts.len())
                 .filter(|&h| h != g)
-                .map(|h| parts[h].used.get(&cap).copied().unwrap_or(0.0))
+                .map(|h| parts[h].uses(&cap))
                 .sum();
             let free = limit - others;
             let part = if cap.is_exact() {
@@ -604,7 +599,7 @@ fn cost_with(ctx: &Ctx, part: &Part, room: &BTreeMap<Capacity, f64>) -> f64 {
         share
             .iter()
             .filter(|(cap, _)| cap.is_budget())
-            .map(|(cap, &r)| (part.used.get(cap).copied().unwrap_or(0.0) - r).max(0.0))
+            .map(|(cap, &r)| (part.uses(cap) - r).max(0.0))
             .sum()
     };
     part.stats.objective + penalty * (excess(room) - excess(&part.share))
