@@ -1,5 +1,5 @@
 //! `bienche compare A B C … --out DIR`: plans several scenarios side by side and tabulates
-//! them against the first (the baseline).
+//! them against the first that was planned (the baseline).
 //!
 //! Scenarios are solved in parallel on a rayon pool. With `T` threads and `n` scenarios,
 //! `min(n, T)` run at once and each gets `max(1, T / min(n, T))` solver threads of its own
@@ -117,6 +117,11 @@ pub fn solve_all(
     Ok(runs)
 }
 
+/// The baseline: the first scenario that was planned (the charts' too).
+pub fn baseline(runs: &[Run]) -> Option<&Solved> {
+    runs.iter().find_map(|r| r.outcome.as_ref().ok())
+}
+
 /// The scenarios that were planned, by name, in order.
 pub fn succeeded(runs: &[Run]) -> Vec<(&str, &Stats)> {
     runs.iter()
@@ -160,7 +165,14 @@ pub fn write_comparison(dir: &Path, runs: &[Run]) -> Result<()> {
     }
     header.push("total_shortfall".into());
     header.extend(channels.iter().map(|c| format!("hires:{c}")));
-    header.extend(["gap".into(), "seconds".into()]);
+    header.extend([
+        "gap".into(),
+        "gap_million_vnd".into(),
+        "cost_vs_baseline".into(),
+        "within_tolerance".into(),
+        "seconds".into(),
+    ]);
+    let baseline = baseline(runs);
     let rows = runs.iter().map(|r| {
         let mut row = vec![r.name.clone()];
         match &r.outcome {
@@ -195,6 +207,15 @@ pub fn write_comparison(dir: &Path, runs: &[Run]) -> Result<()> {
                     row.push(format!("{:.0}", n + 0.0)); // no "-0"
                 }
                 row.push(format!("{:.6}", s.gap));
+                row.push(Money::text(st.gap_million_vnd));
+                match baseline.filter(|b| !std::ptr::eq(*b, s)) {
+                    Some(b) => {
+                        row.push(Money::text(st.total_cost() - b.stats.total_cost()));
+                        let within = st.cost_within_tolerance(&b.stats);
+                        row.push(if within { "yes" } else { "no" }.into());
+                    }
+                    None => row.extend([String::new(), String::new()]),
+                }
                 row.push(format!("{:.1}", s.seconds));
             }
         }
@@ -206,9 +227,9 @@ pub fn write_comparison(dir: &Path, runs: &[Run]) -> Result<()> {
 /// `unit_differences.csv`: every target row of every scenario next to the baseline's.
 pub fn write_unit_differences(dir: &Path, runs: &[Run]) -> Result<()> {
     let mut rows: Vec<UnitDifferenceRow> = Vec::new();
-    if let Some(base) = runs.first().and_then(|r| r.outcome.as_ref().ok()) {
-        for r in runs.iter().skip(1) {
-            if let Ok(s) = &r.outcome {
+    if let Some(base) = baseline(runs) {
+        for r in runs {
+            if let Some(s) = r.outcome.as_ref().ok().filter(|s| !std::ptr::eq(*s, base)) {
                 rows.extend(differences(&r.name, &s.stats, &base.stats));
             }
         }
@@ -254,18 +275,26 @@ fn differences(name: &str, now: &Stats, base: &Stats) -> Vec<UnitDifferenceRow> 
 pub fn report(runs: &[Run]) -> (String, Vec<String>) {
     let mut text = String::new();
     let mut failures = Vec::new();
-    let base_cost = runs
-        .first()
-        .and_then(|r| r.outcome.as_ref().ok())
-        .map(|s| s.stats.total_cost());
+    let baseline = baseline(runs);
     for r in runs {
         match &r.outcome {
             Ok(s) => {
                 let last = s.stats.last_target_year();
                 let (met, missed) = s.stats.tally(last);
                 let cost = s.stats.total_cost();
-                let delta = base_cost
-                    .map(|b| format!(" ({:+.1} vs baseline)", (cost - b) / 1000.0))
+                let delta = baseline
+                    .filter(|b| !std::ptr::eq(*b, s))
+                    .map(|b| {
+                        let within = if s.stats.cost_within_tolerance(&b.stats) {
+                            ", no more than the two plans' proven gaps"
+                        } else {
+                            ""
+                        };
+                        format!(
+                            " ({:+.1} vs baseline{within})",
+                            (cost - b.stats.total_cost()) / 1000.0
+                        )
+                    })
                     .unwrap_or_default();
                 text.push_str(&format!(
                     "  {:<28} {:>9.1} bn VND{delta}; {last}: {met} met, {missed} missed; gap {:.3}%; {:.1} s\n",

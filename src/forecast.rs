@@ -21,7 +21,9 @@
 //! attrition), and promotions and hires are shared out by largest remainder, carried from
 //! year to year, so every count is whole and each running total stays within a person of its
 //! expectation. The result is a [`Plan`], so `trajectory.csv`, `flows.csv` and the targets
-//! are the same tables, checked by the same replay, as for a plan.
+//! are the same tables, checked by the same replay, as for a plan. Its costs (salaries, hires
+//! and promotions priced by [`book_flow_costs`], the over-quota premium) are what the plan's
+//! extra cost is measured against ([`crate::budget`]).
 
 use crate::domain::FlowKind;
 use crate::domain::{Cell, Spec};
@@ -98,8 +100,64 @@ pub fn forecast(spec: &Spec) -> Forecast {
     for u in 0..spec.units.len() {
         mix_basis.push(project_unit(spec, u, &mut plan));
     }
+    book_flow_costs(spec, &mut plan);
     crate::model::objective::book_salaries(spec, &mut plan.costs, plan.stock.iter());
+    book_over_quota(spec, &mut plan);
     Forecast { plan, mix_basis }
+}
+
+/// What a hire without a plan costs: the least `cost_per_hire` of the channels open that
+/// year to the unit's kind and the person's group, else of any channel open to the unit's
+/// kind, else nothing. The forecast does not choose channels; the least price makes its cost
+/// a lower estimate, so the plan's extra cost over it is not understated.
+pub fn no_plan_hire_cost(spec: &Spec, u: usize, cell: &Cell, year: i32) -> f64 {
+    let kind = spec.units[u].kind;
+    let open = || {
+        spec.channels
+            .iter()
+            .filter(move |ch| ch.year == year && ch.kinds.contains(&kind))
+    };
+    let least = |it: &mut dyn Iterator<Item = &crate::domain::Channel>| {
+        it.map(|ch| ch.cost_per_hire)
+            .fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.min(c))))
+    };
+    least(&mut open().filter(|ch| ch.groups.contains(&cell.group)))
+        .or_else(|| least(&mut open()))
+        .unwrap_or(0.0)
+}
+
+/// Books the premium on the forecast's head-count over quota in the years its unit may run
+/// over quota (`over_quota_until`), as a plan pays it; it sheds nobody, so an excess lasts
+/// until attrition takes it.
+fn book_over_quota(spec: &Spec, plan: &mut Plan) {
+    for (u, unit) in spec.units.iter().enumerate() {
+        let Some(last) = unit.over_quota_until else {
+            continue;
+        };
+        for t in spec.plan_years().filter(|&t| t <= last) {
+            let head: u32 = plan.sum(t, u, |_| true);
+            let over = head.saturating_sub(spec.quota(u, t));
+            crate::model::objective::book_over_quota(spec, &mut plan.costs, t, u, over as f64);
+        }
+    }
+}
+
+/// Books the forecast's hires (at [`no_plan_hire_cost`]) and promotions (at
+/// `costs.promotion`, as a plan's) into its flows and costs; nobody is trained or moved.
+fn book_flow_costs(spec: &Spec, plan: &mut Plan) {
+    use crate::domain::{CostLine, Lever};
+    for (key, (n, cost)) in plan.flows.iter_mut() {
+        let (line, each) = match key.kind {
+            FlowKind::Hire => (
+                CostLine::of(Lever::Hiring),
+                no_plan_hire_cost(spec, key.unit, &key.cell, key.year),
+            ),
+            FlowKind::Promote => (CostLine::of(Lever::Promotion), spec.config.costs.promotion),
+            _ => continue,
+        };
+        *cost = each * *n as f64;
+        crate::model::objective::book_flow(&mut plan.costs, key.year, key.unit, line, *cost);
+    }
 }
 
 /// Hires of unit u in each planned year of the forecast.

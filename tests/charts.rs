@@ -4,13 +4,14 @@ mod common;
 
 use common::*;
 
-const CHARTS: [&str; 6] = [
+const CHARTS: [&str; 7] = [
     "1-trajectory",
     "2-units",
     "3-cost",
     "4-hiring",
     "5-attainment",
     "6-no-plan",
+    "7-budget",
 ];
 
 fn assert_charts(dir: &Path) {
@@ -40,6 +41,17 @@ fn plan_draws_every_chart_and_plot_redraws_them_without_the_scenario() {
     assert!(svg.contains("Tỷ lệ cán bộ người DTTS tăng từ"), "{svg}");
     assert!(read(&vi, "6-no-plan.svg").contains("Không có kế hoạch, tỷ lệ DTTS đạt"));
     assert!(read(&vi, "5-attainment.svg").contains("chỉ tiêu"));
+    // The title states the plan's extra cost over no plan, as summary.json has it.
+    let extra = num(&summary(&out), &["budget", "extra_cost"]) / 1000.0;
+    let more = if extra < 0.0 { "ít hơn" } else { "thêm" };
+    let figure = format!("{:.1}", extra.abs()).replace('.', ",");
+    let budget = read(&vi, "7-budget.svg");
+    assert!(
+        budget.contains(&format!(
+            "Kế hoạch tốn {more} {figure} tỷ đồng so với không có kế hoạch"
+        )),
+        "{budget}"
+    );
     // The footer names the scenario and says the data are illustrative.
     assert!(svg.contains("kịch bản “fixture roster”"));
     assert!(svg.contains("DỮ LIỆU MINH HỌA"));
@@ -65,4 +77,30 @@ fn plan_draws_every_chart_and_plot_redraws_them_without_the_scenario() {
     let o = bienche(&["plot", tmp.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("summary.json"));
+}
+
+/// A plan folder written before `cost_vs_no_plan.csv` and `summary.json`'s `budget` existed
+/// is still read and drawn: the budget chart says the table is missing instead of stating an
+/// extra cost of 0.
+#[test]
+fn plot_redraws_a_folder_written_before_the_budget_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("must-hire"), &tmp);
+    std::fs::remove_file(out.join("cost_vs_no_plan.csv")).unwrap();
+    let mut s = summary(&out);
+    s.as_object_mut().unwrap().remove("budget");
+    std::fs::write(
+        out.join("summary.json"),
+        serde_json::to_string_pretty(&s).unwrap(),
+    )
+    .unwrap();
+    let o = bienche(&["plot", out.to_str().unwrap(), "--lang", "en"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = read(&out.join("plots/en"), "7-budget.svg");
+    assert!(
+        svg.contains("No cost_vs_no_plan.csv in this folder"),
+        "{svg}"
+    );
+    assert!(svg.contains("The plan&apos;s cost over") || svg.contains("The plan's cost over"));
+    assert!(!svg.contains("more than no plan"));
 }

@@ -38,6 +38,21 @@ fn compare_reports_a_failing_scenario_and_compares_the_others() {
     assert_eq!(rows[1]["status"], "failed");
     assert!(rows[1]["error"].contains("file not found"));
     assert_eq!(rows[2]["total_cost"], "90.000");
+    // Against the baseline: 90 − 410, far beyond both plans' proven gaps (each proven optimal).
+    assert_eq!(
+        (
+            rows[0]["cost_vs_baseline"].as_str(),
+            rows[0]["within_tolerance"].as_str()
+        ),
+        ("", "")
+    );
+    assert_eq!(
+        (
+            rows[2]["cost_vs_baseline"].as_str(),
+            rows[2]["within_tolerance"].as_str()
+        ),
+        ("-320.000", "no")
+    );
     assert!(
         out.join("must-hire/targets.csv").exists()
             && out.join("transfer-cheaper/trajectory.csv").exists()
@@ -49,6 +64,68 @@ fn compare_reports_a_failing_scenario_and_compares_the_others() {
             (1920, 1080)
         );
     }
+}
+
+/// When the first scenario fails, the first one planned is the baseline everywhere: the
+/// console, `comparison.csv` and `unit_differences.csv`.
+#[test]
+fn compare_takes_the_first_planned_scenario_as_baseline_when_the_first_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let missing = tmp.path().join("missing");
+    let o = compare(
+        &[
+            &missing,
+            &fixture("must-hire"),
+            &fixture("transfer-cheaper"),
+        ],
+        &out,
+        "2",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("(baseline: must-hire):"), "{stdout}");
+    let rows = read_csv(&out.join("comparison.csv"));
+    let pick = |i: usize| {
+        (
+            rows[i]["cost_vs_baseline"].clone(),
+            rows[i]["within_tolerance"].clone(),
+        )
+    };
+    assert_eq!(pick(0), (String::new(), String::new()));
+    assert_eq!(pick(1), (String::new(), String::new()));
+    assert_eq!(pick(2), ("-320.000".to_string(), "no".to_string()));
+    let differences = read_csv(&out.join("unit_differences.csv"));
+    assert!(!differences.is_empty());
+    assert!(differences
+        .iter()
+        .all(|r| r["scenario"] == "transfer-cheaper"));
+}
+
+/// A difference no larger than the two plans' proven gaps together is marked as within the
+/// solvers' tolerance, in the table, the console and the difference chart; here the same
+/// scenario twice, so the difference is 0 and both gaps are 0.
+#[test]
+fn compare_marks_a_difference_within_the_solvers_tolerance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let o = compare(&[&fixture("must-hire"), &fixture("must-hire")], &out, "2");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("(+0.0 vs baseline, no more than the two plans' proven gaps)"),
+        "{stdout}"
+    );
+    let rows = read_csv(&out.join("comparison.csv"));
+    assert_eq!(
+        (
+            rows[1]["gap_million_vnd"].as_str(),
+            rows[1]["cost_vs_baseline"].as_str(),
+            rows[1]["within_tolerance"].as_str()
+        ),
+        ("0.000", "0.000", "yes")
+    );
+    assert!(read(&out, "plots/vi/3-difference.svg").contains("(trong sai số của hai phương án)"));
 }
 
 #[test]

@@ -45,8 +45,12 @@ fn cost_vs_targets<DB: DrawingBackend>(
     let title = match best {
         Some((name, s)) if point(s).1 > by => {
             let (x, y) = point(s);
-            let key = if x >= bx { "c1_title" } else { "c1_title_less" };
-            l.get(key, &[name, &l.num((x - bx).abs(), 1), &l.num(y - by, 0)])
+            if s.cost_within_tolerance(base) {
+                l.get("c1_title_same", &[name, &l.num(y - by, 0)])
+            } else {
+                let key = if x >= bx { "c1_title" } else { "c1_title_less" };
+                l.get(key, &[name, &l.num((x - bx).abs(), 1), &l.num(y - by, 0)])
+            }
         }
         _ => l.get("c1_title_none", &[&ok.len().to_string()]),
     };
@@ -218,9 +222,13 @@ fn difference<DB: DrawingBackend>(
             0,
         ),
     ];
-    for (area, caption, value, decimals) in panels {
+    for (k, (area, caption, value, decimals)) in panels.into_iter().enumerate() {
+        let is_cost = k == 0;
         let values: Vec<f64> = others.iter().map(|(_, s)| value(s)).collect();
-        let span = values.iter().fold(1.0f64, |m, v| m.max(v.abs())) * 1.3;
+        // Room for the "(within …)" mark after a bar.
+        let marked = is_cost && others.iter().any(|(_, o)| o.cost_within_tolerance(base));
+        let span =
+            values.iter().fold(1.0f64, |m, v| m.max(v.abs())) * if marked { 2.2 } else { 1.3 };
         let mut chart = ChartBuilder::on(area)
             .margin(24)
             .margin_left(36)
@@ -242,22 +250,47 @@ fn difference<DB: DrawingBackend>(
                     String::new()
                 }
             })
-            .x_label_formatter(&|x| l.num(*x, 0))
+            // Whole numbers only: a count's half-steps would all read "0".
+            .x_label_formatter(&|x| {
+                if (x - x.round()).abs() < 1e-9 {
+                    l.num(*x, 0)
+                } else {
+                    String::new()
+                }
+            })
             .label_style(text_style(22, &INK))
             .light_line_style(WHITE)
             .bold_line_style(LIGHT)
             .draw()
             .map_err(err)?;
+        // A cost difference within the two plans' proven gaps is drawn grey and marked: the
+        // solvers' tolerance alone could make it.
+        let within = |i: usize| is_cost && others[i].1.cost_within_tolerance(base);
         chart
             .draw_series(values.iter().enumerate().map(|(i, &v)| {
-                let color = if v > 0.0 { VERMILLION } else { BLUE };
+                let color = if within(i) {
+                    GREY
+                } else if v > 0.0 {
+                    VERMILLION
+                } else {
+                    BLUE
+                };
                 Rectangle::new([(0.0, i as f64 - 0.3), (v, i as f64 + 0.3)], color.filled())
             }))
             .map_err(err)?;
         chart
             .draw_series(values.iter().enumerate().map(|(i, &v)| {
+                let mark = if within(i) {
+                    format!(" {}", l.get("c3_within", &[]))
+                } else {
+                    String::new()
+                };
                 Text::new(
-                    format!("{}{}", if v > 0.0 { "+" } else { "" }, l.num(v, decimals)),
+                    format!(
+                        "{}{}{mark}",
+                        if v > 0.0 { "+" } else { "" },
+                        l.num(v, decimals)
+                    ),
                     (v, i as f64),
                     text_style(22, &INK).pos(Pos::new(
                         if v >= 0.0 { HPos::Left } else { HPos::Right },

@@ -85,7 +85,7 @@ fn by_lever<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Stats, l: &La
     let colored: Vec<Layer> = levers
         .iter()
         .enumerate()
-        .map(|(i, k)| (k.clone(), PALETTE[i % PALETTE.len()]))
+        .map(|(i, k)| (k.clone(), WIDE_PALETTE[i % WIDE_PALETTE.len()]))
         .collect();
     let named: Vec<Layer> = colored
         .iter()

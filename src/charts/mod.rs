@@ -17,6 +17,8 @@
 //! 5. `5-attainment`: units × rules × target years: met, missed, not applicable.
 //! 6. `6-no-plan`: the EM share with no plan (the forecast) against the plan, province-wide
 //!    and for the five units furthest behind with no plan.
+//! 7. `7-budget`: the plan's cost over no plan by lever, and its cost by year and
+//!    administrative level.
 
 /// Draws `$body` (which uses `$root`) once as `DIR/NAME.png` and once as `DIR/NAME.svg`;
 /// evaluates to the two paths. A macro because the drawing code is generic over the backend.
@@ -44,6 +46,7 @@ pub mod labels;
 pub mod stats;
 
 mod attainment;
+mod budget;
 mod cost;
 mod frame;
 mod hiring;
@@ -76,15 +79,19 @@ const GREY: RGBColor = RGBColor(153, 153, 153);
 const LIGHT: RGBColor = RGBColor(229, 229, 229);
 const INK: RGBColor = RGBColor(34, 34, 34);
 const PALETTE: [RGBColor; 7] = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, YELLOW];
+/// For series that may outnumber the palette (levers with their channels: eight on the
+/// sample): the palette, then ink, so no two series share a colour.
+const WIDE_PALETTE: [RGBColor; 8] = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, YELLOW, INK];
 
 /// The chart names, in order.
-pub const CHARTS: [&str; 6] = [
+pub const CHARTS: [&str; 7] = [
     "1-trajectory",
     "2-units",
     "3-cost",
     "4-hiring",
     "5-attainment",
     "6-no-plan",
+    "7-budget",
 ];
 
 fn err(e: impl std::fmt::Display) -> String {
@@ -154,6 +161,7 @@ pub fn draw_into(dir: &Path, s: &Stats, l: &Labels) -> Result<Vec<PathBuf>> {
     files.extend(both!(dir, CHARTS[3], root => hiring::draw(&root, s, l, &footer)));
     files.extend(both!(dir, CHARTS[4], root => attainment::draw(&root, s, l, &footer)));
     files.extend(both!(dir, CHARTS[5], root => no_plan::draw(&root, s, l, &footer)));
+    files.extend(both!(dir, CHARTS[6], root => budget::draw(&root, s, l, &footer)));
     Ok(files)
 }
 

@@ -64,6 +64,8 @@ pub struct Stats {
     pub scenario: String,
     pub illustrative: bool,
     pub version: String,
+    /// The plan's proven gap, million VND (`summary.json`'s `solver.gap_million_vnd`).
+    pub gap_million_vnd: f64,
     pub base_year: i32,
     pub horizon: i32,
     /// (year, level).
@@ -81,6 +83,11 @@ pub struct Stats {
     pub unit_shares: Vec<UnitShare>,
     /// Cost by year and lever, million VND.
     pub costs: BTreeMap<i32, BTreeMap<String, f64>>,
+    /// Cost by year and administrative level (`province`, `commune`), million VND.
+    pub cost_by_level: BTreeMap<i32, BTreeMap<String, f64>>,
+    /// The plan's cost over the no-plan forecast's by lever (`cost_vs_no_plan.csv`, summed
+    /// over the years), million VND; empty for a folder written before that table.
+    pub extra_by_lever: BTreeMap<String, f64>,
     /// Hires by year, channel and EM: (people, women).
     pub hires: Hires,
     /// Unit ids in order, then PROVINCE and COVERAGE rows if any.
@@ -112,6 +119,13 @@ impl Stats {
     /// Total cost, million VND.
     pub fn total_cost(&self) -> f64 {
         self.costs.values().flat_map(|m| m.values()).sum()
+    }
+
+    /// Whether this plan's total cost differs from `other`'s by no more than their two proven
+    /// gaps together: a difference the solvers' tolerance alone could make.
+    pub fn cost_within_tolerance(&self, other: &Stats) -> bool {
+        (self.total_cost() - other.total_cost()).abs()
+            <= self.gap_million_vnd + other.gap_million_vnd + 1e-6
     }
 
     pub fn last_target_year(&self) -> i32 {
@@ -197,6 +211,26 @@ impl Stats {
                 .entry(r.lever.to_string())
                 .or_default() += r.cost.value();
         }
+        let level_of: BTreeMap<&str, &'static str> = t
+            .units
+            .iter()
+            .map(|u| (u.unit.as_str(), crate::budget::Level::of(u.kind).name()))
+            .collect();
+        let mut cost_by_level: BTreeMap<i32, BTreeMap<String, f64>> = BTreeMap::new();
+        for r in &t.costs {
+            let level = level_of.get(r.unit.as_str()).copied().unwrap_or("province");
+            *cost_by_level
+                .entry(r.year)
+                .or_default()
+                .entry(level.to_string())
+                .or_default() += r.cost.value();
+        }
+        let mut extra_by_lever: BTreeMap<String, f64> = BTreeMap::new();
+        for r in &t.cost_vs_no_plan {
+            *extra_by_lever
+                .entry(r.lever.name().to_string())
+                .or_default() += r.extra.value();
+        }
         let mut hires = Hires::new();
         for r in t.flows.iter().filter(|r| r.flow == FlowKind::Hire) {
             let n = r.count as f64;
@@ -231,6 +265,7 @@ impl Stats {
             scenario: summary.scenario.clone(),
             illustrative: summary.illustrative,
             version: t.manifest.bienche_version.clone(),
+            gap_million_vnd: summary.solver.gap_million_vnd,
             base_year,
             horizon,
             targets,
@@ -244,6 +279,8 @@ impl Stats {
                 .filter_map(|u| unit_shares.remove(u))
                 .collect(),
             costs,
+            cost_by_level,
+            extra_by_lever,
             hires,
             target_units,
             status: targets_part.status,

@@ -54,12 +54,12 @@ pub fn run(
         "compared {} scenarios in {:.1} s on {threads} threads (baseline: {}):",
         runs.len(),
         started.elapsed().as_secs_f64(),
-        runs.first().map(|r| r.name.as_str()).unwrap_or("-")
+        compare::succeeded(&runs)
+            .first()
+            .map(|(name, _)| *name)
+            .unwrap_or("-")
     );
     print!("{text}");
-    println!(
-        "  (differences in cost smaller than the runs' gaps are within the solver's tolerance)"
-    );
     println!("wrote {}", out.display());
     if failures.is_empty() {
         Ok(())

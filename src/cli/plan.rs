@@ -181,6 +181,15 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         "solver: {} in {:.1} s (total {:.1} s); objective {:.1}, bound {:.1}, gap {:.4}% ({:.1} million VND)",
         s.status, s.seconds, report.timings.seconds, s.objective, s.bound, s.gap * 100.0, s.gap_million_vnd
     );
+    if s.status != "optimal" {
+        // A plan not proven within its tolerance: its cost may be this much above the best.
+        eprintln!(
+            "warning: the plan is not proven within the {:.3}% tolerance: it may cost up to {:.1} million VND ({:.3}%) more than the best plan; differences smaller than that between scenarios are not meaningful",
+            spec.config.solver.mip_rel_gap * 100.0,
+            s.gap_million_vnd,
+            s.gap * 100.0
+        );
+    }
     let overhead = s.build_seconds + report.timings.write_seconds;
     let work = overhead + s.highs_seconds;
     println!(
@@ -198,6 +207,9 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         salary / 1000.0,
         (cost - salary) / 1000.0
     );
+    if let Some(b) = &report.tables.summary.budget {
+        print_budget(b);
+    }
     if let Some(p) = &report.price_of_intent {
         println!(
             "price of intent (I1–I4 and milestones, against the letter of R1–R8 alone): {:+.1} billion VND (letter-only plan {:.1}, {} legal targets met; solved to a {:.3}% gap)",
@@ -219,6 +231,33 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
     }
     print_missed(spec, report);
     println!("wrote {}", out.display());
+}
+
+/// The budget officer's lines (`summary.json`'s `budget`), in billion VND.
+fn print_budget(b: &crate::output::contract::BudgetRecord) {
+    let bn = |x: f64| x / 1000.0;
+    let more = if b.extra_cost < 0.0 { "less" } else { "more" };
+    println!(
+        "without a plan: {:.1} billion VND (the no-plan forecast's salaries, hires, promotions and over-quota premium); the plan costs {:.1} billion {more}",
+        bn(b.no_plan_cost),
+        bn(b.extra_cost.abs())
+    );
+    let levels: Vec<String> = b
+        .cost_by_level
+        .iter()
+        .map(|(level, c)| format!("{level} {:.1}", bn(*c)))
+        .collect();
+    println!("cost by level: {} billion VND", levels.join(", "));
+    let pct = |g: Option<f64>| g.map_or("-".to_string(), |g| format!("{:.3}%", g * 100.0));
+    println!(
+        "what the plan controls: {:.1} billion VND of money beyond the {:.1} billion of base staff salaries if nobody is let go (its exits save {:.1}), plus priced shortfalls worth {:.1} billion at penalty prices; the gap is {} of the money, {} of both",
+        bn(b.plan_dependent_money),
+        bn(b.fixed_cost),
+        bn(b.exit_salary_savings),
+        bn(b.priced_shortfalls),
+        pct(b.gap_of_plan_dependent_money),
+        pct(b.gap_of_plan_dependent)
+    );
 }
 
 fn print_missed(spec: &Spec, report: &Report) {

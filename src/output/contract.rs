@@ -11,8 +11,8 @@ use crate::diagnose::Shortfall;
 use crate::domain::config::{SolverConfig, TargetYearConfig};
 use crate::domain::target::TargetRow;
 use crate::domain::{
-    BandRule, CostLine, FlowKind, Gender, R1Scope, Roadmap, Role, Rounding, SeventyPercentBand,
-    Spec, UnitKind,
+    BandRule, CostLine, FlowKind, Gender, Lever, R1Scope, Roadmap, Role, Rounding,
+    SeventyPercentBand, Spec, UnitKind,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -300,6 +300,57 @@ pub struct Summary {
     /// With `intent.price`: what the intent rules cost against the letter-only plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_of_intent: Option<PriceOfIntent>,
+    /// The costs as a budget officer reads them ([`crate::budget`]); absent from folders
+    /// written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<BudgetRecord>,
+}
+
+/// `summary.json`'s `budget`: the objective split into the salaries of the base-year staff
+/// if nobody is let go and what the plan controls, the gap on the latter, the extra cost over no plan, and the cost by level
+/// and kind of unit (million VND; docs/outputs.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BudgetRecord {
+    /// Salaries of the base staff if nobody is let go: a constant of the scenario.
+    pub fixed_cost: f64,
+    /// What the plan's streamlining exits save, each at the salary of the post its person
+    /// leaves.
+    pub exit_salary_savings: f64,
+    /// The objective less `fixed_cost`.
+    pub plan_dependent: f64,
+    /// Of it, money: the plan's costs less `fixed_cost`.
+    pub plan_dependent_money: f64,
+    /// Of it, priced shortfalls (targets, milestones, intent rows, staffing, R5): prices of
+    /// missed rules, not money.
+    pub priced_shortfalls: f64,
+    /// The proven gap (million VND) as a share of `plan_dependent` and of
+    /// `plan_dependent_money`; `null` where that is not positive.
+    pub gap_of_plan_dependent: Option<f64>,
+    pub gap_of_plan_dependent_money: Option<f64>,
+    /// The no-plan forecast's costs, and the plan's costs over them.
+    pub no_plan_cost: f64,
+    pub extra_cost: f64,
+    pub extra_by_lever: BTreeMap<String, f64>,
+    pub extra_by_year: BTreeMap<String, f64>,
+    /// The plan's costs by administrative level (`province`, `commune`) and kind of unit.
+    pub cost_by_level: BTreeMap<String, f64>,
+    pub cost_by_kind: BTreeMap<String, f64>,
+}
+
+/// `cost_vs_no_plan.csv`: by year and lever, the plan's cost, the no-plan forecast's, and
+/// the difference: what the province pays for meeting the targets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoPlanCostRow {
+    pub year: i32,
+    pub lever: Lever,
+    pub plan: Money,
+    pub no_plan: Money,
+    pub extra: Money,
+}
+
+impl Table for NoPlanCostRow {
+    const FILE: &'static str = "cost_vs_no_plan.csv";
+    const HEADER: &'static [&'static str] = &["year", "lever", "plan", "no_plan", "extra"];
 }
 
 /// What the intent rules (I1–I4, milestones) cost: this plan against the plan of the same
@@ -365,6 +416,7 @@ pub struct PlanTables {
     pub flows: Vec<FlowRow>,
     pub targets: Vec<TargetRow>,
     pub costs: Vec<CostRow>,
+    pub cost_vs_no_plan: Vec<NoPlanCostRow>,
     pub units: Vec<UnitRow>,
     pub forecast: Option<ForecastTables>,
 }

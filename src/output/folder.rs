@@ -93,6 +93,7 @@ impl Kind {
                     "flows.csv",
                     "targets.csv",
                     "costs.csv",
+                    "cost_vs_no_plan.csv",
                     "units.csv",
                 ],
                 &["forecast", "plots", "simulation"],

@@ -3,7 +3,9 @@
 //! recognition of an earlier output folder, and anything else that starts from a finished
 //! folder rather than a run in memory.
 
-use super::contract::{ForecastTables, Manifest, PlanTables, Table, GAP_FILE, GAP_HEADER};
+use super::contract::{
+    ForecastTables, Manifest, NoPlanCostRow, PlanTables, Table, GAP_FILE, GAP_HEADER,
+};
 use crate::domain::target::TargetRow;
 use crate::error::{Error, Result};
 use serde::de::DeserializeOwned;
@@ -110,6 +112,12 @@ fn plan_tables(dir: &Path) -> Result<PlanTables> {
         flows: rows(dir)?,
         targets: rows(dir)?,
         costs: rows(dir)?,
+        // Absent from folders written before it existed.
+        cost_vs_no_plan: if dir.join(NoPlanCostRow::FILE).exists() {
+            rows(dir)?
+        } else {
+            Vec::new()
+        },
         units: rows(dir)?,
         forecast,
     };

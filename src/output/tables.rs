@@ -3,6 +3,7 @@
 //! and a reader of the folder gets them back.
 
 use super::contract::*;
+use crate::budget::Account;
 use crate::diagnose::Shortfall;
 use crate::domain::target::TargetRow;
 use crate::domain::Spec;
@@ -27,13 +28,25 @@ pub struct Results<'a> {
 
 /// Every table of the plan folder.
 pub fn plan_tables(r: &Results) -> PlanTables {
+    let account = r.forecast.map(|(no_plan, _)| {
+        Account::of(
+            r.spec,
+            r.plan,
+            r.stats.objective,
+            r.stats.gap_million_vnd,
+            no_plan,
+        )
+    });
+    let mut summary = summary(r);
+    summary.budget = account.as_ref().map(budget_record);
     PlanTables {
-        summary: summary(r),
+        summary,
         manifest: manifest(r.spec),
         trajectory: trajectory(r.spec, r.plan),
         flows: flows(r.spec, r.plan),
         targets: r.targets.to_vec(),
         costs: costs(r.spec, r.plan),
+        cost_vs_no_plan: account.as_ref().map(cost_vs_no_plan).unwrap_or_default(),
         units: units(r.spec),
         forecast: r.forecast.map(|(plan, gap)| ForecastTables {
             trajectory: trajectory(r.spec, plan),
@@ -91,6 +104,50 @@ pub fn costs(spec: &Spec, plan: &Plan) -> Vec<CostRow> {
             cost: Money::new(c),
         })
         .collect()
+}
+
+/// `cost_vs_no_plan.csv`.
+pub fn cost_vs_no_plan(a: &Account) -> Vec<NoPlanCostRow> {
+    a.by_year_lever
+        .iter()
+        .map(|(&(year, lever), &(plan, no_plan))| NoPlanCostRow {
+            year,
+            lever,
+            plan: Money::new(plan),
+            no_plan: Money::new(no_plan),
+            extra: Money::new(plan - no_plan),
+        })
+        .collect()
+}
+
+/// `summary.json`'s `budget`.
+pub fn budget_record(a: &Account) -> BudgetRecord {
+    let rounded = |m: BTreeMap<String, f64>| m.into_iter().map(|(k, v)| (k, round3(v))).collect();
+    BudgetRecord {
+        fixed_cost: round3(a.fixed),
+        exit_salary_savings: round3(a.exit_salary_savings),
+        plan_dependent: round3(a.plan_dependent),
+        plan_dependent_money: round3(a.plan_dependent_money()),
+        priced_shortfalls: round3(a.priced_shortfalls()),
+        gap_of_plan_dependent: a.gap_of_plan_dependent(),
+        gap_of_plan_dependent_money: a.gap_of_plan_dependent_money(),
+        no_plan_cost: round3(a.no_plan()),
+        extra_cost: round3(a.extra()),
+        extra_by_lever: rounded(a.extra_by(|_, l| l.name().to_string())),
+        extra_by_year: rounded(a.extra_by(|t, _| t.to_string())),
+        cost_by_level: rounded(
+            a.by_level
+                .iter()
+                .map(|(l, c)| (l.name().to_string(), *c))
+                .collect(),
+        ),
+        cost_by_kind: rounded(
+            a.by_kind
+                .iter()
+                .map(|(k, c)| (k.name().to_string(), *c))
+                .collect(),
+        ),
+    }
 }
 
 /// `units.csv`: each unit's kind and quota by year.
@@ -237,5 +294,6 @@ pub fn summary(r: &Results) -> Summary {
             .collect(),
         warnings: spec.warnings.clone(),
         price_of_intent: r.price_of_intent.cloned(),
+        budget: None,
     }
 }

@@ -66,6 +66,7 @@ pub fn plan(dir: &Path, t: &PlanTables) -> Result<()> {
     rows(dir, &t.flows)?;
     rows(dir, &t.targets)?;
     rows(dir, &t.costs)?;
+    rows(dir, &t.cost_vs_no_plan)?;
     rows(dir, &t.units)?;
     if let Some(f) = &t.forecast {
         let fdir = dir.join("forecast");

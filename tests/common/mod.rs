@@ -272,6 +272,19 @@ pub fn base_and_variant(variant_toml: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, variant)
 }
 
+/// A unit's cell as a row of `staff.csv`, `flows.csv` or `trajectory.csv` names it.
+pub type Cell = (String, String, String, String, String);
+
+pub fn cell(r: &Row) -> Cell {
+    (
+        r["unit"].clone(),
+        r["group"].clone(),
+        r["gender"].clone(),
+        r["role"].clone(),
+        r["trained"].clone(),
+    )
+}
+
 /// People booked to leave a cell (`retire` and `attrition` rows of `flows.csv`; the retire
 /// rows are first checked to be exactly the scenario's `retirements.csv`, when `dir` has
 /// one) stay in it until then: at the end of every year each cell of each unit holds at
@@ -279,16 +292,6 @@ pub fn base_and_variant(variant_toml: &str) -> (tempfile::TempDir, PathBuf) {
 /// replay from the flows). Otherwise someone else, a hire or a person trained into the
 /// cell, would leave in their place. Returns the cells checked.
 pub fn assert_booked_leavers_stay(dir: &Path, out: &Path) -> usize {
-    type Cell = (String, String, String, String, String);
-    let cell = |r: &Row| -> Cell {
-        (
-            r["unit"].clone(),
-            r["group"].clone(),
-            r["gender"].clone(),
-            r["role"].clone(),
-            r["trained"].clone(),
-        )
-    };
     if dir.join("retirements.csv").exists() {
         let rows = |path: &Path, flow: Option<&str>| -> BTreeMap<(Cell, String), u32> {
             let mut m = BTreeMap::new();
