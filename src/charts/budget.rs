@@ -3,6 +3,7 @@
 //! saving drawn to the left of zero; on the right, the cost by year stacked by
 //! administrative level.
 
+use super::cost::lever_name;
 use super::*;
 
 pub(super) fn draw<DB: DrawingBackend>(
@@ -44,15 +45,6 @@ pub(super) fn draw<DB: DrawingBackend>(
     let (left, right) = body.split_horizontally(960);
     extra_by_lever(&left, s, l)?;
     by_level(&right, s, l)
-}
-
-/// Display name of a lever summed over its channels.
-fn lever_name(l: &Labels, lever: &str) -> String {
-    if lever == "hiring" {
-        l.get("lever_hiring_all", &[])
-    } else {
-        l.get(&format!("lever_{lever}"), &[])
-    }
 }
 
 /// Left panel: one horizontal bar per lever, dearest at the top, its name and amount after it.

@@ -26,10 +26,11 @@ pub(super) fn draw<DB: DrawingBackend>(
     by_lever(&right, s, l)
 }
 
-/// Display name of a cost lever.
-fn lever_name(l: &Labels, lever: &str) -> String {
+/// Display name of a cost lever: `hiring:CHANNEL` with its channel, `hiring` over all.
+pub(super) fn lever_name(l: &Labels, lever: &str) -> String {
     match lever.split_once(':') {
         Some(("hiring", ch)) => l.get("lever_hiring", &[ch]),
+        _ if lever == "hiring" => l.get("lever_hiring_all", &[]),
         _ => l.get(&format!("lever_{lever}"), &[]),
     }
 }
