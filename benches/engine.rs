@@ -60,7 +60,7 @@ fn load(dir: &Path) -> Vec<Spec> {
 }
 
 fn solve_checked(spec: &Spec) -> bienche::decompose::Outcome {
-    let outcome = bienche::decompose::find_plan(spec, false, &|_| {}).expect("solve");
+    let outcome = bienche::decompose::find_plan(spec, false, &|_| {}, false).expect("solve");
     assert!(
         outcome.plan.replay_mismatch(spec).is_none(),
         "plan does not replay"
@@ -119,6 +119,7 @@ fn bench_stages(c: &mut Criterion) {
                     shortfalls: &[],
                     forecast: Some((plan, targets)),
                     price_of_intent: None,
+                    prices: None,
                 };
                 let tables = bienche::output::tables::plan_tables(&results);
                 bienche::run::write(&out.join(format!("p{i}")), &tables, None).expect("write");

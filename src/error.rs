@@ -40,6 +40,11 @@ pub enum Error {
     /// The solver failed to produce any plan.
     #[error("solver: {0}")]
     Solver(String),
+    /// HiGHS proved that no plan keeps the rows (its status named). Every target has a
+    /// priced shortfall, so only a model with a hard row should end so: pricing a missed
+    /// target ([`crate::prices`], "cannot be met").
+    #[error("solver: HiGHS ended with status {0} and no plan. Every target has a priced shortfall, so this points to conflicting data rather than unreachable targets; please report it")]
+    Infeasible(String),
 }
 
 /// Longest quoted value a message shows whole.
@@ -197,7 +202,7 @@ impl Error {
             | Error::BadRows { .. }
             | Error::Unreadable { .. }
             | Error::Usage(_) => 2,
-            Error::Output { .. } | Error::Solver(_) => 1,
+            Error::Output { .. } | Error::Solver(_) | Error::Infeasible(_) => 1,
             Error::Failed { code, .. } => *code,
         }
     }

@@ -35,6 +35,7 @@ pub mod model;
 pub mod national;
 pub mod output;
 pub mod plan;
+pub mod prices;
 pub mod progress;
 pub mod readings;
 pub mod recipe;

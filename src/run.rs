@@ -38,6 +38,9 @@ pub struct Options<'a> {
     /// Price the intent rules against the letter-only plan (step 5): `plan` of one
     /// scenario with `intent.price`; other commands never do.
     pub price_intent: bool,
+    /// Price every target row (`prices.csv`): `plan` of one scenario with
+    /// `budget.target_prices`; other commands never do.
+    pub price_targets: bool,
 }
 
 /// Where the time went.
@@ -60,6 +63,8 @@ pub struct Report {
     pub forecast_gap: Vec<TargetRow>,
     /// With `intent.price`: what the intent rules cost.
     pub price_of_intent: Option<PriceOfIntent>,
+    /// With `budget.target_prices`: every target row's price.
+    pub prices: Option<crate::prices::Priced>,
     /// The output folder's tables.
     pub tables: PlanTables,
     pub timings: Timings,
@@ -73,8 +78,8 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
             p(line)
         }
     };
-    let outcome = crate::decompose::find_plan(spec, options.verbose, &say)?;
-    let (plan, stats) = (outcome.plan, outcome.stats);
+    let outcome = crate::decompose::find_plan(spec, options.verbose, &say, options.price_targets)?;
+    let (plan, stats, prices) = (outcome.plan, outcome.stats, outcome.prices);
     check_replay(spec, &plan)?;
     let targets = crate::evaluate::evaluate(spec, &plan);
     let shortfalls = crate::diagnose::shortfalls(spec, &plan, &targets);
@@ -94,6 +99,7 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
         shortfalls: &shortfalls,
         forecast: Some((&forecast.plan, &forecast_gap)),
         price_of_intent: price.as_ref(),
+        prices: prices.as_ref(),
     });
     Ok(Report {
         plan,
@@ -103,6 +109,7 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
         forecast,
         forecast_gap,
         price_of_intent: price,
+        prices,
         tables,
         timings: Timings {
             seconds: started.elapsed().as_secs_f64(),
@@ -125,7 +132,7 @@ pub fn price_of_intent(
         channel.min_hires = None;
     }
     let quiet = |_: String| {};
-    let outcome = crate::decompose::find_plan(&letter, verbose, &quiet)?;
+    let outcome = crate::decompose::find_plan(&letter, verbose, &quiet, false)?;
     check_replay(&letter, &outcome.plan)?;
     let (met, missed, _) =
         crate::evaluate::tally(&crate::evaluate::evaluate(&letter, &outcome.plan));

@@ -19,6 +19,8 @@
 //!    and for the five units furthest behind with no plan.
 //! 7. `7-budget`: the plan's cost over no plan by lever, and its cost by year and
 //!    administrative level.
+//! 8. `8-prices`, only for a plan priced with `--prices`: the 20 dearest targets, by the
+//!    money one more required person costs.
 
 /// Draws `$body` (which uses `$root`) once as `DIR/NAME.png` and once as `DIR/NAME.svg`;
 /// evaluates to the two paths. A macro because the drawing code is generic over the backend.
@@ -51,6 +53,7 @@ mod cost;
 mod frame;
 mod hiring;
 mod no_plan;
+mod prices;
 mod style;
 mod trajectory;
 mod units;
@@ -93,6 +96,9 @@ pub const CHARTS: [&str; 7] = [
     "6-no-plan",
     "7-budget",
 ];
+
+/// The chart of a plan priced with `--prices` (drawn only then).
+pub const PRICES_CHART: &str = "8-prices";
 
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
@@ -162,6 +168,9 @@ pub fn draw_into(dir: &Path, s: &Stats, l: &Labels) -> Result<Vec<PathBuf>> {
     files.extend(both!(dir, CHARTS[4], root => attainment::draw(&root, s, l, &footer)));
     files.extend(both!(dir, CHARTS[5], root => no_plan::draw(&root, s, l, &footer)));
     files.extend(both!(dir, CHARTS[6], root => budget::draw(&root, s, l, &footer)));
+    if s.priced_rows > 0 {
+        files.extend(both!(dir, PRICES_CHART, root => prices::draw(&root, s, l, &footer)));
+    }
     Ok(files)
 }
 

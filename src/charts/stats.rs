@@ -5,7 +5,7 @@
 use crate::domain::target::TargetKind;
 use crate::domain::{FlowKind, Gender, Roadmap, Role, Rule};
 use crate::error::Result;
-use crate::output::contract::{PlanTables, TrajectoryRow};
+use crate::output::contract::{Money, PlanTables, TrajectoryRow};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -88,6 +88,13 @@ pub struct Stats {
     /// The plan's cost over the no-plan forecast's by lever (`cost_vs_no_plan.csv`, summed
     /// over the years), million VND; empty for a folder written before that table.
     pub extra_by_lever: BTreeMap<String, f64>,
+    /// With `prices.csv`: the money one more required person costs, by target row
+    /// (`unit rule year`), for the rows whose one more is met with money alone (not by
+    /// missing other rows), dearest first; and how many rows would rather be missed (one
+    /// more costs the penalty).
+    pub dearest: Vec<(String, f64)>,
+    pub priced_rows: usize,
+    pub one_more_missed: usize,
     /// Hires by year, channel and EM: (people, women).
     pub hires: Hires,
     /// Unit ids in order, then PROVINCE and COVERAGE rows if any.
@@ -231,6 +238,25 @@ impl Stats {
                 .entry(r.lever.name().to_string())
                 .or_default() += r.extra.value();
         }
+        let penalty = summary.policy.shortfall_penalty_million_vnd;
+        let objective = |m: Option<Money>| m.map_or(0.0, Money::value);
+        let mut dearest: Vec<(String, f64)> = t
+            .prices
+            .iter()
+            // Money alone: a row whose one more is met by missing others is not ranked.
+            .filter(|r| (objective(r.one_more) - objective(r.one_more_money)).abs() < 0.05)
+            .filter(|r| objective(r.one_more_money) > 0.0)
+            .map(|r| {
+                let name = format!("{} {} {}", r.unit, r.rule, r.year);
+                (name, objective(r.one_more_money))
+            })
+            .collect();
+        dearest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let one_more_missed = t
+            .prices
+            .iter()
+            .filter(|r| objective(r.one_more) - objective(r.one_more_money) >= penalty - 0.5)
+            .count();
         let mut hires = Hires::new();
         for r in t.flows.iter().filter(|r| r.flow == FlowKind::Hire) {
             let n = r.count as f64;
@@ -281,6 +307,9 @@ impl Stats {
             costs,
             cost_by_level,
             extra_by_lever,
+            dearest,
+            priced_rows: t.prices.len(),
+            one_more_missed,
             hires,
             target_units,
             status: targets_part.status,

@@ -114,6 +114,10 @@ pub enum Command {
         /// (sets intent.price; one more solve).
         #[arg(long)]
         price_intent: bool,
+        /// Also price every target row: what one more required person costs and one fewer
+        /// saves, in prices.csv (sets budget.target_prices; about two solves per row).
+        #[arg(long)]
+        prices: bool,
     },
     /// Plan several scenarios in parallel and compare them with the first (the baseline).
     Compare {
@@ -318,6 +322,7 @@ pub fn run(args: Args) -> Result<()> {
             lang,
             force,
             price_intent,
+            prices,
         } => plan::run(&plan::Request {
             scenario,
             out,
@@ -328,6 +333,7 @@ pub fn run(args: Args) -> Result<()> {
             force,
             skip_bad_rows: args.skip_bad_rows,
             price_intent,
+            prices,
         }),
     }
 }

@@ -24,6 +24,8 @@ pub struct Request {
     pub skip_bad_rows: bool,
     /// `--price-intent`: set `intent.price` for this run.
     pub price_intent: bool,
+    /// `--prices`: set `budget.target_prices` for this run.
+    pub prices: bool,
 }
 
 /// `--time-limit`, `--gap` and `--threads`, checked.
@@ -104,6 +106,7 @@ pub fn run(r: &Request) -> Result<()> {
     ));
     r.overrides.apply(&mut spec.config.solver);
     spec.config.intent.price |= r.price_intent;
+    spec.config.budget.target_prices |= r.prices;
     for w in &spec.warnings {
         say(format!("warning: {w}"));
     }
@@ -119,6 +122,7 @@ pub fn run(r: &Request) -> Result<()> {
         verbose: r.verbose,
         progress: Some(&say),
         price_intent: spec.config.intent.price,
+        price_targets: spec.config.budget.target_prices,
     };
     let report = run::plan_into(&spec, &r.out, options, Some(&labels))?;
     if !r.quiet {
@@ -153,6 +157,11 @@ fn plan_national(r: &Request) -> Result<()> {
     if r.price_intent {
         eprintln!(
             "warning: --price-intent prices one scenario; a national folder is planned without it"
+        );
+    }
+    if r.prices {
+        eprintln!(
+            "warning: --prices prices the targets of one scenario; a national folder is planned without them"
         );
     }
     crate::national::run(&mut national, &r.out, threads, r.quiet)
@@ -220,6 +229,9 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         );
     }
     println!("targets: {met} met, {missed} missed, total shortfall {short} people");
+    if let Some(p) = &report.tables.summary.prices {
+        print_prices(p, out);
+    }
     for (kind, name) in [
         (TargetKind::Milestone, "milestones"),
         (TargetKind::Intent, "intent rules I1–I4"),
@@ -258,6 +270,25 @@ fn print_budget(b: &crate::output::contract::BudgetRecord) {
         pct(b.gap_of_plan_dependent_money),
         pct(b.gap_of_plan_dependent)
     );
+}
+
+/// The target prices by rule, in a line each, and where the rows are.
+fn print_prices(p: &crate::output::contract::PricesRecord, out: &Path) {
+    println!(
+        "target prices ({} rows, {} re-solves with the rest of the plan fixed, {:.0} s): one more required person, in money, summed by rule:",
+        p.rows, p.solves, p.seconds
+    );
+    for r in &p.by_rule {
+        let dearest = match (&r.dearest, r.dearest_one_more_money) {
+            (Some(row), Some(v)) => format!(", dearest {row} at {v:.1}"),
+            _ => String::new(),
+        };
+        println!(
+            "  {}: {:.1} million VND over {} rows that cost money{dearest}; {} rows cannot take one more below the penalty; one fewer of each saves {:.1}",
+            r.rule, r.one_more_money_total, r.binding, r.one_more_at_penalty, r.one_fewer_saves_money_total
+        );
+    }
+    println!("  each row: {}", out.join("prices.csv").display());
 }
 
 fn print_missed(spec: &Spec, report: &Report) {

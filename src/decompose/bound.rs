@@ -96,6 +96,7 @@ impl<'a> Raise<'a> {
         let scope = Scope {
             units: members.to_vec(),
             coupling: Coupling::Priced(self.prices.clone()),
+            change: None,
         };
         let mut model = self.ctx.build(scope);
         model.start = start.cloned();

@@ -47,7 +47,7 @@ use crate::domain::config::{SolveMethod, SolverConfig};
 use crate::domain::Spec;
 use crate::error::Result;
 use crate::model::capacity::Capacity;
-use crate::model::{Model, Scope};
+use crate::model::{Model, Scope, TargetChange};
 use crate::plan::{self, Issue, Plan, StaffingIssue};
 use crate::solve::{solve, FlowStart, Mode, SolveStats, Solved};
 use std::collections::BTreeMap;
@@ -111,6 +111,10 @@ struct Ctx<'a> {
     clock: Clock,
     verbose: bool,
     progress: Progress<'a>,
+    /// Price every target row after the plan (step 7).
+    prices: bool,
+    /// When the run started, for its time (pricing left out).
+    started: Instant,
 }
 
 impl Ctx<'_> {
@@ -129,40 +133,45 @@ impl Ctx<'_> {
         Ok(solved)
     }
 
-    /// Seconds building models and inside HiGHS.
-    fn seconds(&self) -> (f64, f64) {
+    /// The plan's time: since the start, building models and inside HiGHS. Taken before
+    /// pricing, which reports its own time.
+    fn time(&self, stats: &mut SolveStats) {
         let get = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64 / 1e9;
-        (get(&self.clock.build_nanos), get(&self.clock.highs_nanos))
+        stats.seconds = self.started.elapsed().as_secs_f64();
+        stats.build_seconds = get(&self.clock.build_nanos);
+        stats.highs_seconds = get(&self.clock.highs_nanos);
     }
 }
 
 pub struct Outcome {
     pub plan: Plan,
     pub stats: SolveStats,
+    /// With `budget.target_prices`: the price of every target row (step 7).
+    pub prices: Option<crate::prices::Priced>,
 }
 
 /// Progress lines for long runs.
 pub type Progress<'a> = &'a (dyn Fn(String) + Sync);
 
 /// Finds the whole-person plan of a scenario and proves how far it is from the best.
-pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress) -> Result<Outcome> {
+///
+/// With `prices`, also prices every target row (step 7, [`crate::prices`]).
+pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress, prices: bool) -> Result<Outcome> {
     let ctx = Ctx {
+        prices,
+        started: Instant::now(),
         spec,
         schedule: crate::rules::roadmap::schedule(spec),
         clock: Clock::default(),
         verbose,
         progress,
     };
-    let started = Instant::now();
     let groups = groups(spec);
-    let mut outcome = if groups.len() == 1 || spec.config.solver.method == SolveMethod::Monolithic {
-        solve_whole(&ctx)?
+    if groups.len() == 1 || spec.config.solver.method == SolveMethod::Monolithic {
+        solve_whole(&ctx)
     } else {
-        solve_in_parts(&ctx, &groups)?
-    };
-    outcome.stats.seconds = started.elapsed().as_secs_f64();
-    (outcome.stats.build_seconds, outcome.stats.highs_seconds) = ctx.seconds();
-    Ok(outcome)
+        solve_in_parts(&ctx, &groups)
+    }
 }
 
 /// The whole province as one MIP.
@@ -176,9 +185,23 @@ fn solve_whole(ctx: &Ctx) -> Result<Outcome> {
     ));
     let solved = ctx.solve(&mut model, &ctx.spec.config.solver, Mode::Mip)?;
     let plan = plan::extract(ctx.spec, &model, &solved);
+    let mut stats = solved.stats.clone();
+    ctx.time(&mut stats);
+    let planned = FlowStart::of(&model, &solved);
+    let resolve = |_: usize, change: Option<TargetChange>, start: Option<&FlowStart>| {
+        let mut model = ctx.build(Scope {
+            change,
+            ..Scope::all(ctx.spec)
+        });
+        model.start = Some(start.unwrap_or(&planned).clone());
+        solve_for_price(ctx, &mut model)
+    };
+    let whole = vec![(0..ctx.spec.units.len()).collect()];
+    let prices = price_targets(ctx, &plan, &whole, &resolve)?;
     Ok(Outcome {
         plan,
-        stats: solved.stats,
+        stats,
+        prices,
     })
 }
 
@@ -237,7 +260,65 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
         ..Default::default()
     };
     stats.set_gap(ctx.spec.config.solver.mip_rel_gap);
-    Ok(Outcome { plan, stats })
+    ctx.time(&mut stats);
+    let resolve = |g: usize, change: Option<TargetChange>, start: Option<&FlowStart>| {
+        parts::resolve_for_price(ctx, groups, &split, &parts, g, change, start)
+    };
+    let prices = price_targets(ctx, &plan, groups, &resolve)?;
+    Ok(Outcome {
+        plan,
+        stats,
+        prices,
+    })
+}
+
+/// Step 7, when asked (`plan` with `budget.target_prices`): every target row's price, its
+/// group re-solved with the rest of the plan fixed ([`crate::prices`]).
+fn price_targets(
+    ctx: &Ctx,
+    plan: &Plan,
+    groups: &[Vec<usize>],
+    resolve: &crate::prices::Resolve,
+) -> Result<Option<crate::prices::Priced>> {
+    if !ctx.prices {
+        return Ok(None);
+    }
+    let targets = crate::evaluate::evaluate(ctx.spec, plan);
+    crate::prices::price_targets(
+        ctx.spec,
+        &targets,
+        groups,
+        resolve,
+        ctx.spec.config.solver.threads as usize,
+        ctx.progress,
+    )
+    .map(Some)
+}
+
+/// A model re-solved to price a target: to an absolute gap of [`crate::prices::ABS_GAP`],
+/// since a price is a small difference of two objectives.
+fn solve_for_price(ctx: &Ctx, model: &mut Model) -> crate::prices::Outcome {
+    use crate::prices::{Outcome, Resolved};
+    let mut settings = ctx.spec.config.solver.clone();
+    // The pricing tolerance over any `[solver.highs]` gap a scenario sets.
+    settings.highs.remove("mip_rel_gap");
+    settings.highs.remove("mip_abs_gap");
+    settings.mip_rel_gap = 0.0;
+    settings.highs.insert(
+        "mip_abs_gap".into(),
+        crate::domain::config::HighsValue::Float(crate::prices::ABS_GAP),
+    );
+    match ctx.solve(model, &settings, Mode::Mip) {
+        Ok(solved) => Outcome::Solved(Resolved {
+            objective: solved.stats.objective,
+            uncertainty: (solved.stats.objective - solved.stats.bound).max(0.0),
+            seconds: solved.stats.seconds,
+            start: FlowStart::of(model, &solved),
+            plan: plan::extract(ctx.spec, model, &solved),
+        }),
+        Err(crate::error::Error::Infeasible(_)) => Outcome::Infeasible,
+        Err(e) => Outcome::Failed(e.to_string()),
+    }
 }
 
 /// How many groups' priced MIPs may raise the bound before the slot exchange is tried.

@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::domain::Rule;
 use crate::error::Result;
 use crate::model::capacity::Capacity;
-use crate::model::{Coupling, Purchase, Scope};
+use crate::model::{Coupling, Purchase, Scope, TargetChange};
 use crate::plan::{self, Plan};
 use crate::solve::{FlowStart, Mode, SolveStats};
 use rayon::prelude::*;
@@ -500,22 +500,11 @@ fn solve_group(
     start: Option<FlowStart>,
     buy: BTreeMap<Capacity, Purchase>,
 ) -> Result<Part> {
-    let local_targets = split
-        .local_targets
-        .iter()
-        .filter(|((_, _, u), _)| members.contains(u))
-        .map(|(k, v)| (*k, *v))
-        .collect();
-    let coupling = Coupling::Share {
-        allocation: share.clone(),
-        local_targets,
-        coverage_counts: coverage_counts.clone(),
-        priced: split.priced.clone(),
-        buy: buy.clone(),
-    };
+    let coupling = group_coupling(members, &share, split, &coverage_counts, &buy);
     let mut model = ctx.build(Scope {
         units: members.to_vec(),
         coupling,
+        change: None,
     });
     model.start = start;
     // Each group to half the tolerance, so that the province's plan, which also loses a
@@ -553,6 +542,55 @@ fn solve_group(
         shortfall,
         used,
     })
+}
+
+/// How a group's model shares the province: its share of each limit and of each
+/// province-wide rule, the rows held by price, and what it may buy.
+fn group_coupling(
+    members: &[usize],
+    share: &BTreeMap<Capacity, f64>,
+    split: &Split,
+    coverage_counts: &BTreeMap<(Rule, i32), f64>,
+    buy: &BTreeMap<Capacity, Purchase>,
+) -> Coupling {
+    let local_targets = split
+        .local_targets
+        .iter()
+        .filter(|((_, _, u), _)| members.contains(u))
+        .map(|(k, v)| (*k, *v))
+        .collect();
+    Coupling::Share {
+        allocation: share.clone(),
+        local_targets,
+        coverage_counts: coverage_counts.clone(),
+        priced: split.priced.clone(),
+        buy: buy.clone(),
+    }
+}
+
+/// Group g re-solved to price a target ([`crate::prices`]): with what the other groups'
+/// plans leave of every shared limit, the row changed as asked, to an absolute gap of
+/// [`crate::prices::ABS_GAP`].
+pub(super) fn resolve_for_price(
+    ctx: &Ctx,
+    groups: &[Vec<usize>],
+    split: &Split,
+    parts: &Parts,
+    g: usize,
+    change: Option<TargetChange>,
+    start: Option<&FlowStart>,
+) -> crate::prices::Outcome {
+    let part = &parts.parts[g];
+    // The part's own shares: a minimum may have been raised for it (`repair_minimums`).
+    let share = free_share(ctx, &part.share, &parts.parts, g);
+    let coupling = group_coupling(&groups[g], &share, split, &part.coverage_counts, &no_buy());
+    let mut model = ctx.build(Scope {
+        units: groups[g].clone(),
+        coupling,
+        change,
+    });
+    model.start = Some(start.unwrap_or(&part.start).clone());
+    super::solve_for_price(ctx, &mut model)
 }
 
 /// What the other groups leave of each limit (at least what group g uses now, since the

@@ -553,6 +553,11 @@ pub struct BudgetConfig {
     /// Cap on yearly lever spending (hiring, training, promotion, transfer, severance,
     /// over-quota), million VND. Salaries are outside the cap.
     pub cap_per_year: Option<f64>,
+    /// Price every target row (`prices.csv`): what one more required person costs and one
+    /// fewer saves, each row's group re-solved. About two solves per row, so off by
+    /// default; `plan --prices` sets it for one run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub target_prices: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -65,6 +65,19 @@ pub struct Scope {
     /// Sorted unit indices.
     pub units: Vec<usize>,
     pub coupling: Coupling,
+    /// One unit target asked differently, to price it ([`crate::prices`]).
+    pub change: Option<TargetChange>,
+}
+
+/// One unit's target in one year asked `extra` more people (fewer when negative), or made
+/// hard (no shortfall allowed): the re-solves that price a target ([`crate::prices`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetChange {
+    pub unit: usize,
+    pub rule: Rule,
+    pub year: i32,
+    pub extra: i32,
+    pub hard: bool,
 }
 
 impl Scope {
@@ -72,6 +85,7 @@ impl Scope {
         Scope {
             units: (0..spec.units.len()).collect(),
             coupling: Coupling::Whole,
+            change: None,
         }
     }
     /// The LP dual of a shared row, when pricing.

@@ -63,6 +63,6 @@ pub mod stocks;
 pub mod targets;
 
 pub use crate::domain::FlowKind;
-pub use coupling::{Coupling, Purchase, Scope, SharedRow};
+pub use coupling::{Coupling, Purchase, Scope, SharedRow, TargetChange};
 pub use problem::{Amount, Flow, LimitSlack, Model, TargetSlack};
 pub use registry::{Registry, RowKind, RowMeta};

@@ -178,15 +178,23 @@ fn add_target(
     coverage: &mut Coverage,
     shared: Option<SharedRow>,
 ) {
-    // A safety buffer (`simulate --buffer`) raises a unit's requirement by whole people.
+    // A safety buffer (`simulate --buffer`) raises a unit's requirement by whole people;
+    // pricing a target asks one person more or fewer, or no shortfall.
     let mut r = r;
-    if let Some(b) = r
+    let mut extra = r
         .unit
         .and_then(|u| spec.target_buffer.get(&(u, r.rule, r.year)))
-    {
-        r.required += *b as f64;
-        r.big_m += *b as f64;
+        .map_or(0, |&b| b as i32);
+    let change = m
+        .scope
+        .change
+        .filter(|c| Some(c.unit) == r.unit && c.rule == r.rule && c.year == r.year);
+    extra += change.map_or(0, |c| c.extra);
+    if extra != 0 {
+        r.required += extra as f64;
+        r.big_m += extra.max(0) as f64;
     }
+    let hard = change.is_some_and(|c| c.hard);
     if let (Some(unit), true) = (r.unit, uses_coverage(spec, level)) {
         let met = m.binary();
         let row = r.achieved - r.required - met * r.big_m;
@@ -196,7 +204,7 @@ fn add_target(
         );
         coverage.met.entry(r.rule).or_default().push((unit, met));
     } else {
-        let slack = m.continuous();
+        let slack = if hard { m.at_most(0.0) } else { m.continuous() };
         m.slacks.push(TargetSlack {
             unit: r.unit,
             rule: r.rule,

@@ -11,7 +11,7 @@ use crate::diagnose::Shortfall;
 use crate::domain::config::{SolverConfig, TargetYearConfig};
 use crate::domain::target::TargetRow;
 use crate::domain::{
-    BandRule, CostLine, FlowKind, Gender, Lever, R1Scope, Roadmap, Role, Rounding,
+    BandRule, CostLine, FlowKind, Gender, Lever, R1Scope, Roadmap, Role, Rounding, Rule,
     SeventyPercentBand, Spec, UnitKind,
 };
 use serde::{Deserialize, Serialize};
@@ -304,6 +304,9 @@ pub struct Summary {
     /// written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<BudgetRecord>,
+    /// With `budget.target_prices`: the target prices by rule (`prices.csv` has each row).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prices: Option<PricesRecord>,
 }
 
 /// `summary.json`'s `budget`: the objective split into the salaries of the base-year staff
@@ -351,6 +354,108 @@ pub struct NoPlanCostRow {
 impl Table for NoPlanCostRow {
     const FILE: &'static str = "cost_vs_no_plan.csv";
     const HEADER: &'static [&'static str] = &["year", "lever", "plan", "no_plan", "extra"];
+}
+
+/// `prices.csv`: each target row of a target year with its price ([`crate::prices`]):
+/// million VND of the objective, each row's group re-solved with the rest of the plan fixed.
+/// An empty price is one not found (see `status` and `note`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriceRow {
+    pub unit: String,
+    pub rule: Rule,
+    pub year: i32,
+    pub required: u32,
+    pub achieved: u32,
+    pub shortfall: u32,
+    /// What one more required person costs: money, plus the penalties of any row the
+    /// group then misses (this one included) less those it then meets.
+    pub one_more: Option<Money>,
+    /// Of it, money.
+    pub one_more_money: Option<Money>,
+    /// What one fewer required person saves, and of it, money.
+    pub one_fewer_saves: Option<Money>,
+    pub one_fewer_saves_money: Option<Money>,
+    /// For a missed row: what meeting it in full costs more (its own penalty left out), and
+    /// of it, money.
+    pub closing_cost: Option<Money>,
+    pub closing_money: Option<Money>,
+    /// How far a price may be off (the re-solves' own gaps).
+    pub within: Money,
+    pub status: PriceStatus,
+    pub note: String,
+}
+
+impl Table for PriceRow {
+    const FILE: &'static str = "prices.csv";
+    const HEADER: &'static [&'static str] = &[
+        "unit",
+        "rule",
+        "year",
+        "required",
+        "achieved",
+        "shortfall",
+        "one_more",
+        "one_more_money",
+        "one_fewer_saves",
+        "one_fewer_saves_money",
+        "closing_cost",
+        "closing_money",
+        "within",
+        "status",
+        "note",
+    ];
+}
+
+/// What a row of `prices.csv` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceStatus {
+    /// Met: one more costs what `one_more` says.
+    Met,
+    /// Met with people to spare: one more costs nothing.
+    Exceeded,
+    /// Missed; meeting it costs `closing_cost` more.
+    Missed,
+    /// Missed, and no plan of its group meets it with what the rest of the plan leaves.
+    CannotBeMet,
+    /// Not priced: a province-wide row not exceeded, a coverage count, a public service
+    /// unit's conditional clause, or a failed re-solve (`note` says which).
+    NotPriced,
+}
+
+/// `summary.json`'s `prices`: the target prices summed by rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PricesRecord {
+    /// How the prices were found, in a sentence.
+    pub method: String,
+    pub rows: usize,
+    pub by_rule: Vec<RulePrices>,
+    /// Re-solves run and the seconds they took.
+    pub solves: usize,
+    pub seconds: f64,
+}
+
+/// One rule's target prices added up (million VND): what relaxing every one of its rows by
+/// one person would save, each on its own, and what asking one more of each would cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RulePrices {
+    pub rule: Rule,
+    pub rows: usize,
+    /// Rows whose one more costs money.
+    pub binding: usize,
+    /// Rows whose one more would be missed rather than met (its price is the penalty).
+    pub one_more_at_penalty: usize,
+    /// Sums of the prices' money (penalties are not money).
+    pub one_more_money_total: f64,
+    pub one_fewer_saves_money_total: f64,
+    /// Rows missed (as priced: by the group re-solved), and of them those no plan of their
+    /// group can meet.
+    pub missed: usize,
+    pub cannot_be_met: usize,
+    /// The row whose one more costs the most money, met with money alone (not by missing
+    /// other rows): `unit year`.
+    pub dearest: Option<String>,
+    pub dearest_one_more_money: Option<f64>,
 }
 
 /// What the intent rules (I1–I4, milestones) cost: this plan against the plan of the same
@@ -417,6 +522,8 @@ pub struct PlanTables {
     pub targets: Vec<TargetRow>,
     pub costs: Vec<CostRow>,
     pub cost_vs_no_plan: Vec<NoPlanCostRow>,
+    /// With `budget.target_prices`; empty otherwise (and no file).
+    pub prices: Vec<PriceRow>,
     pub units: Vec<UnitRow>,
     pub forecast: Option<ForecastTables>,
 }

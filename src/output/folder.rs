@@ -94,6 +94,7 @@ impl Kind {
                     "targets.csv",
                     "costs.csv",
                     "cost_vs_no_plan.csv",
+                    "prices.csv",
                     "units.csv",
                 ],
                 &["forecast", "plots", "simulation"],

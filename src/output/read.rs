@@ -4,7 +4,7 @@
 //! folder rather than a run in memory.
 
 use super::contract::{
-    ForecastTables, Manifest, NoPlanCostRow, PlanTables, Table, GAP_FILE, GAP_HEADER,
+    ForecastTables, Manifest, NoPlanCostRow, PlanTables, PriceRow, Table, GAP_FILE, GAP_HEADER,
 };
 use crate::domain::target::TargetRow;
 use crate::error::{Error, Result};
@@ -114,6 +114,11 @@ fn plan_tables(dir: &Path) -> Result<PlanTables> {
         costs: rows(dir)?,
         // Absent from folders written before it existed.
         cost_vs_no_plan: if dir.join(NoPlanCostRow::FILE).exists() {
+            rows(dir)?
+        } else {
+            Vec::new()
+        },
+        prices: if dir.join(PriceRow::FILE).exists() {
             rows(dir)?
         } else {
             Vec::new()

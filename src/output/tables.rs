@@ -24,6 +24,8 @@ pub struct Results<'a> {
     pub forecast: Option<(&'a Plan, &'a [TargetRow])>,
     /// With `intent.price`: what the intent rules cost.
     pub price_of_intent: Option<&'a PriceOfIntent>,
+    /// With `budget.target_prices`: every target row's price.
+    pub prices: Option<&'a crate::prices::Priced>,
 }
 
 /// Every table of the plan folder.
@@ -39,6 +41,11 @@ pub fn plan_tables(r: &Results) -> PlanTables {
     });
     let mut summary = summary(r);
     summary.budget = account.as_ref().map(budget_record);
+    let prices = r
+        .prices
+        .map(|p| price_rows(r.spec, r.targets, r.shortfalls, p))
+        .unwrap_or_default();
+    summary.prices = r.prices.map(|p| prices_record(r.spec, &prices, p));
     PlanTables {
         summary,
         manifest: manifest(r.spec),
@@ -47,6 +54,7 @@ pub fn plan_tables(r: &Results) -> PlanTables {
         targets: r.targets.to_vec(),
         costs: costs(r.spec, r.plan),
         cost_vs_no_plan: account.as_ref().map(cost_vs_no_plan).unwrap_or_default(),
+        prices,
         units: units(r.spec),
         forecast: r.forecast.map(|(plan, gap)| ForecastTables {
             trajectory: trajectory(r.spec, plan),
@@ -118,6 +126,178 @@ pub fn cost_vs_no_plan(a: &Account) -> Vec<NoPlanCostRow> {
             extra: Money::new(plan - no_plan),
         })
         .collect()
+}
+
+/// A price as written: to 0.1 million VND, the re-solves' precision.
+fn price(x: f64) -> Money {
+    Money::new((x * 10.0).round() / 10.0)
+}
+
+/// `prices.csv`: the plan's target rows of target years, in its order, with their prices.
+pub fn price_rows(
+    spec: &Spec,
+    targets: &[TargetRow],
+    shortfalls: &[Shortfall],
+    priced: &crate::prices::Priced,
+) -> Vec<PriceRow> {
+    use crate::prices::{Closing, Delta, NotPriced};
+    let penalty = spec.config.policy.shortfall_penalty;
+    priced
+        .prices
+        .iter()
+        .map(|p| {
+            let t = &targets[p.row];
+            // The base re-solve's reading decides met or missed (the prices are its).
+            let (required, achieved) = p.base_reading.unwrap_or((t.required, t.achieved));
+            let status = match (&p.not_priced, &p.closing) {
+                (Some(_), _) if p.one_more.is_none() => PriceStatus::NotPriced,
+                (_, Closing::CannotBeMet) => PriceStatus::CannotBeMet,
+                (_, Closing::Costs(_)) => PriceStatus::Missed,
+                (_, Closing::NotMissed) if achieved > required => PriceStatus::Exceeded,
+                (_, Closing::NotMissed) => PriceStatus::Met,
+            };
+            let trade = |d: &Delta| d.objective - d.money;
+            let mut notes: Vec<String> = Vec::new();
+            match &p.not_priced {
+                Some(NotPriced::Province) if achieved > required => notes.push(format!(
+                    "the province has {} more than required",
+                    achieved - required
+                )),
+                Some(NotPriced::Province) => notes.push(
+                    "a province-wide row not exceeded: its price would need every group re-solved"
+                        .into(),
+                ),
+                Some(NotPriced::Coverage) => {
+                    notes.push("a coverage count of units: not priced".into())
+                }
+                Some(NotPriced::Conditional) => notes.push(
+                    "a public service unit's EM-manager clause, which applies only at 30% EM: not priced"
+                        .into(),
+                ),
+                Some(NotPriced::Failed(why)) => notes.push(format!("not priced: {why}")),
+                None => {}
+            }
+            if status == PriceStatus::CannotBeMet {
+                let why = crate::prices::limit_of(shortfalls, t);
+                if !why.is_empty() {
+                    notes.push(why);
+                }
+            }
+            if let Closing::Costs(d) = &p.closing {
+                if trade(d) > 0.5 {
+                    notes.push(
+                        "meeting it in full makes its group miss other rows or shares of the province's"
+                            .into(),
+                    );
+                }
+            }
+            let missed = matches!(status, PriceStatus::Missed | PriceStatus::CannotBeMet);
+            match &p.one_more {
+                _ if missed => {}
+                Some(d) if trade(d) >= penalty - 0.5 => notes.push(
+                    "one more would be missed rather than met (it costs the shortfall penalty)"
+                        .into(),
+                ),
+                Some(d) if trade(d) > 0.5 => notes.push(
+                    "one more is met by missing other rows or shares of the province's: see one_more_money"
+                        .into(),
+                ),
+                _ => {}
+            }
+            if let Some((r, a)) = p.base_reading {
+                notes.push(format!(
+                    "priced on its group re-solved to gap 0, which reads required {r}, achieved {a}"
+                ));
+            }
+            let objective = |d: Option<Delta>| d.map(|d| price(d.objective));
+            let money = |d: Option<Delta>| d.map(|d| price(d.money));
+            let closing = match p.closing {
+                Closing::Costs(d) => Some(d),
+                _ => None,
+            };
+            PriceRow {
+                unit: t.unit.clone(),
+                rule: t.rule,
+                year: t.year,
+                required: t.required,
+                achieved: t.achieved,
+                shortfall: t.shortfall,
+                one_more: objective(p.one_more),
+                one_more_money: money(p.one_more),
+                one_fewer_saves: objective(p.one_fewer),
+                one_fewer_saves_money: money(p.one_fewer),
+                closing_cost: objective(closing),
+                closing_money: money(closing),
+                within: price(p.uncertainty),
+                status,
+                note: notes.join("; "),
+            }
+        })
+        .collect()
+}
+
+/// `summary.json`'s `prices`: the rows of `prices.csv` added up by rule.
+pub fn prices_record(
+    spec: &Spec,
+    rows: &[PriceRow],
+    priced: &crate::prices::Priced,
+) -> PricesRecord {
+    let penalty = spec.config.policy.shortfall_penalty;
+    let value = |m: Option<Money>| m.map_or(0.0, Money::value);
+    let mut by_rule: BTreeMap<crate::domain::Rule, RulePrices> = BTreeMap::new();
+    for r in rows {
+        let e = by_rule.entry(r.rule).or_insert_with(|| RulePrices {
+            rule: r.rule,
+            rows: 0,
+            binding: 0,
+            one_more_at_penalty: 0,
+            one_more_money_total: 0.0,
+            one_fewer_saves_money_total: 0.0,
+            missed: 0,
+            cannot_be_met: 0,
+            dearest: None,
+            dearest_one_more_money: None,
+        });
+        e.rows += 1;
+        let more = value(r.one_more_money);
+        let trade = value(r.one_more) - more;
+        if more > 0.0 {
+            e.binding += 1;
+        }
+        if trade >= penalty - 0.5 {
+            e.one_more_at_penalty += 1;
+        }
+        e.one_more_money_total += more;
+        e.one_fewer_saves_money_total += value(r.one_fewer_saves_money);
+        if matches!(r.status, PriceStatus::Missed | PriceStatus::CannotBeMet) {
+            e.missed += 1;
+        }
+        if r.status == PriceStatus::CannotBeMet {
+            e.cannot_be_met += 1;
+        }
+        // Ranked on money alone, as the chart: not a row met by missing others.
+        let money_alone = trade.abs() < 0.05;
+        if money_alone && more > 0.0 && e.dearest_one_more_money.is_none_or(|d| more > d) {
+            e.dearest = Some(format!("{} {}", r.unit, r.year));
+            e.dearest_one_more_money = Some(more);
+        }
+    }
+    PricesRecord {
+        method: "each target's group of units re-solved with the rest of the plan fixed, \
+                 the target asked one person more, one fewer, and (if missed) in full"
+            .into(),
+        rows: rows.len(),
+        by_rule: by_rule
+            .into_values()
+            .map(|mut r| {
+                r.one_more_money_total = round3(r.one_more_money_total);
+                r.one_fewer_saves_money_total = round3(r.one_fewer_saves_money_total);
+                r
+            })
+            .collect(),
+        solves: priced.solves,
+        seconds: priced.seconds,
+    }
 }
 
 /// `summary.json`'s `budget`.
@@ -295,5 +475,6 @@ pub fn summary(r: &Results) -> Summary {
         warnings: spec.warnings.clone(),
         price_of_intent: r.price_of_intent.cloned(),
         budget: None,
+        prices: None,
     }
 }

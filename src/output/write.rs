@@ -67,6 +67,9 @@ pub fn plan(dir: &Path, t: &PlanTables) -> Result<()> {
     rows(dir, &t.targets)?;
     rows(dir, &t.costs)?;
     rows(dir, &t.cost_vs_no_plan)?;
+    if !t.prices.is_empty() {
+        rows(dir, &t.prices)?;
+    }
     rows(dir, &t.units)?;
     if let Some(f) = &t.forecast {
         let fdir = dir.join("forecast");

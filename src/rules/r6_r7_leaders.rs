@@ -151,7 +151,7 @@ fn chain(
     vec![r6, r7]
 }
 
-fn public_service_units(spec: &Spec, units: &[usize]) -> Vec<usize> {
+pub(crate) fn public_service_units(spec: &Spec, units: &[usize]) -> Vec<usize> {
     units
         .iter()
         .copied()

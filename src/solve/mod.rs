@@ -230,6 +230,12 @@ pub fn solve(
     let seconds = started.elapsed().as_secs_f64();
     let status = solved.status();
     if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+        if matches!(
+            status,
+            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible
+        ) {
+            return Err(Error::Infeasible(format!("{status:?}")));
+        }
         return Err(Error::Solver(match status {
             HighsModelStatus::ReachedTimeLimit => format!(
                 "no plan was found within the time limit of {} s; raise solver.time_limit_seconds",

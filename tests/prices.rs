@@ -1,0 +1,215 @@
+//! The price of each target (issue 13, item 3): `plan --prices` writes `prices.csv`, each
+//! target row's group re-solved with the rest of the plan fixed. Checked by hand on a
+//! two-commune fixture, against whole re-plans with the target raised by one person, and
+//! on the sample for a price on every target row.
+
+mod common;
+
+use common::*;
+
+fn plan_priced(dir: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+        "--prices",
+    ];
+    args.extend(extra);
+    bienche(&args)
+}
+
+fn priced(dir: &Path, tmp: &tempfile::TempDir) -> (PathBuf, Vec<Row>) {
+    let out = tmp.path().join("out");
+    let o = plan_priced(dir, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_csv(&out.join("prices.csv"));
+    (out, rows)
+}
+
+fn row<'a>(rows: &'a [Row], unit: &str, rule: &str) -> &'a Row {
+    rows.iter()
+        .find(|r| r["unit"] == unit && r["rule"] == rule)
+        .unwrap_or_else(|| panic!("no price for {unit} {rule}"))
+}
+
+/// The fixture `prices`: communes C1 and C2 (two groups), salaries 1 (staff) and 2
+/// (leader), promotion 10, training 5, one channel of trained EM hires at 10, 2027 the one
+/// target year. By hand:
+/// - C1 R6 (EM leaders ≥ 20% of its 5 EM staff: 1, met by its Thai leader): one more is a
+///   promotion of a trained EM staff member in 2027, 10 + one year's leader premium 1 = 11;
+/// - C2 R4 (EM women ≥ 20% of R2's minimum: 1, met by its one Thai woman): one more is a
+///   trained Thai woman hired in 2027, 10 + one year's salary 1 = 11;
+/// - C1 R8 (all 5 EM staff trained; the plan trains its 2 untrained women): one fewer
+///   saves one training, 5; one more cannot be had (a hire raises the requirement with
+///   her), so it costs the shortfall penalty, 100,000, and no money;
+/// - C2 R6 and R7: both leader posts are held by Kinh staff, whom the plan does not
+///   replace: cannot be met, and the note says why;
+/// - C1 R2 (4 EM staff of a 12 quota at 25–35%) has 5: one more costs nothing.
+#[test]
+fn the_fixture_prices_by_hand() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, rows) = priced(&fixture("prices"), &tmp);
+    let get = |unit: &str, rule: &str, key: &str| row(&rows, unit, rule)[key].clone();
+    assert_eq!(get("C1", "R6", "one_more"), "11.000");
+    assert_eq!(get("C1", "R6", "one_more_money"), "11.000");
+    assert_eq!(get("C1", "R6", "status"), "met");
+    assert_eq!(get("C2", "R4", "one_more"), "11.000");
+    assert_eq!(get("C1", "R8", "one_fewer_saves"), "5.000");
+    assert_eq!(get("C1", "R8", "one_fewer_saves_money"), "5.000");
+    assert_eq!(get("C1", "R8", "one_more"), "100000.000");
+    assert_eq!(get("C1", "R8", "one_more_money"), "0.000");
+    assert_eq!(
+        get("C1", "R8", "note"),
+        "one more would be missed rather than met (it costs the shortfall penalty)"
+    );
+    for rule in ["R6", "R7"] {
+        assert_eq!(get("C2", rule, "status"), "cannot_be_met");
+        assert_eq!(get("C2", rule, "closing_cost"), "");
+        assert_eq!(get("C2", rule, "one_fewer_saves"), "100000.000");
+        assert_eq!(
+            get("C2", rule, "note"),
+            "all 2 leader posts of C2 filled in 2026–2027"
+        );
+    }
+    assert_eq!(get("C1", "R2", "status"), "exceeded");
+    assert_eq!(get("C1", "R2", "one_more"), "0.000");
+    for r in &rows {
+        assert_eq!(r["within"], "0.000", "{r:?}");
+    }
+    // Summed by rule in the summary: R6's money for one more is C1's 11 (C2's is a penalty).
+    let s = summary(&out);
+    let r6 = s["prices"]["by_rule"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "R6")
+        .unwrap();
+    assert_eq!(r6["one_more_money_total"], 11.0);
+    assert_eq!(r6["cannot_be_met"], 1);
+    assert_eq!(r6["dearest"], "C1 2027");
+    assert_eq!(s["prices"]["rows"], 10);
+}
+
+/// A price is what a re-plan of the whole fixture with that target raised by one person
+/// costs more: three rows, each re-planned from scratch (gap 0) through the library.
+#[test]
+fn a_price_is_what_raising_the_target_by_one_costs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture("prices");
+    let (_, rows) = priced(&dir, &tmp);
+    let spec = bienche::scenario::load(&dir).unwrap();
+    let objective = |spec: &bienche::domain::Spec| {
+        bienche::run::plan(spec, bienche::run::Options::default())
+            .unwrap()
+            .stats
+            .objective
+    };
+    let base = objective(&spec);
+    for (unit, rule) in [("C1", "R6"), ("C1", "R7"), ("C2", "R4")] {
+        let r = row(&rows, unit, rule);
+        let mut raised = spec.clone();
+        let u = spec.unit_index(unit).unwrap();
+        let rule_id: bienche::domain::Rule = rule.parse().unwrap();
+        raised.target_buffer.insert((u, rule_id, 2027), 1);
+        let price: f64 = r["one_more"].parse().unwrap();
+        assert!(price > 0.0, "{unit} {rule} has a price");
+        assert_eq!(objective(&raised) - base, price, "{unit} {rule}");
+    }
+}
+
+/// The sample: a row of `prices.csv` for every target row of `targets.csv`, in its order
+/// with its figures; a price for one more on every priced row, and for one fewer on every
+/// priced unit row that asks anyone; every missed row closed at a cost or said to be out of
+/// reach with the limit named; the public service units' conditional clause not priced;
+/// every price proven to 0.1 million VND.
+#[test]
+fn the_sample_prices_every_target_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, rows) = priced(&scenario("son-la"), &tmp);
+    let targets: Vec<Row> = read_csv(&out.join("targets.csv"))
+        .into_iter()
+        .filter(|r| r["kind"] == "target")
+        .collect();
+    assert_eq!(rows.len(), targets.len());
+    assert_eq!(rows.len(), 931);
+    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
+    for (p, t) in rows.iter().zip(&targets) {
+        for key in ["unit", "rule", "year", "required", "achieved", "shortfall"] {
+            assert_eq!(p[key], t[key], "{p:?}");
+        }
+        *statuses.entry(p["status"].clone()).or_default() += 1;
+        let within: f64 = p["within"].parse().unwrap();
+        assert!(within <= 0.1, "{p:?}");
+        let re_read = p["note"].contains("priced on its group re-solved");
+        match p["status"].as_str() {
+            "not_priced" => {
+                assert_eq!(p["one_more"], "", "{p:?}");
+                assert!(!p["note"].is_empty(), "{p:?}");
+                continue;
+            }
+            "missed" => {
+                let cost: f64 = p["closing_cost"].parse().unwrap();
+                let money: f64 = p["closing_money"].parse().unwrap();
+                assert!(cost >= money, "{p:?}");
+            }
+            "cannot_be_met" => {
+                assert_eq!(p["closing_cost"], "", "{p:?}");
+                assert!(
+                    p["note"].contains("filled") || p["note"].contains("full"),
+                    "{p:?}"
+                );
+            }
+            "met" | "exceeded" => assert!(t["met"] == "true" || re_read, "{p:?}"),
+            other => panic!("unexpected status {other}"),
+        }
+        // Each price is a difference of two optimal objectives: never negative, one more
+        // never dearer than missing that person, closing never cheaper than the penalty
+        // the row pays.
+        let v = |k: &str| p[k].parse::<f64>().unwrap_or(0.0);
+        assert!(
+            v("one_more") >= -within && v("one_more") <= 100_000.0 + within,
+            "{p:?}"
+        );
+        assert!(v("one_fewer_saves") >= -within, "{p:?}");
+        if p["status"] == "missed" {
+            let short: f64 = p["required"].parse::<f64>().unwrap() - v("achieved");
+            assert!(
+                v("closing_cost") >= 100_000.0 * short - within || re_read,
+                "{p:?}"
+            );
+        }
+        assert_ne!(p["one_more"], "", "{p:?}");
+        if p["unit"] != "PROVINCE" && p["required"] != "0" {
+            assert_ne!(p["one_fewer_saves"], "", "{p:?}");
+        }
+    }
+    // The conditional clause of public service units (one EM manager at 30% EM).
+    let s02 = rows
+        .iter()
+        .find(|r| r["unit"] == "S02" && r["rule"] == "R6" && r["year"] == "2030")
+        .unwrap();
+    assert_eq!(s02["status"], "not_priced");
+    // Some rows cost money for one more person, and every province row is exceeded.
+    let costly = rows
+        .iter()
+        .filter(|r| r["one_more_money"].parse::<f64>().is_ok_and(|v| v > 0.0))
+        .count();
+    assert!(costly > 100, "{costly} rows cost money for one more");
+    assert_eq!(statuses["missed"] + statuses["cannot_be_met"], 11);
+}
+
+/// The same prices, byte for byte, whatever the number of threads.
+#[test]
+fn prices_do_not_depend_on_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture("prices");
+    let csv = |threads: &str| {
+        let out = tmp.path().join(format!("t{threads}"));
+        let o = plan_priced(&dir, &out, &["--threads", threads]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read(out.join("prices.csv")).unwrap()
+    };
+    assert_eq!(csv("1"), csv("2"));
+}
