@@ -213,3 +213,77 @@ fn prices_do_not_depend_on_threads() {
     };
     assert_eq!(csv("1"), csv("2"));
 }
+
+/// The whole fixture as one MIP (`solver.method = "monolithic"`): the same prices as its
+/// two groups, since the communes share nothing the plan uses.
+#[test]
+fn the_monolithic_path_prices_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, grouped) = priced(&fixture("prices"), &tmp);
+    let (copy, dir) = copy_fixture("prices");
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "mip_rel_gap = 0.0",
+        "mip_rel_gap = 0.0\nmethod = \"monolithic\"",
+    );
+    let (_, whole) = priced(&dir, &copy);
+    assert_eq!(whole, grouped);
+}
+
+/// The bookkeeping of `price_targets`, with a made-up re-solve: group 1's base fails, so
+/// its rows are not priced and say why; group 0's re-solves cost 7 a person more (and save
+/// 7 a person fewer), its hard rows have no plan.
+#[test]
+fn a_failed_re_solve_leaves_its_rows_unpriced_with_the_reason() {
+    use bienche::prices::{Closing, NotPriced, Outcome, Resolved};
+    let spec = bienche::scenario::load(&fixture("prices")).unwrap();
+    let report = bienche::run::plan(&spec, bienche::run::Options::default()).unwrap();
+    let groups = bienche::decompose::groups(&spec);
+    assert_eq!(groups, vec![vec![0], vec![1]]);
+    let resolve = |g: usize,
+                   change: Option<bienche::model::TargetChange>,
+                   _: Option<&bienche::solve::FlowStart>| {
+        match (g, change) {
+            (1, _) => Outcome::Failed("boom".into()),
+            (_, Some(c)) if c.hard => Outcome::Infeasible,
+            (_, c) => Outcome::Solved(Resolved {
+                objective: 100.0 + 7.0 * c.map_or(0, |c| c.extra) as f64,
+                plan: report.plan.clone(),
+                uncertainty: 0.0,
+                seconds: 0.0,
+                start: Default::default(),
+            }),
+        }
+    };
+    let priced =
+        bienche::prices::price_targets(&spec, &report.targets, &groups, &resolve, 1, &|_| {})
+            .unwrap();
+    let of = |unit: &str, rule: &str| {
+        priced
+            .prices
+            .iter()
+            .find(|p| {
+                let t = &report.targets[p.row];
+                t.unit == unit && t.rule.to_string() == rule
+            })
+            .unwrap()
+    };
+    // C1 R6 is met exactly: one more costs 7, one fewer saves 7; C1 R2 is exceeded: 0.
+    let r6 = of("C1", "R6");
+    assert_eq!(r6.one_more.map(|d| d.objective), Some(7.0));
+    assert_eq!(r6.one_fewer.map(|d| d.objective), Some(7.0));
+    assert_eq!(r6.closing, Closing::NotMissed);
+    assert_eq!(of("C1", "R2").one_more.map(|d| d.objective), Some(0.0));
+    for rule in ["R2", "R4", "R6", "R7", "R8"] {
+        let p = of("C2", rule);
+        assert_eq!(
+            p.not_priced,
+            Some(NotPriced::Failed("boom".into())),
+            "C2 {rule}"
+        );
+        assert_eq!(p.one_more, None);
+    }
+    // Two bases; C1's two exceeded rows one fewer each, its three tight rows both ways.
+    assert_eq!(priced.solves, 2 + 2 + 3 * 2);
+}
