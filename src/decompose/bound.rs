@@ -7,7 +7,7 @@
 //!
 //! Priced MIPs are solved in batches, the groups that miss most first (their LP relaxation
 //! is off by whole penalties), then those with the most fractional LP flows, only until the
-//! plan's gap is within `solver.mip_rel_gap`: on the sample the four groups that miss most
+//! plan's gap is within its tolerance ([`super::within`]): on the sample the four groups that miss most
 //! carry 97% of the difference between the LP and the whole-person bound, and most groups'
 //! priced MIP adds almost nothing. Province-wide columns appear only in shared rows, so their part is
 //! `min d·x` with `d` their LP reduced costs: zero when the duals are dual feasible, which is
@@ -92,7 +92,7 @@ impl<'a> Raise<'a> {
         // A priced MIP's own gap is lost from the bound, and the priced costs are small
         // differences, so these are solved ten times tighter than the plan's tolerance.
         let mut settings = self.ctx.spec.config.solver.clone();
-        settings.mip_rel_gap /= 10.0;
+        settings.mip_rel_gap = self.ctx.tolerance() / 10.0;
         let scope = Scope {
             units: members.to_vec(),
             coupling: Coupling::Priced(self.prices.clone()),
@@ -106,7 +106,7 @@ impl<'a> Raise<'a> {
     }
 
     /// Raises the bound, `solver.threads` groups at a time, until the gap of a plan costing
-    /// `objective` is within `solver.mip_rel_gap`, every group worth it is solved, or (with
+    /// `objective` is within its tolerance ([`super::within`]), every group worth it is solved, or (with
     /// `most`) that many groups are. A group's plan is feasible in its priced model (which
     /// drops the shared rows), so its priced MIP starts from it.
     pub fn until(&mut self, objective: f64, most: Option<usize>) -> Result<f64> {

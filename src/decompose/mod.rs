@@ -28,8 +28,9 @@
 //! 5. **Bound** ([`bound`]). The LP bound is raised by Lagrangian relaxation at the LP prices:
 //!    a group's priced MIP bound replaces its priced LP value, for the groups whose
 //!    whole-person answer differs from the LP (those that miss most first, then the most
-//!    fractional), only until the gap is within `solver.mip_rel_gap`. The gap is
-//!    `(plan − bound) / plan`, always proven.
+//!    fractional), only until the gap is within `solver.mip_rel_gap` (of the objective, or
+//!    of its plan-dependent part: `solver.gap_of`). The gap is `(plan − bound) / plan`,
+//!    always proven.
 //! 6. **Slot exchange** ([`parts::exchange_slots`]), only when the first
 //!    `BOUND_BEFORE_EXCHANGE` priced MIPs do not prove the plan within its tolerance: the
 //!    groups whose shortfall costs most may buy people of shared limits from the others at the
@@ -43,7 +44,7 @@ mod bound;
 mod parts;
 pub mod split;
 
-use crate::domain::config::{SolveMethod, SolverConfig};
+use crate::domain::config::{GapOf, SolveMethod, SolverConfig};
 use crate::domain::Spec;
 use crate::error::Result;
 use crate::model::capacity::Capacity;
@@ -115,6 +116,14 @@ struct Ctx<'a> {
     prices: bool,
     /// When the run started, for its time (pricing left out).
     started: Instant,
+    /// The tolerance handed to HiGHS, as a share of a group's objective (`f64` bits):
+    /// `solver.mip_rel_gap`, or with `gap_of = "plan-dependent"` that share of the
+    /// plan-dependent part converted once the LP bound is known
+    /// ([`plan_dependent_tolerance`]).
+    tolerance: AtomicU64,
+    /// What the tolerance leaves out of the objective: the fixed salaries under
+    /// `gap_of = "plan-dependent"`, else 0.
+    fixed: f64,
 }
 
 impl Ctx<'_> {
@@ -131,6 +140,11 @@ impl Ctx<'_> {
         let nanos = (solved.stats.seconds * 1e9) as u64;
         self.clock.highs_nanos.fetch_add(nanos, Ordering::Relaxed);
         Ok(solved)
+    }
+
+    /// The plan's tolerance, as a share of the objective.
+    fn tolerance(&self) -> f64 {
+        f64::from_bits(self.tolerance.load(Ordering::Relaxed))
     }
 
     /// The plan's time: since the start, building models and inside HiGHS. Taken before
@@ -160,6 +174,11 @@ pub fn find_plan(spec: &Spec, verbose: bool, progress: Progress, prices: bool) -
     let ctx = Ctx {
         prices,
         started: Instant::now(),
+        tolerance: AtomicU64::new(spec.config.solver.mip_rel_gap.to_bits()),
+        fixed: match spec.config.solver.gap_of {
+            GapOf::Objective => 0.0,
+            GapOf::PlanDependent => crate::budget::fixed_salaries(spec),
+        },
         spec,
         schedule: crate::rules::roadmap::schedule(spec),
         clock: Clock::default(),
@@ -186,6 +205,7 @@ fn solve_whole(ctx: &Ctx) -> Result<Outcome> {
     let solved = ctx.solve(&mut model, &ctx.spec.config.solver, Mode::Mip)?;
     let plan = plan::extract(ctx.spec, &model, &solved);
     let mut stats = solved.stats.clone();
+    settle(ctx, &mut stats);
     ctx.time(&mut stats);
     let planned = FlowStart::of(&model, &solved);
     let resolve = |_: usize, change: Option<TargetChange>, start: Option<&FlowStart>| {
@@ -209,6 +229,7 @@ fn solve_whole(ctx: &Ctx) -> Result<Outcome> {
 fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     let started = Instant::now();
     let relaxation = split::Relaxation::solve(ctx, groups)?;
+    plan_dependent_tolerance(ctx, relaxation.lp.stats.objective);
     let split = split::Split::of(ctx.spec, &relaxation, groups);
     let mut parts = parts::solve_all(ctx, groups, &split)?;
     (ctx.progress)(format!(
@@ -259,7 +280,7 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
         method: format!("decomposed ({} groups of units)", groups.len()),
         ..Default::default()
     };
-    stats.set_gap(ctx.spec.config.solver.mip_rel_gap);
+    settle(ctx, &mut stats);
     ctx.time(&mut stats);
     let resolve = |g: usize, change: Option<TargetChange>, start: Option<&FlowStart>| {
         parts::resolve_for_price(ctx, groups, &split, &parts, g, change, start)
@@ -324,9 +345,50 @@ fn solve_for_price(ctx: &Ctx, model: &mut Model) -> crate::prices::Outcome {
 /// How many groups' priced MIPs may raise the bound before the slot exchange is tried.
 const BOUND_BEFORE_EXCHANGE: usize = 20;
 
-/// Whether a plan costing `objective` is proven within `solver.mip_rel_gap` by `bound`.
+/// Whether a plan costing `objective` is proven within `solver.mip_rel_gap` by `bound`, on
+/// the part of the objective `solver.gap_of` names.
 fn within(ctx: &Ctx, objective: f64, bound: f64) -> bool {
-    objective - bound <= ctx.spec.config.solver.mip_rel_gap * objective.abs()
+    objective - bound <= ctx.spec.config.solver.mip_rel_gap * (objective - ctx.fixed).abs()
+}
+
+/// With `gap_of = "plan-dependent"`: the tolerance `g` of the plan-dependent part as a
+/// share of the objective, for HiGHS's own gaps: `g·(L − F)/L` from the LP bound `L` and the
+/// fixed part `F` (any plan's objective `z` is at least `L`, so `g·(L − F)/L ≤ g·(z − F)/z`),
+/// at least `g/10` so that a plan-dependent part near zero does not ask every MIP to prove
+/// optimality (the stop, [`within`], is on the plan-dependent part itself).
+fn plan_dependent_tolerance(ctx: &Ctx, lp_bound: f64) {
+    let solver = &ctx.spec.config.solver;
+    if solver.gap_of != GapOf::PlanDependent {
+        return;
+    }
+    let g = solver.mip_rel_gap;
+    let share = if lp_bound > 0.0 {
+        (g * (lp_bound - ctx.fixed) / lp_bound).max(g / 10.0)
+    } else {
+        g / 10.0
+    };
+    ctx.tolerance.store(share.to_bits(), Ordering::Relaxed);
+    (ctx.progress)(format!(
+        "tolerance {:.3}% of the plan-dependent part: {:.4}% of the objective for each solve (LP bound {:.1}, fixed salaries {:.1} million VND)",
+        g * 100.0,
+        share * 100.0,
+        lp_bound,
+        ctx.fixed
+    ));
+}
+
+/// The plan's status against its tolerance, on the part `solver.gap_of` names.
+fn settle(ctx: &Ctx, stats: &mut SolveStats) {
+    let solver = &ctx.spec.config.solver;
+    stats.set_gap(solver.mip_rel_gap);
+    if solver.gap_of == GapOf::PlanDependent && stats.status != "time_limit" {
+        stats.status = if within(ctx, stats.objective, stats.bound) {
+            "optimal"
+        } else {
+            "feasible"
+        }
+        .into();
+    }
 }
 
 /// The groups' plans as one plan of the province, with the limits it could not keep.

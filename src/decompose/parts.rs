@@ -510,7 +510,7 @@ fn solve_group(
     // Each group to half the tolerance, so that the province's plan, which also loses a
     // little to the split, stays within it.
     let mut settings = ctx.spec.config.solver.clone();
-    settings.mip_rel_gap /= 2.0;
+    settings.mip_rel_gap = ctx.tolerance() / 2.0;
     let solved = ctx.solve(&mut model, &settings, Mode::Mip)?;
     // Target shortfalls and staffing slacks alike: both cost the penalty.
     let shortfall: f64 = model

@@ -40,11 +40,10 @@ impl Relaxation {
             groups.len()
         ));
         let terms = capacity_terms(ctx.spec, &whole);
-        let lp = ctx.solve(
-            &mut whole,
-            &ctx.spec.config.solver,
-            Mode::RelaxationFromBlocks,
-        )?;
+        // Under `gap_of = "plan-dependent"`, the LP stops on the plan-dependent part too.
+        let mut settings = ctx.spec.config.solver.clone();
+        settings.gap_offset = ctx.fixed;
+        let lp = ctx.solve(&mut whole, &settings, Mode::RelaxationFromBlocks)?;
         (ctx.progress)(format!(
             "LP bound {:.1} million VND in {:.1} s",
             lp.stats.objective, lp.stats.seconds

@@ -579,9 +579,36 @@ pub struct SolverConfig {
     /// LP subproblems equals the LP bound (slow; for testing the signs of the prices).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub check_bound: bool,
+    /// What `mip_rel_gap` is a share of: the whole `objective` (default), or the
+    /// `plan-dependent` part, the objective less the salaries of the base staff if nobody
+    /// is let go (docs/model.md "What the plan controls").
+    #[serde(default, skip_serializing_if = "GapOf::is_default")]
+    pub gap_of: GapOf,
+    /// The part of the objective the tolerance leaves out (the fixed salaries under
+    /// `gap_of = "plan-dependent"`, else 0): set by the decomposition for the LP by blocks,
+    /// which stops within `mip_rel_gap / 10` of `objective − gap_offset`. Not a setting.
+    #[serde(skip)]
+    pub gap_offset: f64,
     /// Extra HiGHS options, `[solver.highs] presolve = "off"`, for tuning and benchmarks.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub highs: std::collections::BTreeMap<String, HighsValue>,
+}
+
+/// What the solver's tolerance is a share of.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum GapOf {
+    #[default]
+    Objective,
+    PlanDependent,
+}
+
+words!(GapOf { Objective => "objective", PlanDependent => "plan-dependent" });
+
+impl GapOf {
+    fn is_default(&self) -> bool {
+        *self == GapOf::Objective
+    }
 }
 
 /// How the plan is found.
@@ -630,6 +657,8 @@ impl Default for SolverConfig {
             random_seed: 0,
             method: SolveMethod::Decomposed,
             check_bound: false,
+            gap_of: GapOf::Objective,
+            gap_offset: 0.0,
             highs: Default::default(),
         }
     }

@@ -20,7 +20,8 @@
 //! - **Bound.** Every `π` gives a valid lower bound on the LP (Lagrangian duality):
 //!   `L(π) = Σ_b v_b(π) + Σ_P min_{l≤x≤u} (c_j − a_jᵀπ)·x + Σ_i π_i·(lower_i if π_i > 0,
 //!   else upper_i)`. The loop stops when the master's value is within `tolerance` of the
-//!   best `L`; the reported objective is that best `L`, and the reported duals are the `π`
+//!   best `L`, as a share of the master's value less `offset` (the part of the objective no
+//!   plan changes, when the tolerance is a share of the rest); the reported objective is that best `L`, and the reported duals are the `π`
 //!   that gave it (with the blocks' own duals at that `π`), so the bound of
 //!   [`crate::decompose`] that prices groups at these duals stays valid. The primal values
 //!   are the master's last convex combination of proposals.
@@ -384,6 +385,7 @@ pub unsafe fn solve(
     shared: &[bool],
     threads: usize,
     tolerance: f64,
+    offset: f64,
     time_limit: f64,
     verbose: bool,
 ) -> Result<BlockSolution, String> {
@@ -580,7 +582,7 @@ pub unsafe fn solve(
                 proposals.len()
             );
         }
-        if value.is_finite() && value - best <= tolerance * value.abs().max(1.0) {
+        if value.is_finite() && value - best <= tolerance * (value - offset).abs().max(1.0) {
             break;
         }
         // New columns: blocks whose answer prices below their convexity dual.
@@ -874,7 +876,7 @@ mod tests {
             prop_assume!(whole.run("whole").is_ok());
             let optimum = whole.objective();
             prop_assume!(optimum.abs() < 1e4);
-            let by_blocks = unsafe { solve(whole.0, &shared_rows, 2, 1e-9, 60.0, false) };
+            let by_blocks = unsafe { solve(whole.0, &shared_rows, 2, 1e-9, 0.0, 60.0, false) };
             // Every block's own rows are feasible (the whole LP is) and boxed, so the
             // decomposition must succeed.
             let dw = by_blocks.map_err(TestCaseError::fail)?;

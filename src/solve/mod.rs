@@ -181,6 +181,7 @@ pub fn solve(
                 settings.threads as usize,
                 // A tenth of the plan's tolerance: the plan's bound is this LP's, raised.
                 settings.mip_rel_gap / 10.0,
+                settings.gap_offset,
                 settings.time_limit_seconds,
                 verbose,
             )
