@@ -32,7 +32,8 @@
 //!
 //! Shortcuts, both exact: a row the base exceeds costs nothing for one more (the base still
 //! meets it, and asking more never costs less); one fewer of a row the base misses saves one
-//! person's penalty (every plan's value falls by at most that, the base's by exactly that).
+//! person's penalty (every plan's objective falls by at most that, the base's by exactly
+//! that).
 //! Not priced, with the reason in the row: a province-wide row (R6/R7 over the province)
 //! met exactly or missed (it would need every group re-solved; one the plan exceeds costs
 //! 0 for one more, exactly); a coverage-roadmap count; a public service unit's conditional
@@ -226,8 +227,8 @@ pub fn price_targets(
             .map(|&g| resolve(g, None, None))
             .collect()
     });
-    // Each base, valued, with its own reading of its rows; a group whose base fails has
-    // its rows not priced, with the reason.
+    // Each base, with its objective and its own reading of its rows; a group whose base
+    // fails has its rows not priced, with the reason.
     let mut base: BTreeMap<usize, Base> = BTreeMap::new();
     let mut base_failed: BTreeMap<usize, String> = BTreeMap::new();
     for (&g, outcome) in priced_groups.iter().zip(bases) {
