@@ -244,7 +244,7 @@ impl Stats {
             .prices
             .iter()
             // Money alone: a row whose one more is met by missing others is not ranked.
-            .filter(|r| (objective(r.one_more) - objective(r.one_more_money)).abs() < 0.05)
+            .filter(|r| r.one_more_money_alone())
             .filter(|r| objective(r.one_more_money) > 0.0)
             .map(|r| {
                 let name = format!("{} {} {}", r.unit, r.rule, r.year);
@@ -255,7 +255,7 @@ impl Stats {
         let one_more_missed = t
             .prices
             .iter()
-            .filter(|r| objective(r.one_more) - objective(r.one_more_money) >= penalty - 0.5)
+            .filter(|r| r.one_more_missed(penalty))
             .count();
         let mut hires = Hires::new();
         for r in t.flows.iter().filter(|r| r.flow == FlowKind::Hire) {

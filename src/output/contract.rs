@@ -385,6 +385,23 @@ pub struct PriceRow {
     pub note: String,
 }
 
+impl PriceRow {
+    /// The penalties in its one-more price: what is not money.
+    fn one_more_penalties(&self) -> f64 {
+        let value = |m: Option<Money>| m.map_or(0.0, Money::value);
+        value(self.one_more) - value(self.one_more_money)
+    }
+    /// Whether one more would be missed rather than met: its price is the shortfall
+    /// `penalty` (million VND a person), not money.
+    pub fn one_more_missed(&self, penalty: f64) -> bool {
+        self.one_more_penalties() >= penalty - 0.5
+    }
+    /// Whether one more is met with money alone, not by missing other rows.
+    pub fn one_more_money_alone(&self) -> bool {
+        self.one_more_penalties().abs() < 0.05
+    }
+}
+
 impl Table for PriceRow {
     const FILE: &'static str = "prices.csv";
     const HEADER: &'static [&'static str] = &[

@@ -260,11 +260,10 @@ pub fn prices_record(
         });
         e.rows += 1;
         let more = value(r.one_more_money);
-        let trade = value(r.one_more) - more;
         if more > 0.0 {
             e.binding += 1;
         }
-        if trade >= penalty - 0.5 {
+        if r.one_more_missed(penalty) {
             e.one_more_at_penalty += 1;
         }
         e.one_more_money_total += more;
@@ -276,8 +275,10 @@ pub fn prices_record(
             e.cannot_be_met += 1;
         }
         // Ranked on money alone, as the chart: not a row met by missing others.
-        let money_alone = trade.abs() < 0.05;
-        if money_alone && more > 0.0 && e.dearest_one_more_money.is_none_or(|d| more > d) {
+        if r.one_more_money_alone()
+            && more > 0.0
+            && e.dearest_one_more_money.is_none_or(|d| more > d)
+        {
             e.dearest = Some(format!("{} {}", r.unit, r.year));
             e.dearest_one_more_money = Some(more);
         }
