@@ -192,3 +192,36 @@ pub fn fixed_salaries(spec: &Spec) -> f64 {
     }
     total
 }
+
+/// The least yearly cap on lever spending that any plan keeps, when `budget.cap_per_year`
+/// is set: the cap plus the least `z` over the whole province's LP relaxation with every
+/// year's spending over the cap at most `z`, every other cost and shortfall left free (a plan
+/// may miss any target to save money). Spending is forced only by the hard rows (people
+/// over a quota cost their premium or their severance), so a plan that goes over the cap
+/// asks this. A lower bound: whole people may need more.
+pub fn least_cap(spec: &Spec, verbose: bool) -> crate::error::Result<Option<f64>> {
+    use crate::model::{RowKind, RowMeta, Scope};
+    let Some(cap) = spec.config.budget.cap_per_year else {
+        return Ok(None);
+    };
+    let mut m = crate::recipe::build(spec, Scope::all(spec));
+    let z = m.continuous();
+    let excess: Vec<(i32, good_lp::Variable)> = m
+        .other_slacks
+        .iter()
+        .filter(|s| s.kind == RowKind::Budget)
+        .map(|s| (s.year, s.slack))
+        .collect();
+    for (year, e) in excess {
+        let row = (good_lp::Expression::from(e) - z).leq(0.0);
+        m.add_row(row, RowMeta::new(RowKind::Budget, None, year));
+    }
+    m.objective = z.into();
+    let solved = crate::solve::solve(
+        &mut m,
+        &spec.config.solver,
+        crate::solve::Mode::Relaxation,
+        verbose,
+    )?;
+    Ok(Some(cap + solved.value(z).max(0.0)))
+}

@@ -65,6 +65,9 @@ pub struct Report {
     pub price_of_intent: Option<PriceOfIntent>,
     /// With `budget.target_prices`: every target row's price.
     pub prices: Option<crate::prices::Priced>,
+    /// When the plan goes over `budget.cap_per_year`: the least cap any plan keeps
+    /// ([`crate::budget::least_cap`]).
+    pub least_cap: Option<f64>,
     /// The output folder's tables.
     pub tables: PlanTables,
     pub timings: Timings,
@@ -83,6 +86,20 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
     check_replay(spec, &plan)?;
     let targets = crate::evaluate::evaluate(spec, &plan);
     let shortfalls = crate::diagnose::shortfalls(spec, &plan, &targets);
+    let overrun = plan
+        .staffing_issues
+        .iter()
+        .any(|i| i.issue == crate::plan::Issue::BudgetOverrun);
+    let least_cap = if overrun {
+        say("the plan goes over the budget cap: finding the least cap any plan keeps…".into());
+        // A finished plan is not lost to this question's failure.
+        crate::budget::least_cap(spec, options.verbose).unwrap_or_else(|e| {
+            say(format!("the least cap could not be found: {e}"));
+            None
+        })
+    } else {
+        None
+    };
     let forecast = crate::forecast::forecast(spec);
     let forecast_gap = crate::evaluate::evaluate(spec, &forecast.plan);
     let price = if options.price_intent {
@@ -110,6 +127,7 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
         forecast_gap,
         price_of_intent: price,
         prices,
+        least_cap,
         tables,
         timings: Timings {
             seconds: started.elapsed().as_secs_f64(),

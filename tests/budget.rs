@@ -366,3 +366,81 @@ fn the_gap_is_controlled_on_the_plan_dependent_part() {
         "{stderr}"
     );
 }
+
+/// Plans `dir` with `budget.cap_per_year = cap`: its folder and what it printed on stderr.
+fn plan_capped(
+    dir: &std::path::Path,
+    tmp: &tempfile::TempDir,
+    cap: &str,
+) -> (std::path::PathBuf, String) {
+    replace_in(
+        dir,
+        "scenario.toml",
+        "[training]",
+        &format!("[budget]\ncap_per_year = {cap}\n\n[training]"),
+    );
+    let out = tmp.path().join("out");
+    let o = bienche(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (out, String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// A cap no plan can keep: must-hire's commune with quota 4 and 6 staff, allowed over its
+/// quota until 2027 at 30 a person-year, severance 50. Keeping both extra people costs 60 a
+/// year; letting one go in 2026 costs 50 + 30 = 80 that year. So no plan spends under 60 in
+/// every year, and a cap of 20 is warned about with that figure (the LP's least yearly cap).
+#[test]
+fn a_cap_no_plan_can_keep_names_the_least_cap() {
+    let (tmp, dir) = copy_fixture("must-hire");
+    std::fs::write(
+        dir.join("units.csv"),
+        "id,name,kind,em_population_share,quota,leader_posts,over_quota_until\n\
+         C1,Commune 1,commune,80,4,1,2027\n",
+    )
+    .unwrap();
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "over_quota_cost = 0.0",
+        "over_quota_cost = 30.0",
+    );
+    let (out, stderr) = plan_capped(&dir, &tmp, "20.0");
+    let warning = stderr
+        .lines()
+        .find(|l| l.starts_with("warning: the plan goes over budget.cap_per_year"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        warning.contains("no plan keeps a yearly cap below 60.0 million VND"),
+        "{warning}"
+    );
+    // The plan goes over by the least in all: one let go in 2026 (80, over by 60) and the
+    // other kept at the premium in 2027 (30, over by 10), 70 against 80 for keeping both.
+    assert!(
+        warning.contains("(2026 by 60.0, 2027 by 10.0)"),
+        "{warning}"
+    );
+    let s = summary(&out);
+    let overruns: Vec<(i64, f64)> = s["staffing_issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["what"] == "budget_overrun")
+        .map(|i| (i["year"].as_i64().unwrap(), i["amount"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(overruns, vec![(2026, 60.0), (2027, 10.0)]);
+}
+
+/// Without forced spending no cap is refused: must-hire with a cap of 0 does nothing and
+/// misses its targets, and no warning about the cap is printed.
+#[test]
+fn a_cap_that_only_costs_targets_is_kept() {
+    let (tmp, dir) = copy_fixture("must-hire");
+    let (out, stderr) = plan_capped(&dir, &tmp, "0.0");
+    assert!(!stderr.contains("budget.cap_per_year"), "{stderr}");
+    assert_eq!(num(&summary(&out), &["total_cost"]), 0.0);
+}

@@ -211,6 +211,26 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
             gap * 100.0
         );
     }
+    if let (Some(least), Some(cap)) = (report.least_cap, spec.config.budget.cap_per_year) {
+        let over: Vec<String> = report
+            .plan
+            .staffing_issues
+            .iter()
+            .filter(|i| i.issue == Issue::BudgetOverrun)
+            .map(|i| format!("{} by {:.1}", i.year, i.amount))
+            .collect();
+        if least > cap + 0.05 {
+            eprintln!(
+                "warning: the plan goes over budget.cap_per_year = {cap:.1} million VND ({}); no plan keeps a yearly cap below {least:.1} million VND (the least spending the quotas and staffing rows force, by the LP relaxation; whole people may need more): raise the cap to at least that",
+                over.join(", ")
+            );
+        } else {
+            eprintln!(
+                "warning: the plan goes over budget.cap_per_year = {cap:.1} million VND ({}); the LP relaxation keeps the cap, so whole people or the split of the province between groups of units cause it",
+                over.join(", ")
+            );
+        }
+    }
     let overhead = s.build_seconds + report.timings.write_seconds;
     let work = overhead + s.highs_seconds;
     println!(

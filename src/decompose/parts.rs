@@ -491,7 +491,7 @@ fn no_buy() -> BTreeMap<Capacity, Purchase> {
     BTreeMap::new()
 }
 
-fn solve_group(
+pub(super) fn solve_group(
     ctx: &Ctx,
     members: &[usize],
     share: BTreeMap<Capacity, f64>,

@@ -87,6 +87,7 @@ impl Relaxation {
 }
 
 /// Each group's share of every shared limit and province-wide target.
+#[derive(Clone)]
 pub(super) struct Split {
     /// Per group: its share of each capacity.
     pub shares: Vec<BTreeMap<Capacity, f64>>,
