@@ -324,22 +324,10 @@ fn the_gap_is_controlled_on_the_plan_dependent_part() {
             None => format!("mip_rel_gap = {gap}"),
         };
         replace_in(&dir, "scenario.toml", "mip_rel_gap = 0.001", &setting);
-        let out = tmp.path().join("out");
-        let o = bienche(&[
-            "plan",
-            dir.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let (out, stderr) = plan_printing(&dir, &tmp);
         let s = summary(&out);
         let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
-        (
-            s,
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-            manifest,
-            tmp,
-        )
+        (s, stderr, manifest, tmp)
     };
     let dependent_gap = |s: &serde_json::Value| {
         let g = num(s, &["budget", "gap_of_plan_dependent"]);
@@ -379,15 +367,7 @@ fn plan_capped(
         "[training]",
         &format!("[budget]\ncap_per_year = {cap}\n\n[training]"),
     );
-    let out = tmp.path().join("out");
-    let o = bienche(&[
-        "plan",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    (out, String::from_utf8_lossy(&o.stderr).into_owned())
+    plan_printing(dir, tmp)
 }
 
 /// A cap no plan can keep: must-hire's commune with quota 4 and 6 staff, allowed over its

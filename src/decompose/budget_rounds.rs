@@ -63,12 +63,11 @@ const MASTER_NODES: i32 = 2000;
 /// The master MIP's time limit, a guard only.
 const MASTER_SECONDS: f64 = 120.0;
 
-/// One candidate plan of a group: its part, its cost without the budget's price or excess,
-/// and its lever spending by year.
+/// One candidate plan of a group: its part, and its cost without what it paid for shared
+/// limits (a round's prices, or its budget excess).
 struct Candidate {
     part: Part,
     cost: f64,
-    spend: BTreeMap<i32, f64>,
 }
 
 impl Candidate {
@@ -85,14 +84,6 @@ impl Candidate {
         fixed: &BTreeMap<Capacity, f64>,
         penalty: f64,
     ) -> Candidate {
-        let spend: BTreeMap<i32, f64> = part
-            .used
-            .iter()
-            .filter_map(|(cap, &x)| match cap {
-                Capacity::Budget(t) => Some((*t, x)),
-                _ => None,
-            })
-            .collect();
         let priced: f64 = prices
             .iter()
             .map(|(cap, p)| p * (part.uses(cap) - fixed.get(cap).copied().unwrap_or(0.0)))
@@ -109,12 +100,16 @@ impl Candidate {
         Candidate {
             cost: part.stats.objective - priced - penalty * excess,
             part,
-            spend,
         }
     }
 
     /// The same cost (to a millionth of it) and the same use of every shared limit, budget
     /// included.
+    /// Its lever spending in year `t`.
+    fn spend(&self, t: i32) -> f64 {
+        self.part.uses(&Capacity::Budget(t))
+    }
+
     fn same_as(&self, other: &Candidate) -> bool {
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(1.0);
         close(self.cost, other.cost)
@@ -127,35 +122,34 @@ impl Candidate {
     }
 }
 
-/// The LP's price of each year's budget, when the cap binds in some year.
-pub(super) fn binding_prices(ctx: &Ctx, relaxation: &Relaxation) -> Option<BTreeMap<i32, f64>> {
+/// The LP's price of a million VND in its dearest year, when the cap binds in some year.
+pub(super) fn binding_price(ctx: &Ctx, relaxation: &Relaxation) -> Option<f64> {
     ctx.spec.config.budget.cap_per_year?;
-    let lambda: BTreeMap<i32, f64> = relaxation
+    let dearest = relaxation
         .capacity_prices()
         .into_iter()
-        .filter_map(|(c, y)| match c {
-            Capacity::Budget(t) => Some((t, y.max(0.0))),
-            _ => None,
-        })
-        .collect();
-    lambda.values().any(|&l| l > 1e-9).then_some(lambda)
+        .filter(|(c, _)| c.is_budget())
+        .map(|(_, y)| y)
+        .fold(0.0, f64::max);
+    (dearest > 1e-9).then_some(dearest)
 }
 
-/// Every group's plan with the budget priced in rounds from the LP's prices `lambda`, and
+/// Every group's plan with the budget priced in rounds (`dearest`: the LP's price of its
+/// dearest year, for the ceiling), and
 /// picked by the master MIP (in place of steps 3's budget split and 4's solves).
 pub(super) fn solve_priced(
     ctx: &Ctx,
     groups: &[Vec<usize>],
     split: &Split,
     relaxation: &Relaxation,
-    lambda: BTreeMap<i32, f64>,
+    dearest: f64,
 ) -> Result<Parts> {
     // The first round is step 4's: each group held to its split share of every limit and of
     // the budget (its excess priced), so that the master always has a pick within every
     // hard limit and near the cap (pricing the budget alone at the LP's prices first, the
     // groups of a generated 12-unit province overspent whatever the master picked); later
     // rounds price the budget and every hard limit at the master's duals.
-    let mut ceiling = PRICE_CEILING * lambda.values().copied().fold(0.0, f64::max);
+    let mut ceiling = PRICE_CEILING * dearest;
     let mut prices: BTreeMap<Capacity, f64> = BTreeMap::new();
     let cap = ctx.spec.config.budget.cap_per_year.expect("a binding cap");
     let started = std::time::Instant::now();
@@ -327,7 +321,7 @@ fn master(
         for (j, c) in candidates.iter().enumerate() {
             let mut factors: Vec<(highs::Row, f64)> = vec![(convexity[g], 1.0)];
             for (i, t) in years.iter().enumerate() {
-                let s = c.spend.get(t).copied().unwrap_or(0.0);
+                let s = c.spend(*t);
                 if s != 0.0 {
                     factors.push((budget[i], s));
                 }
@@ -361,10 +355,7 @@ fn master(
         // Started from the first round's plans, which keep every limit.
         let mut start: Vec<f64> = index.iter().map(|&(_, j)| f64::from(j == 0)).collect();
         for t in years {
-            let spent: f64 = pool
-                .iter()
-                .map(|c| c[0].spend.get(t).copied().unwrap_or(0.0))
-                .sum();
+            let spent: f64 = pool.iter().map(|c| c[0].spend(*t)).sum();
             start.push((spent - cap).max(0.0));
         }
         model

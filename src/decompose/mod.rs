@@ -235,11 +235,11 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     let relaxation = split::Relaxation::solve(ctx, groups)?;
     plan_dependent_tolerance(ctx, relaxation.lp.stats.objective);
     let split = split::Split::of(ctx.spec, &relaxation, groups);
-    let budget_priced = budget_rounds::binding_prices(ctx, &relaxation);
-    let priced = budget_priced.is_some();
-    let mut parts = match budget_priced {
-        Some(lambda) => {
-            let mut parts = budget_rounds::solve_priced(ctx, groups, &split, &relaxation, lambda)?;
+    let budget_price = budget_rounds::binding_price(ctx, &relaxation);
+    let priced = budget_price.is_some();
+    let mut parts = match budget_price {
+        Some(dearest) => {
+            let mut parts = budget_rounds::solve_priced(ctx, groups, &split, &relaxation, dearest)?;
             // The money the pick leaves, to the groups still short of a target.
             parts::retry_short(ctx, groups, &split, &mut parts)?;
             parts

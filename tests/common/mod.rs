@@ -27,6 +27,21 @@ pub fn scenario(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Plans `dir` into a fresh folder, not quiet: the folder and what bienche printed on
+/// stderr (progress and warnings); panics with it on failure.
+pub fn plan_printing(dir: &Path, tmp: &tempfile::TempDir) -> (PathBuf, String) {
+    let out = tmp.path().join("out");
+    let o = bienche(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "plan failed: {stderr}");
+    (out, stderr)
+}
+
 /// Plans `dir` into a fresh folder and returns it; panics with bienche's stderr on failure.
 pub fn plan(dir: &Path, tmp: &tempfile::TempDir) -> PathBuf {
     let out = tmp.path().join("out");
