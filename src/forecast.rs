@@ -16,10 +16,10 @@
 //!    its current staff, all roles, as staff), entering at tenure 0.
 //!
 //! So `n(t+1) = n(t)·P(t) + r(t)` with `P(t) = A·M(t)` after retirements. Nobody is trained
-//! and nobody is moved between units. To keep people whole, each expected flow is rounded
-//! cumulatively per unit and state (`round(Σ expected) − Σ booked`, as for the engine's base
-//! attrition), and promotions and hires are shared out by largest remainder, carried from
-//! year to year, so every count is whole and each running total stays within a person of its
+//! and nobody is moved between units. To keep people whole, the unit's expected leavers are
+//! placed along its states as the engine places the base workforce's
+//! ([`crate::rounding::place_points`]), and promotions and hires are shared out by largest
+//! remainder, carried from year to year, so every count is whole and each running total stays within a person of its
 //! expectation. The result is a [`Plan`], so `trajectory.csv`, `flows.csv` and the targets
 //! are the same tables, checked by the same replay, as for a plan. Its costs (salaries, hires
 //! and promotions priced by [`book_flow_costs`], the over-quota premium) are what the plan's
@@ -378,18 +378,27 @@ impl<'a> UnitChain<'a> {
         }
     }
 
-    /// 2. Attrition, cumulatively rounded, then ageing: n ← n·A in whole people.
+    /// Step 2, attrition then ageing: n ← n·A in whole people. The unit's expected leavers
+    /// are placed along its states (cell, then tenure) as the engine places the base
+    /// workforce's ([`crate::rounding::place_points`], the unit's offset), each state at
+    /// most its people.
     fn leave_and_age(&mut self, plan: &mut Plan, t: i32) {
         let (states, tenures) = (self.states(), self.tenures);
         let expected = self.n.component_mul(&self.leaving_share);
-        let mut leavers = DVector::<f64>::zeros(states);
         for s in 0..states {
             self.expected_leavers[s] += expected[s];
-            let due = ((self.expected_leavers[s] + 1e-9).round() as i64
-                - self.booked_leavers[s] as i64)
-                .clamp(0, self.n[s] as i64) as u32;
-            self.booked_leavers[s] += due;
-            leavers[s] = due as f64;
+        }
+        let room: Vec<u32> = (0..states).map(|s| (self.n[s] + 1e-9) as u32).collect();
+        let placed = crate::rounding::place_points(
+            self.expected_leavers.as_slice(),
+            &self.booked_leavers,
+            &room,
+            crate::rounding::line_offset(self.u),
+        );
+        let mut leavers = DVector::<f64>::zeros(states);
+        for s in 0..states {
+            self.booked_leavers[s] += placed[s];
+            leavers[s] = placed[s] as f64;
         }
         for (ci, c) in self.cells.iter().enumerate() {
             let out: f64 = (0..tenures).map(|k| leavers[ci * tenures + k]).sum();

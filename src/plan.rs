@@ -106,7 +106,8 @@ pub fn extract(spec: &Spec, model: &Model, solved: &Solved) -> Plan {
             continue;
         }
         let channel = f.channel.map(|k| spec.channels[k].id.clone());
-        let cost = f.unit_cost * n as f64;
+        let each_year = f.unit_cost * n as f64;
+        let cost = each_year * (1.0 + f.replacements.iter().map(|(_, r)| r).sum::<f64>());
         let key = FlowKey {
             year: f.year,
             unit: f.unit,
@@ -124,7 +125,10 @@ pub fn extract(spec: &Spec, model: &Model, solved: &Solved) -> Plan {
                 Some(ch) => CostLine::hiring(ch),
                 None => CostLine::of(lever),
             };
-            objective::book_flow(&mut costs, f.year, f.unit, line, cost);
+            objective::book_flow(&mut costs, f.year, f.unit, line.clone(), each_year);
+            for &(y, r) in &f.replacements {
+                objective::book_flow(&mut costs, y, f.unit, line.clone(), each_year * r);
+            }
         }
     }
     objective::book_salaries(spec, &mut costs, stock.iter());
@@ -181,18 +185,13 @@ impl Plan {
             let n = *n as f64;
             match (key.kind, key.channel_index) {
                 (FlowKind::Hire, Some(k)) => {
-                    *used.entry(Capacity::Channel(k)).or_default() += n;
-                    *used.entry(Capacity::ChannelMin(k)).or_default() += n;
+                    for (cap, c) in spec.hire_capacity_use(k, key.unit, &key.cell) {
+                        *used.entry(cap).or_default() += n * c;
+                    }
                     for (cap, c) in
                         crate::rules::intent::hiring_terms(spec, key.unit, &key.cell, key.year)
                     {
                         *used.entry(cap).or_default() += n * c;
-                    }
-                    *used
-                        .entry(Capacity::ChannelKind(k, spec.units[key.unit].kind))
-                        .or_default() += n;
-                    if key.cell.female {
-                        *used.entry(Capacity::ChannelWomen(k)).or_default() += n;
                     }
                 }
                 (FlowKind::Train, _) => {
@@ -249,6 +248,7 @@ impl Plan {
                     counterpart: None,
                     amount: Amount::Const(n),
                     unit_cost: 0.0,
+                    replacements: Vec::new(),
                 };
                 for (u, c, sign) in effects(&f) {
                     if sign != 0.0 {

@@ -137,3 +137,75 @@ mod tests {
         assert_eq!(apportion(&[1.9, 1.1, 1.1], 2, None, how), vec![1, 1, 0]);
     }
 }
+
+/// Whole people placed along a line of parts at the points `offset, offset + 1, …` of the
+/// running sum of their expected counts: part i's running total is the number of points
+/// in `(F_{i−1}, F_i]`, `F_i = Σ_{j≤i} expected[j]` (a point within 10⁻⁹ above counts). Each
+/// part is what the points owe it less what it has `booked` (at least 0), at most its
+/// `room`; where that exceeds what the points owe the whole line less all booked, the excess
+/// is taken off the last parts first. Where no room binds and nothing was over-booked,
+/// every part's and every run of parts' running total stays within a person of its
+/// expectation (a part held back by its room is owed the rest later); an offset spread
+/// evenly over many lines (see [`line_offset`]) makes their sums unbiased, where a fixed
+/// point such as ½ favours the parts where it falls.
+pub fn place_points(expected: &[f64], booked: &[u32], room: &[u32], offset: f64) -> Vec<u32> {
+    let points = |x: f64| -> u32 {
+        if x + 1e-9 < offset {
+            0
+        } else {
+            (x + 1e-9 - offset).floor() as u32 + 1
+        }
+    };
+    let due = points(expected.iter().sum()).saturating_sub(booked.iter().sum());
+    let mut running = 0.0;
+    let mut placed = 0u32;
+    let mut out: Vec<u32> = Vec::with_capacity(expected.len());
+    for i in 0..expected.len() {
+        running += expected[i];
+        let upto = points(running);
+        out.push(
+            upto.saturating_sub(placed)
+                .saturating_sub(booked[i])
+                .min(room[i]),
+        );
+        placed = upto;
+    }
+    let mut extra = out.iter().sum::<u32>().saturating_sub(due);
+    for w in out.iter_mut().rev() {
+        let cut = extra.min(*w);
+        *w -= cut;
+        extra -= cut;
+    }
+    out
+}
+
+/// The offset of line `i` for [`place_points`]: the fractional part of `(i + 1)·φ⁻¹`, which
+/// spreads evenly over [0, 1) for any number of lines.
+pub fn line_offset(i: usize) -> f64 {
+    ((i + 1) as f64 * 0.618_033_988_749_895).fract()
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::place_points;
+
+    #[test]
+    fn points_fall_where_the_running_sum_crosses_them() {
+        // Running sums 0.3, 0.6, 0.9: the point 0.5 falls in the second part, 0.1 in the first.
+        assert_eq!(
+            place_points(&[0.3, 0.3, 0.3], &[0; 3], &[5; 3], 0.5),
+            vec![0, 1, 0]
+        );
+        assert_eq!(
+            place_points(&[0.3, 0.3, 0.3], &[0; 3], &[5; 3], 0.1),
+            vec![1, 0, 0]
+        );
+        // Already booked: 1.2 owes the first part one point (booked), 1.5 the second one.
+        assert_eq!(place_points(&[1.2, 0.3], &[1, 0], &[5, 5], 0.5), vec![0, 1]);
+        // A part's room holds it back; what it is owed waits.
+        assert_eq!(place_points(&[2.0, 0.0], &[0, 0], &[1, 5], 0.5), vec![1, 0]);
+        // A part booked beyond its points: the line's total due is 0, so the last part's
+        // point is taken back.
+        assert_eq!(place_points(&[0.2, 1.0], &[1, 0], &[5, 5], 0.5), vec![0, 0]);
+    }
+}

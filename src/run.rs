@@ -41,6 +41,9 @@ pub struct Options<'a> {
     /// Price every target row (`prices.csv`): `plan` of one scenario with
     /// `budget.target_prices`; other commands never do.
     pub price_targets: bool,
+    /// Simulate the plan found (`p_met`, `[simulation]`): `plan` of one scenario; other
+    /// commands never do.
+    pub chance: bool,
 }
 
 /// Where the time went.
@@ -108,7 +111,7 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
     } else {
         None
     };
-    let tables = tables::plan_tables(&Results {
+    let mut tables = tables::plan_tables(&Results {
         spec,
         plan: &plan,
         stats: &stats,
@@ -118,6 +121,13 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
         price_of_intent: price.as_ref(),
         prices: prices.as_ref(),
     });
+    if options.chance && spec.config.simulation.draws > 0 {
+        say(format!(
+            "simulating the plan ({} draws, seed {})…",
+            spec.config.simulation.draws, spec.config.simulation.seed
+        ));
+        crate::simulate::chance_of_plan(spec, &mut tables, spec.config.solver.threads as usize)?;
+    }
     Ok(Report {
         plan,
         stats,

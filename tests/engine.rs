@@ -182,18 +182,20 @@ fn retried_groups_do_not_spend_the_same_spare_budget() {
         .collect();
     assert!(overruns.is_empty(), "{overruns:?}");
     // The cap binds the LP, so the budget is priced in rounds and the plans picked by the
-    // master MIP (docs/model.md): the gap, proven, is 10.5–11.5% where the LP's split of the
-    // money left 18.9% (objective 1,063,054.7). The whole-province MIP's optimum is
-    // 865,239.3, so the bound must stay below it.
+    // master MIP (docs/model.md). The whole-province MIP (`method = "monolithic"`, gap
+    // 0.01%) proves an optimum of 1,151,187.4 (bound 1,151,100.0), so the bound must stay
+    // below it; the pick is 8.7% above it. (Before hires' later leavers were replaced and
+    // costed, the optimum was 865,239.3, the pick 12.6% above it and the LP's split of the
+    // money alone 22.9% above.)
     let (objective, bound) = (
         num(&s, &["solver", "objective"]),
         num(&s, &["solver", "bound"]),
     );
     assert!(
-        bound <= 865_239.3 && bound <= objective,
+        bound <= 1_151_187.4 && bound <= objective,
         "{bound} {objective}"
     );
-    assert!(objective < 1_063_054.7, "{objective}");
+    assert!(objective < 1.09 * 1_151_187.4, "{objective}");
 }
 
 /// A public service unit with no staff has no EM manager to appoint (the ≥30% clause does

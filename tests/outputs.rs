@@ -28,7 +28,7 @@ fn output_files_have_the_documented_columns() {
     );
     assert_eq!(
         header("targets.csv"),
-        "unit,rule,year,required,achieved,shortfall,met,kind"
+        "unit,rule,year,required,achieved,shortfall,met,kind,p_met"
     );
     assert_eq!(header("costs.csv"), "year,unit,lever,cost");
     let s = summary(&out);
@@ -41,6 +41,7 @@ fn output_files_have_the_documented_columns() {
         "total_shortfall",
         "targets_met",
         "targets_missed",
+        "chance",
     ] {
         assert!(!s[key].is_null(), "summary.json lacks {key}");
     }
@@ -80,4 +81,43 @@ fn same_inputs_give_the_same_bytes() {
         v
     };
     assert_eq!(strip(&x), strip(&y));
+}
+
+/// Plan folders of earlier versions, whose `targets.csv` lacks `p_met` (and, before that,
+/// `kind`), are still read: `simulate` runs on them.
+#[test]
+fn a_folder_of_an_earlier_version_still_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("must-hire"), &tmp);
+    let text = read(&out, "targets.csv");
+    for keep in [8, 7] {
+        let cut: String = text
+            .lines()
+            .map(|l| l.split(',').take(keep).collect::<Vec<_>>().join(",") + "\n")
+            .collect();
+        std::fs::write(out.join("targets.csv"), &cut).unwrap();
+        let o = simulate(&out, "10", "1", "1");
+        assert!(
+            o.status.success(),
+            "{keep} columns: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // A column missing in the middle is still refused, with the columns expected.
+    let cut: String = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            [&f[..3], &f[4..]].concat().join(",") + "\n"
+        })
+        .collect();
+    std::fs::write(out.join("targets.csv"), &cut).unwrap();
+    let o = simulate(&out, "10", "1", "1");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("expected the columns unit,rule,year,required,achieved,shortfall,met,kind,p_met, found unit,rule,year,achieved"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

@@ -197,7 +197,8 @@ fn the_sample_prices_every_target_row() {
         .filter(|r| r["one_more_money"].parse::<f64>().is_ok_and(|v| v > 0.0))
         .count();
     assert!(costly > 100, "{costly} rows cost money for one more");
-    assert_eq!(statuses["missed"] + statuses["cannot_be_met"], 11);
+    let count = |status: &str| statuses.get(status).copied().unwrap_or(0);
+    assert_eq!(count("missed") + count("cannot_be_met"), 10, "{statuses:?}");
 }
 
 /// The same prices, byte for byte, whatever the number of threads.

@@ -1,4 +1,4 @@
-//! The Monte Carlo replay: no attrition gives the plan, seeds give the same bytes on any thread count, the safety buffer.
+//! The Monte Carlo replay: no attrition gives the plan, the plan's stocks are the draws' mean, seeds give the same bytes on any thread count, the safety buffer.
 
 mod common;
 
@@ -9,6 +9,15 @@ fn with_no_attrition_every_draw_is_the_plan() {
     // must-hire has no attrition: each draw replays the plan exactly.
     let tmp = tempfile::tempdir().unwrap();
     let out = plan(&fixture("must-hire"), &tmp);
+    // So does the plan's own quick simulation.
+    for r in read_csv(&out.join("targets.csv")) {
+        let expected = match (r["rule"].as_str(), r["met"].as_str()) {
+            ("R5", _) => "",
+            (_, "true") => "1.0000",
+            _ => "0.0000",
+        };
+        assert_eq!(r["p_met"], expected, "{r:?}");
+    }
     let o = simulate(&out, "50", "1", "2");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let sim = out.join("simulation");
@@ -31,6 +40,113 @@ fn with_no_attrition_every_draw_is_the_plan() {
 }
 
 #[test]
+fn the_plan_s_stocks_are_the_mean_of_the_draws() {
+    // fixture demography: one commune well under its quota, base staff leaving at the open
+    // band's 3% a year, hires (trained, so nothing moves them) leaving at 10% in their first
+    // two years (in the net hire: P = 1 − 0.9² = 0.19), then 6% and 3%, and replaced.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("demography"), &tmp);
+    // By hand: a net hire costs 100/(1 − 0.19) = 123.457; one of 2030 brings ρ = 0.06,
+    // 0.0564 and 0.053016 replacements in 2033–2035 (6% a year of those still there, no
+    // replacement old enough to leave yet): 2 × 123.457 × 1.169416 = 288.745.
+    let hire_2030: Vec<_> = read_csv(&out.join("flows.csv"))
+        .into_iter()
+        .filter(|r| r["flow"] == "hire" && r["year"] == "2030")
+        .collect();
+    assert_eq!(hire_2030.len(), 1, "{hire_2030:?}");
+    assert_eq!(
+        (
+            hire_2030[0]["count"].as_str(),
+            hire_2030[0]["cost"].as_str()
+        ),
+        ("2", "288.745")
+    );
+    let o = simulate(&out, "4000", "7", "2");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Each group's planned head-count is its expectation placed in whole people (within a
+    // person); the mean of 4,000 draws is within 0.1 of the expectation (its standard
+    // error is about 0.04 here).
+    let rows = read_csv(&out.join("simulation/expected.csv"));
+    assert_eq!(rows.len(), 22, "11 years × 2 groups");
+    for r in &rows {
+        let plan: f64 = r["plan"].parse().unwrap();
+        let mean: f64 = r["expected"].parse().unwrap();
+        assert!((plan - mean).abs() < 1.1, "{r:?}");
+    }
+    // The hires of 2027 are still in post on average in 2035: replaced as they leave.
+    let thai_2035 = rows
+        .iter()
+        .find(|r| r["year"] == "2035" && r["group"] == "Thai")
+        .unwrap();
+    assert_eq!(thai_2035["plan"], "70");
+}
+
+/// `plan` simulates its own plan (`[simulation]`: 200 draws, seed 42 by default): each row of
+/// `targets.csv` carries `p_met`, the chance `simulate` gives with the same draws and seed,
+/// the same bytes on one thread and two.
+#[test]
+fn the_plan_carries_its_own_chance_of_each_target() {
+    let (tmp, dir) = copy_fixture("roster");
+    assert!(import(&dir.join("roster.csv"), &dir, &[]).status.success());
+    let mut targets = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("out{threads}"));
+        let o = bienche(&[
+            "plan",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            stdout.contains("chance (200 draws, seed 42; p_met in targets.csv): of the "),
+            "{stdout}"
+        );
+        targets.push(read(&out, "targets.csv"));
+    }
+    assert_eq!(targets[0], targets[1]);
+    let out = tmp.path().join("out2");
+    assert!(simulate(&out, "200", "42", "2").status.success());
+    let chance: std::collections::BTreeMap<(String, String, String), String> =
+        read_csv(&out.join("simulation/probabilities.csv"))
+            .into_iter()
+            .map(|r| {
+                let key = (r["unit"].clone(), r["rule"].clone(), r["year"].clone());
+                (key, r["p_met"].clone())
+            })
+            .collect();
+    let rows = read_csv(&out.join("targets.csv"));
+    let mut uncertain = 0;
+    for r in &rows {
+        let key = (r["unit"].clone(), r["rule"].clone(), r["year"].clone());
+        if r["rule"] == "R5" {
+            assert_eq!(r["p_met"], "", "{r:?}");
+            continue;
+        }
+        assert_eq!(Some(&r["p_met"]), chance.get(&key), "{r:?}");
+        uncertain += (r["p_met"] != "1.0000" && r["p_met"] != "0.0000") as usize;
+    }
+    assert!(uncertain > 0, "attrition makes some rows uncertain");
+    let s = summary(&out);
+    let c = &s["chance"];
+    let met_targets = rows
+        .iter()
+        .filter(|r| r["kind"] == "target" && r["met"] == "true")
+        .count();
+    assert_eq!(c["met_in_plan"].as_u64().unwrap() as usize, met_targets);
+    let below: usize = rows
+        .iter()
+        .filter(|r| r["kind"] == "target" && r["met"] == "true")
+        .filter(|r| r["p_met"].parse::<f64>().unwrap() < 0.5)
+        .count();
+    assert_eq!(c["below_50"].as_u64().unwrap() as usize, below);
+    assert_eq!(c["most_at_risk"].as_array().unwrap().len(), below);
+}
+
+#[test]
 fn the_same_seed_gives_the_same_simulation_on_one_and_two_threads() {
     let (tmp, dir) = copy_fixture("roster");
     assert!(import(&dir.join("roster.csv"), &dir, &[]).status.success());
@@ -38,12 +154,12 @@ fn the_same_seed_gives_the_same_simulation_on_one_and_two_threads() {
     assert!(simulate(&out, "300", "42", "1").status.success());
     let one = (
         read(&out, "simulation/probabilities.csv"),
-        read(&out, "simulation/fan.csv"),
+        read(&out, "simulation/fan.csv") + &read(&out, "simulation/expected.csv"),
     );
     assert!(simulate(&out, "300", "42", "2").status.success());
     let two = (
         read(&out, "simulation/probabilities.csv"),
-        read(&out, "simulation/fan.csv"),
+        read(&out, "simulation/fan.csv") + &read(&out, "simulation/expected.csv"),
     );
     assert_eq!(one, two);
     // Attrition at 18.55% and 6.31% a year makes some outcomes uncertain.

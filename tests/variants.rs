@@ -44,7 +44,7 @@ fn a_bad_override_is_named_with_its_file_line_and_field() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "error: scenario.toml, line 3: field 'polcy': unknown field `polcy`, expected one of `name`, `description`, `illustrative`, `time`, `policy`, `staffing`, `attrition`, `costs`, `training`, `promotion`, `intent`, `budget`, `solver`, `roster`, `adjust`\n"
+        "error: scenario.toml, line 3: field 'polcy': unknown field `polcy`, expected one of `name`, `description`, `illustrative`, `time`, `policy`, `staffing`, `attrition`, `costs`, `training`, `promotion`, `intent`, `budget`, `solver`, `simulation`, `roster`, `adjust`\n"
     );
     let (_t, variant) =
         base_and_variant("extends = \"../scenario\"\n\n[adjust.channel_factor]\nnomnated = 2.0\n");

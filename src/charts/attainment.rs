@@ -1,5 +1,7 @@
 //! Chart 5, `5-attainment`: a grid with a column per unit and a row per target year and
 //! rule, each cell met, missed or not applicable; units with a miss named in vermillion.
+//! Where the plan carries its simulated chance (`p_met`), a met cell is blue at 90% or
+//! more, sky blue from 50% to 90% and orange below 50%.
 
 use super::*;
 
@@ -13,7 +15,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     let missing = units_with_a_miss(s);
     let body = page(root, &title(s, l, &missing), footer)?;
     let (key_area, grid) = body.split_vertically(60);
-    status_key(&key_area, l)?;
+    status_key(&key_area, l, !s.chance.is_empty())?;
     let chart = cells(&grid, s, &rows)?;
     row_labels(root, &chart, &rows)?;
     unit_labels(root, &chart, &s.target_units, &missing)
@@ -63,24 +65,49 @@ fn title(s: &Stats, l: &Labels, missing: &[&String]) -> String {
             ],
         ),
     };
-    l.get(
+    let title = l.get(
         "t5_title",
         &[
             &l.num(met as f64, 0),
             &l.num(s.status.len() as f64, 0),
             &where_,
         ],
-    )
+    );
+    let unlikely = s
+        .status
+        .iter()
+        .filter(|(k, m)| **m && s.chance.get(*k).is_some_and(|&p| p < 0.5))
+        .count();
+    if s.chance.is_empty() {
+        title
+    } else {
+        title + &l.get("t5_unlikely", &[&l.num(unlikely as f64, 0)])
+    }
 }
 
-/// The colour key above the grid: met, missed, not applicable.
-fn status_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, l: &Labels) -> Draw<()> {
+/// The colour key above the grid: met (by chance, where known), missed, not applicable.
+fn status_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    l: &Labels,
+    chance: bool,
+) -> Draw<()> {
     let mut x = 200;
-    for (key, color) in [
-        ("met", BLUE),
-        ("missed", VERMILLION),
-        ("not_applicable", LIGHT),
-    ] {
+    let keys: &[(&str, RGBColor)] = if chance {
+        &[
+            ("met_likely", BLUE),
+            ("met_50_90", SKY),
+            ("met_unlikely", ORANGE),
+            ("missed", VERMILLION),
+            ("not_applicable", LIGHT),
+        ]
+    } else {
+        &[
+            ("met", BLUE),
+            ("missed", VERMILLION),
+            ("not_applicable", LIGHT),
+        ]
+    };
+    for &(key, color) in keys {
         area.draw(&Rectangle::new([(x, 14), (x + 34, 46)], color.filled()))
             .map_err(err)?;
         let label = l.get(key, &[]);
@@ -116,10 +143,13 @@ fn cells<'a, DB: DrawingBackend>(
         .draw_series(rows.iter().enumerate().flat_map(|(ri, (year, rule))| {
             let y = (rows.len() - 1 - ri) as f64;
             cols.iter().enumerate().map(move |(ci, unit)| {
-                let color = match s.status.get(&(unit.clone(), rule.clone(), *year)) {
-                    Some(true) => BLUE,
-                    Some(false) => VERMILLION,
-                    None => LIGHT,
+                let key = (unit.clone(), rule.clone(), *year);
+                let color = match (s.status.get(&key), s.chance.get(&key)) {
+                    (Some(true), Some(&p)) if p < 0.5 => ORANGE,
+                    (Some(true), Some(&p)) if p < 0.9 => SKY,
+                    (Some(true), _) => BLUE,
+                    (Some(false), _) => VERMILLION,
+                    (None, _) => LIGHT,
                 };
                 Rectangle::new(
                     [(ci as f64 + 0.06, y + 0.08), (ci as f64 + 0.94, y + 0.92)],

@@ -101,6 +101,9 @@ pub struct Stats {
     pub target_units: Vec<String>,
     /// (unit, rule, year) → met.
     pub status: BTreeMap<(String, String, i32), bool>,
+    /// (unit, rule, year) → the plan's simulated chance of meeting it (`p_met`), where the
+    /// folder has it.
+    pub chance: BTreeMap<(String, String, i32), f64>,
     /// Rows of `status` that are goals, not targets: each unit's row in a coverage-roadmap
     /// year below full level, where the COVERAGE count is the target.
     pub goals: BTreeSet<(String, String, i32)>,
@@ -313,6 +316,7 @@ impl Stats {
             hires,
             target_units,
             status: targets_part.status,
+            chance: targets_part.chance,
             goals: targets_part.goals,
             shortfall: targets_part.shortfall,
             forecast,
@@ -324,6 +328,7 @@ impl Stats {
 /// What the charts take from `targets.csv`.
 struct TargetStats {
     status: BTreeMap<(String, String, i32), bool>,
+    chance: BTreeMap<(String, String, i32), f64>,
     goals: BTreeSet<(String, String, i32)>,
     shortfall: BTreeMap<i32, f64>,
     unit_shares: BTreeMap<String, UnitShare>,
@@ -343,6 +348,7 @@ impl TargetStats {
     ) -> TargetStats {
         let mut out = TargetStats {
             status: BTreeMap::new(),
+            chance: BTreeMap::new(),
             goals: BTreeSet::new(),
             shortfall: BTreeMap::new(),
             unit_shares: BTreeMap::new(),
@@ -360,6 +366,9 @@ impl TargetStats {
         {
             let (unit, rule, year) = (r.unit.clone(), r.rule.to_string(), r.year);
             out.status.insert((unit.clone(), rule.clone(), year), r.met);
+            if let Some(p) = r.p_met {
+                out.chance.insert((unit.clone(), rule.clone(), year), p);
+            }
             if coverage_years.contains(&year) && kinds.contains_key(&unit) {
                 out.goals.insert((unit.clone(), rule.clone(), year));
             } else {

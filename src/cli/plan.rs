@@ -123,6 +123,7 @@ pub fn run(r: &Request) -> Result<()> {
         progress: Some(&say),
         price_intent: spec.config.intent.price,
         price_targets: spec.config.budget.target_prices,
+        chance: true,
     };
     let report = run::plan_into(&spec, &r.out, options, Some(&labels))?;
     if !r.quiet {
@@ -261,6 +262,19 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         );
     }
     println!("targets: {met} met, {missed} missed, total shortfall {short} people");
+    if let Some(c) = &report.tables.summary.chance {
+        println!(
+            "chance ({} draws, seed {}; p_met in targets.csv): of the {} targets met, {} are met in at least 90% of the draws and {} in fewer than half; EM share {}: plan {:.2}%, median of the draws {:.2}%",
+            c.draws,
+            c.seed,
+            c.met_in_plan,
+            c.at_least_90,
+            c.below_50,
+            spec.horizon(),
+            c.em_share_plan,
+            c.em_share_median
+        );
+    }
     if let Some(p) = &report.tables.summary.prices {
         print_prices(p, out);
     }

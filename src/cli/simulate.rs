@@ -5,7 +5,7 @@ use crate::charts::stats::Stats;
 use crate::domain::Spec;
 use crate::error::{Error, Result};
 use crate::output::contract::{
-    BufferRow, FanRow, Fixed2, Fixed4, Money, PlanTables, ProbabilityRow, RoundRow,
+    BufferRow, ExpectedRow, FanRow, Fixed2, Fixed4, Money, PlanTables, ProbabilityRow, RoundRow,
     SimulationSummary,
 };
 use crate::output::folder::{check_out, Kind, Out};
@@ -72,7 +72,7 @@ pub fn run(r: &Request) -> Result<()> {
     let planned: Planned = stats.status.clone();
     let mut buffered: Option<Vec<RoundRow>> = None;
     crate::output::write_folder(&r.out.join("simulation"), |dir| {
-        write_simulation(dir, r, &outcome, &planned)?;
+        write_simulation(dir, r, &spec, &tables, &outcome, &planned)?;
         let plots = dir.join("plots").join(r.lang);
         crate::output::folder::make_dir(&plots)?;
         crate::charts::compare::draw_fan(&plots, &outcome.fan, &stats, r.draws, &labels)?;
@@ -112,7 +112,14 @@ fn load_plan(out: &Path) -> Result<(Spec, PlanTables)> {
     Ok((spec, tables))
 }
 
-fn write_simulation(dir: &Path, r: &Request, outcome: &Outcome, planned: &Planned) -> Result<()> {
+fn write_simulation(
+    dir: &Path,
+    r: &Request,
+    spec: &Spec,
+    tables: &PlanTables,
+    outcome: &Outcome,
+    planned: &Planned,
+) -> Result<()> {
     let probabilities: Vec<ProbabilityRow> = outcome
         .targets
         .iter()
@@ -134,22 +141,51 @@ fn write_simulation(dir: &Path, r: &Request, outcome: &Outcome, planned: &Planne
             em_share_p10: Fixed2(*a),
             em_share_p50: Fixed2(*b),
             em_share_p90: Fixed2(*c),
+            em_share_expected: Fixed2(outcome.expected_em_share(spec, *y) * 100.0),
+            em_share_plan: Fixed2(crate::simulate::plan_em_share(spec, tables, *y) * 100.0),
         })
         .collect();
     write::rows(dir, &fan)?;
+    write::rows(dir, &expected_rows(spec, tables, outcome))?;
     let summary = SimulationSummary {
         draws: r.draws,
         seed: r.seed,
         assumptions: [
-            "statutory retirements as planned",
-            "attrition at random: each person leaves with the unit's settled yearly rate (binomial per unit and cell)",
-            "planned hires recruited gross, round(h/(1-P)), each staying with probability 1-P; within the quota",
-            "exits, transfers, promotions (within leader posts) and training as planned, as far as the people are there",
+            "statutory retirements as planned, from the base-year staff",
+            "leaving at random: base-year staff at the unit's settled yearly rate; hires from their tenure year new_hire_years on at their tenure band's rate (binomial per unit, cell and hiring year); a hire who leaves is replaced",
+            "planned hires recruited gross, h/(1-P) (the fraction with that chance), each staying with probability 1-P; a unit's recruits within its quota, those left out at random",
+            "exits (base-year staff first), transfers, promotions (within leader posts) and training as planned, as far as the people are there; who is moved drawn at random",
         ]
         .map(String::from)
         .to_vec(),
     };
     write::json(dir, "summary.json", &summary)
+}
+
+/// Every unit's head-count by group and year, in the plan and on average over the draws.
+fn expected_rows(spec: &Spec, tables: &PlanTables, outcome: &Outcome) -> Vec<ExpectedRow> {
+    let mut rows: BTreeMap<(i32, usize, usize), (u32, f64)> = BTreeMap::new();
+    for r in &tables.trajectory {
+        let (Some(u), Some(g)) = (
+            spec.unit_index(&r.unit),
+            spec.groups.iter().position(|g| g.id == r.group),
+        ) else {
+            continue;
+        };
+        rows.entry((r.year, u, g)).or_default().0 += r.headcount;
+    }
+    for (&(t, u, c), &n) in &outcome.mean_stock {
+        rows.entry((t, u, c.group)).or_default().1 += n;
+    }
+    rows.into_iter()
+        .map(|((year, u, g), (plan, expected))| ExpectedRow {
+            year,
+            unit: spec.units[u].id.clone(),
+            group: spec.groups[g].id.clone(),
+            plan,
+            expected: Fixed2(expected),
+        })
+        .collect()
 }
 
 fn print_outcome(r: &Request, outcome: &Outcome, stats: &Stats, planned: &Planned) {

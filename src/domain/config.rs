@@ -34,6 +34,8 @@ pub struct Config {
     #[serde(default)]
     pub solver: SolverConfig,
     #[serde(default)]
+    pub simulation: SimulationConfig,
+    #[serde(default)]
     pub roster: RosterConfig,
     #[serde(default)]
     pub adjust: AdjustConfig,
@@ -558,6 +560,34 @@ pub struct BudgetConfig {
     /// default; `plan --prices` sets it for one run.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub target_prices: bool,
+}
+
+/// The quick simulation `plan` runs of the plan it found, for `p_met` in `targets.csv`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationConfig {
+    /// Draws; 0 turns the simulation off.
+    #[serde(default = "default_draws")]
+    pub draws: u64,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn default_draws() -> u64 {
+    200
+}
+
+fn default_seed() -> u64 {
+    42
+}
+
+impl Default for SimulationConfig {
+    fn default() -> Self {
+        SimulationConfig {
+            draws: default_draws(),
+            seed: default_seed(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

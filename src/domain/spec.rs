@@ -107,6 +107,7 @@ pub struct Spec {
 pub(crate) struct Rates {
     settled: Vec<f64>,
     new_hire: Vec<f64>,
+    replacements: Vec<Vec<f64>>,
 }
 
 impl Spec {
@@ -131,7 +132,9 @@ impl Spec {
                         .product::<f64>()
                 })
                 .collect(),
+            replacements: Vec::new(),
         };
+        self.rates.replacements = (0..n).map(|u| self.hire_replacements(u)).collect();
         self.forecast_hires = std::sync::OnceLock::new();
     }
 
@@ -205,6 +208,71 @@ impl Spec {
             Some(&r) => r,
             None => self.leaving_rate(u, u32::MAX),
         }
+    }
+
+    /// The share of a plan's net hires into unit u still there `j` years after their hiring
+    /// year, for `j` = 0 ..= the horizon's length. A hire of year τ serves tenure year k
+    /// during year τ + k + 1. The first `n = attrition.new_hire_years` tenure years are in
+    /// the net hire (its early leavers are replaced, at `1/(1−P_u)` recruitments), so
+    /// `s(j) = Π_{k=n}^{j−1} (1 − a_u(k))`: 1 up to `j = n`, then each tenure band's rate.
+    pub fn hire_survival(&self, u: usize) -> Vec<f64> {
+        let n = self.config.attrition.new_hire_years;
+        let years = (self.horizon() - self.base_year()).max(0) as u32;
+        let mut out = Vec::with_capacity(years as usize + 1);
+        let mut s = 1.0;
+        for j in 0..=years {
+            out.push(s);
+            if j >= n {
+                s *= 1.0 - self.leaving_rate(u, j);
+            }
+        }
+        out
+    }
+
+    /// Replacements a plan's net hire into unit u brings, by years after its hiring year:
+    /// `ρ(j)` for `j` = 0 ..= the horizon's length (`ρ(0) = 0`). A net hire keeps its post
+    /// filled: whoever leaves it after the first years is replaced, and a replacement is a
+    /// net hire of its own year, so `ρ(j) = d(j) + Σ_{0<i<j} ρ(i)·d(j−i)` (a renewal), with
+    /// `d(j) = s(j−1) − s(j)` the share of a net hire leaving in its j-th year
+    /// ([`Spec::hire_survival`]).
+    pub fn hire_replacements(&self, u: usize) -> Vec<f64> {
+        if let Some(r) = self.rates.replacements.get(u) {
+            return r.clone();
+        }
+        let s = self.hire_survival(u);
+        let d: Vec<f64> = (0..s.len())
+            .map(|j| if j == 0 { 0.0 } else { s[j - 1] - s[j] })
+            .collect();
+        let mut rho = vec![0.0; s.len()];
+        for j in 1..s.len() {
+            rho[j] = d[j] + (1..j).map(|i| rho[i] * d[j - i]).sum::<f64>();
+        }
+        rho
+    }
+
+    /// What one net hire of channel-year `k` into unit u in cell `cell` uses of each shared
+    /// capacity: one of the channel-year's caps (all units, the unit's kind, its women when
+    /// `cell` is a woman's) and one of its minimum (I4). Its later replacements
+    /// ([`Spec::hire_replacements`]) are not counted against later years' caps: expected
+    /// replacements are fractional, and whole-person shares of rows with fractional terms
+    /// cost every group a person a row (measured: a 12.2% gap on the sample, docs/model.md).
+    /// The one list the model's rows and a plan's use are both built from.
+    pub fn hire_capacity_use(
+        &self,
+        k: usize,
+        u: usize,
+        cell: &Cell,
+    ) -> Vec<(crate::model::capacity::Capacity, f64)> {
+        use crate::model::capacity::Capacity;
+        let mut out = vec![
+            (Capacity::ChannelMin(k), 1.0),
+            (Capacity::Channel(k), 1.0),
+            (Capacity::ChannelKind(k, self.units[u].kind), 1.0),
+        ];
+        if cell.female {
+            out.push((Capacity::ChannelWomen(k), 1.0));
+        }
+        out
     }
 
     /// Probability that a hire into unit u leaves within `attrition.new_hire_years`.

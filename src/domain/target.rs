@@ -145,6 +145,27 @@ pub struct TargetRow {
     /// coverage-roadmap year (the COVERAGE count row is the target there).
     #[serde(skip)]
     pub goal: bool,
+    /// The share of the plan's quick simulation's draws in which the row is met (`plan`,
+    /// `[simulation]`); empty for a goal, a forecast, or with the simulation off.
+    #[serde(default, with = "p_met_words")]
+    pub p_met: Option<f64>,
+}
+
+/// `p_met` as written: four decimals, or empty.
+mod p_met_words {
+    pub fn serialize<S: serde::Serializer>(p: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match p {
+            Some(p) => s.serialize_str(&format!("{p:.4}")),
+            None => s.serialize_str(""),
+        }
+    }
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        let text: String = serde::Deserialize::deserialize(d)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(serde::de::Error::custom)
+    }
 }
 
 impl TargetRow {
@@ -160,6 +181,7 @@ impl TargetRow {
             met: shortfall == 0,
             kind: TargetKind::Target,
             goal: false,
+            p_met: None,
         }
     }
 }

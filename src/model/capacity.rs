@@ -2,7 +2,9 @@
 //! - channel-year `k`: `Σ_{u,g,s} h ≤ ⌊(1−P)·max_hires[k]⌋`, and per unit kind
 //!   `≤ ⌊(1−P)·kind_caps[k]⌋`, since each net hire takes `1/(1−P)` recruitments; `P` is
 //!   [`crate::domain::Spec::channel_leaving_probability`] over the units the row
-//!   concerns, one value per row so that every row stays whole;
+//!   concerns, one value per row so that every row stays whole (the replacements of hires
+//!   who leave after their first years are costed but not counted here, see
+//!   [`crate::domain::Spec::hire_capacity_use`]);
 //! - women from channel-year `k`: `Σ_{u,g} h[..,F,..] ≤ ⌊women_share[k] · (1−P)·max_hires[k]⌋`
 //!   (the candidate pool holds at most that many women; no cap when hires are unlimited);
 //! - training seats: `Σ r[t] ≤ seats_per_year`; promotion seats: `Σ p[t] ≤
@@ -125,15 +127,8 @@ pub fn capacity_terms(spec: &Spec, m: &Model) -> BTreeMap<Capacity, BTreeMap<usi
         match f.kind {
             FlowKind::Hire => {
                 let k = f.channel.expect("hire has a channel");
-                add(Capacity::Channel(k), f.unit, a.clone());
-                add(Capacity::ChannelMin(k), f.unit, a.clone());
-                add(
-                    Capacity::ChannelKind(k, spec.units[f.unit].kind),
-                    f.unit,
-                    a.clone(),
-                );
-                if f.cell.female {
-                    add(Capacity::ChannelWomen(k), f.unit, a.clone());
+                for (cap, c) in spec.hire_capacity_use(k, f.unit, &f.cell) {
+                    add(cap, f.unit, a.clone() * c);
                 }
                 for (cap, c) in crate::rules::intent::hiring_terms(spec, f.unit, &f.cell, f.year) {
                     add(cap, f.unit, a.clone() * c);

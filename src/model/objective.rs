@@ -5,6 +5,7 @@
 //! `min Σ_t [ Σ_{u,c} salary(role)·S[u,c,t]            (salary, end-of-year head-count)
 //!          + Σ_flows unit_cost·amount                  (hiring, promotion, training,
 //!                                                        transfer, severance)
+//!          + Σ_hires Σ_j unit_cost·ρ(j)·amount         (replacements in later years)
 //!          + over_quota_cost·o[u,t] ]                  (allowed over-quota person-years)
 //!      + Σ price(rule, year) · target shortfall + penalty · Σ limit slacks
 //!      + r5_weight · Σ R5 distances`
@@ -56,10 +57,17 @@ impl Prices {
 pub fn lever_spending(spec: &Spec, m: &Model) -> BTreeMap<(i32, usize), Expression> {
     let mut spend: BTreeMap<(i32, usize), Expression> = BTreeMap::new();
     for f in m.flows.iter().filter(|f| f.unit_cost > 0.0) {
+        let amount = amount_expr(&f.amount);
         spend
             .entry((f.year, f.unit))
             .or_default()
-            .add_mul(f.unit_cost, amount_expr(&f.amount));
+            .add_mul(f.unit_cost, amount.clone());
+        for &(y, r) in &f.replacements {
+            spend
+                .entry((y, f.unit))
+                .or_default()
+                .add_mul(f.unit_cost * r, amount.clone());
+        }
     }
     let premium = Prices::of(spec).over_quota;
     if premium > 0.0 {

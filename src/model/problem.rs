@@ -31,6 +31,9 @@ pub struct Flow {
     pub amount: Amount,
     /// Million VND per person, booked to the flow kind's lever.
     pub unit_cost: f64,
+    /// For a hire: the replacements it brings in later years, `(year, ρ)` per person
+    /// ([`crate::domain::Spec::hire_replacements`]), each costed at `unit_cost` in its year.
+    pub replacements: Vec<(i32, f64)>,
 }
 
 /// The slack of a non-target row (staffing floor, quota without allowance, budget), priced

@@ -155,6 +155,7 @@ impl Table for TargetRow {
         "shortfall",
         "met",
         "kind",
+        "p_met",
     ];
 }
 
@@ -169,6 +170,7 @@ pub const GAP_HEADER: &[&str] = &[
     "shortfall",
     "met",
     "kind",
+    "p_met",
 ];
 
 /// `costs.csv`: cost by year, unit and line.
@@ -307,6 +309,37 @@ pub struct Summary {
     /// With `budget.target_prices`: the target prices by rule (`prices.csv` has each row).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prices: Option<PricesRecord>,
+    /// The quick simulation of the plan (`p_met` in `targets.csv`); absent when off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chance: Option<ChanceRecord>,
+}
+
+/// `summary.json`'s `chance`: how likely the targets the plan meets are to be met when
+/// people leave at random (`[simulation]` draws of `bienche simulate`'s replay).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChanceRecord {
+    pub draws: u64,
+    pub seed: u64,
+    /// Targets of target years the plan meets.
+    pub met_in_plan: usize,
+    /// Of those, met in at least 90% of the draws.
+    pub at_least_90: usize,
+    /// Of those, met in fewer than half of the draws.
+    pub below_50: usize,
+    /// The province EM share of staff in the horizon year: the plan's and the draws'
+    /// median, %.
+    pub em_share_plan: f64,
+    pub em_share_median: f64,
+    /// Those below 50%, with their chance: `unit rule year`, most at risk first.
+    pub most_at_risk: Vec<AtRisk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AtRisk {
+    pub unit: String,
+    pub rule: String,
+    pub year: i32,
+    pub p_met: f64,
 }
 
 /// `summary.json`'s `budget`: the objective split into the salaries of the base-year staff
@@ -806,12 +839,39 @@ pub struct FanRow {
     pub em_share_p10: Fixed2,
     pub em_share_p50: Fixed2,
     pub em_share_p90: Fixed2,
+    /// The share of the draws' mean head-counts (EM over all), %.
+    pub em_share_expected: Fixed2,
+    /// The plan's own share, %.
+    pub em_share_plan: Fixed2,
 }
 
 impl Table for FanRow {
     const FILE: &'static str = "fan.csv";
-    const HEADER: &'static [&'static str] =
-        &["year", "em_share_p10", "em_share_p50", "em_share_p90"];
+    const HEADER: &'static [&'static str] = &[
+        "year",
+        "em_share_p10",
+        "em_share_p50",
+        "em_share_p90",
+        "em_share_expected",
+        "em_share_plan",
+    ];
+}
+
+/// `simulation/expected.csv`: each unit's head-count of each group, in the plan and on
+/// average over the draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpectedRow {
+    pub year: i32,
+    pub unit: String,
+    pub group: String,
+    pub plan: u32,
+    /// The mean over the draws.
+    pub expected: Fixed2,
+}
+
+impl Table for ExpectedRow {
+    const FILE: &'static str = "expected.csv";
+    const HEADER: &'static [&'static str] = &["year", "unit", "group", "plan", "expected"];
 }
 
 /// `simulation/summary.json`.

@@ -123,7 +123,12 @@ impl Kind {
             ),
             Kind::Sweep => (&["sweep.csv"], &["plots", "scenarios"], true),
             Kind::Simulation => (
-                &["probabilities.csv", "fan.csv", "summary.json"],
+                &[
+                    "probabilities.csv",
+                    "fan.csv",
+                    "expected.csv",
+                    "summary.json",
+                ],
                 &["plots", "buffered"],
                 false,
             ),

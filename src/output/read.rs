@@ -34,10 +34,14 @@ pub fn rows_as<T: DeserializeOwned>(
         .headers()
         .map_err(|e| Error::input(path, Some(1), "-", e.to_string()))?
         .clone();
-    // targets.csv before its `kind` column (plan folders of earlier versions) still reads.
-    let before_kind = header.last() == Some(&"kind")
-        && found.iter().eq(header[..header.len() - 1].iter().copied());
-    if found.iter().ne(header.iter().copied()) && !before_kind {
+    // targets.csv (and gap.csv) before its `kind` or `p_met` column (plan folders of earlier
+    // versions) still reads: the missing columns are empty.
+    const LATER: [&str; 2] = ["kind", "p_met"];
+    let earlier = (0..header.len()).any(|k| {
+        header[k..].iter().all(|c| LATER.contains(c))
+            && found.iter().eq(header[..k].iter().copied())
+    });
+    if found.iter().ne(header.iter().copied()) && !earlier {
         return Err(Error::input(
             path,
             Some(1),
@@ -49,7 +53,8 @@ pub fn rows_as<T: DeserializeOwned>(
             ),
         ));
     }
-    let names = csv::StringRecord::from(fields.to_vec());
+    // An earlier version's file has only the first columns: the later ones take defaults.
+    let names = csv::StringRecord::from(fields[..found.len().min(fields.len())].to_vec());
     let mut out = Vec::new();
     for record in r.records() {
         let record = record.map_err(|e| {

@@ -453,6 +453,7 @@ pub fn summary(r: &Results) -> Summary {
         targets_met: met,
         targets_missed: missed,
         missed: r.shortfalls.to_vec(),
+        chance: None,
         staffing_issues: r
             .plan
             .staffing_issues
