@@ -491,16 +491,29 @@ impl<'a> UnitChain<'a> {
 
 /// Province EM share of staff in year t, as a fraction.
 pub fn em_share(spec: &Spec, plan: &Plan, t: i32) -> f64 {
-    let (mut em, mut all) = (0u32, 0u32);
-    for ((y, _, c), n) in &plan.stock {
-        if *y == t {
-            all += n;
-            if spec.is_em(c) {
-                em += n;
-            }
+    em_share_of(
+        spec,
+        plan.stock
+            .iter()
+            .filter(|((y, _, _), _)| *y == t)
+            .map(|((_, _, c), &n)| (c, n as f64)),
+    )
+}
+
+/// The EM share of head-counts by cell (0 when there are none).
+pub fn em_share_of<'a>(spec: &Spec, counts: impl Iterator<Item = (&'a Cell, f64)>) -> f64 {
+    let (mut em, mut all) = (0.0, 0.0);
+    for (c, n) in counts {
+        all += n;
+        if spec.is_em(c) {
+            em += n;
         }
     }
-    em as f64 / all.max(1) as f64
+    if all > 0.0 {
+        em / all
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]

@@ -104,6 +104,14 @@ pub struct Chance {
     pub met: u64,
 }
 
+impl Chance {
+    /// The share of `draws` in which the row was met (a draw where it did not apply counts
+    /// as not met).
+    pub fn p_met(&self, draws: u64) -> f64 {
+        self.met as f64 / draws.max(1) as f64
+    }
+}
+
 pub struct Outcome {
     /// Every target row, in the order of `targets.csv`'s keys.
     pub targets: Vec<Chance>,
@@ -117,20 +125,13 @@ pub struct Outcome {
 impl Outcome {
     /// The province EM share of the draws' mean head-counts in year t.
     pub fn expected_em_share(&self, spec: &Spec, t: i32) -> f64 {
-        let (mut em, mut all) = (0.0, 0.0);
-        for (&(y, _, c), &n) in &self.mean_stock {
-            if y == t {
-                all += n;
-                if spec.is_em(&c) {
-                    em += n;
-                }
-            }
-        }
-        if all > 0.0 {
-            em / all
-        } else {
-            0.0
-        }
+        crate::forecast::em_share_of(
+            spec,
+            self.mean_stock
+                .iter()
+                .filter(|((y, _, _), _)| *y == t)
+                .map(|((_, _, c), &n)| (c, n)),
+        )
     }
 }
 
@@ -602,7 +603,7 @@ pub fn chance_of_plan(spec: &Spec, tables: &mut PlanTables, threads: usize) -> R
         .iter()
         .map(|c| {
             let key = (c.unit.clone(), c.rule, c.year);
-            (key, c.met as f64 / settings.draws as f64)
+            (key, c.p_met(settings.draws))
         })
         .collect();
     let mut met_in_plan = 0;

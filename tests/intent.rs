@@ -1276,13 +1276,7 @@ fn i2_rows_of_the_sample_recompute_independently() {
 // Input errors of the new settings: exit code 2, the field named, no output folder.
 
 fn fails(dir: &Path, tmp: &tempfile::TempDir) -> String {
-    let out = tmp.path().join("out");
-    let o = bienche(&[
-        "plan",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (out, o) = common::plan_output(dir, tmp, &[]);
     let stderr = String::from_utf8_lossy(&o.stderr).to_string();
     assert_eq!(o.status.code(), Some(2), "stderr: {stderr}");
     assert!(!out.exists(), "a failed run left an output folder");

@@ -129,7 +129,7 @@ fn write_simulation(
             year: c.year,
             met_in_plan: met_in_plan(planned, c),
             draws_applying: c.applied,
-            p_met: Fixed4(c.met as f64 / r.draws as f64),
+            p_met: Fixed4(c.p_met(r.draws)),
         })
         .collect();
     write::rows(dir, &probabilities)?;

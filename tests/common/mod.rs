@@ -27,16 +27,25 @@ pub fn scenario(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Plans `dir` into a fresh folder, not quiet: the folder and what bienche printed on
-/// stderr (progress and warnings); panics with it on failure.
-pub fn plan_printing(dir: &Path, tmp: &tempfile::TempDir) -> (PathBuf, String) {
+/// Runs `plan dir --out TMP/out` with `extra` arguments: the folder and bienche's output,
+/// whatever its exit code.
+pub fn plan_output(dir: &Path, tmp: &tempfile::TempDir, extra: &[&str]) -> (PathBuf, Output) {
     let out = tmp.path().join("out");
-    let o = bienche(&[
+    let mut args = vec![
         "plan",
         dir.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let o = bienche(&args);
+    (out, o)
+}
+
+/// Plans `dir` into a fresh folder, not quiet: the folder and what bienche printed on
+/// stderr (progress and warnings); panics with it on failure.
+pub fn plan_printing(dir: &Path, tmp: &tempfile::TempDir) -> (PathBuf, String) {
+    let (out, o) = plan_output(dir, tmp, &[]);
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(o.status.success(), "plan failed: {stderr}");
     (out, stderr)
@@ -44,14 +53,7 @@ pub fn plan_printing(dir: &Path, tmp: &tempfile::TempDir) -> (PathBuf, String) {
 
 /// Plans `dir` into a fresh folder and returns it; panics with bienche's stderr on failure.
 pub fn plan(dir: &Path, tmp: &tempfile::TempDir) -> PathBuf {
-    let out = tmp.path().join("out");
-    let o = bienche(&[
-        "plan",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
+    let (out, o) = plan_output(dir, tmp, &["-q"]);
     assert!(
         o.status.success(),
         "plan failed: {}",
