@@ -28,6 +28,11 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
         for family in FAMILIES {
             out.extend(family.evaluate_clauses(spec, plan, y));
         }
+        for (u, r) in unit_rows.iter_mut() {
+            if let Some(m) = u.and_then(|u| spec.target_margins.get(&(u, r.rule, y))) {
+                r.margin = m.people;
+            }
+        }
         if spec.config.policy.roadmap == Roadmap::Coverage && ty.level < 1.0 {
             coverage_rows(&unit_rows, ty.level, y, &mut out);
             for (u, r) in unit_rows.iter_mut() {
@@ -107,19 +112,25 @@ pub fn priced_shortfall(spec: &Spec, plan: &Plan, rows: &[TargetRow]) -> f64 {
         + priced_rows(spec, rows).map(|(_, value)| value).sum::<f64>()
 }
 
-/// Each missed row's penalty, with its unit (none for a province-wide row): the rows
-/// [`priced_shortfall`] adds up.
+/// Each missed row's penalty, and each confidence margin's not reached, with its unit (none
+/// for a province-wide row): the rows [`priced_shortfall`] adds up.
 pub fn priced_rows<'a>(
     spec: &'a Spec,
     rows: &'a [TargetRow],
 ) -> impl Iterator<Item = (Option<usize>, f64)> + 'a {
     let exact_i2 = !crate::rules::intent::forecast_basis(spec);
+    let margin_price = spec.config.policy.margin_penalty;
     rows.iter()
-        .filter(move |r| !r.goal && r.shortfall > 0 && !(exact_i2 && r.rule == Rule::I2))
-        .map(|r| {
+        .filter(move |r| {
+            !r.goal
+                && (r.shortfall > 0 || r.margin_short() > 0)
+                && !(exact_i2 && r.rule == Rule::I2)
+        })
+        .map(move |r| {
             let unit = spec.unit_index(r.unit.trim_end_matches(crate::rules::intent::HORIZON));
             let price = crate::rules::intent::price(spec, r.rule, unit, r.year);
-            (unit, price * r.shortfall as f64)
+            let margin = margin_price * r.margin_short() as f64;
+            (unit, price * r.shortfall as f64 + margin)
         })
 }
 

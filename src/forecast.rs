@@ -18,7 +18,7 @@
 //! So `n(t+1) = n(t)·P(t) + r(t)` with `P(t) = A·M(t)` after retirements. Nobody is trained
 //! and nobody is moved between units. To keep people whole, the unit's expected leavers are
 //! placed along its states as the engine places the base workforce's
-//! ([`crate::rounding::place_points`]), and promotions and hires are shared out by largest
+//! ([`crate::rounding::place_each`]), and promotions and hires are shared out by largest
 //! remainder, carried from year to year, so every count is whole and each running total stays within a person of its
 //! expectation. The result is a [`Plan`], so `trajectory.csv`, `flows.csv` and the targets
 //! are the same tables, checked by the same replay, as for a plan. Its costs (salaries, hires
@@ -378,9 +378,9 @@ impl<'a> UnitChain<'a> {
         }
     }
 
-    /// Step 2, attrition then ageing: n ← n·A in whole people. The unit's expected leavers
-    /// are placed along its states (cell, then tenure) as the engine places the base
-    /// workforce's ([`crate::rounding::place_points`], the unit's offset), each state at
+    /// Step 2, attrition then ageing: n ← n·A in whole people. Each state's (cell, then
+    /// tenure) running expected leavers are booked in whole people on its own line, as the
+    /// engine books the base workforce's ([`crate::rounding::place_each`]), each state at
     /// most its people.
     fn leave_and_age(&mut self, plan: &mut Plan, t: i32) {
         let (states, tenures) = (self.states(), self.tenures);
@@ -389,11 +389,11 @@ impl<'a> UnitChain<'a> {
             self.expected_leavers[s] += expected[s];
         }
         let room: Vec<u32> = (0..states).map(|s| (self.n[s] + 1e-9) as u32).collect();
-        let placed = crate::rounding::place_points(
+        let placed = crate::rounding::place_each(
             self.expected_leavers.as_slice(),
             &self.booked_leavers,
             &room,
-            crate::rounding::line_offset(self.u),
+            self.u,
         );
         let mut leavers = DVector::<f64>::zeros(states);
         for s in 0..states {

@@ -84,6 +84,26 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
             p(line)
         }
     };
+    // The no-plan forecast first: the confidence margins read its gap.
+    let forecast = crate::forecast::forecast(spec);
+    let margins =
+        crate::rules::confidence::margins(spec, &crate::evaluate::evaluate(spec, &forecast.plan));
+    let with_margins;
+    let spec = if margins.is_empty() {
+        spec
+    } else {
+        say(format!(
+            "confidence {}: {} targets planned with a margin, {} people in all",
+            spec.config.policy.confidence,
+            margins.len(),
+            margins.values().map(|m| m.people).sum::<u32>()
+        ));
+        with_margins = Spec {
+            target_margins: margins,
+            ..spec.clone()
+        };
+        &with_margins
+    };
     let outcome = crate::decompose::find_plan(spec, options.verbose, &say, options.price_targets)?;
     let (plan, stats, prices) = (outcome.plan, outcome.stats, outcome.prices);
     check_replay(spec, &plan)?;
@@ -103,7 +123,6 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
     } else {
         None
     };
-    let forecast = crate::forecast::forecast(spec);
     let forecast_gap = crate::evaluate::evaluate(spec, &forecast.plan);
     let price = if options.price_intent {
         say("pricing intent: planning the letter of R1–R8 alone…".into());

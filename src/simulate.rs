@@ -10,16 +10,28 @@
 //!    draw per unit, cell and origin; a hire who leaves is replaced (recruited with the
 //!    hires of 4, into the cell it was hired into), as the plan's net hires keep their posts;
 //! 3. exits (base-year staff first) and transfers as planned, as far as the people are
-//!    there;
+//!    there (the transfers still short are tried again after promotions, step 7);
 //! 4. hires: the plan's net hires are recruited gross, `h / (1 − P_u)` (the fraction with
 //!    that chance), and each recruit stays with probability `1 − P_u` (the early leavers of
 //!    the tenure rates), so `h` stay on average; a unit's recruits join as far as its
-//!    quota has room, those left out drawn at random;
-//! 5. training, then promotions (within the leader posts), as planned and as far as the
-//!    people are there; who is trained, promoted or moved is drawn at random among the
-//!    cell's people, so a trained hire leaves at a hire's rate, except that the base-year
-//!    people due to retire in a later year wait in their cell (as in the plan), and a hire
-//!    moved to another unit leaves at that unit's rates and is replaced there.
+//!    quota has room (counting the transfers still to come, step 7), those left out drawn
+//!    at random; a unit the plan keeps at its quota recruits to it where more people left
+//!    than the plan booked, into the cells the plan hires it into;
+//! 5. refills: a kept person who left (every hire, and every base-year person the plan
+//!    trained or promoted) is replaced down the way they came: a training if the post is
+//!    trained and they entered untrained, a promotion if it is a leader's post;
+//! 6. training, then promotions (within the leader posts), as planned and as far as the
+//!    people are there; a cell the plan trains from is trained down to what the plan leaves
+//!    untrained there at the year's end, plus the people its transfers still to come take. Who is trained, promoted or moved is drawn at
+//!    random among the cell's people, so a trained hire leaves at a hire's rate, except that
+//!    the base-year people due to retire in a later year wait in their cell (as in the
+//!    plan), and a hire moved to another unit leaves at that unit's rates and is replaced
+//!    there;
+//! 7. the transfers still short, as far as the people are there (the plan may train or
+//!    promote someone and move them the same year), other EM people of the same gender,
+//!    role and training moved in place of an EM cell's missing people; a unit whose room
+//!    counted on a transfer that did not happen lets go of this year's recruits above its
+//!    quota, or, kept full by the plan, recruits to it.
 //!
 //! This is the plan's demographic model (docs/model.md), so the plan's stocks are the
 //! draws' expected stocks up to what the quota and the people present cut off.
@@ -207,10 +219,42 @@ fn planned(spec: &Spec, tables: &PlanTables, dir: &Path) -> Result<(Stock, Vec<P
     Ok((base, flows))
 }
 
-/// Who is in a cell: people by origin, `(hiring year, hired trained)`; the base-year staff
-/// have the base year. The origin sets a person's leaving rate (tenure) and where a
-/// replacement enters.
-type Origin = (i32, bool);
+/// Who is in a cell: people by origin. The origin sets a person's leaving rate (tenure),
+/// where a replacement enters, and whether the post is refilled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Origin {
+    /// The hiring year; the base year for the base-year staff.
+    hired: i32,
+    /// Trained, and a leader, when hired or in the base year: the cell a refill starts from.
+    entry_trained: bool,
+    entry_leader: bool,
+    /// Holds a post the plan keeps (every hire, and whoever the plan or a refill trained or
+    /// promoted): replaced when they leave, as the plan's flows keep their posts.
+    kept: bool,
+}
+
+impl Origin {
+    fn base(year: i32, cell: Cell) -> Origin {
+        Origin {
+            hired: year,
+            entry_trained: cell.trained,
+            entry_leader: cell.leader,
+            kept: false,
+        }
+    }
+    /// A base-year person still where they were: among them wait those due to retire.
+    fn unmoved_base(&self, base_year: i32) -> bool {
+        self.hired == base_year && !self.kept
+    }
+    fn hire(year: i32, trained: bool) -> Origin {
+        Origin {
+            hired: year,
+            entry_trained: trained,
+            entry_leader: false,
+            kept: true,
+        }
+    }
+}
 
 /// A year's recruits: (unit, cell), origin, people.
 type Recruits = Vec<((usize, Cell), Origin, u32)>;
@@ -220,14 +264,22 @@ type Recruits = Vec<((usize, Cell), Origin, u32)>;
 /// takes them.
 #[derive(Clone, Copy)]
 enum Pick {
-    /// The base-year staff only: a retiree who already left is not replaced by someone
-    /// else retiring.
+    /// The base-year staff still where they were only (retirees are never moved): a
+    /// retiree who already left is not replaced by someone else retiring.
     BaseOnly,
-    /// The base-year staff first, then anyone: streamlining exits concern the existing
-    /// workforce.
+    /// The base-year staff still where they were first, then anyone: streamlining exits
+    /// concern the existing workforce, not the posts the plan keeps.
     BaseFirst { keep: u32 },
     /// At random among the cell's people.
     Random { keep: u32 },
+}
+
+/// How a flow moves people: `keep` of the source cell wait to retire; `kept` marks the
+/// people moved as holding a post the plan keeps (training, promotion).
+#[derive(Clone, Copy)]
+struct Move {
+    keep: u32,
+    kept: bool,
 }
 
 /// People by unit, cell and origin.
@@ -265,9 +317,11 @@ impl People {
             Pick::BaseOnly => 0,
             Pick::BaseFirst { keep } | Pick::Random { keep } => keep,
         };
-        // The base-year people a flow may take: those not waiting to retire.
+        // The base-year people a flow may take: those not waiting to retire (who are
+        // always where they were in the base year).
+        let unmoved = |o: &Origin| o.unmoved_base(base);
         let free = |o: &Origin, c: u32| {
-            if o.0 == base {
+            if unmoved(o) {
                 c.saturating_sub(keep)
             } else {
                 c
@@ -276,7 +330,7 @@ impl People {
         let mut taken: BTreeMap<Origin, u32> = BTreeMap::new();
         let mut left = n;
         if let Pick::BaseOnly | Pick::BaseFirst { .. } = pick {
-            for (origin, have) in cell.iter_mut().filter(|(o, _)| o.0 == base) {
+            for (origin, have) in cell.iter_mut().filter(|(o, _)| unmoved(o)) {
                 let t = left.min(free(origin, *have));
                 *have -= t;
                 left -= t;
@@ -304,12 +358,51 @@ impl People {
         taken.into_iter().collect()
     }
 
-    /// Moves up to `n` people from one cell to another, keeping their origins, none of the
-    /// `keep` waiting to retire.
-    fn moved(&mut self, from: (usize, Cell), to: (usize, Cell), n: u32, keep: u32, rng: &mut Rng) {
-        for (origin, k) in self.take(from, n, Pick::Random { keep }, rng) {
-            self.add(to, origin, k);
+    /// Moves up to `n` people from one cell to another, keeping their origins (marked kept
+    /// when `kept`), none of the `keep` waiting to retire.
+    /// Returns how many moved.
+    fn moved(
+        &mut self,
+        from: (usize, Cell),
+        to: (usize, Cell),
+        n: u32,
+        how: Move,
+        rng: &mut Rng,
+    ) -> u32 {
+        let mut moved = 0;
+        for (origin, k) in self.take(from, n, Pick::Random { keep: how.keep }, rng) {
+            let kept = origin.kept || how.kept;
+            self.add(to, Origin { kept, ..origin }, k);
+            moved += k;
         }
+        moved
+    }
+
+    /// Trains up to `n` untrained people of unit u's cell `from` (into its trained cell),
+    /// none of the `keep` waiting to retire; they hold a kept post. Returns how many.
+    fn train(&mut self, u: usize, from: Cell, n: u32, keep: u32, rng: &mut Rng) -> u32 {
+        let to = Cell {
+            trained: true,
+            ..from
+        };
+        self.moved((u, from), (u, to), n, Move { keep, kept: true }, rng)
+    }
+
+    /// The people of a cell a flow may take, `keep` of its base-year people waiting to
+    /// retire.
+    fn free(&self, key: &(usize, Cell), keep: u32) -> u32 {
+        let base = self.base_year;
+        self.by_cell.get(key).map_or(0, |cell| {
+            cell.iter()
+                .map(|(o, &c)| {
+                    if o.unmoved_base(base) {
+                        c.saturating_sub(keep)
+                    } else {
+                        c
+                    }
+                })
+                .sum()
+        })
     }
 
     fn count(&self, key: &(usize, Cell)) -> u32 {
@@ -335,19 +428,102 @@ fn recruits(spec: &Spec, u: usize, net: u32, rng: &mut Rng) -> u32 {
     rng.binomial(gross, 1.0 - p)
 }
 
+/// What the draws follow of the plan's stocks: the unit-years in which the plan fills the
+/// unit's quota, the cells each unit hires into (by year, people), and the plan's stock of
+/// each cell at the end of each year.
+struct PlannedStocks {
+    full: std::collections::BTreeSet<(usize, i32)>,
+    hires: BTreeMap<usize, BTreeMap<i32, Vec<(Cell, u32)>>>,
+    stock: BTreeMap<(usize, Cell, i32), u32>,
+}
+
+impl PlannedStocks {
+    fn new(spec: &Spec, tables: &PlanTables, flows: &[Planned]) -> PlannedStocks {
+        let mut total: BTreeMap<(usize, i32), u32> = BTreeMap::new();
+        let mut stock = BTreeMap::new();
+        for r in &tables.trajectory {
+            let (Some(u), Some(group)) = (
+                spec.unit_index(&r.unit),
+                spec.groups.iter().position(|g| g.id == r.group),
+            ) else {
+                continue;
+            };
+            *total.entry((u, r.year)).or_default() += r.headcount;
+            let cell = Cell {
+                group,
+                female: r.gender == Gender::Female,
+                leader: r.role == Role::Leader,
+                trained: r.trained,
+            };
+            stock.insert((u, cell, r.year), r.headcount);
+        }
+        let full = total
+            .into_iter()
+            .filter(|&((u, t), n)| {
+                t > spec.base_year() && t <= spec.horizon() && n >= spec.quota(u, t)
+            })
+            .map(|(k, _)| k)
+            .collect();
+        let mut hires: BTreeMap<usize, BTreeMap<i32, Vec<(Cell, u32)>>> = BTreeMap::new();
+        for f in flows.iter().filter(|f| f.kind == FlowKind::Hire) {
+            let year = hires.entry(f.unit).or_default().entry(f.year).or_default();
+            year.push((f.cell, f.count));
+        }
+        PlannedStocks { full, hires, stock }
+    }
+
+    fn planned(&self, u: usize, c: Cell, t: i32) -> u32 {
+        self.stock.get(&(u, c, t)).copied().unwrap_or(0)
+    }
+
+    /// The cells a full unit tops up into in year t, weighted by people.
+    fn cells(&self, u: usize, t: i32) -> Vec<(Cell, u32)> {
+        let Some(years) = self.hires.get(&u) else {
+            return Vec::new();
+        };
+        if let Some(year) = years.get(&t) {
+            return year.clone();
+        }
+        let mut all: BTreeMap<Cell, u32> = BTreeMap::new();
+        for (c, n) in years.values().flatten() {
+            *all.entry(*c).or_default() += n;
+        }
+        all.into_iter().collect()
+    }
+}
+
 /// A year's recruits `(unit, cell, origin, people)` join their units as far as each
 /// unit's quota has room; where it has less, those left out are drawn at random among the
-/// unit's recruits (no cell or group first).
-fn join(spec: &Spec, people: &mut People, recruits: Recruits, t: i32, rng: &mut Rng) {
+/// unit's recruits (no cell or group first). A unit the plan keeps full that is left with
+/// room (more people left than the plan booked) recruits to its quota, into the cells the
+/// plan hires it into (that year's, else all years'), drawn at random by their people: a
+/// post kept filled in the plan is refilled when it falls vacant early, as a post left
+/// unfilled because fewer people left is never recruited to. Without the top-up the draws'
+/// mean fell below the plan in the units at their quota only (the sample: 114 people by
+/// 2035 in 58 full units, 34 in the other 46).
+fn join(
+    spec: &Spec,
+    people: &mut People,
+    recruits: Recruits,
+    full: &PlannedStocks,
+    pending_room: &BTreeMap<usize, i64>,
+    t: i32,
+    rng: &mut Rng,
+) {
     let mut by_unit: BTreeMap<usize, Recruits> = BTreeMap::new();
     for r in recruits.into_iter().filter(|r| r.2 > 0) {
         by_unit.entry(r.0 .0).or_default().push(r);
     }
+    for &(u, _) in full.full.iter().filter(|(_, y)| *y == t) {
+        by_unit.entry(u).or_default();
+    }
     for (u, mut list) in by_unit {
-        let room = spec
-            .quota(u, t)
-            .saturating_sub(people.unit_total(u, |_| true));
-        let mut over = list.iter().map(|r| r.2).sum::<u32>().saturating_sub(room);
+        // Transfers still to come this year take or free room.
+        let room = (spec.quota(u, t) as i64 - people.unit_total(u, |_| true) as i64
+            + pending_room.get(&u).copied().unwrap_or(0))
+        .max(0) as u32;
+        let coming = list.iter().map(|r| r.2).sum::<u32>();
+        let mut over = coming.saturating_sub(room);
         while over > 0 {
             let weights: Vec<f64> = list.iter().map(|r| r.2 as f64).collect();
             let i = rng.weighted(&weights);
@@ -357,11 +533,121 @@ fn join(spec: &Spec, people: &mut People, recruits: Recruits, t: i32, rng: &mut 
         for (key, origin, n) in list {
             people.add(key, origin, n);
         }
+        top_up(people, full, u, t, room.saturating_sub(coming), rng);
     }
 }
 
+/// A unit the plan keeps full recruits `short` people, into the cells the plan hires it
+/// into (that year's, else all years'), drawn at random by their people.
+fn top_up(people: &mut People, full: &PlannedStocks, u: usize, t: i32, short: u32, rng: &mut Rng) {
+    if short == 0 || !full.full.contains(&(u, t)) {
+        return;
+    }
+    let cells = full.cells(u, t);
+    if cells.is_empty() {
+        return;
+    }
+    let weights: Vec<f64> = cells.iter().map(|(_, n)| *n as f64).collect();
+    for _ in 0..short {
+        let (c, _) = cells[rng.weighted(&weights)];
+        people.add((u, c), Origin::hire(t, c.trained), 1);
+    }
+}
+
+/// After the year's last transfers, the units whose room `join` counted on transfers that
+/// did not happen: a source above its quota lets go of that many of the year's recruits,
+/// at random; a destination the plan keeps full recruits to it.
+fn settle(
+    spec: &Spec,
+    people: &mut People,
+    full: &PlannedStocks,
+    units: impl Iterator<Item = usize>,
+    t: i32,
+    rng: &mut Rng,
+) {
+    for u in units {
+        let (total, quota) = (people.unit_total(u, |_| true), spec.quota(u, t));
+        for _ in 0..total.saturating_sub(quota) {
+            let recruits: Vec<((usize, Cell), Origin, u32)> = people
+                .by_cell
+                .range((u, Cell::FIRST)..=(u, Cell::LAST))
+                .flat_map(|(&key, o)| {
+                    o.iter()
+                        .filter(|(o, _)| o.hired == t)
+                        .map(move |(&o, &n)| (key, o, n))
+                })
+                .collect();
+            if recruits.is_empty() {
+                break;
+            }
+            let weights: Vec<f64> = recruits.iter().map(|r| r.2 as f64).collect();
+            let (key, origin, _) = recruits[rng.weighted(&weights)];
+            let cell = people.by_cell.get_mut(&key).expect("listed");
+            *cell.get_mut(&origin).expect("listed") -= 1;
+            cell.retain(|_, c| *c > 0);
+        }
+        top_up(people, full, u, t, quota.saturating_sub(total), rng);
+    }
+}
+
+/// Refills the posts of the kept people who left, `(unit, post, origin, people)`: down the
+/// way they came, train one untrained person (of the post's group, gender and entry role)
+/// if the post is trained and they entered untrained, then promote one trained person if
+/// it is a leader's post they did not enter as (within the leader posts), each as far as
+/// the people are there; those moved are kept in turn. The plan books each such training
+/// and promotion at its cost (a kept post's replacements, `model::stocks`); neither the
+/// plan nor the draws count them against training seats.
+fn refill(
+    spec: &Spec,
+    people: &mut People,
+    refills: &[(usize, Cell, Origin, u32)],
+    keep: &dyn Fn((usize, Cell)) -> u32,
+    rng: &mut Rng,
+) {
+    for &(u, post, origin, n) in refills {
+        let staff = Cell {
+            leader: origin.entry_leader,
+            ..post
+        };
+        if post.trained && !origin.entry_trained {
+            let from = Cell {
+                trained: false,
+                ..staff
+            };
+            people.train(u, from, n, keep((u, from)), rng);
+        }
+        if post.leader && !origin.entry_leader {
+            let leaders = people.unit_total(u, |c| c.leader);
+            let room = spec.units[u].leader_posts.saturating_sub(leaders);
+            let how = Move {
+                keep: keep((u, staff)),
+                kept: true,
+            };
+            people.moved((u, staff), (u, post), n.min(room), how, rng);
+        }
+    }
+}
+
+/// Moves up to `n` people of the source's cell `cell` to the same cell of flow `f`'s
+/// counterpart, none of those waiting to retire. Returns how many.
+fn transfer(
+    people: &mut People,
+    f: &Planned,
+    cell: Cell,
+    n: u32,
+    keep: &dyn Fn((usize, Cell)) -> u32,
+    rng: &mut Rng,
+) -> u32 {
+    let Some(to) = f.counterpart else { return 0 };
+    let how = Move {
+        keep: keep((f.unit, cell)),
+        kept: false,
+    };
+    people.moved((f.unit, cell), (to, cell), n, how, rng)
+}
+
 /// One draw: the stocks of every year.
-fn draw(spec: &Spec, base: &Stock, flows: &[Planned], rng: &mut Rng) -> Plan {
+fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng: &mut Rng) -> Plan {
     let base_year = spec.base_year();
     let mut people = People {
         base_year,
@@ -377,7 +663,7 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], rng: &mut Rng) -> Plan {
             .or_default() += f.count;
     }
     for (&key, &n) in base {
-        people.add(key, (base_year, false), n);
+        people.add(key, Origin::base(base_year, key.1), n);
     }
     let mut plan = Plan::default();
     let record = |plan: &mut Plan, t: i32, people: &People| {
@@ -390,6 +676,12 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], rng: &mut Rng) -> Plan {
     };
     record(&mut plan, base_year, &people);
     let first_years = spec.config.attrition.new_hire_years;
+    // The cells the plan trains from, with the first year it does.
+    let mut trained_from: BTreeMap<(usize, Cell), i32> = BTreeMap::new();
+    for f in flows.iter().filter(|f| f.kind == FlowKind::Train) {
+        let y = trained_from.entry((f.unit, f.cell)).or_insert(f.year);
+        *y = (*y).min(f.year);
+    }
     for t in spec.plan_years() {
         let keep = |key: (usize, Cell)| -> u32 {
             retiring
@@ -402,13 +694,16 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], rng: &mut Rng) -> Plan {
             people.take((f.unit, f.cell), f.count, Pick::BaseOnly, rng);
         }
         // Leaving at random by tenure; hires who leave after their first years are replaced
-        // into the cell they were hired into (the plan's net hires keep their posts).
+        // into the cell they were hired into (the plan's net hires keep their posts), and
+        // the posts kept people held above their entry are refilled after the recruits join.
         let mut recruited: Recruits = Vec::new();
+        let mut refills: Vec<(usize, Cell, Origin, u32)> = Vec::new();
         let keys: Vec<(usize, Cell)> = people.by_cell.keys().copied().collect();
         for key in keys {
             let origins: Vec<(Origin, u32)> =
                 people.by_cell[&key].iter().map(|(o, &n)| (*o, n)).collect();
-            for ((hired, trained), n) in origins {
+            for (origin, n) in origins {
+                let hired = origin.hired;
                 let rate = if hired == base_year {
                     spec.settled_rate(key.0)
                 } else {
@@ -424,15 +719,18 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], rng: &mut Rng) -> Plan {
                     continue;
                 }
                 let cell = people.by_cell.get_mut(&key).expect("listed");
-                *cell.get_mut(&(hired, trained)).expect("listed") -= leave;
+                *cell.get_mut(&origin).expect("listed") -= leave;
+                if origin.kept {
+                    refills.push((key.0, key.1, origin, leave));
+                }
                 if hired != base_year {
                     let entry = Cell {
                         leader: false,
-                        trained,
+                        trained: origin.entry_trained,
                         ..key.1
                     };
                     let stay = recruits(spec, key.0, leave, rng);
-                    recruited.push(((key.0, entry), (t, trained), stay));
+                    recruited.push(((key.0, entry), Origin::hire(t, entry.trained), stay));
                 }
             }
             people
@@ -445,26 +743,51 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], rng: &mut Rng) -> Plan {
             let keep = keep((f.unit, f.cell));
             people.take((f.unit, f.cell), f.count, Pick::BaseFirst { keep }, rng);
         }
-        for f in of(FlowKind::TransferOut) {
-            if let Some(to) = f.counterpart {
-                let keep = keep((f.unit, f.cell));
-                people.moved((f.unit, f.cell), (to, f.cell), f.count, keep, rng);
+        // A year's flows are simultaneous in the plan: someone may be moved in and promoted,
+        // or hired, trained, promoted and moved out, the same year. So transfers first as
+        // far as the people are there; then hires, training, promotion; then the rest of
+        // the transfers.
+        let mut pending: Vec<(&Planned, u32)> = Vec::new();
+        for f in of(FlowKind::TransferOut).filter(|f| f.counterpart.is_some()) {
+            let moved = transfer(&mut people, f, f.cell, f.count, &keep, rng);
+            if moved < f.count {
+                pending.push((f, f.count - moved));
             }
         }
-        // A year's flows are simultaneous in the plan: someone hired may be trained and
-        // promoted the same year, so hires come first, then training, then promotion.
+        // Room the pending transfers will take or free, by unit; and the people they will
+        // take out of each cell.
+        let mut pending_room: BTreeMap<usize, i64> = BTreeMap::new();
+        let mut pending_out: BTreeMap<(usize, Cell), u32> = BTreeMap::new();
+        for &(f, n) in &pending {
+            *pending_room.entry(f.unit).or_default() += n as i64;
+            if let Some(to) = f.counterpart {
+                *pending_room.entry(to).or_default() -= n as i64;
+            }
+            *pending_out.entry((f.unit, f.cell)).or_default() += n;
+        }
         for f in of(FlowKind::Hire) {
             let stay = recruits(spec, f.unit, f.count, rng);
-            recruited.push(((f.unit, f.cell), (t, f.cell.trained), stay));
+            recruited.push(((f.unit, f.cell), Origin::hire(t, f.cell.trained), stay));
         }
-        join(spec, &mut people, recruited, t, rng);
-        for f in of(FlowKind::Train) {
-            let to = Cell {
-                trained: true,
-                ..f.cell
-            };
-            let keep = keep((f.unit, f.cell));
-            people.moved((f.unit, f.cell), (f.unit, to), f.count, keep, rng);
+        join(spec, &mut people, recruited, full, &pending_room, t, rng);
+        refill(spec, &mut people, &refills, &keep, rng);
+        // Training as planned, and more where more untrained people are left than the plan
+        // leaves untrained at the year's end, in every cell the plan has trained from so
+        // far: a plan that trains a cell's people trains those who stayed against the odds,
+        // and the recruits who refill its posts, too. Replaying the counts alone trained
+        // fewer whenever fewer were there and never more (the sample's 2035: 161 untrained
+        // EM staff on average against none in the plan).
+        let planned_training: BTreeMap<(usize, Cell), u32> = of(FlowKind::Train)
+            .map(|f| ((f.unit, f.cell), f.count))
+            .collect();
+        for &(u, from) in trained_from.iter().filter(|(_, &y)| y <= t).map(|(k, _)| k) {
+            let planned = planned_training.get(&(u, from)).copied().unwrap_or(0);
+            let pending = pending_out.get(&(u, from)).copied().unwrap_or(0);
+            let left = full.planned(u, from, t) + pending;
+            let n = planned.max(people.count(&(u, from)).saturating_sub(left));
+            if n > 0 {
+                people.train(u, from, n, keep((u, from)), rng);
+            }
         }
         for f in of(FlowKind::Promote) {
             let leaders = people.unit_total(f.unit, |c| c.leader);
@@ -475,8 +798,49 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], rng: &mut Rng) -> Plan {
             };
             let n = f.count.min(room).min(people.count(&(f.unit, f.cell)));
             let keep = keep((f.unit, f.cell));
-            people.moved((f.unit, f.cell), (f.unit, to), n, keep, rng);
+            let how = Move { keep, kept: true };
+            people.moved((f.unit, f.cell), (f.unit, to), n, how, rng);
         }
+        // The transfers still short: the plan may train or promote someone and move them
+        // the same year. Where the planned cell still has too few people, other EM people
+        // of the same gender, role and training are moved in their place: the plan's group
+        // is a means, what the rules count is EM staff.
+        for (f, short) in pending {
+            let moved = transfer(&mut people, f, f.cell, short, &keep, rng);
+            let mut short = short - moved;
+            while short > 0 && spec.is_em(&f.cell) {
+                let like: Vec<(Cell, u32)> = people
+                    .by_cell
+                    .range((f.unit, Cell::FIRST)..=(f.unit, Cell::LAST))
+                    .map(|(&(_, c), _)| c)
+                    .filter(|c| {
+                        spec.is_em(c)
+                            && c.group != f.cell.group
+                            && (c.female, c.leader, c.trained)
+                                == (f.cell.female, f.cell.leader, f.cell.trained)
+                    })
+                    .map(|c| (c, people.free(&(f.unit, c), keep((f.unit, c)))))
+                    .filter(|(_, n)| *n > 0)
+                    .collect();
+                if like.is_empty() {
+                    break;
+                }
+                let weights: Vec<f64> = like.iter().map(|(_, n)| *n as f64).collect();
+                let (c, _) = like[rng.weighted(&weights)];
+                match transfer(&mut people, f, c, 1, &keep, rng) {
+                    0 => break, // cannot happen: `free` counted someone there
+                    moved => short -= moved,
+                }
+            }
+        }
+        settle(
+            spec,
+            &mut people,
+            full,
+            pending_room.keys().copied(),
+            t,
+            rng,
+        );
         record(&mut plan, t, &people);
     }
     plan
@@ -495,6 +859,7 @@ pub fn simulate(
 ) -> Result<Outcome> {
     let started = std::time::Instant::now();
     let (base, flows) = planned(spec, tables, dir)?;
+    let full = PlannedStocks::new(spec, tables, &flows);
     let pool = crate::threads::pool(threads)?;
     let years: Vec<i32> = std::iter::once(spec.base_year())
         .chain(spec.plan_years())
@@ -504,7 +869,7 @@ pub fn simulate(
             .into_par_iter()
             .fold(Tally::new, |mut acc, d| {
                 let mut rng = Rng::new(seed, d);
-                let plan = draw(spec, &base, &flows, &mut rng);
+                let plan = draw(spec, &base, &flows, &full, &mut rng);
                 for row in crate::evaluate::evaluate(spec, &plan) {
                     if row.goal {
                         continue;
@@ -606,8 +971,10 @@ pub fn chance_of_plan(spec: &Spec, tables: &mut PlanTables, threads: usize) -> R
             (key, c.p_met(settings.draws))
         })
         .collect();
+    let confidence = spec.config.policy.confidence;
     let mut met_in_plan = 0;
     let mut at_least_90 = 0;
+    let mut at_least_confidence = 0;
     let mut at_risk = Vec::new();
     for row in tables.targets.iter_mut() {
         row.p_met = chances
@@ -624,6 +991,9 @@ pub fn chance_of_plan(spec: &Spec, tables: &mut PlanTables, threads: usize) -> R
         met_in_plan += 1;
         if p >= 0.9 {
             at_least_90 += 1;
+        }
+        if p >= confidence {
+            at_least_confidence += 1;
         }
         if p < 0.5 {
             at_risk.push(crate::output::contract::AtRisk {
@@ -644,6 +1014,8 @@ pub fn chance_of_plan(spec: &Spec, tables: &mut PlanTables, threads: usize) -> R
         met_in_plan,
         at_least_90,
         below_50,
+        confidence,
+        at_least_confidence,
         em_share_plan: round2(plan_em_share(spec, tables, horizon) * 100.0),
         em_share_median: outcome.fan.get(&horizon).map_or(0.0, |f| f.1),
         most_at_risk: at_risk,

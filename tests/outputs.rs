@@ -28,7 +28,7 @@ fn output_files_have_the_documented_columns() {
     );
     assert_eq!(
         header("targets.csv"),
-        "unit,rule,year,required,achieved,shortfall,met,kind,p_met"
+        "unit,rule,year,required,achieved,shortfall,met,kind,p_met,margin"
     );
     assert_eq!(header("costs.csv"), "year,unit,lever,cost");
     let s = summary(&out);
@@ -83,14 +83,14 @@ fn same_inputs_give_the_same_bytes() {
     assert_eq!(strip(&x), strip(&y));
 }
 
-/// Plan folders of earlier versions, whose `targets.csv` lacks `p_met` (and, before that,
-/// `kind`), are still read: `simulate` runs on them.
+/// Plan folders of earlier versions, whose `targets.csv` lacks `margin` (before that,
+/// `p_met`, and before that, `kind`), are still read: `simulate` runs on them.
 #[test]
 fn a_folder_of_an_earlier_version_still_reads() {
     let tmp = tempfile::tempdir().unwrap();
     let out = plan(&fixture("must-hire"), &tmp);
     let text = read(&out, "targets.csv");
-    for keep in [8, 7] {
+    for keep in [9, 8, 7] {
         let cut: String = text
             .lines()
             .map(|l| l.split(',').take(keep).collect::<Vec<_>>().join(",") + "\n")
@@ -116,7 +116,7 @@ fn a_folder_of_an_earlier_version_still_reads() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&o.stderr)
-            .contains("expected the columns unit,rule,year,required,achieved,shortfall,met,kind,p_met, found unit,rule,year,achieved"),
+            .contains("expected the columns unit,rule,year,required,achieved,shortfall,met,kind,p_met,margin, found unit,rule,year,achieved"),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );

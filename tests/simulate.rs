@@ -48,7 +48,7 @@ fn the_plan_s_stocks_are_the_mean_of_the_draws() {
     let out = plan(&fixture("demography"), &tmp);
     // By hand: a net hire costs 100/(1 − 0.19) = 123.457; one of 2030 brings ρ = 0.06,
     // 0.0564 and 0.053016 replacements in 2033–2035 (6% a year of those still there, no
-    // replacement old enough to leave yet): 2 × 123.457 × 1.169416 = 288.745.
+    // replacement old enough to leave yet): 123.457 × 1.169416 = 144.372 for the one hire.
     let hire_2030: Vec<_> = read_csv(&out.join("flows.csv"))
         .into_iter()
         .filter(|r| r["flow"] == "hire" && r["year"] == "2030")
@@ -59,19 +59,20 @@ fn the_plan_s_stocks_are_the_mean_of_the_draws() {
             hire_2030[0]["count"].as_str(),
             hire_2030[0]["cost"].as_str()
         ),
-        ("2", "288.745")
+        ("1", "144.372")
     );
     let o = simulate(&out, "4000", "7", "2");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    // Each group's planned head-count is its expectation placed in whole people (within a
-    // person); the mean of 4,000 draws is within 0.1 of the expectation (its standard
-    // error is about 0.04 here).
+    // Each cell's booked leavers are its expectation in whole people (within a person), so
+    // each group's planned head-count, two cells, is within two people of its expectation;
+    // the mean of 4,000 draws is within 0.1 of the expectation (its standard error is
+    // about 0.04 here).
     let rows = read_csv(&out.join("simulation/expected.csv"));
     assert_eq!(rows.len(), 22, "11 years × 2 groups");
     for r in &rows {
         let plan: f64 = r["plan"].parse().unwrap();
         let mean: f64 = r["expected"].parse().unwrap();
-        assert!((plan - mean).abs() < 1.1, "{r:?}");
+        assert!((plan - mean).abs() < 2.1, "{r:?}");
     }
     // The hires of 2027 are still in post on average in 2035: replaced as they leave.
     let thai_2035 = rows
@@ -244,4 +245,73 @@ fn a_safety_buffer_replans_with_raised_targets_and_reports_its_cost() {
             .collect::<Vec<_>>()
     };
     assert_eq!(required(&plan_targets), required(&buffered_targets));
+}
+
+#[test]
+fn trained_and_promoted_people_who_leave_are_replaced_at_cost() {
+    // promote-or-train with base staff leaving at 10% a year and targets in 2026 too: the
+    // plan trains three Thai staff and promotes one in 2026. Each keeps the post: 10% of
+    // them leave in 2027 and are replaced by training or promoting another, so a training
+    // costs 5 × (1 + 0.1) = 5.5 and a promotion 10 × 1.1 = 11, and costs.csv books the
+    // replacements in 2027: 3 × 5 × 0.1 = 1.5 and 10 × 0.1 = 1.
+    let (_tmp, dir) = copy_fixture("promote-or-train");
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "other_rate = 0.0",
+        "other_rate = 0.1",
+    );
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "targets = [{ year = 2027, level = 1.0 }]",
+        "targets = [{ year = 2026, level = 1.0 }, { year = 2027, level = 1.0 }]",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&dir, &tmp);
+    let moves: Vec<(String, String, String, String)> = read_csv(&out.join("flows.csv"))
+        .into_iter()
+        .filter(|r| r["flow"] == "train" || r["flow"] == "promote")
+        .map(|r| {
+            let f = |k: &str| r[k].clone();
+            (f("year"), f("flow"), f("count"), f("cost"))
+        })
+        .collect();
+    let row = |y: &str, f: &str, n: &str, c: &str| (y.into(), f.into(), n.into(), c.into());
+    assert_eq!(
+        moves,
+        vec![
+            row("2026", "promote", "1", "11.000"),
+            row("2026", "train", "1", "5.500"),
+            row("2026", "train", "2", "11.000"),
+        ]
+    );
+    let costs: Vec<(String, String, String)> = read_csv(&out.join("costs.csv"))
+        .into_iter()
+        .filter(|r| r["lever"] == "training" || r["lever"] == "promotion")
+        .map(|r| (r["year"].clone(), r["lever"].clone(), r["cost"].clone()))
+        .collect();
+    let line = |y: &str, l: &str, c: &str| (y.into(), l.into(), c.into());
+    assert_eq!(
+        costs,
+        vec![
+            line("2026", "promotion", "10.000"),
+            line("2026", "training", "15.000"),
+            line("2027", "promotion", "1.000"),
+            line("2027", "training", "1.500"),
+        ]
+    );
+    // In the draws the promoted woman who leaves (10% in 2027) is replaced by promoting a
+    // trained woman: the leader is there in every draw, where the plan's replay without
+    // refills kept her in 90% of them.
+    let o = simulate(&out, "2000", "7", "2");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_csv(&out.join("simulation/expected.csv"));
+    let thai_2027 = rows
+        .iter()
+        .find(|r| r["year"] == "2027" && r["group"] == "Thai")
+        .unwrap();
+    assert_eq!(thai_2027["leaders_plan"], "1");
+    let leaders: f64 = thai_2027["leaders_expected"].parse().unwrap();
+    assert!(leaders >= 0.99, "{thai_2027:?}");
 }

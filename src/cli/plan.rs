@@ -262,13 +262,21 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         );
     }
     println!("targets: {met} met, {missed} missed, total shortfall {short} people");
+    if let Some(c) = &report.tables.summary.confidence {
+        println!(
+            "confidence {}: {} targets planned with a margin ({} people; margin in targets.csv); {} of them short of it by {} people in all",
+            c.level, c.rows_with_margin, c.margin_people, c.rows_short_of_margin, c.margin_people_short
+        );
+    }
     if let Some(c) = &report.tables.summary.chance {
         println!(
-            "chance ({} draws, seed {}; p_met in targets.csv): of the {} targets met, {} are met in at least 90% of the draws and {} in fewer than half; EM share {}: plan {:.2}%, median of the draws {:.2}%",
+            "chance ({} draws, seed {}; p_met in targets.csv): of the {} targets met, {} are met in at least {}% of the draws and {} in fewer than half; EM share {}: plan {:.2}%, median of the draws {:.2}%",
             c.draws,
             c.seed,
             c.met_in_plan,
-            c.at_least_90,
+            if c.confidence > 0.5 { c.at_least_confidence } else { c.at_least_90 },
+            // 90, 95 or 97.5: a chance as written in the scenario, without float noise.
+            if c.confidence > 0.5 { (c.confidence * 1000.0).round() / 10.0 } else { 90.0 },
             c.below_50,
             spec.horizon(),
             c.em_share_plan,

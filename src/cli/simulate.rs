@@ -153,8 +153,9 @@ fn write_simulation(
         assumptions: [
             "statutory retirements as planned, from the base-year staff",
             "leaving at random: base-year staff at the unit's settled yearly rate; hires from their tenure year new_hire_years on at their tenure band's rate (binomial per unit, cell and hiring year); a hire who leaves is replaced",
-            "planned hires recruited gross, h/(1-P) (the fraction with that chance), each staying with probability 1-P; a unit's recruits within its quota, those left out at random",
-            "exits (base-year staff first), transfers, promotions (within leader posts) and training as planned, as far as the people are there; who is moved drawn at random",
+            "planned hires recruited gross, h/(1-P) (the fraction with that chance), each staying with probability 1-P; a unit's recruits within its quota, those left out at random; a unit the plan keeps at its quota recruits to it when more people left than booked, into the cells the plan hires it into",
+            "a hire, or a base-year person the plan trained or promoted, who leaves is replaced down the way they came: recruited, trained, promoted (within leader posts), as far as the people are there",
+            "exits (base-year staff first), transfers, promotions (within leader posts) and training as planned, as far as the people are there; a cell the plan trains from is trained down to what the plan leaves untrained there; who is moved drawn at random",
         ]
         .map(String::from)
         .to_vec(),
@@ -162,9 +163,16 @@ fn write_simulation(
     write::json(dir, "summary.json", &summary)
 }
 
-/// Every unit's head-count by group and year, in the plan and on average over the draws.
+/// Every unit's head-count by group and year, all, trained and leaders, in the plan and on
+/// average over the draws.
 fn expected_rows(spec: &Spec, tables: &PlanTables, outcome: &Outcome) -> Vec<ExpectedRow> {
-    let mut rows: BTreeMap<(i32, usize, usize), (u32, f64)> = BTreeMap::new();
+    /// (all, trained, leaders): the plan's and the draws' mean.
+    #[derive(Default)]
+    struct Counts {
+        plan: [u32; 3],
+        mean: [f64; 3],
+    }
+    let mut rows: BTreeMap<(i32, usize, usize), Counts> = BTreeMap::new();
     for r in &tables.trajectory {
         let (Some(u), Some(g)) = (
             spec.unit_index(&r.unit),
@@ -172,18 +180,28 @@ fn expected_rows(spec: &Spec, tables: &PlanTables, outcome: &Outcome) -> Vec<Exp
         ) else {
             continue;
         };
-        rows.entry((r.year, u, g)).or_default().0 += r.headcount;
+        let e = &mut rows.entry((r.year, u, g)).or_default().plan;
+        e[0] += r.headcount;
+        e[1] += r.headcount * r.trained as u32;
+        e[2] += r.headcount * (r.role == crate::domain::Role::Leader) as u32;
     }
     for (&(t, u, c), &n) in &outcome.mean_stock {
-        rows.entry((t, u, c.group)).or_default().1 += n;
+        let e = &mut rows.entry((t, u, c.group)).or_default().mean;
+        e[0] += n;
+        e[1] += n * c.trained as u8 as f64;
+        e[2] += n * c.leader as u8 as f64;
     }
     rows.into_iter()
-        .map(|((year, u, g), (plan, expected))| ExpectedRow {
+        .map(|((year, u, g), c)| ExpectedRow {
             year,
             unit: spec.units[u].id.clone(),
             group: spec.groups[g].id.clone(),
-            plan,
-            expected: Fixed2(expected),
+            plan: c.plan[0],
+            expected: Fixed2(c.mean[0]),
+            trained_plan: c.plan[1],
+            trained_expected: Fixed2(c.mean[1]),
+            leaders_plan: c.plan[2],
+            leaders_expected: Fixed2(c.mean[2]),
         })
         .collect()
 }

@@ -239,6 +239,15 @@ pub struct PolicyConfig {
     /// Price of one person of R5 distance per target year, million VND: a steer, not a target.
     #[serde(default = "default_r5_weight")]
     pub r5_weight: f64,
+    /// The chance each unit's legal target should have of being met when people leave at
+    /// random (`rules::confidence`): 0.5 plans the expectation; above it each target gets a
+    /// margin of whole people.
+    #[serde(default = "default_confidence")]
+    pub confidence: f64,
+    /// Price of one person of a margin the plan does not reach, million VND: below
+    /// `shortfall_penalty`, so no target is given up for another's margin.
+    #[serde(default = "default_margin_penalty")]
+    pub margin_penalty: f64,
 }
 
 fn default_roadmap() -> Roadmap {
@@ -274,6 +283,12 @@ fn default_shortfall_penalty() -> f64 {
 fn default_r5_weight() -> f64 {
     1.0
 }
+fn default_confidence() -> f64 {
+    0.5
+}
+fn default_margin_penalty() -> f64 {
+    10_000.0
+}
 
 impl Default for PolicyConfig {
     fn default() -> Self {
@@ -290,6 +305,8 @@ impl Default for PolicyConfig {
             leaders_trained: true,
             shortfall_penalty: default_shortfall_penalty(),
             r5_weight: default_r5_weight(),
+            confidence: default_confidence(),
+            margin_penalty: default_margin_penalty(),
         }
     }
 }

@@ -87,6 +87,9 @@ pub struct Spec {
     /// Extra people the model asks of a unit's target (`simulate --buffer`), on top of the
     /// rule; targets are still evaluated against the rule alone.
     pub target_buffer: BTreeMap<(usize, Rule, i32), u32>,
+    /// The margins `policy.confidence` asks of each unit target (`rules::confidence`), set
+    /// by the plan run before it solves; targets are still evaluated against the rule alone.
+    pub target_margins: BTreeMap<(usize, Rule, i32), crate::rules::confidence::Margin>,
     /// The roster's derived tables and what the derivation found, when the workforce came
     /// from a roster.
     pub roster: Option<super::roster::Derived>,

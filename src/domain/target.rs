@@ -149,6 +149,19 @@ pub struct TargetRow {
     /// `[simulation]`); empty for a goal, a forecast, or with the simulation off.
     #[serde(default, with = "p_met_words")]
     pub p_met: Option<f64>,
+    /// People planned above `required` for `policy.confidence` (`rules::confidence`); 0
+    /// without a margin. The row is met or missed on `required` alone.
+    #[serde(default)]
+    pub margin: u32,
+}
+
+impl TargetRow {
+    /// People of the margin the head-counts do not reach.
+    pub fn margin_short(&self) -> u32 {
+        (self.required + self.margin)
+            .saturating_sub(self.achieved)
+            .min(self.margin)
+    }
 }
 
 /// `p_met` as written: four decimals, or empty.
@@ -182,6 +195,7 @@ impl TargetRow {
             kind: TargetKind::Target,
             goal: false,
             p_met: None,
+            margin: 0,
         }
     }
 }

@@ -5,10 +5,12 @@
 //! `min Σ_t [ Σ_{u,c} salary(role)·S[u,c,t]            (salary, end-of-year head-count)
 //!          + Σ_flows unit_cost·amount                  (hiring, promotion, training,
 //!                                                        transfer, severance)
-//!          + Σ_hires Σ_j unit_cost·ρ(j)·amount         (replacements in later years)
+//!          + Σ_flows Σ_j unit_cost·ρ(j)·amount         (replacements in later years: hires,
+//!                                                        trainings, promotions)
 //!          + over_quota_cost·o[u,t] ]                  (allowed over-quota person-years)
 //!      + Σ price(rule, year) · target shortfall + penalty · Σ limit slacks
-//!      + r5_weight · Σ R5 distances`
+//!      + r5_weight · Σ R5 distances
+//!      + margin_penalty · Σ confidence margins not reached`
 //!
 //! A flow's cost is booked to its kind's lever ([`crate::domain::FlowKind::lever`]), so a new
 //! lever is a new flow kind with a unit cost, and both sides follow.
@@ -98,6 +100,9 @@ pub fn add_objective(spec: &Spec, m: &mut Model) {
     }
     for &d in &m.goal_distances {
         objective.add_mul(prices.r5_weight, d);
+    }
+    for &s in &m.margin_slacks {
+        objective.add_mul(spec.config.policy.margin_penalty, s);
     }
     m.objective = objective;
 }

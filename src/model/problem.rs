@@ -31,8 +31,9 @@ pub struct Flow {
     pub amount: Amount,
     /// Million VND per person, booked to the flow kind's lever.
     pub unit_cost: f64,
-    /// For a hire: the replacements it brings in later years, `(year, ρ)` per person
-    /// ([`crate::domain::Spec::hire_replacements`]), each costed at `unit_cost` in its year.
+    /// The replacements it brings in later years, `(year, ρ)` per person, each costed at
+    /// `unit_cost` in its year: a hire's ([`crate::domain::Spec::hire_replacements`]), a
+    /// training's or promotion's (`stocks::kept_post_replacements`).
     pub replacements: Vec<(i32, f64)>,
 }
 
@@ -73,6 +74,9 @@ pub struct Model {
     pub other_slacks: Vec<LimitSlack>,
     /// Distances to goals (R5), priced at `policy.r5_weight` a person.
     pub goal_distances: Vec<Variable>,
+    /// People of a target's confidence margin not reached, priced at
+    /// `policy.margin_penalty` a person (`rules::confidence`).
+    pub margin_slacks: Vec<Variable>,
     /// Province-wide target chains of a whole-province model, for splitting them between
     /// groups of units (see [`targets::local_shares`]).
     pub province_targets: Vec<Chain>,
@@ -116,6 +120,7 @@ impl Model {
             slacks: Vec::new(),
             other_slacks: Vec::new(),
             goal_distances: Vec::new(),
+            margin_slacks: Vec::new(),
             province_targets: Vec::new(),
             defined: BTreeMap::new(),
             integer_columns: 0,

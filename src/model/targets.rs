@@ -211,7 +211,18 @@ fn add_target(
             year: r.year,
             slack,
         });
-        let row = (r.achieved + slack - r.required).geq(0.0);
+        let mut row = r.achieved + slack - r.required;
+        // The confidence margin: asked on top, a shortfall on it priced lower.
+        if let Some(margin) = r
+            .unit
+            .and_then(|u| spec.target_margins.get(&(u, r.rule, r.year)))
+        {
+            let people = margin.people as f64;
+            let short = m.at_most(people);
+            m.margin_slacks.push(short);
+            row = row + short - people;
+        }
+        let row = row.geq(0.0);
         let meta = RowMeta::new(RowKind::Target(r.rule), r.unit, r.year);
         match shared {
             Some(s) => {

@@ -156,6 +156,7 @@ impl Table for TargetRow {
         "met",
         "kind",
         "p_met",
+        "margin",
     ];
 }
 
@@ -171,6 +172,7 @@ pub const GAP_HEADER: &[&str] = &[
     "met",
     "kind",
     "p_met",
+    "margin",
 ];
 
 /// `costs.csv`: cost by year, unit and line.
@@ -312,6 +314,22 @@ pub struct Summary {
     /// The quick simulation of the plan (`p_met` in `targets.csv`); absent when off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chance: Option<ChanceRecord>,
+    /// The margins of `policy.confidence` (`margin` in `targets.csv`); absent at 0.5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<ConfidenceRecord>,
+}
+
+/// `summary.json`'s `confidence`: the margins the plan was asked for and what it reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfidenceRecord {
+    /// `policy.confidence`.
+    pub level: f64,
+    /// Target rows given a margin, and its people in all.
+    pub rows_with_margin: usize,
+    pub margin_people: u32,
+    /// Of those, rows whose margin the plan does not wholly reach, and the people missing.
+    pub rows_short_of_margin: usize,
+    pub margin_people_short: u32,
 }
 
 /// `summary.json`'s `chance`: how likely the targets the plan meets are to be met when
@@ -326,6 +344,11 @@ pub struct ChanceRecord {
     pub at_least_90: usize,
     /// Of those, met in fewer than half of the draws.
     pub below_50: usize,
+    /// `policy.confidence`, and the targets met in at least that share of the draws.
+    #[serde(default)]
+    pub confidence: f64,
+    #[serde(default)]
+    pub at_least_confidence: usize,
     /// The province EM share of staff in the horizon year: the plan's and the draws'
     /// median, %.
     pub em_share_plan: f64,
@@ -857,8 +880,8 @@ impl Table for FanRow {
     ];
 }
 
-/// `simulation/expected.csv`: each unit's head-count of each group, in the plan and on
-/// average over the draws.
+/// `simulation/expected.csv`: each unit's head-count of each group, and of its trained
+/// people and its leaders, in the plan and on average over the draws.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpectedRow {
     pub year: i32,
@@ -867,11 +890,25 @@ pub struct ExpectedRow {
     pub plan: u32,
     /// The mean over the draws.
     pub expected: Fixed2,
+    pub trained_plan: u32,
+    pub trained_expected: Fixed2,
+    pub leaders_plan: u32,
+    pub leaders_expected: Fixed2,
 }
 
 impl Table for ExpectedRow {
     const FILE: &'static str = "expected.csv";
-    const HEADER: &'static [&'static str] = &["year", "unit", "group", "plan", "expected"];
+    const HEADER: &'static [&'static str] = &[
+        "year",
+        "unit",
+        "group",
+        "plan",
+        "expected",
+        "trained_plan",
+        "trained_expected",
+        "leaders_plan",
+        "leaders_expected",
+    ];
 }
 
 /// `simulation/summary.json`.

@@ -34,9 +34,9 @@ pub fn rows_as<T: DeserializeOwned>(
         .headers()
         .map_err(|e| Error::input(path, Some(1), "-", e.to_string()))?
         .clone();
-    // targets.csv (and gap.csv) before its `kind` or `p_met` column (plan folders of earlier
-    // versions) still reads: the missing columns are empty.
-    const LATER: [&str; 2] = ["kind", "p_met"];
+    // targets.csv (and gap.csv) before its `kind`, `p_met` or `margin` column (plan folders
+    // of earlier versions) still reads: the missing columns take their defaults.
+    const LATER: [&str; 3] = ["kind", "p_met", "margin"];
     let earlier = (0..header.len()).any(|k| {
         header[k..].iter().all(|c| LATER.contains(c))
             && found.iter().eq(header[..k].iter().copied())

@@ -424,6 +424,23 @@ fn r5_records(r: &Results) -> Vec<R5Record> {
         .collect()
 }
 
+/// `summary.json`'s `confidence`: the legal targets' margins, when `policy.confidence`
+/// asks for any.
+fn confidence_record(spec: &Spec, targets: &[TargetRow]) -> Option<ConfidenceRecord> {
+    if spec.config.policy.confidence <= 0.5 {
+        return None;
+    }
+    let with: Vec<&TargetRow> = targets.iter().filter(|r| r.margin > 0).collect();
+    let short: Vec<&&TargetRow> = with.iter().filter(|r| r.margin_short() > 0).collect();
+    Some(ConfidenceRecord {
+        level: spec.config.policy.confidence,
+        rows_with_margin: with.len(),
+        margin_people: with.iter().map(|r| r.margin).sum(),
+        rows_short_of_margin: short.len(),
+        margin_people_short: short.iter().map(|r| r.margin_short()).sum(),
+    })
+}
+
 /// `summary.json`.
 pub fn summary(r: &Results) -> Summary {
     let (met, missed, shortfall) = tally(r.targets);
@@ -454,6 +471,7 @@ pub fn summary(r: &Results) -> Summary {
         targets_missed: missed,
         missed: r.shortfalls.to_vec(),
         chance: None,
+        confidence: confidence_record(spec, r.targets),
         staffing_issues: r
             .plan
             .staffing_issues

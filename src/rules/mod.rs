@@ -14,6 +14,7 @@
 //! leaders and EM women leaders; EM managers of public service units), [`r8_training`]
 //! (trained EM staff) and [`r5_structure`] (the make-up of staff by group, a priced goal).
 
+pub mod confidence;
 pub mod intent;
 pub mod r1_r4_head_counts;
 pub mod r5_structure;

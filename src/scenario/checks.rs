@@ -199,6 +199,26 @@ impl ConfigCheck<'_> {
                 ),
             );
         }
+        if !(0.5..=0.999).contains(&p.confidence) {
+            return self.fail(
+                "policy.confidence",
+                format!(
+                    "expected a chance from 0.5 (plan the expectation) to 0.999, such as 0.9, found {}",
+                    p.confidence
+                ),
+            );
+        }
+        // Margins are asked only above 0.5: a low shortfall_penalty is fine without them.
+        let priced = p.margin_penalty > 0.0 && p.margin_penalty < p.shortfall_penalty;
+        if p.confidence > 0.5 && !priced {
+            return self.fail(
+                "policy.margin_penalty",
+                format!(
+                    "with policy.confidence above 0.5, expected more than 0 and less than policy.shortfall_penalty ({}) million VND per person, found {} (default 10000)",
+                    p.shortfall_penalty, p.margin_penalty
+                ),
+            );
+        }
         Ok(())
     }
 

@@ -315,6 +315,7 @@ impl RawTables {
             hiring_mix,
             variant: None,
             target_buffer: BTreeMap::new(),
+            target_margins: BTreeMap::new(),
             roster: None::<Derived>,
             inputs: Vec::new(),
             warnings: Vec::new(),

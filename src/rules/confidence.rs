@@ -1,0 +1,198 @@
+//! Targets planned with a confidence level (issue 12, item 4): `policy.confidence = q` asks
+//! each unit's legal target (R1–R4, R6–R8 in a target year) for a margin of whole people
+//! above its requirement, so that its chance of being met when people leave at random is
+//! about q; `q = 0.5` asks no margin (the expected-value plan).
+//!
+//! # Formulation (a deterministic equivalent, derived once before the solve)
+//! A target row says `A ≥ required`: A the people it counts (EM staff, EM women, EM
+//! leaders, trained EM staff). The plan's A is an expectation; in the world it is off by
+//! `D = −Σ_i w_i·(X_i − p_i) + H_dev`:
+//! - base-year person i of the unit who is not due to retire by the target year t leaves by
+//!   then with `p = 1 − (1 − a_u)^(t − base year)` (`X_i` = 1 if so), `a_u` the unit's
+//!   settled rate; `w_i` = 1 if the person's base-year cell counts in A; for R6 and R7
+//!   every other leader weighs 1 too (a post frees only when its holder leaves, and a
+//!   holder the plan booked to leave who stays blocks the promotion); for a share `c` of
+//!   the plan's own staff B (R6, R8: `⌈c·B⌉`), each other person of B weighs `c` (one who
+//!   stays against the booking raises the requirement by c); else 0;
+//! - `H_dev`: the people the plan must add for a head-count target (R1–R4), `H` = the
+//!   no-plan forecast's shortfall, each a net hire who stays through the first years with
+//!   probability `1 − P_u`: variance `P_u·H`.
+//!
+//! A leaver among A costs a whole person although they also lower `c·B` by c: rounded up,
+//! the requirement seldom moves in a unit of a few dozen EM staff (R8's 80% of 15 is 12,
+//! and of 14 still 12). R7's base, R6's minimum, is taken as a number.
+//!
+//! So `Var D = Σ_i w_i²·p·(1 − p) + P_u·H`, and the margin is `m = max(0, ⌈z_q·σ − ½⌉)`,
+//! `z_q = Φ⁻¹(q)`, `σ = √Var D`: with `A = required + m` in the plan, `P(D ≥ −m) ≈
+//! Φ((m + ½)/σ) ≥ q` (normal, with the half of a whole person's continuity correction).
+//!
+//! In the model the row becomes `A + s + s_m ≥ required + m` with `0 ≤ s_m ≤ m` priced at
+//! `policy.margin_penalty` a person, below `policy.shortfall_penalty`: a margin that no
+//! lever can reach is reported, not forced, and never bought at the cost of another target.
+//! Targets are still met or missed on `required` alone. Province-wide rows, the coverage
+//! roadmap's rows and milestones get no margin.
+
+use crate::domain::target::{Required, TargetKind, TargetRow, Who};
+use crate::domain::{Cell, Rule, Spec};
+use std::collections::BTreeMap;
+
+/// A unit target's margin: the people asked above the requirement, and the spread it
+/// covers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Margin {
+    pub people: u32,
+    /// `σ`, people.
+    pub sigma: f64,
+}
+
+/// The margins of every unit target in a target year, by (unit, rule, year), given the
+/// no-plan forecast's target rows (for the hires a head-count target needs). Empty at
+/// `confidence = 0.5`.
+pub fn margins(spec: &Spec, forecast: &[TargetRow]) -> BTreeMap<(usize, Rule, i32), Margin> {
+    let q = spec.config.policy.confidence;
+    let mut out = BTreeMap::new();
+    if q <= 0.5 || spec.config.policy.roadmap == crate::domain::Roadmap::Coverage {
+        return out;
+    }
+    let z = inverse_normal(q);
+    let gap: BTreeMap<(String, Rule, i32), u32> = forecast
+        .iter()
+        .filter(|r| r.kind == TargetKind::Target && !r.goal)
+        .map(|r| ((r.unit.clone(), r.rule, r.year), r.shortfall))
+        .collect();
+    for ty in &spec.config.time.targets {
+        for chain in super::roadmap::chains(
+            spec,
+            super::roadmap::Year {
+                year: ty.year,
+                level: ty.level,
+                milestone: false,
+            },
+        ) {
+            let mut previous: Option<(Who, f64)> = None;
+            for t in &chain {
+                let share = t.share_of_base(previous);
+                previous = share;
+                let Some(u) = t.unit else { continue };
+                // R7's base is R6's minimum: taken as a number.
+                let share = share.filter(|_| matches!(t.required, Required::OfStaff { .. }));
+                let hires = match t.required {
+                    Required::Fixed(_) => gap
+                        .get(&(spec.units[u].id.clone(), t.rule, t.year))
+                        .copied()
+                        .unwrap_or(0),
+                    _ => 0,
+                };
+                let variance = leaving_variance(spec, u, t.rule, t.achieved, share, t.year)
+                    + spec.new_hire_leaving_probability(u) * hires as f64;
+                let sigma = variance.sqrt();
+                let people = (z * sigma - 0.5).ceil().max(0.0) as u32;
+                if people > 0 {
+                    out.insert((u, t.rule, t.year), Margin { people, sigma });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `Σ_i w_i²·p·(1 − p)` over unit u's base-year people still there (not retired) in year t.
+fn leaving_variance(
+    spec: &Spec,
+    u: usize,
+    rule: Rule,
+    achieved: Who,
+    share: Option<(Who, f64)>,
+    t: i32,
+) -> f64 {
+    let years = (t - spec.base_year()).max(0);
+    let p = 1.0 - (1.0 - spec.settled_rate(u)).powi(years);
+    let weight = |c: &Cell| -> f64 {
+        let em = spec.is_em(c);
+        if achieved.counts(em, c) || (matches!(rule, Rule::R6 | Rule::R7) && c.leader) {
+            1.0
+        } else {
+            share.map_or(0.0, |(base, s)| s * base.counts(em, c) as u8 as f64)
+        }
+    };
+    spec.staff_of(u)
+        .map(|(c, n)| {
+            let retired: u32 = (spec.base_year() + 1..=t)
+                .map(|y| spec.retirements.get(&(u, c, y)).copied().unwrap_or(0))
+                .sum();
+            let there = n.saturating_sub(retired) as f64;
+            weight(&c).powi(2) * there * p * (1.0 - p)
+        })
+        .sum()
+}
+
+/// `Φ⁻¹(q)` for q in (0, 1): Acklam's rational approximation (relative error below
+/// 1.2·10⁻⁹), a few lines where a statistics crate would bring many.
+pub fn inverse_normal(q: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let tail = |r: f64| {
+        (((((C[0] * r + C[1]) * r + C[2]) * r + C[3]) * r + C[4]) * r + C[5])
+            / ((((D[0] * r + D[1]) * r + D[2]) * r + D[3]) * r + 1.0)
+    };
+    if q < 0.02425 {
+        tail((-2.0 * q.ln()).sqrt())
+    } else if q > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - q).ln()).sqrt())
+    } else {
+        let s = q - 0.5;
+        let r = s * s;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * s
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inverse_normal;
+
+    #[test]
+    fn inverse_normal_gives_the_table_s_quantiles() {
+        for (q, z) in [
+            (0.5, 0.0),
+            (0.8, 0.841_621_2),
+            (0.9, 1.281_551_6),
+            (0.95, 1.644_853_6),
+            (0.99, 2.326_347_9),
+            (0.01, -2.326_347_9),
+        ] {
+            assert!(
+                (inverse_normal(q) - z).abs() < 1e-6,
+                "{q}: {}",
+                inverse_normal(q)
+            );
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Targets planned with a confidence level (`policy.confidence`): the margin by hand, the
+//! chance it buys against the exact binomial, and the checks on the settings.
+
+mod common;
+
+use common::*;
+
+/// Fixture confidence: one commune of 17 EM staff (none due to retire), all leaving at 10%
+/// a year, and a 2027 R2 target of 14 EM staff. By 2027 each has left with p = 1 − 0.9² =
+/// 0.19, so the EM leavers L are Binomial(17, 0.19): σ² = 17 × 0.19 × 0.81 = 2.6163, σ =
+/// 1.6175 (no hire is expected to leave: `new_hire_rate = 0`). The margin is ⌈z·σ − ½⌉:
+/// z = 0.8416 → 0.861 → 1; z = 1.2816 → 1.573 → 2; z = 1.6449 → 2.161 → 3. The plan books 4
+/// EM leavers, so with h hires it has 13 + h EM staff, and the target is met in the world
+/// when L ≤ 3 + h: by hand, P(L ≤ 4) = 0.7913, P(L ≤ 5) = 0.9136, P(L ≤ 6) = 0.9709,
+/// P(L ≤ 7) = 0.9920, each at least its confidence.
+#[test]
+fn the_margin_is_the_spread_of_the_unit_s_leavers() {
+    for (confidence, margin, exact) in [
+        ("0.5", 0, 0.7913),
+        ("0.8", 1, 0.9136),
+        ("0.9", 2, 0.9709),
+        ("0.95", 3, 0.9920),
+    ] {
+        let (_tmp, dir) = copy_fixture("confidence");
+        replace_in(
+            &dir,
+            "scenario.toml",
+            "confidence = 0.9",
+            &format!("confidence = {confidence}"),
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        let out = plan(&dir, &tmp);
+        let r2 = read_csv(&out.join("targets.csv"))
+            .into_iter()
+            .find(|r| r["rule"] == "R2" && r["unit"] == "C1")
+            .unwrap();
+        assert_eq!(r2["required"], "14", "{r2:?}");
+        assert_eq!(r2["margin"], margin.to_string(), "{confidence}: {r2:?}");
+        assert_eq!(
+            r2["achieved"],
+            (14 + margin).to_string(),
+            "{confidence}: {r2:?}"
+        );
+        // The plan's own 4,000 draws agree with the exact chance (standard error 0.006).
+        let p: f64 = r2["p_met"].parse().unwrap();
+        assert!(
+            (p - exact).abs() < 0.025,
+            "{confidence}: {p} against {exact}"
+        );
+        let s = summary(&out);
+        if margin == 0 {
+            assert!(s.get("confidence").is_none(), "{s}");
+        } else {
+            assert_eq!(num(&s, &["confidence", "level"]).to_string(), confidence);
+        }
+    }
+}
+
+#[test]
+fn a_confidence_outside_its_range_is_refused() {
+    for (from, to, message) in [
+        (
+            "confidence = 0.9",
+            "confidence = 0.3",
+            "error: scenario.toml, line 13: field 'policy.confidence': expected a chance from 0.5 (plan the expectation) to 0.999, such as 0.9, found 0.3",
+        ),
+        (
+            "confidence = 0.9",
+            "confidence = 0.9\nmargin_penalty = 200000.0",
+            "error: scenario.toml, line 14: field 'policy.margin_penalty': with policy.confidence above 0.5, expected more than 0 and less than policy.shortfall_penalty (100000) million VND per person, found 200000 (default 10000)",
+        ),
+    ] {
+        let (_tmp, dir) = copy_fixture("confidence");
+        replace_in(&dir, "scenario.toml", from, to);
+        let o = bienche(&["check", dir.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains(message), "{stderr}");
+    }
+}
