@@ -44,6 +44,9 @@ pub struct Options<'a> {
     /// Simulate the plan found (`p_met`, `[simulation]`): `plan` of one scenario; other
     /// commands never do.
     pub chance: bool,
+    /// Above `policy.confidence = 0.5`, plan the expectation too, for what confidence costs
+    /// (`summary.json`'s `confidence`): `plan` of one scenario; other commands never do.
+    pub price_confidence: bool,
 }
 
 /// Where the time went.
@@ -88,6 +91,7 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
     let forecast = crate::forecast::forecast(spec);
     let margins =
         crate::rules::confidence::margins(spec, &crate::evaluate::evaluate(spec, &forecast.plan));
+    let expectation = spec;
     let with_margins;
     let spec = if margins.is_empty() {
         spec
@@ -140,6 +144,15 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
         price_of_intent: price.as_ref(),
         prices: prices.as_ref(),
     });
+    if let (true, Some(record)) = (options.price_confidence, &mut tables.summary.confidence) {
+        say("pricing confidence: planning the expectation (confidence 0.5)…".into());
+        let quiet = |_: String| {};
+        let half = crate::decompose::find_plan(expectation, options.verbose, &quiet, false)?;
+        let at_half: f64 = half.plan.costs.values().sum();
+        let cost: f64 = plan.costs.values().sum();
+        record.cost_at_expectation = Some(round3(at_half));
+        record.extra_cost = Some(round3(cost - at_half));
+    }
     if options.chance && spec.config.simulation.draws > 0 {
         say(format!(
             "simulating the plan ({} draws, seed {})…",

@@ -12,14 +12,16 @@ use common::*;
 /// z = 0.8416 → 0.861 → 1; z = 1.2816 → 1.573 → 2; z = 1.6449 → 2.161 → 3. The plan books 4
 /// EM leavers, so with h hires it has 13 + h EM staff, and the target is met in the world
 /// when L ≤ 3 + h: by hand, P(L ≤ 4) = 0.7913, P(L ≤ 5) = 0.9136, P(L ≤ 6) = 0.9709,
-/// P(L ≤ 7) = 0.9920, each at least its confidence.
+/// P(L ≤ 7) = 0.9920, each at least its confidence. The price of confidence: the plan of
+/// the expectation hires one (100); at 0.8 two and one promotion (210, 110 more), at 0.9
+/// three and two promotions (320, 220 more), at 0.95 four and two (420, 320 more).
 #[test]
 fn the_margin_is_the_spread_of_the_unit_s_leavers() {
-    for (confidence, margin, exact) in [
-        ("0.5", 0, 0.7913),
-        ("0.8", 1, 0.9136),
-        ("0.9", 2, 0.9709),
-        ("0.95", 3, 0.9920),
+    for (confidence, margin, exact, extra) in [
+        ("0.5", 0, 0.7913, 0.0),
+        ("0.8", 1, 0.9136, 110.0),
+        ("0.9", 2, 0.9709, 220.0),
+        ("0.95", 3, 0.9920, 320.0),
     ] {
         let (_tmp, dir) = copy_fixture("confidence");
         replace_in(
@@ -52,6 +54,8 @@ fn the_margin_is_the_spread_of_the_unit_s_leavers() {
             assert!(s.get("confidence").is_none(), "{s}");
         } else {
             assert_eq!(num(&s, &["confidence", "level"]).to_string(), confidence);
+            assert_eq!(num(&s, &["confidence", "cost_at_expectation"]), 100.0);
+            assert_eq!(num(&s, &["confidence", "extra_cost"]), extra);
         }
     }
 }

@@ -124,6 +124,7 @@ pub fn run(r: &Request) -> Result<()> {
         price_intent: spec.config.intent.price,
         price_targets: spec.config.budget.target_prices,
         chance: true,
+        price_confidence: true,
     };
     let report = run::plan_into(&spec, &r.out, options, Some(&labels))?;
     if !r.quiet {
@@ -267,6 +268,13 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
             "confidence {}: {} targets planned with a margin ({} people; margin in targets.csv); {} of them short of it by {} people in all",
             c.level, c.rows_with_margin, c.margin_people, c.rows_short_of_margin, c.margin_people_short
         );
+        if let (Some(half), Some(extra)) = (c.cost_at_expectation, c.extra_cost) {
+            println!(
+                "  the price of confidence: the plan of the expectation (confidence 0.5) costs {:.1} billion VND; this plan {:+.1} billion",
+                half / 1000.0,
+                extra / 1000.0
+            );
+        }
     }
     if let Some(c) = &report.tables.summary.chance {
         println!(

@@ -330,6 +330,12 @@ pub struct ConfidenceRecord {
     /// Of those, rows whose margin the plan does not wholly reach, and the people missing.
     pub rows_short_of_margin: usize,
     pub margin_people_short: u32,
+    /// What the plan of the expectation (confidence 0.5) costs, and what this plan costs
+    /// more, million VND (`plan` of one scenario only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_at_expectation: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_cost: Option<f64>,
 }
 
 /// `summary.json`'s `chance`: how likely the targets the plan meets are to be met when

@@ -438,6 +438,8 @@ fn confidence_record(spec: &Spec, targets: &[TargetRow]) -> Option<ConfidenceRec
         margin_people: with.iter().map(|r| r.margin).sum(),
         rows_short_of_margin: short.len(),
         margin_people_short: short.iter().map(|r| r.margin_short()).sum(),
+        cost_at_expectation: None,
+        extra_cost: None,
     })
 }
 
