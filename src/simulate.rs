@@ -150,8 +150,11 @@ impl Outcome {
 /// Head-counts by unit and cell.
 type Stock = BTreeMap<(usize, Cell), u32>;
 
-/// The plan's base stock and flows, with units and groups as the scenario's indices.
-fn planned(spec: &Spec, tables: &PlanTables, dir: &Path) -> Result<(Stock, Vec<Planned>)> {
+/// The plan's head-counts by unit, cell and year.
+type PlanStock = BTreeMap<(usize, Cell, i32), u32>;
+
+/// The plan's stocks and flows, with units and groups as the scenario's indices.
+fn planned(spec: &Spec, tables: &PlanTables, dir: &Path) -> Result<(PlanStock, Vec<Planned>)> {
     let cell_of = |file: &str, unit: &str, group: &str, female, leader, trained| {
         let path = dir.join(file);
         let unit = spec.unit_index(unit).ok_or_else(|| {
@@ -184,12 +187,8 @@ fn planned(spec: &Spec, tables: &PlanTables, dir: &Path) -> Result<(Stock, Vec<P
             },
         ))
     };
-    let mut base = BTreeMap::new();
-    for r in tables
-        .trajectory
-        .iter()
-        .filter(|r| r.year == spec.base_year())
-    {
+    let mut stock = BTreeMap::new();
+    for r in &tables.trajectory {
         let female = r.gender == Gender::Female;
         let leader = r.role == Role::Leader;
         let key = cell_of(
@@ -200,7 +199,7 @@ fn planned(spec: &Spec, tables: &PlanTables, dir: &Path) -> Result<(Stock, Vec<P
             leader,
             r.trained,
         )?;
-        base.insert(key, r.headcount);
+        stock.insert((key.0, key.1, r.year), r.headcount);
     }
     let mut flows = Vec::new();
     for r in &tables.flows {
@@ -216,7 +215,7 @@ fn planned(spec: &Spec, tables: &PlanTables, dir: &Path) -> Result<(Stock, Vec<P
             count: r.count,
         });
     }
-    Ok((base, flows))
+    Ok((stock, flows))
 }
 
 /// Who is in a cell: people by origin. The origin sets a person's leaving rate (tenure),
@@ -254,6 +253,12 @@ impl Origin {
             kept: true,
         }
     }
+}
+
+/// One of `items` drawn at random, each as likely as the people it holds: its index.
+fn by_people<T>(rng: &mut Rng, items: &[T], people: impl Fn(&T) -> u32) -> usize {
+    let weights: Vec<f64> = items.iter().map(|i| people(i) as f64).collect();
+    rng.weighted(&weights)
 }
 
 /// A year's recruits: (unit, cell), origin, people.
@@ -348,8 +353,7 @@ impl People {
             if origins.is_empty() {
                 break;
             }
-            let weights: Vec<f64> = origins.iter().map(|(_, c)| *c as f64).collect();
-            let (origin, _) = origins[rng.weighted(&weights)];
+            let (origin, _) = origins[by_people(rng, &origins, |o| o.1)];
             *cell.get_mut(&origin).expect("drawn from the cell") -= 1;
             *taken.entry(origin).or_default() += 1;
             left -= 1;
@@ -434,28 +438,14 @@ fn recruits(spec: &Spec, u: usize, net: u32, rng: &mut Rng) -> u32 {
 struct PlannedStocks {
     full: std::collections::BTreeSet<(usize, i32)>,
     hires: BTreeMap<usize, BTreeMap<i32, Vec<(Cell, u32)>>>,
-    stock: BTreeMap<(usize, Cell, i32), u32>,
+    stock: PlanStock,
 }
 
 impl PlannedStocks {
-    fn new(spec: &Spec, tables: &PlanTables, flows: &[Planned]) -> PlannedStocks {
+    fn new(spec: &Spec, stock: PlanStock, flows: &[Planned]) -> PlannedStocks {
         let mut total: BTreeMap<(usize, i32), u32> = BTreeMap::new();
-        let mut stock = BTreeMap::new();
-        for r in &tables.trajectory {
-            let (Some(u), Some(group)) = (
-                spec.unit_index(&r.unit),
-                spec.groups.iter().position(|g| g.id == r.group),
-            ) else {
-                continue;
-            };
-            *total.entry((u, r.year)).or_default() += r.headcount;
-            let cell = Cell {
-                group,
-                female: r.gender == Gender::Female,
-                leader: r.role == Role::Leader,
-                trained: r.trained,
-            };
-            stock.insert((u, cell, r.year), r.headcount);
+        for (&(u, _, t), &n) in &stock {
+            *total.entry((u, t)).or_default() += n;
         }
         let full = total
             .into_iter()
@@ -525,8 +515,7 @@ fn join(
         let coming = list.iter().map(|r| r.2).sum::<u32>();
         let mut over = coming.saturating_sub(room);
         while over > 0 {
-            let weights: Vec<f64> = list.iter().map(|r| r.2 as f64).collect();
-            let i = rng.weighted(&weights);
+            let i = by_people(rng, &list, |r| r.2);
             list[i].2 -= 1;
             over -= 1;
         }
@@ -547,9 +536,8 @@ fn top_up(people: &mut People, full: &PlannedStocks, u: usize, t: i32, short: u3
     if cells.is_empty() {
         return;
     }
-    let weights: Vec<f64> = cells.iter().map(|(_, n)| *n as f64).collect();
     for _ in 0..short {
-        let (c, _) = cells[rng.weighted(&weights)];
+        let (c, _) = cells[by_people(rng, &cells, |c| c.1)];
         people.add((u, c), Origin::hire(t, c.trained), 1);
     }
 }
@@ -580,8 +568,7 @@ fn settle(
             if recruits.is_empty() {
                 break;
             }
-            let weights: Vec<f64> = recruits.iter().map(|r| r.2 as f64).collect();
-            let (key, origin, _) = recruits[rng.weighted(&weights)];
+            let (key, origin, _) = recruits[by_people(rng, &recruits, |r| r.2)];
             let cell = people.by_cell.get_mut(&key).expect("listed");
             *cell.get_mut(&origin).expect("listed") -= 1;
             cell.retain(|_, c| *c > 0);
@@ -825,8 +812,7 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
                 if like.is_empty() {
                     break;
                 }
-                let weights: Vec<f64> = like.iter().map(|(_, n)| *n as f64).collect();
-                let (c, _) = like[rng.weighted(&weights)];
+                let (c, _) = like[by_people(rng, &like, |c| c.1)];
                 match transfer(&mut people, f, c, 1, &keep, rng) {
                     0 => break, // cannot happen: `free` counted someone there
                     moved => short -= moved,
@@ -858,8 +844,13 @@ pub fn simulate(
     progress: &indicatif::ProgressBar,
 ) -> Result<Outcome> {
     let started = std::time::Instant::now();
-    let (base, flows) = planned(spec, tables, dir)?;
-    let full = PlannedStocks::new(spec, tables, &flows);
+    let (stock, flows) = planned(spec, tables, dir)?;
+    let base: Stock = stock
+        .iter()
+        .filter(|((_, _, t), _)| *t == spec.base_year())
+        .map(|(&(u, c, _), &n)| ((u, c), n))
+        .collect();
+    let full = PlannedStocks::new(spec, stock, &flows);
     let pool = crate::threads::pool(threads)?;
     let years: Vec<i32> = std::iter::once(spec.base_year())
         .chain(spec.plan_years())
