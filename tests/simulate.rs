@@ -315,3 +315,34 @@ fn trained_and_promoted_people_who_leave_are_replaced_at_cost() {
     let leaders: f64 = thai_2027["leaders_expected"].parse().unwrap();
     assert!(leaders >= 0.99, "{thai_2027:?}");
 }
+
+#[test]
+fn a_promotion_waits_for_its_post_to_fall_vacant_in_the_draws() {
+    // leader-post-waits: both leader posts held by Kinh leaders leaving at 30% a year. The
+    // plan books one of them to leave in 2027 (0.6 expected in 2026 books none) and
+    // promotes a Thai woman into the post that year. In the world each Kinh leader is still
+    // there in 2027 with 0.7² = 0.49 (mean 0.98, the plan's one), and a post that falls
+    // vacant is filled (the plan keeps both posts filled), so the Thai leaders are 2 less
+    // the Kinh ones: a mean of 1.02 against the plan's one. Replaying the 2027 promotion
+    // alone, as far as a post was free that year, gave 1 − 0.7⁴ = 0.76.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("leader-post-waits"), &tmp);
+    let promotions: Vec<_> = read_csv(&out.join("flows.csv"))
+        .into_iter()
+        .filter(|r| r["flow"] == "promote")
+        .map(|r| (r["year"].clone(), r["group"].clone(), r["count"].clone()))
+        .collect();
+    assert_eq!(promotions, [("2027".into(), "Thai".into(), "1".into())]);
+    let o = simulate(&out, "4000", "7", "2");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_csv(&out.join("simulation/expected.csv"));
+    for group in ["Thai", "Kinh"] {
+        let r = rows
+            .iter()
+            .find(|r| r["year"] == "2027" && r["group"] == group)
+            .unwrap();
+        assert_eq!(r["leaders_plan"], "1", "{r:?}");
+        let leaders: f64 = r["leaders_expected"].parse().unwrap();
+        assert!((leaders - 1.0).abs() < 0.1, "{r:?}");
+    }
+}

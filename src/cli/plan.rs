@@ -290,6 +290,15 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
             c.em_share_plan,
             c.em_share_median
         );
+        if c.confidence > 0.5 {
+            println!(
+                "  {} of them met with their whole margin, and of those {} in at least {}% of the draws; the other {} are met in expectation only",
+                c.met_with_margin,
+                c.with_margin_at_least_confidence,
+                (c.confidence * 1000.0).round() / 10.0,
+                c.met_in_plan - c.met_with_margin
+            );
+        }
     }
     if let Some(p) = &report.tables.summary.prices {
         print_prices(p, out);

@@ -355,6 +355,13 @@ pub struct ChanceRecord {
     pub confidence: f64,
     #[serde(default)]
     pub at_least_confidence: usize,
+    /// Of the targets met, those met with their whole margin or needing none (at 0.5 every
+    /// one), and of those, met in at least `confidence` of the draws. A target met short of
+    /// its margin is met in expectation only.
+    #[serde(default)]
+    pub met_with_margin: usize,
+    #[serde(default)]
+    pub with_margin_at_least_confidence: usize,
     /// The province EM share of staff in the horizon year: the plan's and the draws'
     /// median, %.
     pub em_share_plan: f64,

@@ -15,16 +15,33 @@
 //!   the plan's own staff B (R6, R8: `⌈c·B⌉`), each other person of B weighs `c` (one who
 //!   stays against the booking raises the requirement by c); else 0;
 //! - `H_dev`: the people the plan must add for a head-count target (R1–R4), `H` = the
-//!   no-plan forecast's shortfall, each a net hire who stays through the first years with
+//!   larger of the no-plan forecast's shortfall and the requirement less the base-year
+//!   people it counts expected to be there (`Σ (n − retired)·(1 − p)`: those who leave are
+//!   replaced by hires too), each a net hire who stays through the first years with
 //!   probability `1 − P_u`: variance `P_u·H`.
 //!
 //! A leaver among A costs a whole person although they also lower `c·B` by c: rounded up,
 //! the requirement seldom moves in a unit of a few dozen EM staff (R8's 80% of 15 is 12,
 //! and of 14 still 12). R7's base, R6's minimum, is taken as a number.
 //!
-//! So `Var D = Σ_i w_i²·p·(1 − p) + P_u·H`, and the margin is `m = max(0, ⌈z_q·σ − ½⌉)`,
-//! `z_q = Φ⁻¹(q)`, `σ = √Var D`: with `A = required + m` in the plan, `P(D ≥ −m) ≈
-//! Φ((m + ½)/σ) ≥ q` (normal, with the half of a whole person's continuity correction).
+//! So `Var D = Σ_i w_i²·p·(1 − p) + P_u·H`, `σ = √Var D`.
+//!
+//! The plan books whole leavers per base cell, each cell within a person of its
+//! expectation ([`crate::model::stocks::base_attrition`]); so the world's expected slack
+//! `A − required` differs from the plan's by `b = Σ_c s_c·(E_c − L_c)`: `E_c` the cell's
+//! expected leavers to date, `L_c` those booked, `s_c` what one leaver of c does to the
+//! slack (−1 where c counts in A, +1 for another leader of R6/R7, +share for another person
+//! of B, −(1 − share) for a counted person also in B: exact here, where σ keeps the whole
+//! person). The margin is `m = max(0, ⌈z_q·σ − h − b⌉)`, `z_q = Φ⁻¹(q)`: with `A =
+//! required + m` in the plan, the world's slack is `m + b − D` on average `m + b`, and
+//! `P(D ≤ m + b) ≈ Φ((m + b + h)/σ) ≥ q` (normal, with a continuity correction of half the
+//! slack's step: `h = ½` for a head-count; for a share c of B, whose slack `A − c·B` moves
+//! by c or 1 − c, `min(c, 1 − c)/2`). Without `b`, a unit whose booking ran a person ahead
+//! of the world missed its confidence by that person.
+//!
+//! A share of all of B (R8's 100% of 2035) gets no margin: `A ≤ B` leaves no room above
+//! it, and its chance rests on training whoever stays (`simulate` trains every EM person
+//! of a unit the plan leaves with none untrained).
 //!
 //! In the model the row becomes `A + s + s_m ≥ required + m` with `0 ≤ s_m ≤ m` priced at
 //! `policy.margin_penalty` a person, below `policy.shortfall_penalty`: a margin that no
@@ -55,6 +72,7 @@ pub fn margins(spec: &Spec, forecast: &[TargetRow]) -> BTreeMap<(usize, Rule, i3
         return out;
     }
     let z = inverse_normal(q);
+    let offsets = booking_offsets(spec);
     let gap: BTreeMap<(String, Rule, i32), u32> = forecast
         .iter()
         .filter(|r| r.kind == TargetKind::Target && !r.goal)
@@ -76,17 +94,49 @@ pub fn margins(spec: &Spec, forecast: &[TargetRow]) -> BTreeMap<(usize, Rule, i3
                 let Some(u) = t.unit else { continue };
                 // R7's base is R6's minimum: taken as a number.
                 let share = share.filter(|_| matches!(t.required, Required::OfStaff { .. }));
+                // A share of all of B (R8's 100%) leaves no room above it: its chance rests on
+                // training those who stay, not on a margin.
+                if share.is_some_and(|(_, s)| s >= 1.0) {
+                    continue;
+                }
+                // The net hires a head-count target rests on: at least those replacing the
+                // base-year people it counts who are expected to have gone by then.
                 let hires = match t.required {
-                    Required::Fixed(_) => gap
-                        .get(&(spec.units[u].id.clone(), t.rule, t.year))
-                        .copied()
-                        .unwrap_or(0),
-                    _ => 0,
+                    Required::Fixed(required) => {
+                        let forecast = gap
+                            .get(&(spec.units[u].id.clone(), t.rule, t.year))
+                            .copied()
+                            .unwrap_or(0) as f64;
+                        let staying = staying(spec, u, t.achieved, t.year);
+                        forecast.max(required as f64 - staying)
+                    }
+                    _ => 0.0,
                 };
-                let variance = leaving_variance(spec, u, t.rule, t.achieved, share, t.year)
-                    + spec.new_hire_leaving_probability(u) * hires as f64;
+                let slope = |c: &Cell| slack_per_leaver(spec, t.rule, t.achieved, share, c);
+                let variance = leaving_variance(spec, u, &slope, t.year)
+                    + spec.new_hire_leaving_probability(u) * hires;
                 let sigma = variance.sqrt();
-                let people = (z * sigma - 0.5).ceil().max(0.0) as u32;
+                // In b a counted person who is also in B moves the slack by −(1 − s): the
+                // requirement falls by s as they go (σ keeps the whole person, the cautious
+                // side).
+                let exact = |c: &Cell| {
+                    let also_in_base = share.map_or(0.0, |(base, s)| {
+                        let em = spec.is_em(c);
+                        s * (t.achieved.counts(em, c) && base.counts(em, c)) as u8 as f64
+                    });
+                    slope(c) + also_in_base
+                };
+                let ahead: f64 = spec
+                    .staff_of(u)
+                    .map(|(c, _)| {
+                        let off = offsets.get(&(u, c, t.year)).copied().unwrap_or(0.0);
+                        exact(&c) * off
+                    })
+                    .sum();
+                // Half the step of the slack's lattice: a person for a head-count; for a
+                // share s of B, whose slack moves by s or 1 − s, the smaller half.
+                let half_step = share.map_or(0.5, |(_, s)| s.min(1.0 - s) / 2.0);
+                let people = (z * sigma - half_step - ahead).ceil().max(0.0) as u32;
                 if people > 0 {
                     out.insert((u, t.rule, t.year), Margin { people, sigma });
                 }
@@ -96,34 +146,81 @@ pub fn margins(spec: &Spec, forecast: &[TargetRow]) -> BTreeMap<(usize, Rule, i3
     out
 }
 
-/// `Σ_i w_i²·p·(1 − p)` over unit u's base-year people still there (not retired) in year t.
-fn leaving_variance(
+/// What one leaver of base cell c does to the row's slack `A − required`: −1 where c
+/// counts in A; for R6 and R7, +1 for every other leader (a post frees when its holder
+/// leaves); for a share `s` of the plan's own staff B, +s for each other person of B (the
+/// requirement falls by s); else 0. Its square is `w_i²` of the module's formulation.
+fn slack_per_leaver(
     spec: &Spec,
-    u: usize,
     rule: Rule,
     achieved: Who,
     share: Option<(Who, f64)>,
-    t: i32,
+    c: &Cell,
 ) -> f64 {
+    let em = spec.is_em(c);
+    if achieved.counts(em, c) {
+        -1.0
+    } else if matches!(rule, Rule::R6 | Rule::R7) && c.leader {
+        1.0
+    } else {
+        share.map_or(0.0, |(base, s)| s * base.counts(em, c) as u8 as f64)
+    }
+}
+
+/// Unit u's base-year people counted by `who` expected to be there in year t: those not
+/// retired by then, each still there with `(1 − a_u)^(t − base year)`.
+fn staying(spec: &Spec, u: usize, who: Who, t: i32) -> f64 {
+    let years = (t - spec.base_year()).max(0);
+    let stay = (1.0 - spec.settled_rate(u)).powi(years);
+    spec.staff_of(u)
+        .filter(|(c, _)| who.counts(spec.is_em(c), c))
+        .map(|(c, n)| {
+            let retired: u32 = (spec.base_year() + 1..=t)
+                .map(|y| spec.retirements.get(&(u, c, y)).copied().unwrap_or(0))
+                .sum();
+            n.saturating_sub(retired) as f64 * stay
+        })
+        .sum()
+}
+
+/// `Σ_i w_i²·p·(1 − p)` over unit u's base-year people still there (not retired) in year t.
+fn leaving_variance(spec: &Spec, u: usize, slope: &dyn Fn(&Cell) -> f64, t: i32) -> f64 {
     let years = (t - spec.base_year()).max(0);
     let p = 1.0 - (1.0 - spec.settled_rate(u)).powi(years);
-    let weight = |c: &Cell| -> f64 {
-        let em = spec.is_em(c);
-        if achieved.counts(em, c) || (matches!(rule, Rule::R6 | Rule::R7) && c.leader) {
-            1.0
-        } else {
-            share.map_or(0.0, |(base, s)| s * base.counts(em, c) as u8 as f64)
-        }
-    };
     spec.staff_of(u)
         .map(|(c, n)| {
             let retired: u32 = (spec.base_year() + 1..=t)
                 .map(|y| spec.retirements.get(&(u, c, y)).copied().unwrap_or(0))
                 .sum();
             let there = n.saturating_sub(retired) as f64;
-            weight(&c).powi(2) * there * p * (1.0 - p)
+            slope(&c).powi(2) * there * p * (1.0 - p)
         })
         .sum()
+}
+
+/// Per base cell and year, the expected leavers to date less those the plan books
+/// ([`crate::model::stocks::base_attrition`], whole people within a person of their
+/// expectation): how far the world is expected to be ahead of the plan's booking. The
+/// expectation follows the draws: each year the cell's retirements go first, then each
+/// one left leaves with the unit's settled rate.
+fn booking_offsets(spec: &Spec) -> BTreeMap<(usize, Cell, i32), f64> {
+    let booked = crate::model::stocks::base_attrition(spec);
+    let mut out = BTreeMap::new();
+    for u in 0..spec.units.len() {
+        let rate = spec.settled_rate(u);
+        for (c, n) in spec.staff_of(u).filter(|(_, n)| *n > 0) {
+            let (mut pool, mut expected, mut booked_so_far) = (n as f64, 0.0, 0.0);
+            for t in spec.plan_years() {
+                let retiring = spec.retirements.get(&(u, c, t)).copied().unwrap_or(0);
+                pool = (pool - retiring as f64).max(0.0);
+                expected += rate * pool;
+                pool *= 1.0 - rate;
+                booked_so_far += booked.get(&(u, c, t)).copied().unwrap_or(0) as f64;
+                out.insert((u, c, t), expected - booked_so_far);
+            }
+        }
+    }
+    out
 }
 
 /// `Φ⁻¹(q)` for q in (0, 1): Acklam's rational approximation (relative error below
