@@ -470,6 +470,9 @@ struct PlannedStocks {
     leaders_full: std::collections::BTreeSet<(usize, i32)>,
     /// The cells each unit promotes from (by year, people).
     promotions: CellsByYear,
+    /// The cells the plan trains, streamlines and promotes from, each with the first year
+    /// it does.
+    first: BTreeMap<FlowKind, BTreeMap<(usize, Cell), i32>>,
     stock: PlanStock,
 }
 
@@ -503,13 +506,34 @@ impl PlannedStocks {
             }
             cells
         };
+        let mut first: BTreeMap<FlowKind, BTreeMap<(usize, Cell), i32>> = BTreeMap::new();
+        for f in flows {
+            let y = first
+                .entry(f.kind)
+                .or_default()
+                .entry((f.unit, f.cell))
+                .or_insert(f.year);
+            *y = (*y).min(f.year);
+        }
         PlannedStocks {
             full,
             hires: by_year(FlowKind::Hire),
             leaders_full,
             promotions: by_year(FlowKind::Promote),
+            first,
             stock,
         }
+    }
+
+    /// The cells (unit, cell) the plan has made a `kind` flow from by year t.
+    fn started(&self, kind: FlowKind, t: i32) -> Vec<(usize, Cell)> {
+        self.first.get(&kind).map_or(Vec::new(), |cells| {
+            cells
+                .iter()
+                .filter(|(_, &y)| y <= t)
+                .map(|(k, _)| *k)
+                .collect()
+        })
     }
 
     fn planned(&self, u: usize, c: Cell, t: i32) -> u32 {
@@ -794,24 +818,6 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
     };
     record(&mut plan, base_year, &people);
     let first_years = spec.config.attrition.new_hire_years;
-    // The cells the plan trains from, with the first year it does.
-    let mut trained_from: BTreeMap<(usize, Cell), i32> = BTreeMap::new();
-    for f in flows.iter().filter(|f| f.kind == FlowKind::Train) {
-        let y = trained_from.entry((f.unit, f.cell)).or_insert(f.year);
-        *y = (*y).min(f.year);
-    }
-    // The cells the plan streamlines, with the first year it does.
-    let mut exited_from: BTreeMap<(usize, Cell), i32> = BTreeMap::new();
-    for f in flows.iter().filter(|f| f.kind == FlowKind::Exit) {
-        let y = exited_from.entry((f.unit, f.cell)).or_insert(f.year);
-        *y = (*y).min(f.year);
-    }
-    // The cells the plan promotes from, with the first year it does.
-    let mut promoted_from: BTreeMap<(usize, Cell), i32> = BTreeMap::new();
-    for f in flows.iter().filter(|f| f.kind == FlowKind::Promote) {
-        let y = promoted_from.entry((f.unit, f.cell)).or_insert(f.year);
-        *y = (*y).min(f.year);
-    }
     for t in spec.plan_years() {
         let keep = |key: (usize, Cell)| -> u32 {
             retiring
@@ -883,7 +889,7 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
         }) {
             *planned_out.entry((f.unit, f.cell)).or_default() += f.count;
         }
-        for &(u, cell) in exited_from.iter().filter(|(_, &y)| y <= t).map(|(k, _)| k) {
+        for (u, cell) in full.started(FlowKind::Exit, t) {
             let level = full
                 .planned(u, cell, t - 1)
                 .saturating_sub(planned_out.get(&(u, cell)).copied().unwrap_or(0));
@@ -955,11 +961,8 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
         let planned_training: BTreeMap<(usize, Cell), u32> = of(FlowKind::Train)
             .map(|f| ((f.unit, f.cell), f.count))
             .collect();
-        let mut to_train: std::collections::BTreeSet<(usize, Cell)> = trained_from
-            .iter()
-            .filter(|(_, &y)| y <= t)
-            .map(|(k, _)| *k)
-            .collect();
+        let mut to_train: std::collections::BTreeSet<(usize, Cell)> =
+            full.started(FlowKind::Train, t).into_iter().collect();
         let all_trained = |u: usize| full.unit_total(u, t, |c| !c.trained && spec.is_em(c)) == 0;
         for u in (0..spec.units.len()).filter(|&u| all_trained(u)) {
             let em_untrained = people
@@ -988,11 +991,7 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
         // may not be enough for both); every other cell on its own, last.
         type Key = (usize, u8, Option<bool>, Option<Cell>);
         let mut promotions: BTreeMap<Key, Vec<Cell>> = BTreeMap::new();
-        for &(u, from) in promoted_from
-            .iter()
-            .filter(|(_, &y)| y <= t)
-            .map(|(k, _)| k)
-        {
+        for (u, from) in full.started(FlowKind::Promote, t) {
             let key = match (spec.is_em(&from), from.female) {
                 (true, true) => (u, 0, Some(true), None),
                 (true, false) => (u, 1, Some(false), None),
