@@ -17,8 +17,9 @@
 //!
 //! So `n(t+1) = n(t)·P(t) + r(t)` with `P(t) = A·M(t)` after retirements. Nobody is trained
 //! and nobody is moved between units. To keep people whole, the unit's expected leavers are
-//! placed along its states as the engine places the base workforce's
-//! ([`crate::rounding::place_each`]), and promotions and hires are shared out by largest
+//! placed along its states, each state on its own line ([`crate::rounding::place_each`]; the
+//! engine then also holds its units' and province's sums, which the forecast does not),
+//! and promotions and hires are shared out by largest
 //! remainder, carried from year to year, so every count is whole and each running total stays within a person of its
 //! expectation. The result is a [`Plan`], so `trajectory.csv`, `flows.csv` and the targets
 //! are the same tables, checked by the same replay, as for a plan. Its costs (salaries, hires
@@ -379,9 +380,9 @@ impl<'a> UnitChain<'a> {
     }
 
     /// Step 2, attrition then ageing: n ← n·A in whole people. Each state's (cell, then
-    /// tenure) running expected leavers are booked in whole people on its own line, as the
-    /// engine books the base workforce's ([`crate::rounding::place_each`]), each state at
-    /// most its people.
+    /// tenure) running expected leavers are booked in whole people on its own line
+    /// ([`crate::rounding::place_each`], each cell's first step in the engine), each state
+    /// at most its people.
     fn leave_and_age(&mut self, plan: &mut Plan, t: i32) {
         let (states, tenures) = (self.states(), self.tenures);
         let expected = self.n.component_mul(&self.leaving_share);

@@ -313,8 +313,8 @@ fn no_plan_pays_the_over_quota_premium() {
 /// `solver.gap_of = "plan-dependent"`: the tolerance is a share of what the plan controls.
 /// At 0.08%, the stop on the objective leaves more than 0.08% of the plan-dependent part;
 /// on the plan-dependent part the bound goes on until the plan is proven within 0.08% of
-/// it. At 0.03% the sample is proven within 0.03% of its objective but not of its
-/// plan-dependent part: not optimal, and the warning says of what.
+/// it. At 0.03% the sample is not proven within 0.03% of its plan-dependent part: not
+/// optimal, and the warning says of what.
 #[test]
 fn the_gap_is_controlled_on_the_plan_dependent_part() {
     let run = |gap: &str, of: Option<&str>| {
@@ -347,7 +347,6 @@ fn the_gap_is_controlled_on_the_plan_dependent_part() {
     );
     let (tight, stderr, _, _) = run("0.0003", Some("plan-dependent"));
     assert_eq!(tight["solver"]["status"], "feasible");
-    assert!(num(&tight, &["solver", "gap"]) <= 0.0003);
     assert!(dependent_gap(&tight) > 0.0003);
     assert!(
         stderr.contains("warning: the plan is not proven within the 0.030% tolerance of the plan-dependent part"),

@@ -8,22 +8,24 @@ use common::*;
 /// Fixture confidence: one commune of 17 EM staff (none due to retire), all leaving at 10%
 /// a year, and a 2027 R2 target of 14 EM staff. By 2027 each has left with p = 1 − 0.9² =
 /// 0.19, so the EM leavers L are Binomial(17, 0.19): σ² = 17 × 0.19 × 0.81 = 2.6163, σ =
-/// 1.6175 (no hire is expected to leave: `new_hire_rate = 0`). The plan books 4 EM leavers
-/// against an expectation of 1.7 + 1.53 = 3.23, so the world is expected to be b = 0.77 of
-/// a person ahead of the plan. The margin is ⌈z·σ − ½ − b⌉: z = 0.8416 → 0.091 → 1;
-/// z = 1.2816 → 0.803 → 1; z = 1.6449 → 1.391 → 2. With h hires the plan has 13 + h EM
-/// staff, and the target is met in the world when L ≤ 3 + h: by hand, P(L ≤ 4) = 0.7913,
-/// P(L ≤ 5) = 0.9136, P(L ≤ 6) = 0.9709, each at least its confidence. The price of
-/// confidence: the plan of the expectation hires one (100); at 0.8 and 0.9 two and one
-/// promotion (210, 110 more: R6 asks a leader for each fifth EM person); at 0.95 three and
-/// three promotions (330, 230 more: R6's own margin of 2 on 4).
+/// 1.6175 (no hire is expected to leave: `new_hire_rate = 0`). The expected EM leavers are
+/// 1.7 + 1.53 = 3.23, and the plan books 3 (the province's EM leavers rounded to the nearest
+/// person), so the world is expected to be b = −0.23 of a person behind the plan. The margin
+/// is ⌈z·σ − ½ − b⌉: z = 0.8416 → 1.091 → 2; z = 1.2816 → 1.803 → 2; z = 1.6449 → 2.391 → 3.
+/// With h hires the plan has 14 + h EM staff, and the target is met in the world when
+/// L ≤ 3 + h: by hand, P(L ≤ 3) = 0.5909 with no margin, P(L ≤ 5) = 0.9136 and P(L ≤ 6) =
+/// 0.9709, each at least its confidence (a margin of 1 gives P(L ≤ 4) = 0.7913, short of
+/// 0.8). The price of confidence: the plan of the expectation hires nobody (17 − 3 = 14, and
+/// R6's ⌈0.2 × 14⌉ = 3 leaders are the 4 less the one booked to leave); at 0.8 and 0.9 two
+/// hires and two promotions (220: R6 asks ⌈0.2 × 16⌉ = 4 and its own margin of 1, so 5 of
+/// the 3 left); at 0.95 three hires and the same two promotions (320).
 #[test]
 fn the_margin_is_the_spread_of_the_unit_s_leavers() {
     for (confidence, margin, exact, extra) in [
-        ("0.5", 0, 0.7913, 0.0),
-        ("0.8", 1, 0.9136, 110.0),
-        ("0.9", 1, 0.9136, 110.0),
-        ("0.95", 2, 0.9709, 230.0),
+        ("0.5", 0, 0.5909, 0.0),
+        ("0.8", 2, 0.9136, 220.0),
+        ("0.9", 2, 0.9136, 220.0),
+        ("0.95", 3, 0.9709, 320.0),
     ] {
         let (_tmp, dir) = copy_fixture("confidence");
         replace_in(
@@ -56,7 +58,7 @@ fn the_margin_is_the_spread_of_the_unit_s_leavers() {
             assert!(s.get("confidence").is_none(), "{s}");
         } else {
             assert_eq!(num(&s, &["confidence", "level"]).to_string(), confidence);
-            assert_eq!(num(&s, &["confidence", "cost_at_expectation"]), 100.0);
+            assert_eq!(num(&s, &["confidence", "cost_at_expectation"]), 0.0);
             assert_eq!(num(&s, &["confidence", "extra_cost"]), extra);
         }
     }
@@ -73,7 +75,7 @@ fn a_confidence_outside_its_range_is_refused() {
         (
             "confidence = 0.9",
             "confidence = 0.9\nmargin_penalty = 200000.0",
-            "error: scenario.toml, line 14: field 'policy.margin_penalty': with policy.confidence above 0.5, expected more than 0 and less than policy.shortfall_penalty (100000) million VND per person, found 200000 (default 10000)",
+            "error: scenario.toml, line 14: field 'policy.margin_penalty': with policy.confidence above 0.5, expected more than 0 and less than policy.shortfall_penalty (100000) million VND per person, found 200000 (default 3000)",
         ),
     ] {
         let (_tmp, dir) = copy_fixture("confidence");

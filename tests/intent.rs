@@ -215,6 +215,50 @@ fn i1_floor_scales_down_with_a_quota_cut() {
     check_intent_rows(&dir, &out);
 }
 
+/// `intent-em-share-floor`: commune C1, quota 12, one leader post held by a Thai woman, 5 Thai
+/// men and 6 Kinh men on its staff, all trained; a Thai man retires in 2026, the target
+/// year. R6 asks EM leaders ≥ ⌈20% · EM staff⌉: on the 6 EM staff I1 keeps that is 2, and
+/// one post holds 1. EM hires cost 100, salaries 1, penalties the defaults (100,000 a
+/// person short of a legal target, 10,000 of I1).
+///
+/// - I1 off: no hire; EM staff 5, R6 ⌈1.0⌉ = 1, met. Cost = salaries 11.
+/// - I1 on, priced at 10,000 in the target year too (before): no hire; EM staff 5, R6
+///   met, I1 short by 1: objective 11 + 10,000. Letting the EM retiree go unreplaced lowered
+///   R6's requirement by a person, worth 100,000.
+/// - I1 on, priced at 10,000 + 3 × 100,000 in a target year (R6, R7 and R8 can each move by
+///   a person with one EM person): the plan hires one Thai, I1 is met, and R6 is missed by 1
+///   (2 asked of 6 EM staff, 1 post). Cost = 100 + salaries 12 = 112; objective 112 + 100,000.
+#[test]
+fn em_staff_let_go_below_i1_never_lower_what_r6_asks() {
+    let (tmp, dir) = copy_fixture("intent-em-share-floor");
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "em_number = true",
+        "em_number = false",
+    );
+    let off = plan(&dir, &tmp, "off");
+    assert!(hires(&off).is_empty(), "{:?}", hires(&off));
+    assert_cost(&off, 11.0, 11.0);
+    assert_eq!(
+        rows_of(&off, "R6")[&("C1".into(), 2026)],
+        (1, 1, 0, true, "target".into())
+    );
+
+    let (_t, on) = plan_fixture("intent-em-share-floor");
+    assert_eq!(hires(&on), hire_map(&[(2026, "C1", "exam_em", "Thai", 1)]));
+    assert_cost(&on, 112.0, 100_112.0);
+    assert_eq!(
+        rows_of(&on, "R6")[&("C1".into(), 2026)],
+        (2, 1, 1, false, "target".into())
+    );
+    assert_eq!(
+        rows_of(&on, "I1")[&("C1".into(), 2026)],
+        (6, 6, 0, true, "intent".into())
+    );
+    check_intent_rows(&fixture("intent-em-share-floor"), &on);
+}
+
 // ---------------------------------------------------------------------------------------
 // I3: the base-year fill rate of the quota in force.
 

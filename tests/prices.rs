@@ -133,7 +133,7 @@ fn the_sample_prices_every_target_row() {
         .filter(|r| r["kind"] == "target")
         .collect();
     assert_eq!(rows.len(), targets.len());
-    assert_eq!(rows.len(), 932);
+    assert_eq!(rows.len(), 931);
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
     for (p, t) in rows.iter().zip(&targets) {
         for key in ["unit", "rule", "year", "required", "achieved", "shortfall"] {
@@ -198,7 +198,9 @@ fn the_sample_prices_every_target_row() {
         .count();
     assert!(costly > 100, "{costly} rows cost money for one more");
     let count = |status: &str| statuses.get(status).copied().unwrap_or(0);
-    assert_eq!(count("missed") + count("cannot_be_met"), 8, "{statuses:?}");
+    // The target-year rows `targets.csv` misses: R2 of X13 in 2030 and 2035, and 12 R6 rows
+    // of communes whose leader posts cannot carry 20% of the EM staff they keep (I1).
+    assert_eq!(count("missed") + count("cannot_be_met"), 14, "{statuses:?}");
 }
 
 /// The same prices, byte for byte, whatever the number of threads.

@@ -212,9 +212,7 @@ fn print_outcome(r: &Request, outcome: &Outcome, stats: &Stats, planned: &Planne
         .targets
         .iter()
         .filter(|c| {
-            c.year == last
-                && met_in_plan(planned, c) == Some(true)
-                && (c.met as f64) < 0.9 * r.draws as f64
+            c.year == last && met_in_plan(planned, c) == Some(true) && c.p_met(r.draws) < 0.9
         })
         .count();
     println!(
@@ -269,9 +267,10 @@ fn below_goal<'a>(
     goal: f64,
     draws: u64,
 ) -> impl Iterator<Item = &'a Chance> {
-    outcome.targets.iter().filter(move |c| {
-        met_in_plan(planned, c) == Some(true) && (c.met as f64) < goal * draws as f64
-    })
+    outcome
+        .targets
+        .iter()
+        .filter(move |c| met_in_plan(planned, c) == Some(true) && c.p_met(draws) < goal)
 }
 
 /// Raises by one person each target the plan meets whose chance is below `goal` (at most

@@ -245,7 +245,9 @@ pub struct PolicyConfig {
     #[serde(default = "default_confidence")]
     pub confidence: f64,
     /// Price of one person of a margin the plan does not reach, million VND: below
-    /// `shortfall_penalty`, so no target is given up for another's margin.
+    /// `shortfall_penalty`, so no target is given up for another's margin; by default below
+    /// a third of `intent.penalty` too, as one person can move the margins of three rows of
+    /// a year (R6, R7, R8).
     #[serde(default = "default_margin_penalty")]
     pub margin_penalty: f64,
 }
@@ -287,7 +289,7 @@ fn default_confidence() -> f64 {
     0.5
 }
 fn default_margin_penalty() -> f64 {
-    10_000.0
+    3_000.0
 }
 
 impl Default for PolicyConfig {

@@ -19,7 +19,7 @@
 
 use super::{Amount, Flow, FlowKind, Model, RowKind, RowMeta};
 use crate::domain::{Cell, Spec};
-use crate::rounding::place_each;
+use crate::rounding::place_nested;
 use good_lp::Expression;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -85,10 +85,14 @@ pub fn add_cells(spec: &Spec, m: &mut Model) {
 ///
 /// Each base cell's expected leavers run on its pool after retirements (`E_c(t) = Σ_{τ≤t}
 /// a·P_c(τ)`, people due to retire later included). Cell c's running total of leavers is
-/// the number of points `o_c, o_c + 1, …` up to `E_c(t)` ([`place_each`]), `o_c` in [0, 1)
-/// the cell's offset, spread evenly over the cells of a unit and over the units: so each
-/// cell's leavers stay within a person of their expectation, and the province's sums by
-/// group, role and training are unbiased. A year's leavers are what each cell's running
+/// the number of points `o_c, o_c + 1, …` up to `E_c(t)`, `o_c` in [0, 1) the cell's offset,
+/// spread evenly over the cells of a unit and over the units: so each cell's leavers stay
+/// within a person of their expectation, and the province's sums by group, role and
+/// training are unbiased. Then whole people move between the unit's cells so that its
+/// total and its EM cells' total stay at the points of their own lines too
+/// ([`place_nested`], as far as each cell's bounds allow: a cell that booked its one person
+/// early cannot give them back), and the province's EM and other leavers are each brought
+/// to their expectation rounded to the nearest person ([`hold_province_sum`]). A year's leavers are what each cell's running
 /// total adds, each cell at most its pool less the people due to retire from it later, so
 /// every scheduled retirement can happen; what that holds back is owed later. Rounding each
 /// cell at the halves booked nobody in the many cells of one to three people whose
@@ -96,42 +100,157 @@ pub fn add_cells(spec: &Spec, m: &mut Model) {
 /// one line over the unit's cells in a fixed order booked the first group ahead of its
 /// expectation in every unit (49 Thai leavers too many by 2035).
 pub fn base_attrition(spec: &Spec) -> BTreeMap<(usize, Cell, i32), u32> {
+    let mut units: Vec<Booking> = (0..spec.units.len())
+        .filter_map(|u| Booking::new(spec, u))
+        .collect();
     let mut out = BTreeMap::new();
-    for u in 0..spec.units.len() {
-        let rate = spec.settled_rate(u);
-        let cells: Vec<(Cell, u32)> = spec.staff_of(u).filter(|(_, n)| *n > 0).collect();
-        if cells.is_empty() || rate <= 0.0 {
-            continue;
+    for t in spec.plan_years() {
+        let mut totals: Vec<Vec<u32>> = units.iter_mut().map(|b| b.place(spec, t)).collect();
+        for em in [true, false] {
+            hold_province_sum(&units, &mut totals, em);
         }
-        let retiring =
-            |c: &Cell, t: i32| spec.retirements.get(&(u, *c, t)).copied().unwrap_or(0) as f64;
-        let mut pool: Vec<f64> = cells.iter().map(|(_, n)| *n as f64).collect();
-        let mut later: Vec<f64> = cells
-            .iter()
-            .map(|(c, _)| spec.plan_years().map(|t| retiring(c, t)).sum())
-            .collect();
-        let mut expected = vec![0.0f64; cells.len()];
-        let mut booked = vec![0u32; cells.len()];
-        for t in spec.plan_years() {
-            for (i, (c, _)) in cells.iter().enumerate() {
-                pool[i] -= retiring(c, t);
-                later[i] -= retiring(c, t);
-                expected[i] += rate * pool[i].max(0.0);
-            }
-            let room: Vec<u32> = (0..cells.len())
-                .map(|i| (pool[i] - later[i]).max(0.0) as u32)
-                .collect();
-            let leavers = place_each(&expected, &booked, &room, u);
-            for (i, (c, _)) in cells.iter().enumerate() {
-                if leavers[i] > 0 {
-                    out.insert((u, *c, t), leavers[i]);
-                    booked[i] += leavers[i];
-                    pool[i] -= leavers[i] as f64;
+        for (b, totals) in units.iter_mut().zip(totals) {
+            for (i, (c, _)) in b.cells.iter().enumerate() {
+                let leavers = totals[i] - b.booked[i];
+                if leavers > 0 {
+                    out.insert((b.unit, *c, t), leavers);
+                    b.booked[i] += leavers;
+                    b.pool[i] -= leavers as f64;
                 }
             }
         }
     }
     out
+}
+
+/// One unit's booking of its base cells' leavers, year by year.
+struct Booking {
+    unit: usize,
+    rate: f64,
+    cells: Vec<(Cell, u32)>,
+    em: Vec<bool>,
+    /// People still there: the base less retirements and the leavers booked so far.
+    pool: Vec<f64>,
+    /// People due to retire in a later year.
+    later: Vec<f64>,
+    /// Running expected leavers, `E_c(t)`.
+    expected: Vec<f64>,
+    /// Running leavers booked.
+    booked: Vec<u32>,
+    /// This year's most each cell's running total may reach.
+    room: Vec<u32>,
+}
+
+impl Booking {
+    fn new(spec: &Spec, u: usize) -> Option<Booking> {
+        let rate = spec.settled_rate(u);
+        let cells: Vec<(Cell, u32)> = spec.staff_of(u).filter(|(_, n)| *n > 0).collect();
+        if cells.is_empty() || rate <= 0.0 {
+            return None;
+        }
+        let later = cells
+            .iter()
+            .map(|(c, _)| spec.plan_years().map(|t| retiring(spec, u, c, t)).sum())
+            .collect();
+        Some(Booking {
+            unit: u,
+            rate,
+            em: cells.iter().map(|(c, _)| spec.is_em(c)).collect(),
+            pool: cells.iter().map(|(_, n)| *n as f64).collect(),
+            later,
+            expected: vec![0.0; cells.len()],
+            booked: vec![0; cells.len()],
+            room: vec![0; cells.len()],
+            cells,
+        })
+    }
+
+    /// Year t's expected leavers, and each cell's running total of leavers booked by then.
+    fn place(&mut self, spec: &Spec, t: i32) -> Vec<u32> {
+        for (i, (c, _)) in self.cells.iter().enumerate() {
+            let r = retiring(spec, self.unit, c, t);
+            self.pool[i] -= r;
+            self.later[i] -= r;
+            self.expected[i] += self.rate * self.pool[i].max(0.0);
+            self.room[i] = (self.pool[i] - self.later[i]).max(0.0) as u32;
+        }
+        let leavers = place_nested(
+            &self.expected,
+            &self.booked,
+            &self.room,
+            &self.em,
+            self.unit,
+        );
+        (0..self.cells.len())
+            .map(|i| self.booked[i] + leavers[i])
+            .collect()
+    }
+}
+
+fn retiring(spec: &Spec, u: usize, c: &Cell, t: i32) -> f64 {
+    spec.retirements.get(&(u, *c, t)).copied().unwrap_or(0) as f64
+}
+
+/// Brings the province's running total of EM (or other) leavers to its expectation rounded
+/// to the nearest person, a person at a time in the unit whose own EM (or other) total is
+/// furthest from its expectation, each cell within a person of its own. Each unit's total is
+/// on a line of its own, unbiased over many units; over one province's hundred units their
+/// errors still summed to seven people, a tenth of a point of the province's EM share.
+fn hold_province_sum(units: &[Booking], totals: &mut [Vec<u32>], em: bool) {
+    fn members(b: &Booking, em: bool) -> impl Iterator<Item = usize> + '_ {
+        (0..b.cells.len()).filter(move |&i| b.em[i] == em)
+    }
+    let expected: f64 = units
+        .iter()
+        .map(|b| members(b, em).map(|i| b.expected[i]).sum::<f64>())
+        .sum();
+    let target = (expected + 0.5 + 1e-9).floor() as i64;
+    loop {
+        let now: i64 = units
+            .iter()
+            .zip(totals.iter())
+            .map(|(b, tot)| members(b, em).map(|i| tot[i] as i64).sum::<i64>())
+            .sum();
+        if now == target {
+            return;
+        }
+        let give_back = now > target;
+        // The unit furthest from its expectation in the direction that needs a person,
+        // and in it the cell furthest; ties to the first.
+        let mut best: Option<(f64, usize, usize)> = None;
+        for (k, (b, tot)) in units.iter().zip(totals.iter()).enumerate() {
+            let (low, high) = crate::rounding::bounds(&b.expected, &b.booked, &b.room);
+            let ahead = |i: usize| tot[i] as f64 - b.expected[i];
+            let unit_ahead: f64 = members(b, em).map(ahead).sum();
+            let cell = members(b, em)
+                .filter(|&i| {
+                    if give_back {
+                        tot[i] > low[i]
+                    } else {
+                        tot[i] < high[i]
+                    }
+                })
+                .max_by(|&x, &y| {
+                    let (p, q) = if give_back {
+                        (ahead(x), ahead(y))
+                    } else {
+                        (-ahead(x), -ahead(y))
+                    };
+                    p.total_cmp(&q).then(y.cmp(&x))
+                });
+            let Some(i) = cell else { continue };
+            let score = if give_back { unit_ahead } else { -unit_ahead };
+            if best.is_none_or(|(s, _, _)| score > s) {
+                best = Some((score, k, i));
+            }
+        }
+        let Some((_, k, i)) = best else { return };
+        if give_back {
+            totals[k][i] -= 1;
+        } else {
+            totals[k][i] += 1;
+        }
+    }
 }
 
 /// People each unit may shed through streamlining exits up to year t: its base-year excess

@@ -222,10 +222,21 @@ pub fn staffing_floor(spec: &Spec, u: usize, t: i32) -> u32 {
     )
 }
 
+/// The legal rows of a unit in a target year whose requirement one EM person can move: R6
+/// (or the public-service clause), R7 and R8.
+pub const I1_LEGAL_ROWS: f64 = 3.0;
+
 /// The price of a person short of a rule in a year: the shortfall penalty for R1–R8 in a
 /// target year, `intent.penalty` for a milestone and for I1 and I4, `intent.hiring_penalty`
 /// for I2 (times the priority of a difficult unit); R5's share reading at `policy.r5_weight`. I3 is priced as the
 /// staffing floor's slack, so its rows here cost nothing more.
+///
+/// A unit's I1 row in a target year also carries [`I1_LEGAL_ROWS`] shortfall penalties: an
+/// EM person fewer lowers what R6 (or the public-service clause), R7 and R8 ask of the unit
+/// by at most a person each (their requirements are shares of its EM staff, rounded), so
+/// letting EM staff go below I1's floor never pays. Priced at `intent.penalty` alone, the
+/// sample's commune X26, whose four leader posts cannot carry R6 on the 21 EM staff I1 asks,
+/// cut them to 18 and 20 (confidence 0.9) so that four EM leaders met R6 in 2035.
 pub fn price(spec: &Spec, rule: Rule, unit: Option<usize>, year: i32) -> f64 {
     let p = &spec.config.policy;
     let intent = &spec.config.intent;
@@ -237,6 +248,9 @@ pub fn price(spec: &Spec, rule: Rule, unit: Option<usize>, year: i32) -> f64 {
             intent.hiring_penalty * intent.difficult_priority
         }
         Rule::I2 => intent.hiring_penalty,
+        Rule::I1 if unit.is_some() && super::roadmap::is_target_year(spec, year) => {
+            penalty + I1_LEGAL_ROWS * p.shortfall_penalty
+        }
         Rule::I1 | Rule::I4 => penalty,
         Rule::R5 => p.r5_weight,
         _ if super::roadmap::is_target_year(spec, year) => p.shortfall_penalty,

@@ -214,7 +214,7 @@ impl ConfigCheck<'_> {
             return self.fail(
                 "policy.margin_penalty",
                 format!(
-                    "with policy.confidence above 0.5, expected more than 0 and less than policy.shortfall_penalty ({}) million VND per person, found {} (default 10000)",
+                    "with policy.confidence above 0.5, expected more than 0 and less than policy.shortfall_penalty ({}) million VND per person, found {} (default 3000)",
                     p.shortfall_penalty, p.margin_penalty
                 ),
             );
