@@ -60,28 +60,7 @@ pub struct Account {
     pub by_kind: BTreeMap<UnitKind, f64>,
 }
 
-/// The administrative level that budgets a unit ("theo phân cấp hiện hành").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Province,
-    Commune,
-}
-
-impl Level {
-    pub fn of(kind: UnitKind) -> Level {
-        if kind.is_provincial_level() {
-            Level::Province
-        } else {
-            Level::Commune
-        }
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            Level::Province => "province",
-            Level::Commune => "commune",
-        }
-    }
-}
+pub use crate::domain::Level;
 
 impl Account {
     /// The account of `plan`, solved to `objective` with a gap of `gap_million_vnd`, against
@@ -193,17 +172,17 @@ pub fn fixed_salaries(spec: &Spec) -> f64 {
     total
 }
 
-/// The least yearly cap on lever spending that any plan keeps, when `budget.cap_per_year`
-/// is set: the cap plus the least `z` over the whole province's LP relaxation with every
-/// year's spending over the cap at most `z`, every other cost and shortfall left free (a plan
-/// may miss any target to save money). Spending is forced only by the hard rows (people
-/// over a quota cost their premium or their severance), so a plan that goes over the cap
-/// asks this. A lower bound: whole people may need more.
-pub fn least_cap(spec: &Spec, verbose: bool) -> crate::error::Result<Option<f64>> {
+/// The least raise of every budget cap (`budget.cap_per_year`, `budget.csv`) under which
+/// some plan keeps them all: the least `z` over the whole province's LP relaxation with
+/// every cap's excess at most `z`, every other cost and shortfall left free (a plan may miss
+/// any target to save money). Spending is forced only by the hard rows (people over a quota
+/// cost their premium or their severance), so a plan that goes over a cap asks this. A
+/// lower bound: whole people may need more. `None` without caps.
+pub fn least_raise(spec: &Spec, verbose: bool) -> crate::error::Result<Option<f64>> {
     use crate::model::{RowKind, RowMeta, Scope};
-    let Some(cap) = spec.config.budget.cap_per_year else {
+    if spec.budget_caps().is_empty() {
         return Ok(None);
-    };
+    }
     let mut m = crate::recipe::build(spec, Scope::all(spec));
     let z = m.continuous();
     let excess: Vec<(i32, good_lp::Variable)> = m
@@ -223,5 +202,5 @@ pub fn least_cap(spec: &Spec, verbose: bool) -> crate::error::Result<Option<f64>
         crate::solve::Mode::Relaxation,
         verbose,
     )?;
-    Ok(Some(cap + solved.value(z).max(0.0)))
+    Ok(Some(solved.value(z).max(0.0)))
 }

@@ -79,10 +79,22 @@ pub fn solve_all(
     threads: usize,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<Run>> {
-    let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
-    let names = names(scenarios);
     let at_once = scenarios.len().clamp(1, threads.max(1));
     let per_run = (threads.max(1) / at_once).max(1) as u32;
+    solve_all_at(scenarios, dir, out, (at_once, per_run), progress)
+}
+
+/// [`solve_all`] with `at_once` scenarios solved at a time on `per_run` solver threads
+/// each: `frontier` fixes `per_run` so that its plans do not depend on `--threads`.
+pub fn solve_all_at(
+    scenarios: &[PathBuf],
+    dir: &Path,
+    out: &Path,
+    (at_once, per_run): (usize, u32),
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<Run>> {
+    let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let names = names(scenarios);
     let pool = crate::threads::pool(at_once)?;
     let runs: Vec<Run> = pool.install(|| {
         scenarios
@@ -314,9 +326,9 @@ pub fn report(runs: &[Run]) -> (String, Vec<String>) {
 }
 
 /// Exit code for the failures: 2 when every failure is the input's, 1 otherwise.
-pub fn failure_code(runs: &[Run]) -> i32 {
+pub fn failure_code<'a>(runs: impl IntoIterator<Item = &'a Run>) -> i32 {
     if runs
-        .iter()
+        .into_iter()
         .filter_map(|r| r.outcome.as_ref().err())
         .all(|e| e.exit_code() == 2)
     {

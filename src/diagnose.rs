@@ -95,7 +95,13 @@ fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reas
         if limits.contains(&Limit::TrainingSeats) {
             check(Capacity::TrainingSeats(t), "training seats all used");
         }
-        check(Capacity::Budget(t), "budget cap reached");
+        for scope in spec.budget_scopes(u) {
+            let what = match scope {
+                crate::domain::BudgetScope::All => "budget cap reached".to_string(),
+                _ => format!("budget cap of {} level reached", scope.name()),
+            };
+            check(Capacity::Budget(t, scope), &what);
+        }
     }
 }
 
@@ -208,7 +214,7 @@ pub fn shortfalls(spec: &Spec, plan: &Plan, targets: &[TargetRow]) -> Vec<Shortf
             }
             if why.is_empty() {
                 why.push(
-                    "no limit is reached: meeting the target would cost more than its shortfall penalty".into(),
+                    "no limit is reached: meeting the target would cost more than the price of its shortfall".into(),
                 );
             }
             shortfall(t, why)

@@ -119,7 +119,7 @@ pub fn priced_rows<'a>(
     rows: &'a [TargetRow],
 ) -> impl Iterator<Item = (Option<usize>, f64)> + 'a {
     let exact_i2 = !crate::rules::intent::forecast_basis(spec);
-    let margin_price = spec.config.policy.margin_penalty;
+    let margin_price = spec.config.policy.margin_price();
     rows.iter()
         .filter(move |r| {
             !r.goal

@@ -155,12 +155,16 @@ pub fn extract(spec: &Spec, model: &Model, solved: &Solved) -> Plan {
             })
         })
         .collect();
-    Plan {
+    let mut plan = Plan {
         stock,
         flows,
         costs,
         staffing_issues,
+    };
+    if model.scope.is_whole_province() {
+        plan.book_budget_overruns(spec);
     }
+    plan
 }
 
 impl Plan {
@@ -203,19 +207,48 @@ impl Plan {
                 _ => {}
             }
         }
-        for t in spec.plan_years() {
-            used.insert(Capacity::Budget(t), self.lever_spending(t));
+        for ((t, scope), _) in spec.budget_caps() {
+            used.insert(
+                Capacity::Budget(t, scope),
+                self.lever_spending_in(spec, t, scope),
+            );
         }
         used
     }
 
-    /// Spending on every lever but salaries in year t, million VND.
-    pub fn lever_spending(&self, t: i32) -> f64 {
+    /// Spending on every lever but salaries in year t by the units a budget scope covers,
+    /// million VND.
+    pub fn lever_spending_in(&self, spec: &Spec, t: i32, scope: crate::domain::BudgetScope) -> f64 {
         self.costs
             .iter()
-            .filter(|((y, _, l), _)| *y == t && l.lever != Lever::Salary)
+            .filter(|((y, u, l), _)| {
+                *y == t && l.lever != Lever::Salary && scope.covers(spec.units[*u].kind)
+            })
             .map(|(_, c)| c)
             .sum()
+    }
+
+    /// Replaces the plan's budget overruns by those of its whole-person costs against every
+    /// cap (`detail`: the scope, empty for every unit's): a model's excess is a group's
+    /// share, or fractional.
+    pub fn book_budget_overruns(&mut self, spec: &Spec) {
+        self.staffing_issues
+            .retain(|i| i.issue != Issue::BudgetOverrun);
+        for ((t, scope), cap) in spec.budget_caps() {
+            let spent = self.lever_spending_in(spec, t, scope);
+            if spent > cap + 1e-6 {
+                self.staffing_issues.push(StaffingIssue {
+                    issue: Issue::BudgetOverrun,
+                    detail: match scope {
+                        crate::domain::BudgetScope::All => String::new(),
+                        _ => scope.name().to_string(),
+                    },
+                    unit: None,
+                    year: t,
+                    amount: spent - cap,
+                });
+            }
+        }
     }
 
     /// Head-count of unit u in year t over cells passing `filter`.

@@ -71,9 +71,9 @@ pub struct Report {
     pub price_of_intent: Option<PriceOfIntent>,
     /// With `budget.target_prices`: every target row's price.
     pub prices: Option<crate::prices::Priced>,
-    /// When the plan goes over `budget.cap_per_year`: the least cap any plan keeps
-    /// ([`crate::budget::least_cap`]).
-    pub least_cap: Option<f64>,
+    /// When the plan goes over a budget cap: the least raise of every cap under which some
+    /// plan keeps them all ([`crate::budget::least_raise`]).
+    pub least_raise: Option<f64>,
     /// The output folder's tables.
     pub tables: PlanTables,
     pub timings: Timings,
@@ -117,10 +117,10 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
         .staffing_issues
         .iter()
         .any(|i| i.issue == crate::plan::Issue::BudgetOverrun);
-    let least_cap = if overrun {
-        say("the plan goes over the budget cap: finding the least cap any plan keeps…".into());
+    let least_raise = if overrun {
+        say("the plan goes over a budget cap: finding the least caps any plan keeps…".into());
         // A finished plan is not lost to this question's failure.
-        crate::budget::least_cap(spec, options.verbose).unwrap_or_else(|e| {
+        crate::budget::least_raise(spec, options.verbose).unwrap_or_else(|e| {
             say(format!("the least cap could not be found: {e}"));
             None
         })
@@ -144,6 +144,16 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
         price_of_intent: price.as_ref(),
         prices: prices.as_ref(),
     });
+    if let (Some(raise), Some(record)) = (least_raise, &mut tables.summary.budget) {
+        record.least_raise = Some(round3(raise));
+        if spec.budget_rows.is_empty() {
+            record.least_cap = spec
+                .config
+                .budget
+                .cap_per_year
+                .map(|cap| round3(cap + raise));
+        }
+    }
     if let (true, Some(record)) = (options.price_confidence, &mut tables.summary.confidence) {
         say("pricing confidence: planning the expectation (confidence 0.5)…".into());
         let quiet = |_: String| {};
@@ -169,7 +179,7 @@ pub fn plan(spec: &Spec, options: Options) -> Result<Report> {
         forecast_gap,
         price_of_intent: price,
         prices,
-        least_cap,
+        least_raise,
         tables,
         timings: Timings {
             seconds: started.elapsed().as_secs_f64(),

@@ -369,12 +369,9 @@ fn plan_capped(
     plan_printing(dir, tmp)
 }
 
-/// A cap no plan can keep: must-hire's commune with quota 4 and 6 staff, allowed over its
-/// quota until 2027 at 30 a person-year, severance 50. Keeping both extra people costs 60 a
-/// year; letting one go in 2026 costs 50 + 30 = 80 that year. So no plan spends under 60 in
-/// every year, and a cap of 20 is warned about with that figure (the LP's least yearly cap).
-#[test]
-fn a_cap_no_plan_can_keep_names_the_least_cap() {
+/// must-hire's commune with quota 4 and its 6 staff, allowed over the quota until 2027 at
+/// 30 a person-year (severance 50): spending no plan avoids.
+fn commune_over_its_quota() -> (tempfile::TempDir, std::path::PathBuf) {
     let (tmp, dir) = copy_fixture("must-hire");
     std::fs::write(
         dir.join("units.csv"),
@@ -388,6 +385,16 @@ fn a_cap_no_plan_can_keep_names_the_least_cap() {
         "over_quota_cost = 0.0",
         "over_quota_cost = 30.0",
     );
+    (tmp, dir)
+}
+
+/// A cap no plan can keep: must-hire's commune with quota 4 and 6 staff, allowed over its
+/// quota until 2027 at 30 a person-year, severance 50. Keeping both extra people costs 60 a
+/// year; letting one go in 2026 costs 50 + 30 = 80 that year. So no plan spends under 60 in
+/// every year, and a cap of 20 is warned about with that figure (the LP's least yearly cap).
+#[test]
+fn a_cap_no_plan_can_keep_names_the_least_cap() {
+    let (tmp, dir) = commune_over_its_quota();
     let (out, stderr) = plan_capped(&dir, &tmp, "20.0");
     let warning = stderr
         .lines()
@@ -412,6 +419,8 @@ fn a_cap_no_plan_can_keep_names_the_least_cap() {
         .map(|i| (i["year"].as_i64().unwrap(), i["amount"].as_f64().unwrap()))
         .collect();
     assert_eq!(overruns, vec![(2026, 60.0), (2027, 10.0)]);
+    // The least cap is in the summary too, for a budget officer's tables.
+    assert_eq!(num(&s, &["budget", "least_cap"]), 60.0);
 }
 
 /// Without forced spending no cap is refused: must-hire with a cap of 0 does nothing and
@@ -421,5 +430,140 @@ fn a_cap_that_only_costs_targets_is_kept() {
     let (tmp, dir) = copy_fixture("must-hire");
     let (out, stderr) = plan_capped(&dir, &tmp, "0.0");
     assert!(!stderr.contains("budget.cap_per_year"), "{stderr}");
-    assert_eq!(num(&summary(&out), &["total_cost"]), 0.0);
+    let s = summary(&out);
+    assert_eq!(num(&s, &["total_cost"]), 0.0);
+    assert!(s["budget"].get("least_cap").is_none(), "{}", s["budget"]);
+}
+
+// Caps by budget level (`budget.csv`, issue 13 item 4).
+
+/// must-hire's commune C1 hires four trained Thai (100 each) and promotes one (10) for its
+/// targets: 410 in all. By hand:
+/// - a commune cap of 0 in both years: it spends nothing and misses R2 by 4 and R4 by 1
+///   (an overrun costs the shortfall penalty a million VND, a target person the penalty);
+/// - a province cap of 0: no provincial unit, so C1 spends as without a cap;
+/// - 410 in 2026 and 0 in 2027: everything moves into 2026.
+#[test]
+fn a_level_cap_limits_its_own_units_year_by_year() {
+    // The years with flows; `None`: the uncapped plan's flows (hiring in 2026 or 2027 costs
+    // the same here, so which year is the solver's choice).
+    let uncapped_tmp = tempfile::tempdir().unwrap();
+    let uncapped = plan(&fixture("must-hire"), &uncapped_tmp);
+    type Case<'a> = (&'a str, f64, Vec<(&'a str, u64)>, Option<Vec<&'a str>>);
+    let cases: [Case; 3] = [
+        (
+            "2026-2027,commune,0\n",
+            0.0,
+            vec![("R2", 4), ("R4", 1)],
+            Some(vec![]),
+        ),
+        ("2026-2027,province,0\n", 410.0, vec![], None),
+        (
+            "2026,commune,410\n2027,commune,0\n",
+            410.0,
+            vec![],
+            Some(vec!["2026"]),
+        ),
+    ];
+    for (rows, cost, missed, years) in cases {
+        let (tmp, dir) = copy_fixture("must-hire");
+        std::fs::write(dir.join("budget.csv"), format!("year,level,cap\n{rows}")).unwrap();
+        let (out, stderr) = plan_printing(&dir, &tmp);
+        assert!(!stderr.contains("warning"), "{stderr}");
+        let s = summary(&out);
+        assert_eq!(num(&s, &["total_cost"]), cost, "{rows}");
+        let got: Vec<(String, u64)> = s["missed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["rule"].as_str().unwrap().to_string(),
+                    m["shortfall"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, u64)> = missed.iter().map(|(r, n)| (r.to_string(), *n)).collect();
+        assert_eq!(got, want, "{rows}");
+        let Some(years) = years else {
+            assert_eq!(
+                read(&out, "flows.csv"),
+                read(&uncapped, "flows.csv"),
+                "{rows}"
+            );
+            continue;
+        };
+        let spent: BTreeSet<String> = read_csv(&out.join("flows.csv"))
+            .iter()
+            .map(|r| r["year"].clone())
+            .collect();
+        let want: BTreeSet<String> = years.iter().map(|y| y.to_string()).collect();
+        assert_eq!(spent, want, "{rows}");
+    }
+}
+
+/// The least-cap case of [`a_cap_no_plan_can_keep_names_the_least_cap`] with a commune cap of
+/// 20 from budget.csv: every plan spends at least 60 a year, so each cap must rise by 40.
+#[test]
+fn a_level_cap_no_plan_can_keep_names_the_least_raise() {
+    let (tmp, dir) = commune_over_its_quota();
+    std::fs::write(
+        dir.join("budget.csv"),
+        "year,level,cap\n2026-2027,commune,20\n",
+    )
+    .unwrap();
+    let (out, stderr) = plan_printing(&dir, &tmp);
+    let warning = stderr
+        .lines()
+        .find(|l| l.starts_with("warning: the plan goes over its budget caps"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert_eq!(
+        warning,
+        "warning: the plan goes over its budget caps (2026 commune level by 60.0, 2027 commune level by 10.0); no plan keeps them all unless every budget cap is raised by at least 40.0 million VND (by the LP relaxation; whole people may need more)"
+    );
+    let s = summary(&out);
+    assert_eq!(num(&s, &["budget", "least_raise"]), 40.0);
+    assert!(s["budget"].get("least_cap").is_none(), "{}", s["budget"]);
+    let whats: Vec<&str> = s["staffing_issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["what"].as_str().unwrap())
+        .collect();
+    assert_eq!(whats, ["budget_overrun commune", "budget_overrun commune"]);
+}
+
+#[test]
+fn bad_budget_rows_are_refused_with_file_line_and_field() {
+    for (rows, cap_per_year, message) in [
+        (
+            "2026,communes,5\n",
+            false,
+            "error: budget.csv, line 2: field 'level': expected one of all, province, commune, found \"communes\"\n",
+        ),
+        (
+            "2026-2027,commune,5\n2027,commune,3\n",
+            false,
+            "error: budget.csv, line 3: field 'year': the cap of commune in 2027 is already given on line 2; expected one row per year and level\n",
+        ),
+        (
+            "2024,commune,5\n",
+            false,
+            "error: budget.csv, line 2: field 'year': expected years within the plan, 2026-2027, found 2024\n",
+        ),
+        (
+            "2026,all,5\n",
+            true,
+            "error: budget.csv, line 2: field 'level': budget.cap_per_year already caps every unit's spending each year; expected province or commune here, or the yearly cap of all units in one place only\n",
+        ),
+    ] {
+        let (_tmp, dir) = copy_fixture("must-hire");
+        std::fs::write(dir.join("budget.csv"), format!("year,level,cap\n{rows}")).unwrap();
+        if cap_per_year {
+            replace_in(&dir, "scenario.toml", "[training]", "[budget]\ncap_per_year = 100\n\n[training]");
+        }
+        let o = bienche(&["check", dir.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{rows}");
+        assert_eq!(String::from_utf8_lossy(&o.stderr), message);
+    }
 }

@@ -244,3 +244,44 @@ fn sweep_solves_the_full_grid_and_rejects_a_bad_path_before_solving() {
         "error: --vary costs: overlaps --vary costs.promotion; give each setting once\n"
     );
 }
+
+/// A scenario meeting more targets at a cost within the two plans' proven gaps gets the
+/// "same cost" title, not a cost difference. The `prices` fixture with a target person worth
+/// 4 (below a training's 5) leaves C1's R8 short; with training free it meets it at the
+/// same cost, 46.
+#[test]
+fn the_cost_chart_says_more_targets_at_the_same_cost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = fixture("prices");
+    let mut dirs = Vec::new();
+    for (name, extra) in [
+        ("dear", ""),
+        ("free", "\n[training]\ncost_per_person = 0.0\n"),
+    ] {
+        let dir = tmp.path().join(name);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(
+            dir.join("scenario.toml"),
+            format!(
+                "extends = \"{}\"\nname = \"{name}\"\n\n[policy]\ntarget_penalty = 4.0\n{extra}",
+                base.display()
+            ),
+        )
+        .unwrap();
+        dirs.push(dir);
+    }
+    let out = tmp.path().join("cmp");
+    let o = compare(&[&dirs[0], &dirs[1]], &out, "2");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_csv(&out.join("comparison.csv"));
+    assert_eq!(
+        (
+            rows[0]["total_cost"].as_str(),
+            rows[1]["total_cost"].as_str()
+        ),
+        ("46.000", "46.000")
+    );
+    assert!(read(&out, "plots/vi/1-cost-vs-targets.svg").contains(
+        "free đạt thêm 1 chỉ tiêu; chi phí chênh lệch với kịch bản gốc nhỏ hơn sai số của hai phương án"
+    ));
+}

@@ -95,7 +95,7 @@ fn an_unknown_toml_key_is_rejected() {
     assert_eq!(
         err,
         "error: scenario.toml, line 13: field 'policy.roadmapp': unknown field `roadmapp`, expected one of `roadmap`, \
-         `band_rule`, `seventy_percent_band`, `rounding`, `r1_scope`, `r4_scope`, `r5_reading`, `r6_province_base`, `r6_psu_scope`, `leaders_trained`, `shortfall_penalty`, `r5_weight`, `confidence`, `margin_penalty`\n"
+         `band_rule`, `seventy_percent_band`, `rounding`, `r1_scope`, `r4_scope`, `r5_reading`, `r6_province_base`, `r6_psu_scope`, `leaders_trained`, `shortfall_penalty`, `r5_weight`, `confidence`, `margin_penalty`, `target_penalty`\n"
     );
 }
 

@@ -62,7 +62,7 @@ fn the_fixture_prices_by_hand() {
     assert_eq!(get("C1", "R8", "one_more_money"), "0.000");
     assert_eq!(
         get("C1", "R8", "note"),
-        "one more would be missed rather than met (it costs the shortfall penalty)"
+        "one more would be missed rather than met (it costs the price of a person short)"
     );
     for rule in ["R6", "R7"] {
         assert_eq!(get("C2", rule, "status"), "cannot_be_met");

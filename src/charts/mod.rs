@@ -44,6 +44,7 @@ macro_rules! both {
 }
 
 pub mod compare;
+pub mod frontier;
 pub mod labels;
 pub mod stats;
 

@@ -109,6 +109,8 @@ pub struct Stats {
     pub goals: BTreeSet<(String, String, i32)>,
     /// People short over the target rows (R5 excluded), by year.
     pub shortfall: BTreeMap<i32, f64>,
+    /// The yearly milestones between target years: met, missed, people short.
+    pub milestones: (usize, usize, f64),
     /// Forecast without a plan, when the run has one: province counts by year.
     pub forecast: Option<BTreeMap<i32, Counts>>,
     /// Units' R1–R3 (required, achieved) in the last target year with no plan.
@@ -241,7 +243,10 @@ impl Stats {
                 .entry(r.lever.name().to_string())
                 .or_default() += r.extra.value();
         }
-        let penalty = summary.policy.shortfall_penalty_million_vnd;
+        let penalty = summary
+            .policy
+            .target_penalty_million_vnd
+            .unwrap_or(summary.policy.shortfall_penalty_million_vnd);
         let objective = |m: Option<Money>| m.map_or(0.0, Money::value);
         let mut dearest: Vec<(String, f64)> = t
             .prices
@@ -319,6 +324,7 @@ impl Stats {
             chance: targets_part.chance,
             goals: targets_part.goals,
             shortfall: targets_part.shortfall,
+            milestones: targets_part.milestones,
             forecast,
             forecast_shares,
         }
@@ -331,6 +337,7 @@ struct TargetStats {
     chance: BTreeMap<(String, String, i32), f64>,
     goals: BTreeSet<(String, String, i32)>,
     shortfall: BTreeMap<i32, f64>,
+    milestones: (usize, usize, f64),
     unit_shares: BTreeMap<String, UnitShare>,
     rate_required: BTreeMap<i32, (f64, f64)>,
     rate_milestones: BTreeMap<i32, (f64, f64)>,
@@ -351,6 +358,7 @@ impl TargetStats {
             chance: BTreeMap::new(),
             goals: BTreeSet::new(),
             shortfall: BTreeMap::new(),
+            milestones: (0, 0, 0.0),
             unit_shares: BTreeMap::new(),
             rate_required: BTreeMap::new(),
             rate_milestones: BTreeMap::new(),
@@ -402,6 +410,13 @@ impl TargetStats {
         }
         // The yearly milestones of the same units, and the trained the R8 ones ask.
         for r in t.targets.iter().filter(|r| r.kind == TargetKind::Milestone) {
+            if r.goal {
+            } else if r.met {
+                out.milestones.0 += 1;
+            } else {
+                out.milestones.1 += 1;
+                out.milestones.2 += r.shortfall as f64;
+            }
             if RATE_RULES.contains(&r.rule) && out.rate_unit_set.contains(&r.unit) {
                 let q = quota.get(&(r.unit.clone(), r.year)).copied().unwrap_or(0.0);
                 let e = out.rate_milestones.entry(r.year).or_default();

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 /// Every folder the scenarios are read from: none of them may be under `--out`. A scenario
 /// that cannot be read is left to fail on its own, with the others compared.
-fn inputs(scenarios: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub(super) fn inputs(scenarios: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = scenarios.to_vec();
     for s in scenarios {
         out.extend(crate::scenario::inputs(s).unwrap_or_default());

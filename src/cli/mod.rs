@@ -3,6 +3,7 @@
 mod check;
 mod compare;
 mod forecast;
+mod frontier;
 mod interrupt;
 mod plan;
 mod readings;
@@ -157,6 +158,28 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The least cost of meeting more legal targets: plans at a falling value of a person
+    /// short (policy.target_penalty), the frontier of cost against targets met, and what
+    /// each extra billion buys.
+    Frontier {
+        scenario: PathBuf,
+        /// Output folder: one plan folder per point, frontier.csv and the chart (replaced
+        /// atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Distinct plans wanted (2 to 40); values are split until they are found.
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 12)]
+        points: usize,
+        /// Threads in all, shared between points solved at once.
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 2)]
+        threads: usize,
+        #[arg(long, default_value = "vi")]
+        lang: String,
+        /// Replace OUT even when it holds files that are not an earlier output of this
+        /// command.
+        #[arg(long)]
+        force: bool,
+    },
     /// Replay a finished plan many times with random attrition: the chance of meeting each
     /// target, and a fan chart of the province EM share.
     Simulate {
@@ -262,6 +285,21 @@ pub fn run(args: Args) -> Result<()> {
             lang,
             force,
         } => compare::sweep(&base, &vary, &out, threads, &lang, force),
+        Command::Frontier {
+            scenario,
+            out,
+            points,
+            threads,
+            lang,
+            force,
+        } => frontier::run(&frontier::Request {
+            scenario: &scenario,
+            out: &out,
+            points,
+            threads,
+            lang: &lang,
+            force,
+        }),
         Command::Simulate {
             out,
             draws,

@@ -213,14 +213,23 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
             gap * 100.0
         );
     }
-    if let (Some(least), Some(cap)) = (report.least_cap, spec.config.budget.cap_per_year) {
-        let over: Vec<String> = report
-            .plan
-            .staffing_issues
-            .iter()
-            .filter(|i| i.issue == Issue::BudgetOverrun)
-            .map(|i| format!("{} by {:.1}", i.year, i.amount))
-            .collect();
+    let over: Vec<String> = report
+        .plan
+        .staffing_issues
+        .iter()
+        .filter(|i| i.issue == Issue::BudgetOverrun)
+        .map(|i| match i.detail.as_str() {
+            "" => format!("{} by {:.1}", i.year, i.amount),
+            scope => format!("{} {scope} level by {:.1}", i.year, i.amount),
+        })
+        .collect();
+    let single_cap = spec.budget_rows.is_empty();
+    if let (Some(raise), Some(cap), true) = (
+        report.least_raise,
+        spec.config.budget.cap_per_year,
+        single_cap,
+    ) {
+        let least = cap + raise;
         if least > cap + 0.05 {
             eprintln!(
                 "warning: the plan goes over budget.cap_per_year = {cap:.1} million VND ({}); no plan keeps a yearly cap below {least:.1} million VND (the least spending the quotas and staffing rows force, by the LP relaxation; whole people may need more): raise the cap to at least that",
@@ -229,6 +238,18 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         } else {
             eprintln!(
                 "warning: the plan goes over budget.cap_per_year = {cap:.1} million VND ({}); the LP relaxation keeps the cap, so whole people or the split of the province between groups of units cause it",
+                over.join(", ")
+            );
+        }
+    } else if let (Some(raise), false) = (report.least_raise, single_cap) {
+        if raise > 0.05 {
+            eprintln!(
+                "warning: the plan goes over its budget caps ({}); no plan keeps them all unless every budget cap is raised by at least {raise:.1} million VND (by the LP relaxation; whole people may need more)",
+                over.join(", ")
+            );
+        } else {
+            eprintln!(
+                "warning: the plan goes over its budget caps ({}); the LP relaxation keeps them, so whole people or the split of the province between groups of units cause it",
                 over.join(", ")
             );
         }
@@ -393,7 +414,12 @@ fn print_missed(spec: &Spec, report: &Report) {
         let text = match i.issue {
             Issue::OverQuota => format!("{x:.0} over quota without allowance"),
             Issue::BelowFloor => format!("{x:.0} below the staffing floor"),
-            Issue::BudgetOverrun => format!("budget overrun of {x:.1} million VND"),
+            Issue::BudgetOverrun if i.detail.is_empty() => {
+                format!("budget overrun of {x:.1} million VND")
+            }
+            Issue::BudgetOverrun => {
+                format!("budget overrun of {x:.1} million VND ({} level)", i.detail)
+            }
             _ => format!("{} {x:.1}", i.what()),
         };
         println!("  staffing: {text} at {unit} in {t}");

@@ -9,13 +9,15 @@
 //!
 //! Each group's plan is a candidate (a column) with cost `c` (its model's objective less
 //! what it paid for shared limits at the round's prices, or, in the first round, less its
-//! priced excess over its share of the budget), spending `s_t` in each year and use `a_k`
-//! of each hard shared limit. The master problem picks one candidate per group:
+//! priced excess over its share of the budget), spending `s_b` under each budget row `b`
+//! (a year's cap of every unit or of one administrative level, `budget.cap_per_year` and
+//! `budget.csv`) and use `a_k` of each hard shared limit. The master problem picks one
+//! candidate per group:
 //!
 //! ```text
-//! min Σ_gj c_gj·x_gj + P·Σ_t o_t
+//! min Σ_gj c_gj·x_gj + P·Σ_b o_b
 //!     Σ_j x_gj = 1                       every group
-//!     Σ_gj s_gjt·x_gj − o_t ≤ cap        (π_t)   every year
+//!     Σ_gj s_gjb·x_gj − o_b ≤ cap_b      (π_b)   every budget row
 //!     Σ_gj a_gjk·x_gj ≤ limit_k          (π_k)   every hard shared limit k
 //!     x binary, o ≥ 0
 //! ```
@@ -105,11 +107,6 @@ impl Candidate {
 
     /// The same cost (to a millionth of it) and the same use of every shared limit, budget
     /// included.
-    /// Its lever spending in year `t`.
-    fn spend(&self, t: i32) -> f64 {
-        self.part.uses(&Capacity::Budget(t))
-    }
-
     fn same_as(&self, other: &Candidate) -> bool {
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(1.0);
         close(self.cost, other.cost)
@@ -124,7 +121,9 @@ impl Candidate {
 
 /// The LP's price of a million VND in its dearest year, when the cap binds in some year.
 pub(super) fn binding_price(ctx: &Ctx, relaxation: &Relaxation) -> Option<f64> {
-    ctx.spec.config.budget.cap_per_year?;
+    if ctx.spec.budget_caps().is_empty() {
+        return None;
+    }
     let dearest = relaxation
         .capacity_prices()
         .into_iter()
@@ -151,10 +150,14 @@ pub(super) fn solve_priced(
     // rounds price the budget and every hard limit at the master's duals.
     let mut ceiling = PRICE_CEILING * dearest;
     let mut prices: BTreeMap<Capacity, f64> = BTreeMap::new();
-    let cap = ctx.spec.config.budget.cap_per_year.expect("a binding cap");
+    let budgets: Vec<(Capacity, f64)> = ctx
+        .spec
+        .budget_caps()
+        .into_iter()
+        .map(|((t, scope), cap)| (Capacity::Budget(t, scope), cap))
+        .collect();
     let started = std::time::Instant::now();
     let penalty = crate::model::objective::Prices::of(ctx.spec).penalty;
-    let years: Vec<i32> = ctx.spec.plan_years().collect();
     let hard: Vec<(Capacity, f64)> = relaxation
         .terms
         .keys()
@@ -176,9 +179,9 @@ pub(super) fn solve_priced(
     let mut rounds = 0;
     let mut relaxed = f64::NAN;
     let mut best = f64::NEG_INFINITY;
-    let limits: BTreeMap<Capacity, f64> = years
+    let limits: BTreeMap<Capacity, f64> = budgets
         .iter()
-        .map(|&t| (Capacity::Budget(t), cap))
+        .copied()
         .chain(hard.iter().copied())
         .collect();
     // Rounds stop when the master's LP is proven within this share of the best mix of the
@@ -234,7 +237,7 @@ pub(super) fn solve_priced(
         if rounds > 1 {
             best = best.max(lagrangian);
         }
-        let duals = master(&pool, &years, cap, penalty, &hard, None)?;
+        let duals = master(&pool, &budgets, penalty, &hard, None)?;
         relaxed = duals.value;
         if relaxed - best <= close * relaxed.abs() {
             break;
@@ -250,14 +253,7 @@ pub(super) fn solve_priced(
             .collect();
         ceiling *= 2.0;
     }
-    let picked = master(
-        &pool,
-        &years,
-        cap,
-        penalty,
-        &hard,
-        Some(ctx.tolerance() / 4.0),
-    )?;
+    let picked = master(&pool, &budgets, penalty, &hard, Some(ctx.tolerance() / 4.0))?;
     let candidates: usize = pool.iter().map(Vec::len).sum();
     let mut out = Parts {
         parts: Vec::with_capacity(groups.len()),
@@ -302,10 +298,10 @@ struct Master {
     status: highs::HighsModelStatus,
 }
 
+/// `budgets`: each budget row and its cap.
 fn master(
     pool: &[Vec<Candidate>],
-    years: &[i32],
-    cap: f64,
+    budgets: &[(Capacity, f64)],
     penalty: f64,
     hard: &[(Capacity, f64)],
     whole: Option<f64>,
@@ -314,14 +310,14 @@ fn master(
     let whole = whole.is_some();
     let mut pb = highs::ColProblem::default();
     let convexity: Vec<highs::Row> = pool.iter().map(|_| pb.add_row(1.0..=1.0)).collect();
-    let budget: Vec<highs::Row> = years.iter().map(|_| pb.add_row(..=cap)).collect();
+    let budget: Vec<highs::Row> = budgets.iter().map(|&(_, cap)| pb.add_row(..=cap)).collect();
     let limits: Vec<highs::Row> = hard.iter().map(|(_, l)| pb.add_row(..=*l)).collect();
     let mut index: Vec<(usize, usize)> = Vec::new();
     for (g, candidates) in pool.iter().enumerate() {
         for (j, c) in candidates.iter().enumerate() {
             let mut factors: Vec<(highs::Row, f64)> = vec![(convexity[g], 1.0)];
-            for (i, t) in years.iter().enumerate() {
-                let s = c.spend(*t);
+            for (i, (k, _)) in budgets.iter().enumerate() {
+                let s = c.part.uses(k);
                 if s != 0.0 {
                     factors.push((budget[i], s));
                 }
@@ -354,8 +350,8 @@ fn master(
         model.set_option("time_limit", MASTER_SECONDS);
         // Started from the first round's plans, which keep every limit.
         let mut start: Vec<f64> = index.iter().map(|&(_, j)| f64::from(j == 0)).collect();
-        for t in years {
-            let spent: f64 = pool.iter().map(|c| c[0].spend(*t)).sum();
+        for (k, cap) in budgets {
+            let spent: f64 = pool.iter().map(|c| c[0].part.uses(k)).sum();
             start.push((spent - cap).max(0.0));
         }
         model
@@ -393,8 +389,7 @@ fn master(
     let duals = solution.dual_rows();
     let mut prices = BTreeMap::new();
     if !whole {
-        let budget = years.iter().map(|&t| Capacity::Budget(t));
-        let rows = budget.chain(hard.iter().map(|(k, _)| *k));
+        let rows = budgets.iter().chain(hard).map(|(k, _)| *k);
         for (cap, pi) in rows.zip(&duals[pool.len()..]) {
             prices.insert(cap, (-pi).max(0.0));
         }

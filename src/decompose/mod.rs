@@ -418,7 +418,8 @@ fn settle(ctx: &Ctx, stats: &mut SolveStats) {
 /// The groups' plans as one plan of the province, with the limits it could not keep.
 fn add_up(spec: &Spec, plans: Vec<Plan>, relaxation: &split::Relaxation) -> Plan {
     let mut plan = Plan::merge(plans);
-    budget_excess(spec, &mut plan);
+    // Budget overruns are measured on the whole province, not on each group's share.
+    plan.book_budget_overruns(spec);
     for (cap, over) in capacity_overruns(spec, &plan, relaxation.terms.keys().copied()) {
         // Priced like a shortfall, so the gap shows it; it should never happen.
         let year = match cap {
@@ -427,7 +428,7 @@ fn add_up(spec: &Spec, plans: Vec<Plan>, relaxation: &split::Relaxation) -> Plan
             | Capacity::ChannelWomen(k)
             | Capacity::ChannelMin(k) => spec.channels[k].year,
             Capacity::HiringShare(year) => year.unwrap_or(spec.horizon()),
-            Capacity::TrainingSeats(t) | Capacity::PromotionSeats(t) | Capacity::Budget(t) => t,
+            Capacity::TrainingSeats(t) | Capacity::PromotionSeats(t) | Capacity::Budget(t, _) => t,
         };
         plan.staffing_issues.push(StaffingIssue {
             issue: Issue::CapacityOverrun,
@@ -451,27 +452,6 @@ pub fn objective_of(spec: &Spec, plan: &Plan) -> f64 {
         .values()
         .sum();
     crate::model::objective::plan_objective(spec, &plan.costs, shortfall, staffing, r5)
-}
-
-/// Budget overruns are measured on the whole province, not on each group's share.
-fn budget_excess(spec: &Spec, plan: &mut Plan) {
-    plan.staffing_issues
-        .retain(|i| i.issue != Issue::BudgetOverrun);
-    let Some(cap) = spec.config.budget.cap_per_year else {
-        return;
-    };
-    for t in spec.plan_years() {
-        let spent = plan.lever_spending(t);
-        if spent > cap + 1e-6 {
-            plan.staffing_issues.push(StaffingIssue {
-                issue: Issue::BudgetOverrun,
-                detail: String::new(),
-                unit: None,
-                year: t,
-                amount: spent - cap,
-            });
-        }
-    }
 }
 
 /// Shared limits the combined plan goes over (none, by construction; checked).

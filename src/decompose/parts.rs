@@ -411,7 +411,7 @@ pub(super) fn repair_coverage(
     parts: &mut Parts,
 ) -> Result<()> {
     let lp_met = relaxation.met_by_group(groups.len());
-    let penalty = ctx.spec.config.policy.shortfall_penalty;
+    let penalty = ctx.spec.config.policy.target_price();
     let mut taken = 0;
     for (key, met) in &lp_met {
         let Some(mut short) = coverage_shortfall(ctx, &parts.parts, *key) else {

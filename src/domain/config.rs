@@ -250,6 +250,28 @@ pub struct PolicyConfig {
     /// a year (R6, R7, R8).
     #[serde(default = "default_margin_penalty")]
     pub margin_penalty: f64,
+    /// Price of one person short of a legal target (R1–R8 in a target year), million VND,
+    /// when it is to be lower than `shortfall_penalty`: the value the province puts on a
+    /// target person. A target whose next person costs more is given up. Unset: the
+    /// shortfall penalty. `bienche frontier` sets it point by point.
+    #[serde(default)]
+    pub target_penalty: Option<f64>,
+}
+
+impl PolicyConfig {
+    /// What one person short of a legal target in a target year costs the objective.
+    pub fn target_price(&self) -> f64 {
+        self.target_penalty.unwrap_or(self.shortfall_penalty)
+    }
+    /// What one person of a confidence margin not reached costs: `margin_penalty`, and
+    /// with `target_penalty` set never more than a third of it (one person moves at most
+    /// three rows' margins), so no target is given up for margins.
+    pub fn margin_price(&self) -> f64 {
+        match self.target_penalty {
+            Some(t) => self.margin_penalty.min(t / 3.0),
+            None => self.margin_penalty,
+        }
+    }
 }
 
 fn default_roadmap() -> Roadmap {
@@ -309,6 +331,7 @@ impl Default for PolicyConfig {
             r5_weight: default_r5_weight(),
             confidence: default_confidence(),
             margin_penalty: default_margin_penalty(),
+            target_penalty: None,
         }
     }
 }

@@ -21,7 +21,7 @@ pub use config::{
 pub use flow::{CostLine, FlowKind, Lever};
 pub use rule::Rule;
 pub use spec::{AttritionBand, Channel, InputFile, Spec, TransferRoute, Variant};
-pub use unit::{Group, Unit, UnitKind};
+pub use unit::{BudgetScope, Group, Level, Unit, UnitKind};
 
 /// The error of parsing a written word: what was found and the words allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]

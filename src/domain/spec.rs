@@ -75,6 +75,9 @@ pub struct Spec {
     pub retirements: BTreeMap<(usize, Cell, i32), u32>,
     pub channels: Vec<Channel>,
     pub transfers: Vec<TransferRoute>,
+    /// Yearly caps on lever spending from `budget.csv`, by year and scope, million VND;
+    /// `budget.cap_per_year` adds the `all` cap of every year ([`Spec::budget_caps`]).
+    pub budget_rows: BTreeMap<(i32, super::BudgetScope), f64>,
     /// Leaving rates by attrition class and tenure band (`attrition.csv`); classes not
     /// listed use `[attrition]`.
     pub attrition: BTreeMap<String, Vec<AttritionBand>>,
@@ -114,6 +117,31 @@ pub(crate) struct Rates {
 }
 
 impl Spec {
+    /// The cap on the lever spending of `scope` in year `t`, million VND: `budget.csv`'s
+    /// row, or for every unit `budget.cap_per_year`.
+    pub fn budget_cap(&self, t: i32, scope: super::BudgetScope) -> Option<f64> {
+        self.budget_rows.get(&(t, scope)).copied().or(match scope {
+            super::BudgetScope::All => self.config.budget.cap_per_year,
+            super::BudgetScope::Level(_) => None,
+        })
+    }
+
+    /// Every (year, scope) with a cap, in order, and the cap.
+    pub fn budget_caps(&self) -> Vec<((i32, super::BudgetScope), f64)> {
+        self.plan_years()
+            .flat_map(|t| super::BudgetScope::ALL.map(|s| (t, s)))
+            .filter_map(|(t, s)| Some(((t, s), self.budget_cap(t, s)?)))
+            .collect()
+    }
+
+    /// The caps a unit's lever spending counts under.
+    pub fn budget_scopes(&self, u: usize) -> impl Iterator<Item = super::BudgetScope> {
+        let kind = self.units[u].kind;
+        super::BudgetScope::ALL
+            .into_iter()
+            .filter(move |s| s.covers(kind))
+    }
+
     /// Unit `u`'s base staff by cell, without scanning the other units'.
     pub fn staff_of(&self, u: usize) -> impl Iterator<Item = (Cell, u32)> + '_ {
         self.staff

@@ -46,6 +46,58 @@ impl UnitKind {
     }
 }
 
+/// The administrative level that budgets a unit ("theo phân cấp hiện hành").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Province,
+    Commune,
+}
+
+words!(Level {
+    Province => "province",
+    Commune => "commune",
+});
+
+impl Level {
+    pub fn of(kind: UnitKind) -> Level {
+        if kind.is_provincial_level() {
+            Level::Province
+        } else {
+            Level::Commune
+        }
+    }
+}
+
+/// Whose lever spending a budget cap limits (`budget.csv`'s `level`): every unit's, or the
+/// units' of one administrative level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BudgetScope {
+    All,
+    Level(Level),
+}
+
+impl BudgetScope {
+    pub const ALL: [BudgetScope; 3] = [
+        BudgetScope::All,
+        BudgetScope::Level(Level::Province),
+        BudgetScope::Level(Level::Commune),
+    ];
+    /// The written word: `all`, `province` or `commune`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BudgetScope::All => "all",
+            BudgetScope::Level(l) => l.name(),
+        }
+    }
+    /// Whether a unit of `kind` spends under this cap.
+    pub fn covers(self, kind: UnitKind) -> bool {
+        match self {
+            BudgetScope::All => true,
+            BudgetScope::Level(l) => Level::of(kind) == l,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Group {
     pub id: String,

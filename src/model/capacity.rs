@@ -11,8 +11,10 @@
 //!   promotion.seats_per_year`, so that no year carries a wave of either;
 //! - I4, nominated graduates placed: `Σ_{u,g,s} h[k] + shortfall ≥ ⌊(1−P)·min_hires[k]⌋`, the
 //!   one `≥` row, its shortfall priced at `intent.penalty` (see [`crate::rules::intent`]);
-//! - budget: lever spending of year t `≤ cap_per_year + b[t]`, the excess `b` priced at the
-//!   shortfall penalty per million VND so a binding cap is reported, never infeasible.
+//! - budget: lever spending of year t by the units of a scope (all, or one administrative
+//!   level) `≤ cap[t, scope] + b[t, scope]` (`budget.cap_per_year`, `budget.csv`), the
+//!   excess `b` priced at the shortfall penalty per million VND so a binding cap is
+//!   reported, never infeasible.
 //!
 //! Transfer routes have their own caps; a route's two ends are always in the same scope.
 //!
@@ -23,7 +25,7 @@ use super::{
     objective, stocks::amount_expr, Coupling, FlowKind, LimitSlack, Model, RowKind, RowMeta,
     SharedRow, TargetSlack,
 };
-use crate::domain::{Rule, Spec, UnitKind};
+use crate::domain::{BudgetScope, Rule, Spec, UnitKind};
 use good_lp::Expression;
 use std::collections::BTreeMap;
 
@@ -43,7 +45,8 @@ pub enum Capacity {
     HiringShare(Option<i32>),
     TrainingSeats(i32),
     PromotionSeats(i32),
-    Budget(i32),
+    /// Lever spending of a year by the units of a scope.
+    Budget(i32, BudgetScope),
 }
 
 impl Capacity {
@@ -72,7 +75,7 @@ impl Capacity {
             Capacity::HiringShare(year) => crate::rules::intent::province_hiring_least(spec, year),
             Capacity::TrainingSeats(_) => spec.config.training.seats_per_year.map(f64::from),
             Capacity::PromotionSeats(_) => spec.config.promotion.seats_per_year.map(f64::from),
-            Capacity::Budget(_) => spec.config.budget.cap_per_year,
+            Capacity::Budget(t, scope) => spec.budget_cap(t, scope),
         }
     }
 
@@ -104,7 +107,7 @@ impl Capacity {
             .with(if year.is_some() { "year" } else { "horizon" }),
             Capacity::TrainingSeats(t) => RowMeta::new(RowKind::TrainingSeats, None, t),
             Capacity::PromotionSeats(t) => RowMeta::new(RowKind::PromotionSeats, None, t),
-            Capacity::Budget(t) => RowMeta::new(RowKind::Budget, None, t),
+            Capacity::Budget(t, scope) => RowMeta::new(RowKind::Budget, None, t).with(scope.name()),
         }
     }
 }
@@ -139,9 +142,11 @@ pub fn capacity_terms(spec: &Spec, m: &Model) -> BTreeMap<Capacity, BTreeMap<usi
             _ => {}
         }
     }
-    if spec.config.budget.cap_per_year.is_some() {
+    if !spec.budget_caps().is_empty() {
         for ((t, u), spend) in objective::lever_spending(spec, m) {
-            add(Capacity::Budget(t), u, spend);
+            for scope in spec.budget_scopes(u) {
+                add(Capacity::Budget(t, scope), u, spend.clone());
+            }
         }
     }
     // I2's province rows ask EM hires even in years before any EM hire can be made: their
@@ -197,7 +202,7 @@ pub fn add(spec: &Spec, m: &mut Model) {
             add_minimum(spec, m, cap, row, limit);
             continue;
         }
-        if let Capacity::Budget(t) = cap {
+        if let Capacity::Budget(t, _) = cap {
             let excess = m.continuous();
             m.other_slacks.push(LimitSlack {
                 kind: RowKind::Budget,
@@ -223,11 +228,11 @@ impl Capacity {
     }
     /// Whether the row is a year's budget, whose excess is priced rather than forbidden.
     pub fn is_budget(self) -> bool {
-        matches!(self, Capacity::Budget(_))
+        matches!(self, Capacity::Budget(..))
     }
     /// Whether a group's share is the LP's own value of its terms, not whole people.
     pub fn is_exact(self) -> bool {
-        matches!(self, Capacity::Budget(_) | Capacity::HiringShare(_))
+        matches!(self, Capacity::Budget(..) | Capacity::HiringShare(_))
     }
 }
 

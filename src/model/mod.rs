@@ -48,7 +48,8 @@
 //! The whole-province model is too large for HiGHS's MIP heuristics; [`crate::decompose`]
 //! plans it in groups of units and proves the gap with a Lagrangian bound.
 //!
-//! Every target row has a slack priced at `policy.shortfall_penalty` per person, far above
+//! Every target row has a slack priced by [`crate::rules::intent::price`] (by default
+//! `policy.shortfall_penalty` per person in a target year), far above
 //! any real cost, so an unreachable target still yields the cheapest plan that gets closest,
 //! and the report names the unit, rule, year and shortfall. Rows are recorded in a
 //! [`Registry`] because HiGHS, through good_lp, drops names.

@@ -10,7 +10,7 @@
 //!          + over_quota_cost·o[u,t] ]                  (allowed over-quota person-years)
 //!      + Σ price(rule, year) · target shortfall + penalty · Σ limit slacks
 //!      + r5_weight · Σ R5 distances
-//!      + margin_penalty · Σ confidence margins not reached`
+//!      + margin price · Σ confidence margins not reached`     (PolicyConfig::margin_price)
 //!
 //! A flow's cost is booked to its kind's lever ([`crate::domain::FlowKind::lever`]), so a new
 //! lever is a new flow kind with a unit cost, and both sides follow.
@@ -102,7 +102,7 @@ pub fn add_objective(spec: &Spec, m: &mut Model) {
         objective.add_mul(prices.r5_weight, d);
     }
     for &s in &m.margin_slacks {
-        objective.add_mul(spec.config.policy.margin_penalty, s);
+        objective.add_mul(spec.config.policy.margin_price(), s);
     }
     m.objective = objective;
 }

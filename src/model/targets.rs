@@ -12,7 +12,8 @@
 //! - [`Required::OfPrevious`] `rate`: `q' ≥ rate·q − offset` on the chain's previous `q`,
 //!   then `A + shortfall ≥ q'`.
 //!
-//! Every shortfall is priced at `policy.shortfall_penalty`. Under the `coverage` roadmap in a
+//! Every shortfall is priced by [`crate::rules::intent::price`] (a legal target's at
+//! `policy.target_penalty`, by default `policy.shortfall_penalty`). Under the `coverage` roadmap in a
 //! year whose level is below 1, a unit's row becomes `A ≥ required − M·(1 − met[u])` with a
 //! binary `met[u]`, and one count row per rule asks `Σ_u met[u] + shortfall ≥ ⌈level ·
 //! units concerned⌉` ([`add_coverage_counts`]). A province-wide target's rows are shared rows

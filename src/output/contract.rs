@@ -215,6 +215,9 @@ pub struct PolicyRecord {
     pub rounding: Rounding,
     pub r1_scope: R1Scope,
     pub shortfall_penalty_million_vnd: f64,
+    /// `policy.target_penalty`, where it is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_penalty_million_vnd: Option<f64>,
     pub r5_weight_million_vnd: f64,
     pub min_fill: f64,
     pub targets: Vec<TargetYearConfig>,
@@ -230,6 +233,7 @@ impl PolicyRecord {
             rounding: p.rounding,
             r1_scope: p.r1_scope,
             shortfall_penalty_million_vnd: p.shortfall_penalty,
+            target_penalty_million_vnd: p.target_penalty,
             r5_weight_million_vnd: p.r5_weight,
             min_fill: spec.config.staffing.min_fill,
             targets: spec.config.time.targets.clone(),
@@ -407,6 +411,13 @@ pub struct BudgetRecord {
     /// The plan's costs by administrative level (`province`, `commune`) and kind of unit.
     pub cost_by_level: BTreeMap<String, f64>,
     pub cost_by_kind: BTreeMap<String, f64>,
+    /// When the plan goes over a budget cap: the least raise of every cap under which some
+    /// plan keeps them all (the LP relaxation's, [`crate::budget::least_raise`]), and with
+    /// `budget.cap_per_year` that cap plus the raise, million VND.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub least_raise: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub least_cap: Option<f64>,
 }
 
 /// `cost_vs_no_plan.csv`: by year and lever, the plan's cost, the no-plan forecast's, and
@@ -454,16 +465,22 @@ pub struct PriceRow {
     pub note: String,
 }
 
+/// How close to the price of a person short a price counts as that price: half a million
+/// VND, or a hundredth of a small `policy.target_penalty`.
+pub fn penalty_tolerance(penalty: f64) -> f64 {
+    0.5f64.min(penalty / 100.0)
+}
+
 impl PriceRow {
     /// The penalties in its one-more price: what is not money.
     fn one_more_penalties(&self) -> f64 {
         let value = |m: Option<Money>| m.map_or(0.0, Money::value);
         value(self.one_more) - value(self.one_more_money)
     }
-    /// Whether one more would be missed rather than met: its price is the shortfall
-    /// `penalty` (million VND a person), not money.
+    /// Whether one more would be missed rather than met: its price is the `penalty` of a
+    /// person short (million VND), not money.
     pub fn one_more_missed(&self, penalty: f64) -> bool {
-        self.one_more_penalties() >= penalty - 0.5
+        self.one_more_penalties() >= penalty - penalty_tolerance(penalty)
     }
     /// Whether one more is met with money alone, not by missing other rows.
     pub fn one_more_money_alone(&self) -> bool {
@@ -831,6 +848,70 @@ impl Table for UnitDifferenceRow {
         "met",
         "baseline_met",
         "change",
+    ];
+}
+
+/// `frontier.csv`: one point of `bienche frontier`, by rising value per person short.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrontierRow {
+    /// The point's folder (`p01`, …).
+    pub point: String,
+    /// `policy.target_penalty` of the point: million VND a person short of a legal target.
+    pub target_penalty: f64,
+    /// The solver's status, or `failed`.
+    pub status: String,
+    /// The proven gap on the plan-dependent cost, a fraction.
+    pub gap: Option<f64>,
+    pub gap_million_vnd: Option<Money>,
+    /// Legal targets (R1–R8) met and missed, over the target years.
+    pub targets_met: Option<usize>,
+    pub targets_missed: Option<usize>,
+    pub people_short: Option<u64>,
+    /// The yearly milestones between target years: met, missed, people short.
+    pub milestones_met: Option<usize>,
+    pub milestones_missed: Option<usize>,
+    pub milestone_people_short: Option<u64>,
+    pub total_cost: Option<Money>,
+    pub extra_cost_vs_no_plan: Option<Money>,
+    /// Lever spending (all but salaries) in the plan's dearest year: the yearly budget
+    /// under which it stays.
+    pub peak_year_lever_spending: Option<Money>,
+    /// `yes` when no other point meets as many targets for less.
+    pub on_frontier: String,
+    /// Against the frontier point before it (by rising cost): targets met more, cost more,
+    /// and cost per target met more.
+    pub more_targets_met: Option<i64>,
+    pub more_cost: Option<Money>,
+    pub cost_per_more_target: Option<Money>,
+    /// `yes` when `more_cost` is no more than the two plans' proven gaps together: a
+    /// difference the solver's tolerance alone could make.
+    pub within_tolerance: Option<String>,
+    pub error: String,
+}
+
+impl Table for FrontierRow {
+    const FILE: &'static str = "frontier.csv";
+    const HEADER: &'static [&'static str] = &[
+        "point",
+        "target_penalty",
+        "status",
+        "gap",
+        "gap_million_vnd",
+        "targets_met",
+        "targets_missed",
+        "people_short",
+        "milestones_met",
+        "milestones_missed",
+        "milestone_people_short",
+        "total_cost",
+        "extra_cost_vs_no_plan",
+        "peak_year_lever_spending",
+        "on_frontier",
+        "more_targets_met",
+        "more_cost",
+        "cost_per_more_target",
+        "within_tolerance",
+        "error",
     ];
 }
 

@@ -45,6 +45,8 @@ pub enum Kind {
     Comparison,
     /// `bienche sweep`.
     Sweep,
+    /// `bienche frontier`.
+    Frontier,
     /// `bienche simulate`'s `simulation/`.
     Simulation,
     /// `bienche plot`'s `plots/LANG/`: only charts.
@@ -75,6 +77,7 @@ impl Kind {
             Kind::Forecast => "bienche forecast",
             Kind::Comparison => "bienche compare",
             Kind::Sweep => "bienche sweep",
+            Kind::Frontier => "bienche frontier",
             Kind::Simulation => "bienche simulate",
             Kind::Charts => "bienche plot",
             Kind::Generated => "bienche generate",
@@ -122,6 +125,7 @@ impl Kind {
                 true,
             ),
             Kind::Sweep => (&["sweep.csv"], &["plots", "scenarios"], true),
+            Kind::Frontier => (&["frontier.csv"], &["plots", "scenarios"], true),
             Kind::Simulation => (
                 &[
                     "probabilities.csv",
@@ -150,6 +154,7 @@ impl Kind {
             }
             Kind::Comparison => has("comparison.csv"),
             Kind::Sweep => has("sweep.csv"),
+            Kind::Frontier => has("frontier.csv"),
             Kind::Simulation => has("probabilities.csv") && has("fan.csv"),
             Kind::Charts => true,
             Kind::Generated => false,

@@ -141,7 +141,7 @@ pub fn price_rows(
     priced: &crate::prices::Priced,
 ) -> Vec<PriceRow> {
     use crate::prices::{Closing, Delta, NotPriced};
-    let penalty = spec.config.policy.shortfall_penalty;
+    let penalty = spec.config.policy.target_price();
     priced
         .prices
         .iter()
@@ -194,10 +194,12 @@ pub fn price_rows(
             let missed = matches!(status, PriceStatus::Missed | PriceStatus::CannotBeMet);
             match &p.one_more {
                 _ if missed => {}
-                Some(d) if trade(d) >= penalty - 0.5 => notes.push(
-                    "one more would be missed rather than met (it costs the shortfall penalty)"
-                        .into(),
-                ),
+                Some(d) if trade(d) >= penalty - super::contract::penalty_tolerance(penalty) => {
+                    notes.push(
+                        "one more would be missed rather than met (it costs the price of a person short)"
+                            .into(),
+                    )
+                }
                 Some(d) if trade(d) > 0.5 => notes.push(
                     "one more is met by missing other rows or shares of the province's: see one_more_money"
                         .into(),
@@ -242,7 +244,7 @@ pub fn prices_record(
     rows: &[PriceRow],
     priced: &crate::prices::Priced,
 ) -> PricesRecord {
-    let penalty = spec.config.policy.shortfall_penalty;
+    let penalty = spec.config.policy.target_price();
     let value = |m: Option<Money>| m.map_or(0.0, Money::value);
     let mut by_rule: BTreeMap<crate::domain::Rule, RulePrices> = BTreeMap::new();
     for r in rows {
@@ -328,6 +330,8 @@ pub fn budget_record(a: &Account) -> BudgetRecord {
                 .map(|(k, c)| (k.name().to_string(), *c))
                 .collect(),
         ),
+        least_raise: None,
+        least_cap: None,
     }
 }
 

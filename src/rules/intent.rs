@@ -226,12 +226,13 @@ pub fn staffing_floor(spec: &Spec, u: usize, t: i32) -> u32 {
 /// (or the public-service clause), R7 and R8.
 pub const I1_LEGAL_ROWS: f64 = 3.0;
 
-/// The price of a person short of a rule in a year: the shortfall penalty for R1–R8 in a
-/// target year, `intent.penalty` for a milestone and for I1 and I4, `intent.hiring_penalty`
+/// The price of a person short of a rule in a year: the target price for R1–R8 in a target
+/// year (`policy.target_penalty`, by default the shortfall penalty), `intent.penalty` for a
+/// milestone (never above the target price) and for I1 and I4, `intent.hiring_penalty`
 /// for I2 (times the priority of a difficult unit); R5's share reading at `policy.r5_weight`. I3 is priced as the
 /// staffing floor's slack, so its rows here cost nothing more.
 ///
-/// A unit's I1 row in a target year also carries [`I1_LEGAL_ROWS`] shortfall penalties: an
+/// A unit's I1 row in a target year also carries [`I1_LEGAL_ROWS`] target prices: an
 /// EM person fewer lowers what R6 (or the public-service clause), R7 and R8 ask of the unit
 /// by at most a person each (their requirements are shares of its EM staff, rounded), so
 /// letting EM staff go below I1's floor never pays. Priced at `intent.penalty` alone, the
@@ -242,6 +243,7 @@ pub fn price(spec: &Spec, rule: Rule, unit: Option<usize>, year: i32) -> f64 {
     let intent = &spec.config.intent;
     // Intent rows are priced below the legal targets: a larger setting is capped.
     let penalty = intent.penalty.min(p.shortfall_penalty);
+    let legal = p.target_price();
     match rule {
         Rule::I3 => 0.0,
         Rule::I2 if unit.is_some_and(|u| spec.units[u].difficult) => {
@@ -249,12 +251,13 @@ pub fn price(spec: &Spec, rule: Rule, unit: Option<usize>, year: i32) -> f64 {
         }
         Rule::I2 => intent.hiring_penalty,
         Rule::I1 if unit.is_some() && super::roadmap::is_target_year(spec, year) => {
-            penalty + I1_LEGAL_ROWS * p.shortfall_penalty
+            penalty + I1_LEGAL_ROWS * legal
         }
         Rule::I1 | Rule::I4 => penalty,
         Rule::R5 => p.r5_weight,
-        _ if super::roadmap::is_target_year(spec, year) => p.shortfall_penalty,
-        _ => penalty,
+        _ if super::roadmap::is_target_year(spec, year) => legal,
+        // A milestone is never dearer than its target (`policy.target_penalty`).
+        _ => penalty.min(legal),
     }
 }
 

@@ -208,6 +208,17 @@ impl ConfigCheck<'_> {
                 ),
             );
         }
+        if let Some(t) = p.target_penalty {
+            if !(t.is_finite() && t > 0.0 && t <= p.shortfall_penalty) {
+                return self.fail(
+                    "policy.target_penalty",
+                    format!(
+                        "expected above 0 and at most policy.shortfall_penalty ({}) million VND per person short of a target, found {t}",
+                        p.shortfall_penalty
+                    ),
+                );
+            }
+        }
         // Margins are asked only above 0.5: a low shortfall_penalty is fine without them.
         let priced = p.margin_penalty > 0.0 && p.margin_penalty < p.shortfall_penalty;
         if p.confidence > 0.5 && !priced {

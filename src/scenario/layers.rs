@@ -26,6 +26,7 @@ pub fn key_columns(table: &str) -> &'static [&'static str] {
         "channels.csv" => &["channel", "year"],
         "channel_caps.csv" => &["channel", "year", "kind"],
         "transfers.csv" => &["from", "to", "year"],
+        "budget.csv" => &["year", "level"],
         "attrition.csv" => &["class", "tenure_from"],
         "hiring_mix.csv" => &["unit", "group", "gender", "trained"],
         _ => &[],

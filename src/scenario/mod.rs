@@ -222,6 +222,7 @@ struct RawTables {
     channels: Table,
     channel_caps: Option<Table>,
     transfers: Option<Table>,
+    budget: Option<Table>,
 }
 
 impl RawTables {
@@ -247,6 +248,7 @@ impl RawTables {
                 &[],
                 false,
             )?,
+            budget: files.read("budget.csv", &["year", "level", "cap"], &[], false)?,
         })
     }
 
@@ -292,6 +294,10 @@ impl RawTables {
             Some(t) => parse::parse_transfers(t, ctx, base + 1, horizon)?,
             None => Vec::new(),
         };
+        let budget_rows = match &self.budget {
+            Some(t) => parse::parse_budget(t, base + 1, horizon, config.budget.cap_per_year)?,
+            None => BTreeMap::new(),
+        };
         let attrition = match &self.attrition {
             Some(t) => parse::parse_attrition(t, ctx.units)?,
             None => BTreeMap::new(),
@@ -311,6 +317,7 @@ impl RawTables {
             retirements,
             channels,
             transfers,
+            budget_rows,
             attrition,
             hiring_mix,
             variant: None,

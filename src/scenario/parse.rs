@@ -591,3 +591,43 @@ pub(super) fn parse_transfers(
     }
     Ok(out)
 }
+
+/// `budget.csv`: a cap on lever spending per year (or range of years) and scope (`all`,
+/// `province`, `commune`), million VND. An `all` row may not repeat `budget.cap_per_year`.
+pub(super) fn parse_budget(
+    t: &Table,
+    from: i32,
+    to: i32,
+    cap_per_year: Option<f64>,
+) -> Result<BTreeMap<(i32, crate::domain::BudgetScope), f64>> {
+    use crate::domain::BudgetScope;
+    let scopes: Vec<(&str, BudgetScope)> =
+        BudgetScope::ALL.iter().map(|s| (s.name(), *s)).collect();
+    let mut out = BTreeMap::new();
+    let mut seen: BTreeMap<(i32, BudgetScope), usize> = BTreeMap::new();
+    for row in t.fields() {
+        let years = row.years("year")?;
+        check_year_range(&row, years, from, to)?;
+        let scope = row.choice("level", &scopes)?;
+        if scope == BudgetScope::All && cap_per_year.is_some() {
+            return Err(row.error(
+                "level",
+                "budget.cap_per_year already caps every unit's spending each year; expected province or commune here, or the yearly cap of all units in one place only",
+            ));
+        }
+        let cap = row.money("cap")?;
+        for year in years.0..=years.1 {
+            if let Some(first) = seen.insert((year, scope), row.line()) {
+                return Err(row.error(
+                    "year",
+                    format!(
+                        "the cap of {} in {year} is already given on line {first}; expected one row per year and level",
+                        scope.name()
+                    ),
+                ));
+            }
+            out.insert((year, scope), cap);
+        }
+    }
+    Ok(out)
+}
