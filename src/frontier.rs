@@ -57,6 +57,19 @@ pub struct Point {
     /// Million VND a person short of a legal target.
     pub value: f64,
     pub run: Run,
+    /// What the frontier compares of its plan, measured once; `None` if it failed.
+    pub measure: Option<Measure>,
+}
+
+impl Point {
+    pub fn new(value: f64, run: Run) -> Point {
+        let measure = run.outcome.as_ref().ok().map(|s| Measure::of(&s.stats));
+        Point {
+            value,
+            run,
+            measure,
+        }
+    }
 }
 
 /// What the frontier compares of a plan, over the target years.
@@ -150,8 +163,7 @@ pub fn nice(v: f64) -> f64 {
 /// The number of distinct plans among the points.
 pub fn distinct(points: &[Point]) -> usize {
     let mut seen: Vec<Measure> = Vec::new();
-    for s in points.iter().filter_map(solved) {
-        let m = Measure::of(&s.stats);
+    for m in points.iter().filter_map(|p| p.measure) {
         if !seen.iter().any(|x| x.same_point(&m)) {
             seen.push(m);
         }
@@ -164,7 +176,7 @@ pub fn distinct(points: &[Point]) -> usize {
 pub fn splits(points: &[Point], at_most: usize) -> Vec<f64> {
     let mut by_value: Vec<(f64, Measure)> = points
         .iter()
-        .filter_map(|p| solved(p).map(|s| (p.value, Measure::of(&s.stats))))
+        .filter_map(|p| Some((p.value, p.measure?)))
         .collect();
     by_value.sort_by(|a, b| a.0.total_cmp(&b.0));
     let tried: Vec<f64> = points.iter().map(|p| p.value).collect();
@@ -180,6 +192,50 @@ pub fn splits(points: &[Point], at_most: usize) -> Vec<f64> {
     // Most targets between them first; the cheaper end first among equals.
     candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.total_cmp(&b.1)));
     candidates.into_iter().take(at_most).map(|c| c.1).collect()
+}
+
+/// Solves at most this many points: the first values, then twice the distinct plans
+/// wanted, and never more than [`MOST_SOLVES`].
+pub fn most_solves(first: usize, wanted: usize) -> usize {
+    MOST_SOLVES.min(first + 2 * wanted)
+}
+
+/// What [`trace`] needs: the scenario (`base`, absolute, and its `name`), the folder being
+/// written (`dir`, to become `out`), the first values, and how many distinct plans.
+pub struct Trace<'a> {
+    pub base: &'a Path,
+    pub name: &'a str,
+    pub dir: &'a Path,
+    pub out: &'a Path,
+    pub first: Vec<f64>,
+    pub wanted: usize,
+    /// Points solved at once, each on one solver thread.
+    pub threads: usize,
+    pub progress: &'a indicatif::ProgressBar,
+}
+
+/// Plans the first values, then [`SPLITS_PER_ROUND`] splits a round, until `wanted`
+/// distinct plans or [`most_solves`]: each point a variant in `dir/scenarios/` and a plan
+/// folder in `dir`.
+pub fn trace(t: &Trace) -> Result<Vec<Point>> {
+    let most = most_solves(t.first.len(), t.wanted);
+    let mut points: Vec<Point> = Vec::new();
+    let mut values = t.first.clone();
+    while !values.is_empty() {
+        let scenarios = values
+            .iter()
+            .enumerate()
+            .map(|(k, &v)| write_point(t.dir, t.base, t.name, points.len() + k, v))
+            .collect::<Result<Vec<_>>>()?;
+        let at_once = (t.threads.min(scenarios.len()).max(1), 1);
+        let runs = compare::solve_all_at(&scenarios, t.dir, t.out, at_once, t.progress)?;
+        points.extend(values.iter().zip(runs).map(|(&v, run)| Point::new(v, run)));
+        if distinct(&points) >= t.wanted || points.len() >= most {
+            break;
+        }
+        values = splits(&points, SPLITS_PER_ROUND.min(most - points.len()));
+    }
+    Ok(points)
 }
 
 /// Writes point `index` (value `value`) as a variant of `base` under `dir/scenarios/`.
@@ -211,20 +267,8 @@ pub fn point_name(index: usize) -> String {
 pub fn rows(points: &[Point]) -> Vec<FrontierRow> {
     let mut order: Vec<usize> = (0..points.len()).collect();
     order.sort_by(|&a, &b| points[a].value.total_cmp(&points[b].value));
-    let measured: Vec<Option<Measure>> = points
-        .iter()
-        .map(|p| solved(p).map(|s| Measure::of(&s.stats)))
-        .collect();
-    let xy: Vec<(usize, (f64, f64))> = measured
-        .iter()
-        .enumerate()
-        .filter_map(|(i, m)| m.map(|m| (i, (m.cost, m.met as f64))))
-        .collect();
-    let front: Vec<usize> =
-        crate::charts::stats::frontier(&xy.iter().map(|x| x.1).collect::<Vec<_>>())
-            .into_iter()
-            .map(|k| xy[k].0)
-            .collect();
+    let measured: Vec<Option<Measure>> = points.iter().map(|p| p.measure).collect();
+    let front = on_frontier(points);
     // Each frontier point against the one before it along the frontier, by rising cost.
     let mut steps: std::collections::BTreeMap<usize, (Measure, f64)> = Default::default();
     let mut along = front.clone();
@@ -277,18 +321,16 @@ pub fn rows(points: &[Point]) -> Vec<FrontierRow> {
                 row.milestones_met = Some(m.milestones.0);
                 row.milestones_missed = Some(m.milestones.1);
                 row.milestone_people_short = Some(m.milestones.2.round() as u64);
-                {
-                    if let Some(&(b, b_gap)) = steps.get(&i) {
-                        let more = m.met as i64 - b.met as i64;
-                        let more_cost = m.cost - b.cost;
-                        row.more_targets_met = Some(more);
-                        row.more_cost = Some(Money::new(more_cost));
-                        if more > 0 {
-                            row.cost_per_more_target = Some(Money::new(more_cost / more as f64));
-                        }
-                        let within = more_cost.abs() <= b_gap + s.stats.gap_million_vnd + 1e-6;
-                        row.within_tolerance = Some(if within { "yes" } else { "no" }.into());
+                if let Some(&(b, b_gap)) = steps.get(&i) {
+                    let more = m.met as i64 - b.met as i64;
+                    let more_cost = m.cost - b.cost;
+                    row.more_targets_met = Some(more);
+                    row.more_cost = Some(Money::new(more_cost));
+                    if more > 0 {
+                        row.cost_per_more_target = Some(Money::new(more_cost / more as f64));
                     }
+                    let within = more_cost.abs() <= b_gap + s.stats.gap_million_vnd + 1e-6;
+                    row.within_tolerance = Some(if within { "yes" } else { "no" }.into());
                 }
             }
             (Err(e), _) => row.error = e.to_string(),
@@ -299,17 +341,27 @@ pub fn rows(points: &[Point]) -> Vec<FrontierRow> {
     out
 }
 
+/// The indices of the points no other point beats on both cost and targets met
+/// ([`crate::charts::stats::frontier`]).
+fn on_frontier(points: &[Point]) -> Vec<usize> {
+    let xy: Vec<(usize, (f64, f64))> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.measure.map(|m| (i, (m.cost, m.met as f64))))
+        .collect();
+    crate::charts::stats::frontier(&xy.iter().map(|x| x.1).collect::<Vec<_>>())
+        .into_iter()
+        .map(|k| xy[k].0)
+        .collect()
+}
+
 /// The frontier's points for the chart, by rising cost: (name, value, measure, on frontier).
-pub fn chart_points(points: &[Point], rows: &[FrontierRow]) -> Vec<(String, f64, Measure, bool)> {
+pub fn chart_points(points: &[Point]) -> Vec<(String, f64, Measure, bool)> {
+    let front = on_frontier(points);
     let mut out: Vec<(String, f64, Measure, bool)> = points
         .iter()
-        .filter_map(|p| {
-            let s = solved(p)?;
-            let on = rows
-                .iter()
-                .any(|r| r.point == p.run.name && r.on_frontier == "yes");
-            Some((p.run.name.clone(), p.value, Measure::of(&s.stats), on))
-        })
+        .enumerate()
+        .filter_map(|(i, p)| Some((p.run.name.clone(), p.value, p.measure?, front.contains(&i))))
         .collect();
     out.sort_by(|a, b| a.2.cost.total_cmp(&b.2.cost).then(a.1.total_cmp(&b.1)));
     out

@@ -1,5 +1,5 @@
-//! `bienche frontier`: the pipeline is [`crate::frontier`]; this reads the flags, solves
-//! the points in rounds and prints the table.
+//! `bienche frontier`: the pipeline is [`crate::frontier`] (its rounds in
+//! [`crate::frontier::trace`]); this checks the flags, writes the folder and prints the table.
 
 use crate::charts::labels::Labels;
 use crate::compare;
@@ -34,46 +34,29 @@ pub fn run(r: &Request) -> Result<()> {
         message: e.to_string(),
         folder: None,
     })?;
-    let policy = &spec.config.policy;
-    let first = frontier::first_values(spec.config.costs.salary_staff, policy.target_price());
-    // The first round, then a few splits a round; each point on one solver thread, so
-    // that the points do not depend on the threads.
-    let most = frontier::MOST_SOLVES.min(first.len() + 2 * r.points);
+    let first = frontier::first_values(
+        spec.config.costs.salary_staff,
+        spec.config.policy.target_price(),
+    );
     let started = Instant::now();
     let progress = crate::progress::Progress::new(
-        most as u64,
+        frontier::most_solves(first.len(), r.points) as u64,
         "frontier points solved",
         "{elapsed} elapsed · at most {len} plans",
     );
     let mut points: Vec<Point> = Vec::new();
     let mut rows = Vec::new();
     crate::output::write_folder(r.out, |dir| {
-        let mut values = first.clone();
-        while !values.is_empty() {
-            let mut scenarios = Vec::new();
-            for (k, &v) in values.iter().enumerate() {
-                let index = points.len() + k;
-                scenarios.push(frontier::write_point(
-                    dir,
-                    &base,
-                    &spec.config.name,
-                    index,
-                    v,
-                )?);
-            }
-            let at_once = (threads.min(scenarios.len()).max(1), 1);
-            let runs = compare::solve_all_at(&scenarios, dir, r.out, at_once, &progress.bar)?;
-            points.extend(
-                values
-                    .iter()
-                    .zip(runs)
-                    .map(|(&value, run)| Point { value, run }),
-            );
-            if frontier::distinct(&points) >= r.points || points.len() >= most {
-                break;
-            }
-            values = frontier::splits(&points, frontier::SPLITS_PER_ROUND.min(most - points.len()));
-        }
+        points = frontier::trace(&frontier::Trace {
+            base: &base,
+            name: &spec.config.name,
+            dir,
+            out: r.out,
+            first: first.clone(),
+            wanted: r.points,
+            threads,
+            progress: &progress.bar,
+        })?;
         rows = frontier::rows(&points);
         crate::output::write::rows(dir, &rows)?;
         let plots = dir.join("plots").join(r.lang);
@@ -81,7 +64,7 @@ pub fn run(r: &Request) -> Result<()> {
         if let Some(first) = points.iter().find_map(|p| p.run.outcome.as_ref().ok()) {
             crate::charts::frontier::draw(
                 &plots,
-                &frontier::chart_points(&points, &rows),
+                &frontier::chart_points(&points),
                 &first.stats,
                 &labels,
             )?;
