@@ -141,14 +141,15 @@ fn a_budget_cap_limits_hiring_and_the_shortfall_is_exact() {
     assert!(s["staffing_issues"].as_array().unwrap().is_empty());
 }
 
-/// Groups short of a target are retried side by side, each with what the others leave: two
-/// of them must not both spend the same spare budget. On a generated 12-unit province with
-/// a cap of 1,500 million VND a year on levers, the plan's lever spending, summed from
-/// `costs.csv`, stays within the cap every year, and no overrun is reported. (Checking only
-/// the hard limits when keeping the retried plans overspent 2027 by 74 million and left a
-/// 99% gap.)
+/// Groups of units compete for a binding budget: the plans picked for them must not spend
+/// the same money twice. On a generated 12-unit province with a cap of 1,500 million VND a
+/// year on levers, the plan's lever spending, summed from `costs.csv`, stays within the cap
+/// every year, and no overrun is reported. (When groups short of a target were retried
+/// after the pick, checking only the hard limits when keeping their plans overspent 2027 by
+/// 74 million and left a 99% gap; and a pick among plans each solved at prices alone, with
+/// none held to a share of the money, overspent 2027 by 34.5 million.)
 #[test]
-fn retried_groups_do_not_spend_the_same_spare_budget() {
+fn groups_do_not_spend_the_same_money_under_a_binding_cap() {
     let tmp = tempfile::tempdir().unwrap();
     let set = tmp.path().join("set");
     assert!(generate(&set, "12", "1", "3", &[]).status.success());
@@ -184,9 +185,9 @@ fn retried_groups_do_not_spend_the_same_spare_budget() {
     // The cap binds the LP, so the budget is priced in rounds and the plans picked by the
     // master MIP (docs/model.md). The whole-province MIP (`method = "monolithic"`, gap
     // 0.01%) proves an optimum of 1,151,187.4 (bound 1,151,100.0), so the bound must stay
-    // below it; the pick is 8.7% above it. (Before hires' later leavers were replaced and
-    // costed, the optimum was 865,239.3, the pick 12.6% above it and the LP's split of the
-    // money alone 22.9% above.)
+    // below it; the pick is 6.3% above it (8.7% with the earlier rounds and retries).
+    // (Before hires' later leavers were replaced and costed, the optimum was 865,239.3, the
+    // pick 12.6% above it and the LP's split of the money alone 22.9% above.)
     let (objective, bound) = (
         num(&s, &["solver", "objective"]),
         num(&s, &["solver", "bound"]),
@@ -195,7 +196,7 @@ fn retried_groups_do_not_spend_the_same_spare_budget() {
         bound <= 1_151_187.4 && bound <= objective,
         "{bound} {objective}"
     );
-    assert!(objective < 1.09 * 1_151_187.4, "{objective}");
+    assert!(objective < 1.07 * 1_151_187.4, "{objective}");
 }
 
 /// A public service unit with no staff has no EM manager to appoint (the ≥30% clause does

@@ -26,8 +26,8 @@
 //!    hard shared limit (a budget can be overrun, and a minimum missed, at a priced slack that
 //!    some group's objective counted); its objective is recomputed from its tables.
 //!    When the budget cap binds the LP, the groups' plans are instead picked among candidates
-//!    solved with the budget and the hard limits priced in rounds ([`budget_rounds`]), and
-//!    the retries follow; the I4 offers and the slot exchange (step 6) are left out.
+//!    solved with the budget and the hard limits priced in rounds ([`budget_rounds`]); the
+//!    retries, the I4 offers and the slot exchange (step 6) are left out.
 //! 5. **Bound** ([`bound`]). The LP bound is raised by Lagrangian relaxation at the LP prices:
 //!    a group's priced MIP bound replaces its priced LP value, for the groups whose
 //!    whole-person answer differs from the LP (those that miss most first, then the most
@@ -238,12 +238,10 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     let budget_price = budget_rounds::binding_price(ctx, &relaxation);
     let priced = budget_price.is_some();
     let mut parts = match budget_price {
-        Some(dearest) => {
-            let mut parts = budget_rounds::solve_priced(ctx, groups, &split, &relaxation, dearest)?;
-            // The money the pick leaves, to the groups still short of a target.
-            parts::retry_short(ctx, groups, &split, &mut parts)?;
-            parts
-        }
+        // No retries after the pick: the money it leaves is a few thousand million VND, and
+        // on the 20% cut one round of retries of the 59 groups short of a target took 80 s and
+        // kept 4 plans for no gain.
+        Some(dearest) => budget_rounds::solve_priced(ctx, groups, &split, &relaxation, dearest)?,
         None => {
             let mut parts = parts::solve_all(ctx, groups, &split)?;
             (ctx.progress)(format!(

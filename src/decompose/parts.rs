@@ -64,8 +64,7 @@ pub(super) fn solve_all(ctx: &Ctx, groups: &[Vec<usize>], split: &Split) -> Resu
                     split.shares[g].clone(),
                     split,
                     counts,
-                    None,
-                    BTreeMap::new(),
+                    How::mip(None),
                 )
             })
             .collect()
@@ -357,7 +356,7 @@ pub(super) fn exchange_slots(
                         .collect();
                 let counts = parts.parts[h].coverage_counts.clone();
                 // Its plan goes over the room it now has, so the search starts from no action.
-                let part = solve_group(ctx, &groups[h], room, split, counts, None, no_buy())?;
+                let part = solve_group(ctx, &groups[h], room, split, counts, How::mip(None))?;
                 solves += 1;
                 replaced.push((h, std::mem::replace(&mut parts.parts[h], part)));
                 over = overshoot(parts);
@@ -432,15 +431,7 @@ pub(super) fn repair_coverage(
             trial.insert(*key, 1.0);
             let share = free_share(ctx, &split.shares[g], &parts.parts, g);
             let start = parts.parts[g].start.clone();
-            let part = solve_group(
-                ctx,
-                &groups[g],
-                share,
-                split,
-                trial,
-                Some(start),
-                BTreeMap::new(),
-            )?;
+            let part = solve_group(ctx, &groups[g], share, split, trial, How::mip(Some(start)))?;
             if part.stats.objective < parts.parts[g].stats.objective + penalty - 1e-6 {
                 parts.parts[g] = part;
                 short -= 1;
@@ -482,13 +473,35 @@ fn solve_again(
         share,
         split,
         counts,
-        Some(part.start.clone()),
-        buy,
+        How {
+            buy,
+            ..How::mip(Some(part.start.clone()))
+        },
     )
 }
 
 fn no_buy() -> BTreeMap<Capacity, Purchase> {
     BTreeMap::new()
+}
+
+/// How a group's model is solved: from which plan, buying what beyond its share, and in
+/// which mode.
+pub(super) struct How {
+    pub start: Option<FlowStart>,
+    pub buy: BTreeMap<Capacity, Purchase>,
+    pub mode: Mode,
+}
+
+impl How {
+    /// Whole people, buying nothing, started from `start` (else from the plan that uses no
+    /// lever).
+    pub fn mip(start: Option<FlowStart>) -> How {
+        How {
+            start,
+            buy: BTreeMap::new(),
+            mode: Mode::Mip,
+        }
+    }
 }
 
 pub(super) fn solve_group(
@@ -497,9 +510,9 @@ pub(super) fn solve_group(
     share: BTreeMap<Capacity, f64>,
     split: &Split,
     coverage_counts: BTreeMap<(Rule, i32), f64>,
-    start: Option<FlowStart>,
-    buy: BTreeMap<Capacity, Purchase>,
+    how: How,
 ) -> Result<Part> {
+    let How { start, buy, mode } = how;
     let coupling = group_coupling(members, &share, split, &coverage_counts, &buy);
     let mut model = ctx.build(Scope {
         units: members.to_vec(),
@@ -511,7 +524,7 @@ pub(super) fn solve_group(
     // little to the split, stays within it.
     let mut settings = ctx.spec.config.solver.clone();
     settings.mip_rel_gap = ctx.tolerance() / 2.0;
-    let solved = ctx.solve(&mut model, &settings, Mode::Mip)?;
+    let solved = ctx.solve(&mut model, &settings, mode)?;
     // Target shortfalls and staffing slacks alike: both cost the penalty.
     let shortfall: f64 = model
         .slacks

@@ -72,6 +72,13 @@ pub enum Mode {
     /// The LP relaxation of a model of many units, by Dantzig–Wolfe decomposition over its
     /// blocks ([`blocks`]): the whole province's LP.
     RelaxationFromBlocks,
+    /// Whole people, stopped after this many branch-and-bound nodes with the best plan found
+    /// (a node limit, not a time, so that the plan does not depend on the machine).
+    MipNodes(i32),
+    /// The plan that uses no lever: every decision flow fixed at zero (stocks, slacks and
+    /// required counts follow). It uses nothing of any shared limit, so a pick of such
+    /// plans always keeps every limit (the budget's master problem starts from it).
+    DoNothing,
 }
 
 pub struct Solved {
@@ -151,7 +158,10 @@ pub fn solve(
     match mode {
         Mode::Relaxation => highs_model.set_option("solve_relaxation", true),
         Mode::RelaxationFromBlocks => {}
-        Mode::Mip => {
+        Mode::Mip | Mode::MipNodes(_) => {
+            if let Mode::MipNodes(n) = mode {
+                highs_model.set_option("mip_max_nodes", n);
+            }
             // Every MIP starts from a plan (below), so the feasibility jump heuristic, which
             // looks for a first one, only costs time (4% of the sample's solve).
             highs_model.set_option("mip_heuristic_run_feasibility_jump", false);
@@ -160,6 +170,11 @@ pub fn solve(
                 .as_ref()
                 .and_then(|s| s.columns(model))
                 .unwrap_or_else(|| do_nothing_start(model));
+            set_start(&mut highs_model, &start)?
+        }
+        Mode::DoNothing => {
+            let start = do_nothing_start(model);
+            fix_columns(&mut highs_model, &start)?;
             set_start(&mut highs_model, &start)?
         }
     }
@@ -251,7 +266,7 @@ pub fn solve(
     let objective = solved.objective_value();
     let bound = match mode {
         Mode::Relaxation | Mode::RelaxationFromBlocks => objective,
-        Mode::Mip => solved
+        Mode::Mip | Mode::MipNodes(_) | Mode::DoNothing => solved
             .double_info_value(c"mip_dual_bound")
             .unwrap_or(f64::NAN),
     };
@@ -382,6 +397,20 @@ fn do_nothing_start(model: &Model) -> Vec<(usize, f64)> {
     start.sort_by_key(|(i, _)| *i);
     start.dedup_by_key(|(i, _)| *i);
     start
+}
+
+/// Each column of `values` fixed at its value.
+fn fix_columns(model: &mut highs::Model, values: &[(usize, f64)]) -> Result<()> {
+    for &(i, v) in values {
+        // SAFETY: the pointer is the live model's and `i` one of its columns.
+        let status = unsafe {
+            highs_sys::Highs_changeColBounds(model.as_mut_ptr(), i as highs_sys::HighsInt, v, v)
+        };
+        if status == highs_sys::kHighsStatusError {
+            return Err(Error::Solver("HiGHS refused to fix a column".into()));
+        }
+    }
+    Ok(())
 }
 
 fn set_start(model: &mut highs::Model, start: &[(usize, f64)]) -> Result<()> {
