@@ -25,11 +25,13 @@
 //! `P` is the penalty on a million VND over the cap. In order:
 //!
 //! 1. Every group's plan that uses no lever ([`Mode::DoNothing`]), so that the master always
-//!    has a pick within every hard limit and the cap.
+//!    has a pick within every hard limit (it may still spend the over-quota premium; the
+//!    overrun columns keep the master feasible).
 //! 2. Rounds: every group solved with its split share of the minimums and province-wide
 //!    targets, and with the budget and every hard limit priced. The first round's prices
-//!    are the LP's duals (the optimal prices of the relaxation the master's LP converges
-//!    to); each later round's are the master LP's duals `−π` smoothed toward the prices of
+//!    are the LP's duals (a year's budget at most at `P`): optimal for the whole-province
+//!    LP, and on the sample within 0.01% of the best Lagrangian bound the rounds reach;
+//!    each later round's are the master LP's duals `−π` smoothed toward the prices of
 //!    the best Lagrangian so far (`SMOOTHING·best + (1 − SMOOTHING)·π`, Wentges), a year's
 //!    budget at most at a ceiling that starts at twice the LP's dearest year and doubles
 //!    each round. The rounds stop when the master's LP is within the tolerance (at most
@@ -39,7 +41,8 @@
 //!    to their split share of every limit and of the money, stopped after [`FIT_NODES`]
 //!    nodes: plans that fit together under the caps.
 //! 4. The master MIP picks, started from the LP's mix rounded (a whole candidate where the
-//!    mix has one, else the plan of step 3), stopped after [`MASTER_NODES`] nodes (not a
+//!    mix has one, else the plan of step 3; the plans that use no lever for the mixed groups
+//!    where that breaks a hard limit), stopped after [`MASTER_NODES`] nodes (not a
 //!    time, so that the pick does not depend on the machine); then each group in turn
 //!    takes the candidate that lowers the pick's objective most within every hard limit,
 //!    until none does.
@@ -65,7 +68,7 @@ use good_lp::IntoAffineExpression;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-/// Rounds of pricing at most (each solves every group once, 6–8 s on the sample).
+/// Rounds of pricing at most (each solves every group once, 8–12 s on the sample).
 const ROUNDS: usize = 40;
 
 /// The rounds' tolerance at most (a share of the master's LP).
@@ -76,18 +79,19 @@ const ROUNDS_TOLERANCE: f64 = 0.001;
 const PRICE_CEILING: f64 = 2.0;
 
 /// How far each round's prices are moved from the master's duals toward the prices of the
-/// best Lagrangian so far (Wentges smoothing; without it the prices swung between spending
-/// everything and nothing, and the 20% cut took 17 rounds).
+/// best Lagrangian so far (Wentges smoothing: on the 20% cut, started at the LP's prices,
+/// 11 rounds without it and 7 with it; without either, 17).
 const SMOOTHING: f64 = 0.7;
 
-/// The node limit of a mixed group's MIP held to what the mix gives it (held to a share of
-/// the money, HiGHS took up to 60 s on one commune of the sample to prove what it found in
-/// its first nodes).
+/// The node limit of a mixed group's MIP held to its split share (held to a share of the
+/// money, HiGHS took up to 60 s on one commune of the sample to prove what it found in its
+/// first nodes).
 const FIT_NODES: i32 = 200;
 
-/// The master MIP's node limit: its best pick is taken then (on the 20% cut, 100, 400 and
+/// The master MIP's node limit: its best pick is taken then (on the 20% cut, with the
+/// candidates of a run before the split-share plans of step 3 were added, 100, 400 and
 /// 2,000 nodes took 6, 16 and 58 s and picked 54,000, 36,000 and 26,000 million VND above
-/// the master's LP).
+/// the master's LP; with them, about 45,000 at 400).
 const MASTER_NODES: i32 = 400;
 
 /// The master MIP's time limit, a guard only.
@@ -239,7 +243,7 @@ pub(super) fn solve_priced(
         .map(|g| (g, split.shares[g].clone()))
         .collect();
     let solve_all = |prices: &BTreeMap<Capacity, f64>, mode: Mode| solve(&every, prices, mode);
-    // Each group's first candidate uses no lever: a pick of these keeps every limit.
+    // Each group's first candidate uses no lever: a pick of these keeps every hard limit.
     let mut pool: Vec<Vec<Candidate>> = Vec::with_capacity(groups.len());
     let none = BTreeMap::new();
     for (g, part) in solve_all(&none, Mode::DoNothing).into_iter().enumerate() {
@@ -249,9 +253,13 @@ pub(super) fn solve_priced(
     // converges to; each later round's are the master's duals smoothed toward the prices of
     // the best Lagrangian so far (Wentges), a year's budget at most at the ceiling.
     let lp_prices = relaxation.capacity_prices();
+    // A budget price above `P` would make an overrun pay in the Lagrangian.
     let mut prices: BTreeMap<Capacity, f64> = limits
         .keys()
-        .map(|c| (*c, lp_prices.get(c).copied().unwrap_or(0.0).max(0.0)))
+        .map(|c| {
+            let p = lp_prices.get(c).copied().unwrap_or(0.0).max(0.0);
+            (*c, if c.is_budget() { p.min(penalty) } else { p })
+        })
         .collect();
     let mut center = prices.clone();
     let mut ceiling = PRICE_CEILING * dearest;
@@ -316,10 +324,11 @@ pub(super) fn solve_priced(
     }
     // Each group the mix leaves mixed is solved once more held to its split share of every
     // limit and of the money (its excess priced), as step 4 would: the LP's shares add up
-    // within every cap, so these plans fit together, for the pick to start from. (Without
+    // within every cap, so these plans fit together (among themselves), for the pick to
+    // start from. (Without
     // them, the candidates of a generated 12-unit province, each solved at prices, overspent
-    // whatever the master picked; held instead to what the mix gives each group, they fit
-    // but cost 1,493,870 against 1,223,147 with the split's shares, the optimum being
+    // whatever the master picked; held instead to what the mix gives each group, the pick
+    // cost 1,493,870 against 1,223,147 with the split's shares, the optimum being
     // 1,151,187.)
     let mixed: Vec<(usize, BTreeMap<Capacity, f64>)> = (0..groups.len())
         .filter(|&g| duals.mix[g].iter().all(|&x| x <= 1.0 - 1e-6))
@@ -350,7 +359,7 @@ pub(super) fn solve_priced(
     for (mut c, &j) in pool.into_iter().zip(&picked.pick) {
         let picked = c.swap_remove(j);
         let mut part = picked.part;
-        // Its objective as the retries read it: its cost with its excess over its split
+        // Its objective as `repair_coverage` reads it: its cost with its excess over its split
         // share of the budget priced, not what it paid at a round's prices.
         let excess: f64 = part
             .share
@@ -483,8 +492,10 @@ fn master(
 }
 
 /// The master MIP's pick, started from the LP's mix rounded: a group the mix gives whole to
-/// one candidate starts with it, a group it mixes with its plan that uses no lever (a start
-/// within every hard limit, since the mix keeps them). Stopped after [`MASTER_NODES`] nodes
+/// one candidate starts with it, a group it mixes with its plan held to its split share
+/// (`fitted`), or, if that start breaks a hard limit, with its plan that uses no lever (a
+/// start within every hard limit: the mix keeps them with the whole groups' candidates,
+/// and a plan that uses no lever uses only what its model fixes, which the mix counts). Stopped after [`MASTER_NODES`] nodes
 /// or within `gap`. (Keeping the whole groups and picking only for the mixed ones was
 /// measured on the 20% cut: 5 s, but 95,000 million VND above the mix, against 36,000 for
 /// the whole pick at 400 nodes in 16 s and 26,000 at 2,000 nodes in 58 s.)
@@ -497,17 +508,21 @@ fn pick(
     fitted: &[Option<usize>],
     gap: f64,
 ) -> Result<Pick> {
-    let rounded: Vec<usize> = lp
+    let whole: Vec<Option<usize>> = lp
         .mix
         .iter()
-        .zip(fitted)
-        .map(|(x, fit)| x.iter().position(|&v| v > 1.0 - 1e-6).or(*fit).unwrap_or(0))
+        .map(|x| x.iter().position(|&v| v > 1.0 - 1e-6))
         .collect();
-    let open = lp
-        .mix
-        .iter()
-        .filter(|x| x.iter().all(|&v| v <= 1.0 - 1e-6))
-        .count();
+    let rounded_with = |fit: &dyn Fn(usize) -> usize| -> Vec<usize> {
+        (0..pool.len())
+            .map(|g| whole[g].unwrap_or_else(|| fit(g)))
+            .collect()
+    };
+    let mut rounded = rounded_with(&|g| fitted[g].unwrap_or(0));
+    if !keeps_hard(pool, &rounded, hard) {
+        rounded = rounded_with(&|_| 0);
+    }
+    let open = whole.iter().filter(|j| j.is_none()).count();
     let spent = |pick: &[usize], k: &Capacity| -> f64 {
         pool.iter().zip(pick).map(|(c, &j)| c[j].part.uses(k)).sum()
     };
@@ -559,6 +574,14 @@ fn pick(
     })
 }
 
+/// Whether a pick keeps every hard limit.
+fn keeps_hard(pool: &[Vec<Candidate>], pick: &[usize], hard: &[(Capacity, f64)]) -> bool {
+    hard.iter().all(|(k, limit)| {
+        let used: f64 = pool.iter().zip(pick).map(|(c, &j)| c[j].part.uses(k)).sum();
+        used <= limit + 1e-6
+    })
+}
+
 /// A pick's objective: its candidates' costs and the budget's overrun at `penalty`.
 fn value_of(
     pool: &[Vec<Candidate>],
@@ -588,12 +611,6 @@ fn improve(
     penalty: f64,
     hard: &[(Capacity, f64)],
 ) -> usize {
-    let keeps = |pick: &[usize]| {
-        hard.iter().all(|(k, limit)| {
-            let used: f64 = pool.iter().zip(pick).map(|(c, &j)| c[j].part.uses(k)).sum();
-            used <= limit + 1e-6
-        })
-    };
     let mut swaps = 0;
     let mut value = value_of(pool, pick, budgets, penalty);
     loop {
@@ -604,7 +621,7 @@ fn improve(
             for j in 0..pool[g].len() {
                 pick[g] = j;
                 let v = value_of(pool, pick, budgets, penalty);
-                if v < best.0 - 1e-6 && keeps(pick) {
+                if v < best.0 - 1e-6 && keeps_hard(pool, pick, hard) {
                     best = (v, j);
                 }
             }

@@ -76,8 +76,10 @@ pub enum Mode {
     /// (a node limit, not a time, so that the plan does not depend on the machine).
     MipNodes(i32),
     /// The plan that uses no lever: every decision flow fixed at zero (stocks, slacks and
-    /// required counts follow). It uses nothing of any shared limit, so a pick of such
-    /// plans always keeps every limit (the budget's master problem starts from it).
+    /// required counts follow). It uses nothing of a hard shared limit beyond what its model
+    /// fixes, so a pick of such plans keeps every hard limit (the budget's master problem
+    /// always has it); it may still spend the over-quota premium. Its bound is the fixed
+    /// problem's, not a bound of the group's model.
     DoNothing,
 }
 
