@@ -52,6 +52,11 @@ fn plan_draws_every_chart_and_plot_redraws_them_without_the_scenario() {
         )),
         "{budget}"
     );
+    // Its right panel stacks the cost by unit kind: the fixture's two kinds in the legend,
+    // a kind it has no unit of left out.
+    assert!(budget.contains("Chi phí theo loại đơn vị"), "{budget}");
+    assert!(budget.contains("xã, phường") && budget.contains("sở, ban, ngành tỉnh"));
+    assert!(!budget.contains("Ban Dân tộc HĐND tỉnh"), "{budget}");
     // The footer names the scenario and says the data are illustrative.
     assert!(svg.contains("kịch bản “fixture roster”"));
     assert!(svg.contains("DỮ LIỆU MINH HỌA"));

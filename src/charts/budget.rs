@@ -1,10 +1,12 @@
 //! Chart 7, `7-budget`: what the plan costs a budget. On the left, the plan's cost over the
 //! no-plan forecast's by lever over the horizon (`cost_vs_no_plan.csv`), dearest first, a
-//! saving drawn to the left of zero; on the right, the cost by year stacked by
-//! administrative level.
+//! saving drawn to the left of zero; on the right, the cost by year stacked by unit kind,
+//! the province level's kinds (blues, green) under the commune level's (oranges); the title
+//! states the two levels' totals.
 
 use super::cost::lever_name;
 use super::*;
+use crate::domain::UnitKind;
 
 pub(super) fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -44,7 +46,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     let body = page(root, &title, footer)?;
     let (left, right) = body.split_horizontally(960);
     extra_by_lever(&left, s, l)?;
-    by_level(&right, s, l)
+    by_kind(&right, s, l)
 }
 
 /// Left panel: one horizontal bar per lever, dearest at the top, its name and amount after it.
@@ -126,27 +128,43 @@ fn extra_by_lever<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Right panel: cost by year, province level under commune level.
-fn by_level<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Stats, l: &Labels) -> Draw<()> {
-    let province = l.get("level_province", &[]);
-    let commune = l.get("level_commune", &[]);
-    let layers = [(province.clone(), BLUE), (commune.clone(), ORANGE)];
+/// The unit kinds in the right panel's order (bottom first), with their colours: the
+/// province level's in blues and green, the commune level's in oranges.
+const KINDS: [(UnitKind, RGBColor); 6] = [
+    (UnitKind::Provincial, BLUE),
+    (UnitKind::EthnicDepartment, RGBColor(0, 62, 104)),
+    (UnitKind::EthnicCommittee, GREEN),
+    (UnitKind::PublicService, SKY),
+    (UnitKind::Commune, ORANGE),
+    (UnitKind::CommuneEthnicSection, VERMILLION),
+];
+
+/// Right panel: cost by year stacked by unit kind, the province level's kinds under the
+/// commune level's; a kind the plan spends nothing on is left out of the legend.
+fn by_kind<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Stats, l: &Labels) -> Draw<()> {
+    let cost = |y: i32, kind: UnitKind| -> f64 {
+        s.cost_by_kind
+            .get(&y)
+            .and_then(|m| m.get(&kind))
+            .copied()
+            .unwrap_or(0.0)
+            / 1000.0
+    };
+    let present: Vec<(UnitKind, Layer)> = KINDS
+        .iter()
+        .filter(|(k, _)| s.cost_by_kind.keys().any(|&y| cost(y, *k) > 0.0))
+        .map(|&(k, c)| (k, (l.get(&format!("kind_{}", k.name()), &[]), c)))
+        .collect();
+    let layers: Vec<Layer> = present.iter().map(|(_, layer)| layer.clone()).collect();
     let stack = Stack {
         caption: &l.get("t7_right", &[]),
         y_desc: &l.get("billion_vnd", &[]),
         layers: &layers,
         value: &|y, name| {
-            let key = if name == province {
-                "province"
-            } else {
-                "commune"
-            };
-            s.cost_by_level
-                .get(&y)
-                .and_then(|m| m.get(key))
-                .copied()
-                .unwrap_or(0.0)
-                / 1000.0
+            present
+                .iter()
+                .find(|(_, (n, _))| n == name)
+                .map_or(0.0, |(k, _)| cost(y, *k))
         },
         total_label: &|_, t| l.num(t, 0),
         legend_at: SeriesLabelPosition::UpperRight,

@@ -135,7 +135,9 @@ pub(super) fn stacked_bars<DB: DrawingBackend>(
             .map(|(k, _)| (stack.value)(y, k))
             .sum::<f64>()
     };
-    let ymax = years.iter().map(|&y| total(y)).fold(1.0f64, f64::max) * 1.18;
+    // Headroom for the legend over the tallest bar: a line per layer.
+    let headroom = 1.06 + 0.06 * stack.layers.len().max(2) as f64;
+    let ymax = years.iter().map(|&y| total(y)).fold(1.0f64, f64::max) * headroom;
     let mut chart = bar_axes(area, s, l, &stack, years.len(), ymax)?;
     let mut floor: Vec<f64> = vec![0.0; years.len()];
     for (key, color) in stack.layers {

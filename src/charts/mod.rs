@@ -17,8 +17,8 @@
 //! 5. `5-attainment`: units × rules × target years: met, missed, not applicable.
 //! 6. `6-no-plan`: the EM share with no plan (the forecast) against the plan, province-wide
 //!    and for the five units furthest behind with no plan.
-//! 7. `7-budget`: the plan's cost over no plan by lever, and its cost by year and
-//!    administrative level.
+//! 7. `7-budget`: the plan's cost over no plan by lever, and its cost by year stacked by
+//!    unit kind (the two administrative levels' totals in the title).
 //! 8. `8-prices`, only for a plan priced with `--prices`: the 20 dearest targets, by the
 //!    money one more required person costs.
 

@@ -3,7 +3,7 @@
 //! never from the model.
 
 use crate::domain::target::TargetKind;
-use crate::domain::{FlowKind, Gender, Roadmap, Role, Rule};
+use crate::domain::{FlowKind, Gender, Roadmap, Role, Rule, UnitKind};
 use crate::error::Result;
 use crate::output::contract::{Money, PlanTables, TrajectoryRow};
 use std::collections::{BTreeMap, BTreeSet};
@@ -85,6 +85,8 @@ pub struct Stats {
     pub costs: BTreeMap<i32, BTreeMap<String, f64>>,
     /// Cost by year and administrative level (`province`, `commune`), million VND.
     pub cost_by_level: BTreeMap<i32, BTreeMap<String, f64>>,
+    /// Cost by year and unit kind (`provincial`, `commune`, …), million VND.
+    pub cost_by_kind: BTreeMap<i32, BTreeMap<UnitKind, f64>>,
     /// The plan's cost over the no-plan forecast's by lever (`cost_vs_no_plan.csv`, summed
     /// over the years), million VND; empty for a folder written before that table.
     pub extra_by_lever: BTreeMap<String, f64>,
@@ -223,18 +225,26 @@ impl Stats {
                 .entry(r.lever.to_string())
                 .or_default() += r.cost.value();
         }
-        let level_of: BTreeMap<&str, &'static str> = t
-            .units
-            .iter()
-            .map(|u| (u.unit.as_str(), crate::budget::Level::of(u.kind).name()))
-            .collect();
+        let kind_of: BTreeMap<&str, UnitKind> =
+            t.units.iter().map(|u| (u.unit.as_str(), u.kind)).collect();
         let mut cost_by_level: BTreeMap<i32, BTreeMap<String, f64>> = BTreeMap::new();
+        let mut cost_by_kind: BTreeMap<i32, BTreeMap<UnitKind, f64>> = BTreeMap::new();
         for r in &t.costs {
-            let level = level_of.get(r.unit.as_str()).copied().unwrap_or("province");
+            // A cost row names a unit of units.csv; a stray one counts as provincial.
+            let kind = kind_of
+                .get(r.unit.as_str())
+                .copied()
+                .unwrap_or(UnitKind::Provincial);
+            let level = crate::budget::Level::of(kind).name();
             *cost_by_level
                 .entry(r.year)
                 .or_default()
                 .entry(level.to_string())
+                .or_default() += r.cost.value();
+            *cost_by_kind
+                .entry(r.year)
+                .or_default()
+                .entry(kind)
                 .or_default() += r.cost.value();
         }
         let mut extra_by_lever: BTreeMap<String, f64> = BTreeMap::new();
@@ -314,6 +324,7 @@ impl Stats {
                 .collect(),
             costs,
             cost_by_level,
+            cost_by_kind,
             extra_by_lever,
             dearest,
             priced_rows: t.prices.len(),
