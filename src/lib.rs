@@ -51,3 +51,4 @@ pub mod simulate;
 pub mod solve;
 pub mod table;
 pub mod threads;
+pub mod workbook;

@@ -277,11 +277,14 @@ pub struct R5Record {
     pub group_distance_persons: f64,
 }
 
-/// A group and whether it is an ethnic minority.
+/// A group, whether it is an ethnic minority, and its name in Vietnamese (the first of
+/// `groups.csv`'s `names`, absent without them) for the workbook and the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupRecord {
     pub group: String,
     pub em: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// `summary.json` of a plan.

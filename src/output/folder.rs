@@ -99,6 +99,7 @@ impl Kind {
                     "cost_vs_no_plan.csv",
                     "prices.csv",
                     "units.csv",
+                    crate::workbook::FILE,
                 ],
                 &["forecast", "plots", "simulation"],
                 false,

@@ -496,6 +496,7 @@ pub fn summary(r: &Results) -> Summary {
             .map(|g| GroupRecord {
                 group: g.id.clone(),
                 em: g.em,
+                name: g.names.first().cloned(),
             })
             .collect(),
         warnings: spec.warnings.clone(),
