@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
+use unicode_normalization::UnicodeNormalization;
 
 /// The most people a count may hold: more than any unit, channel or route has.
 pub const MAX_COUNT: u32 = 1_000_000;
@@ -14,6 +15,9 @@ pub struct Table {
     pub path: PathBuf,
     headers: Vec<String>,
     pub rows: Vec<Row>,
+    /// Separated by `;` (Excel's CSV in a Vietnamese locale), whose numbers are written
+    /// with a decimal comma (`86,6`).
+    decimal_comma: bool,
 }
 
 pub struct Row {
@@ -130,8 +134,13 @@ impl Table {
         // Excel's BOM. No comment lines: the csv crate does not count them, and every
         // message must name the right line.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // Excel in a Vietnamese locale saves "CSV" with `;` between cells and decimal
+        // commas: read it as it is when the header line has `;` and no comma.
+        let header_line = text.lines().next().unwrap_or("");
+        let semicolons = header_line.contains(';') && !header_line.contains(',');
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
+            .delimiter(if semicolons { b';' } else { b',' })
             .from_reader(text.as_bytes());
         let newlines: Vec<usize> = text
             .bytes()
@@ -159,7 +168,7 @@ impl Table {
             .map(str::to_string)
             .collect();
         if headers.len() == 1 {
-            for (sep, name) in [(';', "';'"), ('\t', "tabs")] {
+            for (sep, name) in [('\t', "tabs")] {
                 if headers[0].contains(sep) {
                     return Err(Error::input(
                         path,
@@ -191,6 +200,7 @@ impl Table {
             path: path.to_path_buf(),
             headers,
             rows,
+            decimal_comma: semicolons,
         })
     }
 
@@ -416,10 +426,33 @@ impl<'a> Field<'a> {
         }
     }
 
+    /// A decimal number as written: `86.6`, or `86,6` in a `;`-separated table.
+    fn decimal(&self, t: &str) -> Option<f64> {
+        if self.table.decimal_comma && t.matches(',').count() == 1 && !t.contains('.') {
+            t.replace(',', ".").parse::<f64>().ok()
+        } else {
+            t.parse::<f64>().ok()
+        }
+    }
+
+    /// `yes` or `no`, in any case, or `có` / `không`.
+    pub fn yes_no(&self, column: &str) -> Result<bool> {
+        let t = self.text(column);
+        let word: String = t.nfc().collect::<String>().to_lowercase();
+        match word.as_str() {
+            "yes" | "có" => Ok(true),
+            "no" | "không" => Ok(false),
+            _ => Err(self.error(
+                column,
+                format!("expected yes or no (có or không, in any case), found {}", found(t)),
+            )),
+        }
+    }
+
     /// A percentage from 0 to 100, returned as a fraction.
     pub fn percent(&self, column: &str) -> Result<f64> {
         let t = self.text(column);
-        match t.parse::<f64>() {
+        match self.decimal(t).ok_or(()) {
             Ok(v) if (0.0..=100.0).contains(&v) => Ok(v / 100.0),
             _ => Err(self.error(
                 column,
@@ -439,7 +472,7 @@ impl<'a> Field<'a> {
     /// A sum of money in million VND, from 0 to [`MAX_MONEY`].
     pub fn money(&self, column: &str) -> Result<f64> {
         let t = self.text(column);
-        match t.parse::<f64>() {
+        match self.decimal(t).ok_or(()) {
             Ok(v) if (0.0..=MAX_MONEY).contains(&v) => Ok(v),
             _ => Err(self.error(
                 column,
@@ -457,7 +490,7 @@ impl<'a> Field<'a> {
         if t.is_empty() {
             return Ok(None);
         }
-        match t.parse::<f64>() {
+        match self.decimal(t).ok_or(()) {
             Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
             _ => Err(self.error(
                 column,

@@ -47,7 +47,7 @@ pub(super) fn parse_groups(t: &Table) -> Result<Vec<Group>> {
         }
         lines.push(row.line());
         groups.push(Group {
-            em: row.choice("em", &[("yes", true), ("no", false)])?,
+            em: row.yes_no("em")?,
             population_share: row.percent("population_share")?,
             names: row
                 .text("names")
@@ -103,7 +103,7 @@ pub(super) fn parse_units(t: &Table, groups: &[Group]) -> Result<(Vec<Unit>, Vec
                 parse_group_list(&row, &ctx, "recruit_groups")?
             },
             difficult: !row.text("difficult").is_empty()
-                && row.choice("difficult", &[("yes", true), ("no", false)])?,
+                && row.yes_no("difficult")?,
             run_by_commune: !row.text("run_by").is_empty()
                 && row.choice("run_by", &[("commune", true), ("province", false)])?,
             line: row.line(),
@@ -201,7 +201,7 @@ pub(super) fn parse_cells(
             group,
             female: row.choice("gender", &[("F", true), ("M", false)])?,
             leader: row.choice("role", &[("staff", false), ("leader", true)])?,
-            trained: row.choice("trained", &[("yes", true), ("no", false)])?,
+            trained: row.yes_no("trained")?,
         };
         let year = match year_range {
             Some((from, to)) => {
@@ -338,7 +338,7 @@ pub(super) fn parse_hiring_mix(
             group,
             female: row.choice("gender", &[("F", true), ("M", false)])?,
             leader: false,
-            trained: row.choice("trained", &[("yes", true), ("no", false)])?,
+            trained: row.yes_no("trained")?,
         };
         let share = row.percent("share")?;
         row.optional_count("hires")?;
@@ -445,7 +445,7 @@ pub(super) fn parse_channels(t: &Table, ctx: &Lookup, from: i32, to: i32) -> Res
         let max_hires = row.optional_count("max_hires")?;
         let cost_per_hire = row.money("cost_per_hire")?;
         let women_share = row.percent("women_share")?;
-        let trained = row.choice("trained", &[("yes", true), ("no", false)])?;
+        let trained = row.yes_no("trained")?;
         let min_hires = row.optional_count("min_hires")?;
         if let (Some(least), Some(most)) = (min_hires, max_hires) {
             if least > most {
