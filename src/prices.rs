@@ -36,13 +36,15 @@
 //! that).
 //! Not priced, with the reason in the row: a province-wide row (R6/R7 over the province)
 //! met exactly or missed (it would need every group re-solved; one the plan exceeds costs
-//! 0 for one more, exactly); a coverage-roadmap count; a public service unit's conditional
-//! EM-manager clause; a row whose re-solve fails. Only rows of target years are priced:
-//! milestones and intent rows are not.
+//! 0 for one more, exactly); a coverage-roadmap count; a row whose re-solve fails. A public
+//! service unit's clause (an EM manager when EM staff are ≥ 30%) is priced like a row: one
+//! more asks two EM managers when the clause applies, one fewer none (a plan may then
+//! escape the clause by keeping EM staff under 30%, and the price says what that saves).
+//! Only rows of target years are priced: milestones and intent rows are not.
 
 use crate::diagnose::Shortfall;
 use crate::domain::target::{TargetKind, TargetRow};
-use crate::domain::{Rule, Spec};
+use crate::domain::Spec;
 use crate::error::Result;
 use crate::model::TargetChange;
 use crate::plan::Plan;
@@ -113,8 +115,6 @@ pub enum NotPriced {
     Province,
     /// A coverage-roadmap count of units.
     Coverage,
-    /// A public service unit's EM-manager clause, which applies only at ≥ 30% EM.
-    Conditional,
     /// A re-solve failed (its message).
     Failed(String),
 }
@@ -202,12 +202,8 @@ pub fn price_targets(
         .enumerate()
         .filter(|(_, r)| r.kind == TargetKind::Target && !r.goal)
         .collect();
-    let conditional = |u: usize, r: &TargetRow| {
-        r.rule == Rule::R6
-            && !crate::rules::r6_r7_leaders::public_service_units(spec, &[u]).is_empty()
-    };
     // The rows priced by re-solving their group.
-    let unit_of = |r: &TargetRow| spec.unit_index(&r.unit).filter(|&u| !conditional(u, r));
+    let unit_of = |r: &TargetRow| spec.unit_index(&r.unit);
     let mut priced_groups: Vec<usize> = rows
         .iter()
         .filter_map(|(_, r)| unit_of(r).map(|u| group_of[u]))
@@ -334,7 +330,6 @@ pub fn price_targets(
                 not_priced: Some(why),
             };
             let u = match spec.unit_index(&r.unit) {
-                Some(u) if conditional(u, r) => return not_priced(NotPriced::Conditional),
                 Some(u) => u,
                 None if r.unit == crate::evaluate::COVERAGE => {
                     return not_priced(NotPriced::Coverage)

@@ -122,7 +122,7 @@ fn a_price_is_what_raising_the_target_by_one_costs() {
 /// The sample: a row of `prices.csv` for every target row of `targets.csv`, in its order
 /// with its figures; a price for one more on every priced row, and for one fewer on every
 /// priced unit row that asks anyone; every missed row closed at a cost or said to be out of
-/// reach with the limit named; the public service units' conditional clause not priced;
+/// reach with the limit named; the public service units' conditional clause priced too;
 /// every price proven to 0.1 million VND.
 #[test]
 fn the_sample_prices_every_target_row() {
@@ -185,12 +185,15 @@ fn the_sample_prices_every_target_row() {
             assert_ne!(p["one_fewer_saves"], "", "{p:?}");
         }
     }
-    // The conditional clause of public service units (one EM manager at 30% EM).
+    // The conditional clause of public service units (one EM manager at 30% EM) is priced
+    // like any row, and no row of the sample is left without a price.
     let s02 = rows
         .iter()
         .find(|r| r["unit"] == "S02" && r["rule"] == "R6" && r["year"] == "2030")
         .unwrap();
-    assert_eq!(s02["status"], "not_priced");
+    assert_eq!(s02["status"], "met", "{s02:?}");
+    assert_ne!(s02["one_fewer_saves"], "", "{s02:?}");
+    assert_eq!(statuses.get("not_priced"), None, "{statuses:?}");
     // Some rows cost money for one more person, and every province row is exceeded.
     let costly = rows
         .iter()

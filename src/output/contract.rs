@@ -524,8 +524,8 @@ pub enum PriceStatus {
     Missed,
     /// Missed, and no plan of its group meets it with what the rest of the plan leaves.
     CannotBeMet,
-    /// Not priced: a province-wide row not exceeded, a coverage count, a public service
-    /// unit's conditional clause, or a failed re-solve (`note` says which).
+    /// Not priced: a province-wide row not exceeded, a coverage count, or a failed re-solve
+    /// (`note` says which).
     NotPriced,
 }
 

@@ -170,10 +170,6 @@ pub fn price_rows(
                 Some(NotPriced::Coverage) => {
                     notes.push("a coverage count of units: not priced".into())
                 }
-                Some(NotPriced::Conditional) => notes.push(
-                    "a public service unit's EM-manager clause, which applies only at 30% EM: not priced"
-                        .into(),
-                ),
                 Some(NotPriced::Failed(why)) => notes.push(format!("not priced: {why}")),
                 None => {}
             }

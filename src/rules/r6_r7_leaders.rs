@@ -187,7 +187,18 @@ fn add_psu_manager(spec: &Spec, m: &mut Model, u: usize, year: i32) {
         condition.leq(0.0),
         RowMeta::new(RowKind::PsuCondition, Some(u), year),
     );
-    let slack = m.continuous();
+    // Pricing the clause (`crate::prices`) asks one EM manager more or fewer when it
+    // applies, or no shortfall.
+    let change = m
+        .scope
+        .change
+        .filter(|c| c.unit == u && c.rule == Rule::R6 && c.year == year);
+    let asked = (1 + change.map_or(0, |c| c.extra)).max(0) as f64;
+    let slack = if change.is_some_and(|c| c.hard) {
+        m.at_most(0.0)
+    } else {
+        m.continuous()
+    };
     m.slacks.push(TargetSlack {
         unit: Some(u),
         rule: Rule::R6,
@@ -195,7 +206,7 @@ fn add_psu_manager(spec: &Spec, m: &mut Model, u: usize, year: i32) {
         slack,
     });
     m.add_row(
-        (em_leaders + slack - z).geq(0.0),
+        (em_leaders + slack - Expression::from(z) * asked).geq(0.0),
         RowMeta::new(RowKind::Target(Rule::R6), Some(u), year),
     );
 }
