@@ -135,9 +135,9 @@ impl Table {
         // message must name the right line.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // Excel in a Vietnamese locale saves "CSV" with `;` between cells and decimal
-        // commas: read it as it is when the header line has `;` and no comma.
+        // commas: read it as it is when the header line has more `;` than commas.
         let header_line = text.lines().next().unwrap_or("");
-        let semicolons = header_line.contains(';') && !header_line.contains(',');
+        let semicolons = header_line.matches(';').count() > header_line.matches(',').count();
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .delimiter(if semicolons { b';' } else { b',' })
@@ -155,7 +155,7 @@ impl Table {
                 csv::ErrorKind::UnequalLengths {
                     expected_len, len, ..
                 } => format!(
-                    "expected {expected_len} cells like the header, found {len} (a quote \" left open, a missing comma, or a comma inside a cell without quotes?)"
+                    "expected {expected_len} cells like the header, found {len} (a quote \" left open, a missing separator, or a separator inside a cell without quotes?)"
                 ),
                 _ => format!("malformed CSV: {e}"),
             };
@@ -426,13 +426,33 @@ impl<'a> Field<'a> {
         }
     }
 
-    /// A decimal number as written: `86.6`, or `86,6` in a `;`-separated table.
+    /// A decimal number as written: `86.6`; in a `;`-separated table (Vietnamese Excel) also
+    /// `86,6`, and `30.000` or `1.234,5` with dots grouping thousands.
     fn decimal(&self, t: &str) -> Option<f64> {
-        if self.table.decimal_comma && t.matches(',').count() == 1 && !t.contains('.') {
-            t.replace(',', ".").parse::<f64>().ok()
-        } else {
-            t.parse::<f64>().ok()
+        if !self.table.decimal_comma {
+            return t.parse::<f64>().ok();
         }
+        let (whole, fraction) = match t.split_once(',') {
+            Some((w, f)) if !f.contains([',', '.']) => (w, Some(f)),
+            Some(_) => return None,
+            None => (t, None),
+        };
+        // Dots in the whole part group thousands only if every group after the first has
+        // three digits; otherwise (`86.6`) the dot is the decimal point and no comma may follow.
+        let grouped = {
+            let mut parts = whole.trim_start_matches('-').split('.');
+            let first = parts.next().unwrap_or("");
+            whole.contains('.')
+                && (1..=3).contains(&first.len())
+                && parts.all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let number = match (grouped, fraction) {
+            (true, f) => format!("{}.{}", whole.replace('.', ""), f.unwrap_or("0")),
+            (false, Some(f)) if !whole.contains('.') => format!("{whole}.{f}"),
+            (false, Some(_)) => return None,
+            (false, None) => whole.to_string(),
+        };
+        number.parse::<f64>().ok()
     }
 
     /// `yes` or `no`, in any case, or `có` / `không`.
@@ -444,7 +464,10 @@ impl<'a> Field<'a> {
             "no" | "không" => Ok(false),
             _ => Err(self.error(
                 column,
-                format!("expected yes or no (có or không, in any case), found {}", found(t)),
+                format!(
+                    "expected yes or no (có or không, in any case), found {}",
+                    found(t)
+                ),
             )),
         }
     }
@@ -516,5 +539,63 @@ impl<'a> Field<'a> {
                     format!("expected one of {}, found {}", names.join(", "), found(t)),
                 )
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cells of a one-column table `x` with `sep` between columns, read as money.
+    fn amounts(sep: char, cells: &[&str]) -> Vec<Option<f64>> {
+        let mut text = format!("x{sep}y\n");
+        for c in cells {
+            text.push_str(&format!("\"{c}\"{sep}0\n"));
+        }
+        let t = Table::parse(Path::new("t.csv"), &text, &["x", "y"], &[]).unwrap();
+        t.fields().map(|f| f.money("x").ok()).collect()
+    }
+
+    #[test]
+    fn a_semicolon_table_reads_vietnamese_numbers() {
+        assert_eq!(
+            amounts(
+                ';',
+                &["86,6", "30.000", "1.234,5", "86.6", "12", "1,2,3", "1.23,4", "8.6,5"]
+            ),
+            [
+                Some(86.6),
+                Some(30000.0),
+                Some(1234.5),
+                Some(86.6),
+                Some(12.0),
+                None,
+                None,
+                None
+            ]
+        );
+        // A comma-separated table keeps the decimal point only.
+        assert_eq!(
+            amounts(',', &["86.6", "86,6", "30.000"]),
+            [Some(86.6), None, Some(30.0)]
+        );
+    }
+
+    #[test]
+    fn yes_and_no_in_any_case_and_in_vietnamese() {
+        let text = "x,y\nyes,0\nYES,0\nCó,0\nKHÔNG,0\nno,0\nmaybe,0\n";
+        let t = Table::parse(Path::new("t.csv"), text, &["x", "y"], &[]).unwrap();
+        let read: Vec<Option<bool>> = t.fields().map(|f| f.yes_no("x").ok()).collect();
+        assert_eq!(
+            read,
+            [
+                Some(true),
+                Some(true),
+                Some(true),
+                Some(false),
+                Some(false),
+                None
+            ]
+        );
     }
 }

@@ -26,7 +26,7 @@ fn the_forecast_of_a_small_case_matches_the_hand_calculation() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         read(&out, "trajectory.csv"),
-        "year,unit,group,gender,role,trained,headcount
+        "\u{feff}year,unit,group,gender,role,trained,headcount
 2025,C1,Thai,F,staff,no,10
 2025,C1,Kinh,M,staff,yes,10
 2026,C1,Thai,M,staff,no,2

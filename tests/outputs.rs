@@ -10,13 +10,13 @@ use common::*;
 fn output_files_have_the_documented_columns() {
     let tmp = tempfile::tempdir().unwrap();
     let out = plan(&fixture("transfer-cheaper"), &tmp);
+    // Each CSV starts with the UTF-8 byte-order mark (for Excel on Windows), then its header.
     let header = |f: &str| {
-        std::fs::read_to_string(out.join(f))
-            .unwrap()
-            .lines()
-            .next()
-            .unwrap()
-            .to_string()
+        let text = std::fs::read_to_string(out.join(f)).unwrap();
+        let text = text
+            .strip_prefix('\u{feff}')
+            .unwrap_or_else(|| panic!("{f} has no byte-order mark"));
+        text.lines().next().unwrap().to_string()
     };
     assert_eq!(
         header("trajectory.csv"),

@@ -323,13 +323,12 @@ pub(super) fn solve_priced(
         ceiling *= 2.0;
     }
     // Each group the mix leaves mixed is solved once more held to its split share of every
-    // limit and of the money (its excess priced), as step 4 would: the LP's shares add up
-    // within every cap, so these plans fit together (among themselves), for the pick to
-    // start from. (Without
-    // them, the candidates of a generated 12-unit province, each solved at prices, overspent
-    // whatever the master picked; held instead to what the mix gives each group, the pick
-    // cost 1,493,870 against 1,223,147 with the split's shares, the optimum being
-    // 1,151,187.)
+    // limit and of the money (its excess priced), as step 3 of the decomposition would: the
+    // LP's shares add up within every cap, so these plans fit together (among themselves),
+    // for the pick to start from. (Without them, the candidates of a generated 12-unit
+    // province, each solved at prices, overspent whatever the master picked; held instead to
+    // what the mix gives each group, the pick cost 1,493,870 against 1,223,147 with the
+    // split's shares, the optimum being 1,151,187.)
     let mixed: Vec<(usize, BTreeMap<Capacity, f64>)> = (0..groups.len())
         .filter(|&g| duals.mix[g].iter().all(|&x| x <= 1.0 - 1e-6))
         .map(|g| (g, split.shares[g].clone()))

@@ -1,5 +1,10 @@
 //! Writing the contract's files: CSV tables with their header always present, JSON with
 //! sorted keys (the order every version has written), each file complete or an error.
+//!
+//! Every CSV starts with a UTF-8 byte-order mark: Excel on Windows reads a CSV without one
+//! in the machine's legacy code page ("SÆ¡n La" for "Sơn La"), and Excel is where planners
+//! open these tables. Every CSV reader used here (the csv crate, `table.rs`, Python's
+//! `utf-8-sig`, LibreOffice) skips the mark.
 
 use super::contract::{PlanTables, Table, GAP_FILE, GAP_HEADER};
 use crate::error::{Error, Result};
@@ -17,10 +22,9 @@ pub fn rows<T: Table + Serialize>(dir: &Path, rows: &[T]) -> Result<()> {
 pub fn rows_as<T: Serialize>(dir: &Path, name: &str, header: &[&str], rows: &[T]) -> Result<()> {
     let path = dir.join(name);
     let fail = |e: &dyn std::fmt::Display| Error::output(&path, e);
-    let file = std::fs::File::create(&path).map_err(|e| fail(&e))?;
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
-        .from_writer(std::io::BufWriter::new(file));
+        .from_writer(marked(&path).map_err(|e| fail(&e))?);
     w.write_record(header).map_err(|e| fail(&e))?;
     for row in rows {
         w.serialize(row).map_err(|e| fail(&e))?;
@@ -37,14 +41,23 @@ pub fn records(
 ) -> Result<()> {
     let path = dir.join(name);
     let fail = |e: &dyn std::fmt::Display| Error::output(&path, e);
-    let file = std::fs::File::create(&path).map_err(|e| fail(&e))?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    let mut w = csv::Writer::from_writer(marked(&path).map_err(|e| fail(&e))?);
     w.write_record(header).map_err(|e| fail(&e))?;
     for row in rows {
         w.write_record(&row).map_err(|e| fail(&e))?;
     }
     w.flush().map_err(|e| fail(&e))
 }
+
+/// A new file at `path` with the UTF-8 byte-order mark written, for a CSV.
+fn marked(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    w.write_all(BOM)?;
+    Ok(w)
+}
+
+/// The UTF-8 byte-order mark every CSV starts with.
+pub const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Writes a JSON file, pretty, keys sorted, with a final newline.
 pub fn json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<()> {

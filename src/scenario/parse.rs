@@ -102,8 +102,7 @@ pub(super) fn parse_units(t: &Table, groups: &[Group]) -> Result<(Vec<Unit>, Vec
             } else {
                 parse_group_list(&row, &ctx, "recruit_groups")?
             },
-            difficult: !row.text("difficult").is_empty()
-                && row.yes_no("difficult")?,
+            difficult: !row.text("difficult").is_empty() && row.yes_no("difficult")?,
             run_by_commune: !row.text("run_by").is_empty()
                 && row.choice("run_by", &[("commune", true), ("province", false)])?,
             line: row.line(),

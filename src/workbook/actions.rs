@@ -1,5 +1,6 @@
 //! *Việc cần làm / Actions*: one row per unit and year in which the plan acts, what to do
-//! in words ("tuyển 2 người Thái qua thi tuyển DTTS; đào tạo 3"), the counts by kind of
+//! in words ("tuyển 2 người Thái qua thi tuyển dành cho người DTTS; đào tạo, bồi dưỡng 3
+//! người"), the counts by kind of
 //! flow beside it (retirements and leavers expected, not decided, in their own columns),
 //! and what the year's decisions cost. From `flows.csv`.
 

@@ -25,7 +25,8 @@ mod targets;
 mod units;
 
 use crate::charts::labels::Labels;
-use crate::domain::{Level, UnitKind};
+use crate::domain::target::{TargetKind, TargetRow};
+use crate::domain::{Level, Rule, UnitKind};
 use crate::error::{Error, Result};
 use crate::output::contract::PlanTables;
 use rust_xlsxwriter::{
@@ -85,6 +86,8 @@ pub(crate) struct Book<'a> {
     pub em: BTreeSet<String>,
     /// The scenario's name, with the illustrative-data notice where it applies.
     pub title: String,
+    /// The rules and years with a coverage count (`COVERAGE` rows).
+    coverage: BTreeSet<(Rule, i32)>,
     pub f: Formats,
 }
 
@@ -118,9 +121,16 @@ impl<'a> Book<'a> {
             title.push_str(" · ");
             title.push_str(&l.get("illustrative", &[]));
         }
+        let coverage = t
+            .targets
+            .iter()
+            .filter(|r| r.unit == "COVERAGE")
+            .map(|r| (r.rule, r.year))
+            .collect();
         Book {
             t,
             l,
+            coverage,
             units,
             groups,
             em,
@@ -135,8 +145,12 @@ impl<'a> Book<'a> {
     }
 
     /// A unit's name; the province's and coverage rows' in words; a channel's (I4 rows are
-    /// a channel's) as the channel in words; an unknown id as it is.
+    /// a channel's) as the channel in words; I2's rows over the horizon (`X01/horizon`) as
+    /// the unit's name and the horizon in words; an unknown id as it is.
     pub fn unit_name(&self, id: &str) -> String {
+        if let Some(unit) = id.strip_suffix(crate::rules::intent::HORIZON) {
+            return self.w("wb_over_horizon", &[&self.unit_name(unit)]);
+        }
         match id {
             "PROVINCE" => self.w("wb_province", &[]),
             "COVERAGE" => self.w("wb_coverage", &[]),
@@ -145,6 +159,15 @@ impl<'a> Book<'a> {
                 .get(id)
                 .map_or_else(|| self.channel_name(id), |(n, _)| n.clone()),
         }
+    }
+
+    /// Whether a row of `targets.csv` is a goal rather than a target: the R5 goal, and under
+    /// the coverage roadmap each unit's row of a rule and year that has a coverage count
+    /// (the count is the target; `evaluate` marks these, the CSV only by the count's row).
+    pub fn is_goal(&self, r: &TargetRow) -> bool {
+        r.kind == TargetKind::Goal
+            || (!matches!(r.unit.as_str(), "PROVINCE" | "COVERAGE")
+                && self.coverage.contains(&(r.rule, r.year)))
     }
 
     pub fn unit_kind(&self, id: &str) -> Option<UnitKind> {

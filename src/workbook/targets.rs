@@ -32,20 +32,18 @@ pub(super) fn sheet(ws: &mut Worksheet, b: &Book) -> Xlsx<()> {
         ws.write_string_with_format(row, 2, rule, &b.f.text)?;
         ws.write_string_with_format(row, 3, b.w(&format!("wb_rule_{rule}"), &[]), &b.f.text)?;
         ws.write_number_with_format(row, 4, r.year, &b.f.text)?;
-        ws.write_string_with_format(
-            row,
-            5,
-            b.w(&format!("wb_kind_{}", r.kind.name()), &[]),
-            &b.f.text,
-        )?;
+        // A goal is priced, not a target: its kind says so and a miss is not in red.
+        let goal = b.is_goal(r);
+        let kind = if goal { "goal" } else { r.kind.name() };
+        ws.write_string_with_format(row, 5, b.w(&format!("wb_kind_{kind}"), &[]), &b.f.text)?;
         ws.write_number_with_format(row, 6, r.required, &b.f.int)?;
         ws.write_number_with_format(row, 7, r.achieved, &b.f.int)?;
         ws.write_number_with_format(row, 8, r.shortfall, &b.f.int)?;
-        if r.met {
-            ws.write_string_with_format(row, 9, &met, &b.f.text)?;
-        } else {
-            ws.write_string_with_format(row, 9, &missed, &b.f.warn)?;
-        }
+        match (r.met, goal) {
+            (true, _) => ws.write_string_with_format(row, 9, &met, &b.f.text)?,
+            (false, true) => ws.write_string_with_format(row, 9, &missed, &b.f.text)?,
+            (false, false) => ws.write_string_with_format(row, 9, &missed, &b.f.warn)?,
+        };
         if let Some(p) = r.p_met {
             ws.write_number_with_format(row, 10, p, &b.f.pct)?;
         }

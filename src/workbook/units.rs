@@ -37,7 +37,11 @@ pub(super) fn sheet(ws: &mut Worksheet, b: &Book) -> Xlsx<()> {
         *cost.entry(r.unit.as_str()).or_default() += r.cost.value();
     }
     let mut tally: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
-    for r in t.targets.iter().filter(|r| r.kind == TargetKind::Target) {
+    for r in t
+        .targets
+        .iter()
+        .filter(|r| r.kind == TargetKind::Target && !b.is_goal(r))
+    {
         let e = tally.entry(r.unit.as_str()).or_default();
         if r.met {
             e.0 += 1;
