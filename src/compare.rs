@@ -11,6 +11,7 @@
 //! `comparison.csv`, `unit_differences.csv` and `plots/LANG/`. The whole of `DIR` is written
 //! to a temporary folder and renamed when complete.
 
+use crate::charts::labels::Labels;
 use crate::charts::stats::Stats;
 use crate::error::{Error, Result};
 use crate::output::contract::{Money, UnitDifferenceRow};
@@ -142,7 +143,8 @@ pub fn succeeded(runs: &[Run]) -> Vec<(&str, &Stats)> {
 }
 
 /// `comparison.csv`: one row per scenario, failures included.
-pub fn write_comparison(dir: &Path, runs: &[Run]) -> Result<()> {
+/// `comparison.csv`, and `comparison.xlsx` in the words of `labels`.
+pub fn write_comparison(dir: &Path, runs: &[Run], labels: &Labels) -> Result<()> {
     let ok: Vec<&Stats> = runs
         .iter()
         .filter_map(|r| r.outcome.as_ref().ok().map(|s| &s.stats))
@@ -233,7 +235,10 @@ pub fn write_comparison(dir: &Path, runs: &[Run]) -> Result<()> {
         }
         row
     });
-    write::records(dir, "comparison.csv", &header, rows)
+    let rows: Vec<Vec<String>> = rows.collect();
+    write::records(dir, "comparison.csv", &header, rows.iter().cloned())?;
+    let illustrative = ok.iter().any(|s| s.illustrative);
+    crate::workbook::comparison::write(dir, &header, &rows, illustrative, labels)
 }
 
 /// `unit_differences.csv`: every target row of every scenario next to the baseline's.

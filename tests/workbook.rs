@@ -196,3 +196,47 @@ fn the_workbook_is_the_same_bytes_on_every_run() {
     };
     assert_eq!(run("a"), run("b"));
 }
+
+/// `compare` writes `comparison.xlsx`: `comparison.csv` on its side, a column per scenario,
+/// its measures in Vietnamese, numbers as numbers.
+#[test]
+fn the_comparison_workbook_has_a_column_per_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let o = compare(&[&fixture("must-hire"), &fixture("unreachable")], &out, "2");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut book: Xlsx<_> = open_workbook(out.join("comparison.xlsx")).expect("opens");
+    assert_eq!(book.sheet_names(), ["So sánh"]);
+    let s = book.worksheet_range("So sánh").unwrap();
+    let csv = read_csv(&out.join("comparison.csv"));
+    assert_eq!(
+        headings(&s),
+        ["Chỉ số (mỗi cột một kịch bản)", "must-hire", "unreachable"]
+    );
+    let row_of = |label: &str| {
+        (2..s.height())
+            .find(|&r| text(&s, r, 0) == label)
+            .unwrap_or_else(|| panic!("no row {label}"))
+    };
+    let total = row_of("Tổng chi phí, triệu đồng");
+    let short = row_of("Tổng số người còn thiếu");
+    for (c, r) in csv.iter().enumerate() {
+        assert_eq!(
+            number(&s, total, 1 + c),
+            r["total_cost"].parse::<f64>().unwrap()
+        );
+        assert_eq!(
+            number(&s, short, 1 + c),
+            r["total_shortfall"].parse::<f64>().unwrap()
+        );
+    }
+    // The second scenario against the baseline, and whether that lies within the gaps.
+    let within = row_of("Chênh lệch nằm trong sai số của hai kế hoạch");
+    let word = if csv[1]["within_tolerance"] == "yes" {
+        "có"
+    } else {
+        "không"
+    };
+    assert_eq!(text(&s, within, 2), word);
+    assert_eq!(text(&s, within, 1), "");
+}

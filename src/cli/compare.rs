@@ -41,7 +41,7 @@ pub fn run(
     let mut runs = Vec::new();
     crate::output::write_folder(out, |dir| {
         runs = compare::solve_all(scenarios, dir, out, threads, &progress.bar)?;
-        compare::write_comparison(dir, &runs)?;
+        compare::write_comparison(dir, &runs, &labels)?;
         compare::write_unit_differences(dir, &runs)?;
         let plots = dir.join("plots").join(lang);
         crate::output::folder::make_dir(&plots)?;

@@ -121,7 +121,11 @@ impl Kind {
                 false,
             ),
             Kind::Comparison => (
-                &["comparison.csv", "unit_differences.csv"],
+                &[
+                    "comparison.csv",
+                    "unit_differences.csv",
+                    crate::workbook::comparison::FILE,
+                ],
                 &["plots"],
                 true,
             ),

@@ -13,12 +13,15 @@
 //! 5. [`units`] (*Đơn vị / Units*): each unit's quota, staff and EM share by target year,
 //!    its cost and its targets met.
 //!
+//! `bienche compare` writes `comparison.xlsx` the same way ([`comparison`]).
+//!
 //! Every table sheet has the scenario (and the illustrative-data notice) in its first row,
 //! its headings in the second, frozen, with a filter. Words come from the charts' label
 //! table (`src/charts/labels.tsv`, keys `wb_…`). The file's creation date is the charts'
 //! footer date (`SOURCE_DATE_EPOCH` when set), so the same inputs give the same bytes.
 
 mod actions;
+pub mod comparison;
 mod costs;
 mod summary;
 mod targets;
@@ -47,13 +50,7 @@ pub fn write(dir: &Path, t: &PlanTables, plots: Option<&Path>, l: &Labels) -> Re
     let book = Book::new(t, l);
     let mut wb = Workbook::new();
     let fill = |wb: &mut Workbook| -> Xlsx<()> {
-        let (y, m, d) = footer_ymd();
-        wb.set_properties(
-            &DocProperties::new()
-                .set_title(book.title.clone())
-                .set_author("bienche")
-                .set_creation_datetime(&ExcelDateTime::from_ymd(y, m, d)?),
-        );
+        wb.set_properties(&properties(&book.title)?);
         summary::sheet(wb.add_worksheet(), &book, plots)?;
         actions::sheet(wb.add_worksheet(), &book)?;
         targets::sheet(wb.add_worksheet(), &book)?;
@@ -62,6 +59,35 @@ pub fn write(dir: &Path, t: &PlanTables, plots: Option<&Path>, l: &Labels) -> Re
         wb.save(&path)
     };
     fill(&mut wb).map_err(|e| Error::output(&path, e))
+}
+
+/// A recruitment channel in words, or its code where the label table has no words for it.
+pub(crate) fn channel_words(l: &Labels, code: &str) -> String {
+    let key = format!("wb_channel_{code}");
+    let s = l.get(&key, &[]);
+    if s == format!("[{key}]") {
+        code.to_string()
+    } else {
+        s
+    }
+}
+
+/// A line of `costs.csv` (`salary`, `hiring:exam_em`, …) in words.
+pub(crate) fn lever_words(l: &Labels, lever: &str) -> String {
+    match lever.split_once(':') {
+        Some(("hiring", ch)) => l.get("lever_hiring", &[&channel_words(l, ch)]),
+        _ if lever == "hiring" => l.get("lever_hiring_all", &[]),
+        _ => l.get(&format!("lever_{lever}"), &[]),
+    }
+}
+
+/// The workbook's properties: a title, and the charts' footer date as its creation date.
+fn properties(title: &str) -> Xlsx<DocProperties> {
+    let (y, m, d) = footer_ymd();
+    Ok(DocProperties::new()
+        .set_title(title)
+        .set_author("bienche")
+        .set_creation_datetime(&ExcelDateTime::from_ymd(y, m, d)?))
 }
 
 /// The charts' footer date as year, month, day.
@@ -196,22 +222,12 @@ impl<'a> Book<'a> {
 
     /// A recruitment channel in words, or its code where the table has no words for it.
     pub fn channel_name(&self, code: &str) -> String {
-        let key = format!("wb_channel_{code}");
-        let s = self.w(&key, &[]);
-        if s == format!("[{key}]") {
-            code.to_string()
-        } else {
-            s
-        }
+        channel_words(self.l, code)
     }
 
     /// A line of `costs.csv` (`salary`, `hiring:exam_em`, …) in words.
     pub fn lever_name(&self, lever: &str) -> String {
-        match lever.split_once(':') {
-            Some(("hiring", ch)) => self.w("lever_hiring", &[&self.channel_name(ch)]),
-            _ if lever == "hiring" => self.w("lever_hiring_all", &[]),
-            _ => self.w(&format!("lever_{lever}"), &[]),
-        }
+        lever_words(self.l, lever)
     }
 
     /// The first rows of a table sheet: the title, then the headings (frozen, with a
@@ -273,6 +289,7 @@ pub(crate) struct Formats {
     pub money: Format,
     pub money_bold: Format,
     pub pct: Format,
+    pub pct_fine: Format,
     pub warn: Format,
 }
 
@@ -299,6 +316,7 @@ impl Formats {
             money: top().set_num_format("#,##0.0"),
             money_bold: top().set_num_format("#,##0.0").set_bold(),
             pct: top().set_num_format("0.0%"),
+            pct_fine: top().set_num_format("0.0000%"),
             warn: top().set_font_color(Color::RGB(0xC00000)).set_bold(),
         }
     }
