@@ -8,7 +8,7 @@
 //!
 //! Each scenario's full plan folder is written to `DIR/NAME/`. The comparison reads those
 //! folders' tables (as the charts do, through [`crate::charts::stats`]) and writes
-//! `comparison.csv`, `unit_differences.csv` and `plots/LANG/`. The whole of `DIR` is written
+//! `comparison.csv`, `comparison.xlsx`, `unit_differences.csv` and `plots/LANG/`. The whole of `DIR` is written
 //! to a temporary folder and renamed when complete.
 
 use crate::charts::labels::Labels;
@@ -142,8 +142,8 @@ pub fn succeeded(runs: &[Run]) -> Vec<(&str, &Stats)> {
         .collect()
 }
 
-/// `comparison.csv`: one row per scenario, failures included.
-/// `comparison.csv`, and `comparison.xlsx` in the words of `labels`.
+/// `comparison.csv`, one row per scenario, failures included, and `comparison.xlsx` in the
+/// words of `labels`.
 pub fn write_comparison(dir: &Path, runs: &[Run], labels: &Labels) -> Result<()> {
     let ok: Vec<&Stats> = runs
         .iter()

@@ -219,7 +219,7 @@ fn the_comparison_workbook_has_a_column_per_scenario() {
             .unwrap_or_else(|| panic!("no row {label}"))
     };
     let total = row_of("Tổng chi phí, triệu đồng");
-    let short = row_of("Tổng số người còn thiếu");
+    let short = row_of("Số người còn thiếu, cộng qua các năm mục tiêu");
     for (c, r) in csv.iter().enumerate() {
         assert_eq!(
             number(&s, total, 1 + c),
@@ -239,4 +239,19 @@ fn the_comparison_workbook_has_a_column_per_scenario() {
     };
     assert_eq!(text(&s, within, 2), word);
     assert_eq!(text(&s, within, 1), "");
+    let status = row_of("Kết quả giải");
+    assert_eq!(text(&s, status, 1), "tối ưu (trong sai số cho phép)");
+    // The solving time stays in the CSV: the workbook is the same bytes on a second run.
+    assert!((2..s.height()).all(|r| !text(&s, r, 0).contains("giây")));
+    let again = tmp.path().join("again");
+    let o = compare(
+        &[&fixture("must-hire"), &fixture("unreachable")],
+        &again,
+        "2",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read(out.join("comparison.xlsx")).unwrap(),
+        std::fs::read(again.join("comparison.xlsx")).unwrap()
+    );
 }

@@ -124,8 +124,8 @@ pub enum Command {
     Compare {
         #[arg(required = true, num_args = 1..)]
         scenarios: Vec<PathBuf>,
-        /// Output folder: one plan folder per scenario, comparison.csv, unit_differences.csv
-        /// and charts (replaced atomically).
+        /// Output folder: one plan folder per scenario, comparison.csv, comparison.xlsx,
+        /// unit_differences.csv and charts (replaced atomically).
         #[arg(long)]
         out: PathBuf,
         /// Threads in all, shared between scenarios solved at once.

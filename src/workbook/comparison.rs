@@ -1,6 +1,7 @@
 //! `comparison.xlsx` of `bienche compare`: `comparison.csv` turned on its side, one column
 //! per scenario and one row per measure, in the run's language, numbers as numbers, the
-//! difference to the baseline marked where it lies within the two plans' proven gaps.
+//! difference to the baseline marked where it lies within the two plans' proven gaps. The
+//! solving time is left to the CSV: the workbook is the same bytes for the same inputs.
 
 use super::{channel_words, lever_words, properties, Formats, Xlsx, HEAD};
 use crate::charts::labels::Labels;
@@ -53,8 +54,16 @@ fn sheet(
     }
     ws.set_row_height(HEAD, 32)?;
     ws.set_freeze_panes(HEAD + 1, 1)?;
-    for (i, key) in header.iter().enumerate().skip(1) {
-        let row = HEAD + i as u32;
+    // `seconds`, the one measure that depends on the run, stays in the CSV only, so that
+    // the workbook is the same bytes for the same inputs.
+    let shown: Vec<(usize, &String)> = header
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, k)| k.as_str() != "seconds")
+        .collect();
+    for (n, &(i, key)) in shown.iter().enumerate() {
+        let row = HEAD + 1 + n as u32;
         ws.write_string_with_format(row, 0, measure(l, key), &f.text)?;
         for (c, r) in rows.iter().enumerate() {
             let col = 1 + c as u16;
@@ -70,8 +79,15 @@ fn sheet(
                 (Kind::Share, Ok(v)) => {
                     ws.write_number_with_format(row, col, v, &f.pct_fine)?;
                 }
-                (Kind::Seconds, Ok(v)) => {
-                    ws.write_number_with_format(row, col, v, &f.money)?;
+                (Kind::Status, _) => {
+                    let key = format!("wb_status_{cell}");
+                    let word = l.get(&key, &[]);
+                    let word = if word == format!("[{key}]") {
+                        cell.to_string()
+                    } else {
+                        word
+                    };
+                    ws.write_string_with_format(row, col, word, &f.text)?;
                 }
                 (Kind::YesNo, _) => {
                     let word = if cell == "yes" { "wb_yes" } else { "wb_no" };
@@ -93,7 +109,7 @@ enum Kind {
     Money,
     Count,
     Share,
-    Seconds,
+    Status,
     YesNo,
     Text,
 }
@@ -103,7 +119,7 @@ fn kind(key: &str) -> Kind {
     match key {
         "total_cost" | "gap_million_vnd" | "cost_vs_baseline" => Kind::Money,
         "gap" => Kind::Share,
-        "seconds" => Kind::Seconds,
+        "status" => Kind::Status,
         "within_tolerance" => Kind::YesNo,
         "total_shortfall" => Kind::Count,
         k if k.starts_with("cost:") => Kind::Money,
