@@ -6,7 +6,7 @@
 
 use super::cost::lever_name;
 use super::*;
-use crate::domain::UnitKind;
+use crate::domain::{Level, UnitKind};
 
 pub(super) fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -15,15 +15,12 @@ pub(super) fn draw<DB: DrawingBackend>(
     footer: &str,
 ) -> Draw<()> {
     let extra: f64 = s.extra_by_lever.values().sum();
-    let level = |name: &str| -> f64 {
-        s.cost_by_level
-            .values()
-            .filter_map(|m| m.get(name))
-            .sum::<f64>()
-            / 1000.0
-    };
+    let level = |level: Level| s.cost_of_level(level) / 1000.0;
     let (from, to) = ((s.base_year + 1).to_string(), s.horizon.to_string());
-    let (province, commune) = (l.num(level("province"), 1), l.num(level("commune"), 1));
+    let (province, commune) = (
+        l.num(level(Level::Province), 1),
+        l.num(level(Level::Commune), 1),
+    );
     let title = if s.extra_by_lever.is_empty() {
         // A folder written before cost_vs_no_plan.csv: no extra cost to state.
         l.get("t7_title_old", &[&from, &to, &province, &commune])

@@ -54,6 +54,11 @@ impl Labels {
         &self.lang
     }
 
+    /// The label `key`, if the table has it.
+    pub fn lookup(&self, key: &str) -> Option<&str> {
+        self.text.get(key).map(String::as_str)
+    }
+
     /// The label `key` with `{0}`, `{1}`, … filled in.
     pub fn get(&self, key: &str, args: &[&str]) -> String {
         let mut s = self

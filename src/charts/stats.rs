@@ -83,8 +83,6 @@ pub struct Stats {
     pub unit_shares: Vec<UnitShare>,
     /// Cost by year and lever, million VND.
     pub costs: BTreeMap<i32, BTreeMap<String, f64>>,
-    /// Cost by year and administrative level (`province`, `commune`), million VND.
-    pub cost_by_level: BTreeMap<i32, BTreeMap<String, f64>>,
     /// Cost by year and unit kind (`provincial`, `commune`, …), million VND.
     pub cost_by_kind: BTreeMap<i32, BTreeMap<UnitKind, f64>>,
     /// The plan's cost over the no-plan forecast's by lever (`cost_vs_no_plan.csv`, summed
@@ -120,6 +118,16 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// The cost of one administrative level over the horizon, million VND.
+    pub fn cost_of_level(&self, level: crate::domain::Level) -> f64 {
+        self.cost_by_kind
+            .values()
+            .flat_map(|m| m.iter())
+            .filter(|(k, _)| crate::domain::Level::of(**k) == level)
+            .map(|(_, c)| c)
+            .sum()
+    }
+
     /// Targets met and missed in a year (R5 excluded).
     pub fn tally(&self, year: i32) -> (usize, usize) {
         let rows = self
@@ -227,7 +235,6 @@ impl Stats {
         }
         let kind_of: BTreeMap<&str, UnitKind> =
             t.units.iter().map(|u| (u.unit.as_str(), u.kind)).collect();
-        let mut cost_by_level: BTreeMap<i32, BTreeMap<String, f64>> = BTreeMap::new();
         let mut cost_by_kind: BTreeMap<i32, BTreeMap<UnitKind, f64>> = BTreeMap::new();
         for r in &t.costs {
             // A cost row names a unit of units.csv; a stray one counts as provincial.
@@ -235,12 +242,6 @@ impl Stats {
                 .get(r.unit.as_str())
                 .copied()
                 .unwrap_or(UnitKind::Provincial);
-            let level = crate::budget::Level::of(kind).name();
-            *cost_by_level
-                .entry(r.year)
-                .or_default()
-                .entry(level.to_string())
-                .or_default() += r.cost.value();
             *cost_by_kind
                 .entry(r.year)
                 .or_default()
@@ -323,7 +324,6 @@ impl Stats {
                 .filter_map(|u| unit_shares.remove(u))
                 .collect(),
             costs,
-            cost_by_level,
             cost_by_kind,
             extra_by_lever,
             dearest,

@@ -80,13 +80,7 @@ fn sheet(
                     ws.write_number_with_format(row, col, v, &f.pct_fine)?;
                 }
                 (Kind::Status, _) => {
-                    let key = format!("wb_status_{cell}");
-                    let word = l.get(&key, &[]);
-                    let word = if word == format!("[{key}]") {
-                        cell.to_string()
-                    } else {
-                        word
-                    };
+                    let word = l.lookup(&format!("wb_status_{cell}")).unwrap_or(cell);
                     ws.write_string_with_format(row, col, word, &f.text)?;
                 }
                 (Kind::YesNo, _) => {
@@ -144,10 +138,7 @@ fn measure(l: &Labels, key: &str) -> String {
     if let Some(year) = key.strip_prefix("missed_") {
         return l.get("wb_cmp_missed", &[year]);
     }
-    let label = l.get(&format!("wb_cmp_{key}"), &[]);
-    if label.starts_with('[') {
-        key.to_string()
-    } else {
-        label
-    }
+    l.lookup(&format!("wb_cmp_{key}"))
+        .unwrap_or(key)
+        .to_string()
 }

@@ -63,13 +63,9 @@ pub fn write(dir: &Path, t: &PlanTables, plots: Option<&Path>, l: &Labels) -> Re
 
 /// A recruitment channel in words, or its code where the label table has no words for it.
 pub(crate) fn channel_words(l: &Labels, code: &str) -> String {
-    let key = format!("wb_channel_{code}");
-    let s = l.get(&key, &[]);
-    if s == format!("[{key}]") {
-        code.to_string()
-    } else {
-        s
-    }
+    l.lookup(&format!("wb_channel_{code}"))
+        .unwrap_or(code)
+        .to_string()
 }
 
 /// A line of `costs.csv` (`salary`, `hiring:exam_em`, …) in words.

@@ -115,8 +115,7 @@ pub(super) fn sheet(ws: &mut Worksheet, b: &Book, plots: Option<&Path>) -> Xlsx<
         ws.set_row_height(row, 32)?;
         row += 1;
     }
-    row += 1;
-    row = missed(ws, b, row)?;
+    missed(ws, b, row + 1)?;
     for (c, w) in [24.0, 8.0, 7.0, 14.0, 9.0, 9.0, 7.0, 70.0]
         .iter()
         .enumerate()
@@ -126,7 +125,6 @@ pub(super) fn sheet(ws: &mut Worksheet, b: &Book, plots: Option<&Path>) -> Xlsx<
     if let Some(dir) = plots {
         charts(ws, dir)?;
     }
-    let _ = row;
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
@@ -135,12 +133,12 @@ pub(super) fn sheet(ws: &mut Worksheet, b: &Book, plots: Option<&Path>) -> Xlsx<
 }
 
 /// The targets the plan does not meet, target years first, each with the limits it ran
-/// into; returns the row after the table.
-fn missed(ws: &mut Worksheet, b: &Book, mut row: u32) -> Xlsx<u32> {
+/// into, from `row`.
+fn missed(ws: &mut Worksheet, b: &Book, mut row: u32) -> Xlsx<()> {
     let s = &b.t.summary;
     if s.missed.is_empty() {
         ws.write_string_with_format(row, 0, b.w("wb_s_none_missed", &[]), &b.f.bold)?;
-        return Ok(row + 1);
+        return Ok(());
     }
     ws.write_string_with_format(row, 0, b.w("wb_s_missed", &[]), &b.f.bold)?;
     row += 1;
@@ -186,7 +184,7 @@ fn missed(ws: &mut Worksheet, b: &Book, mut row: u32) -> Xlsx<u32> {
         fit_row(ws, row, &why, WHY_CHARS)?;
         row += 1;
     }
-    Ok(row)
+    Ok(())
 }
 
 /// The PNG charts of `dir`, in their numbered order, half size, one under another.
