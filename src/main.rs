@@ -1,5 +1,3 @@
-use clap::Parser;
-
 fn main() {
     // Output piped into `head` ends quietly, as other command-line tools do, instead of a
     // panic on the closed pipe (Rust ignores SIGPIPE by default).
@@ -8,11 +6,12 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let args = bienche::cli::Args::parse();
+    let args = bienche::cli::parse();
+    bienche::i18n::set_console(&bienche::i18n::console_language(args.lang.as_deref()));
     let code = match bienche::cli::run(args) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            bienche::i18n::err(format!("error: {e}"));
             e.exit_code()
         }
     };

@@ -133,7 +133,7 @@ pub fn run(national: &mut National, out: &Path, threads: u32, quiet: bool) -> Re
     }
     let units: usize = national.provinces.iter().map(|(_, s)| s.units.len()).sum();
     if !quiet {
-        eprintln!(
+        crate::errln!(
             "planning {count} province{} ({units} units) on {threads} thread{}: {at_once} at once, {per_province} thread{} each…",
             if count == 1 { "" } else { "s" },
             if threads == 1 { "" } else { "s" },
@@ -281,7 +281,7 @@ fn write_tables(dir: &Path, national: &National, runs: &[ProvinceRun], threads: 
 fn print_summary(national: &National, runs: &[ProvinceRun], out: &Path, seconds: f64) {
     let t = totals(runs);
     if national.illustrative {
-        println!(
+        crate::outln!(
             "ILLUSTRATIVE DATA: {} (figures are invented, not official)",
             national.name
         );
@@ -291,20 +291,20 @@ fn print_summary(national: &National, runs: &[ProvinceRun], out: &Path, seconds:
         .max_by(|a, b| a.seconds.total_cmp(&b.seconds))
         .map(|r| format!("; slowest province {} in {:.1} s", r.folder, r.seconds))
         .unwrap_or_default();
-    println!(
+    crate::outln!(
         "planned {} province{}, {} units in {seconds:.1} s{slowest}",
         runs.len(),
         if runs.len() == 1 { "" } else { "s" },
         runs.iter().map(|r| r.units).sum::<usize>()
     );
-    println!(
+    crate::outln!(
         "objective {:.1}, bound {:.1}, gap {:.4}% ({:.1} million VND)",
         t.objective,
         t.bound,
         100.0 * gap(t.objective, t.bound),
         (t.objective - t.bound).max(0.0)
     );
-    println!(
+    crate::outln!(
         "cost: {:.1} billion VND; targets: {} met, {} missed, total shortfall {} people",
         t.cost / 1000.0,
         t.met,
@@ -319,12 +319,12 @@ fn print_summary(national: &National, runs: &[ProvinceRun], out: &Path, seconds:
             .then(a.folder.cmp(&b.folder))
     });
     for r in worst.into_iter().take(5) {
-        println!(
+        crate::outln!(
             "  {}: {} targets missed, gap {:.4}%",
             r.folder,
             r.summary.targets_missed,
             100.0 * r.summary.solver.gap
         );
     }
-    println!("wrote {}", out.display());
+    crate::outln!("wrote {}", out.display());
 }

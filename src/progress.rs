@@ -81,7 +81,7 @@ fn report_lines(bar: &indicatif::ProgressBar, stop: &AtomicBool, what: &str) {
         } else {
             String::new()
         };
-        eprintln!("{done} of {len} {what}, {} so far{left}", duration(elapsed));
+        crate::errln!("{done} of {len} {what}, {} so far{left}", duration(elapsed));
     }
 }
 

@@ -261,8 +261,8 @@ pub fn check_replay(spec: &Spec, plan: &Plan) -> Result<()> {
     }
 }
 
-/// Writes a run's tables into `out` atomically, with its charts in `plots/LANG/` and
-/// `plan.xlsx` in that language when a language is given; returns the seconds it took.
+/// Writes a run's tables into `out` atomically, with its charts in `plots/LANG/`,
+/// `plan.xlsx` and `report.html` in that language when a language is given; returns the seconds it took.
 pub fn write(out: &Path, tables: &PlanTables, lang: Option<&Labels>) -> Result<f64> {
     let started = Instant::now();
     crate::output::write_folder(out, |dir| {
@@ -273,6 +273,7 @@ pub fn write(out: &Path, tables: &PlanTables, lang: Option<&Labels>) -> Result<f
             let stats = crate::charts::stats::Stats::of(tables);
             crate::charts::draw_into(&plots, &stats, labels)?;
             crate::workbook::write(dir, tables, Some(&plots), labels)?;
+            crate::report::write(dir, tables, &plots, labels)?;
         }
         Ok(())
     })?;

@@ -244,6 +244,7 @@ fn expand(arg: &str, tmp: &Path) -> String {
 /// Runs bienche with a time limit; `None` for the code when it was killed.
 fn run_with_limit(args: &[String]) -> (Option<i32>, String, bool) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .env("LC_ALL", "en_US.UTF-8")
         .args(args)
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::null())

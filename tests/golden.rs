@@ -91,6 +91,7 @@ fn compare_with_golden(case: &str, out: &Path) -> Vec<String> {
 
 fn run_with_fixed_date(args: &[&str]) -> Output {
     let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .env("LC_ALL", "en_US.UTF-8")
         .args(args)
         .env("SOURCE_DATE_EPOCH", "1764547200")
         .output()

@@ -18,6 +18,7 @@ fn signal(child: &std::process::Child, name: &str) {
 /// Starts bienche in the background, its stderr kept for the verdict.
 fn start(args: &[&str]) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .env("LC_ALL", "en_US.UTF-8")
         .args(args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -144,6 +145,7 @@ fn sigint_during_a_sweep_of_many_points_leaves_nothing() {
 #[test]
 fn a_closed_pipe_ends_the_run_without_a_panic() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .env("LC_ALL", "en_US.UTF-8")
         .args(["targets", scenario("son-la").to_str().unwrap()])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

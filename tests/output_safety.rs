@@ -246,6 +246,7 @@ fn paths_and_folders_that_would_have_lost_files_are_refused() {
         "it is a git repository",
     );
     let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .env("LC_ALL", "en_US.UTF-8")
         .current_dir(&out)
         .args(["plan", s(&dir), "--out", ".", "-q", "--force"])
         .output()
@@ -327,6 +328,7 @@ fn pipes_home_and_linked_inputs_are_never_replaced() {
     std::fs::create_dir_all(&home).unwrap();
     std::fs::write(home.join("thesis.docx"), "mine").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .env("LC_ALL", "en_US.UTF-8")
         .args([
             "plan",
             s(&dir),

@@ -185,6 +185,7 @@ fn the_workbook_is_the_same_bytes_on_every_run() {
     let run = |name: &str| {
         let out = tmp.path().join(name);
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_bienche"))
+            .env("LC_ALL", "en_US.UTF-8")
             .args(["plan", fixture("must-hire").to_str().unwrap(), "--out"])
             .arg(&out)
             .arg("-q")

@@ -39,20 +39,20 @@ for i in range(1, 68):
     else:
         p = round(rng.uniform(30, 49.9), 1)
     q = rng.randint(36, 54)
-    units.append((f"X{i:02d}", f"Commune {i:02d}", "commune", p, q, max(4, q // 8), None))
+    units.append((f"X{i:02d}", f"Xã {i:02d}", "commune", p, q, max(4, q // 8), None))
 # 8 wards: lower EM shares; W08 is below 5% (no R2 number).
 for i in range(1, 9):
     p = 4.0 if i == 8 else round(rng.uniform(12, 60), 1)
     q = rng.randint(40, 60)
-    units.append((f"W{i:02d}", f"Ward {i:02d}", "commune", p, q, max(4, q // 8), None))
+    units.append((f"W{i:02d}", f"Phường {i:02d}", "commune", p, q, max(4, q // 8), None))
 for i in range(1, 16):
     q = rng.randint(55, 140)
-    units.append((f"D{i:02d}", f"Department {i:02d}", "provincial", 83.7, q, max(5, q // 9), None))
-units.append(("DEAR", "Department of Ethnic Affairs and Religion", "ethnic_department", 83.7, 42, 6, None))
-units.append(("PPCEC", "PPC Ethnic Committee", "ethnic_committee", 83.7, 7, 2, None))
+    units.append((f"D{i:02d}", f"Sở {i:02d}", "provincial", 83.7, q, max(5, q // 9), None))
+units.append(("DEAR", "Sở Dân tộc và Tôn giáo", "ethnic_department", 83.7, 42, 6, None))
+units.append(("PPCEC", "Ban Dân tộc HĐND tỉnh", "ethnic_committee", 83.7, 7, 2, None))
 for i in range(1, 13):
     q = rng.randint(40, 180)
-    units.append((f"S{i:02d}", f"Public service unit {i:02d}", "public_service", 83.7, q, max(3, q // 12), None))
+    units.append((f"S{i:02d}", f"Đơn vị sự nghiệp {i:02d}", "public_service", 83.7, q, max(3, q // 12), None))
 
 def em_share_now(uid, kind, p):
     """Invented current EM share of staff."""

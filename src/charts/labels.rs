@@ -9,6 +9,9 @@ const TABLE: &str = include_str!("labels.tsv");
 pub struct Labels {
     lang: String,
     text: BTreeMap<String, String>,
+    /// The console's message templates (keys `m_…`): English, and this language's, in the
+    /// table's order ([`crate::i18n`]).
+    messages: Vec<(String, String)>,
 }
 
 /// The languages the table has.
@@ -34,19 +37,23 @@ impl Labels {
                     languages().join(", ")
                 ))
             })?;
-        let text = lines
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| {
-                let cells: Vec<&str> = l.split('\t').collect();
-                (
-                    cells[0].to_string(),
-                    cells.get(col).copied().unwrap_or("").to_string(),
-                )
-            })
-            .collect();
+        let mut text = BTreeMap::new();
+        let mut messages = Vec::new();
+        for l in lines.filter(|l| !l.trim().is_empty()) {
+            let cells: Vec<&str> = l.split('\t').collect();
+            let here = cells.get(col).copied().unwrap_or("").to_string();
+            if cells[0].starts_with("m_") {
+                messages.push((
+                    cells.get(1).copied().unwrap_or("").to_string(),
+                    here.clone(),
+                ));
+            }
+            text.insert(cells[0].to_string(), here);
+        }
         Ok(Labels {
             lang: lang.to_string(),
             text,
+            messages,
         })
     }
 
@@ -70,6 +77,11 @@ impl Labels {
             s = s.replace(&format!("{{{i}}}"), a);
         }
         s
+    }
+
+    /// The message templates, English and this language's, in the table's order.
+    pub fn messages(&self) -> Vec<(String, String)> {
+        self.messages.clone()
     }
 
     /// A number with `decimals` places and the language's separators.

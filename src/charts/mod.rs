@@ -2,7 +2,8 @@
 //! plotters, as 1920×1080 PNG and SVG, in any language of `labels.tsv`.
 //!
 //! Text is set in DejaVu Sans, embedded from the `dejavu` crate and registered with
-//! plotters' `ab_glyph` backend, so Vietnamese diacritics render on a machine without fonts.
+//! plotters' `ab_glyph` backend, so Vietnamese diacritics render on a machine without fonts;
+//! in the SVGs the same glyphs are written as outlines ([`svg_text`]).
 //! Colours are the Okabe–Ito palette, safe for colour-blind readers. Every title states the
 //! run's finding; every footer names the scenario, the date and, when the scenario is
 //! illustrative, says so.
@@ -22,8 +23,8 @@
 //! 8. `8-prices`, only for a plan priced with `--prices`: the 20 dearest targets, by the
 //!    money one more required person costs.
 
-/// Draws `$body` (which uses `$root`) once as `DIR/NAME.png` and once as `DIR/NAME.svg`;
-/// evaluates to the two paths. A macro because the drawing code is generic over the backend.
+/// Draws `$body` (which uses `$root`) once as `DIR/NAME.png` and once as `DIR/NAME.svg` (its
+/// text turned into glyph outlines, see [`svg_text`]); evaluates to the two paths. A macro because the drawing code is generic over the backend.
 macro_rules! both {
     ($dir:expr, $name:expr, $root:ident => $body:expr) => {{
         let png = $dir.join(format!("{}.png", $name));
@@ -39,6 +40,7 @@ macro_rules! both {
             $body.map_err(fail)?;
             $root.present().map_err(|e| fail(err(e)))?;
         }
+        svg_text::outline_file(&svg, $name)?;
         [png, svg]
     }};
 }
@@ -56,6 +58,7 @@ mod hiring;
 mod no_plan;
 mod prices;
 mod style;
+pub mod svg_text;
 mod trajectory;
 mod units;
 
@@ -176,7 +179,7 @@ pub fn draw_into(dir: &Path, s: &Stats, l: &Labels) -> Result<Vec<PathBuf>> {
 }
 
 /// The footer: tool, scenario, date, and the illustrative-data warning when it applies.
-fn footer_text(l: &Labels, version: &str, scenario: &str, illustrative: bool) -> String {
+pub(crate) fn footer_text(l: &Labels, version: &str, scenario: &str, illustrative: bool) -> String {
     let mut f = l.get("footer", &[version, scenario, &footer_date()]);
     if illustrative {
         f.push_str(" · ");

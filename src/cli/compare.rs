@@ -50,7 +50,7 @@ pub fn run(
     })?;
     progress.done();
     let (text, failures) = compare::report(&runs);
-    println!(
+    crate::outln!(
         "compared {} scenarios in {:.1} s on {threads} threads (baseline: {}):",
         runs.len(),
         started.elapsed().as_secs_f64(),
@@ -60,7 +60,7 @@ pub fn run(
             .unwrap_or("-")
     );
     print!("{text}");
-    println!("wrote {}", out.display());
+    crate::outln!("wrote {}", out.display());
     if failures.is_empty() {
         Ok(())
     } else {
@@ -171,13 +171,13 @@ pub fn sweep(
     })?;
     progress.done();
     let (text, failures) = compare::report(&runs);
-    println!(
+    crate::outln!(
         "swept {} grid points in {:.1} s on {threads} threads:",
         runs.len(),
         started.elapsed().as_secs_f64()
     );
     print!("{text}");
-    println!(
+    crate::outln!(
         "wrote {} (sweep.csv, plots/{lang}/frontier.png)",
         out.display()
     );

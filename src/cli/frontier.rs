@@ -73,20 +73,20 @@ pub fn run(r: &Request) -> Result<()> {
     })?;
     progress.done();
     let distinct = frontier::distinct(&points);
-    println!(
+    crate::outln!(
         "{} plans in {:.1} s on {threads} threads, {distinct} distinct points:",
         points.len(),
         started.elapsed().as_secs_f64(),
     );
     print!("{}", frontier::report(&rows));
     if distinct < r.points {
-        eprintln!(
+        crate::errln!(
             "warning: {distinct} distinct plans of the {} asked: no other value between the points solved gives a different plan within {} solves",
             r.points,
             points.len()
         );
     }
-    println!(
+    crate::outln!(
         "wrote {} (frontier.csv, plots/{}/frontier.png)",
         r.out.display(),
         r.lang

@@ -20,9 +20,11 @@ pub fn install() {
                 "terminated"
             };
             if removed > 0 {
-                eprintln!("{what}: the output being written was removed; nothing else was changed");
+                crate::errln!(
+                    "{what}: the output being written was removed; nothing else was changed"
+                );
             } else {
-                eprintln!("{what}");
+                crate::errln!("{what}");
             }
             std::process::exit(128 + signal);
         }

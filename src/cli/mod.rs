@@ -13,8 +13,61 @@ mod simulate;
 use crate::error::Result;
 
 use crate::scenario;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
+
+/// The arguments, with the help in the console's language (`--lang` as written on the
+/// command line, else the locale): the commands' and the shared options' descriptions come
+/// from the label table (`help_…`); clap's own words and the other options' stay English.
+pub fn parse() -> Args {
+    let argv: Vec<String> = std::env::args().collect();
+    let flag = argv.iter().enumerate().find_map(|(i, a)| {
+        a.strip_prefix("--lang=")
+            .map(str::to_string)
+            .or_else(|| (a == "--lang").then(|| argv.get(i + 1).cloned()).flatten())
+    });
+    let lang = crate::i18n::console_language(flag.as_deref());
+    let mut cmd = Args::command();
+    if let Ok(l) = crate::charts::labels::Labels::new(&lang) {
+        if lang != "en" {
+            cmd = translated_help(cmd, &l);
+        }
+    }
+    let matches = cmd.get_matches_from(argv);
+    Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+fn translated_help(cmd: clap::Command, l: &crate::charts::labels::Labels) -> clap::Command {
+    let mut cmd = cmd
+        .about(l.get("help_about", &[]))
+        .mut_arg("lang", |a| a.help(l.get("help_lang", &[])))
+        .mut_arg("skip_bad_rows", |a| {
+            a.help(l.get("help_skip_bad_rows", &[]))
+        });
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let key = format!("help_{name}");
+        let Some(about) = l.lookup(&key).map(str::to_string) else {
+            continue;
+        };
+        let help_out = l.get("help_out", &[]);
+        // `plot` and `simulate` read a plan folder named `out`; the others write one.
+        let writes_out = !matches!(name.as_str(), "plot" | "simulate");
+        cmd = cmd.mut_subcommand(&name, move |s| {
+            let has_out = s.get_arguments().any(|a| a.get_id() == "out");
+            let s = s.about(about);
+            if has_out && writes_out {
+                s.mut_arg("out", |a| a.help(help_out))
+            } else {
+                s
+            }
+        });
+    }
+    cmd
+}
 
 /// A whole number of 0 or more on the command line, with the form stated when it is not.
 fn whole_number<T: std::str::FromStr>(text: &str) -> std::result::Result<T, String> {
@@ -43,6 +96,11 @@ pub struct Args {
     /// stopping.
     #[arg(long, global = true)]
     pub skip_bad_rows: bool,
+    /// Language of what the run prints and writes: vi or en (a column of labels.tsv).
+    /// Without it the console follows the locale (LANG; else vi) and the documents (charts,
+    /// plan.xlsx, report.html) are in Vietnamese.
+    #[arg(long, global = true)]
+    pub lang: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -105,9 +163,6 @@ pub enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
-        /// Language of the charts drawn into OUT/plots/LANG (a column of labels.tsv).
-        #[arg(long, default_value = "vi")]
-        lang: String,
         /// Replace OUT even when it holds files that are not an earlier plan.
         #[arg(long)]
         force: bool,
@@ -131,9 +186,6 @@ pub enum Command {
         /// Threads in all, shared between scenarios solved at once.
         #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 2)]
         threads: usize,
-        /// Language of the charts.
-        #[arg(long, default_value = "vi")]
-        lang: String,
         /// Replace OUT even when it holds files that are not an earlier output of this
         /// command.
         #[arg(long)]
@@ -151,8 +203,6 @@ pub enum Command {
         out: PathBuf,
         #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 2)]
         threads: usize,
-        #[arg(long, default_value = "vi")]
-        lang: String,
         /// Replace OUT even when it holds files that are not an earlier output of this
         /// command.
         #[arg(long)]
@@ -173,8 +223,6 @@ pub enum Command {
         /// Threads in all, shared between points solved at once.
         #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 2)]
         threads: usize,
-        #[arg(long, default_value = "vi")]
-        lang: String,
         /// Replace OUT even when it holds files that are not an earlier output of this
         /// command.
         #[arg(long)]
@@ -190,8 +238,6 @@ pub enum Command {
         seed: u64,
         #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 2)]
         threads: usize,
-        #[arg(long, default_value = "vi")]
-        lang: String,
         /// Re-plan with targets raised until each target the plan meets has at least this
         /// chance (e.g. 0.9), and report what that safety costs.
         #[arg(allow_negative_numbers = true, value_parser = number, long)]
@@ -227,9 +273,6 @@ pub enum Command {
     /// Redraw the charts of a finished plan folder, without solving.
     Plot {
         out: PathBuf,
-        /// Language of the charts (vi, en, or another column of labels.tsv).
-        #[arg(long, default_value = "vi")]
-        lang: String,
         /// Replace OUT/plots/LANG even when it holds files other than charts.
         #[arg(long)]
         force: bool,
@@ -250,6 +293,8 @@ pub enum RosterAction {
 
 pub fn run(args: Args) -> Result<()> {
     interrupt::install();
+    let lang = args.lang.clone().unwrap_or_else(|| "vi".to_string());
+    crate::charts::labels::Labels::new(&lang)?;
     warn_retired_variables();
     let load = |dir: &std::path::Path| {
         scenario::load_with(
@@ -274,7 +319,6 @@ pub fn run(args: Args) -> Result<()> {
             scenarios,
             out,
             threads,
-            lang,
             force,
         } => compare::run(&scenarios, &out, threads, &lang, force),
         Command::Sweep {
@@ -282,7 +326,6 @@ pub fn run(args: Args) -> Result<()> {
             vary,
             out,
             threads,
-            lang,
             force,
         } => compare::sweep(&base, &vary, &out, threads, &lang, force),
         Command::Frontier {
@@ -290,7 +333,6 @@ pub fn run(args: Args) -> Result<()> {
             out,
             points,
             threads,
-            lang,
             force,
         } => frontier::run(&frontier::Request {
             scenario: &scenario,
@@ -305,7 +347,6 @@ pub fn run(args: Args) -> Result<()> {
             draws,
             seed,
             threads,
-            lang,
             buffer,
             buffer_rounds,
             force,
@@ -332,13 +373,13 @@ pub fn run(args: Args) -> Result<()> {
                 seed,
             })?;
             crate::generate::write(&out, &g, force)?;
-            eprintln!("{}", crate::generate::summary_line(&g, &out));
+            crate::errln!("{}", crate::generate::summary_line(&g, &out));
             Ok(())
         }
-        Command::Plot { out, lang, force } => {
+        Command::Plot { out, force } => {
             let files = crate::charts::draw_all(&out, &lang, force)?;
             for f in files {
-                println!("{}", f.display());
+                crate::outln!("{}", f.display());
             }
             Ok(())
         }
@@ -357,7 +398,6 @@ pub fn run(args: Args) -> Result<()> {
             threads,
             verbose,
             quiet,
-            lang,
             force,
             price_intent,
             prices,
@@ -385,7 +425,7 @@ pub(crate) fn threads_flag(requested: usize) -> Result<usize> {
     }
     let (threads, warning) = crate::threads::capped("--threads", requested);
     if let Some(w) = warning {
-        eprintln!("{w}");
+        crate::errln!("{w}");
     }
     Ok(threads)
 }
@@ -399,7 +439,7 @@ fn warn_retired_variables() {
     ];
     for (name, setting) in retired {
         if std::env::var_os(name).is_some() {
-            eprintln!("warning: {name} is no longer read; set {setting} in scenario.toml");
+            crate::errln!("warning: {name} is no longer read; set {setting} in scenario.toml");
         }
     }
 }

@@ -96,7 +96,7 @@ pub fn run(r: &Request) -> Result<()> {
     })?;
     let say = |msg: String| {
         if !r.quiet {
-            eprintln!("{msg}");
+            crate::errln!("{msg}");
         }
     };
     say(format!(
@@ -157,12 +157,12 @@ fn plan_national(r: &Request) -> Result<()> {
         r.overrides.apply(&mut spec.config.solver);
     }
     if r.price_intent {
-        eprintln!(
+        crate::errln!(
             "warning: --price-intent prices one scenario; a national folder is planned without it"
         );
     }
     if r.prices {
-        eprintln!(
+        crate::errln!(
             "warning: --prices prices the targets of one scenario; a national folder is planned without them"
         );
     }
@@ -181,14 +181,14 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         .map(|(_, c)| c)
         .sum();
     if spec.config.illustrative {
-        println!(
+        crate::outln!(
             "ILLUSTRATIVE DATA: {} (figures are invented, not official)",
             spec.config.name
         );
     } else {
-        println!("{}", spec.config.name);
+        crate::outln!("{}", spec.config.name);
     }
-    println!(
+    crate::outln!(
         "solver: {} in {:.1} s (total {:.1} s); objective {:.1}, bound {:.1}, gap {:.4}% ({:.1} million VND)",
         s.status, s.seconds, report.timings.seconds, s.objective, s.bound, s.gap * 100.0, s.gap_million_vnd
     );
@@ -206,7 +206,7 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
             }
             _ => ("", s.gap),
         };
-        eprintln!(
+        crate::errln!(
             "warning: the plan is not proven within the {:.3}% tolerance{of}: it may cost up to {:.1} million VND ({:.3}%{of}) more than the best plan; differences smaller than that between scenarios are not meaningful",
             spec.config.solver.mip_rel_gap * 100.0,
             s.gap_million_vnd,
@@ -231,24 +231,24 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
     ) {
         let least = cap + raise;
         if least > cap + 0.05 {
-            eprintln!(
+            crate::errln!(
                 "warning: the plan goes over budget.cap_per_year = {cap:.1} million VND ({}); no plan keeps a yearly cap below {least:.1} million VND (the least spending the quotas and staffing rows force, by the LP relaxation; whole people may need more): raise the cap to at least that",
                 over.join(", ")
             );
         } else {
-            eprintln!(
+            crate::errln!(
                 "warning: the plan goes over budget.cap_per_year = {cap:.1} million VND ({}); the LP relaxation keeps the cap, so whole people or the split of the province between groups of units cause it",
                 over.join(", ")
             );
         }
     } else if let (Some(raise), false) = (report.least_raise, single_cap) {
         if raise > 0.05 {
-            eprintln!(
+            crate::errln!(
                 "warning: the plan goes over its budget caps ({}); no plan keeps them all unless every budget cap is raised by at least {raise:.1} million VND (by the LP relaxation; whole people may need more)",
                 over.join(", ")
             );
         } else {
-            eprintln!(
+            crate::errln!(
                 "warning: the plan goes over its budget caps ({}); the LP relaxation keeps them, so whole people or the split of the province between groups of units cause it",
                 over.join(", ")
             );
@@ -256,14 +256,14 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
     }
     let overhead = s.build_seconds + report.timings.write_seconds;
     let work = overhead + s.highs_seconds;
-    println!(
+    crate::outln!(
         "time: HiGHS {:.1} s, building models {:.1} s, writing tables and charts {:.2} s (summed over threads): overhead {:.1}% of the work",
         s.highs_seconds,
         s.build_seconds,
         report.timings.write_seconds,
         if work > 0.0 { 100.0 * overhead / work } else { 0.0 }
     );
-    println!(
+    crate::outln!(
         "cost {}–{}: {:.1} billion VND, of which salaries {:.1} and levers {:.1}",
         spec.base_year() + 1,
         spec.horizon(),
@@ -275,7 +275,7 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         print_budget(b);
     }
     if let Some(p) = &report.price_of_intent {
-        println!(
+        crate::outln!(
             "price of intent (I1–I4 and milestones, against the letter of R1–R8 alone): {:+.1} billion VND (letter-only plan {:.1}, {} legal targets met; solved to a {:.3}% gap)",
             p.extra_cost / 1000.0,
             p.letter_only_cost / 1000.0,
@@ -283,14 +283,14 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
             p.letter_only_gap * 100.0
         );
     }
-    println!("targets: {met} met, {missed} missed, total shortfall {short} people");
+    crate::outln!("targets: {met} met, {missed} missed, total shortfall {short} people");
     if let Some(c) = &report.tables.summary.confidence {
-        println!(
+        crate::outln!(
             "confidence {}: {} targets planned with a margin ({} people; margin in targets.csv); {} of them short of it by {} people in all",
             c.level, c.rows_with_margin, c.margin_people, c.rows_short_of_margin, c.margin_people_short
         );
         if let (Some(half), Some(extra)) = (c.cost_at_expectation, c.extra_cost) {
-            println!(
+            crate::outln!(
                 "  the price of confidence: the plan of the expectation (confidence 0.5) costs {:.1} billion VND; this plan {:+.1} billion",
                 half / 1000.0,
                 extra / 1000.0
@@ -298,7 +298,7 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         }
     }
     if let Some(c) = &report.tables.summary.chance {
-        println!(
+        crate::outln!(
             "chance ({} draws, seed {}; p_met in targets.csv): of the {} targets met, {} are met in at least {}% of the draws and {} in fewer than half; EM share {}: plan {:.2}%, median of the draws {:.2}%",
             c.draws,
             c.seed,
@@ -312,7 +312,7 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
             c.em_share_median
         );
         if c.confidence > 0.5 {
-            println!(
+            crate::outln!(
                 "  {} of them met with their whole margin, and of those {} in at least {}% of the draws; the other {} are met in expectation only",
                 c.met_with_margin,
                 c.with_margin_at_least_confidence,
@@ -330,18 +330,18 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
     ] {
         let (met, missed, short) = crate::evaluate::tally_kind(&report.targets, kind);
         if met + missed > 0 {
-            println!("{name}: {met} met, {missed} missed, total shortfall {short} people");
+            crate::outln!("{name}: {met} met, {missed} missed, total shortfall {short} people");
         }
     }
     print_missed(spec, report);
-    println!("wrote {}", out.display());
+    crate::outln!("wrote {}", out.display());
 }
 
 /// The budget officer's lines (`summary.json`'s `budget`), in billion VND.
 fn print_budget(b: &crate::output::contract::BudgetRecord) {
     let bn = |x: f64| x / 1000.0;
     let more = if b.extra_cost < 0.0 { "less" } else { "more" };
-    println!(
+    crate::outln!(
         "without a plan: {:.1} billion VND (the no-plan forecast's salaries, hires, promotions and over-quota premium); the plan costs {:.1} billion {more}",
         bn(b.no_plan_cost),
         bn(b.extra_cost.abs())
@@ -351,9 +351,9 @@ fn print_budget(b: &crate::output::contract::BudgetRecord) {
         .iter()
         .map(|(level, c)| format!("{level} {:.1}", bn(*c)))
         .collect();
-    println!("cost by level: {} billion VND", levels.join(", "));
+    crate::outln!("cost by level: {} billion VND", levels.join(", "));
     let pct = |g: Option<f64>| g.map_or("-".to_string(), |g| format!("{:.3}%", g * 100.0));
-    println!(
+    crate::outln!(
         "what the plan controls: {:.1} billion VND of money beyond the {:.1} billion of base staff salaries if nobody is let go (its exits save {:.1}), plus priced shortfalls worth {:.1} billion at penalty prices; the gap is {} of the money, {} of both",
         bn(b.plan_dependent_money),
         bn(b.fixed_cost),
@@ -366,7 +366,7 @@ fn print_budget(b: &crate::output::contract::BudgetRecord) {
 
 /// The target prices by rule, in a line each, and where the rows are.
 fn print_prices(p: &crate::output::contract::PricesRecord, out: &Path) {
-    println!(
+    crate::outln!(
         "target prices ({} rows, {} re-solves with the rest of the plan fixed, {:.0} s): one more required person, in money, summed by rule:",
         p.rows, p.solves, p.seconds
     );
@@ -375,12 +375,12 @@ fn print_prices(p: &crate::output::contract::PricesRecord, out: &Path) {
             (Some(row), Some(v)) => format!(", dearest {row} at {v:.1}"),
             _ => String::new(),
         };
-        println!(
+        crate::outln!(
             "  {}: {:.1} million VND over {} rows that cost money{dearest}; {} rows cannot take one more below the penalty; one fewer of each saves {:.1}",
             r.rule, r.one_more_money_total, r.binding, r.one_more_at_penalty, r.one_fewer_saves_money_total
         );
     }
-    println!("  each row: {}", out.join("prices.csv").display());
+    crate::outln!("  each row: {}", out.join("prices.csv").display());
 }
 
 fn print_missed(spec: &Spec, report: &Report) {
@@ -394,7 +394,7 @@ fn print_missed(spec: &Spec, report: &Report) {
     let mut ordered: Vec<&crate::diagnose::Shortfall> = report.shortfalls.iter().collect();
     ordered.sort_by_key(|sf| kind(sf));
     for sf in ordered.into_iter().take(20) {
-        println!(
+        crate::outln!(
             "  missed {} {} {}: required {}, achieved {}, short {}: {}",
             sf.unit,
             sf.rule,
@@ -406,7 +406,7 @@ fn print_missed(spec: &Spec, report: &Report) {
         );
     }
     if report.shortfalls.len() > 20 {
-        println!("  … {} more in summary.json", report.shortfalls.len() - 20);
+        crate::outln!("  … {} more in summary.json", report.shortfalls.len() - 20);
     }
     for i in &report.plan.staffing_issues {
         let unit = crate::rules::unit_name(spec, i.unit);
@@ -422,6 +422,6 @@ fn print_missed(spec: &Spec, report: &Report) {
             }
             _ => format!("{} {x:.1}", i.what()),
         };
-        println!("  staffing: {text} at {unit} in {t}");
+        crate::outln!("  staffing: {text} at {unit} in {t}");
     }
 }

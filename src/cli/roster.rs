@@ -27,7 +27,7 @@ pub fn import(roster: &Path, dir: &Path, skip_bad_rows: bool) -> Result<()> {
     let kept = replace_tables(dir, &files)?;
     print_summary(&spec, d);
     if !kept.is_empty() {
-        println!(
+        crate::outln!(
             "kept the tables it replaced as {}",
             kept.iter()
                 .map(String::as_str)
@@ -35,7 +35,7 @@ pub fn import(roster: &Path, dir: &Path, skip_bad_rows: bool) -> Result<()> {
                 .join(", ")
         );
     }
-    println!(
+    crate::outln!(
         "wrote staff.csv ({} rows), retirements.csv ({} rows), attrition.csv ({} rows), hiring_mix.csv ({} rows) in {}",
         rows(&d.staff),
         rows(&d.retirements),
@@ -122,13 +122,16 @@ fn rows(csv: &str) -> usize {
 pub fn print_summary(spec: &Spec, d: &Derived) {
     let s = &d.summary;
     let c = &spec.config;
-    println!(
+    crate::outln!(
         "roster {}: {} people in post at {}-12-31, {} leavers in the history",
-        d.source, s.in_post, c.time.base_year, s.leavers
+        d.source,
+        s.in_post,
+        c.time.base_year,
+        s.leavers
     );
-    println!("  columns read: {}", s.columns.join(", "));
+    crate::outln!("  columns read: {}", s.columns.join(", "));
     if !s.personal_columns.is_empty() {
-        println!(
+        crate::outln!(
             "  personal columns never read: {}",
             s.personal_columns
                 .iter()
@@ -138,34 +141,34 @@ pub fn print_summary(spec: &Spec, d: &Derived) {
         );
     }
     if !s.ignored_columns.is_empty() {
-        println!("  other columns not needed: {}", s.ignored_columns.len());
+        crate::outln!("  other columns not needed: {}", s.ignored_columns.len());
     }
-    println!(
+    crate::outln!(
         "  retirements {}–{}: {} (statutory age, Labour Code 2019 art. 169)",
         c.time.base_year + 1,
         c.time.horizon,
         s.retirements_in_horizon
     );
     if s.past_age > 0 {
-        println!(
+        crate::outln!(
             "  {} past the statutory age at the roster date: counted as retiring in {}",
             s.past_age,
             c.time.base_year + 1
         );
     }
     if c.roster.early_retirement_years > 0 {
-        println!(
+        crate::outln!(
             "  {} flagged with 15+ years in especially difficult areas retire {} years early (roster.early_retirement_years)",
             s.retiring_early, c.roster.early_retirement_years
         );
     }
     let f = &s.fit;
     if f.with_hire_date == 0 {
-        println!(
+        crate::outln!(
             "  attrition: no hire dates, so the [attrition] defaults apply (source = default)"
         );
     } else {
-        println!(
+        crate::outln!(
             "  attrition {}–{}: {} leavers (not retirements) over {:.0} person-years; class-bands fitted {}, pooled {}, default {}",
             c.time.base_year + 1 - c.roster.history_years as i32,
             c.time.base_year,
@@ -183,14 +186,14 @@ pub fn print_summary(spec: &Spec, d: &Derived) {
         .map(|l| l.split(',').next().unwrap_or(""))
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    println!(
+    crate::outln!(
         "  hiring mix: {mix_units} units with at least {} recent hires; the others hire like their current staff",
         c.roster.min_mix_hires
     );
     if s.skipped > 0 {
-        println!("skipped {} bad rows:", s.skipped);
+        crate::outln!("skipped {} bad rows:", s.skipped);
         for r in &s.skipped_rows {
-            println!("  {r}");
+            crate::outln!("  {r}");
         }
     }
 }

@@ -85,7 +85,7 @@ pub fn run(r: &Request) -> Result<()> {
     if let (Some(goal), Some(rounds)) = (r.buffer, &buffered) {
         print_rounds(r, goal, rounds, stats.total_cost());
     }
-    println!("wrote {}", r.out.join("simulation").display());
+    crate::outln!("wrote {}", r.out.join("simulation").display());
     Ok(())
 }
 
@@ -215,7 +215,7 @@ fn print_outcome(r: &Request, outcome: &Outcome, stats: &Stats, planned: &Planne
             c.year == last && met_in_plan(planned, c) == Some(true) && c.p_met(r.draws) < 0.9
         })
         .count();
-    println!(
+    crate::outln!(
         "{} draws in {:.1} s ({:.0} draws a second, {} threads, seed {})",
         r.draws,
         outcome.seconds,
@@ -224,19 +224,19 @@ fn print_outcome(r: &Request, outcome: &Outcome, stats: &Stats, planned: &Planne
         r.seed
     );
     if let Some((p10, p50, p90)) = outcome.fan.get(&last) {
-        println!("province EM share of staff in {last}: median {p50:.2}%, 10–90% of draws {p10:.2}%–{p90:.2}%");
+        crate::outln!("province EM share of staff in {last}: median {p50:.2}%, 10–90% of draws {p10:.2}%–{p90:.2}%");
     }
-    println!("{at_risk} targets met by the plan have less than a 90% chance in {last}");
+    crate::outln!("{at_risk} targets met by the plan have less than a 90% chance in {last}");
 }
 
 fn print_rounds(r: &Request, goal: f64, rounds: &[RoundRow], base_cost: f64) {
-    println!(
+    crate::outln!(
         "safety buffer for a {:.0}% chance of every target the plan meets:",
         goal * 100.0
     );
     for round in rounds {
         let cost = round.total_cost.value();
-        println!(
+        crate::outln!(
             "  round {}: {} targets raised, buffer {} people in all; cost {:.1} bn VND ({:+.1} vs the plan); {} targets still below {:.0}%",
             round.round,
             round.targets_raised,
@@ -247,7 +247,7 @@ fn print_rounds(r: &Request, goal: f64, rounds: &[RoundRow], base_cost: f64) {
             goal * 100.0
         );
     }
-    println!(
+    crate::outln!(
         "  buffered plan and buffer.csv in {}",
         r.out.join("simulation/buffered").display()
     );

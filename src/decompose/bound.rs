@@ -78,7 +78,7 @@ impl<'a> Raise<'a> {
                     .map(|m| raise.priced(m, Mode::Relaxation, None))
                     .collect::<Result<Vec<f64>>>()
             })?;
-            eprintln!(
+            crate::errln!(
                 "check: Lagrangian with LP subproblems {:.3} vs LP bound {:.3}",
                 constant + relaxed.iter().sum::<f64>(),
                 lp_bound

@@ -368,7 +368,7 @@ pub(super) fn exchange_slots(
         if let Err(e) = &traded {
             failed += 1;
             if ctx.verbose {
-                eprintln!("slot exchange for group {g} left out: {e}");
+                crate::errln!("slot exchange for group {g} left out: {e}");
             }
         }
         let value = if traded.is_ok() && overshoot(parts).is_empty() {

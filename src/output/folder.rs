@@ -100,6 +100,7 @@ impl Kind {
                     "prices.csv",
                     "units.csv",
                     crate::workbook::FILE,
+                    crate::report::FILE,
                 ],
                 &["forecast", "plots", "simulation"],
                 false,

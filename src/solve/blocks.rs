@@ -577,7 +577,7 @@ pub unsafe fn solve(
                 .collect();
         }
         if verbose {
-            eprintln!(
+            crate::errln!(
                 "master iteration {iterations}: bound {best:.1}, master {value:.1}, {} proposals",
                 proposals.len()
             );

@@ -207,7 +207,7 @@ pub fn solve(
             Ok(lp) => {
                 let seconds = started.elapsed().as_secs_f64();
                 if verbose {
-                    eprintln!(
+                    crate::errln!(
                         "LP by {} blocks and {} shared rows: {} master iterations, bound {:.1}, master {:.1}, {:.1} s",
                         lp.blocks, lp.shared_rows, lp.iterations, lp.bound, lp.value, seconds
                     );
@@ -236,7 +236,7 @@ pub fn solve(
             }
             Err(why) => {
                 if verbose {
-                    eprintln!("LP by blocks failed ({why}); solving it whole");
+                    crate::errln!("LP by blocks failed ({why}); solving it whole");
                 }
                 highs_model.set_option("solve_relaxation", true);
             }

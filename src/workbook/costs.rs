@@ -8,7 +8,7 @@ use rust_xlsxwriter::Worksheet;
 use std::collections::BTreeMap;
 
 /// Rows of a block: a name and its value by year.
-type Block = Vec<(String, BTreeMap<i32, f64>)>;
+pub(crate) type Block = Vec<(String, BTreeMap<i32, f64>)>;
 
 pub(super) fn sheet(ws: &mut Worksheet, b: &Book) -> Xlsx<()> {
     let t = b.t;
@@ -19,9 +19,28 @@ pub(super) fn sheet(ws: &mut Worksheet, b: &Book) -> Xlsx<()> {
     b.open_table(ws, &b.w("wb_sheet_costs", &[]), &headings)?;
     ws.set_freeze_panes(HEAD + 1, 1)?;
 
-    // By lever: salaries first, then the other lines in their written order.
+    let mut row = HEAD + 1;
+    row = block(ws, b, &years, row, &by_lever(b), true)?;
+    b.close_table(ws, row - HEAD - 2, headings.len() as u16)?;
+
+    if let Some(rows) = against_no_plan(b) {
+        row += 1;
+        ws.write_string_with_format(row, 0, b.w("wb_c_extra", &[]), &b.f.bold)?;
+        row += 1;
+        row = block(ws, b, &years, row, &rows, false)?;
+    }
+
+    row += 1;
+    ws.write_string_with_format(row, 0, b.w("wb_c_by_level", &[]), &b.f.bold)?;
+    row += 1;
+    block(ws, b, &years, row, &by_level(b), false)?;
+    Ok(())
+}
+
+/// The cost by lever, salaries first, then the other lines in their written order.
+pub(crate) fn by_lever(b: &Book) -> Block {
     let mut by_line: BTreeMap<(bool, String), BTreeMap<i32, f64>> = BTreeMap::new();
-    for r in &t.costs {
+    for r in &b.t.costs {
         let line = r.lever.to_string();
         *by_line
             .entry((line != "salary", line))
@@ -29,50 +48,51 @@ pub(super) fn sheet(ws: &mut Worksheet, b: &Book) -> Xlsx<()> {
             .entry(r.year)
             .or_default() += r.cost.value();
     }
-    let levers: Block = by_line
+    by_line
         .into_iter()
         .map(|((_, line), v)| (b.lever_name(&line), v))
-        .collect();
-    let mut row = HEAD + 1;
-    row = block(ws, b, &years, row, &levers, true)?;
-    b.close_table(ws, row - HEAD - 2, headings.len() as u16)?;
+        .collect()
+}
 
-    if !t.cost_vs_no_plan.is_empty() {
-        row += 1;
-        ws.write_string_with_format(row, 0, b.w("wb_c_extra", &[]), &b.f.bold)?;
-        row += 1;
-        let mut plan: BTreeMap<i32, f64> = BTreeMap::new();
-        let mut none: BTreeMap<i32, f64> = BTreeMap::new();
-        let mut extra: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
-        for r in &t.cost_vs_no_plan {
-            *plan.entry(r.year).or_default() += r.plan.value();
-            *none.entry(r.year).or_default() += r.no_plan.value();
-            *extra
-                .entry(r.lever.name().to_string())
-                .or_default()
-                .entry(r.year)
-                .or_default() += r.extra.value();
-        }
-        let difference = plan
-            .iter()
-            .map(|(y, v)| (*y, v - none.get(y).copied().unwrap_or(0.0)))
-            .collect();
-        let mut rows: Block = vec![
-            (b.w("wb_c_plan", &[]), plan),
-            (b.w("wb_c_no_plan", &[]), none),
-            (b.w("wb_c_extra_all", &[]), difference),
-        ];
-        rows.extend(
-            extra
-                .into_iter()
-                .map(|(lever, v)| (b.w("wb_c_extra_of", &[&b.lever_name(&lever)]), v)),
-        );
-        row = block(ws, b, &years, row, &rows, false)?;
+/// The plan, no plan, their difference and the difference by lever; `None` without a
+/// no-plan forecast.
+pub(crate) fn against_no_plan(b: &Book) -> Option<Block> {
+    let t = b.t;
+    if t.cost_vs_no_plan.is_empty() {
+        return None;
     }
+    let mut plan: BTreeMap<i32, f64> = BTreeMap::new();
+    let mut none: BTreeMap<i32, f64> = BTreeMap::new();
+    let mut extra: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
+    for r in &t.cost_vs_no_plan {
+        *plan.entry(r.year).or_default() += r.plan.value();
+        *none.entry(r.year).or_default() += r.no_plan.value();
+        *extra
+            .entry(r.lever.name().to_string())
+            .or_default()
+            .entry(r.year)
+            .or_default() += r.extra.value();
+    }
+    let difference = plan
+        .iter()
+        .map(|(y, v)| (*y, v - none.get(y).copied().unwrap_or(0.0)))
+        .collect();
+    let mut rows: Block = vec![
+        (b.w("wb_c_plan", &[]), plan),
+        (b.w("wb_c_no_plan", &[]), none),
+        (b.w("wb_c_extra_all", &[]), difference),
+    ];
+    rows.extend(
+        extra
+            .into_iter()
+            .map(|(lever, v)| (b.w("wb_c_extra_of", &[&b.lever_name(&lever)]), v)),
+    );
+    Some(rows)
+}
 
-    row += 1;
-    ws.write_string_with_format(row, 0, b.w("wb_c_by_level", &[]), &b.f.bold)?;
-    row += 1;
+/// The cost by administrative level, each followed by its kinds of unit, indented.
+pub(crate) fn by_level(b: &Book) -> Block {
+    let t = b.t;
     let mut level: BTreeMap<Level, BTreeMap<i32, f64>> = BTreeMap::new();
     let mut kind: BTreeMap<crate::domain::UnitKind, BTreeMap<i32, f64>> = BTreeMap::new();
     for r in &t.costs {
@@ -94,8 +114,7 @@ pub(super) fn sheet(ws: &mut Worksheet, b: &Book) -> Xlsx<()> {
             rows.push((format!("  {}", b.kind_name(*k)), v.clone()));
         }
     }
-    block(ws, b, &years, row, &rows, false)?;
-    Ok(())
+    rows
 }
 
 /// Writes `rows` from `row`, a total per row at the right and, with `total`, a total row

@@ -22,8 +22,8 @@
 
 mod actions;
 pub mod comparison;
-mod costs;
-mod summary;
+pub(crate) mod costs;
+pub(crate) mod summary;
 mod targets;
 mod units;
 
@@ -111,10 +111,13 @@ pub(crate) struct Book<'a> {
     /// The rules and years with a coverage count (`COVERAGE` rows).
     coverage: BTreeSet<(Rule, i32)>,
     pub f: Formats,
+    /// The console's templates in the book's language, for the reasons of a missed target
+    /// (`summary.json` keeps them in English); `None` in English.
+    messages: Option<crate::i18n::Messages>,
 }
 
 impl<'a> Book<'a> {
-    fn new(t: &'a PlanTables, l: &'a Labels) -> Book<'a> {
+    pub(crate) fn new(t: &'a PlanTables, l: &'a Labels) -> Book<'a> {
         let mut units = BTreeMap::new();
         for u in &t.units {
             units
@@ -149,15 +152,26 @@ impl<'a> Book<'a> {
             .filter(|r| r.unit == "COVERAGE")
             .map(|r| (r.rule, r.year))
             .collect();
+        let messages = (l.lang() != "en").then(|| crate::i18n::Messages::new(l));
         Book {
             t,
             l,
+            messages,
             coverage,
             units,
             groups,
             em,
             title,
             f: Formats::new(),
+        }
+    }
+
+    /// The limits a missed target ran into, in the book's language.
+    pub fn why(&self, why: &[String]) -> String {
+        let text = why.join("; ");
+        match &self.messages {
+            Some(m) => m.translate(&text),
+            None => text,
         }
     }
 

@@ -3,6 +3,7 @@
 //! right (half size).
 
 use super::{fit_row, Book, Xlsx};
+use crate::diagnose::Shortfall;
 use crate::domain::target::TargetKind;
 use rust_xlsxwriter::{Image, Worksheet};
 use std::collections::BTreeMap;
@@ -17,9 +18,35 @@ const CHART_ROWS: u32 = 28;
 const WHY_CHARS: usize = 75;
 
 pub(super) fn sheet(ws: &mut Worksheet, b: &Book, plots: Option<&Path>) -> Xlsx<()> {
-    let s = &b.t.summary;
     ws.set_name(b.w("wb_sheet_summary", &[]))?;
     ws.write_string_with_format(0, 0, &b.title, &b.f.title)?;
+    let lines = sentences(b);
+    let mut row = 2;
+    for line in &lines {
+        ws.merge_range(row, 0, row, SPAN - 1, line, &b.f.wrap)?;
+        ws.set_row_height(row, 32)?;
+        row += 1;
+    }
+    missed(ws, b, row + 1)?;
+    for (c, w) in [24.0, 8.0, 7.0, 14.0, 9.0, 9.0, 7.0, 70.0]
+        .iter()
+        .enumerate()
+    {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    if let Some(dir) = plots {
+        charts(ws, dir)?;
+    }
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_active(true);
+    Ok(())
+}
+
+/// The headline figures in sentences (the workbook's summary and `report.html` both).
+pub(crate) fn sentences(b: &Book) -> Vec<String> {
+    let s = &b.t.summary;
     let bn = |x: f64| b.l.num(x / 1000.0, 1);
     let (from, to) = ((s.base_year + 1).to_string(), s.horizon.to_string());
     let salary = s.cost_by_lever.get("salary").copied().unwrap_or(0.0);
@@ -109,27 +136,7 @@ pub(super) fn sheet(ws: &mut Worksheet, b: &Book, plots: Option<&Path>) -> Xlsx<
             ],
         ));
     }
-    let mut row = 2;
-    for line in &lines {
-        ws.merge_range(row, 0, row, SPAN - 1, line, &b.f.wrap)?;
-        ws.set_row_height(row, 32)?;
-        row += 1;
-    }
-    missed(ws, b, row + 1)?;
-    for (c, w) in [24.0, 8.0, 7.0, 14.0, 9.0, 9.0, 7.0, 70.0]
-        .iter()
-        .enumerate()
-    {
-        ws.set_column_width(c as u16, *w)?;
-    }
-    if let Some(dir) = plots {
-        charts(ws, dir)?;
-    }
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_active(true);
-    Ok(())
+    lines
 }
 
 /// The targets the plan does not meet, target years first, each with the limits it ran
@@ -142,11 +149,6 @@ fn missed(ws: &mut Worksheet, b: &Book, mut row: u32) -> Xlsx<()> {
     }
     ws.write_string_with_format(row, 0, b.w("wb_s_missed", &[]), &b.f.bold)?;
     row += 1;
-    let kinds: BTreeMap<(&str, String, i32), TargetKind> =
-        b.t.targets
-            .iter()
-            .map(|r| ((r.unit.as_str(), r.rule.name().to_string(), r.year), r.kind))
-            .collect();
     let headings = [
         "wb_h_unit",
         "wb_h_rule",
@@ -161,17 +163,8 @@ fn missed(ws: &mut Worksheet, b: &Book, mut row: u32) -> Xlsx<()> {
         ws.write_string_with_format(row, c as u16, b.w(h, &[]), &b.f.head)?;
     }
     row += 1;
-    // Target years first, then milestones and the rest, each in summary.json's order.
-    let kind_of = |m: &crate::diagnose::Shortfall| {
-        kinds
-            .get(&(m.unit.as_str(), m.rule.clone(), m.year))
-            .copied()
-    };
-    let mut rows: Vec<_> = s.missed.iter().collect();
-    rows.sort_by_key(|m| kind_of(m) != Some(TargetKind::Target));
-    for m in rows {
-        let kind =
-            kind_of(m).map_or_else(String::new, |k| b.w(&format!("wb_kind_{}", k.name()), &[]));
+    for (m, kind) in missed_rows(b) {
+        let kind = kind.map_or_else(String::new, |k| b.w(&format!("wb_kind_{}", k.name()), &[]));
         ws.write_string_with_format(row, 0, b.unit_name(&m.unit), &b.f.text)?;
         ws.write_string_with_format(row, 1, &m.rule, &b.f.text)?;
         ws.write_number_with_format(row, 2, m.year, &b.f.text)?;
@@ -179,12 +172,35 @@ fn missed(ws: &mut Worksheet, b: &Book, mut row: u32) -> Xlsx<()> {
         ws.write_number_with_format(row, 4, m.required, &b.f.int)?;
         ws.write_number_with_format(row, 5, m.achieved, &b.f.int)?;
         ws.write_number_with_format(row, 6, m.shortfall, &b.f.warn)?;
-        let why = m.why.join("; ");
+        let why = b.why(&m.why);
         ws.write_string_with_format(row, 7, &why, &b.f.wrap)?;
         fit_row(ws, row, &why, WHY_CHARS)?;
         row += 1;
     }
     Ok(())
+}
+
+/// The targets not met with the kind of their row: target years first, then milestones and
+/// the rest, each in `summary.json`'s order.
+pub(crate) fn missed_rows<'a>(b: &Book<'a>) -> Vec<(&'a Shortfall, Option<TargetKind>)> {
+    let kinds: BTreeMap<(&str, &str, i32), TargetKind> =
+        b.t.targets
+            .iter()
+            .map(|r| ((r.unit.as_str(), r.rule.name(), r.year), r.kind))
+            .collect();
+    let mut rows: Vec<_> =
+        b.t.summary
+            .missed
+            .iter()
+            .map(|m| {
+                let kind = kinds
+                    .get(&(m.unit.as_str(), m.rule.as_str(), m.year))
+                    .copied();
+                (m, kind)
+            })
+            .collect();
+    rows.sort_by_key(|(_, k)| *k != Some(TargetKind::Target));
+    rows
 }
 
 /// The PNG charts of `dir`, in their numbered order, half size, one under another.

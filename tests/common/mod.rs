@@ -10,6 +10,7 @@ pub use std::process::{Command, Output};
 
 pub fn bienche(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .env("LC_ALL", "en_US.UTF-8")
         .args(args)
         .output()
         .expect("bienche runs")

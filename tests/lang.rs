@@ -1,0 +1,221 @@
+//! The console's language: `--lang vi|en`, else the locale, else Vietnamese; summaries,
+//! progress and errors translated from the label table (`src/i18n.rs`).
+
+mod common;
+
+use common::*;
+use std::process::{Command, Output};
+
+/// bienche with the locale variables cleared, then `env` set.
+fn run_with(env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_bienche"));
+    for v in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        c.env_remove(v);
+    }
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.args(args).output().expect("bienche runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// English words of the console's sentences; codes (R2, X13, military, summary.json) and
+/// names are not among them.
+const ENGLISH: &[&str] = &[
+    "the",
+    "of",
+    "and",
+    "in",
+    "met",
+    "missed",
+    "cost",
+    "billion",
+    "million",
+    "people",
+    "short",
+    "required",
+    "achieved",
+    "wrote",
+    "solving",
+    "solved",
+    "groups",
+    "units",
+    "targets",
+    "target",
+    "plan",
+    "channel",
+    "quota",
+    "full",
+    "all",
+    "leader",
+    "posts",
+    "filled",
+    "years",
+    "between",
+    "draws",
+    "seed",
+    "bound",
+    "model",
+    "columns",
+    "rows",
+    "time",
+    "writing",
+    "without",
+    "more",
+    "less",
+    "warning",
+    "error",
+    "expected",
+    "found",
+    "line",
+    "field",
+    "solver",
+    "gap",
+    "loaded",
+    "drawing",
+    "charts",
+    "simulating",
+    "levers",
+    "salaries",
+    "median",
+    "share",
+    "chance",
+    "milestones",
+    "overhead",
+    "threads",
+];
+
+fn english_words(s: &str) -> Vec<String> {
+    let mut found: Vec<String> = s
+        // File names, paths and codes (targets.csv, p_met, exam_em) are one token each.
+        .split(|c: char| !(c.is_ascii_alphanumeric() || "_./-".contains(c)))
+        .filter(|w| ENGLISH.contains(&w.to_ascii_lowercase().as_str()))
+        .map(str::to_string)
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[test]
+fn planning_the_sample_in_vietnamese_prints_no_english_word() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ke-hoach");
+    let o = run_with(
+        &[],
+        &[
+            "plan",
+            scenario("son-la").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--lang",
+            "vi",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let all = text(&o);
+    assert_eq!(english_words(&all), Vec::<String>::new(), "{all}");
+    // Sentences, numbers the Vietnamese way, and a reason of a missed target translated.
+    assert!(all.contains("chỉ tiêu: đạt "), "{all}");
+    assert!(all.contains(" tỷ đồng, trong đó lương "), "{all}");
+    assert!(all.contains("đã bổ nhiệm đủ "), "{all}");
+    assert!(all.contains("7.383,0") || all.contains(",0 tỷ"), "{all}");
+    // The same run in English says it in English.
+    let en = run_with(
+        &[],
+        &[
+            "plan",
+            scenario("son-la").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+    );
+    assert!(en.status.success());
+    assert!(text(&en).contains("targets: "), "{}", text(&en));
+}
+
+/// A scenario whose `difficult` cell says "maybe".
+fn bad_scenario(tmp: &tempfile::TempDir) -> std::path::PathBuf {
+    let dir = tmp.path().join("bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(fixture("unreachable")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+    }
+    let units = std::fs::read_to_string(dir.join("units.csv")).unwrap();
+    let mut lines: Vec<String> = units.lines().map(str::to_string).collect();
+    lines[0].push_str(",difficult");
+    lines[1].push_str(",maybe");
+    std::fs::write(dir.join("units.csv"), lines.join("\n") + "\n").unwrap();
+    dir
+}
+
+#[test]
+fn an_input_error_in_vietnamese_and_in_english() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = bad_scenario(&tmp);
+    let dir = dir.to_str().unwrap();
+    let vi = run_with(&[], &["check", dir]);
+    assert_eq!(vi.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&vi.stderr),
+        "lỗi: units.csv, dòng 2: cột 'difficult': cần có hoặc không (yes hoặc no; chữ hoa hay thường đều được), gặp \"maybe\"\n"
+    );
+    let en = run_with(&[], &["check", dir, "--lang", "en"]);
+    assert_eq!(en.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&en.stderr),
+        "error: units.csv, line 2: field 'difficult': expected yes or no (có or không, in any case), found \"maybe\"\n"
+    );
+}
+
+#[test]
+fn without_lang_the_console_follows_the_locale_else_vietnamese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = bad_scenario(&tmp);
+    let dir = dir.to_str().unwrap();
+    let first_word = |env: &[(&str, &str)]| {
+        let o = run_with(env, &["check", dir]);
+        String::from_utf8_lossy(&o.stderr)
+            .split(':')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(first_word(&[]), "lỗi");
+    assert_eq!(first_word(&[("LANG", "en_GB.UTF-8")]), "error");
+    assert_eq!(first_word(&[("LANG", "vi_VN.UTF-8")]), "lỗi");
+    assert_eq!(
+        first_word(&[("LANG", "en_US.UTF-8"), ("LC_ALL", "vi_VN.UTF-8")]),
+        "lỗi"
+    );
+    assert_eq!(first_word(&[("LANG", "C.UTF-8")]), "lỗi");
+}
+
+#[test]
+fn help_in_vietnamese_and_in_english() {
+    let vi = run_with(&[], &["plan", "--help"]);
+    let vi = String::from_utf8_lossy(&vi.stdout).to_string();
+    assert!(
+        vi.starts_with("Tìm kế hoạch chi phí thấp nhất (tính theo từng người)"),
+        "{vi}"
+    );
+    assert!(vi.contains("Thư mục kết quả"), "{vi}");
+    let en = run_with(&[], &["plan", "--help", "--lang", "en"]);
+    let en = String::from_utf8_lossy(&en.stdout).to_string();
+    assert!(
+        en.starts_with("Solve for the least-cost whole-person plan"),
+        "{en}"
+    );
+    let top = run_with(&[("LANG", "en_US.UTF-8")], &["--help"]);
+    assert!(String::from_utf8_lossy(&top.stdout).starts_with("Plan ethnic-minority"));
+}
