@@ -4,13 +4,16 @@
 //! The program composes its console lines and messages in English, the language of its
 //! tests and of `summary.json`. Before a line is shown it is translated by the table's
 //! message rows (keys `m_…`): each is an English template and its translation, with
-//! placeholders `{0}`, `{1}`, … for any text and `{#0}`, … for a number (digits, signs,
-//! `.`, `,`, `%`). A line is cut at `"; "`, `": "` keeps what it introduces, and each piece is
-//! matched whole against the templates in table order; what a placeholder took is
-//! translated the same way, so templates nest ("{0} in {#1}–{#2}" around "channel {0} at its
-//! cap"). Numbers with a decimal point are written the language's way (7.383,0 in
-//! Vietnamese). A piece that no template matches is shown as it is: codes, names and file
-//! paths pass through.
+//! placeholders `{0}` for any text (itself translated), `{#0}` for a number (digits, signs,
+//! `.`, `,`, `%`), `{=0}` for text shown as it is (paths, names, values read from a file)
+//! and `{^0}` for a phrase some template translates whole (the reason before "in 2030"). A
+//! line is matched whole against the templates in table order, else cut at `"; "`, then at
+//! `": "`, and each piece is matched the same way; only a template's last placeholder may
+//! run over a `"; "`, so two messages of one kind are translated one by one. Numbers with a
+//! decimal point are written the language's way (7.383,0 in Vietnamese). A piece that no
+//! template matches is shown as it is, so a data line passes through unchanged; paths and
+//! names inside a message are `{=…}` placeholders. Data tables (`bienche targets`, the
+//! files `plot` lists) are printed without translation.
 //!
 //! The language: `--lang` when given, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`:
 //! `en…` gives English), else Vietnamese. Documents (charts, `plan.xlsx`, `report.html`)
@@ -81,16 +84,36 @@ pub fn err(text: impl AsRef<str>) {
     eprintln!("{}", tr(text.as_ref()));
 }
 
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    /// `{i}`: any text, itself translated.
+    Any,
+    /// `{#i}`: a number, written the language's way.
+    Number,
+    /// `{=i}`: shown as it is (a path, a name, a value from a file).
+    Verbatim,
+    /// `{^i}`: text that a template translates whole (a reason before "in 2030"); else the
+    /// template does not match.
+    Phrase,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Piece {
     Text(String),
-    Any(usize),
-    Number(usize),
+    Hole(usize, Kind),
+}
+
+/// One message row: its pieces, the literal parts any matching line must contain, and the
+/// translation.
+struct Template {
+    pieces: Vec<Piece>,
+    literals: Vec<String>,
+    to: String,
 }
 
 /// The message templates of one language.
 pub struct Messages {
-    templates: Vec<(Vec<Piece>, String)>,
+    templates: Vec<Template>,
     /// The language's decimal mark and thousands separator.
     decimal: String,
     thousands: String,
@@ -101,7 +124,21 @@ impl Messages {
         let templates = l
             .messages()
             .into_iter()
-            .map(|(en, to)| (pieces(&en), to))
+            .map(|(en, to)| {
+                let pieces = pieces(&en);
+                let literals = pieces
+                    .iter()
+                    .filter_map(|p| match p {
+                        Piece::Text(t) => Some(t.clone()),
+                        Piece::Hole(..) => None,
+                    })
+                    .collect();
+                Template {
+                    pieces,
+                    literals,
+                    to,
+                }
+            })
             .collect();
         Messages {
             templates,
@@ -145,21 +182,25 @@ impl Messages {
         s.to_string()
     }
 
-    /// `s` matched whole by a template, its placeholders translated.
+    /// `s` matched whole by a template, its placeholders filled in one pass.
     fn whole(&self, s: &str, depth: usize) -> Option<String> {
-        for (pattern, to) in &self.templates {
-            if let Some(caps) = matches(pattern, s) {
-                let mut out = to.clone();
-                for (i, (cap, number)) in caps.iter().enumerate() {
-                    let shown = if *number {
-                        self.number(cap)
-                    } else {
-                        self.text(cap, depth + 1)
-                    };
-                    out = out.replace(&format!("{{{i}}}"), &shown);
-                }
-                return Some(out);
+        for t in &self.templates {
+            if !t.literals.iter().all(|l| s.contains(l.as_str())) {
+                continue;
             }
+            let phrase_ok = |cap: &str| self.whole(cap, depth + 1).is_some();
+            let Some(caps) = matches(&t.pieces, s, &phrase_ok) else {
+                continue;
+            };
+            let shown: Vec<String> = caps
+                .iter()
+                .map(|(cap, kind)| match kind {
+                    Kind::Number => self.number(cap),
+                    Kind::Verbatim => cap.to_string(),
+                    Kind::Any | Kind::Phrase => self.text(cap, depth + 1),
+                })
+                .collect();
+            return Some(fill(&t.to, &shown));
         }
         None
     }
@@ -177,7 +218,8 @@ impl Messages {
         let Some((int, frac)) = body.split_once('.') else {
             return s.to_string();
         };
-        if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+        let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+        if !digits(int) || !digits(frac) {
             return s.to_string();
         }
         let mut grouped = String::new();
@@ -191,104 +233,152 @@ impl Messages {
     }
 }
 
-/// A template's pieces: text between `{i}` (any text) and `{#i}` (a number).
+/// `to` with `{i}` replaced by `values[i]`, in one pass (a value holding "{1}" stays so).
+fn fill(to: &str, values: &[String]) -> String {
+    let mut out = String::new();
+    let mut rest = to;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let hole = after
+            .find('}')
+            .and_then(|close| after[..close].parse::<usize>().ok().map(|i| (i, close)));
+        match hole.and_then(|(i, close)| values.get(i).map(|v| (v, close))) {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A template's pieces: text between placeholders `{i}`, `{#i}`, `{=i}` and `{^i}`.
 fn pieces(template: &str) -> Vec<Piece> {
-    let mut out = Vec::new();
+    let mut out: Vec<Piece> = Vec::new();
+    let push_text = |out: &mut Vec<Piece>, s: &str| {
+        if s.is_empty() {
+            return;
+        }
+        match out.last_mut() {
+            Some(Piece::Text(a)) => a.push_str(s),
+            _ => out.push(Piece::Text(s.to_string())),
+        }
+    };
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|c| open + c) else {
             break;
         };
         let inner = &rest[open + 1..close];
-        let (number, digits) = match inner.strip_prefix('#') {
-            Some(d) => (true, d),
-            None => (false, inner),
+        let (kind, digits) = match inner.chars().next() {
+            Some('#') => (Kind::Number, &inner[1..]),
+            Some('=') => (Kind::Verbatim, &inner[1..]),
+            Some('^') => (Kind::Phrase, &inner[1..]),
+            _ => (Kind::Any, inner),
         };
-        let Ok(i) = digits.parse::<usize>() else {
-            // Not a placeholder: keep the braces as text.
-            out.push(Piece::Text(rest[..close + 1].to_string()));
-            rest = &rest[close + 1..];
-            continue;
-        };
-        if open > 0 {
-            out.push(Piece::Text(rest[..open].to_string()));
+        push_text(&mut out, &rest[..open]);
+        match digits.parse::<usize>() {
+            Ok(i) => out.push(Piece::Hole(i, kind)),
+            // Not a placeholder: the braces are text.
+            Err(_) => push_text(&mut out, &rest[open..close + 1]),
         }
-        out.push(if number {
-            Piece::Number(i)
-        } else {
-            Piece::Any(i)
-        });
         rest = &rest[close + 1..];
     }
-    if !rest.is_empty() {
-        out.push(Piece::Text(rest.to_string()));
-    }
-    // Adjacent text pieces (from kept braces) joined.
-    let mut joined: Vec<Piece> = Vec::new();
-    for p in out {
-        match (joined.last_mut(), &p) {
-            (Some(Piece::Text(a)), Piece::Text(b)) => a.push_str(b),
-            _ => joined.push(p),
-        }
-    }
-    joined
+    push_text(&mut out, rest);
+    out
+}
+
+fn number_byte(b: u8) -> bool {
+    b.is_ascii_digit() || b".,%+-".contains(&b)
 }
 
 fn is_number(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes().any(|b| b.is_ascii_digit())
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b'%' | b'+' | b'-'))
+    s.bytes().any(|b| b.is_ascii_digit()) && s.bytes().all(number_byte)
 }
 
-/// What each placeholder of `pattern` takes in `s` (in placeholder order, with whether it is
-/// a number), when `pattern` matches `s` whole.
-fn matches(pattern: &[Piece], s: &str) -> Option<Vec<(String, bool)>> {
-    let mut caps: Vec<Option<(String, bool)>> = Vec::new();
-    if go(pattern, s, &mut caps) {
-        Some(caps.into_iter().map(|c| c.unwrap_or_default()).collect())
+/// What each placeholder of `pattern` takes in `s` (in placeholder order, with its kind),
+/// when `pattern` matches `s` whole; `phrase` says whether a `{^i}` capture is a phrase.
+fn matches<'s>(
+    pattern: &[Piece],
+    s: &'s str,
+    phrase: &dyn Fn(&str) -> bool,
+) -> Option<Vec<(&'s str, Kind)>> {
+    let mut caps: Vec<Option<(usize, usize, Kind)>> = Vec::new();
+    if go(pattern, s, 0, &mut caps, phrase) {
+        Some(
+            caps.into_iter()
+                .map(|c| c.map_or(("", Kind::Verbatim), |(a, b, k)| (&s[a..b], k)))
+                .collect(),
+        )
     } else {
         None
     }
 }
 
-fn go(pattern: &[Piece], s: &str, caps: &mut Vec<Option<(String, bool)>>) -> bool {
+/// Matches `pattern` against `s[at..]`, recording captures as byte ranges of `s`.
+fn go(
+    pattern: &[Piece],
+    s: &str,
+    at: usize,
+    caps: &mut Vec<Option<(usize, usize, Kind)>>,
+    phrase: &dyn Fn(&str) -> bool,
+) -> bool {
     let Some((first, rest)) = pattern.split_first() else {
-        return s.is_empty();
+        return at == s.len();
     };
     match first {
-        Piece::Text(t) => s
-            .strip_prefix(t.as_str())
-            .is_some_and(|r| go(rest, r, caps)),
-        Piece::Any(i) | Piece::Number(i) => {
-            let number = matches!(first, Piece::Number(_));
-            // The shortest capture that lets the rest match (the last takes what is left).
-            let ends: Vec<usize> = if rest.is_empty() {
-                vec![s.len()]
+        Piece::Text(t) => {
+            s[at..].starts_with(t.as_str()) && go(rest, s, at + t.len(), caps, phrase)
+        }
+        Piece::Hole(i, kind) => {
+            let last = rest.is_empty();
+            // The next literal, which the capture must be followed by.
+            let next = match rest.first() {
+                Some(Piece::Text(t)) => Some(t.as_str()),
+                _ => None,
+            };
+            let tail = &s[at..];
+            let ends: Vec<usize> = if last {
+                vec![tail.len()]
             } else {
-                s.char_indices()
+                tail.char_indices()
                     .map(|(k, _)| k)
                     .skip(1)
-                    .chain([s.len()])
+                    .chain([tail.len()])
                     .collect()
             };
             for end in ends {
-                let cap = &s[..end];
-                if number && !is_number(cap) {
-                    if cap
-                        .bytes()
-                        .any(|b| !(b.is_ascii_digit() || b".,%+-".contains(&b)))
-                    {
+                let cap = &tail[..end];
+                // Only the last placeholder may run over a "; " between two messages.
+                if !last && cap.ends_with("; ") {
+                    return false;
+                }
+                if *kind == Kind::Number && !is_number(cap) {
+                    if !cap.bytes().all(number_byte) {
                         return false;
                     }
+                    continue;
+                }
+                if let Some(n) = next {
+                    if !tail[end..].starts_with(n) {
+                        continue;
+                    }
+                }
+                if *kind == Kind::Phrase && !phrase(cap) {
                     continue;
                 }
                 if caps.len() <= *i {
                     caps.resize(*i + 1, None);
                 }
-                let before = caps[*i].clone();
-                caps[*i] = Some((cap.to_string(), number));
-                if go(rest, &s[end..], caps) {
+                let before = caps[*i];
+                caps[*i] = Some((at, at + end, *kind));
+                if go(rest, s, at + end, caps, phrase) {
                     return true;
                 }
                 caps[*i] = before;
@@ -332,7 +422,35 @@ mod tests {
     #[test]
     fn a_number_placeholder_takes_only_numbers() {
         let p = pieces("{0} in {#1}");
-        assert!(matches(&p, "quota full in 2026").is_some());
-        assert!(matches(&p, "quota full in X13").is_none());
+        let any = |_: &str| true;
+        assert!(matches(&p, "quota full in 2026", &any).is_some());
+        assert!(matches(&p, "quota full in X13", &any).is_none());
+        assert_eq!(vi().number("1.16.0"), "1.16.0");
+    }
+
+    #[test]
+    fn two_reasons_of_one_kind_are_each_translated() {
+        assert_eq!(
+            vi().translate("channel exam_em at its cap in 2031; channel military at its cap in 2028–2035"),
+            "kênh tuyển dụng exam_em đã hết chỉ tiêu năm 2031; kênh tuyển dụng military đã hết chỉ tiêu trong các năm 2028–2035"
+        );
+    }
+
+    #[test]
+    fn data_names_and_paths_are_left_alone() {
+        let m = vi();
+        // A row of `bienche targets` and a group named like a reason.
+        let row = "X01\tR2\t18 in 2025 → 18 in 2030: 18.00";
+        assert_eq!(m.translate(row), row);
+        assert_eq!(m.translate("G1999 in 1"), "G1999 in 1");
+        assert_eq!(
+            m.translate("wrote /tmp/du bao in 2030"),
+            "đã ghi /tmp/du bao in 2030"
+        );
+        assert_eq!(
+            m.translate("wrote /tmp/a; error: b"),
+            "đã ghi /tmp/a; error: b"
+        );
+        assert_eq!(fill("{0} {1}", &["{1}".into(), "x".into()]), "{1} x");
     }
 }

@@ -154,14 +154,15 @@ fn missed(h: &mut String, b: &Book) {
     h.push_str("</section>\n");
 }
 
-/// The yearly milestones not met, one row per unit and rule: the years and the most
-/// people short in any of them (the workbook's Targets sheet has every row).
+/// The other rows not met (yearly milestones, intent rules, goals), one row per unit and
+/// rule: the years and the most people short in any of them (the workbook's Targets sheet
+/// has every row).
 fn missed_milestones(h: &mut String, b: &Book) {
     let l = b.l;
     let mut by_unit: BTreeMap<(&str, &str), (Vec<i32>, u32)> = BTreeMap::new();
     for (m, _) in summary::missed_rows(b)
         .into_iter()
-        .filter(|(_, k)| *k == Some(TargetKind::Milestone))
+        .filter(|(_, k)| *k != Some(TargetKind::Target))
     {
         let e = by_unit
             .entry((m.unit.as_str(), m.rule.as_str()))
@@ -220,8 +221,8 @@ fn charts(h: &mut String, plots: &Path, l: &Labels) -> Result<()> {
     for svg in svgs {
         let text = std::fs::read_to_string(&svg).map_err(|e| Error::output(&svg, e))?;
         let name = svg.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        // The file's own size becomes the viewBox's; the page sizes the chart to its width.
-        let text = text.replacen("<svg width=\"1920\" height=\"1080\"", "<svg", 1);
+        // The page sizes the chart to its width, by its viewBox.
+        let text = text.replacen(" width=\"1920\" height=\"1080\"", "", 1);
         let _ = writeln!(
             h,
             "<figure id=\"chart-{name}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",

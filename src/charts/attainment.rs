@@ -43,14 +43,15 @@ fn units_with_a_miss(s: &Stats) -> Vec<&String> {
     missing
 }
 
-/// Targets met out of all, and where the misses are: up to four units by name.
+/// Targets met out of all, and where the misses are: up to four units by name (the grid's
+/// columns keep the ids: there is no room for names).
 fn title(s: &Stats, l: &Labels, missing: &[&String]) -> String {
     let met = s.status.values().filter(|m| **m).count();
     let where_ = match missing.len() {
         0 => l.get("t5_none", &[]),
         1..=4 => missing
             .iter()
-            .map(|u| u.as_str())
+            .map(|u| s.unit_name(u))
             .collect::<Vec<_>>()
             .join(", "),
         n => l.get(
@@ -58,7 +59,7 @@ fn title(s: &Stats, l: &Labels, missing: &[&String]) -> String {
             &[
                 &missing[..3]
                     .iter()
-                    .map(|u| u.as_str())
+                    .map(|u| s.unit_name(u))
                     .collect::<Vec<_>>()
                     .join(", "),
                 &(n - 3).to_string(),

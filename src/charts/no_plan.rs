@@ -130,7 +130,10 @@ fn furthest_behind<DB: DrawingBackend>(
         .flat_map(|(u, r, p)| [*r, *p, planned_share(s, u, last)])
         .fold(10.0f64, f64::max)
         * 1.2;
-    let names: Vec<String> = worst.iter().map(|(u, _, _)| (*u).clone()).collect();
+    let names: Vec<String> = worst
+        .iter()
+        .map(|(u, _, _)| s.unit_name(u).to_string())
+        .collect();
     let mut chart = unit_axes(area, l, &names, ymax, last)?;
     let bars: [(&str, RGBColor, f64); 2] = [("no_plan", GREY, -0.17), ("with_plan", BLUE, 0.17)];
     for (key, color, dx) in bars {

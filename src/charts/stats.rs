@@ -62,6 +62,8 @@ pub struct UnitShare {
 #[derive(Debug, Clone)]
 pub struct Stats {
     pub scenario: String,
+    /// Unit id → its name (`units.csv`), for titles and axes with room for it.
+    pub unit_names: BTreeMap<String, String>,
     pub illustrative: bool,
     pub version: String,
     /// The plan's proven gap, million VND (`summary.json`'s `solver.gap_million_vnd`).
@@ -118,6 +120,15 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// A unit's name, or its id when the tables have none.
+    pub fn unit_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.unit_names
+            .get(id)
+            .map(String::as_str)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(id)
+    }
+
     /// The cost of one administrative level over the horizon, million VND.
     pub fn cost_of_level(&self, level: crate::domain::Level) -> f64 {
         self.cost_by_kind
@@ -197,7 +208,9 @@ impl Stats {
         let mut kinds: BTreeMap<String, String> = BTreeMap::new();
         let mut unit_order: Vec<String> = Vec::new();
         let mut quota: BTreeMap<(String, i32), f64> = BTreeMap::new();
+        let mut unit_names: BTreeMap<String, String> = BTreeMap::new();
         for r in &t.units {
+            unit_names.insert(r.unit.clone(), r.name.clone());
             if !kinds.contains_key(&r.unit) {
                 unit_order.push(r.unit.clone());
             }
@@ -308,6 +321,7 @@ impl Stats {
         let mut unit_shares = targets_part.unit_shares;
         Stats {
             scenario: summary.scenario.clone(),
+            unit_names,
             illustrative: summary.illustrative,
             version: t.manifest.bienche_version.clone(),
             gap_million_vnd: summary.solver.gap_million_vnd,

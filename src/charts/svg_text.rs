@@ -29,10 +29,9 @@ pub fn outline_text(svg: &str, prefix: &str) -> String {
     while let Some(start) = rest.find("<text ") {
         body.push_str(&rest[..start]);
         let after = &rest[start..];
-        let Some(open_end) = after.find('>') else {
-            break;
-        };
-        let Some(close) = after.find("</text>") else {
+        let (Some(open_end), Some(close)) = (after.find('>'), after.find("</text>")) else {
+            // Not plotters' form: the rest as it is.
+            rest = after;
             break;
         };
         let attrs = attributes(&after[6..open_end]);

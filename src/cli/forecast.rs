@@ -35,7 +35,7 @@ pub fn run(spec: &Spec, out: Option<&Path>, top: usize, force: bool) -> Result<(
             write::rows(dir, &tables::flows(spec, &f.plan))?;
             write::rows_as(dir, GAP_FILE, GAP_HEADER, &gaps)
         })?;
-        crate::outln!("wrote {}", out.display());
+        println!("wrote {}", out.display());
     }
     Ok(())
 }
@@ -63,22 +63,22 @@ fn print(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow], top: usize) {
 fn print_assumptions(spec: &Spec, f: &forecast::Forecast) {
     let c = &spec.config;
     if c.illustrative {
-        crate::outln!(
+        println!(
             "ILLUSTRATIVE DATA: {} (figures are invented, not official)",
             c.name
         );
     } else {
-        crate::outln!("{}", c.name);
+        println!("{}", c.name);
     }
-    crate::outln!("forecast with no plan (current behaviour, whole people):");
-    crate::outln!(
+    println!("forecast with no plan (current behaviour, whole people):");
+    println!(
         "  vacancies refilled up to each unit's {} fill rate of its quota; hiring mix of recent hires in {} units, of current staff in {}",
         spec.base_year(),
         recent_mix_units(f),
         spec.units.len() - recent_mix_units(f)
     );
-    crate::outln!("  no targeted training or transfers; leader posts refilled from trained staff of every group alike");
-    crate::outln!(
+    println!("  no targeted training or transfers; leader posts refilled from trained staff of every group alike");
+    println!(
         "  retirements from retirements.csv; attrition by tenure from {}",
         if spec.attrition.is_empty() {
             "the [attrition] defaults"
@@ -151,7 +151,7 @@ fn print_gaps(spec: &Spec, gaps: &[TargetRow]) {
     for ty in &spec.config.time.targets {
         let year: Vec<TargetRow> = gaps.iter().filter(|g| g.year == ty.year).cloned().collect();
         let (met, missed, short) = evaluate::tally(&year);
-        crate::outln!(
+        println!(
             "{} ({:.0}% of each target): {met} targets met, {missed} missed with no plan, short {short} people",
             ty.year,
             ty.level * 100.0
@@ -164,7 +164,7 @@ fn print_gaps(spec: &Spec, gaps: &[TargetRow]) {
             }
             let miss: Vec<&&TargetRow> = rows.iter().filter(|g| !g.met).collect();
             let people: u32 = miss.iter().map(|g| g.shortfall).sum();
-            crate::outln!(
+            println!(
                 "  {rule}: {} of {} missed, short {people}",
                 miss.len(),
                 rows.len()
@@ -183,15 +183,11 @@ fn print_largest(spec: &Spec, gaps: &[TargetRow], top: usize) {
         .collect();
     worst.sort_by(|a, b| b.shortfall.cmp(&a.shortfall).then(a.unit.cmp(&b.unit)));
     if !worst.is_empty() {
-        crate::outln!("largest gaps in {} with no plan:", last.year);
+        println!("largest gaps in {} with no plan:", last.year);
         for g in worst.iter().take(top) {
-            crate::outln!(
+            println!(
                 "  {} {}: required {}, projected {}, short {}",
-                g.unit,
-                g.rule,
-                g.required,
-                g.achieved,
-                g.shortfall
+                g.unit, g.rule, g.required, g.achieved, g.shortfall
             );
         }
     }

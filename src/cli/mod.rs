@@ -20,11 +20,16 @@ use std::path::PathBuf;
 /// command line, else the locale): the commands' and the shared options' descriptions come
 /// from the label table (`help_…`); clap's own words and the other options' stay English.
 pub fn parse() -> Args {
-    let argv: Vec<String> = std::env::args().collect();
-    let flag = argv.iter().enumerate().find_map(|(i, a)| {
-        a.strip_prefix("--lang=")
-            .map(str::to_string)
-            .or_else(|| (a == "--lang").then(|| argv.get(i + 1).cloned()).flatten())
+    // OS strings: a path need not be UTF-8.
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let text: Vec<Option<&str>> = argv.iter().map(|a| a.to_str()).collect();
+    let flag = text.iter().enumerate().find_map(|(i, a)| {
+        let a = (*a)?;
+        a.strip_prefix("--lang=").map(str::to_string).or_else(|| {
+            (a == "--lang")
+                .then(|| text.get(i + 1).copied().flatten().map(str::to_string))
+                .flatten()
+        })
     });
     let lang = crate::i18n::console_language(flag.as_deref());
     let mut cmd = Args::command();
@@ -54,12 +59,11 @@ fn translated_help(cmd: clap::Command, l: &crate::charts::labels::Labels) -> cla
             continue;
         };
         let help_out = l.get("help_out", &[]);
-        // `plot` and `simulate` read a plan folder named `out`; the others write one.
-        let writes_out = !matches!(name.as_str(), "plot" | "simulate");
+        // Only `plan`'s --out is described by help_out; the others' differ.
+        let is_plan = name == "plan";
         cmd = cmd.mut_subcommand(&name, move |s| {
-            let has_out = s.get_arguments().any(|a| a.get_id() == "out");
             let s = s.about(about);
-            if has_out && writes_out {
+            if is_plan {
                 s.mut_arg("out", |a| a.help(help_out))
             } else {
                 s
@@ -379,7 +383,7 @@ pub fn run(args: Args) -> Result<()> {
         Command::Plot { out, force } => {
             let files = crate::charts::draw_all(&out, &lang, force)?;
             for f in files {
-                crate::outln!("{}", f.display());
+                println!("{}", f.display());
             }
             Ok(())
         }

@@ -11,14 +11,14 @@ pub fn run(spec: &Spec, scenario: &Path) -> Result<()> {
     let r = readings::readings(spec);
     let c = &spec.config;
     if c.illustrative {
-        crate::outln!(
+        println!(
             "readings: {} (ILLUSTRATIVE DATA: figures are invented, not official)",
             c.name
         );
     } else {
-        crate::outln!("readings: {}", c.name);
+        println!("readings: {}", c.name);
     }
-    crate::outln!(
+    println!(
         "Required head-counts under each reading, without solving: the minimums set by the quota \
          (R1–R4) are those the plan is held to; those that are shares of staff (R5 (a), R6, R7, R8) \
          and the PSU manager clause are taken of the {} staff. \"–\": the reading sets no such number.",
@@ -31,23 +31,20 @@ pub fn run(spec: &Spec, scenario: &Path) -> Result<()> {
     println!();
     print_hint(&r, scenario);
     for w in &spec.warnings {
-        crate::errln!("warning: {w}");
+        eprintln!("warning: {w}");
     }
     Ok(())
 }
 
 fn print_clause(c: &Clause) {
-    crate::outln!(
+    println!(
         "{} ({}), {}: {}",
-        c.text.id,
-        c.text.source,
-        c.setting,
-        c.text.question
+        c.text.id, c.text.source, c.setting, c.text.question
     );
     for line in c.text.quote {
-        crate::outln!("  \"{line}\"");
+        println!("  \"{line}\"");
     }
-    crate::outln!("  readings:");
+    println!("  readings:");
     let value_width = c.readings.iter().map(|r| r.value.len()).max().unwrap_or(0);
     for r in &c.readings {
         let mut marks = String::new();
@@ -57,7 +54,7 @@ fn print_clause(c: &Clause) {
         if r.chosen {
             marks.push_str(" (this scenario)");
         }
-        crate::outln!("    {:<value_width$}  {}{marks}", r.value, r.meaning);
+        println!("    {:<value_width$}  {}{marks}", r.value, r.meaning);
     }
     let unit_label = |n: &Numbers| format!("{} {} {}", n.unit, n.year, n.part);
     let total_label = |n: &Numbers| format!("{} {}", n.year, n.part);
@@ -77,31 +74,31 @@ fn print_clause(c: &Clause) {
             let text = v.map_or("–".to_string(), |v| v.to_string());
             line.push_str(&format!("  {text:>w$}"));
         }
-        crate::outln!("{}", line.trim_end());
+        println!("{}", line.trim_end());
     };
     let mut header = format!("  {:<w$}", "province total required", w = label_width + 2);
     for (r, w) in c.readings.iter().zip(&widths) {
         header.push_str(&format!("  {:>w$}", r.value));
     }
-    crate::outln!("{header}");
+    println!("{header}");
     for n in &c.totals {
         row(total_label(n), n);
     }
     if c.units.is_empty() && c.differs() {
-        crate::outln!("  units that differ most: none (only province-wide rows differ)");
+        println!("  units that differ most: none (only province-wide rows differ)");
     } else if c.units.is_empty() {
-        crate::outln!("  units that differ most: none");
+        println!("  units that differ most: none");
     } else {
-        crate::outln!("  units that differ most:");
+        println!("  units that differ most:");
         for n in &c.units {
             row(unit_label(n), n);
         }
     }
     if !c.differs() {
-        crate::outln!("  the readings require the same head-counts in this scenario");
+        println!("  the readings require the same head-counts in this scenario");
     }
     for note in &c.notes {
-        crate::outln!("  note: {note}");
+        println!("  note: {note}");
     }
 }
 
@@ -116,14 +113,14 @@ fn print_hint(r: &Readings, scenario: &Path) {
             .unwrap_or_else(|_| scenario.to_path_buf()),
     };
     let (dir, toml) = readings::variant_hint(&scenario, setting, value);
-    crate::outln!(
+    println!(
         "To cost a reading, write a variant folder beside the scenario, e.g. {}/scenario.toml:",
         dir.display()
     );
     for line in toml.lines() {
-        crate::outln!("{}", format!("    {line}").trim_end());
+        println!("{}", format!("    {line}").trim_end());
     }
-    crate::outln!(
+    println!(
         "then plan both and compare them: bienche compare {} {} --out DIR",
         scenario.display(),
         dir.display()

@@ -168,10 +168,13 @@ impl<'a> Book<'a> {
 
     /// The limits a missed target ran into, in the book's language.
     pub fn why(&self, why: &[String]) -> String {
-        let text = why.join("; ");
         match &self.messages {
-            Some(m) => m.translate(&text),
-            None => text,
+            Some(m) => why
+                .iter()
+                .map(|w| m.translate(w))
+                .collect::<Vec<_>>()
+                .join("; "),
+            None => why.join("; "),
         }
     }
 
