@@ -125,7 +125,9 @@ fn compare_marks_a_difference_within_the_solvers_tolerance() {
         ),
         ("0.000", "0.000", "yes")
     );
-    assert!(read(&out, "plots/vi/3-difference.svg").contains("(trong sai số của hai phương án)"));
+    let svg = read(&out, "plots/vi/3-difference.svg");
+    assert!(svg.contains("(xám, ≈: trong sai số của hai phương án)"), "{svg}");
+    assert!(svg.contains("aria-label=\"0,0 ≈\""), "the bar's value is not marked");
 }
 
 #[test]
@@ -282,6 +284,6 @@ fn the_cost_chart_says_more_targets_at_the_same_cost() {
         ("46.000", "46.000")
     );
     assert!(read(&out, "plots/vi/1-cost-vs-targets.svg").contains(
-        "free đạt thêm 1 chỉ tiêu; chi phí chênh lệch với kịch bản gốc nhỏ hơn sai số của hai phương án"
+        "Free đạt thêm 1 chỉ tiêu; chi phí chênh lệch với kịch bản gốc nhỏ hơn sai số của hai phương án"
     ));
 }

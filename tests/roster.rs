@@ -102,7 +102,7 @@ fn with_bad_rows(dir: &Path) {
 
 const BAD_ROWS: [&str; 4] = [
     "roster.csv, line 12: field 'Ngày sinh' (birth): expected a birth date on or before the roster date 2025-12-31, found 2031-01",
-    "roster.csv, line 13: field 'Đơn vị' (unit): unknown unit \"C9\"; expected an id from units.csv",
+    "roster.csv, line 13: field 'Đơn vị' (unit): unknown unit \"C9\"; expected an id or a name from units.csv",
     "roster.csv, line 14: field 'Dân tộc' (group): unknown ethnic group \"Tày\"; expected a group of groups.csv (its group or names column)",
     "roster.csv, line 15: field 'Ngày sinh' (birth): expected a calendar date, found \"31/02/1980\" (the month has no such day)",
 ];
@@ -356,4 +356,58 @@ fn a_roster_with_nobody_in_post_writes_nothing() {
         "error: roster.csv: field '-': nobody is in post at 2025-12-31 (0 rows read, 0 bad, 0 leavers); expected at least one person without a leave date; nothing was written\n"
     );
     assert!(!dir.join("staff.csv").exists());
+}
+
+/// The fixture roster as a personnel office exports it: units by name (any case, without
+/// diacritics), job titles instead of roles, qualifications in the trained column, one
+/// title known only from a job_titles.csv beside the roster.
+#[test]
+fn a_roster_with_unit_names_job_titles_and_qualifications_gives_the_same_tables() {
+    let (_t, dir) = copy_fixture("roster");
+    let roster = read(&dir, "roster.csv")
+        .replace(",C1,", ",commune 1,")
+        .replace(",D1,", ",DEPARTMENT 1,")
+        .replace("Kinh,Lãnh đạo,", "Kinh,Chủ tịch UBND xã,")
+        .replace("Thái,Chuyên viên,Có,", "Thái,Cán sự địa chính,Đại học,")
+        .replace("Mông,Chuyên viên,Có,", "Mông,Chuyên viên chính,Thạc sĩ,")
+        .replace(",Không,", ",Chưa qua đào tạo,");
+    assert!(roster.contains("Cán sự địa chính") && roster.contains("commune 1"));
+    std::fs::write(dir.join("roster.csv"), &roster).unwrap();
+    std::fs::write(dir.join("job_titles.csv"), "title,role\nCán sự,staff\n").unwrap();
+    let o = import(&dir.join("roster.csv"), &dir, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_roster_tables(&dir);
+
+    // Without the scenario's own table the title is unknown, and the row says so.
+    std::fs::remove_file(dir.join("job_titles.csv")).unwrap();
+    let o = import(&dir.join("roster.csv"), &dir, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("roster.csv, line 3: field 'Vai trò' (role): \"Cán sự địa chính\" is not a role or a job title of the job titles table; expected Lãnh đạo or Chuyên viên (leader or staff), or a title such as Chủ tịch UBND xã (add it to job_titles.csv beside the roster)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_roster_that_leaves_units_empty_is_said_so() {
+    let (_t, dir) = copy_fixture("roster");
+    // Only C1's people.
+    let roster: String = read(&dir, "roster.csv")
+        .lines()
+        .filter(|l| !l.contains(",D1,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.join("roster.csv"), roster).unwrap();
+    let o = import(&dir.join("roster.csv"), &dir, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = bienche(&["check", dir.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(
+            "warning: 1 of the 2 units have a quota and nobody in post (D1): they are planned as empty; check that the roster or staff table covers them"
+        ),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

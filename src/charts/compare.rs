@@ -11,11 +11,20 @@ pub fn draw(dir: &Path, ok: &[(&str, &Stats)], l: &Labels) -> Result<Vec<PathBuf
     let Some((_, first)) = ok.first() else {
         return Ok(Vec::new());
     };
-    let names: Vec<&str> = ok.iter().map(|(n, _)| *n).collect();
+    let display = display_names(ok, l);
+    let shown: Vec<(&str, &Stats)> = display
+        .iter()
+        .zip(ok)
+        .map(|(d, (_, s))| (d.as_str(), *s))
+        .collect();
+    let ok = &shown[..];
     let footer = footer_text(
         l,
         &first.version,
-        &names.join(", "),
+        &l.get(
+            "c_footer_scenarios",
+            &[&plain_name(ok_name(first, "")), &(ok.len() - 1).to_string()],
+        ),
         ok.iter().any(|(_, s)| s.illustrative),
     );
     let mut files = Vec::new();
@@ -23,6 +32,52 @@ pub fn draw(dir: &Path, ok: &[(&str, &Stats)], l: &Labels) -> Result<Vec<PathBuf
     files.extend(both!(dir, "2-trajectories", root => trajectories(&root, ok, l, &footer)));
     files.extend(both!(dir, "3-difference", root => difference(&root, ok, l, &footer)));
     Ok(files)
+}
+
+/// A scenario's name, or `folder` when it has none.
+fn ok_name<'a>(s: &'a Stats, folder: &'a str) -> &'a str {
+    if s.scenario.trim().is_empty() {
+        folder
+    } else {
+        &s.scenario
+    }
+}
+
+/// A name without its illustrative-data note in brackets at the end (the footer says it).
+fn plain_name(name: &str) -> String {
+    match name.rsplit_once(" (") {
+        Some((head, note))
+            if note.ends_with(')')
+                && ["minh họa", "illustrative"]
+                    .iter()
+                    .any(|w| note.to_lowercase().contains(w)) =>
+        {
+            head.to_string()
+        }
+        _ => name.to_string(),
+    }
+}
+
+/// Each scenario's name for the charts: its `name` (the folder's when it has none) without
+/// the illustrative note, a variant's without the baseline's name before ": " ("Sơn La:
+/// cử tuyển tăng gấp đôi" → "cử tuyển tăng gấp đôi"), the baseline's marked as such.
+fn display_names(ok: &[(&str, &Stats)], l: &Labels) -> Vec<String> {
+    let base = plain_name(ok_name(ok[0].1, ok[0].0));
+    ok.iter()
+        .enumerate()
+        .map(|(i, (folder, s))| {
+            let name = plain_name(ok_name(s, folder));
+            if i == 0 {
+                return l.get("c_baseline_name", &[&name]);
+            }
+            match name.split_once(": ") {
+                Some((head, tail)) if base.starts_with(head) && !tail.is_empty() => {
+                    tail.to_string()
+                }
+                _ => name,
+            }
+        })
+        .collect()
 }
 
 fn cost_vs_targets<DB: DrawingBackend>(
@@ -54,6 +109,12 @@ fn cost_vs_targets<DB: DrawingBackend>(
         }
         _ => l.get("c1_title_none", &[&ok.len().to_string()]),
     };
+    // A variant's name may start the title in lower case.
+    let mut chars = title.chars();
+    let title: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
     let body = page(root, &title, footer)?;
     let xs: Vec<f64> = ok.iter().map(|(_, s)| point(s).0).collect();
     let ys: Vec<f64> = ok.iter().map(|(_, s)| point(s).1).collect();
@@ -94,6 +155,15 @@ fn cost_vs_targets<DB: DrawingBackend>(
         .map_err(err)?;
     for (i, (_, s)) in ok.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
+        // The proven gap: the best plan of the scenario costs between cost − gap and cost.
+        let (x, y) = point(s);
+        let gap = s.gap_million_vnd / 1000.0;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(x - gap, y), (x, y)],
+                color.stroke_width(5),
+            )))
+            .map_err(err)?;
         chart
             .draw_series(std::iter::once(Circle::new(point(s), 14, color.filled())))
             .map_err(err)?;
@@ -225,19 +295,33 @@ fn difference<DB: DrawingBackend>(
     for (k, (area, caption, value, decimals)) in panels.into_iter().enumerate() {
         let is_cost = k == 0;
         let values: Vec<f64> = others.iter().map(|(_, s)| value(s)).collect();
-        // Room for the "(within …)" mark after a bar.
+        // Grey bars are differences within the two plans' proven gaps: said in the caption.
         let marked = is_cost && others.iter().any(|(_, o)| o.cost_within_tolerance(base));
-        let span =
-            values.iter().fold(1.0f64, |m, v| m.max(v.abs())) * if marked { 2.2 } else { 1.3 };
+        let caption = if marked {
+            format!("{caption} {}", l.get("c3_within", &[]))
+        } else {
+            caption
+        };
+        let span = values.iter().fold(1.0f64, |m, v| m.max(v.abs())) * 1.35;
         let mut chart = ChartBuilder::on(area)
             .margin(24)
             .margin_left(36)
-            .caption(caption, text_style(30, &INK))
+            .caption(caption, text_style(26, &INK))
             .x_label_area_size(60)
-            .y_label_area_size(300)
+            .y_label_area_size(360)
             .build_cartesian_2d(-span..span, -0.5..others.len().max(1) as f64 - 0.5)
             .map_err(err)?;
-        let names: Vec<String> = others.iter().map(|(n, _)| n.to_string()).collect();
+        // Names cut to what the label area holds.
+        let names: Vec<String> = others
+            .iter()
+            .map(|(n, _)| {
+                if n.chars().count() > 32 {
+                    format!("{}…", n.chars().take(31).collect::<String>())
+                } else {
+                    n.to_string()
+                }
+            })
+            .collect();
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -280,11 +364,7 @@ fn difference<DB: DrawingBackend>(
             .map_err(err)?;
         chart
             .draw_series(values.iter().enumerate().map(|(i, &v)| {
-                let mark = if within(i) {
-                    format!(" {}", l.get("c3_within", &[]))
-                } else {
-                    String::new()
-                };
+                let mark = if within(i) { " ≈" } else { "" };
                 Text::new(
                     format!(
                         "{}{}{mark}",

@@ -274,6 +274,15 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write a starter scenario to fill in Excel: DIR/scenario.toml and DIR/scenario.xlsx
+    /// (a notes sheet, then one sheet per table with Vietnamese headings).
+    Init {
+        dir: PathBuf,
+        /// Take the tables and settings of this scenario (its CSV files) instead of a small
+        /// generated province.
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
     /// Redraw the charts of a finished plan folder, without solving.
     Plot {
         out: PathBuf,
@@ -378,6 +387,17 @@ pub fn run(args: Args) -> Result<()> {
             })?;
             crate::generate::write(&out, &g, force)?;
             crate::errln!("{}", crate::generate::summary_line(&g, &out));
+            Ok(())
+        }
+        Command::Init { dir, from } => {
+            let tables = crate::scenario::init::init(&dir, from.as_deref())?;
+            crate::outln!(
+                "wrote {} and {} ({} tables: {})",
+                dir.join("scenario.toml").display(),
+                dir.join(crate::scenario::workbook::FILE).display(),
+                tables.len(),
+                tables.join(", ")
+            );
             Ok(())
         }
         Command::Plot { out, force } => {

@@ -2,6 +2,7 @@
 //! Vietnamese, compared without case, spaces or diacritics), and the personal columns it
 //! recognises only to leave alone.
 
+use std::collections::BTreeMap;
 use unicode_normalization::UnicodeNormalization;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -192,6 +193,85 @@ pub fn leader(text: &str) -> Option<bool> {
         "leader" | "lanhdao" | "lanhdaoquanly" | "quanly" | "manager" => Some(true),
         "staff" | "chuyenvien" | "nhanvien" | "congchuc" | "vienchuc" => Some(false),
         _ => None,
+    }
+}
+
+/// A qualification written in the trained column: a degree or a certificate counts as
+/// trained (R8 counts a professional qualification), "chưa qua đào tạo" as not.
+pub fn qualification(text: &str) -> Option<bool> {
+    let f = fold(text);
+    const NOT: &[&str] = &["chuaquadaotao", "chuadaotao", "khongquadaotao", "chuaco"];
+    const YES: &[&str] = &[
+        "daihoc",
+        "thacsi",
+        "tiensi",
+        "caodang",
+        "trungcap",
+        "socap",
+        "caocap",
+        "cunhan",
+        "kysu",
+        "boiduong",
+        "dadaotao",
+        "daquadaotao",
+        "chungchi",
+        "saudaihoc",
+    ];
+    if NOT.iter().any(|n| f.starts_with(n)) {
+        Some(false)
+    } else if YES.iter().any(|y| f.starts_with(y)) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// Job titles and the role each stands for: the built-in table (`job_titles.csv` of this
+/// folder), and before it the rows of a `job_titles.csv` beside the roster. A title matches
+/// when its letters (without case or diacritics) begin the cell's; the longest match wins,
+/// so "Phó Chủ tịch UBND xã" is a Phó Chủ tịch, a leader.
+pub struct JobTitles {
+    /// Folded title → leader, longest first.
+    titles: Vec<(String, bool)>,
+}
+
+const BUILT_IN_TITLES: &str = include_str!("job_titles.csv");
+
+impl JobTitles {
+    /// The built-in table, with the rows of `own` (a job_titles.csv) over it.
+    pub fn new(own: Option<&crate::table::Table>) -> crate::error::Result<JobTitles> {
+        let mut map: BTreeMap<String, bool> = BTreeMap::new();
+        let built_in = crate::table::Table::parse(
+            std::path::Path::new("job_titles.csv (built in)"),
+            BUILT_IN_TITLES,
+            &["title", "role"],
+            &[],
+        )?;
+        for table in std::iter::once(&built_in).chain(own) {
+            for f in table.fields() {
+                let role = f.required("role")?;
+                let leader = leader(role).ok_or_else(|| {
+                    f.error(
+                        "role",
+                        format!("\"{role}\": expected leader or staff (Lãnh đạo or Chuyên viên)"),
+                    )
+                })?;
+                map.insert(fold(f.required("title")?), leader);
+            }
+        }
+        let mut titles: Vec<(String, bool)> =
+            map.into_iter().filter(|(t, _)| !t.is_empty()).collect();
+        titles.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+        Ok(JobTitles { titles })
+    }
+
+    /// The role of a job title: true for a leader.
+    pub fn role_of(&self, title: &str) -> Option<bool> {
+        let f = fold(title);
+        self.titles
+            .iter()
+            .find(|(t, _)| f.starts_with(t.as_str()))
+            .map(|(_, l)| *l)
     }
 }
 

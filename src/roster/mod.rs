@@ -143,7 +143,22 @@ pub fn read(path: &Path, config: &Config, groups: &[Group], units: &[Unit]) -> R
         .iter()
         .map(|(&f, &i)| (f, sheet.headings[i].clone()))
         .collect();
-    let reader = RowReader::new(&sheet.headings, &found.index, config, groups, units);
+    // Job titles: the built-in table, and a job_titles.csv beside the roster over it.
+    let own_titles = path
+        .parent()
+        .map(|d| d.join("job_titles.csv"))
+        .filter(|p| p.exists())
+        .map(|p| crate::table::Table::read(&p, &["title", "role"], &[]))
+        .transpose()?;
+    let titles = columns::JobTitles::new(own_titles.as_ref())?;
+    let reader = RowReader::new(
+        &sheet.headings,
+        &found.index,
+        config,
+        groups,
+        units,
+        &titles,
+    );
     let mut people = Vec::new();
     let mut bad = Vec::new();
     for (row, values) in &sheet.rows {

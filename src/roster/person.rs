@@ -18,6 +18,7 @@ pub(super) struct RowReader<'a> {
     units: &'a [Unit],
     /// Per group: its id and names, folded.
     group_keys: Vec<Vec<String>>,
+    titles: &'a columns::JobTitles,
     as_of: (i32, u32, u32),
     as_of_ym: YearMonth,
 }
@@ -29,6 +30,7 @@ impl<'a> RowReader<'a> {
         config: &Config,
         groups: &[Group],
         units: &'a [Unit],
+        titles: &'a columns::JobTitles,
     ) -> Self {
         let group_keys: Vec<Vec<String>> = groups
             .iter()
@@ -48,6 +50,7 @@ impl<'a> RowReader<'a> {
             index,
             units,
             group_keys,
+            titles,
             as_of,
             as_of_ym,
         }
@@ -133,19 +136,36 @@ impl Row<'_> {
         })
     }
 
-    /// The unit, by its id in units.csv.
+    /// The unit, by its id in units.csv, else by its name (letters compared without case
+    /// or diacritics: "Xã Chiềng Sơn" is "xa chieng son").
     fn unit(&self) -> RowResult<usize> {
         let unit_id = self.required(Field::Unit)?;
-        self.reader
-            .units
-            .iter()
-            .position(|u| u.id == unit_id)
-            .ok_or_else(|| {
-                self.fail(
-                    Field::Unit,
-                    format!("unknown unit \"{unit_id}\"; expected an id from units.csv"),
-                )
-            })
+        let units = self.reader.units;
+        if let Some(i) = units.iter().position(|u| u.id == unit_id) {
+            return Ok(i);
+        }
+        let key = columns::fold(&unit_id);
+        let named: Vec<usize> = (0..units.len())
+            .filter(|&i| !key.is_empty() && columns::fold(&units[i].name) == key)
+            .collect();
+        match named.as_slice() {
+            [i] => Ok(*i),
+            [] => Err(self.fail(
+                Field::Unit,
+                format!("unknown unit \"{unit_id}\"; expected an id or a name from units.csv"),
+            )),
+            many => Err(self.fail(
+                Field::Unit,
+                format!(
+                    "\"{unit_id}\" is the name of {} units ({}); expected the unit's id",
+                    many.len(),
+                    many.iter()
+                        .map(|&i| units[i].id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        }
     }
 
     /// The birth month: not after the roster date, and 18 or over at it.
@@ -183,21 +203,25 @@ impl Row<'_> {
         })?;
         let group = self.group()?;
         let role = self.required(Field::Role)?;
-        let leader = columns::leader(&role).ok_or_else(|| {
-            self.fail(
-                Field::Role,
-                format!(
-                    "\"{role}\" is not a role; expected Lãnh đạo or Chuyên viên (leader or staff)"
-                ),
-            )
-        })?;
+        let leader = columns::leader(&role)
+            .or_else(|| self.reader.titles.role_of(&role))
+            .ok_or_else(|| {
+                self.fail(
+                    Field::Role,
+                    format!(
+                        "\"{role}\" is not a role or a job title of the job titles table; expected Lãnh đạo or Chuyên viên (leader or staff), or a title such as Chủ tịch UBND xã (add it to job_titles.csv beside the roster)"
+                    ),
+                )
+            })?;
         let trained_text = self.required(Field::Trained)?;
-        let trained = columns::yes_no(&trained_text).ok_or_else(|| {
-            self.fail(
-                Field::Trained,
-                format!("\"{trained_text}\": expected Có or Không (yes or no)"),
-            )
-        })?;
+        let trained = columns::yes_no(&trained_text)
+            .or_else(|| columns::qualification(&trained_text))
+            .ok_or_else(|| {
+                self.fail(
+                    Field::Trained,
+                    format!("\"{trained_text}\": expected Có or Không (yes or no), or a qualification such as Đại học"),
+                )
+            })?;
         Ok(Cell {
             group,
             female,

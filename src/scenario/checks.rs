@@ -357,6 +357,7 @@ pub fn check_spec(spec: &mut Spec) -> Result<()> {
     }
     kinh_is_not_em(spec);
     units_have_channels(spec);
+    units_have_staff(spec);
     Ok(())
 }
 
@@ -461,6 +462,41 @@ fn kinh_is_not_em(spec: &mut Spec) {
         spec.warnings.push(
             "groups.csv: group Kinh is marked em = yes; Kinh is the majority group and not EM under POLICY.md".into(),
         );
+    }
+}
+
+/// Units with a quota and nobody in post: a roster that covers part of the province, or a
+/// staff table that leaves units out, plans them as empty.
+fn units_have_staff(spec: &mut Spec) {
+    let staffed: std::collections::BTreeSet<usize> = spec
+        .staff
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|((u, _), _)| *u)
+        .collect();
+    let empty: Vec<&str> = spec
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            !staffed.contains(i)
+                && spec
+                    .quota
+                    .get(*i)
+                    .and_then(|q| q.first())
+                    .is_some_and(|q| *q > 0)
+        })
+        .map(|(_, u)| u.id.as_str())
+        .collect();
+    if !empty.is_empty() {
+        let shown: Vec<&str> = empty.iter().take(10).copied().collect();
+        spec.warnings.push(format!(
+            "{} of the {} units have a quota and nobody in post ({}{}): they are planned as empty; check that the roster or staff table covers them",
+            empty.len(),
+            spec.units.len(),
+            shown.join(", "),
+            if empty.len() > 10 { ", …" } else { "" }
+        ));
     }
 }
 

@@ -92,6 +92,14 @@ impl Files<'_> {
             if path.exists() {
                 read_hash(&mut self.inputs, &input_name(self.dir, &path), &path);
             }
+            // A workbook once, however many of its sheets are read.
+            let book = d.join(super::workbook::FILE);
+            let book_name = input_name(self.dir, &book);
+            if super::workbook::has_sheet(d, name)?
+                && !self.inputs.iter().any(|i| i.name == book_name)
+            {
+                read_hash(&mut self.inputs, &book_name, &book);
+            }
         }
         if self.layers.is_variant() {
             self.sources.push((name.to_string(), notes));

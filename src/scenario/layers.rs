@@ -318,10 +318,25 @@ pub fn read_table(
     let keys = key_columns(name);
     for dir in &layers.dirs {
         let path = dir.join(name);
-        if !path.exists() {
-            continue;
-        }
-        let table = Table::read(&path, required, optional)?;
+        let sheet = super::workbook::read_sheet(dir, name, required, optional)?;
+        let table = match (path.exists(), sheet) {
+            (false, None) => continue,
+            (false, Some(sheet)) => sheet,
+            (true, None) => Table::read(&path, required, optional)?,
+            (true, Some(sheet)) => {
+                return Err(Error::input(
+                    &path,
+                    None,
+                    "-",
+                    format!(
+                        "the table is also a sheet of {} ({}); expected it in one place: delete the file or the sheet",
+                        super::workbook::FILE,
+                        sheet.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                    ),
+                ))
+            }
+        };
+        let path = table.path.clone();
         match merged.as_mut() {
             None => {
                 notes.push(format!("{} rows from {}", table.rows.len(), path.display()));

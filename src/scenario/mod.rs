@@ -11,9 +11,11 @@
 mod adjust;
 pub mod checks;
 mod files;
+pub mod init;
 pub mod layers;
 mod parse;
 pub mod settings;
+pub mod workbook;
 
 use crate::domain::roster::Derived;
 use crate::domain::{Config, Spec, Variant};
