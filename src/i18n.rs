@@ -413,6 +413,14 @@ mod tests {
     }
 
     #[test]
+    fn a_compare_line_keeps_its_columns() {
+        assert_eq!(
+            vi().translate("  son-la                 7383.0 bn VND; 2035: 459 met, 6 missed; gap 0.048%; 32.5 s"),
+            "  son-la                 7.383,0 tỷ đồng; 2035: đạt 459, không đạt 6; sai số 0,048%; 32,5 giây"
+        );
+    }
+
+    #[test]
     fn what_no_template_matches_passes_through() {
         let m = vi();
         assert_eq!(m.translate("X13 R2 2030"), "X13 R2 2030");

@@ -101,13 +101,9 @@ fn section(h: &mut String, id: &str, heading: &str) {
     let _ = writeln!(h, "<section id=\"{id}\">\n<h2>{}</h2>", esc(heading));
 }
 
-/// Text for HTML: the five characters that could open markup, escaped.
+/// Text for HTML.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    crate::output::escape_markup(s)
 }
 
 /// The targets of target years not met, with the limits each ran into.

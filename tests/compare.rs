@@ -126,8 +126,14 @@ fn compare_marks_a_difference_within_the_solvers_tolerance() {
         ("0.000", "0.000", "yes")
     );
     let svg = read(&out, "plots/vi/3-difference.svg");
-    assert!(svg.contains("(xám, ≈: trong sai số của hai phương án)"), "{svg}");
-    assert!(svg.contains("aria-label=\"0,0 ≈\""), "the bar's value is not marked");
+    assert!(
+        svg.contains("(xám, ≈: trong sai số của hai phương án)"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("aria-label=\"0,0 ≈\""),
+        "the bar's value is not marked"
+    );
 }
 
 #[test]

@@ -108,17 +108,19 @@ fn english_words(s: &str) -> Vec<String> {
 fn planning_the_sample_in_vietnamese_prints_no_english_word() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("ke-hoach");
-    let o = run_with(
-        &[],
-        &[
+    let plan_sample = |lang: &str| {
+        let sample = scenario("son-la");
+        let args = [
             "plan",
-            scenario("son-la").to_str().unwrap(),
+            sample.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
             "--lang",
-            "vi",
-        ],
-    );
+            lang,
+        ];
+        run_with(&[], &args)
+    };
+    let o = plan_sample("vi");
     assert!(o.status.success(), "{}", text(&o));
     let all = text(&o);
     assert_eq!(english_words(&all), Vec::<String>::new(), "{all}");
@@ -156,17 +158,7 @@ fn planning_the_sample_in_vietnamese_prints_no_english_word() {
     };
     assert_eq!(rows("vi"), rows("en"));
     // The same run in English says it in English.
-    let en = run_with(
-        &[],
-        &[
-            "plan",
-            scenario("son-la").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--lang",
-            "en",
-        ],
-    );
+    let en = plan_sample("en");
     assert!(en.status.success());
     assert!(text(&en).contains("targets: "), "{}", text(&en));
 }

@@ -114,7 +114,7 @@ fn fixture_copy(tmp: &tempfile::TempDir, edit: impl Fn(&str) -> String) -> std::
 }
 
 #[test]
-fn an_error_in_a_sheet_names_the_workbook_sheet_row_and_column() {
+fn an_error_in_a_sheet_names_the_workbook_sheet_row_and_column_in_both_languages() {
     let tmp = tempfile::tempdir().unwrap();
     let src = fixture_copy(&tmp, |u| {
         u.replace(
@@ -136,6 +136,13 @@ fn an_error_in_a_sheet_names_the_workbook_sheet_row_and_column() {
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         "error: scenario.xlsx, sheet 'Đơn vị', row 2: field 'quota': expected a whole number of people from 0 to 1,000,000, found \"ten\"\n"
+    );
+    // The same in Vietnamese.
+    let o = bienche(&["check", book.to_str().unwrap(), "--lang", "vi"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "lỗi: scenario.xlsx, trang tính 'Đơn vị', hàng 2: cột 'quota': cần một số người (số nguyên) từ 0 đến 1,000,000, gặp \"ten\"\n"
     );
 }
 
@@ -209,27 +216,70 @@ fn init_writes_a_starter_that_checks_and_never_overwrites() {
 }
 
 #[test]
-fn the_sheet_error_in_vietnamese() {
+fn a_percentage_column_of_fractions_is_refused() {
+    // A units sheet whose EM share cells hold fractions, as cells formatted as % do.
     let tmp = tempfile::tempdir().unwrap();
-    let src = fixture_copy(&tmp, |u| {
-        u.replace(
-            "C1,Commune 1,commune,80,10,",
-            "C1,Commune 1,commune,80,ten,",
-        )
-    });
-    let book = tmp.path().join("book");
-    assert!(bienche(&[
-        "init",
-        book.to_str().unwrap(),
-        "--from",
-        src.to_str().unwrap()
-    ])
-    .status
-    .success());
-    let o = bienche(&["check", book.to_str().unwrap(), "--lang", "vi"]);
+    let dir = tmp.path().join("pct");
+    std::fs::create_dir(&dir).unwrap();
+    for f in ["scenario.toml", "groups.csv", "staff.csv", "channels.csv"] {
+        std::fs::copy(fixture("unreachable").join(f), dir.join(f)).unwrap();
+    }
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Đơn vị").unwrap();
+    for (c, h) in [
+        "Mã",
+        "Tên",
+        "Loại",
+        "Tỷ lệ dân số DTTS (%)",
+        "Biên chế",
+        "Số chức danh lãnh đạo",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["C1", "Commune 1", "commune"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    ws.write_number(1, 3, 0.8).unwrap();
+    ws.write_number(1, 4, 10).unwrap();
+    ws.write_number(1, 5, 1).unwrap();
+    wb.save(dir.join("scenario.xlsx")).unwrap();
+    let o = bienche(&["check", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "lỗi: scenario.xlsx, trang tính 'Đơn vị', hàng 2: cột 'quota': cần một số người (số nguyên) từ 0 đến 1,000,000, gặp \"ten\"\n"
+        "error: scenario.xlsx, sheet 'Đơn vị', row 2: field 'em_population_share': every value of the column 'Tỷ lệ dân số DTTS (%)' lies between 0 and 1; expected percentages from 0 to 100 (86.6 for 86.6%) as plain numbers: a cell formatted as % holds 0.866 for 86.6%\n"
     );
+}
+
+#[test]
+fn roster_import_refuses_to_write_tables_the_workbook_holds() {
+    // The fixture with a workbook that holds a staff sheet, and the roster beside it.
+    let (_t, book) = copy_fixture("roster");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Cán bộ hiện có").unwrap();
+    for (c, h) in ["unit", "group", "gender", "role", "trained", "count"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    wb.save(book.join("scenario.xlsx")).unwrap();
+    let o = import(&book.join("roster.csv"), &book, &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("the sheet 'Cán bộ hiện có' holds staff.csv, which roster import writes"),
+        "{err}"
+    );
+    assert!(!book.join("staff.csv").exists());
 }

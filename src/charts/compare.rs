@@ -17,16 +17,27 @@ pub fn draw(dir: &Path, ok: &[(&str, &Stats)], l: &Labels) -> Result<Vec<PathBuf
         .zip(ok)
         .map(|(d, (_, s))| (d.as_str(), *s))
         .collect();
+    let base_name = plain_name(ok_name(first, ok[0].0));
     let ok = &shown[..];
-    let footer = footer_text(
-        l,
-        &first.version,
-        &l.get(
-            "c_footer_scenarios",
-            &[&plain_name(ok_name(first, "")), &(ok.len() - 1).to_string()],
-        ),
-        ok.iter().any(|(_, s)| s.illustrative),
-    );
+    let illustrative = ok.iter().any(|(_, s)| s.illustrative);
+    let footer = if ok.len() > 1 {
+        let mut f = l.get(
+            "footer_compare",
+            &[
+                &first.version,
+                &base_name,
+                &(ok.len() - 1).to_string(),
+                &footer_date(),
+            ],
+        );
+        if illustrative {
+            f.push_str(" · ");
+            f.push_str(&l.get("illustrative", &[]));
+        }
+        f
+    } else {
+        footer_text(l, &first.version, &base_name, illustrative)
+    };
     let mut files = Vec::new();
     files.extend(both!(dir, "1-cost-vs-targets", root => cost_vs_targets(&root, ok, l, &footer)));
     files.extend(both!(dir, "2-trajectories", root => trajectories(&root, ok, l, &footer)));
@@ -63,7 +74,8 @@ fn plain_name(name: &str) -> String {
 /// cử tuyển tăng gấp đôi" → "cử tuyển tăng gấp đôi"), the baseline's marked as such.
 fn display_names(ok: &[(&str, &Stats)], l: &Labels) -> Vec<String> {
     let base = plain_name(ok_name(ok[0].1, ok[0].0));
-    ok.iter()
+    let names = ok
+        .iter()
         .enumerate()
         .map(|(i, (folder, s))| {
             let name = plain_name(ok_name(s, folder));
@@ -77,7 +89,20 @@ fn display_names(ok: &[(&str, &Stats)], l: &Labels) -> Vec<String> {
                 _ => name,
             }
         })
-        .collect()
+        .collect::<Vec<String>>();
+    // Two scenarios of one name are told apart by their folders.
+    let mut names = names;
+    for i in 0..names.len() {
+        if names.iter().filter(|n| **n == names[i]).count() > 1 {
+            let same = names[i].clone();
+            for (j, n) in names.iter_mut().enumerate() {
+                if *n == same {
+                    *n = format!("{same} [{}]", ok[j].0);
+                }
+            }
+        }
+    }
+    names
 }
 
 fn cost_vs_targets<DB: DrawingBackend>(

@@ -114,13 +114,6 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// A number for the file: at most two decimals, no trailing zeros.
 fn num(x: f64) -> String {
     let s = format!("{:.2}", x);
@@ -174,7 +167,7 @@ fn text_group(
     };
     let baseline = dy as f64 + size / 2.0;
     let k = font.h_scale_factor() as f64;
-    let mut g = format!("<g aria-label=\"{}\"", escape(words));
+    let mut g = format!("<g aria-label=\"{}\"", crate::output::escape_markup(words));
     for a in ["fill", "opacity"] {
         if let Some(v) = attrs.get(a) {
             let _ = write!(g, " {a}=\"{v}\"");

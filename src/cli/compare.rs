@@ -59,7 +59,7 @@ pub fn run(
             .map(|(name, _)| *name)
             .unwrap_or("-")
     );
-    print!("{text}");
+    crate::outln!("{}", text.trim_end());
     crate::outln!("wrote {}", out.display());
     if failures.is_empty() {
         Ok(())

@@ -17,6 +17,25 @@ pub fn import(roster: &Path, dir: &Path, skip_bad_rows: bool) -> Result<()> {
             skip_bad_rows,
         },
     )?;
+    // The tables it writes must not also be sheets of the scenario's workbook.
+    for table in [
+        "staff.csv",
+        "retirements.csv",
+        "attrition.csv",
+        "hiring_mix.csv",
+    ] {
+        if scenario::workbook::has_sheet(dir, table)? {
+            let sheet = scenario::workbook::SHEETS
+                .iter()
+                .find(|(f, _)| *f == table)
+                .map_or("", |(_, s)| *s);
+            return Err(Error::Usage(format!(
+                "{}: the sheet '{sheet}' holds {table}, which roster import writes; expected the workforce tables in one place: delete the sheets '{}' from the workbook, then import",
+                dir.join(scenario::workbook::FILE).display(),
+                ["Cán bộ hiện có", "Nghỉ hưu", "Tỷ lệ nghỉ việc", "Cơ cấu tuyển dụng"].join("', '")
+            )));
+        }
+    }
     let d = spec.roster.as_ref().expect("derived from the roster");
     let files = [
         ("staff.csv", &d.staff),

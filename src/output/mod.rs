@@ -18,3 +18,13 @@ pub mod tables;
 pub mod write;
 
 pub use folder::write_folder;
+
+/// Text for HTML or SVG: the five characters that could open markup or end an attribute,
+/// escaped (`report.html`, the SVG charts' `aria-label`s).
+pub fn escape_markup(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}

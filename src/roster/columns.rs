@@ -200,7 +200,21 @@ pub fn leader(text: &str) -> Option<bool> {
 /// trained (R8 counts a professional qualification), "chưa qua đào tạo" as not.
 pub fn qualification(text: &str) -> Option<bool> {
     let f = fold(text);
-    const NOT: &[&str] = &["chuaquadaotao", "chuadaotao", "khongquadaotao", "chuaco"];
+    const NOT: &[&str] = &[
+        "chuaquadaotao",
+        "chuadaotao",
+        "khongquadaotao",
+        "chuaco",
+        "khongco",
+    ];
+    // Political theory is not the professional qualification meant here, and a course
+    // still under way is not yet training received: the row asks for a plain yes or no.
+    if ["lyluanchinhtri", "llct", "chinhtri", "danghoc"]
+        .iter()
+        .any(|w| f.contains(w))
+    {
+        return None;
+    }
     const YES: &[&str] = &[
         "daihoc",
         "thacsi",
@@ -265,13 +279,34 @@ impl JobTitles {
         Ok(JobTitles { titles })
     }
 
-    /// The role of a job title: true for a leader.
+    /// The role of a job title: true for a leader. A staff title followed by a leader's
+    /// words ("Cán bộ quản lý", "Chuyên viên, Phó Trưởng phòng") is not decided here: the
+    /// row asks for the title in the job titles table.
     pub fn role_of(&self, title: &str) -> Option<bool> {
         let f = fold(title);
-        self.titles
+        let (t, leader) = self
+            .titles
             .iter()
-            .find(|(t, _)| f.starts_with(t.as_str()))
-            .map(|(_, l)| *l)
+            .find(|(t, _)| f.starts_with(t.as_str()))?;
+        let rest = &f[t.len()..];
+        const LEADER_WORDS: &[&str] = &[
+            "lanhdao",
+            "quanly",
+            "truongphong",
+            "phophong",
+            "truongban",
+            "phoban",
+            "chutich",
+            "giamdoc",
+            "bithu",
+            "truongkhoa",
+            "truongtram",
+            "chihuy",
+        ];
+        if !*leader && LEADER_WORDS.iter().any(|w| rest.contains(w)) {
+            return None;
+        }
+        Some(*leader)
     }
 }
 
@@ -286,6 +321,23 @@ pub fn is_retirement(reason: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn job_titles_and_qualifications() {
+        let t = JobTitles::new(None).unwrap();
+        assert_eq!(t.role_of("Chủ tịch UBND xã"), Some(true));
+        assert_eq!(t.role_of("Phó Chủ tịch UBND xã"), Some(true));
+        assert_eq!(t.role_of("Chuyên viên chính"), Some(false));
+        assert_eq!(t.role_of("Kế toán trưởng"), Some(true));
+        // A staff title with a leader's words is left to the planner's table.
+        assert_eq!(t.role_of("Cán bộ quản lý"), None);
+        assert_eq!(t.role_of("Chuyên viên, Phó Trưởng phòng"), None);
+        assert_eq!(t.role_of("Thủ kho"), None);
+        assert_eq!(qualification("Đại học"), Some(true));
+        assert_eq!(qualification("Không có"), Some(false));
+        assert_eq!(qualification("Trung cấp lý luận chính trị"), None);
+        assert_eq!(qualification("Đại học (đang học)"), None);
+    }
 
     #[test]
     fn folding() {

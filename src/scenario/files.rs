@@ -66,7 +66,9 @@ impl Files<'_> {
         must_exist: bool,
     ) -> Result<Option<Table>> {
         if let Some(d) = &self.derived {
-            let replaces = self.importing || !self.dir.join(name).exists();
+            let replaces = self.importing
+                || !(self.dir.join(name).exists()
+                    || super::workbook::has_sheet(self.dir, name).unwrap_or(false));
             let text = match name {
                 "staff.csv" => Some(&d.staff),
                 "retirements.csv" => Some(&d.retirements),

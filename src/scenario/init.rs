@@ -90,12 +90,44 @@ fn from_scenario(src: &Path) -> Result<Parts> {
             src.display()
         )));
     }
+    if src.join(workbook::FILE).exists() {
+        return Err(Error::Usage(format!(
+            "--from {}: the scenario already has {}; expected a scenario of CSV files (copy the folder instead)",
+            src.display(),
+            workbook::FILE
+        )));
+    }
+    if layered
+        .merged
+        .get("roster")
+        .and_then(|r| r.get("file"))
+        .is_some()
+    {
+        return Err(Error::Usage(format!(
+            "--from {}: the scenario derives its workforce from roster.file, which init does not copy (rosters name people); expected a scenario with staff.csv: run `bienche roster import` on it first",
+            src.display()
+        )));
+    }
     let mut tables = Vec::new();
     for (file, _) in SHEETS {
         let path: PathBuf = src.join(file);
         if path.exists() {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| Error::unreadable(&path, e.to_string()))?;
+            // A `;` table holds decimal commas that a sheet would read as thousands.
+            let header = text
+                .trim_start_matches('\u{feff}')
+                .lines()
+                .next()
+                .unwrap_or("");
+            if header.matches(';').count() > header.matches(',').count() {
+                return Err(Error::input(
+                    &path,
+                    Some(1),
+                    "-",
+                    "the table is separated by ';' with decimal commas; expected ',' for init --from: save it as \"CSV UTF-8 (Comma delimited)\" first",
+                ));
+            }
             tables.push((file.to_string(), text));
         }
     }

@@ -165,7 +165,10 @@ fn roster_path(
                 .and_then(|f| f.parent().map(Path::to_path_buf))
                 .unwrap_or_else(|| dir.to_path_buf());
             for table in ["staff.csv", "retirements.csv"] {
-                if let Some(d) = layered.dirs.iter().find(|d| d.join(table).exists()) {
+                let given = |d: &&PathBuf| {
+                    d.join(table).exists() || workbook::has_sheet(d, table).unwrap_or(false)
+                };
+                if let Some(d) = layered.dirs.iter().find(given) {
                     return fail(format!(
                         "both {table} and the roster \"{named}\" give the workforce; expected one of them: remove {} or roster.file",
                         if d == dir { table.to_string() } else { d.join(table).display().to_string() }

@@ -41,39 +41,39 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
     ("id", "Mã", "mã đơn vị, duy nhất (X01)"),
     ("name", "Tên", "tên đơn vị"),
     ("kind", "Loại", "loại đơn vị: provincial, commune, ethnic_department, ethnic_committee, public_service; ở bảng giới hạn kênh: loại đơn vị áp dụng"),
-    ("em_population_share", "Tỷ lệ dân số DTTS (%)", "tỷ lệ dân số người DTTS của địa bàn, % (86.6)"),
+    ("em_population_share", "Tỷ lệ dân số DTTS (%)", "tỷ lệ dân số người DTTS của địa bàn, phần trăm 0–100 (86.6); nhập số, không định dạng ô kiểu %"),
     ("quota", "Biên chế", "số biên chế được giao"),
     ("leader_posts", "Số chức danh lãnh đạo", "số chức danh lãnh đạo, quản lý"),
     ("over_quota_until", "Được vượt biên chế đến năm", "năm cuối được giữ số người vượt biên chế (để trống nếu không)"),
-    ("r2_rate_override", "Tỷ lệ R2 riêng (%)", "tỷ lệ R2 riêng của xã, % (để trống: theo quy định)"),
+    ("r2_rate_override", "Tỷ lệ R2 riêng (%)", "tỷ lệ R2 riêng của xã, phần trăm 0–100 (để trống: theo quy định)"),
     ("recruit_groups", "Dân tộc tuyển dụng", "các dân tộc có thể tuyển, cách nhau bằng ; (Thai;Kinh)"),
     ("difficult", "Xã đặc biệt khó khăn", "có/không"),
-    ("run_by", "Đơn vị quản lý", "mã đơn vị quản lý (bộ phận dân tộc cấp xã)"),
+    ("run_by", "Cấp quản lý", "bộ phận dân tộc: commune (cấp xã) hoặc province (cấp tỉnh)"),
     ("group", "Dân tộc", "mã dân tộc (Thai, Kinh, Mong)"),
     ("em", "Là DTTS", "có/không: dân tộc thiểu số"),
-    ("population_share", "Tỷ lệ dân số (%)", "tỷ lệ dân số của dân tộc trong tỉnh, %"),
+    ("population_share", "Tỷ lệ dân số (%)", "tỷ lệ dân số của dân tộc trong tỉnh, phần trăm 0–100; nhập số, không định dạng ô kiểu %"),
     ("names", "Tên gọi", "các tên gọi trong danh sách cán bộ, cách nhau bằng ; (tên đầu là tên hiển thị)"),
     ("class", "Nhóm nghỉ việc", "nhóm đơn vị theo tỷ lệ nghỉ việc"),
     ("tenure_from", "Thâm niên từ", "thâm niên từ (năm)"),
     ("tenure_to", "Thâm niên đến", "thâm niên đến (năm, để trống: không giới hạn)"),
-    ("rate", "Tỷ lệ", "tỷ lệ nghỉ việc mỗi năm (0.02)"),
+    ("rate", "Tỷ lệ nghỉ việc (%/năm)", "tỷ lệ nghỉ việc mỗi năm, phần trăm 0–100 (2 là 2%/năm); nhập số, không định dạng ô kiểu %"),
     ("leavers", "Số người nghỉ", "số người đã nghỉ (căn cứ của tỷ lệ)"),
     ("person_years", "Số người-năm", "số người-năm quan sát (căn cứ của tỷ lệ)"),
     ("source", "Nguồn", "nguồn số liệu"),
     ("unit", "Đơn vị", "mã đơn vị"),
     ("gender", "Giới tính", "F (nữ) hoặc M (nam)"),
     ("trained", "Đã đào tạo", "có/không: đã được đào tạo, bồi dưỡng"),
-    ("share", "Tỷ trọng", "tỷ trọng trong số người được tuyển (0 đến 1)"),
+    ("share", "Tỷ trọng (%)", "tỷ trọng trong số người được tuyển, phần trăm 0–100; nhập số, không định dạng ô kiểu %"),
     ("hires", "Số tuyển", "số người đã tuyển (căn cứ của tỷ trọng)"),
     ("role", "Vị trí", "staff (cán bộ) hoặc leader (lãnh đạo, quản lý)"),
     ("count", "Số người", "số người"),
     ("year", "Năm", "năm"),
     ("channel", "Kênh", "mã kênh tuyển dụng (exam_em)"),
-    ("groups", "Các dân tộc", "các dân tộc kênh tuyển được, cách nhau bằng ; (* là mọi dân tộc)"),
+    ("groups", "Các dân tộc", "các dân tộc kênh tuyển được, cách nhau bằng ; hoặc all (mọi dân tộc), EM (mọi dân tộc thiểu số), non-EM"),
     ("kinds", "Các loại đơn vị", "các loại đơn vị kênh tuyển vào, cách nhau bằng ;"),
     ("max_hires", "Tuyển tối đa", "số người tuyển tối đa trong năm"),
     ("cost_per_hire", "Chi phí mỗi người tuyển", "chi phí tuyển một người, triệu đồng"),
-    ("women_share", "Tỷ lệ nữ", "tỷ lệ nữ tối đa trong số người tuyển (0 đến 1)"),
+    ("women_share", "Tỷ lệ nữ (%)", "tỷ lệ nữ trong số người tuyển, phần trăm 0–100; nhập số, không định dạng ô kiểu %"),
     ("min_hires", "Tuyển tối thiểu", "số người tuyển tối thiểu trong năm"),
     ("from", "Từ đơn vị", "mã đơn vị điều động đi"),
     ("to", "Đến đơn vị", "mã đơn vị tiếp nhận"),
@@ -97,13 +97,41 @@ fn sheet_of(names: &[String], table: &str) -> Option<String> {
         .cloned()
 }
 
-/// A heading as the column's name, when it is one of the Vietnamese headings.
+/// A heading as the column's name: the name itself or its Vietnamese heading, in any case.
 fn column_name(heading: &str) -> String {
     let k = key(heading);
-    COLUMNS.iter().find(|(_, vi, _)| key(vi) == k).map_or_else(
-        || heading.trim().to_string(),
-        |(name, _, _)| name.to_string(),
-    )
+    COLUMNS
+        .iter()
+        .find(|(name, vi, _)| key(vi) == k || key(name) == k)
+        .map_or_else(
+            || heading.trim().to_string(),
+            |(name, _, _)| name.to_string(),
+        )
+}
+
+/// The columns that hold percentages from 0 to 100.
+const PERCENT_COLUMNS: &[&str] = &[
+    "em_population_share",
+    "population_share",
+    "share",
+    "women_share",
+    "r2_rate_override",
+];
+
+/// A number as CSV would show it: whole numbers without a decimal point, and the float
+/// noise of a formula (12.000000000000002) rounded to 15 significant digits.
+fn number_text(f: f64) -> String {
+    if f == 0.0 {
+        return "0".into();
+    }
+    let digits = 14 - f.abs().log10().floor() as i32;
+    let rounded = if (0..=20).contains(&digits) {
+        let scale = 10f64.powi(digits);
+        (f * scale).round() / scale
+    } else {
+        f
+    };
+    rounded.to_string()
 }
 
 /// A cell as CSV would hold it.
@@ -112,7 +140,7 @@ fn cell_text(d: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.replace(['\n', '\r'], " "),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => f.to_string(),
+        Data::Float(f) => number_text(*f),
         Data::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
         Data::DateTime(dt) => dt.as_f64().to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
@@ -163,6 +191,23 @@ pub fn read_sheet(
         .map_err(|e| Error::unreadable(&path, format!("sheet '{name}': {e}")))?;
     // One CSV line per spreadsheet row from row 1, so that line numbers are row numbers.
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let label = path.parent().map_or_else(
+        || path.clone(),
+        |p| p.join(format!("{FILE}, sheet '{name}'")),
+    );
+    if first_row > 0 || first_col > 0 {
+        return Err(Error::input(
+            &label,
+            Some(first_row as usize + 1),
+            "-",
+            format!(
+                "the table starts at row {}, column {}; expected its headings in row 1 from column A (no title rows or empty columns before it)",
+                first_row + 1,
+                first_col + 1
+            ),
+        ));
+    }
+    percent_cells(&label, &range)?;
     let mut text = "\n".repeat(first_row as usize);
     // Every row as wide as the headings: empty cells at the end are still cells.
     let mut width = 0;
@@ -181,11 +226,47 @@ pub fn read_sheet(
         text.push_str(&line.join(","));
         text.push('\n');
     }
-    let label = path.parent().map_or_else(
-        || path.clone(),
-        |p| p.join(format!("{FILE}, sheet '{name}'")),
-    );
     Table::parse(&label, &text, required, optional).map(Some)
+}
+
+/// Refuses a percentage column whose numbers all lie between 0 and 1 (some above 0): cells
+/// formatted as % store 0.866 for 86.6%, which would read as 0.866%. calamine does not give
+/// the cells' formats, so the column's values decide.
+fn percent_cells(label: &Path, range: &calamine::Range<Data>) -> Result<()> {
+    let mut rows = range.rows();
+    let Some(headings) = rows.next() else {
+        return Ok(());
+    };
+    let rows: Vec<&[Data]> = rows.collect();
+    for (c, h) in headings.iter().enumerate() {
+        let name = column_name(&cell_text(h));
+        if !PERCENT_COLUMNS.contains(&name.as_str()) {
+            continue;
+        }
+        let values: Vec<f64> = rows
+            .iter()
+            .filter_map(|r| match r.get(c) {
+                Some(Data::Float(f)) => Some(*f),
+                Some(Data::Int(i)) => Some(*i as f64),
+                _ => None,
+            })
+            .collect();
+        let fractions = !values.is_empty()
+            && values.iter().all(|v| (0.0..=1.0).contains(v))
+            && values.iter().any(|v| *v > 0.0);
+        if fractions {
+            return Err(Error::input(
+                label,
+                Some(2),
+                &name,
+                format!(
+                    "every value of the column '{}' lies between 0 and 1; expected percentages from 0 to 100 (86.6 for 86.6%) as plain numbers: a cell formatted as % holds 0.866 for 86.6%",
+                    cell_text(h).trim()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Writes `tables` (file name and CSV text) as `path`: a sheet per table with Vietnamese
