@@ -106,6 +106,6 @@ fn plot_redraws_a_folder_written_before_the_budget_table() {
         svg.contains("No cost_vs_no_plan.csv in this folder"),
         "{svg}"
     );
-    assert!(svg.contains("The plan&apos;s cost over") || svg.contains("The plan's cost over"));
+    assert!(svg.contains("The plan&#39;s cost over"), "{svg}");
     assert!(!svg.contains("more than no plan"));
 }
