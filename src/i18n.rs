@@ -114,9 +114,8 @@ struct Template {
 /// The message templates of one language.
 pub struct Messages {
     templates: Vec<Template>,
-    /// The language's decimal mark and thousands separator.
-    decimal: String,
-    thousands: String,
+    /// The language's words and number format ([`Labels::num`]).
+    labels: Labels,
 }
 
 impl Messages {
@@ -142,8 +141,7 @@ impl Messages {
             .collect();
         Messages {
             templates,
-            decimal: l.get("_decimal", &[]),
-            thousands: l.get("_thousands", &[]),
+            labels: l.clone(),
         }
     }
 
@@ -222,14 +220,10 @@ impl Messages {
         if !digits(int) || !digits(frac) {
             return s.to_string();
         }
-        let mut grouped = String::new();
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push_str(&self.thousands);
-            }
-            grouped.push(c);
+        match body.parse::<f64>() {
+            Ok(x) => format!("{sign}{}{pct}", self.labels.num(x, frac.len())),
+            Err(_) => s.to_string(),
         }
-        format!("{sign}{grouped}{}{frac}{pct}", self.decimal)
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 const TABLE: &str = include_str!("labels.tsv");
 
+#[derive(Clone)]
 pub struct Labels {
     lang: String,
     text: BTreeMap<String, String>,
