@@ -254,7 +254,18 @@ pub fn write_unit_differences(dir: &Path, runs: &[Run]) -> Result<()> {
     write::rows(dir, &rows)
 }
 
+/// A unit's name as either folder's `units.csv` has it; empty for the province's rows.
+fn unit_name(now: &Stats, base: &Stats, id: &str) -> String {
+    [now, base]
+        .iter()
+        .map(|s| s.unit_name(id))
+        .find(|n| *n != id)
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn differences(name: &str, now: &Stats, base: &Stats) -> Vec<UnitDifferenceRow> {
+    let now_stats = now;
     let keys: BTreeSet<&(String, String, i32)> =
         now.status.keys().chain(base.status.keys()).collect();
     let word = |m: Option<&bool>| match m {
@@ -278,6 +289,7 @@ fn differences(name: &str, now: &Stats, base: &Stats) -> Vec<UnitDifferenceRow> 
         rows.push(UnitDifferenceRow {
             scenario: name.to_string(),
             unit: key.0.clone(),
+            unit_name: unit_name(now_stats, base, &key.0),
             rule: key.1.clone(),
             year: key.2,
             met: word(now).into(),

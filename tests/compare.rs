@@ -100,6 +100,16 @@ fn compare_takes_the_first_planned_scenario_as_baseline_when_the_first_fails() {
     assert!(differences
         .iter()
         .all(|r| r["scenario"] == "transfer-cheaper"));
+    // Each unit's row carries its name from the scenarios' units.csv; the province's none.
+    for r in &differences {
+        let expected = match r["unit"].as_str() {
+            "PROVINCE" => "",
+            "C1" => "Commune 1",
+            "S1" => "Ethnic section 1",
+            other => panic!("unexpected unit {other}"),
+        };
+        assert_eq!(r["unit_name"], expected, "{r:?}");
+    }
 }
 
 /// A difference no larger than the two plans' proven gaps together is marked as within the

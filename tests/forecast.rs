@@ -26,19 +26,19 @@ fn the_forecast_of_a_small_case_matches_the_hand_calculation() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         read(&out, "trajectory.csv"),
-        "\u{feff}year,unit,group,gender,role,trained,headcount
-2025,C1,Thai,F,staff,no,10
-2025,C1,Kinh,M,staff,yes,10
-2026,C1,Thai,M,staff,no,2
-2026,C1,Thai,F,staff,no,9
-2026,C1,Thai,F,staff,yes,2
-2026,C1,Kinh,M,staff,yes,5
-2026,C1,Kinh,M,leader,yes,2
-2027,C1,Thai,M,staff,no,2
-2027,C1,Thai,F,staff,no,8
-2027,C1,Thai,F,staff,yes,3
-2027,C1,Kinh,M,staff,yes,5
-2027,C1,Kinh,M,leader,yes,2
+        "\u{feff}year,unit,unit_name,group,gender,role,trained,headcount
+2025,C1,Commune 1,Thai,F,staff,no,10
+2025,C1,Commune 1,Kinh,M,staff,yes,10
+2026,C1,Commune 1,Thai,M,staff,no,2
+2026,C1,Commune 1,Thai,F,staff,no,9
+2026,C1,Commune 1,Thai,F,staff,yes,2
+2026,C1,Commune 1,Kinh,M,staff,yes,5
+2026,C1,Commune 1,Kinh,M,leader,yes,2
+2027,C1,Commune 1,Thai,M,staff,no,2
+2027,C1,Commune 1,Thai,F,staff,no,8
+2027,C1,Commune 1,Thai,F,staff,yes,3
+2027,C1,Commune 1,Kinh,M,staff,yes,5
+2027,C1,Commune 1,Kinh,M,leader,yes,2
 "
     );
     assert_eq!(flow_total(&out, "hire"), 7);

@@ -20,17 +20,21 @@ fn output_files_have_the_documented_columns() {
     };
     assert_eq!(
         header("trajectory.csv"),
-        "year,unit,group,gender,role,trained,headcount"
+        "year,unit,unit_name,group,gender,role,trained,headcount"
     );
     assert_eq!(
         header("flows.csv"),
-        "year,unit,flow,channel,counterpart,group,gender,role,trained,count,cost"
+        "year,unit,unit_name,flow,channel,counterpart,group,gender,role,trained,count,cost"
     );
     assert_eq!(
         header("targets.csv"),
-        "unit,rule,year,required,achieved,shortfall,met,kind,p_met,margin"
+        "unit,unit_name,rule,year,required,achieved,shortfall,met,kind,p_met,margin"
     );
-    assert_eq!(header("costs.csv"), "year,unit,lever,cost");
+    assert_eq!(header("costs.csv"), "year,unit,unit_name,lever,cost");
+    // Names beside codes: the fixture's unit C1 is "Commune 1" in its units.csv.
+    let targets = std::fs::read_to_string(out.join("targets.csv")).unwrap();
+    assert!(targets.contains("\nC1,Commune 1,R2,2027,"), "{targets}");
+    assert!(targets.contains("\nPROVINCE,,R5,"), "{targets}");
     let s = summary(&out);
     for key in [
         "scenario",
@@ -83,14 +87,31 @@ fn same_inputs_give_the_same_bytes() {
     assert_eq!(strip(&x), strip(&y));
 }
 
-/// Plan folders of earlier versions, whose `targets.csv` lacks `margin` (before that,
-/// `p_met`, and before that, `kind`), are still read: `simulate` runs on them.
+/// Plan folders of earlier versions, without `unit_name` beside the codes, and whose
+/// `targets.csv` lacks `margin` (before that, `p_met`, and before that, `kind`), are still
+/// read: `simulate` runs on them.
 #[test]
 fn a_folder_of_an_earlier_version_still_reads() {
     let tmp = tempfile::tempdir().unwrap();
     let out = plan(&fixture("must-hire"), &tmp);
+    let without_names = |file: &str, column: usize| {
+        let text = read(&out, file);
+        assert!(text.contains(",unit_name,"), "{file}");
+        let cut: String = text
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                [&f[..column], &f[column + 1..]].concat().join(",") + "\n"
+            })
+            .collect();
+        std::fs::write(out.join(file), cut).unwrap();
+    };
+    for (file, column) in [("trajectory.csv", 2), ("flows.csv", 2), ("costs.csv", 2)] {
+        without_names(file, column);
+    }
+    without_names("targets.csv", 1);
     let text = read(&out, "targets.csv");
-    for keep in [9, 8, 7] {
+    for keep in [10, 9, 8, 7] {
         let cut: String = text
             .lines()
             .map(|l| l.split(',').take(keep).collect::<Vec<_>>().join(",") + "\n")
@@ -116,7 +137,7 @@ fn a_folder_of_an_earlier_version_still_reads() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&o.stderr)
-            .contains("expected the columns unit,rule,year,required,achieved,shortfall,met,kind,p_met,margin, found unit,rule,year,achieved"),
+            .contains("expected the columns unit,unit_name,rule,year,required,achieved,shortfall,met,kind,p_met,margin, found unit,rule,year,achieved"),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );

@@ -29,6 +29,12 @@ fn with_no_attrition_every_draw_is_the_plan() {
         };
         assert_eq!(r["p_met"], expected, "{r:?}");
         assert_eq!(r["draws_applying"], "50");
+        let name = if r["unit"] == "PROVINCE" {
+            ""
+        } else {
+            "Commune 1"
+        };
+        assert_eq!(r["unit_name"], name, "{r:?}");
     }
     let fan = read_csv(&sim.join("fan.csv"));
     let last = fan.last().unwrap();
@@ -71,6 +77,7 @@ fn the_plan_s_stocks_are_the_mean_of_the_draws() {
     let rows = read_csv(&out.join("simulation/expected.csv"));
     assert_eq!(rows.len(), 22, "11 years × 2 groups");
     for r in &rows {
+        assert_eq!(r["unit_name"], "Commune 1");
         let plan: f64 = r["plan"].parse().unwrap();
         let mean: f64 = r["expected"].parse().unwrap();
         assert!((plan - mean).abs() < 1.0, "{r:?}");

@@ -120,11 +120,13 @@ fn write_simulation(
     outcome: &Outcome,
     planned: &Planned,
 ) -> Result<()> {
+    let name = spec.unit_names();
     let probabilities: Vec<ProbabilityRow> = outcome
         .targets
         .iter()
         .map(|c| ProbabilityRow {
             unit: c.unit.clone(),
+            unit_name: name(&c.unit),
             rule: c.rule.to_string(),
             year: c.year,
             met_in_plan: met_in_plan(planned, c),
@@ -195,6 +197,7 @@ fn expected_rows(spec: &Spec, tables: &PlanTables, outcome: &Outcome) -> Vec<Exp
         .map(|((year, u, g), c)| ExpectedRow {
             year,
             unit: spec.units[u].id.clone(),
+            unit_name: spec.units[u].name.clone(),
             group: spec.groups[g].id.clone(),
             plan: c.plan[0],
             expected: Fixed2(c.mean[0]),
@@ -330,6 +333,7 @@ fn buffer_plan(
         .iter()
         .map(|((u, rule, y), b)| BufferRow {
             unit: spec.units[*u].id.clone(),
+            unit_name: spec.units[*u].name.clone(),
             rule: rule.to_string(),
             year: *y,
             extra_people: *b,

@@ -207,6 +207,21 @@ impl Spec {
         self.units.iter().position(|u| u.id == id)
     }
 
+    /// Unit id → name, for naming rows by id: a unit's rows over the horizon
+    /// (`X01/horizon`, I2) take the unit's name; the province's, coverage and channel rows
+    /// none.
+    pub fn unit_names(&self) -> impl Fn(&str) -> String + '_ {
+        let names: std::collections::HashMap<&str, &str> = self
+            .units
+            .iter()
+            .map(|u| (u.id.as_str(), u.name.as_str()))
+            .collect();
+        move |id: &str| {
+            let id = id.strip_suffix(crate::rules::intent::HORIZON).unwrap_or(id);
+            names.get(id).map_or_else(String::new, |n| n.to_string())
+        }
+    }
+
     /// Yearly leaving probability of a person of unit u in their year of service `tenure`
     /// (0 is the first year).
     pub fn leaving_rate(&self, u: usize, tenure: u32) -> f64 {

@@ -132,6 +132,10 @@ impl TargetKind {
 pub struct TargetRow {
     /// Unit id, `PROVINCE`, or `COVERAGE` for a coverage-roadmap count.
     pub unit: String,
+    /// The unit's name (`units.csv`), set by [`crate::evaluate::evaluate`]; empty for the
+    /// province's, coverage and channel rows.
+    #[serde(default)]
+    pub unit_name: String,
     pub rule: Rule,
     pub year: i32,
     pub required: u32,
@@ -186,6 +190,7 @@ impl TargetRow {
         let shortfall = required.saturating_sub(achieved);
         TargetRow {
             unit: unit.to_string(),
+            unit_name: String::new(),
             rule,
             year,
             required,

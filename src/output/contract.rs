@@ -87,6 +87,9 @@ pub mod yes_no {
 pub struct TrajectoryRow {
     pub year: i32,
     pub unit: String,
+    /// The unit's name (`units.csv`); empty for a row that is not one unit's.
+    #[serde(default)]
+    pub unit_name: String,
     pub group: String,
     pub gender: Gender,
     pub role: Role,
@@ -100,6 +103,7 @@ impl Table for TrajectoryRow {
     const HEADER: &'static [&'static str] = &[
         "year",
         "unit",
+        "unit_name",
         "group",
         "gender",
         "role",
@@ -113,6 +117,9 @@ impl Table for TrajectoryRow {
 pub struct FlowRow {
     pub year: i32,
     pub unit: String,
+    /// The unit's name (`units.csv`); empty for a row that is not one unit's.
+    #[serde(default)]
+    pub unit_name: String,
     pub flow: FlowKind,
     /// The channel of a hire; empty otherwise.
     pub channel: String,
@@ -132,6 +139,7 @@ impl Table for FlowRow {
     const HEADER: &'static [&'static str] = &[
         "year",
         "unit",
+        "unit_name",
         "flow",
         "channel",
         "counterpart",
@@ -148,6 +156,7 @@ impl Table for TargetRow {
     const FILE: &'static str = "targets.csv";
     const HEADER: &'static [&'static str] = &[
         "unit",
+        "unit_name",
         "rule",
         "year",
         "required",
@@ -164,6 +173,7 @@ impl Table for TargetRow {
 pub const GAP_FILE: &str = "gap.csv";
 pub const GAP_HEADER: &[&str] = &[
     "unit",
+    "unit_name",
     "rule",
     "year",
     "required",
@@ -180,13 +190,16 @@ pub const GAP_HEADER: &[&str] = &[
 pub struct CostRow {
     pub year: i32,
     pub unit: String,
+    /// The unit's name (`units.csv`); empty for a row that is not one unit's.
+    #[serde(default)]
+    pub unit_name: String,
     pub lever: CostLine,
     pub cost: Money,
 }
 
 impl Table for CostRow {
     const FILE: &'static str = "costs.csv";
-    const HEADER: &'static [&'static str] = &["year", "unit", "lever", "cost"];
+    const HEADER: &'static [&'static str] = &["year", "unit", "unit_name", "lever", "cost"];
 }
 
 /// `units.csv`: each unit's kind, and its quota and leader posts by year.
@@ -445,6 +458,9 @@ impl Table for NoPlanCostRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PriceRow {
     pub unit: String,
+    /// The unit's name (`units.csv`); empty for a row that is not one unit's.
+    #[serde(default)]
+    pub unit_name: String,
     pub rule: Rule,
     pub year: i32,
     pub required: u32,
@@ -495,6 +511,7 @@ impl Table for PriceRow {
     const FILE: &'static str = "prices.csv";
     const HEADER: &'static [&'static str] = &[
         "unit",
+        "unit_name",
         "rule",
         "year",
         "required",
@@ -699,6 +716,7 @@ mod tests {
         let t = TrajectoryRow {
             year: 2026,
             unit: "X".into(),
+            unit_name: "Xã X".into(),
             group: "Thai".into(),
             gender: Gender::Female,
             role: Role::Staff,
@@ -709,6 +727,7 @@ mod tests {
         let f = FlowRow {
             year: 2026,
             unit: "X".into(),
+            unit_name: "Xã X".into(),
             flow: FlowKind::Hire,
             channel: "exam".into(),
             counterpart: String::new(),
@@ -725,6 +744,7 @@ mod tests {
         let c = CostRow {
             year: 2026,
             unit: "X".into(),
+            unit_name: "Xã X".into(),
             lever: CostLine::hiring("exam"),
             cost: Money::new(1.0),
         };
@@ -832,6 +852,9 @@ pub struct NationalManifest {
 pub struct UnitDifferenceRow {
     pub scenario: String,
     pub unit: String,
+    /// The unit's name (`units.csv`); empty for a row that is not one unit's.
+    #[serde(default)]
+    pub unit_name: String,
     pub rule: String,
     pub year: i32,
     /// `met`, `missed` or `n/a`.
@@ -846,6 +869,7 @@ impl Table for UnitDifferenceRow {
     const HEADER: &'static [&'static str] = &[
         "scenario",
         "unit",
+        "unit_name",
         "rule",
         "year",
         "met",
@@ -932,6 +956,9 @@ impl Serialize for Fixed2 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbabilityRow {
     pub unit: String,
+    /// The unit's name (`units.csv`); empty for a row that is not one unit's.
+    #[serde(default)]
+    pub unit_name: String,
     pub rule: String,
     pub year: i32,
     /// Whether the plan itself meets it; empty for a row the plan does not have.
@@ -944,6 +971,7 @@ impl Table for ProbabilityRow {
     const FILE: &'static str = "probabilities.csv";
     const HEADER: &'static [&'static str] = &[
         "unit",
+        "unit_name",
         "rule",
         "year",
         "met_in_plan",
@@ -983,6 +1011,9 @@ impl Table for FanRow {
 pub struct ExpectedRow {
     pub year: i32,
     pub unit: String,
+    /// The unit's name (`units.csv`); empty for a row that is not one unit's.
+    #[serde(default)]
+    pub unit_name: String,
     pub group: String,
     pub plan: u32,
     /// The mean over the draws.
@@ -998,6 +1029,7 @@ impl Table for ExpectedRow {
     const HEADER: &'static [&'static str] = &[
         "year",
         "unit",
+        "unit_name",
         "group",
         "plan",
         "expected",
@@ -1020,6 +1052,9 @@ pub struct SimulationSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BufferRow {
     pub unit: String,
+    /// The unit's name (`units.csv`); empty for a row that is not one unit's.
+    #[serde(default)]
+    pub unit_name: String,
     pub rule: String,
     pub year: i32,
     pub extra_people: u32,
@@ -1027,7 +1062,7 @@ pub struct BufferRow {
 
 impl Table for BufferRow {
     const FILE: &'static str = "buffer.csv";
-    const HEADER: &'static [&'static str] = &["unit", "rule", "year", "extra_people"];
+    const HEADER: &'static [&'static str] = &["unit", "unit_name", "rule", "year", "extra_people"];
 }
 
 /// `simulation/buffered/rounds.csv`: each re-planning round of `--buffer`.

@@ -34,14 +34,10 @@ pub fn rows_as<T: DeserializeOwned>(
         .headers()
         .map_err(|e| Error::input(path, Some(1), "-", e.to_string()))?
         .clone();
-    // targets.csv (and gap.csv) before its `kind`, `p_met` or `margin` column (plan folders
-    // of earlier versions) still reads: the missing columns take their defaults.
-    const LATER: [&str; 3] = ["kind", "p_met", "margin"];
-    let earlier = (0..header.len()).any(|k| {
-        header[k..].iter().all(|c| LATER.contains(c))
-            && found.iter().eq(header[..k].iter().copied())
-    });
-    if found.iter().ne(header.iter().copied()) && !earlier {
+    // A file of an earlier version may lack columns added since (`unit_name`; targets.csv's
+    // `kind`, `p_met`, `margin`): the rest in order still reads, the missing ones take their
+    // defaults.
+    let Some(columns) = columns_of(header, &found) else {
         return Err(Error::input(
             path,
             Some(1),
@@ -52,9 +48,8 @@ pub fn rows_as<T: DeserializeOwned>(
                 found.iter().collect::<Vec<_>>().join(",")
             ),
         ));
-    }
-    // An earlier version's file has only the first columns: the later ones take defaults.
-    let names = csv::StringRecord::from(fields[..found.len().min(fields.len())].to_vec());
+    };
+    let names = csv::StringRecord::from(columns.iter().map(|&k| fields[k]).collect::<Vec<_>>());
     let mut out = Vec::new();
     for record in r.records() {
         let record = record.map_err(|e| {
@@ -68,7 +63,8 @@ pub fn rows_as<T: DeserializeOwned>(
                 csv::ErrorKind::Deserialize { err, .. } => {
                     let field = err
                         .field()
-                        .and_then(|i| header.get(i as usize).copied())
+                        .and_then(|i| columns.get(i as usize))
+                        .map(|&k| header[k])
                         .unwrap_or("-");
                     Error::input(path, line, field, err.kind().to_string())
                 }
@@ -77,6 +73,31 @@ pub fn rows_as<T: DeserializeOwned>(
         out.push(row);
     }
     Ok(out)
+}
+
+/// Columns added to the contract after its first version, which a file may lack.
+const LATER: [&str; 4] = ["unit_name", "kind", "p_met", "margin"];
+
+/// The position in `header` of each column `found`: `found` must be `header` in order,
+/// less some of the [`LATER`] columns.
+fn columns_of(header: &[&str], found: &csv::StringRecord) -> Option<Vec<usize>> {
+    let mut columns = Vec::with_capacity(found.len());
+    let mut next = 0;
+    for name in found {
+        while header
+            .get(next)
+            .is_some_and(|&h| h != name && LATER.contains(&h))
+        {
+            next += 1;
+        }
+        (header.get(next) == Some(&name)).then_some(())?;
+        columns.push(next);
+        next += 1;
+    }
+    header[next..]
+        .iter()
+        .all(|h| LATER.contains(h))
+        .then_some(columns)
 }
 
 /// Reads a JSON file of the contract.

@@ -71,6 +71,7 @@ pub fn trajectory(spec: &Spec, plan: &Plan) -> Vec<TrajectoryRow> {
         .map(|(&(t, u, c), &n)| TrajectoryRow {
             year: t,
             unit: spec.units[u].id.clone(),
+            unit_name: spec.units[u].name.clone(),
             group: spec.groups[c.group].id.clone(),
             gender: c.gender(),
             role: c.role(),
@@ -88,6 +89,7 @@ pub fn flows(spec: &Spec, plan: &Plan) -> Vec<FlowRow> {
         .map(|(k, &(n, cost))| FlowRow {
             year: k.year,
             unit: unit(k.unit),
+            unit_name: spec.units[k.unit].name.clone(),
             flow: k.kind,
             channel: k.channel.clone().unwrap_or_default(),
             counterpart: k.counterpart.map(unit).unwrap_or_default(),
@@ -108,6 +110,7 @@ pub fn costs(spec: &Spec, plan: &Plan) -> Vec<CostRow> {
         .map(|((t, u, line), &c)| CostRow {
             year: *t,
             unit: spec.units[*u].id.clone(),
+            unit_name: spec.units[*u].name.clone(),
             lever: line.clone(),
             cost: Money::new(c),
         })
@@ -215,6 +218,7 @@ pub fn price_rows(
             };
             PriceRow {
                 unit: t.unit.clone(),
+                unit_name: t.unit_name.clone(),
                 rule: t.rule,
                 year: t.year,
                 required: t.required,
