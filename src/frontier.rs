@@ -401,7 +401,7 @@ pub fn report(rows: &[FrontierRow]) -> String {
                     _ => step,
                 };
                 text.push_str(&format!(
-                    "{mark} {} at {:>8} million VND a person short: {met} targets met, {} missed ({} people short), {} milestones missed; {} bn VND over no plan; gap {:.3}% ({} bn){step}\n",
+                    "{mark} {} at {} million VND a person short: {met} targets met, {} missed ({} people short), {} milestones missed; {} bn VND over no plan; gap {:.3}% ({} bn){step}\n",
                     r.point,
                     r.target_penalty,
                     r.targets_missed.unwrap_or(0),
@@ -413,7 +413,7 @@ pub fn report(rows: &[FrontierRow]) -> String {
                 ));
             }
             _ => text.push_str(&format!(
-                "  {} at {:>8}: FAILED: {}\n",
+                "  {} at {}: FAILED: {}\n",
                 r.point, r.target_penalty, r.error
             )),
         }

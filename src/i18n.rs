@@ -13,7 +13,9 @@
 //! decimal point are written the language's way (7.383,0 in Vietnamese). A piece that no
 //! template matches is shown as it is, so a data line passes through unchanged; paths and
 //! names inside a message are `{=…}` placeholders. Data tables (`bienche targets`, the
-//! files `plot` lists) are printed without translation.
+//! files `plot` lists) and `bienche readings`, a report for the reader of the legal text
+//! that quotes it, are printed in English. The command line's own words (help, clap's
+//! messages) are translated by `cli::help`.
 //!
 //! The language: `--lang` when given, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`:
 //! `en…` gives English), else Vietnamese. Documents (charts, `plan.xlsx`, `report.html`)

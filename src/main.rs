@@ -6,8 +6,8 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // Also sets the console's language (`--lang`, else the locale).
     let args = bienche::cli::parse();
-    bienche::i18n::set_console(&bienche::i18n::console_language(args.lang.as_deref()));
     let code = match bienche::cli::run(args) {
         Ok(()) => 0,
         Err(e) => {

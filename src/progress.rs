@@ -12,6 +12,7 @@ const EVERY: Duration = Duration::from_secs(5);
 
 /// A progress bar over `len` steps, drawn only on a terminal.
 pub fn bar(len: u64, what: &str, rate: &str) -> indicatif::ProgressBar {
+    let (what, rate) = (crate::i18n::tr(what), crate::i18n::tr(rate));
     let bar = indicatif::ProgressBar::new(len);
     bar.set_style(
         indicatif::ProgressStyle::with_template(&format!(

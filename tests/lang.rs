@@ -238,4 +238,150 @@ fn help_in_vietnamese_and_in_english() {
     );
     let top = run_with(&[("LANG", "en_US.UTF-8")], &["--help"]);
     assert!(String::from_utf8_lossy(&top.stdout).starts_with("Plan ethnic-minority"));
+    // Every command's help in Vietnamese, clap's own words included: headings, usage, the
+    // defaults, the help and version flags.
+    for command in [
+        vec!["--help"],
+        vec!["plan", "--help"],
+        vec!["simulate", "-h"],
+        vec!["roster", "import", "--help"],
+        vec!["help", "compare"],
+        vec!["sweep", "--help"],
+    ] {
+        let o = run_with(&[], &command);
+        assert!(o.status.success(), "{command:?}: {}", text(&o));
+        let help = String::from_utf8_lossy(&o.stdout).to_string();
+        // "in" is Vietnamese too ("print"); command names are codes.
+        let commands = ["plan", "targets", "check", "compare", "simulate", "sweep"];
+        let words: Vec<String> = english_words(&help)
+            .into_iter()
+            .filter(|w| w.to_lowercase() != "in" && !commands.contains(&w.as_str()))
+            .collect();
+        assert!(words.is_empty(), "{command:?}: {words:?} in\n{help}");
+        for english in [
+            "Usage",
+            "Options",
+            "Arguments",
+            "Commands",
+            "Print help",
+            "default:",
+        ] {
+            assert!(!help.contains(english), "{command:?}: {english} in\n{help}");
+        }
+        assert!(help.contains("\nCách dùng: bienche"), "{command:?}: {help}");
+        assert!(help.contains("\nTùy chọn:\n"), "{command:?}: {help}");
+        assert!(help.contains("  -h, --help "), "{command:?}: {help}");
+        assert!(help.contains("--lang <NGÔN_NGỮ>"), "{command:?}: {help}");
+    }
+    let simulate = run_with(&[], &["simulate", "--help"]);
+    let simulate = String::from_utf8_lossy(&simulate.stdout).to_string();
+    let draws = simulate
+        .lines()
+        .find(|l| l.contains("--draws"))
+        .unwrap_or_default();
+    assert!(
+        draws.starts_with("      --draws <SỐ_LẦN> ")
+            && draws.ends_with(" Số lần chạy lại kế hoạch, mỗi lần với số người nghỉ việc ngẫu nhiên riêng [mặc định: 1000]"),
+        "{simulate}"
+    );
+}
+
+/// clap's own messages (a mistyped command, a missing argument, a bad number) in the
+/// console's language, with the exit code 2; in English as clap writes them.
+#[test]
+fn command_line_mistakes_in_vietnamese_and_in_english() {
+    let o = run_with(&[], &["plna"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "lỗi: không có lệnh 'plna'\n\n  gợi ý: có lệnh gần giống: 'plan'\n\nCách dùng: bienche [TÙY_CHỌN] <LỆNH>\n\nXem thêm: '--help'.\n"
+    );
+    let o = run_with(&[], &["plan", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "lỗi: thiếu các tham số bắt buộc sau:\n  --out <THƯ_MỤC>\n\nCách dùng: bienche plan [TÙY_CHỌN] --out <THƯ_MỤC> <KỊCH_BẢN>\n\nXem thêm: '--help'.\n"
+    );
+    let o = run_with(&[], &["plan", "x", "--out", "y", "--threads", "abc"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "lỗi: giá trị 'abc' không hợp lệ cho '--threads <SỐ_LUỒNG>': cần một số nguyên từ 0 trở lên (chỉ gồm chữ số), gặp \"abc\"\n\nXem thêm: '--help'.\n"
+    );
+    let o = run_with(&[], &["help", "nothere"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "lỗi: không có lệnh 'nothere'\n"
+    );
+    let o = run_with(&[], &["plna", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).starts_with(
+        "error: unrecognized subcommand 'plna'\n\n  tip: a similar subcommand exists: 'plan'\n"
+    ));
+}
+
+/// The other commands a planner runs speak Vietnamese too: checking a scenario, the
+/// retirement date, the no-plan forecast, a simulation and a frontier.
+#[test]
+fn checking_forecasting_and_simulating_in_vietnamese_print_no_english_word() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ke-hoach");
+    let fixture_path = |name: &str| fixture(name).to_str().unwrap().to_string();
+    let plan = run_with(
+        &[],
+        &[
+            "plan",
+            &fixture_path("transfer-cheaper"),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(plan.status.success(), "{}", text(&plan));
+    let runs: Vec<Vec<String>> = vec![
+        vec!["check".into(), fixture_path("transfer-cheaper")],
+        vec!["check".into(), scenario("son-la").to_str().unwrap().into()],
+        vec![
+            "retirement".into(),
+            "--born".into(),
+            "1970-05".into(),
+            "--sex".into(),
+            "F".into(),
+        ],
+        vec!["forecast".into(), fixture_path("forecast")],
+        vec![
+            "simulate".into(),
+            out.to_str().unwrap().into(),
+            "--draws".into(),
+            "20".into(),
+        ],
+        vec![
+            "frontier".into(),
+            fixture_path("unreachable"),
+            "--out".into(),
+            tmp.path().join("bien").to_str().unwrap().into(),
+            "--points".into(),
+            "3".into(),
+        ],
+    ];
+    for args in runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run_with(&[], &args);
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+        let all = text(&o);
+        assert_eq!(
+            english_words(&all),
+            Vec::<String>::new(),
+            "{args:?}:\n{all}"
+        );
+    }
+    let check = run_with(&[], &["check", &fixture_path("transfer-cheaper")]);
+    let check = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.contains("\n  2027 R2: 1 đơn vị, 4 người\n"),
+        "{check}"
+    );
+    assert!(check.ends_with("kịch bản hợp lệ\n"), "{check}");
+    let forecast = run_with(&[], &["forecast", &fixture_path("forecast")]);
+    assert!(text(&forecast).contains("\n  C1 R8: yêu cầu 13, dự báo 3, thiếu 10\n"));
 }

@@ -8,9 +8,9 @@ use crate::rules;
 /// `WHAT: NAME`, labelled when the data are illustrative.
 fn print_title(what: &str, name: &str, illustrative: bool) {
     if illustrative {
-        println!("{what}: {name} (ILLUSTRATIVE DATA: figures are invented, not official)");
+        crate::outln!("{what}: {name} (ILLUSTRATIVE DATA: figures are invented, not official)");
     } else {
-        println!("{what}: {name}");
+        crate::outln!("{what}: {name}");
     }
 }
 
@@ -18,16 +18,16 @@ fn print_title(what: &str, name: &str, illustrative: bool) {
 pub fn national(n: &crate::national::National) -> Result<()> {
     print_title("national", &n.name, n.illustrative);
     for (folder, spec) in &n.provinces {
-        println!(
+        crate::outln!(
             "  {folder}: {} ({} units)",
             spec.config.name,
             spec.units.len()
         );
         for w in &spec.warnings {
-            eprintln!("warning: {folder}: {w}");
+            crate::errln!("warning: {folder}: {w}");
         }
     }
-    println!(
+    crate::outln!(
         "ok: {} province{} valid",
         n.provinces.len(),
         if n.provinces.len() == 1 {
@@ -42,7 +42,7 @@ pub fn national(n: &crate::national::National) -> Result<()> {
 pub fn check(spec: &Spec) -> Result<()> {
     let c = &spec.config;
     print_title("scenario", &c.name, c.illustrative);
-    println!(
+    crate::outln!(
         "years: stocks at 31 Dec {}, plan {}–{}",
         spec.base_year(),
         spec.base_year() + 1,
@@ -54,12 +54,12 @@ pub fn check(spec: &Spec) -> Result<()> {
         .iter()
         .map(|t| format!("{} at {:.0}%", t.year, t.level * 100.0))
         .collect();
-    println!("target years: {}", targets.join(", "));
+    crate::outln!("target years: {}", targets.join("; "));
     let p = &c.policy;
-    println!("policy:");
-    println!("  roadmap = {}", p.roadmap);
-    println!("  band_rule = {}", p.band_rule);
-    println!(
+    crate::outln!("policy:");
+    crate::outln!("  roadmap = {}", p.roadmap);
+    crate::outln!("  band_rule = {}", p.band_rule);
+    crate::outln!(
         "  seventy_percent_band = {}: a commune with exactly 70% EM population is in the {} band",
         p.seventy_percent_band,
         match p.seventy_percent_band {
@@ -67,10 +67,10 @@ pub fn check(spec: &Spec) -> Result<()> {
             crate::domain::SeventyPercentBand::Lower => "50%–70% (25%–35% of quota)",
         }
     );
-    println!("  rounding = {} (of required head-counts)", p.rounding);
-    println!("  r1_scope = {}", p.r1_scope);
-    println!("  min_fill = {:.0}% of quota", c.staffing.min_fill * 100.0);
-    println!("units: {}", spec.units.len());
+    crate::outln!("  rounding = {} (of required head-counts)", p.rounding);
+    crate::outln!("  r1_scope = {}", p.r1_scope);
+    crate::outln!("  min_fill = {:.0}% of quota", c.staffing.min_fill * 100.0);
+    crate::outln!("units: {}", spec.units.len());
     for (name, kind) in UnitKind::choices() {
         let us: Vec<usize> = (0..spec.units.len())
             .filter(|&u| spec.units[u].kind == kind)
@@ -91,25 +91,25 @@ pub fn check(spec: &Spec) -> Result<()> {
             .filter(|((u, c), _)| spec.units[*u].kind == kind && spec.is_em(c))
             .map(|(_, n)| n)
             .sum();
-        println!(
-            "  {name:<24} {:>3} units, quota {quota:>6}, staff {staff:>6}, EM {em:>6}",
+        crate::outln!(
+            "  {name}: {} units, quota {quota}, staff {staff}, EM {em}",
             us.len()
         );
     }
     let groups: Vec<&str> = spec.groups.iter().map(|g| g.id.as_str()).collect();
-    println!("groups: {}", groups.join(", "));
+    crate::outln!("groups: {}", groups.join(", "));
     let channels: std::collections::BTreeSet<&str> =
         spec.channels.iter().map(|c| c.id.as_str()).collect();
-    println!(
+    crate::outln!(
         "channels: {}",
         channels.into_iter().collect::<Vec<_>>().join(", ")
     );
-    println!("transfer routes: {} route-years", spec.transfers.len());
-    println!("required head-counts (R1–R4, sum over units):");
+    crate::outln!("transfer routes: {} route-years", spec.transfers.len());
+    crate::outln!("required head-counts (R1–R4, sum over units):");
     for ty in &c.time.targets {
         for family in rules::FAMILIES {
             for line in family.summary(spec, ty.year, ty.level) {
-                println!("  {line}");
+                crate::outln!("  {line}");
             }
         }
     }
@@ -117,20 +117,20 @@ pub fn check(spec: &Spec) -> Result<()> {
         super::roster::print_summary(spec, d);
     }
     if let Some(v) = &spec.variant {
-        println!("effective settings (value ← file that set it):");
+        crate::outln!("effective settings (value ← file that set it):");
         for (key, value, file) in &v.settings {
-            println!("  {key} = {value}  ← {file}");
+            crate::outln!("  {key} = {value}  ← {file}");
         }
-        println!("tables:");
+        crate::outln!("tables:");
         for (table, notes) in &v.tables {
-            println!("  {table}: {}", notes.join("; "));
+            crate::outln!("  {table}: {}", notes.join("; "));
         }
     }
     // On stderr, as `plan` prints them.
     for w in &spec.warnings {
-        eprintln!("warning: {w}");
+        crate::errln!("warning: {w}");
     }
-    println!("ok: scenario is valid");
+    crate::outln!("ok: scenario is valid");
     Ok(())
 }
 
@@ -147,17 +147,17 @@ pub fn retirement(born: &str, sex: &str) -> Result<()> {
         }
     };
     let r = statutory(birth, sex);
-    println!(
+    crate::outln!(
         "required age: {} (the age for people who reach it in {})",
         describe_age(r.age_months),
         r.month.year
     );
-    println!(
+    crate::outln!(
         "retirement takes effect on {}-{:02}, the end of the month the age is reached",
         r.month,
         r.month.last_day()
     );
-    println!("pension starts {}-01", r.pension_from);
+    crate::outln!("pension starts {}-01", r.pension_from);
     Ok(())
 }
 

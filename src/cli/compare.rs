@@ -176,7 +176,7 @@ pub fn sweep(
         runs.len(),
         started.elapsed().as_secs_f64()
     );
-    print!("{text}");
+    crate::outln!("{}", text.trim_end());
     crate::outln!(
         "wrote {} (sweep.csv, plots/{lang}/frontier.png)",
         out.display()

@@ -35,7 +35,7 @@ pub fn run(spec: &Spec, out: Option<&Path>, top: usize, force: bool) -> Result<(
             write::rows(dir, &tables::flows(spec, &f.plan))?;
             write::rows_as(dir, GAP_FILE, GAP_HEADER, &gaps)
         })?;
-        println!("wrote {}", out.display());
+        crate::outln!("wrote {}", out.display());
     }
     Ok(())
 }
@@ -63,22 +63,22 @@ fn print(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow], top: usize) {
 fn print_assumptions(spec: &Spec, f: &forecast::Forecast) {
     let c = &spec.config;
     if c.illustrative {
-        println!(
+        crate::outln!(
             "ILLUSTRATIVE DATA: {} (figures are invented, not official)",
             c.name
         );
     } else {
-        println!("{}", c.name);
+        crate::outln!("{}", c.name);
     }
-    println!("forecast with no plan (current behaviour, whole people):");
-    println!(
+    crate::outln!("forecast with no plan (current behaviour, whole people):");
+    crate::outln!(
         "  vacancies refilled up to each unit's {} fill rate of its quota; hiring mix of recent hires in {} units, of current staff in {}",
         spec.base_year(),
         recent_mix_units(f),
         spec.units.len() - recent_mix_units(f)
     );
-    println!("  no targeted training or transfers; leader posts refilled from trained staff of every group alike");
-    println!(
+    crate::outln!("  no targeted training or transfers; leader posts refilled from trained staff of every group alike");
+    crate::outln!(
         "  retirements from retirements.csv; attrition by tenure from {}",
         if spec.attrition.is_empty() {
             "the [attrition] defaults"
@@ -126,13 +126,13 @@ fn print_shares(spec: &Spec, f: &forecast::Forecast) {
         ),
     ];
     for (label, value) in &rows {
-        print!("  {label:<26}");
+        print!("  {:<26}", crate::i18n::tr(label));
         for y in &ys {
             print!("{:>7.1}%", value(*y));
         }
         println!();
     }
-    print!("  {:<26}", "staff");
+    print!("  {:<26}", crate::i18n::tr("staff"));
     for y in &ys {
         let total: u32 = f
             .plan
@@ -151,7 +151,7 @@ fn print_gaps(spec: &Spec, gaps: &[TargetRow]) {
     for ty in &spec.config.time.targets {
         let year: Vec<TargetRow> = gaps.iter().filter(|g| g.year == ty.year).cloned().collect();
         let (met, missed, short) = evaluate::tally(&year);
-        println!(
+        crate::outln!(
             "{} ({:.0}% of each target): {met} targets met, {missed} missed with no plan, short {short} people",
             ty.year,
             ty.level * 100.0
@@ -164,7 +164,7 @@ fn print_gaps(spec: &Spec, gaps: &[TargetRow]) {
             }
             let miss: Vec<&&TargetRow> = rows.iter().filter(|g| !g.met).collect();
             let people: u32 = miss.iter().map(|g| g.shortfall).sum();
-            println!(
+            crate::outln!(
                 "  {rule}: {} of {} missed, short {people}",
                 miss.len(),
                 rows.len()
@@ -183,11 +183,15 @@ fn print_largest(spec: &Spec, gaps: &[TargetRow], top: usize) {
         .collect();
     worst.sort_by(|a, b| b.shortfall.cmp(&a.shortfall).then(a.unit.cmp(&b.unit)));
     if !worst.is_empty() {
-        println!("largest gaps in {} with no plan:", last.year);
+        crate::outln!("largest gaps in {} with no plan:", last.year);
         for g in worst.iter().take(top) {
-            println!(
+            crate::outln!(
                 "  {} {}: required {}, projected {}, short {}",
-                g.unit, g.rule, g.required, g.achieved, g.shortfall
+                g.unit,
+                g.rule,
+                g.required,
+                g.achieved,
+                g.shortfall
             );
         }
     }

@@ -78,7 +78,7 @@ pub fn run(r: &Request) -> Result<()> {
         points.len(),
         started.elapsed().as_secs_f64(),
     );
-    print!("{}", frontier::report(&rows));
+    crate::outln!("{}", frontier::report(&rows).trim_end());
     if distinct < r.points {
         crate::errln!(
             "warning: {distinct} distinct plans of the {} asked: no other value between the points solved gives a different plan within {} solves",

@@ -4,6 +4,7 @@ mod check;
 mod compare;
 mod forecast;
 mod frontier;
+mod help;
 mod interrupt;
 mod plan;
 mod readings;
@@ -17,8 +18,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// The arguments, with the help in the console's language (`--lang` as written on the
-/// command line, else the locale): the commands' and the shared options' descriptions come
-/// from the label table (`help_…`); clap's own words and the other options' stay English.
+/// command line, else the locale): every description, heading and clap message from the
+/// label table ([`help`]).
 pub fn parse() -> Args {
     // OS strings: a path need not be UTF-8.
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -32,45 +33,26 @@ pub fn parse() -> Args {
         })
     });
     let lang = crate::i18n::console_language(flag.as_deref());
+    crate::i18n::set_console(&lang);
     let mut cmd = Args::command();
-    if let Ok(l) = crate::charts::labels::Labels::new(&lang) {
-        if lang != "en" {
-            cmd = translated_help(cmd, &l);
+    let translated = lang != "en";
+    if translated {
+        if let Ok(l) = crate::charts::labels::Labels::new(&lang) {
+            cmd = help::translated(cmd, &l);
         }
     }
-    let matches = cmd.get_matches_from(argv);
-    Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
-}
-
-fn translated_help(cmd: clap::Command, l: &crate::charts::labels::Labels) -> clap::Command {
-    let mut cmd = cmd
-        .about(l.get("help_about", &[]))
-        .mut_arg("lang", |a| a.help(l.get("help_lang", &[])))
-        .mut_arg("skip_bad_rows", |a| {
-            a.help(l.get("help_skip_bad_rows", &[]))
-        });
-    let names: Vec<String> = cmd
-        .get_subcommands()
-        .map(|s| s.get_name().to_string())
-        .collect();
-    for name in names {
-        let key = format!("help_{name}");
-        let Some(about) = l.lookup(&key).map(str::to_string) else {
-            continue;
-        };
-        let help_out = l.get("help_out", &[]);
-        // Only `plan`'s --out is described by help_out; the others' differ.
-        let is_plan = name == "plan";
-        cmd = cmd.mut_subcommand(&name, move |s| {
-            let s = s.about(about);
-            if is_plan {
-                s.mut_arg("out", |a| a.help(help_out))
-            } else {
-                s
-            }
-        });
+    let matches = match cmd.clone().try_get_matches_from(argv) {
+        Ok(m) => m,
+        Err(e) if translated && e.use_stderr() => {
+            eprintln!("{}", help::error_text(&e));
+            std::process::exit(e.exit_code());
+        }
+        Err(e) => e.exit(),
+    };
+    if let Some(code) = help::help_command(&mut cmd, &matches) {
+        std::process::exit(code);
     }
-    cmd
+    Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// A whole number of 0 or more on the command line, with the form stated when it is not.
@@ -111,12 +93,21 @@ pub struct Args {
 pub enum Command {
     /// Validate a scenario and print its units, policy choices, rules and required head-counts
     /// (or, for a national folder, validate every province).
-    Check { scenario: PathBuf },
+    Check {
+        /// Scenario folder (scenario.toml and its tables), or a national folder.
+        scenario: PathBuf,
+    },
     /// Print, per unit, rule and target year, the required minimum and why.
-    Targets { scenario: PathBuf },
+    Targets {
+        /// Scenario folder (scenario.toml and its tables).
+        scenario: PathBuf,
+    },
     /// For each clause the text allows to be read more than one way, the clause, its
     /// readings (settings of [policy]) and the head-counts each requires, without solving.
-    Readings { scenario: PathBuf },
+    Readings {
+        /// Scenario folder (scenario.toml and its tables).
+        scenario: PathBuf,
+    },
     /// When a person retires under the statutory roadmap (Labour Code 2019 art. 169).
     Retirement {
         /// Birth date: YYYY, YYYY-MM or YYYY-MM-DD (a year alone counts as January).
@@ -134,6 +125,7 @@ pub enum Command {
     },
     /// Project every unit with no plan (current behaviour) and show the gap to the targets.
     Forecast {
+        /// Scenario folder (scenario.toml and its tables).
         scenario: PathBuf,
         /// Also write trajectory.csv, flows.csv, gap.csv, summary.json and manifest.json here.
         #[arg(long)]
@@ -148,6 +140,7 @@ pub enum Command {
     },
     /// Solve for the least-cost whole-person plan and write the output folder.
     Plan {
+        /// Scenario folder (scenario.toml and its tables), or a national folder.
         scenario: PathBuf,
         /// Output folder (replaced atomically).
         #[arg(long)]
@@ -181,6 +174,7 @@ pub enum Command {
     },
     /// Plan several scenarios in parallel and compare them with the first (the baseline).
     Compare {
+        /// Scenario folders; the first that plans is the baseline.
         #[arg(required = true, num_args = 1..)]
         scenarios: Vec<PathBuf>,
         /// Output folder: one plan folder per scenario, comparison.csv, comparison.xlsx,
@@ -198,13 +192,17 @@ pub enum Command {
     /// Plan every combination of the given values over a base scenario: a tidy table and
     /// the cost frontier of meeting more targets.
     Sweep {
+        /// Scenario folder whose settings are varied.
         base: PathBuf,
         /// PATH=VALUE,VALUE,… with PATH a scenario.toml key, e.g.
         /// adjust.channel_factor.nominated=1,2 or budget.cap_per_year=20000,30000.
         #[arg(long = "vary", required = true)]
         vary: Vec<String>,
+        /// Output folder: one plan folder per grid point, sweep.csv and the frontier chart
+        /// (replaced atomically).
         #[arg(long)]
         out: PathBuf,
+        /// Threads in all, shared between points solved at once.
         #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 2)]
         threads: usize,
         /// Replace OUT even when it holds files that are not an earlier output of this
@@ -216,6 +214,7 @@ pub enum Command {
     /// short (policy.target_penalty), the frontier of cost against targets met, and what
     /// each extra billion buys.
     Frontier {
+        /// Scenario folder (scenario.toml and its tables).
         scenario: PathBuf,
         /// Output folder: one plan folder per point, frontier.csv and the chart (replaced
         /// atomically).
@@ -235,11 +234,15 @@ pub enum Command {
     /// Replay a finished plan many times with random attrition: the chance of meeting each
     /// target, and a fan chart of the province EM share.
     Simulate {
+        /// A finished plan folder; the simulation is written into OUT/simulation.
         out: PathBuf,
+        /// Replays of the plan, each with its own random leavers.
         #[arg(allow_negative_numbers = true, value_parser = whole_number::<u64>, long, default_value_t = 1000)]
         draws: u64,
+        /// Random seed: the same plan, draws and seed give the same bytes on any thread count.
         #[arg(allow_negative_numbers = true, value_parser = whole_number::<u64>, long, default_value_t = 42)]
         seed: u64,
+        /// Threads that share the draws.
         #[arg(allow_negative_numbers = true, value_parser = whole_number::<usize>, long, default_value_t = 2)]
         threads: usize,
         /// Re-plan with targets raised until each target the plan meets has at least this
@@ -277,6 +280,7 @@ pub enum Command {
     /// Write a starter scenario to fill in Excel: DIR/scenario.toml and DIR/scenario.xlsx
     /// (a notes sheet, then one sheet per table with Vietnamese headings).
     Init {
+        /// Folder to create (refused if it exists and is not empty).
         dir: PathBuf,
         /// Take the tables and settings of this scenario (its CSV files) instead of a small
         /// generated province.
@@ -285,6 +289,7 @@ pub enum Command {
     },
     /// Redraw the charts of a finished plan folder, without solving.
     Plot {
+        /// A finished plan folder; the charts are written into OUT/plots/LANG.
         out: PathBuf,
         /// Replace OUT/plots/LANG even when it holds files other than charts.
         #[arg(long)]
@@ -297,6 +302,7 @@ pub enum RosterAction {
     /// Aggregate ROSTER (.csv or .xlsx) into the scenario's staff.csv, retirements.csv,
     /// attrition.csv and hiring_mix.csv. Names and ID numbers are never copied.
     Import {
+        /// The roster: one row per person (.csv or .xlsx).
         roster: PathBuf,
         /// Scenario folder whose units, groups and [roster] settings apply.
         #[arg(long)]

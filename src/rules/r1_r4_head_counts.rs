@@ -45,10 +45,7 @@ impl Family for HeadCounts {
                     _ => 0,
                 })
                 .sum();
-            out.push(format!(
-                "{year} {rule}: {:>3} units, {sum:>6} people",
-                rows.len()
-            ));
+            out.push(format!("{year} {rule}: {} units, {sum} people", rows.len()));
         }
         out
     }
