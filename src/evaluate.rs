@@ -45,10 +45,8 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
         out.extend(family.evaluate_yearly(spec, plan));
     }
     let target_years: Vec<i32> = spec.config.time.targets.iter().map(|t| t.year).collect();
-    let name = spec.unit_names();
     for r in out.iter_mut() {
         r.kind = TargetKind::of(r.rule, r.year, &target_years);
-        r.unit_name = name(&r.unit);
     }
     out.sort_by(|a, b| {
         (

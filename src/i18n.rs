@@ -60,6 +60,15 @@ pub fn tr(text: &str) -> String {
     }
 }
 
+/// A number with `decimals` decimals, written the console language's way (`29,9` in
+/// Vietnamese), for the console's tables.
+pub fn num(x: f64, decimals: usize) -> String {
+    match CONSOLE.get() {
+        Some(Some(m)) => m.labels.num(x, decimals),
+        _ => format!("{x:.decimals$}"),
+    }
+}
+
 /// `println!` in the console's language.
 #[macro_export]
 macro_rules! outln {

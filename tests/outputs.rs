@@ -106,7 +106,14 @@ fn a_folder_of_an_earlier_version_still_reads() {
             .collect();
         std::fs::write(out.join(file), cut).unwrap();
     };
-    for (file, column) in [("trajectory.csv", 2), ("flows.csv", 2), ("costs.csv", 2)] {
+    for (file, column) in [
+        ("trajectory.csv", 2),
+        ("flows.csv", 2),
+        ("costs.csv", 2),
+        ("forecast/trajectory.csv", 2),
+        ("forecast/flows.csv", 2),
+        ("forecast/gap.csv", 1),
+    ] {
         without_names(file, column);
     }
     without_names("targets.csv", 1);
@@ -138,6 +145,32 @@ fn a_folder_of_an_earlier_version_still_reads() {
     assert!(
         String::from_utf8_lossy(&o.stderr)
             .contains("expected the columns unit,unit_name,rule,year,required,achieved,shortfall,met,kind,p_met,margin, found unit,rule,year,achieved"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Only the columns added to a table since its first version may be missing: `units.csv`
+/// has always had `kind`, so a file without it is refused with the columns expected.
+#[test]
+fn a_column_a_table_always_had_is_still_required() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&fixture("must-hire"), &tmp);
+    let text = read(&out, "units.csv");
+    let cut: String = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            [&f[..2], &f[3..]].concat().join(",") + "\n"
+        })
+        .collect();
+    std::fs::write(out.join("units.csv"), cut).unwrap();
+    let o = simulate(&out, "10", "1", "1");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(
+            "expected the columns unit,name,kind,year,quota,leader_posts, found unit,name,year,quota,leader_posts"
+        ),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );

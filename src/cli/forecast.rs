@@ -33,7 +33,7 @@ pub fn run(spec: &Spec, out: Option<&Path>, top: usize, force: bool) -> Result<(
             write::json(dir, "manifest.json", &tables::forecast_manifest(spec))?;
             write::rows(dir, &tables::trajectory(spec, &f.plan))?;
             write::rows(dir, &tables::flows(spec, &f.plan))?;
-            write::rows_as(dir, GAP_FILE, GAP_HEADER, &gaps)
+            write::rows_as(dir, GAP_FILE, GAP_HEADER, &tables::named(spec, &gaps))
         })?;
         crate::outln!("wrote {}", out.display());
     }
@@ -128,7 +128,7 @@ fn print_shares(spec: &Spec, f: &forecast::Forecast) {
     for (label, value) in &rows {
         print!("  {:<26}", crate::i18n::tr(label));
         for y in &ys {
-            print!("{:>7.1}%", value(*y));
+            print!("{:>7}%", crate::i18n::num(value(*y), 1));
         }
         println!();
     }

@@ -71,10 +71,7 @@ fn command(
         .get_arguments()
         .filter(|a| a.get_action().takes_values())
         .filter_map(|a| {
-            let name = a
-                .get_value_names()
-                .and_then(|n| n.first())
-                .map_or_else(|| a.get_id().as_str().to_uppercase(), |n| n.to_string());
+            let name = value_name(a);
             let words = l.lookup(&format!("help_value_{name}"))?;
             Some((a.get_id().to_string(), name, words.to_string()))
         })
@@ -127,32 +124,31 @@ fn command(
             a
         });
     }
-    let help_word = l.get("help_help_flag", &[]);
-    cmd = cmd
-        .disable_help_flag(true)
-        .arg(
-            Arg::new("help")
-                .short('h')
-                .long("help")
-                .action(ArgAction::Help)
-                .help(help_word)
-                .help_heading(options),
-        )
-        .subcommand_help_heading(l.get("help_commands", &[]))
-        .help_template(format!(
-            "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
-            l.get("help_usage", &[])
-        ));
+    cmd = own_words(cmd, l).subcommand_help_heading(l.get("help_commands", &[]));
     let names: Vec<String> = cmd
         .get_subcommands()
         .map(|s| s.get_name().to_string())
         .collect();
     if !names.is_empty() {
-        cmd = cmd.disable_help_subcommand(true).subcommand(
-            Command::new("help")
-                .about(l.get("help_help", &[]))
-                .arg(Arg::new("command").num_args(0..).action(ArgAction::Append)),
-        );
+        // clap's own `help` command cannot be translated: ours, with its words.
+        let word = l.get("help_command_word", &[]);
+        let bin: Vec<&str> = std::iter::once("bienche")
+            .chain(path.iter().map(String::as_str))
+            .collect();
+        let help = Command::new("help")
+            .about(l.get("help_help", &[]))
+            .override_usage(format!("{} help [{word}]...", bin.join(" ")))
+            .arg(
+                Arg::new("command")
+                    .num_args(0..)
+                    .action(ArgAction::Append)
+                    .value_name(word)
+                    .help(l.get("help_help_command", &[]))
+                    .help_heading(l.get("help_arguments", &[])),
+            );
+        cmd = cmd
+            .disable_help_subcommand(true)
+            .subcommand(own_words(help, l));
     }
     for name in names {
         let mut sub_path = path.to_vec();
@@ -160,6 +156,30 @@ fn command(
         cmd = cmd.mut_subcommand(&name, |s| command(s, &sub_path, usages, l));
     }
     cmd
+}
+
+/// An option's value name as clap shows it (`OUT`).
+fn value_name(a: &Arg) -> String {
+    a.get_value_names()
+        .and_then(|n| n.first())
+        .map_or_else(|| a.get_id().as_str().to_uppercase(), |n| n.to_string())
+}
+
+/// `cmd` with the help flag and the help's layout in the language of `l`.
+fn own_words(cmd: Command, l: &Labels) -> Command {
+    cmd.disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help(l.get("help_help_flag", &[]))
+                .help_heading(l.get("help_options", &[])),
+        )
+        .help_template(format!(
+            "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+            l.get("help_usage", &[])
+        ))
 }
 
 /// With the translated tree's own `help` command (`bienche help plan`): the help of the
@@ -218,6 +238,12 @@ mod tests {
                 keys.extend(
                     cmd.get_arguments()
                         .map(|a| key(&path, Some(a.get_id().as_str()))),
+                );
+                // Each value's name (`<OUT>`) too.
+                keys.extend(
+                    cmd.get_arguments()
+                        .filter(|a| a.get_action().takes_values())
+                        .map(|a| format!("help_value_{}", value_name(a))),
                 );
                 missing.extend(
                     keys.into_iter()

@@ -219,8 +219,9 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         .iter()
         .filter(|i| i.issue == Issue::BudgetOverrun)
         .map(|i| match i.detail.as_str() {
-            "" => format!("{} by {:.1}", i.year, i.amount),
-            scope => format!("{} {scope} level by {:.1}", i.year, i.amount),
+            // Words-free, so that the warning reads in any language.
+            "" => format!("{}: +{:.1}", i.year, i.amount),
+            scope => format!("{} {scope}: +{:.1}", i.year, i.amount),
         })
         .collect();
     let single_cap = spec.budget_rows.is_empty();

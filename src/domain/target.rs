@@ -132,8 +132,8 @@ impl TargetKind {
 pub struct TargetRow {
     /// Unit id, `PROVINCE`, or `COVERAGE` for a coverage-roadmap count.
     pub unit: String,
-    /// The unit's name (`units.csv`), set by [`crate::evaluate::evaluate`]; empty for the
-    /// province's, coverage and channel rows.
+    /// The unit's name (`units.csv`), set when the rows are written
+    /// ([`crate::output::tables::named`]); empty for the province's, coverage and channel rows.
     #[serde(default)]
     pub unit_name: String,
     pub rule: Rule,

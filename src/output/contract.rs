@@ -22,6 +22,9 @@ use std::path::PathBuf;
 pub trait Table {
     const FILE: &'static str;
     const HEADER: &'static [&'static str];
+    /// Columns added after the table's first version: a file of an earlier version may lack
+    /// them, and they take their defaults.
+    const LATER: &'static [&'static str] = &[];
 }
 
 /// Million VND, as written: three decimals, never `-0.000`.
@@ -99,6 +102,7 @@ pub struct TrajectoryRow {
 }
 
 impl Table for TrajectoryRow {
+    const LATER: &'static [&'static str] = &["unit_name"];
     const FILE: &'static str = "trajectory.csv";
     const HEADER: &'static [&'static str] = &[
         "year",
@@ -135,6 +139,7 @@ pub struct FlowRow {
 }
 
 impl Table for FlowRow {
+    const LATER: &'static [&'static str] = &["unit_name"];
     const FILE: &'static str = "flows.csv";
     const HEADER: &'static [&'static str] = &[
         "year",
@@ -153,6 +158,7 @@ impl Table for FlowRow {
 }
 
 impl Table for TargetRow {
+    const LATER: &'static [&'static str] = &["unit_name", "kind", "p_met", "margin"];
     const FILE: &'static str = "targets.csv";
     const HEADER: &'static [&'static str] = &[
         "unit",
@@ -198,6 +204,7 @@ pub struct CostRow {
 }
 
 impl Table for CostRow {
+    const LATER: &'static [&'static str] = &["unit_name"];
     const FILE: &'static str = "costs.csv";
     const HEADER: &'static [&'static str] = &["year", "unit", "unit_name", "lever", "cost"];
 }
@@ -508,6 +515,7 @@ impl PriceRow {
 }
 
 impl Table for PriceRow {
+    const LATER: &'static [&'static str] = &["unit_name"];
     const FILE: &'static str = "prices.csv";
     const HEADER: &'static [&'static str] = &[
         "unit",
@@ -865,6 +873,7 @@ pub struct UnitDifferenceRow {
 }
 
 impl Table for UnitDifferenceRow {
+    const LATER: &'static [&'static str] = &["unit_name"];
     const FILE: &'static str = "unit_differences.csv";
     const HEADER: &'static [&'static str] = &[
         "scenario",
@@ -968,6 +977,7 @@ pub struct ProbabilityRow {
 }
 
 impl Table for ProbabilityRow {
+    const LATER: &'static [&'static str] = &["unit_name"];
     const FILE: &'static str = "probabilities.csv";
     const HEADER: &'static [&'static str] = &[
         "unit",
@@ -1025,6 +1035,7 @@ pub struct ExpectedRow {
 }
 
 impl Table for ExpectedRow {
+    const LATER: &'static [&'static str] = &["unit_name"];
     const FILE: &'static str = "expected.csv";
     const HEADER: &'static [&'static str] = &[
         "year",
@@ -1061,6 +1072,7 @@ pub struct BufferRow {
 }
 
 impl Table for BufferRow {
+    const LATER: &'static [&'static str] = &["unit_name"];
     const FILE: &'static str = "buffer.csv";
     const HEADER: &'static [&'static str] = &["unit", "unit_name", "rule", "year", "extra_people"];
 }

@@ -15,15 +15,17 @@ const NOT_A_PLAN: &str = "is this a finished `bienche plan` folder?";
 
 /// Reads a contract table from `dir`.
 pub fn rows<T: Table + DeserializeOwned>(dir: &Path) -> Result<Vec<T>> {
-    rows_as(&dir.join(T::FILE), T::HEADER, T::HEADER)
+    rows_as(&dir.join(T::FILE), T::HEADER, T::HEADER, T::LATER)
 }
 
-/// Reads a table whose header must be `header`, row by row into `T` whose fields are
-/// `fields` (the same names, but for a renamed column such as `gap.csv`'s `projected`).
+/// Reads a table whose header must be `header`, less some of its `later` columns, row by
+/// row into `T` whose fields are `fields` (the same names, but for a renamed column such as
+/// `gap.csv`'s `projected`).
 pub fn rows_as<T: DeserializeOwned>(
     path: &Path,
     header: &[&str],
     fields: &[&str],
+    later: &[&str],
 ) -> Result<Vec<T>> {
     let mut r = csv::Reader::from_path(path).map_err(|e| Error::Unreadable {
         file: path.to_path_buf(),
@@ -37,7 +39,7 @@ pub fn rows_as<T: DeserializeOwned>(
     // A file of an earlier version may lack columns added since (`unit_name`; targets.csv's
     // `kind`, `p_met`, `margin`): the rest in order still reads, the missing ones take their
     // defaults.
-    let Some(columns) = columns_of(header, &found) else {
+    let Some(columns) = columns_of(header, &found, later) else {
         return Err(Error::input(
             path,
             Some(1),
@@ -75,18 +77,15 @@ pub fn rows_as<T: DeserializeOwned>(
     Ok(out)
 }
 
-/// Columns added to the contract after its first version, which a file may lack.
-const LATER: [&str; 4] = ["unit_name", "kind", "p_met", "margin"];
-
 /// The position in `header` of each column `found`: `found` must be `header` in order,
-/// less some of the [`LATER`] columns.
-fn columns_of(header: &[&str], found: &csv::StringRecord) -> Option<Vec<usize>> {
+/// less some of the `later` columns.
+fn columns_of(header: &[&str], found: &csv::StringRecord, later: &[&str]) -> Option<Vec<usize>> {
     let mut columns = Vec::with_capacity(found.len());
     let mut next = 0;
     for name in found {
         while header
             .get(next)
-            .is_some_and(|&h| h != name && LATER.contains(&h))
+            .is_some_and(|&h| h != name && later.contains(&h))
         {
             next += 1;
         }
@@ -96,7 +95,7 @@ fn columns_of(header: &[&str], found: &csv::StringRecord) -> Option<Vec<usize>> 
     }
     header[next..]
         .iter()
-        .all(|h| LATER.contains(h))
+        .all(|h| later.contains(h))
         .then_some(columns)
 }
 
@@ -126,7 +125,12 @@ fn plan_tables(dir: &Path) -> Result<PlanTables> {
         Some(ForecastTables {
             trajectory: rows(&fdir)?,
             flows: rows(&fdir)?,
-            gap: rows_as::<TargetRow>(&fdir.join(GAP_FILE), GAP_HEADER, TargetRow::HEADER)?,
+            gap: rows_as::<TargetRow>(
+                &fdir.join(GAP_FILE),
+                GAP_HEADER,
+                TargetRow::HEADER,
+                TargetRow::LATER,
+            )?,
         })
     } else {
         None

@@ -51,7 +51,7 @@ pub fn plan_tables(r: &Results) -> PlanTables {
         manifest: manifest(r.spec),
         trajectory: trajectory(r.spec, r.plan),
         flows: flows(r.spec, r.plan),
-        targets: r.targets.to_vec(),
+        targets: named(r.spec, r.targets),
         costs: costs(r.spec, r.plan),
         cost_vs_no_plan: account.as_ref().map(cost_vs_no_plan).unwrap_or_default(),
         prices,
@@ -59,9 +59,20 @@ pub fn plan_tables(r: &Results) -> PlanTables {
         forecast: r.forecast.map(|(plan, gap)| ForecastTables {
             trajectory: trajectory(r.spec, plan),
             flows: flows(r.spec, plan),
-            gap: gap.to_vec(),
+            gap: named(r.spec, gap),
         }),
     }
+}
+
+/// Target rows with their units' names, as `targets.csv` and `gap.csv` have them.
+pub fn named(spec: &Spec, rows: &[TargetRow]) -> Vec<TargetRow> {
+    let name = spec.unit_names();
+    rows.iter()
+        .map(|r| TargetRow {
+            unit_name: name(&r.unit),
+            ..r.clone()
+        })
+        .collect()
 }
 
 /// `trajectory.csv`.
