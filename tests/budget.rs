@@ -406,10 +406,7 @@ fn a_cap_no_plan_can_keep_names_the_least_cap() {
     );
     // The plan goes over by the least in all: one let go in 2026 (80, over by 60) and the
     // other kept at the premium in 2027 (30, over by 10), 70 against 80 for keeping both.
-    assert!(
-        warning.contains("(2026 by 60.0, 2027 by 10.0)"),
-        "{warning}"
-    );
+    assert!(warning.contains("(2026: +60.0, 2027: +10.0)"), "{warning}");
     let s = summary(&out);
     let overruns: Vec<(i64, f64)> = s["staffing_issues"]
         .as_array()
@@ -519,7 +516,7 @@ fn a_level_cap_no_plan_can_keep_names_the_least_raise() {
         .unwrap_or_else(|| panic!("{stderr}"));
     assert_eq!(
         warning,
-        "warning: the plan goes over its budget caps (2026 commune level by 60.0, 2027 commune level by 10.0); no plan keeps them all unless every budget cap is raised by at least 40.0 million VND (by the LP relaxation; whole people may need more)"
+        "warning: the plan goes over its budget caps (2026 commune: +60.0, 2027 commune: +10.0); no plan keeps them all unless every budget cap is raised by at least 40.0 million VND (by the LP relaxation; whole people may need more)"
     );
     let s = summary(&out);
     assert_eq!(num(&s, &["budget", "least_raise"]), 40.0);
