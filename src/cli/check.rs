@@ -119,7 +119,8 @@ pub fn check(spec: &Spec) -> Result<()> {
     if let Some(v) = &spec.variant {
         crate::outln!("effective settings (value ← file that set it):");
         for (key, value, file) in &v.settings {
-            crate::outln!("  {key} = {value}  ← {file}");
+            // Data: a setting's value is shown as it is, never translated.
+            println!("  {key} = {value}  ← {file}");
         }
         crate::outln!("tables:");
         for (table, notes) in &v.tables {

@@ -68,7 +68,7 @@ fn print_assumptions(spec: &Spec, f: &forecast::Forecast) {
             c.name
         );
     } else {
-        crate::outln!("{}", c.name);
+        println!("{}", c.name);
     }
     crate::outln!("forecast with no plan (current behaviour, whole people):");
     crate::outln!(

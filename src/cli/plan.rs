@@ -186,7 +186,7 @@ fn print_summary(spec: &Spec, report: &Report, out: &Path) {
             spec.config.name
         );
     } else {
-        crate::outln!("{}", spec.config.name);
+        println!("{}", spec.config.name);
     }
     crate::outln!(
         "solver: {} in {:.1} s (total {:.1} s); objective {:.1}, bound {:.1}, gap {:.4}% ({:.1} million VND)",
