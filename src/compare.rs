@@ -265,7 +265,6 @@ fn unit_name(now: &Stats, base: &Stats, id: &str) -> String {
 }
 
 fn differences(name: &str, now: &Stats, base: &Stats) -> Vec<UnitDifferenceRow> {
-    let now_stats = now;
     let keys: BTreeSet<&(String, String, i32)> =
         now.status.keys().chain(base.status.keys()).collect();
     let word = |m: Option<&bool>| match m {
@@ -275,11 +274,11 @@ fn differences(name: &str, now: &Stats, base: &Stats) -> Vec<UnitDifferenceRow> 
     };
     let mut rows = Vec::new();
     for key in keys {
-        let (now, then) = (now.status.get(key), base.status.get(key));
-        if now == then {
+        let (met, then) = (now.status.get(key), base.status.get(key));
+        if met == then {
             continue;
         }
-        let change = match (then, now) {
+        let change = match (then, met) {
             (Some(false), Some(true)) => "now met",
             (Some(true), Some(false)) => "now missed",
             (None, Some(true)) => "new target, met",
@@ -289,10 +288,10 @@ fn differences(name: &str, now: &Stats, base: &Stats) -> Vec<UnitDifferenceRow> 
         rows.push(UnitDifferenceRow {
             scenario: name.to_string(),
             unit: key.0.clone(),
-            unit_name: unit_name(now_stats, base, &key.0),
+            unit_name: unit_name(now, base, &key.0),
             rule: key.1.clone(),
             year: key.2,
-            met: word(now).into(),
+            met: word(met).into(),
             baseline_met: word(then).into(),
             change: change.into(),
         });

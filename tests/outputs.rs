@@ -87,6 +87,16 @@ fn same_inputs_give_the_same_bytes() {
     assert_eq!(strip(&x), strip(&y));
 }
 
+/// `text` (a CSV) without its column `k`.
+fn drop_column(text: &str, k: usize) -> String {
+    text.lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            [&f[..k], &f[k + 1..]].concat().join(",") + "\n"
+        })
+        .collect()
+}
+
 /// Plan folders of earlier versions, without `unit_name` beside the codes, and whose
 /// `targets.csv` lacks `margin` (before that, `p_met`, and before that, `kind`), are still
 /// read: `simulate` runs on them.
@@ -97,14 +107,7 @@ fn a_folder_of_an_earlier_version_still_reads() {
     let without_names = |file: &str, column: usize| {
         let text = read(&out, file);
         assert!(text.contains(",unit_name,"), "{file}");
-        let cut: String = text
-            .lines()
-            .map(|l| {
-                let f: Vec<&str> = l.split(',').collect();
-                [&f[..column], &f[column + 1..]].concat().join(",") + "\n"
-            })
-            .collect();
-        std::fs::write(out.join(file), cut).unwrap();
+        std::fs::write(out.join(file), drop_column(&text, column)).unwrap();
     };
     for (file, column) in [
         ("trajectory.csv", 2),
@@ -132,14 +135,7 @@ fn a_folder_of_an_earlier_version_still_reads() {
         );
     }
     // A column missing in the middle is still refused, with the columns expected.
-    let cut: String = text
-        .lines()
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            [&f[..3], &f[4..]].concat().join(",") + "\n"
-        })
-        .collect();
-    std::fs::write(out.join("targets.csv"), &cut).unwrap();
+    std::fs::write(out.join("targets.csv"), drop_column(&text, 3)).unwrap();
     let o = simulate(&out, "10", "1", "1");
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -157,14 +153,7 @@ fn a_column_a_table_always_had_is_still_required() {
     let tmp = tempfile::tempdir().unwrap();
     let out = plan(&fixture("must-hire"), &tmp);
     let text = read(&out, "units.csv");
-    let cut: String = text
-        .lines()
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            [&f[..2], &f[3..]].concat().join(",") + "\n"
-        })
-        .collect();
-    std::fs::write(out.join("units.csv"), cut).unwrap();
+    std::fs::write(out.join("units.csv"), drop_column(&text, 2)).unwrap();
     let o = simulate(&out, "10", "1", "1");
     assert_eq!(o.status.code(), Some(2));
     assert!(
