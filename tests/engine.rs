@@ -310,9 +310,9 @@ fn son_la_sample_plan_replays_recomputes_and_proves_its_gap() {
 }
 
 /// The Lagrangian bound's sign check: with every group at its priced LP, the sum is the
-/// LP bound.
+/// LP bound; and where the gap lies, group by group (`solver.check_bound`).
 #[test]
-fn the_lagrangian_bound_reproduces_the_lp_bound_with_lp_subproblems() {
+fn the_lagrangian_bound_reproduces_the_lp_bound_and_splits_the_gap_by_group() {
     let tmp = tempfile::tempdir().unwrap();
     let set = tmp.path().join("set");
     assert!(generate(&set, "40", "1", "5", &[]).status.success());
@@ -344,4 +344,107 @@ fn the_lagrangian_bound_reproduces_the_lp_bound_with_lp_subproblems() {
         (numbers[0] - numbers[1]).abs() <= 1e-6 * numbers[1].abs(),
         "{line}"
     );
+    // Where the gap lies: each group's plan priced at the LP's duals costs at least its
+    // priced MIP's bound and at least the best priced plan HiGHS found from it; the sum of the
+    // groups' bounds is at least the bound the plan reports (which raised only some groups)
+    // and at most the groups' priced plans.
+    let after = |l: &str, label: &str| -> f64 {
+        let rest = &l[l.find(label).unwrap_or_else(|| panic!("{label} in {l}")) + label.len()..];
+        rest.trim_start()
+            .split(|c: char| c.is_whitespace() || c == ',' || c == ')')
+            .next()
+            .and_then(|w| w.parse().ok())
+            .unwrap_or_else(|| panic!("a number after {label} in {l}"))
+    };
+    let total = stderr
+        .lines()
+        .find(|l| l.starts_with("gap check: objective "))
+        .expect("the gap check's total");
+    let objective = after(total, "objective");
+    let priced_plans = after(total, "Σ P_g + y·b");
+    let bound = after(total, "Σ L_g + y·b");
+    let eps = 1e-6 * objective.abs();
+    let s = common::summary(&out);
+    assert!((common::num(&s, &["solver", "objective"]) - objective).abs() <= 0.1);
+    assert!(
+        bound >= common::num(&s, &["solver", "bound"]) - eps,
+        "{total}"
+    );
+    assert!(bound <= priced_plans + eps, "{total}");
+    let groups: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("gap check: ") && l.contains("plan−bound"))
+        .collect();
+    assert!(!groups.is_empty());
+    for l in groups {
+        assert!(after(l, "plan−bound") >= -eps, "{l}");
+        assert!(after(l, "plan−best") >= -eps, "{l}");
+    }
+}
+
+/// Pricing from the split's plans (decomposition step 7), reached by asking a tolerance the
+/// split's plans do not prove: the plan it keeps costs no more than without it, keeps every
+/// channel cap and replays.
+#[test]
+fn pricing_from_the_splits_plans_never_costs_more_and_keeps_every_cap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "40", "1", "5", &[]).status.success());
+    let dir = set.join("p01");
+    let run = |rounds: &str, name: &str| -> (std::path::PathBuf, String) {
+        let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+        let toml = toml.replace(
+            "[solver]\n",
+            &format!("[solver]\npricing_rounds = {rounds}\n"),
+        );
+        let toml = with_gap(&toml, "0.00002");
+        std::fs::write(dir.join("scenario.toml"), toml).unwrap();
+        let out = tmp.path().join(name);
+        let o = bienche(&[
+            "plan",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // The setting back out for the next run.
+        let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+        std::fs::write(
+            dir.join("scenario.toml"),
+            toml.replace(&format!("pricing_rounds = {rounds}\n"), ""),
+        )
+        .unwrap();
+        (out, String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (without, _) = run("0", "without");
+    let (with, stderr) = run("3", "with");
+    assert!(
+        stderr.contains("pricing from the split's plans: objective "),
+        "step 7 not reached:\n{stderr}"
+    );
+    let objective =
+        |out: &std::path::Path| common::num(&common::summary(out), &["solver", "objective"]);
+    assert!(
+        objective(&with) <= objective(&without) + 1e-6,
+        "{} > {}",
+        objective(&with),
+        objective(&without)
+    );
+    assert!(common::assert_channel_caps(&dir, &with) > 0);
+    common::oracle::replay_flows(&with, 2025, 2035);
+}
+
+/// `scenario.toml` with `mip_rel_gap` set to `gap`.
+fn with_gap(toml: &str, gap: &str) -> String {
+    toml.lines()
+        .map(|l| {
+            if l.trim_start().starts_with("mip_rel_gap") {
+                format!("mip_rel_gap = {gap}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }

@@ -1,6 +1,14 @@
 //! Step 4 when the budget cap binds the LP (some year's budget row has a dual): the budget
 //! is priced in rounds and each group's plan is picked among its candidate plans by a small
 //! MIP (Dantzig–Wolfe on the shared limits), in place of solving each group with its split.
+//! Step 7 runs the same rounds from the split's plans when they are not proven
+//! ([`from_plans`]): the first candidates are the split's plans (with their shares of the
+//! minimums and their coverage counts), which fit together, instead of the plans that use no
+//! lever; after every round the groups the master's LP mixes are solved held to what the mix
+//! uses of each hard limit and budget ([`mix_shares`]) and the mix so rounded is kept when it
+//! keeps every hard limit and costs least so far; the pick starts from the cheapest of these
+//! and keeps its start when HiGHS returns a worse pick; at most `solver.pricing_rounds`
+//! rounds.
 //!
 //! The split of step 3 gives each group the LP's fractional money. A whole-person plan
 //! cannot spend a fractional share exactly: a group leaves money unused that another group
@@ -167,15 +175,20 @@ pub(super) fn binding_price(ctx: &Ctx, relaxation: &Relaxation) -> Option<f64> {
 
 /// Every group's plan with the budget priced in rounds, and picked by the master MIP (in
 /// place of steps 3's budget split and 4's solves). `dearest`: the LP's price of a million
-/// VND in its dearest year, for the ceiling.
+/// VND in its dearest year, for the ceiling. With `first` (step 7, [`from_plans`]): every
+/// group's first candidate is its plan there (with its shares of the minimums and its
+/// coverage counts) instead of its plan that uses no lever, and the mixed groups are fitted
+/// after every round ([`mix_shares`]).
 pub(super) fn solve_priced(
     ctx: &Ctx,
     groups: &[Vec<usize>],
     split: &Split,
     relaxation: &Relaxation,
     dearest: f64,
+    first: Option<Parts>,
 ) -> Result<Parts> {
     let started = std::time::Instant::now();
+    let from_plans = first.is_some();
     let penalty = crate::model::objective::Prices::of(ctx.spec).penalty;
     let budgets: Vec<(Capacity, f64)> = ctx
         .spec
@@ -204,6 +217,16 @@ pub(super) fn solve_priced(
             }
         }
     }
+    // Each group's coverage counts: its plan's when started from plans (raised by
+    // `repair_coverage`), else the split's.
+    let counts: Vec<BTreeMap<(crate::domain::Rule, i32), f64>> = match &first {
+        Some(parts) => parts
+            .parts
+            .iter()
+            .map(|p| p.coverage_counts.clone())
+            .collect(),
+        None => split.coverage_counts.clone(),
+    };
     let threads = crate::threads::pool(ctx.spec.config.solver.threads as usize)?;
     // Solves groups `which`, each with its share of every limit, and with the budget and the
     // hard limits priced at `prices` (a priced limit is left out of the shares).
@@ -225,7 +248,7 @@ pub(super) fn solve_priced(
                         &groups[*g],
                         share.clone(),
                         &priced_split,
-                        split.coverage_counts[*g].clone(),
+                        counts[*g].clone(),
                         // No start: started from its last plan, a group's MIP returned the
                         // same plan at a different cost net of its price (its continuous
                         // columns as the start left them), and the master's LP fell below the
@@ -239,15 +262,35 @@ pub(super) fn solve_priced(
                 .collect()
         })
     };
-    let every: Vec<(usize, BTreeMap<Capacity, f64>)> = (0..groups.len())
-        .map(|g| (g, split.shares[g].clone()))
-        .collect();
+    // Each group's shares of the minimums: its plan's when started from plans (a minimum
+    // may have been raised for it), else the split's.
+    let every: Vec<(usize, BTreeMap<Capacity, f64>)> = match &first {
+        Some(parts) => parts
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(g, p)| (g, p.share.clone()))
+            .collect(),
+        None => (0..groups.len())
+            .map(|g| (g, split.shares[g].clone()))
+            .collect(),
+    };
     let solve_all = |prices: &BTreeMap<Capacity, f64>, mode: Mode| solve(&every, prices, mode);
-    // Each group's first candidate uses no lever: a pick of these keeps every hard limit.
+    // Each group's first candidate uses no lever (or, from plans, is its plan there): a pick
+    // of these keeps every hard limit.
     let mut pool: Vec<Vec<Candidate>> = Vec::with_capacity(groups.len());
     let none = BTreeMap::new();
-    for (g, part) in solve_all(&none, Mode::DoNothing).into_iter().enumerate() {
-        pool.push(vec![Candidate::of(part?, &none, &fixed[g], penalty)]);
+    match first {
+        Some(parts) => {
+            for (g, part) in parts.parts.into_iter().enumerate() {
+                pool.push(vec![Candidate::of(part, &none, &fixed[g], penalty)]);
+            }
+        }
+        None => {
+            for (g, part) in solve_all(&none, Mode::DoNothing).into_iter().enumerate() {
+                pool.push(vec![Candidate::of(part?, &none, &fixed[g], penalty)]);
+            }
+        }
     }
     // The first prices are the LP's, the optimal prices of the relaxation the master's LP
     // converges to; each later round's are the master's duals smoothed toward the prices of
@@ -266,11 +309,19 @@ pub(super) fn solve_priced(
     let mut rounds = 0;
     let mut best = f64::NEG_INFINITY;
     let mut duals;
+    let mut fitted: Vec<Option<usize>> = vec![None; groups.len()];
+    // From plans: the best of the rounds' mixes rounded, a start for the pick.
+    let mut best_assignment: Option<(f64, Vec<usize>)> = None;
     // Rounds stop when the master's LP is proven within this share of the best mix of the
     // groups' priced plans: the plan's tolerance, at most 0.1%. (Stopped at a 1% plan's
     // 0.55% after 6 rounds on the 20% cut, the candidates were too few for the pick to fill
     // 2026's money: 5.4% above the mix, against 0.3% after 8 rounds.)
     let close = ctx.tolerance().min(ROUNDS_TOLERANCE);
+    let most = if from_plans {
+        ctx.spec.config.solver.pricing_rounds as usize
+    } else {
+        ROUNDS
+    };
     loop {
         rounds += 1;
         // The Lagrangian of the mix at these prices: the groups' least priced costs less
@@ -296,12 +347,60 @@ pub(super) fn solve_priced(
             center = prices.clone();
         }
         duals = master(&pool, &budgets, penalty, &hard)?;
-        (ctx.progress)(format!(
-            "budget round {rounds}: the plans' best mix {:.1}, at least {best:.1} ({:.1} s)",
-            duals.value,
-            started.elapsed().as_secs_f64()
-        ));
-        if duals.value - best <= close * duals.value.abs() || rounds == ROUNDS {
+        if from_plans {
+            // The groups the mix leaves mixed, held to what the mix uses of each hard limit
+            // (split in whole people): plans that fit together with the mix's whole ones.
+            let shares = mix_shares(&pool, &duals, &hard, &budgets);
+            let mixed: Vec<(usize, BTreeMap<Capacity, f64>)> = (0..groups.len())
+                .filter(|&g| is_mixed(&duals, g))
+                .map(|g| (g, shares[g].clone()))
+                .collect();
+            for ((g, _), part) in mixed
+                .iter()
+                .zip(solve(&mixed, &none, Mode::MipNodes(FIT_NODES)))
+            {
+                let candidate = Candidate::of(part?, &none, &fixed[*g], penalty);
+                match pool[*g].iter().position(|c| c.same_as(&candidate)) {
+                    Some(j) => fitted[*g] = Some(j),
+                    None => {
+                        pool[*g].push(candidate);
+                        fitted[*g] = Some(pool[*g].len() - 1);
+                    }
+                }
+            }
+        }
+        if from_plans {
+            // This round's mix rounded: its whole candidates and the fitted plans.
+            let assignment: Vec<usize> = (0..groups.len())
+                .map(|g| {
+                    duals.mix[g]
+                        .iter()
+                        .position(|&x| x > 1.0 - 1e-6)
+                        .or(fitted[g])
+                        .unwrap_or(0)
+                })
+                .collect();
+            if keeps_hard(&pool, &assignment, &hard) {
+                let value = value_of(&pool, &assignment, &budgets, penalty);
+                if best_assignment.as_ref().is_none_or(|(v, _)| value < *v) {
+                    best_assignment = Some((value, assignment));
+                }
+            }
+        }
+        (ctx.progress)(if from_plans {
+            format!(
+                "round {rounds} from the plan: the plans' best mix {:.1}, at least {best:.1} ({:.1} s)",
+                duals.value,
+                started.elapsed().as_secs_f64()
+            )
+        } else {
+            format!(
+                "budget round {rounds}: the plans' best mix {:.1}, at least {best:.1} ({:.1} s)",
+                duals.value,
+                started.elapsed().as_secs_f64()
+            )
+        });
+        if duals.value - best <= close * duals.value.abs() || rounds >= most {
             break;
         }
         prices = duals
@@ -329,11 +428,14 @@ pub(super) fn solve_priced(
     // province, each solved at prices, overspent whatever the master picked; held instead to
     // what the mix gives each group, the pick cost 1,493,870 against 1,223,147 with the
     // split's shares, the optimum being 1,151,187.)
-    let mixed: Vec<(usize, BTreeMap<Capacity, f64>)> = (0..groups.len())
-        .filter(|&g| duals.mix[g].iter().all(|&x| x <= 1.0 - 1e-6))
-        .map(|g| (g, split.shares[g].clone()))
-        .collect();
-    let mut fitted: Vec<Option<usize>> = vec![None; groups.len()];
+    let mixed: Vec<(usize, BTreeMap<Capacity, f64>)> = if from_plans {
+        Vec::new() // fitted after every round
+    } else {
+        (0..groups.len())
+            .filter(|&g| is_mixed(&duals, g))
+            .map(|g| (g, split.shares[g].clone()))
+            .collect()
+    };
     for ((g, _), part) in mixed
         .iter()
         .zip(solve(&mixed, &none, Mode::MipNodes(FIT_NODES)))
@@ -347,7 +449,10 @@ pub(super) fn solve_priced(
         penalty,
         &hard,
         &duals,
-        &fitted,
+        Starts {
+            fitted: &fitted,
+            also: best_assignment.map(|(_, a)| a),
+        },
         ctx.tolerance() / 4.0,
     )?;
     let candidates: usize = pool.iter().map(Vec::len).sum();
@@ -371,16 +476,55 @@ pub(super) fn solve_priced(
         out.parts.push(part);
     }
     (ctx.progress)(format!(
-        "budget priced in {rounds} rounds, {candidates} plans of {} groups: the pick costs {:.1} ({} groups mixed by the LP, master MIP {:?}, {} plans changed after it), the best mix {:.1}, at least {best:.1} ({:.1} s)",
+        "{} in {rounds} rounds, {candidates} plans of {} groups: the pick costs {:.1} ({} groups mixed by the LP, master MIP {}, {} plans changed after it), the best mix {:.1}, at least {best:.1} ({:.1} s)",
+        if from_plans { "plans priced from the split's" } else { "budget priced" },
         groups.len(),
         picked.value,
         picked.open,
-        picked.status,
+        if picked.start_kept {
+            "above its start, start kept"
+        } else if picked.status == highs::HighsModelStatus::Optimal {
+            "optimal"
+        } else {
+            "stopped"
+        },
         picked.swaps,
         duals.value,
         started.elapsed().as_secs_f64()
     ));
     Ok(out)
+}
+
+/// Whether the master's mix leaves group g mixed (no candidate at weight 1).
+fn is_mixed(duals: &Master, g: usize) -> bool {
+    duals.mix[g].iter().all(|&x| x <= 1.0 - 1e-6)
+}
+
+/// Each group's share of every hard limit and budget by what the master's mix uses of it,
+/// in whole people (money exactly) adding up to at most the limit (its other shares, of the
+/// minimums, those of its first candidate).
+fn mix_shares(
+    pool: &[Vec<Candidate>],
+    duals: &Master,
+    hard: &[(Capacity, f64)],
+    budgets: &[(Capacity, f64)],
+) -> Vec<BTreeMap<Capacity, f64>> {
+    let mut shares: Vec<BTreeMap<Capacity, f64>> =
+        pool.iter().map(|c| c[0].part.share.clone()).collect();
+    for (cap, limit) in hard.iter().chain(budgets) {
+        let used: Vec<f64> = pool
+            .iter()
+            .zip(&duals.mix)
+            .map(|(c, mix)| c.iter().zip(mix).map(|(c, x)| x * c.part.uses(cap)).sum())
+            .collect();
+        for (g, part) in super::split::split(*limit, &used, cap.is_budget())
+            .into_iter()
+            .enumerate()
+        {
+            shares[g].insert(*cap, part);
+        }
+    }
+    shares
 }
 
 /// What the master problem's LP gives.
@@ -392,6 +536,21 @@ struct Master {
     mix: Vec<Vec<f64>>,
     /// The master's objective.
     value: f64,
+}
+
+/// What the master MIP may start from besides the LP's mix: each mixed group's plan held to
+/// its share (`fitted`), and another whole pick (`also`, the best of the rounds' mixes
+/// rounded when started from the split's plans).
+struct Starts<'a> {
+    fitted: &'a [Option<usize>],
+    also: Option<Vec<usize>>,
+}
+
+impl Starts<'_> {
+    /// From plans: the first candidates fit together and may be the cheapest start.
+    fn started_from_plans(&self) -> bool {
+        self.also.is_some()
+    }
 }
 
 /// The master MIP's pick.
@@ -406,6 +565,8 @@ struct Pick {
     swaps: usize,
     /// How HiGHS ended (a pick stopped at the node limit is not proven best).
     status: highs::HighsModelStatus,
+    /// Whether HiGHS's pick cost more than its start, which was kept (from plans only).
+    start_kept: bool,
 }
 
 /// The master problem over `pool` (`budgets`: each budget row and its cap; `hard`: each
@@ -498,15 +659,21 @@ fn master(
 /// or within `gap`. (Keeping the whole groups and picking only for the mixed ones was
 /// measured on the 20% cut: 5 s, but 95,000 million VND above the mix, against 36,000 for
 /// the whole pick at 400 nodes in 16 s and 26,000 at 2,000 nodes in 58 s.)
+///
+/// From plans (step 7), the start is the cheapest of that rounded mix, the split's plans (the
+/// first candidates) and `also` that keep every hard limit, and a pick HiGHS returns above
+/// its start is replaced by the start.
 fn pick(
     pool: &[Vec<Candidate>],
     budgets: &[(Capacity, f64)],
     penalty: f64,
     hard: &[(Capacity, f64)],
     lp: &Master,
-    fitted: &[Option<usize>],
+    starts: Starts,
     gap: f64,
 ) -> Result<Pick> {
+    let from_plans = starts.started_from_plans();
+    let Starts { fitted, also } = starts;
     let whole: Vec<Option<usize>> = lp
         .mix
         .iter()
@@ -521,7 +688,21 @@ fn pick(
     if !keeps_hard(pool, &rounded, hard) {
         rounded = rounded_with(&|_| 0);
     }
+    if !keeps_hard(pool, &rounded, hard) {
+        // The first candidates are plans that fit together.
+        rounded = vec![0; pool.len()];
+    }
     let open = whole.iter().filter(|j| j.is_none()).count();
+    // Other starts that keep every hard limit and may cost less: the first candidates (the
+    // split's plans, when started from them) and the best of earlier rounds' mixes rounded.
+    let first = from_plans.then(|| vec![0; pool.len()]);
+    for other in first.into_iter().chain(also) {
+        if keeps_hard(pool, &other, hard)
+            && value_of(pool, &other, budgets, penalty) < value_of(pool, &rounded, budgets, penalty)
+        {
+            rounded = other;
+        }
+    }
     let spent = |pick: &[usize], k: &Capacity| -> f64 {
         pool.iter().zip(pick).map(|(c, &j)| c[j].part.uses(k)).sum()
     };
@@ -563,8 +744,18 @@ fn pick(
             pick[g] = j;
         }
     }
+    // From plans, HiGHS was seen to return a pick above the start it was given (reported
+    // optimal, 60,000 million VND above it on the sample with I2 on): the start is kept.
+    let start_kept = from_plans
+        && (!keeps_hard(pool, &pick, hard)
+            || value_of(pool, &pick, budgets, penalty)
+                > value_of(pool, &rounded, budgets, penalty));
+    if start_kept {
+        pick = rounded;
+    }
     let swaps = improve(pool, &mut pick, budgets, penalty, hard);
     Ok(Pick {
+        start_kept,
         value: value_of(pool, &pick, budgets, penalty),
         pick,
         open,
@@ -635,4 +826,60 @@ fn improve(
             return swaps;
         }
     }
+}
+
+/// Step 7, when the plan is not proven within its tolerance after the slot exchange and the
+/// whole bound (and no budget binds): the rounds of [`solve_priced`] started from the
+/// split's plans instead of the plans that use no lever, at most `solver.pricing_rounds`
+/// (a failed solve leaves the step out).
+/// After each round the groups the master's LP mixes are solved held to what the mix uses of
+/// each hard limit (split in whole people), and the mix so rounded is kept when it keeps
+/// every hard limit and costs least so far; the master MIP picks from the best of these, the
+/// split's plans and its LP's last mix. The minimums are then repaired as after step 4. The
+/// new plans replace the split's only when the province's objective (recomputed from
+/// them) falls.
+pub(super) fn from_plans(
+    ctx: &Ctx,
+    groups: &[Vec<usize>],
+    split: &Split,
+    relaxation: &Relaxation,
+    parts: &Parts,
+    objective: &dyn Fn(Vec<crate::plan::Plan>) -> f64,
+    now: f64,
+) -> Result<Option<Parts>> {
+    if ctx.spec.config.solver.pricing_rounds == 0 {
+        return Ok(None);
+    }
+    // No budget binds the LP: a year's budget may be priced up to the overrun's penalty.
+    let penalty = crate::model::objective::Prices::of(ctx.spec).penalty;
+    let priced = solve_priced(
+        ctx,
+        groups,
+        split,
+        relaxation,
+        penalty / PRICE_CEILING,
+        Some(parts.clone()),
+    )
+    .and_then(|mut better| {
+        parts::repair_minimums(ctx, groups, split, &mut better, objective)?;
+        Ok(better)
+    });
+    // A failed solve ends only this step, as in the slot exchange.
+    let better = match priced {
+        Ok(better) => better,
+        Err(e) => {
+            (ctx.progress)(format!("pricing from the split's plans left out: {e}"));
+            return Ok(None);
+        }
+    };
+    let value = objective(better.plans());
+    (ctx.progress)(format!(
+        "pricing from the split's plans: objective {value:.1} against {now:.1}, {}",
+        if value < now - 1e-6 {
+            "kept"
+        } else {
+            "not kept"
+        }
+    ));
+    Ok((value < now - 1e-6).then_some(better))
 }

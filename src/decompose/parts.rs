@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 /// A group's plan, what its model paid, its total shortfall and staffing slack, and what
 /// it uses of each shared capacity (computed once per plan).
+#[derive(Clone)]
 pub(crate) struct Part {
     pub plan: Plan,
     pub stats: SolveStats,
@@ -30,6 +31,7 @@ pub(crate) struct Part {
 }
 
 /// Every group's part, in group order, and the branch-and-bound nodes they took.
+#[derive(Clone)]
 pub(crate) struct Parts {
     pub parts: Vec<Part>,
     pub nodes: i64,
@@ -376,6 +378,14 @@ pub(super) fn exchange_slots(
         } else {
             f64::INFINITY
         };
+        if ctx.verbose {
+            crate::errln!(
+                "exchange: group {g} ({}) owed {:.1}: {} re-solved, objective {value:.1} against {now:.1}",
+                ctx.spec.units[groups[g][0]].id,
+                owed[g],
+                replaced.len()
+            );
+        }
         if value < now - 1e-6 {
             now = value;
             kept += 1;

@@ -81,6 +81,9 @@ pub enum Mode {
     /// always has it); it may still spend the over-quota premium. Its bound is the fixed
     /// problem's, not a bound of the group's model.
     DoNothing,
+    /// The plan of the model's start: every decision flow fixed at its start value (stocks,
+    /// slacks and required counts follow), to price a plan found elsewhere.
+    Fixed,
 }
 
 pub struct Solved {
@@ -174,8 +177,15 @@ pub fn solve(
                 .unwrap_or_else(|| do_nothing_start(model));
             set_start(&mut highs_model, &start)?
         }
-        Mode::DoNothing => {
-            let start = do_nothing_start(model);
+        Mode::DoNothing | Mode::Fixed => {
+            let start = match mode {
+                Mode::Fixed => model
+                    .start
+                    .as_ref()
+                    .and_then(|s| s.columns(model))
+                    .ok_or_else(|| Error::Solver("no start to fix".into()))?,
+                _ => do_nothing_start(model),
+            };
             fix_columns(&mut highs_model, &start)?;
             set_start(&mut highs_model, &start)?
         }
@@ -268,7 +278,7 @@ pub fn solve(
     let objective = solved.objective_value();
     let bound = match mode {
         Mode::Relaxation | Mode::RelaxationFromBlocks => objective,
-        Mode::Mip | Mode::MipNodes(_) | Mode::DoNothing => solved
+        Mode::Mip | Mode::MipNodes(_) | Mode::DoNothing | Mode::Fixed => solved
             .double_info_value(c"mip_dual_bound")
             .unwrap_or(f64::NAN),
     };
