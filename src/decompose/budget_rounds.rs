@@ -368,8 +368,6 @@ pub(super) fn solve_priced(
                     }
                 }
             }
-        }
-        if from_plans {
             // This round's mix rounded: its whole candidates and the fitted plans.
             let assignment: Vec<usize> = (0..groups.len())
                 .map(|g| {
@@ -387,19 +385,16 @@ pub(super) fn solve_priced(
                 }
             }
         }
-        (ctx.progress)(if from_plans {
-            format!(
-                "round {rounds} from the plan: the plans' best mix {:.1}, at least {best:.1} ({:.1} s)",
-                duals.value,
-                started.elapsed().as_secs_f64()
-            )
+        let round = if from_plans {
+            format!("round {rounds} from the plan")
         } else {
-            format!(
-                "budget round {rounds}: the plans' best mix {:.1}, at least {best:.1} ({:.1} s)",
-                duals.value,
-                started.elapsed().as_secs_f64()
-            )
-        });
+            format!("budget round {rounds}")
+        };
+        (ctx.progress)(format!(
+            "{round}: the plans' best mix {:.1}, at least {best:.1} ({:.1} s)",
+            duals.value,
+            started.elapsed().as_secs_f64()
+        ));
         if duals.value - best <= close * duals.value.abs() || rounds >= most {
             break;
         }
