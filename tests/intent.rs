@@ -1291,11 +1291,12 @@ fn i2_rows_of_the_sample_recompute_independently() {
     // The slot exchange lets groups short of targets buy channel slots from others, and the
     // plan keeps every cap. Since hires' later leavers and the base workforce's leavers were
     // placed as the simulation draws them (issue 12), the split's plans end 0.56% above the
-    // bound; the rounds of pricing from them (decomposition step 7) bring it to 0.17%, not yet
-    // within the sample's 0.1% (I2 is off by default, issue 11).
+    // bound; the rounds of pricing from them (decomposition step 7), then the short groups
+    // retried and the exchange asked again, bring it to 0.133%, not yet within the sample's
+    // 0.1% (I2 is off by default, issue 11).
     let s = common::summary(&out);
     let gap = common::num(&s, &["solver", "gap"]);
-    assert!(gap <= 0.0025, "gap {gap}");
+    assert!(gap <= 0.0015, "gap {gap}");
     assert!(common::assert_channel_caps(&dir, &out) > 50);
     // The model's own limits (net of new-hire leavers), as the plan reports them.
     assert_eq!(s["staffing_issues"], serde_json::json!([]));

@@ -307,7 +307,29 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
             &objective_of_parts,
             objective,
         )? {
+            // The pick leaves slots unused and moves shares: the short groups retried with
+            // what is left (kept if the province's objective falls), and the exchange asked
+            // again, as after the first solves.
+            objective = objective_of_parts(better.plans());
             parts = better;
+            let picked = parts.clone();
+            parts::retry_short(ctx, groups, &split, &mut parts)?;
+            let retried = objective_of_parts(parts.plans());
+            if retried < objective {
+                objective = retried;
+            } else {
+                parts = picked;
+            }
+            let prices = relaxation.capacity_prices();
+            parts::exchange_slots(
+                ctx,
+                groups,
+                &split,
+                &prices,
+                &mut parts,
+                &objective_of_parts,
+                objective,
+            )?;
             plan = add_up(ctx.spec, parts.plans(), &relaxation);
             objective = objective_of(ctx.spec, &plan);
             bound = raise.until(objective, None)?;

@@ -126,7 +126,7 @@ pub(super) fn retry_short(
                 pending
                     .par_iter()
                     .map(|&g| {
-                        let share = free_share(ctx, &split.shares[g], &parts.parts, g);
+                        let share = free_share(ctx, &parts.parts[g].share, &parts.parts, g);
                         solve_again(ctx, &groups[g], split, &parts.parts[g], share, no_buy())
                     })
                     .collect()
@@ -135,7 +135,7 @@ pub(super) fn retry_short(
         let mut again = Vec::new();
         for (&g, tried) in pending.iter().zip(tried) {
             let part = tried?;
-            let now = free_share(ctx, &split.shares[g], &parts.parts, g);
+            let now = free_share(ctx, &parts.parts[g].share, &parts.parts, g);
             let (new, old) = (
                 cost_with(ctx, &part, &now),
                 cost_with(ctx, &parts.parts[g], &now),
