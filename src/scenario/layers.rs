@@ -8,6 +8,11 @@
 //!   `channels.csv` by `channel` and `year` as written, …; see [`key_columns`]): a row with a
 //!   key the base has replaces that row in place, any other row is added. Tables the variant
 //!   does not hold are inherited whole.
+//! - **Removals.** `[[remove]]` entries in a variant's `scenario.toml` take rows out of what
+//!   its bases give: `table = "retirements.csv"` and the cells a row must hold (`year =
+//!   2026`), every row of the table when no cell is given. They apply before the variant's
+//!   own rows of that table are laid on, so a variant can replace a table whole. An entry
+//!   that matches no row is an error (a typo would otherwise remove nothing silently).
 //! - Chains (`a` extends `b` extends `c`) work; a cycle is an error.
 
 use crate::error::{Error, Result};
@@ -44,6 +49,114 @@ pub struct Layered {
     pub provenance: BTreeMap<String, PathBuf>,
     /// Text of each `scenario.toml`, for hashing and messages.
     pub texts: Vec<(PathBuf, String)>,
+    /// Each folder's `[[remove]]` entries, in the order of `dirs`.
+    pub removals: Vec<Vec<Removal>>,
+}
+
+/// One `[[remove]]` entry: the rows of `table` whose cells equal `cells`.
+#[derive(Debug, Clone)]
+pub struct Removal {
+    /// The `scenario.toml` that holds it, and the line of its entry.
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    /// Its position among the file's entries, for the field name `remove[i]`.
+    pub index: usize,
+    pub table: String,
+    /// Column and value as written; a row is removed when every one matches.
+    pub cells: Vec<(String, String)>,
+}
+
+impl Removal {
+    fn field(&self, column: &str) -> String {
+        format!("remove[{}].{column}", self.index)
+    }
+}
+
+/// The tables a scenario may hold, in the order the docs list them.
+const TABLES: &[&str] = &[
+    "groups.csv",
+    "units.csv",
+    "staff.csv",
+    "retirements.csv",
+    "quotas.csv",
+    "channels.csv",
+    "channel_caps.csv",
+    "transfers.csv",
+    "budget.csv",
+    "attrition.csv",
+    "hiring_mix.csv",
+];
+
+/// The `[[remove]]` entries of one `scenario.toml` (its `remove` key taken out of `table`).
+fn removals(path: &Path, text: &str, table: &mut toml::Table) -> Result<Vec<Removal>> {
+    let Some(value) = table.remove("remove") else {
+        return Ok(Vec::new());
+    };
+    // The line of the i-th entry: its `[[remove]]` header, else the key's line.
+    let headers: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[remove]]")
+        .map(|(i, _)| i + 1)
+        .collect();
+    let line_of = |i: usize| headers.get(i).copied().or_else(|| key_line(text, "remove"));
+    let shape = "expected [[remove]] entries, each with table = \"a table's file name\" and the cells of the rows to remove";
+    let toml::Value::Array(entries) = value else {
+        return Err(Error::input(path, line_of(0), "remove", shape));
+    };
+    let mut out = Vec::new();
+    for (index, entry) in entries.into_iter().enumerate() {
+        let line = line_of(index);
+        let toml::Value::Table(entry) = entry else {
+            return Err(Error::input(path, line, format!("remove[{index}]"), shape));
+        };
+        let mut name = None;
+        let mut cells = Vec::new();
+        for (key, value) in entry {
+            let text = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Float(f) => f.to_string(),
+                toml::Value::Boolean(b) => (if b { "yes" } else { "no" }).to_string(),
+                other => {
+                    return Err(Error::input(
+                        path,
+                        line,
+                        format!("remove[{index}].{key}"),
+                        format!("expected a cell's value as text or a number, found {other}"),
+                    ))
+                }
+            };
+            if key == "table" {
+                name = Some(text);
+            } else {
+                cells.push((key, text));
+            }
+        }
+        let table = match name {
+            Some(t) if TABLES.contains(&t.as_str()) => t,
+            found => {
+                return Err(Error::input(
+                    path,
+                    line,
+                    format!("remove[{index}].table"),
+                    format!(
+                        "expected the file name of a scenario table ({}), found {}",
+                        TABLES.join(", "),
+                        found.unwrap_or_else(|| "nothing".into())
+                    ),
+                ))
+            }
+        };
+        out.push(Removal {
+            file: path.to_path_buf(),
+            line,
+            index,
+            table,
+            cells,
+        });
+    }
+    Ok(out)
 }
 
 impl Layered {
@@ -116,24 +229,24 @@ fn extends_line(text: &str) -> Option<usize> {
 
 /// Reads `dir/scenario.toml` and, through `extends`, every scenario it builds on.
 pub fn resolve(dir: &Path) -> Result<Layered> {
-    let mut chain: Vec<(PathBuf, PathBuf, String, toml::Table)> = Vec::new();
+    let mut chain: Vec<(PathBuf, PathBuf, String, toml::Table, Vec<Removal>)> = Vec::new();
     let mut at = dir.to_path_buf();
     loop {
         let path = at.join("scenario.toml");
         let text = read_toml(&path, &at)?;
         let mut table = parse_table(&path, &text)?;
         let canonical = at.canonicalize().unwrap_or_else(|_| at.clone());
-        if chain.iter().any(|(_, c, _, _)| *c == canonical) {
+        if chain.iter().any(|(_, c, ..)| *c == canonical) {
             let start = chain
                 .iter()
-                .position(|(_, c, _, _)| *c == canonical)
+                .position(|(_, c, ..)| *c == canonical)
                 .unwrap_or(0);
             let circle: Vec<String> = chain[start..]
                 .iter()
                 .map(|(folder, ..)| folder.display().to_string())
                 .chain([at.display().to_string()])
                 .collect();
-            let extends_line = chain.last().and_then(|(_, _, text, _)| extends_line(text));
+            let extends_line = chain.last().and_then(|(_, _, text, ..)| extends_line(text));
             return Err(Error::input(
                 &chain.last().map_or(path.clone(), |(f, ..)| f.join("scenario.toml")),
                 extends_line,
@@ -156,11 +269,12 @@ pub fn resolve(dir: &Path) -> Result<Layered> {
                 ))
             }
         };
-        chain.push((at.clone(), canonical, text, table));
+        let removed = removals(&path, &text, &mut table)?;
+        chain.push((at.clone(), canonical, text, table, removed));
         match next {
             Some(base) => {
                 if !base.join("scenario.toml").exists() {
-                    let line = chain.last().and_then(|(_, _, text, _)| extends_line(text));
+                    let line = chain.last().and_then(|(_, _, text, ..)| extends_line(text));
                     return Err(Error::input(
                         &path,
                         line,
@@ -179,7 +293,7 @@ pub fn resolve(dir: &Path) -> Result<Layered> {
     chain.reverse();
     let mut merged = toml::Table::new();
     let mut provenance = BTreeMap::new();
-    for (dir, _, _, table) in &chain {
+    for (dir, _, _, table, _) in &chain {
         merge(
             &mut merged,
             table.clone(),
@@ -193,9 +307,10 @@ pub fn resolve(dir: &Path) -> Result<Layered> {
         merged,
         provenance,
         texts: chain
-            .into_iter()
-            .map(|(d, _, text, _)| (d.join("scenario.toml"), text))
+            .iter()
+            .map(|(d, _, text, ..)| (d.join("scenario.toml"), text.clone()))
             .collect(),
+        removals: chain.into_iter().map(|(.., r)| r).collect(),
     })
 }
 
@@ -316,7 +431,20 @@ pub fn read_table(
     let mut merged: Option<Table> = None;
     let mut notes = Vec::new();
     let keys = key_columns(name);
-    for dir in &layers.dirs {
+    for (layer, dir) in layers.dirs.iter().enumerate() {
+        let removing = layers
+            .removals
+            .get(layer)
+            .into_iter()
+            .flatten()
+            .filter(|r| r.table == name);
+        for removal in removing {
+            let removed = remove(merged.as_mut(), removal)?;
+            notes.push(format!(
+                "{removed} rows removed by {}",
+                removal.file.display()
+            ));
+        }
         let path = dir.join(name);
         let sheet = super::workbook::read_sheet(dir, name, required, optional)?;
         let table = match (path.exists(), sheet) {
@@ -352,4 +480,64 @@ pub fn read_table(
         }
     }
     Ok(merged.map(|t| (t, notes)))
+}
+
+/// Takes out of `table` the rows `removal` names; how many. An entry that names a column
+/// the table lacks, or matches no row, is an error.
+fn remove(table: Option<&mut Table>, removal: &Removal) -> Result<usize> {
+    let Some(table) = table else {
+        return Err(Error::input(
+            &removal.file,
+            removal.line,
+            removal.field("table"),
+            format!(
+                "no scenario this one extends has {} to remove rows from; expected a table of the bases",
+                removal.table
+            ),
+        ));
+    };
+    let mut columns = Vec::new();
+    for (column, _) in &removal.cells {
+        match table.headers().iter().position(|h| h == column) {
+            Some(i) => columns.push(i),
+            None => {
+                return Err(Error::input(
+                    &removal.file,
+                    removal.line,
+                    removal.field(column),
+                    format!(
+                        "{} has no such column; expected one of {}",
+                        removal.table,
+                        table.headers().join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    let before = table.rows.len();
+    table.rows.retain(|row| {
+        !columns
+            .iter()
+            .zip(&removal.cells)
+            .all(|(&i, (_, value))| row.values().get(i).map(|c| c.trim()) == Some(value.trim()))
+    });
+    let removed = before - table.rows.len();
+    if removed == 0 {
+        let cells: Vec<String> = removal
+            .cells
+            .iter()
+            .map(|(c, v)| format!("{c} = {v}"))
+            .collect();
+        return Err(Error::input(
+            &removal.file,
+            removal.line,
+            format!("remove[{}]", removal.index),
+            format!(
+                "no row of {} has {} as written; expected the cells of rows the bases hold",
+                removal.table,
+                cells.join(", ")
+            ),
+        ));
+    }
+    Ok(removed)
 }
