@@ -29,6 +29,7 @@ pub mod domain;
 pub mod error;
 pub mod evaluate;
 pub mod forecast;
+pub mod forms;
 pub mod frontier;
 pub mod generate;
 pub mod i18n;

@@ -287,6 +287,22 @@ pub enum Command {
         #[arg(long)]
         from: Option<PathBuf>,
     },
+    /// Write the yearly report forms of a finished plan: one workbook per unit, with the
+    /// plan's figures for the year and blank cells for what actually happened.
+    Forms {
+        /// A finished plan folder.
+        plan: PathBuf,
+        /// The year reported on (a year the plan covers).
+        #[arg(allow_negative_numbers = true, value_parser = whole_number::<i32>, long)]
+        year: i32,
+        /// Output folder: one UNIT.xlsx per unit and forms.json (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace OUT even when it holds files that are not forms as written (a form
+        /// filled in counts as the user's).
+        #[arg(long)]
+        force: bool,
+    },
     /// Redraw the charts of a finished plan folder, without solving.
     Plot {
         /// A finished plan folder; the charts are written into OUT/plots/LANG.
@@ -403,6 +419,27 @@ pub fn run(args: Args) -> Result<()> {
                 dir.join(crate::scenario::workbook::FILE).display(),
                 tables.len(),
                 tables.join(", ")
+            );
+            Ok(())
+        }
+        Command::Forms {
+            plan,
+            year,
+            out,
+            force,
+        } => {
+            let files = crate::forms::run(&crate::forms::Request {
+                plan: &plan,
+                year,
+                out: &out,
+                lang: &lang,
+                force,
+            })?;
+            crate::outln!(
+                "wrote {} report forms for {year} and {} to {}",
+                files.len(),
+                crate::forms::MANIFEST,
+                out.display()
             );
             Ok(())
         }

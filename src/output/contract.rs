@@ -701,6 +701,28 @@ pub struct ForecastManifest {
     pub policy: PolicyRecord,
 }
 
+/// `forms.json` of `bienche forms`: the plan the forms come from and each form written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormsManifest {
+    pub bienche_version: String,
+    pub command: String,
+    pub scenario: String,
+    /// SHA-256 of the plan folder's `manifest.json`: the plan the forms report against.
+    pub plan_manifest_sha256: String,
+    pub year: i32,
+    /// The forms' language.
+    pub lang: String,
+    pub forms: Vec<FormFile>,
+}
+
+/// One unit's form as written (its bytes' SHA-256: a form that differs was filled in).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormFile {
+    pub unit: String,
+    pub file: String,
+    pub sha256: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,6 +53,9 @@ pub enum Kind {
     Charts,
     /// `bienche generate`: never recognised, so a folder that holds anything needs `--force`.
     Generated,
+    /// `bienche forms`: `forms.json` and the forms it lists, each as written (a form that
+    /// was filled in is the user's).
+    Forms,
 }
 
 /// The entries of a folder: (name, is a folder).
@@ -81,6 +84,7 @@ impl Kind {
             Kind::Simulation => "bienche simulate",
             Kind::Charts => "bienche plot",
             Kind::Generated => "bienche generate",
+            Kind::Forms => "bienche forms",
         }
     }
 
@@ -142,7 +146,7 @@ impl Kind {
                 &["plots", "buffered"],
                 false,
             ),
-            Kind::Charts | Kind::Generated => (&[], &[], false),
+            Kind::Charts | Kind::Generated | Kind::Forms => (&[], &[], false),
         }
     }
 
@@ -164,6 +168,7 @@ impl Kind {
             Kind::Simulation => has("probabilities.csv") && has("fan.csv"),
             Kind::Charts => true,
             Kind::Generated => false,
+            Kind::Forms => return forms_as_written(dir),
         };
         signed
             && entries(dir)
@@ -185,6 +190,29 @@ impl Kind {
         }
         plan_folders && Kind::Plan.recognises(&sub)
     }
+}
+
+/// Whether `dir` holds `forms.json` and nothing but the forms it lists, each with the bytes
+/// it was written with.
+fn forms_as_written(dir: &Path) -> bool {
+    use sha2::{Digest, Sha256};
+    let Ok(m) =
+        super::read::json::<super::contract::FormsManifest>(&dir.join(crate::forms::MANIFEST))
+    else {
+        return false;
+    };
+    if m.command != "forms" {
+        return false;
+    }
+    entries(dir).iter().all(|(name, is_dir)| {
+        !is_dir
+            && (name == crate::forms::MANIFEST
+                || m.forms.iter().any(|f| {
+                    f.file == *name
+                        && std::fs::read(dir.join(name))
+                            .is_ok_and(|b| format!("{:x}", Sha256::digest(&b)) == f.sha256)
+                }))
+    })
 }
 
 fn is_chart(name: &str) -> bool {

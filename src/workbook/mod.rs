@@ -87,7 +87,7 @@ fn properties(title: &str) -> Xlsx<DocProperties> {
 }
 
 /// The charts' footer date as year, month, day.
-fn footer_ymd() -> (u16, u8, u8) {
+pub(crate) fn footer_ymd() -> (u16, u8, u8) {
     let date = crate::charts::footer_date();
     let mut parts = date.split('-').map(|p| p.parse::<u32>().unwrap_or(1));
     let y = parts.next().unwrap_or(2026).clamp(1900, 9999) as u16;
