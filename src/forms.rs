@@ -13,7 +13,8 @@
 //!    - **B**, what happened since 1 January: the plan's hires (by channel), promotions,
 //!      trainings, retirements, leavers, exits and transfers of year Y, each with a blank
 //!      for the actual count; ten blank rows for flows the plan does not have;
-//!    - **C**, the unit's targets and milestones of Y, 2030 and 2035, to read against.
+//!    - **C**, the unit's targets, milestones and intent rows of Y and of every later target
+//!      year, to read against.
 //! 3. *Danh mục / Lists* (hidden): the choices of the blank rows' drop-downs.
 //!
 //! Blank cells take whole numbers from 0 (the date: a day of year Y), with a message in the
@@ -89,6 +90,7 @@ pub fn run(r: &Request) -> Result<Vec<String>> {
             r.year
         )));
     }
+    outside(r.out, r.plan)?;
     crate::output::folder::check_out(&crate::output::folder::Out {
         path: r.out,
         kind: crate::output::folder::Kind::Forms,
@@ -102,8 +104,16 @@ pub fn run(r: &Request) -> Result<Vec<String>> {
     let mut files = Vec::new();
     crate::output::write_folder(r.out, |dir| {
         let mut forms = Vec::new();
+        let mut taken = std::collections::BTreeSet::new();
         for unit in &units {
-            let file = format!("{}.xlsx", file_stem(unit));
+            // Two ids may give one file name (`Đ01`, `Ư01`): the later gets a number.
+            let stem = file_stem(unit);
+            let mut file = format!("{stem}.xlsx");
+            let mut n = 2;
+            while !taken.insert(file.to_lowercase()) {
+                file = format!("{stem}_{n}.xlsx");
+                n += 1;
+            }
             let path = dir.join(&file);
             write_form(&path, &book, unit, r.year).map_err(|e| Error::output(&path, e))?;
             let bytes = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
@@ -126,6 +136,22 @@ pub fn run(r: &Request) -> Result<Vec<String>> {
         crate::output::write::json(dir, MANIFEST, &manifest)
     })?;
     Ok(files)
+}
+
+/// Refuses an output folder inside `folder` (an input that another command replaces whole,
+/// taking the output with it).
+pub fn outside(out: &Path, folder: &Path) -> Result<()> {
+    use crate::output::folder::absolute;
+    if let (Some(o), Some(f)) = (absolute(out), absolute(folder)) {
+        if o != f && o.starts_with(&f) {
+            return Err(Error::Usage(format!(
+                "--out {}: it is inside {}, an input of this command; choose a folder outside it",
+                out.display(),
+                folder.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A unit id as a file name: letters, digits, `-` and `_` kept, anything else `_`.
@@ -308,7 +334,7 @@ impl Lists {
 }
 
 /// The flows of section B, in the order they are listed.
-const FLOWS: [FlowKind; 8] = [
+pub const FLOWS: [FlowKind; 8] = [
     FlowKind::Hire,
     FlowKind::Promote,
     FlowKind::Train,
@@ -434,13 +460,9 @@ fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, lists: &Lists)
         keyed(ws, row, &format!("A|{}", cell_key(group, *g, *r, *trained)))?;
         row += 1;
     }
-    ws.add_data_validation(
-        first_a,
-        COL_A_ACTUAL,
-        row.max(first_a + 1) - 1,
-        COL_A_ACTUAL,
-        &counts,
-    )?;
+    if row > first_a {
+        ws.add_data_validation(first_a, COL_A_ACTUAL, row - 1, COL_A_ACTUAL, &counts)?;
+    }
     let extra_a = row;
     for _ in 0..EXTRA_CELLS {
         for c in 0..4 {
@@ -493,15 +515,14 @@ fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, lists: &Lists)
             .iter()
             .position(|k| *k == fl.flow)
             .unwrap_or(FLOWS.len());
+        // A hire's channel, or a transfer's other unit: the flows a unit reports apart.
+        let via = if fl.channel.is_empty() {
+            fl.counterpart.clone()
+        } else {
+            fl.channel.clone()
+        };
         *flows
-            .entry((
-                order,
-                fl.channel.clone(),
-                fl.group.clone(),
-                fl.gender,
-                fl.role,
-                fl.trained,
-            ))
+            .entry((order, via, fl.group.clone(), fl.gender, fl.role, fl.trained))
             .or_default() += fl.count;
     }
     let first_b = row;
@@ -512,9 +533,11 @@ fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, lists: &Lists)
         ws.write_string(row, 2, role(book, *r))?;
         ws.write_string(row, 3, yes_no(book, *trained))?;
         ws.write_string(row, 4, flow(book, kind))?;
-        if !channel.is_empty() {
-            ws.write_string(row, 5, book.channel_name(channel))?;
-        }
+        match kind {
+            FlowKind::Hire => ws.write_string(row, 5, book.channel_name(channel))?,
+            _ if !channel.is_empty() => ws.write_string(row, 5, book.unit_name(channel))?,
+            _ => ws,
+        };
         ws.write_number_with_format(row, 6, *count, &inputs.locked_int)?;
         ws.write_blank(row, COL_B_ACTUAL, &inputs.count)?;
         keyed(

@@ -19,6 +19,7 @@
 //! ([`compare`], [`national`], [`simulate`]); and the command line ([`cli`]) on top. No
 //! module imports one above it. `docs/architecture.md` has the map.
 
+pub mod actuals;
 pub mod budget;
 pub mod charts;
 pub mod cli;

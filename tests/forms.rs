@@ -206,7 +206,8 @@ fn a_filled_in_form_is_never_replaced_without_force() {
     assert_ne!(std::fs::read(&form).unwrap(), filled);
 }
 
-/// A year the plan does not cover, and a folder that is not a plan: exit 2, nothing written.
+/// A year the plan does not cover, a folder that is not a plan, and an output inside the
+/// plan folder: exit 2, nothing written.
 #[test]
 fn forms_of_a_year_outside_the_plan_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
@@ -229,5 +230,25 @@ fn forms_of_a_year_outside_the_plan_are_refused() {
     }
     let o = forms(tmp.path(), "2026", &dir, &[]);
     assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: {}: No such file or directory (os error 2) (is this a finished `bienche plan` folder?)\n",
+            tmp.path().join("summary.json").display()
+        )
+    );
     assert!(!dir.exists());
+    // Inside the plan folder, which `plan` replaces whole: refused.
+    let inside = out.join("forms");
+    let o = forms(&out, "2026", &inside, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: --out {}: it is inside {}, an input of this command; choose a folder outside it\n",
+            inside.display(),
+            out.display()
+        )
+    );
+    assert!(!inside.exists());
 }

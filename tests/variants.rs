@@ -162,6 +162,12 @@ fn a_bad_removal_is_named_with_its_line_and_field() {
             "lỗi: scenario.toml, dòng 3: cột 'remove[0].table': không kịch bản gốc nào có budget.csv để bỏ dòng; cần một bảng của kịch bản gốc\n",
         ),
         (
+            // Headers with comments, as the docs write them: the second entry's own line.
+            "extends = \"../scenario\"\n\n[[remove]]   # the staff, replaced\ntable = \"staff.csv\"\n\n[[ remove ]] # a typo\ntable = \"channels.csv\"\nchannel = \"exma\"\n",
+            "error: scenario.toml, line 6: field 'remove[1]': no row of channels.csv has channel = exma as written; expected the cells of rows the bases hold\n",
+            "lỗi: scenario.toml, dòng 6: cột 'remove[1]': không dòng nào của channels.csv có đúng channel = exma; cần các ô của những dòng có trong kịch bản gốc\n",
+        ),
+        (
             "extends = \"../scenario\"\nremove = \"staff.csv\"\n",
             "error: scenario.toml, line 2: field 'remove': expected [[remove]] entries, each with table = \"a table's file name\" and the cells of the rows to remove\n",
             "lỗi: scenario.toml, dòng 2: cột 'remove': cần các mục [[remove]], mỗi mục có table = \"tên tệp của bảng\" và các ô của những dòng cần bỏ\n",

@@ -303,6 +303,22 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Read the returned report forms, check each (naming file, sheet and cell) and compile
+    /// those without a problem against the plan.
+    Actuals {
+        /// The finished plan folder the forms were written from.
+        plan: PathBuf,
+        /// The folder of the returned forms (.xlsx).
+        forms: PathBuf,
+        /// Output folder: actual_stocks.csv, actual_flows.csv, problems.csv and actuals.json
+        /// (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace OUT even when it holds files that are not an earlier output of this
+        /// command.
+        #[arg(long)]
+        force: bool,
+    },
     /// Redraw the charts of a finished plan folder, without solving.
     Plot {
         /// A finished plan folder; the charts are written into OUT/plots/LANG.
@@ -439,6 +455,39 @@ pub fn run(args: Args) -> Result<()> {
                 "wrote {} report forms for {year} and {} to {}",
                 files.len(),
                 crate::forms::MANIFEST,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Actuals {
+            plan,
+            forms,
+            out,
+            force,
+        } => {
+            let outcome = crate::actuals::run(&crate::actuals::Request {
+                plan: &plan,
+                forms: &forms,
+                out: &out,
+                force,
+            })?;
+            for p in &outcome.problems {
+                let place = [p.file.as_str(), p.sheet.as_str(), p.cell.as_str()];
+                let place = match place {
+                    ["", _, _] => p.unit.clone(),
+                    [file, "", _] => file.to_string(),
+                    [file, sheet, cell] => format!("{file}, sheet '{sheet}', cell {cell}"),
+                };
+                crate::errln!("warning: {place}: {}", p.message);
+            }
+            let s = &outcome.summary;
+            crate::outln!(
+                "compiled {} of {} forms for {} ({} units in the plan; {} problems, forms with one left out: problems.csv); wrote {}",
+                s.compiled,
+                s.forms_found,
+                s.year,
+                s.units,
+                s.problems,
                 out.display()
             );
             Ok(())

@@ -723,6 +723,112 @@ pub struct FormFile {
     pub sha256: String,
 }
 
+/// `actual_stocks.csv` of `bienche actuals`: each compiled form's head-count by cell, the
+/// plan's at the start and end of the year beside the actual one on the report date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActualStockRow {
+    pub unit: String,
+    pub unit_name: String,
+    pub group: String,
+    pub gender: Gender,
+    pub role: Role,
+    #[serde(with = "yes_no")]
+    pub trained: bool,
+    pub plan_start: u32,
+    pub plan_end: u32,
+    pub actual: u32,
+}
+
+impl Table for ActualStockRow {
+    const FILE: &'static str = "actual_stocks.csv";
+    const HEADER: &'static [&'static str] = &[
+        "unit",
+        "unit_name",
+        "group",
+        "gender",
+        "role",
+        "trained",
+        "plan_start",
+        "plan_end",
+        "actual",
+    ];
+}
+
+/// `actual_flows.csv` of `bienche actuals`: each compiled form's flows of the year, the
+/// plan's count beside the actual one since 1 January (the person's cell before the flow).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActualFlowRow {
+    pub unit: String,
+    pub unit_name: String,
+    pub flow: FlowKind,
+    /// A hire's channel; empty otherwise.
+    pub channel: String,
+    /// A transfer's other unit; empty otherwise.
+    pub counterpart: String,
+    pub group: String,
+    pub gender: Gender,
+    pub role: Role,
+    #[serde(with = "yes_no")]
+    pub trained: bool,
+    pub plan: u32,
+    pub actual: u32,
+}
+
+impl Table for ActualFlowRow {
+    const FILE: &'static str = "actual_flows.csv";
+    const HEADER: &'static [&'static str] = &[
+        "unit",
+        "unit_name",
+        "flow",
+        "channel",
+        "counterpart",
+        "group",
+        "gender",
+        "role",
+        "trained",
+        "plan",
+        "actual",
+    ];
+}
+
+/// `problems.csv` of `bienche actuals`: what kept a form out of the totals, by file, sheet
+/// and cell (a unit with no form: its unit alone).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProblemRow {
+    pub file: String,
+    pub sheet: String,
+    pub cell: String,
+    pub unit: String,
+    pub message: String,
+}
+
+impl Table for ProblemRow {
+    const FILE: &'static str = "problems.csv";
+    const HEADER: &'static [&'static str] = &["file", "sheet", "cell", "unit", "message"];
+}
+
+/// `actuals.json` of `bienche actuals`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActualsSummary {
+    pub bienche_version: String,
+    pub scenario: String,
+    pub year: i32,
+    /// Workbooks found in the forms' folder.
+    pub forms_found: usize,
+    /// Units of the plan.
+    pub units: usize,
+    /// Forms compiled (read without a problem).
+    pub compiled: usize,
+    /// Files with at least one problem.
+    pub with_problems: usize,
+    /// Units of the plan whose form was not compiled.
+    pub missing: Vec<String>,
+    /// The compiled forms' report dates, `YYYY-MM-DD`.
+    pub earliest_date: String,
+    pub latest_date: String,
+    pub problems: usize,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,8 @@ pub enum Kind {
     /// `bienche forms`: `forms.json` and the forms it lists, each as written (a form that
     /// was filled in is the user's).
     Forms,
+    /// `bienche actuals`.
+    Actuals,
 }
 
 /// The entries of a folder: (name, is a folder).
@@ -85,6 +87,7 @@ impl Kind {
             Kind::Charts => "bienche plot",
             Kind::Generated => "bienche generate",
             Kind::Forms => "bienche forms",
+            Kind::Actuals => "bienche actuals",
         }
     }
 
@@ -146,6 +149,16 @@ impl Kind {
                 &["plots", "buffered"],
                 false,
             ),
+            Kind::Actuals => (
+                &[
+                    "actual_stocks.csv",
+                    "actual_flows.csv",
+                    "problems.csv",
+                    "actuals.json",
+                ],
+                &[],
+                false,
+            ),
             Kind::Charts | Kind::Generated | Kind::Forms => (&[], &[], false),
         }
     }
@@ -169,6 +182,7 @@ impl Kind {
             Kind::Charts => true,
             Kind::Generated => false,
             Kind::Forms => return forms_as_written(dir),
+            Kind::Actuals => has("actuals.json") && has("problems.csv"),
         };
         signed
             && entries(dir)
@@ -266,7 +280,7 @@ fn usage(out: &Path, message: impl std::fmt::Display) -> Error {
 /// The absolute form of `path`: the part that exists resolved by the file system (links
 /// followed), the rest appended. `None` when the rest steps back with `..`: out of a folder
 /// that does not exist, that would be a guess.
-fn absolute(path: &Path) -> Option<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> Option<PathBuf> {
     let full = if path.is_absolute() {
         path.to_path_buf()
     } else {

@@ -77,6 +77,24 @@ impl Files<'_> {
                 _ => None,
             };
             if let Some(text) = text {
+                // Rows of a table derived from the roster are removed in the roster.
+                let removal = self
+                    .layers
+                    .removals
+                    .iter()
+                    .flatten()
+                    .find(|r| r.table == name);
+                if let Some(r) = removal {
+                    return Err(crate::error::Error::input(
+                        &r.file,
+                        r.line,
+                        format!("remove[{}].table", r.index),
+                        format!(
+                            "{name} is derived from the roster {}; expected a table read from a file (change the roster instead)",
+                            d.source
+                        ),
+                    ));
+                }
                 let label = PathBuf::from(format!("{name} (derived from {})", d.source));
                 return Table::parse(&label, text, required, optional).map(Some);
             }

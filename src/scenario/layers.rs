@@ -96,7 +96,10 @@ fn removals(path: &Path, text: &str, table: &mut toml::Table) -> Result<Vec<Remo
     let headers: Vec<usize> = text
         .lines()
         .enumerate()
-        .filter(|(_, l)| l.trim() == "[[remove]]")
+        .filter(|(_, l)| {
+            let code = l.split('#').next().unwrap_or("");
+            code.split_whitespace().collect::<String>() == "[[remove]]"
+        })
         .map(|(i, _)| i + 1)
         .collect();
     let line_of = |i: usize| headers.get(i).copied().or_else(|| key_line(text, "remove"));

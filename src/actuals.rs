@@ -1,0 +1,724 @@
+//! `bienche actuals PLAN FORMS --out DIR`: the returned report forms of `bienche forms`
+//! read, checked and compiled against the plan.
+//!
+//! Every `.xlsx` in `FORMS` is read by the hidden keys of its report sheet (`crate::forms`),
+//! never by the words around them, so a form in either language reads the same. A form is
+//! **compiled** when it has none of these problems, each named by file, sheet and cell:
+//! - it cannot be opened, or has no report sheet;
+//! - its unit (C3) is not one of the plan's, or another form of the same unit came first;
+//! - its year (C4) is not the forms' year (the year of most forms, `forms.json`'s when
+//!   present); its report date (C5) is blank or not a day of that year;
+//! - an actual count is blank, not a whole number, or negative; a blank row is half filled
+//!   in or names a group, gender, post, change or channel the lists do not have;
+//! - a cell's head-count does not add up: its start of the year, plus the hires, transfers
+//!   in, promotions and trainings into it, less the retirements, leavers, exits, transfers
+//!   out, promotions and trainings out of it, differs from its actual head-count.
+//!
+//! A form with a problem is left out of the totals and every other form is still compiled;
+//! a unit of the plan with no form is a problem too. The outputs (written atomically):
+//! `actual_stocks.csv` and `actual_flows.csv` (the plan's figures of the year beside the
+//! actual ones, per unit and cell, for the compiled forms), `problems.csv` (file, sheet,
+//! cell, unit, message; empty but for its header when there is none) and `actuals.json`.
+//! Like `trajectory.csv`, the tables are by unit and cell, working files for the Department
+//! of Home Affairs, not reports to publish.
+
+use crate::charts::labels::Labels;
+use crate::domain::{FlowKind, Gender, Role};
+use crate::error::{Error, Result};
+use crate::forms::{COL_A_ACTUAL, COL_B_ACTUAL, COL_KEY, COL_VALUE, ROW_DATE, ROW_UNIT, ROW_YEAR};
+use crate::output::contract::{
+    ActualFlowRow, ActualStockRow, ActualsSummary, FormsManifest, PlanTables, ProblemRow,
+};
+use calamine::{Data, Range, Reader};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The command line of `actuals`, checked.
+pub struct Request<'a> {
+    pub plan: &'a Path,
+    pub forms: &'a Path,
+    pub out: &'a Path,
+    pub force: bool,
+}
+
+/// What `actuals` compiled.
+pub struct Outcome {
+    pub summary: ActualsSummary,
+    pub problems: Vec<ProblemRow>,
+}
+
+/// A cell of a unit: group, gender, role, trained.
+type Cell = (String, Gender, Role, bool);
+
+/// One form as read: its unit, date, actual stocks and flows (a flow by its kind, a hire's
+/// channel or a transfer's other unit, and the person's cell before it).
+struct Form {
+    unit: String,
+    date: (i32, u32, u32),
+    /// Cell → (plan at the start, plan at the end, actual).
+    stocks: BTreeMap<Cell, [u32; 3]>,
+    /// (flow, channel, cell) → (plan, actual).
+    flows: BTreeMap<(FlowKind, String, Cell), [u32; 2]>,
+}
+
+pub fn run(r: &Request) -> Result<Outcome> {
+    let tables = crate::output::read::plan(r.plan)?;
+    if !r.forms.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: no such folder; expected the folder of the returned forms",
+            r.forms.display()
+        )));
+    }
+    crate::forms::outside(r.out, r.plan)?;
+    crate::forms::outside(r.out, r.forms)?;
+    crate::output::folder::check_out(&crate::output::folder::Out {
+        path: r.out,
+        kind: crate::output::folder::Kind::Actuals,
+        inputs: &[r.plan.to_path_buf(), r.forms.to_path_buf()],
+        force: r.force,
+    })?;
+    let manifest: Option<FormsManifest> =
+        crate::output::read::json(&r.forms.join(crate::forms::MANIFEST)).ok();
+    let words = Words::of(&tables);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(r.forms)
+        .map_err(|e| Error::unreadable(r.forms, e.to_string()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+        })
+        .collect();
+    files.sort();
+    let mut problems: Vec<ProblemRow> = Vec::new();
+    let mut read: Vec<(String, Range<Data>, String)> = Vec::new();
+    for path in &files {
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match open(path) {
+            Ok((sheet, range)) => read.push((file, range, sheet)),
+            Err(message) => problems.push(problem(&file, "", "", "", message)),
+        }
+    }
+    // The forms' year: forms.json's, else the year most forms give.
+    let year = manifest.as_ref().map(|m| m.year).unwrap_or_else(|| {
+        let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+        for (_, range, _) in &read {
+            if let Some(y) = whole(range.get_value((ROW_YEAR, COL_VALUE as u32))) {
+                *counts.entry(y as i32).or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(y, n)| (*n, -y))
+            .map_or(tables.summary.base_year + 1, |(y, _)| y)
+    });
+    let units: BTreeMap<String, String> = tables
+        .units
+        .iter()
+        .map(|u| (u.unit.clone(), u.name.clone()))
+        .collect();
+    let mut forms: BTreeMap<String, Form> = BTreeMap::new();
+    for (file, range, sheet) in &read {
+        let mut found = Vec::new();
+        if let Some(form) = read_form(file, sheet, range, year, &units, &words, &mut found) {
+            if forms.contains_key(&form.unit) {
+                found.push(problem(
+                    file,
+                    sheet,
+                    &address(ROW_UNIT, COL_VALUE),
+                    &form.unit,
+                    format!(
+                        "a form for {} was read already from another file; expected one form per unit",
+                        form.unit
+                    ),
+                ));
+            } else if found.is_empty() {
+                forms.insert(form.unit.clone(), form);
+            }
+        }
+        problems.extend(found);
+    }
+    for (unit, name) in &units {
+        if !forms.contains_key(unit) && !problems.iter().any(|p| p.unit == *unit) {
+            problems.push(problem(
+                "",
+                "",
+                "",
+                unit,
+                format!(
+                    "no form for {unit} ({name}); expected {}.xlsx",
+                    crate::forms::file_stem(unit)
+                ),
+            ));
+        }
+    }
+    let stock_rows: Vec<ActualStockRow> = forms
+        .values()
+        .flat_map(|f| {
+            f.stocks
+                .iter()
+                .map(
+                    |((group, gender, role, trained), [start, end, actual])| ActualStockRow {
+                        unit: f.unit.clone(),
+                        unit_name: units.get(&f.unit).cloned().unwrap_or_default(),
+                        group: group.clone(),
+                        gender: *gender,
+                        role: *role,
+                        trained: *trained,
+                        plan_start: *start,
+                        plan_end: *end,
+                        actual: *actual,
+                    },
+                )
+        })
+        .collect();
+    let flow_rows: Vec<ActualFlowRow> = forms
+        .values()
+        .flat_map(|f| {
+            f.flows.iter().map(
+                |((flow, via, (group, gender, role, trained)), [plan, actual])| {
+                    let hire = *flow == FlowKind::Hire;
+                    ActualFlowRow {
+                        unit: f.unit.clone(),
+                        unit_name: units.get(&f.unit).cloned().unwrap_or_default(),
+                        flow: *flow,
+                        channel: if hire { via.clone() } else { String::new() },
+                        counterpart: if hire { String::new() } else { via.clone() },
+                        group: group.clone(),
+                        gender: *gender,
+                        role: *role,
+                        trained: *trained,
+                        plan: *plan,
+                        actual: *actual,
+                    }
+                },
+            )
+        })
+        .collect();
+    let dates: BTreeSet<String> = forms
+        .values()
+        .map(|f| format!("{:04}-{:02}-{:02}", f.date.0, f.date.1, f.date.2))
+        .collect();
+    let summary = ActualsSummary {
+        bienche_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: tables.summary.scenario.clone(),
+        year,
+        forms_found: files.len(),
+        units: units.len(),
+        compiled: forms.len(),
+        with_problems: problems
+            .iter()
+            .filter(|p| !p.file.is_empty())
+            .map(|p| p.file.clone())
+            .collect::<BTreeSet<_>>()
+            .len(),
+        missing: units
+            .keys()
+            .filter(|u| !forms.contains_key(*u))
+            .cloned()
+            .collect(),
+        earliest_date: dates.first().cloned().unwrap_or_default(),
+        latest_date: dates.last().cloned().unwrap_or_default(),
+        problems: problems.len(),
+    };
+    crate::output::write_folder(r.out, |dir| {
+        crate::output::write::rows(dir, &stock_rows)?;
+        crate::output::write::rows(dir, &flow_rows)?;
+        crate::output::write::rows(dir, &problems)?;
+        crate::output::write::json(dir, "actuals.json", &summary)
+    })?;
+    Ok(Outcome { summary, problems })
+}
+
+fn problem(file: &str, sheet: &str, cell: &str, unit: &str, message: String) -> ProblemRow {
+    ProblemRow {
+        file: file.to_string(),
+        sheet: sheet.to_string(),
+        cell: cell.to_string(),
+        unit: unit.to_string(),
+        message,
+    }
+}
+
+/// A cell's address, `C5`, from 0-based row and column.
+fn address(row: u32, col: u16) -> String {
+    let mut letters = String::new();
+    let mut c = col as u32 + 1;
+    while c > 0 {
+        let rem = (c - 1) % 26;
+        letters.insert(0, (b'A' + rem as u8) as char);
+        c = (c - 1) / 26;
+    }
+    format!("{letters}{}", row + 1)
+}
+
+/// Opens a form: its report sheet (the second, or the one named so in either language).
+fn open(path: &Path) -> std::result::Result<(String, Range<Data>), String> {
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
+        format!("cannot be read as a workbook ({e}); expected a form written by bienche forms")
+    })?;
+    let names = book.sheet_names();
+    let sheet = names
+        .iter()
+        .find(|n| ["Báo cáo", "Report"].contains(&n.as_str()))
+        .cloned()
+        .ok_or_else(|| {
+            format!(
+                "no sheet 'Báo cáo' (or 'Report'), found {}; expected a form written by bienche forms",
+                names.join(", ")
+            )
+        })?;
+    let range = book
+        .worksheet_range(&sheet)
+        .map_err(|e| format!("the sheet '{sheet}' cannot be read ({e})"))?;
+    Ok((sheet, range))
+}
+
+/// A cell as a whole number, when it is one.
+fn whole(d: Option<&Data>) -> Option<i64> {
+    match d? {
+        Data::Int(i) => Some(*i),
+        Data::Float(f) if f.fract() == 0.0 => Some(*f as i64),
+        Data::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A cell shown in a message: its text, or "blank".
+fn shown(d: Option<&Data>) -> String {
+    match d {
+        None | Some(Data::Empty) => "a blank cell".into(),
+        Some(Data::String(s)) => format!("\"{s}\""),
+        Some(other) => format!("\"{other}\""),
+    }
+}
+
+fn text(d: Option<&Data>) -> String {
+    match d {
+        Some(Data::String(s)) => s.trim().to_string(),
+        Some(Data::Float(f)) => format!("{f}"),
+        Some(Data::Int(i)) => format!("{i}"),
+        _ => String::new(),
+    }
+}
+
+fn is_blank(d: Option<&Data>) -> bool {
+    matches!(d, None | Some(Data::Empty))
+        || matches!(d, Some(Data::String(s)) if s.trim().is_empty())
+}
+
+/// A day from an Excel serial number (days since 30 December 1899).
+fn day_of_serial(serial: f64) -> (i32, u32, u32) {
+    // Days since 1970-01-01, then the civil date (H. Hinnant's algorithm).
+    let z = serial.floor() as i64 - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    (y, m, d)
+}
+
+/// The report date: an Excel date, or text `dd/mm/yyyy` or `yyyy-mm-dd`.
+fn date(d: Option<&Data>) -> Option<(i32, u32, u32)> {
+    match d? {
+        Data::DateTime(dt) => Some(day_of_serial(dt.as_f64())),
+        Data::Float(f) => Some(day_of_serial(*f)),
+        Data::Int(i) => Some(day_of_serial(*i as f64)),
+        Data::DateTimeIso(s) | Data::String(s) => {
+            let s = s.trim();
+            let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+            let n: Vec<i64> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+            if n.len() < 3 || parts.len() < 3 {
+                return None;
+            }
+            let (y, m, d) = if n[0] > 31 {
+                (n[0], n[1], n[2])
+            } else {
+                (n[2], n[1], n[0])
+            };
+            ((1..=12).contains(&m) && (1..=31).contains(&d))
+                .then_some((y as i32, m as u32, d as u32))
+        }
+        _ => None,
+    }
+}
+
+/// The words of the forms' drop-downs in both languages, back to codes.
+struct Words {
+    groups: BTreeMap<String, String>,
+    genders: BTreeMap<String, Gender>,
+    roles: BTreeMap<String, Role>,
+    yes_no: BTreeMap<String, bool>,
+    flows: BTreeMap<String, FlowKind>,
+    channels: BTreeMap<String, String>,
+}
+
+impl Words {
+    fn of(t: &PlanTables) -> Words {
+        let mut w = Words {
+            groups: BTreeMap::new(),
+            genders: BTreeMap::new(),
+            roles: BTreeMap::new(),
+            yes_no: BTreeMap::new(),
+            flows: BTreeMap::new(),
+            channels: BTreeMap::new(),
+        };
+        let key = |s: &str| s.trim().to_lowercase();
+        let channels: BTreeSet<String> = t
+            .flows
+            .iter()
+            .filter(|f| f.flow == FlowKind::Hire)
+            .map(|f| f.channel.clone())
+            .collect();
+        for lang in ["vi", "en"] {
+            let Ok(l) = Labels::new(lang) else { continue };
+            for g in &t.summary.groups {
+                w.groups.insert(key(&g.group), g.group.clone());
+                if let Some(n) = &g.name {
+                    w.groups.insert(key(n), g.group.clone());
+                }
+            }
+            for g in [Gender::Female, Gender::Male] {
+                w.genders
+                    .insert(key(&l.get(&format!("fm_gender_{}", g.name()), &[])), g);
+                w.genders.insert(key(g.name()), g);
+            }
+            for r in [Role::Staff, Role::Leader] {
+                w.roles
+                    .insert(key(&l.get(&format!("fm_role_{}", r.name()), &[])), r);
+                w.roles.insert(key(r.name()), r);
+            }
+            w.yes_no.insert(key(&l.get("wb_yes", &[])), true);
+            w.yes_no.insert(key(&l.get("wb_no", &[])), false);
+            for f in crate::forms::FLOWS {
+                w.flows
+                    .insert(key(&l.get(&format!("fm_flow_{}", f.name()), &[])), f);
+                w.flows.insert(key(f.name()), f);
+            }
+            for c in &channels {
+                w.channels
+                    .insert(key(&crate::workbook::channel_words(&l, c)), c.clone());
+                w.channels.insert(key(c), c.clone());
+            }
+        }
+        w
+    }
+}
+
+/// The keys a form writes: `A|group|gender|role|trained` and `B|flow|channel|…`.
+fn parse_cell(parts: &[&str]) -> Option<Cell> {
+    let [group, gender, role, trained] = parts else {
+        return None;
+    };
+    let gender = match *gender {
+        "F" => Gender::Female,
+        "M" => Gender::Male,
+        _ => return None,
+    };
+    let role = match *role {
+        "staff" => Role::Staff,
+        "leader" => Role::Leader,
+        _ => return None,
+    };
+    let trained = match *trained {
+        "yes" => true,
+        "no" => false,
+        _ => return None,
+    };
+    Some((group.to_string(), gender, role, trained))
+}
+
+fn flow_of(name: &str) -> Option<FlowKind> {
+    crate::forms::FLOWS.into_iter().find(|f| f.name() == name)
+}
+
+/// Reads one form; `None` when it cannot be read at all (its problems in `found`).
+#[allow(clippy::too_many_arguments)]
+fn read_form(
+    file: &str,
+    sheet: &str,
+    range: &Range<Data>,
+    year: i32,
+    units: &BTreeMap<String, String>,
+    words: &Words,
+    found: &mut Vec<ProblemRow>,
+) -> Option<Form> {
+    let at = |row: u32, col: u16| range.get_value((row, col as u32));
+    let unit = text(at(ROW_UNIT, COL_VALUE));
+    let said = std::cell::Cell::new(0usize);
+    let mut say = |row: u32, col: u16, message: String| {
+        said.set(said.get() + 1);
+        found.push(problem(file, sheet, &address(row, col), &unit, message));
+    };
+    if !units.contains_key(&unit) {
+        say(
+            ROW_UNIT,
+            COL_VALUE,
+            format!(
+                "{} is not a unit of the plan; expected the id of a unit in its units.csv",
+                shown(at(ROW_UNIT, COL_VALUE))
+            ),
+        );
+        return None;
+    }
+    match whole(at(ROW_YEAR, COL_VALUE)) {
+        Some(y) if y == i64::from(year) => {}
+        _ => say(
+            ROW_YEAR,
+            COL_VALUE,
+            format!(
+                "the form is for {}; expected {year}, the year of the other forms",
+                shown(at(ROW_YEAR, COL_VALUE))
+            ),
+        ),
+    }
+    let (height, _) = range.end().unwrap_or((0, 0));
+    let blank_form = !(0..=height).any(|row| {
+        let col = match text(at(row, COL_KEY)).split('|').next() {
+            Some("A" | "A+") => COL_A_ACTUAL,
+            Some("B" | "B+") => COL_B_ACTUAL,
+            _ => return false,
+        };
+        !is_blank(at(row, col))
+    });
+    if blank_form {
+        // A form returned as it was written: one problem, not one per blank.
+        say(
+            ROW_DATE,
+            COL_VALUE,
+            "nothing is filled in; expected the actual counts (0 where there is none)".into(),
+        );
+        return None;
+    }
+    let day = date(at(ROW_DATE, COL_VALUE));
+    let day = match day {
+        Some(d) if d.0 == year => d,
+        _ => {
+            say(
+                ROW_DATE,
+                COL_VALUE,
+                format!(
+                    "the report date is {}; expected a date of {year} (dd/mm/yyyy)",
+                    shown(at(ROW_DATE, COL_VALUE))
+                ),
+            );
+            (year, 1, 1)
+        }
+    };
+    let count = |row: u32, col: u16, say: &mut dyn FnMut(u32, u16, String)| -> u32 {
+        let d = at(row, col);
+        match whole(d) {
+            Some(n) if (0..=i64::from(crate::table::MAX_COUNT)).contains(&n) => n as u32,
+            _ => {
+                let what = if is_blank(d) {
+                    "the actual count is blank; expected a whole number of people (0 where there is none)".to_string()
+                } else {
+                    format!(
+                        "expected a whole number of people, 0 or more, found {}",
+                        shown(d)
+                    )
+                };
+                say(row, col, what);
+                0
+            }
+        }
+    };
+    let mut stocks: BTreeMap<Cell, [u32; 3]> = BTreeMap::new();
+    let mut flows: BTreeMap<(FlowKind, String, Cell), [u32; 2]> = BTreeMap::new();
+    let lookup = |row: u32,
+                  col: u16,
+                  map_name: &str,
+                  say: &mut dyn FnMut(u32, u16, String)|
+     -> Option<String> {
+        let v = text(at(row, col)).to_lowercase();
+        let known = match map_name {
+            "group" => words.groups.get(&v).cloned(),
+            "gender" => words.genders.get(&v).map(|g| g.name().to_string()),
+            "role" => words.roles.get(&v).map(|r| r.name().to_string()),
+            "trained" => words
+                .yes_no
+                .get(&v)
+                .map(|b| (if *b { "yes" } else { "no" }).to_string()),
+            "flow" => words.flows.get(&v).map(|f| f.name().to_string()),
+            _ => {
+                if v.is_empty() {
+                    Some(String::new())
+                } else {
+                    words.channels.get(&v).cloned()
+                }
+            }
+        };
+        if known.is_none() {
+            say(
+                row,
+                col,
+                format!(
+                    "{} is not in the list; expected a value of the drop-down",
+                    shown(at(row, col))
+                ),
+            );
+        }
+        known
+    };
+    let before_rows = said.get();
+    for row in 0..=height {
+        let key = text(at(row, COL_KEY));
+        let parts: Vec<&str> = key.split('|').collect();
+        match parts.first().copied() {
+            Some("A") => {
+                let Some(cell) = parse_cell(&parts[1..]) else {
+                    continue;
+                };
+                let start = whole(at(row, 4)).unwrap_or(0) as u32;
+                let end = whole(at(row, 5)).unwrap_or(0) as u32;
+                let actual = count(row, COL_A_ACTUAL, &mut say);
+                let e = stocks.entry(cell).or_default();
+                e[0] += start;
+                e[1] += end;
+                e[2] += actual;
+            }
+            Some("B") if parts.len() == 7 => {
+                let (Some(flow), Some(cell)) = (flow_of(parts[1]), parse_cell(&parts[3..])) else {
+                    continue;
+                };
+                let planned = whole(at(row, 6)).unwrap_or(0) as u32;
+                let actual = count(row, COL_B_ACTUAL, &mut say);
+                let e = flows.entry((flow, parts[2].to_string(), cell)).or_default();
+                e[0] += planned;
+                e[1] += actual;
+            }
+            Some(extra @ ("A+" | "B+")) => {
+                let (fields, actual_col): (&[(&str, u16)], u16) = if extra == "A+" {
+                    (
+                        &[("group", 0), ("gender", 1), ("role", 2), ("trained", 3)],
+                        COL_A_ACTUAL,
+                    )
+                } else {
+                    (
+                        &[
+                            ("group", 0),
+                            ("gender", 1),
+                            ("role", 2),
+                            ("trained", 3),
+                            ("flow", 4),
+                            ("channel", 5),
+                        ],
+                        COL_B_ACTUAL,
+                    )
+                };
+                let used = fields.iter().any(|(_, c)| !is_blank(at(row, *c)))
+                    || !is_blank(at(row, actual_col));
+                if !used {
+                    continue;
+                }
+                let mut values = Vec::new();
+                for (name, c) in fields {
+                    if *name != "channel" && is_blank(at(row, *c)) {
+                        say(
+                            row,
+                            *c,
+                            "the row is filled in only in part; expected a value of the drop-down"
+                                .into(),
+                        );
+                        values.push(None);
+                    } else {
+                        values.push(lookup(row, *c, name, &mut say));
+                    }
+                }
+                let actual = count(row, actual_col, &mut say);
+                let Some(values) = values.into_iter().collect::<Option<Vec<String>>>() else {
+                    continue;
+                };
+                let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+                let Some(cell) = parse_cell(&refs[..4]) else {
+                    continue;
+                };
+                if extra == "A+" {
+                    stocks.entry(cell).or_default()[2] += actual;
+                } else if let Some(flow) = flow_of(&values[4]) {
+                    flows.entry((flow, values[5].clone(), cell)).or_default()[1] += actual;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Each cell's head-count adds up: the start, plus what came in, less what went out
+    // (not checked when a count could not be read: the sum would blame the wrong cell).
+    if said.get() > before_rows {
+        return Some(Form {
+            unit,
+            date: day,
+            stocks,
+            flows,
+        });
+    }
+    let mut moved: BTreeMap<Cell, i64> = BTreeMap::new();
+    for ((flow, _, cell), [_, actual]) in &flows {
+        let n = i64::from(*actual);
+        let (group, gender, role, trained) = cell.clone();
+        match flow {
+            FlowKind::Hire | FlowKind::TransferIn => *moved.entry(cell.clone()).or_default() += n,
+            FlowKind::Retire | FlowKind::Attrition | FlowKind::Exit | FlowKind::TransferOut => {
+                *moved.entry(cell.clone()).or_default() -= n
+            }
+            FlowKind::Promote => {
+                *moved.entry(cell.clone()).or_default() -= n;
+                *moved
+                    .entry((group, gender, Role::Leader, trained))
+                    .or_default() += n;
+            }
+            FlowKind::Train => {
+                *moved.entry(cell.clone()).or_default() -= n;
+                *moved.entry((group, gender, role, true)).or_default() += n;
+            }
+        }
+    }
+    let rows_of: BTreeMap<String, u32> = (0..=height)
+        .filter_map(|row| {
+            let key = text(at(row, COL_KEY));
+            key.starts_with("A|").then_some((key, row))
+        })
+        .collect();
+    let cells: BTreeSet<Cell> = stocks.keys().chain(moved.keys()).cloned().collect();
+    for cell in cells {
+        let [start, _, actual] = stocks.get(&cell).copied().unwrap_or([0, 0, 0]);
+        let change = moved.get(&cell).copied().unwrap_or(0);
+        let expected = i64::from(start) + change;
+        if expected != i64::from(actual) {
+            let (group, gender, role, trained) = &cell;
+            let key = format!(
+                "A|{group}|{}|{}|{}",
+                gender.name(),
+                role.name(),
+                if *trained { "yes" } else { "no" }
+            );
+            let row = rows_of.get(&key).copied().unwrap_or(ROW_UNIT);
+            say(
+                row,
+                COL_A_ACTUAL,
+                format!(
+                    "{group}, {}, {}, trained {}: the start of the year {start}, changed by {change:+} in section B, makes {expected}, but the actual head-count is {actual}; expected the figures to add up",
+                    gender.name(),
+                    role.name(),
+                    if *trained { "yes" } else { "no" }
+                ),
+            );
+        }
+    }
+    Some(Form {
+        unit,
+        date: day,
+        stocks,
+        flows,
+    })
+}

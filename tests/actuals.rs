@@ -1,0 +1,329 @@
+//! `bienche actuals`: returned report forms read by their keys, checked, and compiled. The
+//! forms are filled in here by editing the report sheet's XML, as a spreadsheet would save
+//! it, from the plan's own CSVs (the actual figures = the plan's, then changed).
+
+mod common;
+
+use calamine::{open_workbook, Data, Range, Reader, Xlsx};
+use common::*;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+/// 1 November 2026 as an Excel serial date.
+const NOV_1_2026: u32 = 46_327;
+
+fn address(row: usize, col: usize) -> String {
+    format!("{}{}", (b'A' + col as u8) as char, row + 1)
+}
+
+fn text(r: &Range<Data>, row: usize, col: usize) -> String {
+    match r.get_value((row as u32, col as u32)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => format!("{f}"),
+        _ => String::new(),
+    }
+}
+
+fn number(r: &Range<Data>, row: usize, col: usize) -> u32 {
+    match r.get_value((row as u32, col as u32)) {
+        Some(Data::Float(f)) => *f as u32,
+        other => panic!("{}: {other:?}", address(row, col)),
+    }
+}
+
+/// A value typed into a cell.
+enum Typed {
+    Number(u32),
+    Text(&'static str),
+}
+
+/// Writes `cells` into the report sheet (sheet2.xml) of the form at `path`.
+fn type_into(path: &Path, cells: &BTreeMap<String, Typed>) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        parts.push((f.name().unwrap().to_string(), bytes));
+    }
+    for (name, bytes) in &mut parts {
+        if name != "xl/worksheets/sheet2.xml" {
+            continue;
+        }
+        let mut xml = String::from_utf8(bytes.clone()).unwrap();
+        for (cell, value) in cells {
+            let open = format!("<c r=\"{cell}\"");
+            let start = xml
+                .find(&format!("{open} "))
+                .or_else(|| xml.find(&format!("{open}>")))
+                .unwrap_or_else(|| panic!("{cell} not in the sheet"));
+            let end = if xml[start..].find("/>") < xml[start..].find('>') {
+                start + xml[start..].find("/>").unwrap() + 2
+            } else {
+                start + xml[start..].find("</c>").unwrap() + 4
+            };
+            let style = xml[start..end]
+                .split(" s=\"")
+                .nth(1)
+                .map(|s| format!(" s=\"{}\"", s.split('"').next().unwrap()))
+                .unwrap_or_default();
+            let new = match value {
+                Typed::Number(n) => format!("<c r=\"{cell}\"{style}><v>{n}</v></c>"),
+                Typed::Text(t) => {
+                    format!("<c r=\"{cell}\"{style} t=\"inlineStr\"><is><t>{t}</t></is></c>")
+                }
+            };
+            xml.replace_range(start..end, &new);
+        }
+        *bytes = xml.into_bytes();
+    }
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in parts {
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+/// What a form asks for, read by its keys: the cells to type the plan's figures into
+/// (section A's actual = the plan's end of the year, B's = the plan's count), and the
+/// address of each key's actual cell.
+fn as_planned(path: &Path) -> (BTreeMap<String, Typed>, BTreeMap<String, String>) {
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let r = book.worksheet_range("Báo cáo").unwrap();
+    let mut cells = BTreeMap::new();
+    let mut at = BTreeMap::new();
+    cells.insert("C5".to_string(), Typed::Number(NOV_1_2026));
+    let (height, _) = r.end().unwrap();
+    for row in 0..=height as usize {
+        let key = text(&r, row, 9);
+        if key.starts_with("A|") {
+            cells.insert(address(row, 6), Typed::Number(number(&r, row, 5)));
+            at.insert(key, address(row, 6));
+        } else if key.starts_with("B|") {
+            cells.insert(address(row, 7), Typed::Number(number(&r, row, 6)));
+            at.insert(key, address(row, 7));
+        }
+    }
+    (cells, at)
+}
+
+fn actuals(plan: &Path, forms: &Path, out: &Path) -> std::process::Output {
+    bienche(&[
+        "actuals",
+        plan.to_str().unwrap(),
+        forms.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// A generated province's forms for 2026 filled in with the plan's figures, one of them
+/// with a hire more than planned (and its head-count one higher), and five bad: a unit that
+/// does not exist, a text in a number cell, a head-count that does not add up, a form not
+/// returned and one returned blank. Each bad one is named by file, sheet and cell and left
+/// out; the other seven are compiled, with the extra hire in the actual tables.
+#[test]
+fn returned_forms_are_checked_and_the_good_ones_compiled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "12", "1", "3", &[]).status.success());
+    let plan = plan(&set.join("p01"), &tmp);
+    let forms = tmp.path().join("forms");
+    let o = bienche(&[
+        "forms",
+        plan.to_str().unwrap(),
+        "--year",
+        "2026",
+        "--out",
+        forms.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 12);
+    let unit_of = |p: &Path| p.file_stem().unwrap().to_string_lossy().into_owned();
+    // Every form as planned.
+    let mut keys = BTreeMap::new();
+    for (i, f) in files.iter().enumerate() {
+        let (cells, at) = as_planned(f);
+        // The sixth is returned as it was written.
+        if i != 5 {
+            type_into(f, &cells);
+        }
+        keys.insert(unit_of(f), at);
+    }
+    // The first: a hire more than planned, in the cell of its first planned hire.
+    let more = &files[0];
+    let at = &keys[&unit_of(more)];
+    let hire = at
+        .keys()
+        .find(|k| k.starts_with("B|hire|"))
+        .expect("a planned hire")
+        .clone();
+    let cell = format!("A|{}", hire.splitn(4, '|').nth(3).unwrap());
+    let plan_rows = read_csv(&plan.join("flows.csv"));
+    let planned_hires: u32 = plan_rows
+        .iter()
+        .filter(|r| {
+            r["unit"] == unit_of(more)
+                && r["year"] == "2026"
+                && format!(
+                    "B|{}|{}|{}|{}|{}|{}",
+                    r["flow"], r["channel"], r["group"], r["gender"], r["role"], r["trained"]
+                ) == hire
+        })
+        .map(|r| r["count"].parse::<u32>().unwrap())
+        .sum();
+    let stock_end: u32 = read_csv(&plan.join("trajectory.csv"))
+        .iter()
+        .filter(|r| {
+            r["unit"] == unit_of(more)
+                && r["year"] == "2026"
+                && format!(
+                    "A|{}|{}|{}|{}",
+                    r["group"], r["gender"], r["role"], r["trained"]
+                ) == cell
+        })
+        .map(|r| r["headcount"].parse::<u32>().unwrap())
+        .sum();
+    type_into(
+        more,
+        &BTreeMap::from([
+            (at[&hire].clone(), Typed::Number(planned_hires + 1)),
+            (at[&cell].clone(), Typed::Number(stock_end + 1)),
+        ]),
+    );
+    // The bad ones.
+    type_into(
+        &files[1],
+        &BTreeMap::from([("C3".to_string(), Typed::Text("Z99"))]),
+    );
+    let some_b = |f: &Path| {
+        keys[&unit_of(f)]
+            .iter()
+            .find(|(k, _)| k.starts_with("B|"))
+            .map(|(_, a)| a.clone())
+            .unwrap()
+    };
+    let text_cell = some_b(&files[2]);
+    type_into(
+        &files[2],
+        &BTreeMap::from([(text_cell.clone(), Typed::Text("ba"))]),
+    );
+    let (short_key, short_cell) = keys[&unit_of(&files[3])]
+        .iter()
+        .find(|(k, _)| k.starts_with("A|"))
+        .map(|(k, a)| (k.clone(), a.clone()))
+        .unwrap();
+    let (cells, _) = as_planned(&files[3]);
+    let Typed::Number(was) = cells[&short_cell] else {
+        unreachable!()
+    };
+    type_into(
+        &files[3],
+        &BTreeMap::from([(short_cell.clone(), Typed::Number(was + 1))]),
+    );
+    std::fs::remove_file(&files[4]).unwrap();
+
+    let out = tmp.path().join("actuals");
+    let o = actuals(&plan, &forms, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let names: BTreeMap<String, String> = read_csv(&plan.join("units.csv"))
+        .into_iter()
+        .map(|r| (r["unit"].clone(), r["name"].clone()))
+        .collect();
+    let file = |i: usize| files[i].file_name().unwrap().to_string_lossy().into_owned();
+    let (g, gender, role, trained) = {
+        let p: Vec<&str> = short_key.split('|').collect();
+        (
+            p[1].to_string(),
+            p[2].to_string(),
+            p[3].to_string(),
+            p[4].to_string(),
+        )
+    };
+    let mut expected = vec![
+        format!("warning: {}, sheet 'Báo cáo', cell C3: \"Z99\" is not a unit of the plan; expected the id of a unit in its units.csv", file(1)),
+        format!("warning: {}, sheet 'Báo cáo', cell {text_cell}: expected a whole number of people, 0 or more, found \"ba\"", file(2)),
+        format!("warning: {}, sheet 'Báo cáo', cell {short_cell}: {g}, {gender}, {role}, trained {trained}: the start of the year {}, changed by {:+} in section B, makes {was}, but the actual head-count is {}; expected the figures to add up", file(3), "{start}", "{change}", was + 1),
+    ];
+    // The start and change of the short cell are the plan's: read them from the message.
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(&short_cell))
+        .unwrap()
+        .to_string();
+    let start = line
+        .split("the start of the year ")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap();
+    let change = line
+        .split("changed by ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    assert_eq!(
+        start.parse::<i64>().unwrap() + change.parse::<i64>().unwrap(),
+        i64::from(was)
+    );
+    expected[2] = expected[2]
+        .replace("{start}", start)
+        .replace("{change}", change);
+    expected.push(format!("warning: {}, sheet 'Báo cáo', cell C5: nothing is filled in; expected the actual counts (0 where there is none)", file(5)));
+    for u in [unit_of(&files[1]), unit_of(&files[4])] {
+        expected.push(format!(
+            "warning: {u}: no form for {u} ({}); expected {u}.xlsx",
+            names[&u]
+        ));
+    }
+    assert_eq!(
+        stderr.lines().map(str::to_string).collect::<Vec<_>>(),
+        expected
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        format!("compiled 7 of 11 forms for 2026 (12 units in the plan; 6 problems, forms with one left out: problems.csv); wrote {}\n", out.display())
+    );
+    // The compiled forms' figures: the plan's, and the extra hire.
+    let stocks = read_csv(&out.join("actual_stocks.csv"));
+    let units: std::collections::BTreeSet<&str> =
+        stocks.iter().map(|r| r["unit"].as_str()).collect();
+    assert_eq!(units.len(), 7);
+    for r in &stocks {
+        let key = format!(
+            "A|{}|{}|{}|{}",
+            r["group"], r["gender"], r["role"], r["trained"]
+        );
+        let plus = u32::from(r["unit"] == unit_of(more) && key == cell);
+        assert_eq!(
+            r["actual"].parse::<u32>().unwrap(),
+            r["plan_end"].parse::<u32>().unwrap() + plus,
+            "{r:?}"
+        );
+    }
+    let flows = read_csv(&out.join("actual_flows.csv"));
+    let extra: Vec<&Row> = flows.iter().filter(|r| r["actual"] != r["plan"]).collect();
+    assert_eq!(extra.len(), 1, "{extra:?}");
+    assert_eq!(extra[0]["unit"], unit_of(more));
+    assert_eq!(extra[0]["flow"], "hire");
+    let problems = read_csv(&out.join("problems.csv"));
+    assert_eq!(problems.len(), 6);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("actuals.json")).unwrap()).unwrap();
+    assert_eq!(summary["compiled"], 7);
+    assert_eq!(summary["earliest_date"], "2026-11-01");
+}
