@@ -17,17 +17,23 @@
 //! A form with a problem is left out of the totals and every other form is still compiled;
 //! a unit of the plan with no form is a problem too. The outputs (written atomically):
 //! `actual_stocks.csv` and `actual_flows.csv` (the plan's figures of the year beside the
-//! actual ones, per unit and cell, for the compiled forms), `problems.csv` (file, sheet,
-//! cell, unit, message; empty but for its header when there is none) and `actuals.json`.
-//! Like `trajectory.csv`, the tables are by unit and cell, working files for the Department
-//! of Home Affairs, not reports to publish.
+//! actual ones, per unit and cell, for the compiled forms), `rule_status.csv` (each compiled
+//! unit's rows of the year that a head-count measures: required, the plan's, the actual, and
+//! behind / on track / ahead), `problems.csv` (file, sheet, cell, unit, message; empty but
+//! for its header when there is none), `actuals.json`, and `report.xlsx`, the compiled
+//! report the Department sends up ([`crate::workbook::actuals`]). Like `trajectory.csv`, the
+//! CSV tables are by unit and cell, working files for the Department of Home Affairs; the
+//! report shows no count of 1 or 2 people unless asked (`--show-small`).
 
 use crate::charts::labels::Labels;
+use crate::domain::target::{TargetKind, Who};
+use crate::domain::Rule;
 use crate::domain::{FlowKind, Gender, Role};
 use crate::error::{Error, Result};
 use crate::forms::{COL_A_ACTUAL, COL_B_ACTUAL, COL_KEY, COL_VALUE, ROW_DATE, ROW_UNIT, ROW_YEAR};
 use crate::output::contract::{
     ActualFlowRow, ActualStockRow, ActualsSummary, FormsManifest, PlanTables, ProblemRow,
+    RuleStatusRow, Status,
 };
 use calamine::{Data, Range, Reader};
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,6 +44,10 @@ pub struct Request<'a> {
     pub plan: &'a Path,
     pub forms: &'a Path,
     pub out: &'a Path,
+    /// The report's language.
+    pub lang: &'a str,
+    /// Show counts of 1 or 2 people in the report (hidden as "<3" otherwise).
+    pub show_small: bool,
     pub force: bool,
 }
 
@@ -109,13 +119,16 @@ pub fn run(r: &Request) -> Result<Outcome> {
     let year = manifest.as_ref().map(|m| m.year).unwrap_or_else(|| {
         let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
         for (_, range, _) in &read {
-            if let Some(y) = whole(range.get_value((ROW_YEAR, COL_VALUE as u32))) {
-                *counts.entry(y as i32).or_default() += 1;
+            let y = whole(range.get_value((ROW_YEAR, COL_VALUE as u32)))
+                .and_then(|y| i32::try_from(y).ok())
+                .filter(|y| (1900..=9999).contains(y));
+            if let Some(y) = y {
+                *counts.entry(y).or_default() += 1;
             }
         }
         counts
             .into_iter()
-            .max_by_key(|(y, n)| (*n, -y))
+            .max_by_key(|(y, n)| (*n, std::cmp::Reverse(*y)))
             .map_or(tables.summary.base_year + 1, |(y, _)| y)
     });
     let units: BTreeMap<String, String> = tables
@@ -123,27 +136,56 @@ pub fn run(r: &Request) -> Result<Outcome> {
         .iter()
         .map(|u| (u.unit.clone(), u.name.clone()))
         .collect();
+    // A unit's forms in more than one file: none is compiled (which is right is the
+    // unit's to say).
+    let mut files_of: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for (file, range, _) in &read {
+        let unit = text(range.get_value((ROW_UNIT, COL_VALUE as u32)));
+        files_of.entry(unit).or_default().push(file);
+    }
+    let planned = Planned::of(&tables, year);
     let mut forms: BTreeMap<String, Form> = BTreeMap::new();
     for (file, range, sheet) in &read {
+        let unit = text(range.get_value((ROW_UNIT, COL_VALUE as u32)));
+        let same = &files_of[&unit];
+        if units.contains_key(&unit) && same.len() > 1 {
+            problems.push(problem(
+                file,
+                sheet,
+                &address(ROW_UNIT, COL_VALUE),
+                &unit,
+                format!(
+                    "forms for {unit} came in {} files ({}); expected one form per unit",
+                    same.len(),
+                    same.join(", ")
+                ),
+            ));
+            continue;
+        }
         let mut found = Vec::new();
-        if let Some(form) = read_form(file, sheet, range, year, &units, &words, &mut found) {
-            if forms.contains_key(&form.unit) {
-                found.push(problem(
-                    file,
-                    sheet,
-                    &address(ROW_UNIT, COL_VALUE),
-                    &form.unit,
-                    format!(
-                        "a form for {} was read already from another file; expected one form per unit",
-                        form.unit
-                    ),
-                ));
-            } else if found.is_empty() {
-                forms.insert(form.unit.clone(), form);
-            }
+        let form = read_form(
+            &Source { file, sheet, range },
+            year,
+            &units,
+            &words,
+            &planned,
+            &mut found,
+        );
+        if let Some(form) = form.filter(|_| found.is_empty()) {
+            forms.insert(form.unit.clone(), form);
         }
         problems.extend(found);
     }
+    // The file each unit's form was written to (forms.json), else its id as a file name.
+    let file_of = |unit: &str| -> String {
+        manifest
+            .as_ref()
+            .and_then(|m| m.forms.iter().find(|f| f.unit == unit))
+            .map_or_else(
+                || format!("{}.xlsx", crate::forms::file_stem(unit)),
+                |f| f.file.clone(),
+            )
+    };
     for (unit, name) in &units {
         if !forms.contains_key(unit) && !problems.iter().any(|p| p.unit == *unit) {
             problems.push(problem(
@@ -152,8 +194,8 @@ pub fn run(r: &Request) -> Result<Outcome> {
                 "",
                 unit,
                 format!(
-                    "no form for {unit} ({name}); expected {}.xlsx",
-                    crate::forms::file_stem(unit)
+                    "no form for {unit} ({name}); expected the file {}",
+                    file_of(unit)
                 ),
             ));
         }
@@ -227,13 +269,106 @@ pub fn run(r: &Request) -> Result<Outcome> {
         latest_date: dates.last().cloned().unwrap_or_default(),
         problems: problems.len(),
     };
+    let status = rule_status(&tables, &stock_rows, year);
+    let labels = Labels::new(r.lang)?;
     crate::output::write_folder(r.out, |dir| {
         crate::output::write::rows(dir, &stock_rows)?;
         crate::output::write::rows(dir, &flow_rows)?;
+        crate::output::write::rows(dir, &status)?;
         crate::output::write::rows(dir, &problems)?;
-        crate::output::write::json(dir, "actuals.json", &summary)
+        crate::output::write::json(dir, "actuals.json", &summary)?;
+        crate::workbook::actuals::write(
+            dir,
+            &tables,
+            &labels,
+            &crate::workbook::actuals::Compiled {
+                summary: &summary,
+                stocks: &stock_rows,
+                flows: &flow_rows,
+                status: &status,
+                problem_units: problems
+                    .iter()
+                    .filter(|p| !p.file.is_empty())
+                    .map(|p| p.unit.clone())
+                    .collect(),
+                show_small: r.show_small,
+            },
+        )
     })?;
     Ok(Outcome { summary, problems })
+}
+
+/// The head-count a rule's unit row counts, when a head-count measures it: EM staff (R1–R3,
+/// I1), EM women (R4), EM leaders (R6), EM women leaders (R7), trained EM staff (R8), all
+/// staff (I3); not R5, I2 or I4.
+fn who_of(rule: Rule) -> Option<Who> {
+    match rule {
+        Rule::R1 | Rule::R2 | Rule::R3 | Rule::I1 => Some(Who::Em),
+        Rule::R4 => Some(Who::EmWomen),
+        Rule::R6 => Some(Who::EmLeaders),
+        Rule::R7 => Some(Who::EmWomenLeaders),
+        Rule::R8 => Some(Who::EmTrained),
+        Rule::I3 => Some(Who::All),
+        _ => None,
+    }
+}
+
+/// Each compiled unit's rows of `year` that a head-count measures, with the actual
+/// head-count and where it stands: behind (below required), ahead (above the plan's end of
+/// the year), else on track. The actual is taken on the report date; the plan and the
+/// requirement at the end of the year.
+pub fn rule_status(
+    tables: &PlanTables,
+    stocks: &[ActualStockRow],
+    year: i32,
+) -> Vec<RuleStatusRow> {
+    let em: BTreeSet<&str> = tables
+        .summary
+        .groups
+        .iter()
+        .filter(|g| g.em)
+        .map(|g| g.group.as_str())
+        .collect();
+    let compiled: BTreeSet<&str> = stocks.iter().map(|s| s.unit.as_str()).collect();
+    let mut out = Vec::new();
+    for t in tables.targets.iter().filter(|t| {
+        t.year == year && compiled.contains(t.unit.as_str()) && t.kind != TargetKind::Goal
+    }) {
+        let Some(who) = who_of(t.rule) else { continue };
+        let actual: u32 = stocks
+            .iter()
+            .filter(|s| s.unit == t.unit)
+            .filter(|s| {
+                let cell = crate::domain::Cell {
+                    group: 0,
+                    female: s.gender == Gender::Female,
+                    leader: s.role == Role::Leader,
+                    trained: s.trained,
+                };
+                who.counts(em.contains(s.group.as_str()), &cell)
+            })
+            .map(|s| s.actual)
+            .sum();
+        let status = if actual < t.required {
+            Status::Behind
+        } else if actual > t.achieved {
+            Status::Ahead
+        } else {
+            Status::OnTrack
+        };
+        out.push(RuleStatusRow {
+            unit: t.unit.clone(),
+            unit_name: t.unit_name.clone(),
+            rule: t.rule,
+            year,
+            kind: t.kind,
+            required: t.required,
+            plan: t.achieved,
+            actual,
+            status,
+        });
+    }
+    out
 }
 
 fn problem(file: &str, sheet: &str, cell: &str, unit: &str, message: String) -> ProblemRow {
@@ -258,10 +393,15 @@ fn address(row: u32, col: u16) -> String {
     format!("{letters}{}", row + 1)
 }
 
-/// Opens a form: its report sheet (the second, or the one named so in either language).
+/// Opens a form: its report sheet (named so in either language).
 fn open(path: &Path) -> std::result::Result<(String, Range<Data>), String> {
+    // calamine's messages hold ": ", where the console's translator cuts a line.
+    let plain = |e: &dyn std::fmt::Display| e.to_string().replace(": ", " – ");
     let mut book = calamine::open_workbook_auto(path).map_err(|e| {
-        format!("cannot be read as a workbook ({e}); expected a form written by bienche forms")
+        format!(
+            "cannot be read as a workbook ({}); expected a form written by bienche forms",
+            plain(&e)
+        )
     })?;
     let names = book.sheet_names();
     let sheet = names
@@ -276,7 +416,7 @@ fn open(path: &Path) -> std::result::Result<(String, Range<Data>), String> {
         })?;
     let range = book
         .worksheet_range(&sheet)
-        .map_err(|e| format!("the sheet '{sheet}' cannot be read ({e})"))?;
+        .map_err(|e| format!("the sheet '{sheet}' cannot be read ({})", plain(&e)))?;
     Ok((sheet, range))
 }
 
@@ -331,25 +471,44 @@ fn day_of_serial(serial: f64) -> (i32, u32, u32) {
 /// The report date: an Excel date, or text `dd/mm/yyyy` or `yyyy-mm-dd`.
 fn date(d: Option<&Data>) -> Option<(i32, u32, u32)> {
     match d? {
-        Data::DateTime(dt) => Some(day_of_serial(dt.as_f64())),
-        Data::Float(f) => Some(day_of_serial(*f)),
-        Data::Int(i) => Some(day_of_serial(*i as f64)),
+        Data::DateTime(dt) => serial_day(dt.as_f64()),
+        Data::Float(f) => serial_day(*f),
+        Data::Int(i) => serial_day(*i as f64),
         Data::DateTimeIso(s) | Data::String(s) => {
-            let s = s.trim();
-            let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-            let n: Vec<i64> = parts.iter().filter_map(|p| p.parse().ok()).collect();
-            if n.len() < 3 || parts.len() < 3 {
-                return None;
-            }
-            let (y, m, d) = if n[0] > 31 {
-                (n[0], n[1], n[2])
-            } else {
-                (n[2], n[1], n[0])
-            };
-            ((1..=12).contains(&m) && (1..=31).contains(&d))
-                .then_some((y as i32, m as u32, d as u32))
+            // A time after the day (`2026-11-01T00:00:00`, `01/11/2026 08:00`) is dropped.
+            let day = s.trim().split(['T', ' ']).next().unwrap_or("");
+            let n: Vec<i64> = day
+                .split(['/', '-', '.'])
+                .map(|p| p.parse().ok())
+                .collect::<Option<Vec<i64>>>()?;
+            let [a, b, c] = n[..] else { return None };
+            let (y, m, d) = if a > 31 { (a, b, c) } else { (c, b, a) };
+            let y = i32::try_from(y)
+                .ok()
+                .filter(|y| (1900..=9999).contains(y))?;
+            let m = u32::try_from(m).ok().filter(|m| (1..=12).contains(m))?;
+            let d = u32::try_from(d)
+                .ok()
+                .filter(|d| *d >= 1 && *d <= days_in(y, m))?;
+            Some((y, m, d))
         }
         _ => None,
+    }
+}
+
+/// A day from a serial within Excel's dates (1900-01-01 to 9999-12-31).
+fn serial_day(serial: f64) -> Option<(i32, u32, u32)> {
+    (1.0..2_958_466.0)
+        .contains(&serial)
+        .then(|| day_of_serial(serial))
+}
+
+fn days_in(y: i32, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
@@ -442,17 +601,74 @@ fn flow_of(name: &str) -> Option<FlowKind> {
     crate::forms::FLOWS.into_iter().find(|f| f.name() == name)
 }
 
-/// Reads one form; `None` when it cannot be read at all (its problems in `found`).
-#[allow(clippy::too_many_arguments)]
+/// The plan's figures of every form row, from the plan's tables as `bienche forms` writes
+/// them: a cell's head-count at the start and end of the year (where either is not 0), and
+/// each flow of the year by kind, a hire's channel or a transfer's other unit, and cell.
+struct Planned {
+    stocks: BTreeMap<(String, Cell), [u32; 2]>,
+    flows: BTreeMap<(String, FlowKind, String, Cell), u32>,
+}
+
+impl Planned {
+    fn of(t: &PlanTables, year: i32) -> Planned {
+        let mut stocks: BTreeMap<(String, Cell), [u32; 2]> = BTreeMap::new();
+        for r in &t.trajectory {
+            let at = if r.year == year - 1 {
+                0
+            } else if r.year == year {
+                1
+            } else {
+                continue;
+            };
+            let cell = (r.group.clone(), r.gender, r.role, r.trained);
+            stocks.entry((r.unit.clone(), cell)).or_default()[at] += r.headcount;
+        }
+        stocks.retain(|_, v| *v != [0, 0]);
+        let mut flows = BTreeMap::new();
+        for r in t.flows.iter().filter(|r| r.year == year) {
+            let via = if r.channel.is_empty() {
+                r.counterpart.clone()
+            } else {
+                r.channel.clone()
+            };
+            let cell = (r.group.clone(), r.gender, r.role, r.trained);
+            *flows
+                .entry((r.unit.clone(), r.flow, via, cell))
+                .or_default() += r.count;
+        }
+        Planned { stocks, flows }
+    }
+}
+
+/// A form's report sheet.
+struct Source<'a> {
+    file: &'a str,
+    sheet: &'a str,
+    range: &'a Range<Data>,
+}
+
+/// A cell in a message: `Thai, F, staff, trained no`.
+fn cell_words((group, gender, role, trained): &Cell) -> String {
+    format!(
+        "{group}, {}, {}, trained {}",
+        gender.name(),
+        role.name(),
+        if *trained { "yes" } else { "no" }
+    )
+}
+
+/// Reads one form; `None` when it cannot be read at all (its problems in `found`). The
+/// plan's figures are the plan's (`planned`), never the form's; a row the plan does not
+/// have, a row missing, or a row twice is a problem.
 fn read_form(
-    file: &str,
-    sheet: &str,
-    range: &Range<Data>,
+    src: &Source,
     year: i32,
     units: &BTreeMap<String, String>,
     words: &Words,
+    planned: &Planned,
     found: &mut Vec<ProblemRow>,
 ) -> Option<Form> {
+    let (file, sheet, range) = (src.file, src.sheet, src.range);
     let at = |row: u32, col: u16| range.get_value((row, col as u32));
     let unit = text(at(ROW_UNIT, COL_VALUE));
     let said = std::cell::Cell::new(0usize);
@@ -477,21 +693,36 @@ fn read_form(
             ROW_YEAR,
             COL_VALUE,
             format!(
-                "the form is for {}; expected {year}, the year of the other forms",
+                "the form is for {}; expected {year}, the year of the forms",
                 shown(at(ROW_YEAR, COL_VALUE))
             ),
         ),
     }
     let (height, _) = range.end().unwrap_or((0, 0));
-    let blank_form = !(0..=height).any(|row| {
-        let col = match text(at(row, COL_KEY)).split('|').next() {
-            Some("A" | "A+") => COL_A_ACTUAL,
-            Some("B" | "B+") => COL_B_ACTUAL,
-            _ => return false,
-        };
-        !is_blank(at(row, col))
-    });
-    if blank_form {
+    let keys: Vec<(u32, String)> = (0..=height)
+        .map(|row| (row, text(at(row, COL_KEY))))
+        .filter(|(_, k)| !k.is_empty())
+        .collect();
+    if keys.is_empty() {
+        say(
+            ROW_UNIT,
+            COL_KEY,
+            "no row keys in column J; expected the form's layout as bienche forms wrote it".into(),
+        );
+        return None;
+    }
+    // A count cell holding something other than a blank or a 0.
+    let counted =
+        |row: u32, col: u16| whole(at(row, col)).map_or(!is_blank(at(row, col)), |n| n != 0);
+    let actual_col = |key: &str| match key.split('|').next() {
+        Some("A" | "A+") => Some(COL_A_ACTUAL),
+        Some("B" | "B+") => Some(COL_B_ACTUAL),
+        _ => None,
+    };
+    let filled = keys
+        .iter()
+        .any(|(row, k)| actual_col(k).is_some_and(|c| !is_blank(at(*row, c))));
+    if !filled && is_blank(at(ROW_DATE, COL_VALUE)) {
         // A form returned as it was written: one problem, not one per blank.
         say(
             ROW_DATE,
@@ -500,8 +731,7 @@ fn read_form(
         );
         return None;
     }
-    let day = date(at(ROW_DATE, COL_VALUE));
-    let day = match day {
+    let day = match date(at(ROW_DATE, COL_VALUE)) {
         Some(d) if d.0 == year => d,
         _ => {
             say(
@@ -533,8 +763,6 @@ fn read_form(
             }
         }
     };
-    let mut stocks: BTreeMap<Cell, [u32; 3]> = BTreeMap::new();
-    let mut flows: BTreeMap<(FlowKind, String, Cell), [u32; 2]> = BTreeMap::new();
     let lookup = |row: u32,
                   col: u16,
                   map_name: &str,
@@ -570,31 +798,74 @@ fn read_form(
         }
         known
     };
+    let mut stocks: BTreeMap<Cell, [u32; 3]> = BTreeMap::new();
+    let mut flows: BTreeMap<(FlowKind, String, Cell), [u32; 2]> = BTreeMap::new();
+    // Each key's row, the first time it is seen (an A+ row's under its cell's key).
+    let mut rows_of: BTreeMap<String, u32> = BTreeMap::new();
+    let mut once = |key: &str, row: u32, col: u16, say: &mut dyn FnMut(u32, u16, String)| -> bool {
+        match rows_of.get(key) {
+            Some(first) => {
+                say(
+                    row,
+                    col,
+                    format!(
+                        "this row repeats row {} (the same group, gender, post, training and change); expected each once",
+                        first + 1
+                    ),
+                );
+                false
+            }
+            None => {
+                rows_of.insert(key.to_string(), row);
+                true
+            }
+        }
+    };
     let before_rows = said.get();
-    for row in 0..=height {
-        let key = text(at(row, COL_KEY));
+    for (row, key) in &keys {
+        let row = *row;
         let parts: Vec<&str> = key.split('|').collect();
         match parts.first().copied() {
             Some("A") => {
-                let Some(cell) = parse_cell(&parts[1..]) else {
+                let cell = parse_cell(&parts[1..]);
+                let plan = cell
+                    .as_ref()
+                    .and_then(|c| planned.stocks.get(&(unit.clone(), c.clone())));
+                let (Some(cell), Some(plan)) = (cell, plan) else {
+                    say(row, COL_KEY, format!("the row key \"{key}\" is not one of the plan's rows; expected the rows as bienche forms wrote them"));
                     continue;
                 };
-                let start = whole(at(row, 4)).unwrap_or(0) as u32;
-                let end = whole(at(row, 5)).unwrap_or(0) as u32;
+                if !once(key, row, COL_A_ACTUAL, &mut say) {
+                    continue;
+                }
                 let actual = count(row, COL_A_ACTUAL, &mut say);
                 let e = stocks.entry(cell).or_default();
-                e[0] += start;
-                e[1] += end;
+                e[0] = plan[0];
+                e[1] = plan[1];
                 e[2] += actual;
             }
-            Some("B") if parts.len() == 7 => {
-                let (Some(flow), Some(cell)) = (flow_of(parts[1]), parse_cell(&parts[3..])) else {
+            Some("B") => {
+                let flow = parts.get(1).and_then(|f| flow_of(f));
+                let cell = parts.get(3..).and_then(parse_cell);
+                let via = parts.get(2).map(|v| v.to_string()).unwrap_or_default();
+                let plan = match (&flow, &cell) {
+                    (Some(f), Some(c)) => {
+                        planned
+                            .flows
+                            .get(&(unit.clone(), *f, via.clone(), c.clone()))
+                    }
+                    _ => None,
+                };
+                let (Some(flow), Some(cell), Some(plan)) = (flow, cell, plan) else {
+                    say(row, COL_KEY, format!("the row key \"{key}\" is not one of the plan's rows; expected the rows as bienche forms wrote them"));
                     continue;
                 };
-                let planned = whole(at(row, 6)).unwrap_or(0) as u32;
+                if !once(key, row, COL_B_ACTUAL, &mut say) {
+                    continue;
+                }
                 let actual = count(row, COL_B_ACTUAL, &mut say);
-                let e = flows.entry((flow, parts[2].to_string(), cell)).or_default();
-                e[0] += planned;
+                let e = flows.entry((flow, via, cell)).or_default();
+                e[0] = *plan;
                 e[1] += actual;
             }
             Some(extra @ ("A+" | "B+")) => {
@@ -616,8 +887,9 @@ fn read_form(
                         COL_B_ACTUAL,
                     )
                 };
-                let used = fields.iter().any(|(_, c)| !is_blank(at(row, *c)))
-                    || !is_blank(at(row, actual_col));
+                // Unused: nothing chosen, and no count or a 0.
+                let used =
+                    fields.iter().any(|(_, c)| !is_blank(at(row, *c))) || counted(row, actual_col);
                 if !used {
                     continue;
                 }
@@ -644,16 +916,66 @@ fn read_form(
                     continue;
                 };
                 if extra == "A+" {
+                    let key = format!("A|{}", refs[..4].join("|"));
+                    if planned.stocks.contains_key(&(unit.clone(), cell.clone())) {
+                        say(
+                            row,
+                            0,
+                            format!(
+                                "{} has its own row in section A; expected it there",
+                                cell_words(&cell)
+                            ),
+                        );
+                        continue;
+                    }
+                    if !once(&key, row, COL_A_ACTUAL, &mut say) {
+                        continue;
+                    }
                     stocks.entry(cell).or_default()[2] += actual;
-                } else if let Some(flow) = flow_of(&values[4]) {
-                    flows.entry((flow, values[5].clone(), cell)).or_default()[1] += actual;
+                    continue;
                 }
+                let Some(flow) = flow_of(&values[4]) else {
+                    continue;
+                };
+                let channel = values[5].clone();
+                let wrong = match flow {
+                    FlowKind::Hire if channel.is_empty() => Some((5, "a hire needs its recruitment channel; expected a value of the drop-down")),
+                    FlowKind::Hire => None,
+                    _ if !channel.is_empty() => Some((5, "a recruitment channel is for a hire only; expected a blank for this change")),
+                    FlowKind::Promote if cell.2 == Role::Leader => Some((2, "a promotion is of a person not yet a leader; expected the post before the promotion")),
+                    FlowKind::Train if cell.3 => Some((3, "a training is of a person not yet trained; expected no before the training")),
+                    _ => None,
+                };
+                if let Some((col, message)) = wrong {
+                    say(row, col, message.into());
+                    continue;
+                }
+                let key = format!("B|{}|{channel}|{}", flow.name(), refs[..4].join("|"));
+                if !once(&key, row, COL_B_ACTUAL, &mut say) {
+                    continue;
+                }
+                flows.entry((flow, channel, cell)).or_default()[1] += actual;
             }
             _ => {}
         }
     }
+    // Every row the form was written with is still there.
+    let rows_seen: BTreeSet<&String> = rows_of.keys().collect();
+    for (_, cell) in planned.stocks.keys().filter(|(u, _)| *u == unit) {
+        let key = format!("A|{}", cell_key(cell));
+        if !rows_seen.contains(&key) {
+            say(ROW_UNIT, COL_KEY, format!("the row of {} is missing in section A; expected every row as bienche forms wrote them", cell_words(cell)));
+        }
+    }
+    for (_, flow, via, cell) in planned.flows.keys().filter(|(u, ..)| *u == unit) {
+        let key = format!("B|{}|{via}|{}", flow.name(), cell_key(cell));
+        if !rows_seen.contains(&key) {
+            say(ROW_UNIT, COL_KEY, format!("the row of {} ({}) is missing in section B; expected every row as bienche forms wrote them", cell_words(cell), flow.name()));
+        }
+    }
     // Each cell's head-count adds up: the start, plus what came in, less what went out
-    // (not checked when a count could not be read: the sum would blame the wrong cell).
+    // (not checked when a count or a row could not be read: the sum would blame the wrong
+    // cell).
     if said.get() > before_rows {
         return Some(Form {
             unit,
@@ -683,34 +1005,22 @@ fn read_form(
             }
         }
     }
-    let rows_of: BTreeMap<String, u32> = (0..=height)
-        .filter_map(|row| {
-            let key = text(at(row, COL_KEY));
-            key.starts_with("A|").then_some((key, row))
-        })
-        .collect();
     let cells: BTreeSet<Cell> = stocks.keys().chain(moved.keys()).cloned().collect();
     for cell in cells {
         let [start, _, actual] = stocks.get(&cell).copied().unwrap_or([0, 0, 0]);
         let change = moved.get(&cell).copied().unwrap_or(0);
         let expected = i64::from(start) + change;
         if expected != i64::from(actual) {
-            let (group, gender, role, trained) = &cell;
-            let key = format!(
-                "A|{group}|{}|{}|{}",
-                gender.name(),
-                role.name(),
-                if *trained { "yes" } else { "no" }
-            );
-            let row = rows_of.get(&key).copied().unwrap_or(ROW_UNIT);
+            // The cell's row, or the unit's cell when it has none (reached by section B only:
+            // a blank row of section A is where to give it).
+            let row = rows_of.get(&format!("A|{}", cell_key(&cell)));
+            let (row, col) = row.map_or((ROW_UNIT, COL_VALUE), |r| (*r, COL_A_ACTUAL));
             say(
                 row,
-                COL_A_ACTUAL,
+                col,
                 format!(
-                    "{group}, {}, {}, trained {}: the start of the year {start}, changed by {change:+} in section B, makes {expected}, but the actual head-count is {actual}; expected the figures to add up",
-                    gender.name(),
-                    role.name(),
-                    if *trained { "yes" } else { "no" }
+                    "{}: the start of the year {start}, changed by {change:+} in section B, makes {expected}, but the actual head-count is {actual}; expected the figures to add up",
+                    cell_words(&cell)
                 ),
             );
         }
@@ -721,4 +1031,13 @@ fn read_form(
         stocks,
         flows,
     })
+}
+
+fn cell_key((group, gender, role, trained): &Cell) -> String {
+    format!(
+        "{group}|{}|{}|{}",
+        gender.name(),
+        role.name(),
+        if *trained { "yes" } else { "no" }
+    )
 }

@@ -463,29 +463,20 @@ fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, lists: &Lists)
     if row > first_a {
         ws.add_data_validation(first_a, COL_A_ACTUAL, row - 1, COL_A_ACTUAL, &counts)?;
     }
-    let extra_a = row;
-    for _ in 0..EXTRA_CELLS {
-        for c in 0..4 {
-            ws.write_blank(row, c, &inputs.text)?;
-        }
-        ws.write_blank(row, COL_A_ACTUAL, &inputs.count)?;
-        keyed(ws, row, "A+")?;
-        row += 1;
-    }
-    let last_a = row - 1;
-    for (c, list) in [Lists::GROUP, Lists::GENDER, Lists::ROLE, Lists::YES_NO]
-        .into_iter()
-        .enumerate()
-    {
-        ws.add_data_validation(
-            extra_a,
-            c as u16,
-            last_a,
-            c as u16,
-            &lists.validation(book, list)?,
-        )?;
-    }
-    ws.add_data_validation(extra_a, COL_A_ACTUAL, last_a, COL_A_ACTUAL, &counts)?;
+    let cell_lists = [Lists::GROUP, Lists::GENDER, Lists::ROLE, Lists::YES_NO];
+    row = blank_rows(
+        ws,
+        book,
+        lists,
+        row,
+        Blank {
+            rows: EXTRA_CELLS,
+            key: "A+",
+            choices: &cell_lists,
+            actual: COL_A_ACTUAL,
+            counts: &counts,
+        },
+    )?;
 
     // B: flows since 1 January.
     row += 1;
@@ -554,36 +545,27 @@ fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, lists: &Lists)
     if row > first_b {
         ws.add_data_validation(first_b, COL_B_ACTUAL, row - 1, COL_B_ACTUAL, &counts)?;
     }
-    let extra_b = row;
-    for _ in 0..EXTRA_FLOWS {
-        for c in 0..6 {
-            ws.write_blank(row, c, &inputs.text)?;
-        }
-        ws.write_blank(row, COL_B_ACTUAL, &inputs.count)?;
-        keyed(ws, row, "B+")?;
-        row += 1;
-    }
-    let last_b = row - 1;
-    for (c, list) in [
+    let flow_lists = [
         Lists::GROUP,
         Lists::GENDER,
         Lists::ROLE,
         Lists::YES_NO,
         Lists::FLOW,
         Lists::CHANNEL,
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        ws.add_data_validation(
-            extra_b,
-            c as u16,
-            last_b,
-            c as u16,
-            &lists.validation(book, list)?,
-        )?;
-    }
-    ws.add_data_validation(extra_b, COL_B_ACTUAL, last_b, COL_B_ACTUAL, &counts)?;
+    ];
+    row = blank_rows(
+        ws,
+        book,
+        lists,
+        row,
+        Blank {
+            rows: EXTRA_FLOWS,
+            key: "B+",
+            choices: &flow_lists,
+            actual: COL_B_ACTUAL,
+            counts: &counts,
+        },
+    )?;
 
     // C: the unit's targets of Y and of the target years, to read against.
     row += 1;
@@ -644,6 +626,40 @@ fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, lists: &Lists)
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     Ok(())
+}
+
+/// Blank rows for what the plan does not have: a drop-down in each of the first columns
+/// (`choices`), a count in `actual`, the row key `key`.
+struct Blank<'a> {
+    rows: u32,
+    key: &'a str,
+    choices: &'a [usize],
+    actual: u16,
+    counts: &'a DataValidation,
+}
+
+/// Writes `b.rows` blank rows from `row`; the row after them.
+fn blank_rows(ws: &mut Worksheet, book: &Book, lists: &Lists, row: u32, b: Blank) -> Xlsx<u32> {
+    let input = Inputs::new();
+    let last = row + b.rows - 1;
+    for r in row..=last {
+        for c in 0..b.choices.len() as u16 {
+            ws.write_blank(r, c, &input.text)?;
+        }
+        ws.write_blank(r, b.actual, &input.count)?;
+        ws.write_string(r, COL_KEY, b.key)?;
+    }
+    for (c, list) in b.choices.iter().enumerate() {
+        ws.add_data_validation(
+            row,
+            c as u16,
+            last,
+            c as u16,
+            &lists.validation(book, *list)?,
+        )?;
+    }
+    ws.add_data_validation(row, b.actual, last, b.actual, b.counts)?;
+    Ok(last + 1)
 }
 
 fn heading(ws: &mut Worksheet, book: &Book, row: u32, heads: &[String]) -> Xlsx<()> {

@@ -105,6 +105,11 @@ fn as_planned(path: &Path) -> (BTreeMap<String, Typed>, BTreeMap<String, String>
         } else if key.starts_with("B|") {
             cells.insert(address(row, 7), Typed::Number(number(&r, row, 6)));
             at.insert(key, address(row, 7));
+        } else if key == "A+" {
+            // "Write 0 where there is nobody": the spare rows' counts too.
+            cells.insert(address(row, 6), Typed::Number(0));
+        } else if key == "B+" {
+            cells.insert(address(row, 7), Typed::Number(0));
         }
     }
     (cells, at)
@@ -250,43 +255,31 @@ fn returned_forms_are_checked_and_the_good_ones_compiled() {
             p[4].to_string(),
         )
     };
+    // The short cell's start of the year is the plan's 2025 head-count (trajectory.csv), and
+    // its planned change what takes it to the plan's 2026 figure, `was`.
+    let start: i64 = read_csv(&plan.join("trajectory.csv"))
+        .iter()
+        .filter(|r| {
+            r["unit"] == unit_of(&files[3])
+                && r["year"] == "2025"
+                && format!(
+                    "A|{}|{}|{}|{}",
+                    r["group"], r["gender"], r["role"], r["trained"]
+                ) == short_key
+        })
+        .map(|r| r["headcount"].parse::<i64>().unwrap())
+        .sum();
+    let change = i64::from(was) - start;
     let mut expected = vec![
         format!("warning: {}, sheet 'Báo cáo', cell C3: \"Z99\" is not a unit of the plan; expected the id of a unit in its units.csv", file(1)),
         format!("warning: {}, sheet 'Báo cáo', cell {text_cell}: expected a whole number of people, 0 or more, found \"ba\"", file(2)),
-        format!("warning: {}, sheet 'Báo cáo', cell {short_cell}: {g}, {gender}, {role}, trained {trained}: the start of the year {}, changed by {:+} in section B, makes {was}, but the actual head-count is {}; expected the figures to add up", file(3), "{start}", "{change}", was + 1),
+        format!("warning: {}, sheet 'Báo cáo', cell {short_cell}: {g}, {gender}, {role}, trained {trained}: the start of the year {start}, changed by {change:+} in section B, makes {was}, but the actual head-count is {}; expected the figures to add up", file(3), was + 1),
     ];
-    // The start and change of the short cell are the plan's: read them from the message.
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-    let line = stderr
-        .lines()
-        .find(|l| l.contains(&short_cell))
-        .unwrap()
-        .to_string();
-    let start = line
-        .split("the start of the year ")
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap();
-    let change = line
-        .split("changed by ")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap();
-    assert_eq!(
-        start.parse::<i64>().unwrap() + change.parse::<i64>().unwrap(),
-        i64::from(was)
-    );
-    expected[2] = expected[2]
-        .replace("{start}", start)
-        .replace("{change}", change);
     expected.push(format!("warning: {}, sheet 'Báo cáo', cell C5: nothing is filled in; expected the actual counts (0 where there is none)", file(5)));
     for u in [unit_of(&files[1]), unit_of(&files[4])] {
         expected.push(format!(
-            "warning: {u}: no form for {u} ({}); expected {u}.xlsx",
+            "warning: {u}: no form for {u} ({}); expected the file {u}.xlsx",
             names[&u]
         ));
     }
@@ -326,4 +319,183 @@ fn returned_forms_are_checked_and_the_good_ones_compiled() {
         serde_json::from_str(&std::fs::read_to_string(out.join("actuals.json")).unwrap()).unwrap();
     assert_eq!(summary["compiled"], 7);
     assert_eq!(summary["earliest_date"], "2026-11-01");
+    // The same in Vietnamese: every problem and the count in the user's language.
+    let vi = tmp.path().join("actuals-vi");
+    let o = bienche(&[
+        "actuals",
+        plan.to_str().unwrap(),
+        forms.to_str().unwrap(),
+        "--out",
+        vi.to_str().unwrap(),
+        "--lang",
+        "vi",
+    ]);
+    let stderr_vi = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(stderr_vi.lines().count(), 6, "{stderr_vi}");
+    assert!(stderr_vi.contains(&format!("cảnh báo: {}, trang tính 'Báo cáo', ô {text_cell}: cần số người là số nguyên từ 0 trở lên, gặp \"ba\"", file(2))), "{stderr_vi}");
+    for english in [
+        "expected",
+        "warning",
+        "sheet",
+        "nothing",
+        "start of the year",
+    ] {
+        assert!(!stderr_vi.contains(english), "{english}: {stderr_vi}");
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        format!("đã tổng hợp 7 trong 11 biểu năm 2026 (12 đơn vị trong kế hoạch; 6 lỗi, biểu có lỗi không được tổng hợp: problems.csv); đã ghi {}\n", vi.display())
+    );
+    check_rule_status(&plan, &out);
+    check_report(&out, &files, &unit_of);
+}
+
+/// `rule_status.csv` recomputed here from `actual_stocks.csv`, `targets.csv` and the
+/// scenario's groups: each compiled unit's 2026 rows a head-count measures.
+fn check_rule_status(plan: &Path, out: &Path) {
+    let em: std::collections::BTreeSet<String> = {
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(plan.join("summary.json")).unwrap())
+                .unwrap();
+        s["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["em"] == true)
+            .map(|g| g["group"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let stocks = read_csv(&out.join("actual_stocks.csv"));
+    let compiled: std::collections::BTreeSet<String> =
+        stocks.iter().map(|r| r["unit"].clone()).collect();
+    let counted = |unit: &str, rule: &str| -> Option<u32> {
+        let keep = |r: &Row| -> bool {
+            let (e, w, l, t) = (
+                em.contains(&r["group"]),
+                r["gender"] == "F",
+                r["role"] == "leader",
+                r["trained"] == "yes",
+            );
+            match rule {
+                "R1" | "R2" | "R3" | "I1" => e,
+                "R4" => e && w,
+                "R6" => e && l,
+                "R7" => e && w && l,
+                "R8" => e && t,
+                _ => true,
+            }
+        };
+        ["R1", "R2", "R3", "I1", "R4", "R6", "R7", "R8", "I3"]
+            .contains(&rule)
+            .then(|| {
+                stocks
+                    .iter()
+                    .filter(|r| r["unit"] == unit && keep(r))
+                    .map(|r| r["actual"].parse::<u32>().unwrap())
+                    .sum()
+            })
+    };
+    let mut expected = Vec::new();
+    for t in read_csv(&plan.join("targets.csv")) {
+        if t["year"] != "2026" || !compiled.contains(&t["unit"]) || t["kind"] == "goal" {
+            continue;
+        }
+        let Some(actual) = counted(&t["unit"], &t["rule"]) else {
+            continue;
+        };
+        let required: u32 = t["required"].parse().unwrap();
+        let planned: u32 = t["achieved"].parse().unwrap();
+        let status = if actual < required {
+            "behind"
+        } else if actual > planned {
+            "ahead"
+        } else {
+            "on_track"
+        };
+        expected.push((
+            t["unit"].clone(),
+            t["rule"].clone(),
+            required,
+            planned,
+            actual,
+            status.to_string(),
+        ));
+    }
+    let got: Vec<(String, String, u32, u32, u32, String)> = read_csv(&out.join("rule_status.csv"))
+        .into_iter()
+        .map(|r| {
+            (
+                r["unit"].clone(),
+                r["rule"].clone(),
+                r["required"].parse().unwrap(),
+                r["plan"].parse().unwrap(),
+                r["actual"].parse().unwrap(),
+                r["status"].clone(),
+            )
+        })
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(got, expected);
+    // The extra hire puts its unit ahead of the plan on some row.
+    assert!(got.iter().any(|g| g.5 == "ahead"), "{got:?}");
+}
+
+/// `report.xlsx` read back: its sheets, the units not compiled with their reasons, every
+/// status row, and no count of 1 or 2 people shown.
+fn check_report(out: &Path, files: &[PathBuf], unit_of: &dyn Fn(&Path) -> String) {
+    let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).expect("report.xlsx opens");
+    assert_eq!(
+        book.sheet_names(),
+        ["Tổng hợp", "Theo chỉ tiêu", "Chưa tổng hợp"]
+    );
+    let summary = book.worksheet_range("Tổng hợp").unwrap();
+    assert_eq!(
+        text(&summary, 1, 0),
+        "Báo cáo kết quả thực hiện Kế hoạch năm 2026"
+    );
+    assert_eq!(
+        text(&summary, 3, 0),
+        "Số biểu đã tổng hợp: 7 trong 12 đơn vị (11 tệp nhận được)."
+    );
+    let missing = book.worksheet_range("Chưa tổng hợp").unwrap();
+    let (last, _) = missing.end().unwrap();
+    let mut reasons = BTreeMap::new();
+    for row in 2..=last as usize {
+        reasons.insert(text(&missing, row, 0), text(&missing, row, 2));
+    }
+    let mut expected = BTreeMap::new();
+    for i in [2, 3, 5] {
+        expected.insert(
+            unit_of(&files[i]),
+            "biểu có lỗi (xem problems.csv)".to_string(),
+        );
+    }
+    for i in [1, 4] {
+        expected.insert(unit_of(&files[i]), "chưa nhận được biểu".to_string());
+    }
+    assert_eq!(reasons, expected);
+    let by_rule = book.worksheet_range("Theo chỉ tiêu").unwrap();
+    let status = read_csv(&out.join("rule_status.csv"));
+    let words = BTreeMap::from([
+        ("behind", "chậm so với yêu cầu"),
+        ("on_track", "đúng tiến độ"),
+        ("ahead", "vượt kế hoạch"),
+    ]);
+    let mut small = 0;
+    for (i, r) in status.iter().enumerate() {
+        let row = 2 + i;
+        assert_eq!(text(&by_rule, row, 0), r["unit"]);
+        assert_eq!(text(&by_rule, row, 2), r["rule"]);
+        let actual: u32 = r["actual"].parse().unwrap();
+        let shown = text(&by_rule, row, 7);
+        if (1..3).contains(&actual) {
+            assert_eq!(shown, "<3", "{r:?}");
+            small += 1;
+        } else {
+            assert_eq!(shown, actual.to_string(), "{r:?}");
+        }
+        assert_eq!(text(&by_rule, row, 8), words[r["status"].as_str()]);
+    }
+    assert!(small > 0, "no row of 1 or 2 people to hide");
+    assert_eq!(by_rule.end().unwrap().0 as usize, 1 + status.len());
 }

@@ -310,10 +310,13 @@ pub enum Command {
         plan: PathBuf,
         /// The folder of the returned forms (.xlsx).
         forms: PathBuf,
-        /// Output folder: actual_stocks.csv, actual_flows.csv, problems.csv and actuals.json
-        /// (replaced atomically).
+        /// Output folder: report.xlsx, actual_stocks.csv, actual_flows.csv, rule_status.csv,
+        /// problems.csv and actuals.json (replaced atomically).
         #[arg(long)]
         out: PathBuf,
+        /// Show counts of 1 or 2 people in report.xlsx (shown as "<3" otherwise).
+        #[arg(long)]
+        show_small: bool,
         /// Replace OUT even when it holds files that are not an earlier output of this
         /// command.
         #[arg(long)]
@@ -463,12 +466,15 @@ pub fn run(args: Args) -> Result<()> {
             plan,
             forms,
             out,
+            show_small,
             force,
         } => {
             let outcome = crate::actuals::run(&crate::actuals::Request {
                 plan: &plan,
                 forms: &forms,
                 out: &out,
+                lang: &lang,
+                show_small,
                 force,
             })?;
             for p in &outcome.problems {

@@ -283,19 +283,24 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     let bound = raise.until(objective, Some(BOUND_BEFORE_EXCHANGE))?;
     // With the budget priced, the master has weighed every limit at its price already (on
     // the 20% cut the exchange took 5–32 s and found 0–20,000 million VND).
-    if !priced && !within(ctx, objective, bound) {
+    // The slot exchange, on `parts` whose objective is `now`: the plan and its objective.
+    let exchange = |parts: &mut parts::Parts, now: f64| -> Result<(Plan, f64)> {
         let prices = relaxation.capacity_prices();
         parts::exchange_slots(
             ctx,
             groups,
             &split,
             &prices,
-            &mut parts,
+            parts,
             &objective_of_parts,
-            objective,
+            now,
         )?;
-        plan = add_up(ctx.spec, parts.plans(), &relaxation);
-        objective = objective_of(ctx.spec, &plan);
+        let plan = add_up(ctx.spec, parts.plans(), &relaxation);
+        let objective = objective_of(ctx.spec, &plan);
+        Ok((plan, objective))
+    };
+    if !priced && !within(ctx, objective, bound) {
+        (plan, objective) = exchange(&mut parts, objective)?;
     }
     let mut bound = raise.until(objective, None)?;
     if !priced && !within(ctx, objective, bound) {
@@ -329,18 +334,7 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
                     parts = picked;
                 }
             }
-            let prices = relaxation.capacity_prices();
-            parts::exchange_slots(
-                ctx,
-                groups,
-                &split,
-                &prices,
-                &mut parts,
-                &objective_of_parts,
-                objective,
-            )?;
-            plan = add_up(ctx.spec, parts.plans(), &relaxation);
-            objective = objective_of(ctx.spec, &plan);
+            (plan, objective) = exchange(&mut parts, objective)?;
             bound = raise.until(objective, None)?;
         }
     }

@@ -9,7 +9,7 @@
 
 use crate::diagnose::Shortfall;
 use crate::domain::config::{SolverConfig, TargetYearConfig};
-use crate::domain::target::TargetRow;
+use crate::domain::target::{TargetKind, TargetRow};
 use crate::domain::{
     BandRule, CostLine, FlowKind, Gender, Lever, R1Scope, Roadmap, Role, Rounding, Rule,
     SeventyPercentBand, Spec, UnitKind,
@@ -805,6 +805,59 @@ pub struct ProblemRow {
 impl Table for ProblemRow {
     const FILE: &'static str = "problems.csv";
     const HEADER: &'static [&'static str] = &["file", "sheet", "cell", "unit", "message"];
+}
+
+/// `rule_status.csv` of `bienche actuals`: each compiled unit's target, milestone and intent
+/// rows of the year that a head-count measures, against the actual head-count on the
+/// report date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleStatusRow {
+    pub unit: String,
+    pub unit_name: String,
+    pub rule: Rule,
+    pub year: i32,
+    pub kind: TargetKind,
+    pub required: u32,
+    /// What the plan achieves at the end of the year.
+    pub plan: u32,
+    /// The actual head-count the rule counts, on the report date.
+    pub actual: u32,
+    /// `behind` (actual below required), `ahead` (above the plan's), else `on_track`.
+    pub status: Status,
+}
+
+impl Table for RuleStatusRow {
+    const FILE: &'static str = "rule_status.csv";
+    const HEADER: &'static [&'static str] = &[
+        "unit",
+        "unit_name",
+        "rule",
+        "year",
+        "kind",
+        "required",
+        "plan",
+        "actual",
+        "status",
+    ];
+}
+
+/// Where a unit stands on a rule against the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Behind,
+    OnTrack,
+    Ahead,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Behind => "behind",
+            Status::OnTrack => "on_track",
+            Status::Ahead => "ahead",
+        }
+    }
 }
 
 /// `actuals.json` of `bienche actuals`.

@@ -153,8 +153,10 @@ impl Kind {
                 &[
                     "actual_stocks.csv",
                     "actual_flows.csv",
+                    "rule_status.csv",
                     "problems.csv",
                     "actuals.json",
+                    crate::workbook::actuals::FILE,
                 ],
                 &[],
                 false,

@@ -21,6 +21,7 @@
 //! footer date (`SOURCE_DATE_EPOCH` when set), so the same inputs give the same bytes.
 
 mod actions;
+pub mod actuals;
 pub mod comparison;
 pub(crate) mod costs;
 pub(crate) mod summary;
