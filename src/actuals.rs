@@ -89,6 +89,23 @@ pub fn run(r: &Request) -> Result<Outcome> {
     })?;
     let manifest: Option<FormsManifest> =
         crate::output::read::json(&r.forms.join(crate::forms::MANIFEST)).ok();
+    // Forms of another plan would have every row flagged: said once instead.
+    if let Some(m) = &manifest {
+        use sha2::{Digest, Sha256};
+        let path = r.plan.join("manifest.json");
+        let bytes = std::fs::read(&path).map_err(|e| Error::unreadable(&path, e.to_string()))?;
+        if format!("{:x}", Sha256::digest(&bytes)) != m.plan_manifest_sha256 {
+            return Err(Error::input(
+                &r.forms.join(crate::forms::MANIFEST),
+                None,
+                "plan_manifest_sha256",
+                format!(
+                    "the forms were written from another plan than {}; expected the plan folder they were written from",
+                    r.plan.display()
+                ),
+            ));
+        }
+    }
     let words = Words::of(&tables);
     let mut files: Vec<PathBuf> = std::fs::read_dir(r.forms)
         .map_err(|e| Error::unreadable(r.forms, e.to_string()))?
@@ -269,7 +286,8 @@ pub fn run(r: &Request) -> Result<Outcome> {
         latest_date: dates.last().cloned().unwrap_or_default(),
         problems: problems.len(),
     };
-    let status = rule_status(&tables, &stock_rows, year);
+    let compiled: BTreeSet<String> = forms.keys().cloned().collect();
+    let status = rule_status(&tables, &stock_rows, &compiled, year);
     let labels = Labels::new(r.lang)?;
     crate::output::write_folder(r.out, |dir| {
         crate::output::write::rows(dir, &stock_rows)?;
@@ -316,10 +334,13 @@ fn who_of(rule: Rule) -> Option<Who> {
 /// Each compiled unit's rows of `year` that a head-count measures, with the actual
 /// head-count and where it stands: behind (below required), ahead (above the plan's end of
 /// the year), else on track. The actual is taken on the report date; the plan and the
-/// requirement at the end of the year.
+/// requirement at the end of the year, as `targets.csv` has them: a requirement that is a
+/// share of the unit's EM staff (R4, R6, R7, R8) is the share of the plan's EM staff, not
+/// of the actual. Province-wide rows (`PROVINCE`) are not assessed: they need every unit.
 pub fn rule_status(
     tables: &PlanTables,
     stocks: &[ActualStockRow],
+    compiled: &BTreeSet<String>,
     year: i32,
 ) -> Vec<RuleStatusRow> {
     let em: BTreeSet<&str> = tables
@@ -329,11 +350,12 @@ pub fn rule_status(
         .filter(|g| g.em)
         .map(|g| g.group.as_str())
         .collect();
-    let compiled: BTreeSet<&str> = stocks.iter().map(|s| s.unit.as_str()).collect();
     let mut out = Vec::new();
-    for t in tables.targets.iter().filter(|t| {
-        t.year == year && compiled.contains(t.unit.as_str()) && t.kind != TargetKind::Goal
-    }) {
+    for t in tables
+        .targets
+        .iter()
+        .filter(|t| t.year == year && compiled.contains(&t.unit) && t.kind != TargetKind::Goal)
+    {
         let Some(who) = who_of(t.rule) else { continue };
         let actual: u32 = stocks
             .iter()
@@ -951,6 +973,19 @@ fn read_form(
                     continue;
                 }
                 let key = format!("B|{}|{channel}|{}", flow.name(), refs[..4].join("|"));
+                let planned_row = (unit.clone(), flow, channel.clone(), cell.clone());
+                if planned.flows.contains_key(&planned_row) {
+                    say(
+                        row,
+                        4,
+                        format!(
+                            "{} ({}) has its own row in section B; expected it there",
+                            cell_words(&cell),
+                            flow.name()
+                        ),
+                    );
+                    continue;
+                }
                 if !once(&key, row, COL_B_ACTUAL, &mut say) {
                     continue;
                 }

@@ -477,7 +477,7 @@ fn check_report(out: &Path, files: &[PathBuf], unit_of: &dyn Fn(&Path) -> String
     let by_rule = book.worksheet_range("Theo chỉ tiêu").unwrap();
     let status = read_csv(&out.join("rule_status.csv"));
     let words = BTreeMap::from([
-        ("behind", "chậm so với yêu cầu"),
+        ("behind", "chưa đạt yêu cầu"),
         ("on_track", "đúng tiến độ"),
         ("ahead", "vượt kế hoạch"),
     ]);
@@ -498,4 +498,109 @@ fn check_report(out: &Path, files: &[PathBuf], unit_of: &dyn Fn(&Path) -> String
     }
     assert!(small > 0, "no row of 1 or 2 people to hide");
     assert_eq!(by_rule.end().unwrap().0 as usize, 1 + status.len());
+}
+
+/// Rows a spare row may not hold, named at their cell: a hire without its channel, a cell
+/// that has its own row in section A, a promotion of a leader. Forms whose `forms.json` names
+/// another plan: one error, exit 2.
+#[test]
+fn spare_rows_are_checked_and_forms_of_another_plan_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "12", "1", "3", &[]).status.success());
+    let plan = plan(&set.join("p01"), &tmp);
+    let forms = tmp.path().join("forms");
+    let o = bienche(&[
+        "forms",
+        plan.to_str().unwrap(),
+        "--year",
+        "2026",
+        "--out",
+        forms.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    files.sort();
+    // The spare rows of each form, and its first planned cell.
+    let spare = |f: &Path, key: &str| -> Vec<usize> {
+        let mut book: Xlsx<_> = open_workbook(f).unwrap();
+        let r = book.worksheet_range("Báo cáo").unwrap();
+        let (h, _) = r.end().unwrap();
+        (0..=h as usize)
+            .filter(|&row| text(&r, row, 9) == key)
+            .collect()
+    };
+    for f in &files {
+        let (cells, _) = as_planned(f);
+        type_into(f, &cells);
+    }
+    let (_, at) = as_planned(&files[1]);
+    let first_cell = at.keys().find(|k| k.starts_with("A|")).unwrap().clone();
+    let p: Vec<&str> = first_cell.split('|').collect();
+    let b_row = spare(&files[0], "B+")[0];
+    let a_row = spare(&files[1], "A+")[0];
+    let lead_row = spare(&files[2], "B+")[0];
+    let typed = |row: usize, values: &[(usize, &'static str)], count: (usize, u32)| {
+        let mut m: BTreeMap<String, Typed> = values
+            .iter()
+            .map(|(c, v)| (address(row, *c), Typed::Text(v)))
+            .collect();
+        m.insert(address(row, count.0), Typed::Number(count.1));
+        m
+    };
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+    let (g, gender, role, trained) = (leak(p[1]), leak(p[2]), leak(p[3]), leak(p[4]));
+    type_into(
+        &files[0],
+        &typed(
+            b_row,
+            &[(0, g), (1, "F"), (2, "staff"), (3, "no"), (4, "hire")],
+            (7, 1),
+        ),
+    );
+    type_into(
+        &files[1],
+        &typed(
+            a_row,
+            &[(0, g), (1, gender), (2, role), (3, trained)],
+            (6, 1),
+        ),
+    );
+    type_into(
+        &files[2],
+        &typed(
+            lead_row,
+            &[(0, g), (1, "F"), (2, "leader"), (3, "no"), (4, "promote")],
+            (7, 1),
+        ),
+    );
+    let out = tmp.path().join("actuals");
+    let o = actuals(&plan, &forms, &out);
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let name = |i: usize| files[i].file_name().unwrap().to_string_lossy().into_owned();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.contains(&format!("warning: {}, sheet 'Báo cáo', cell F{}: a hire needs its recruitment channel; expected a value of the drop-down", name(0), b_row + 1).as_str()), "{stderr}");
+    assert!(lines.contains(&format!("warning: {}, sheet 'Báo cáo', cell A{}: {g}, {gender}, {role}, trained {trained} has its own row in section A; expected it there", name(1), a_row + 1).as_str()), "{stderr}");
+    assert!(lines.contains(&format!("warning: {}, sheet 'Báo cáo', cell C{}: a promotion is of a person not yet a leader; expected the post before the promotion", name(2), lead_row + 1).as_str()), "{stderr}");
+    // Forms of another plan.
+    let json = forms.join("forms.json");
+    let text = std::fs::read_to_string(&json).unwrap();
+    let hash = text.split("\"plan_manifest_sha256\": \"").nth(1).unwrap()[..64].to_string();
+    std::fs::write(&json, text.replace(&hash, &"0".repeat(64))).unwrap();
+    let o = actuals(&plan, &forms, &tmp.path().join("other"));
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: forms.json: field 'plan_manifest_sha256': the forms were written from another plan than {}; expected the plan folder they were written from\n",
+            plan.display()
+        )
+    );
+    assert!(!tmp.path().join("other").exists());
 }

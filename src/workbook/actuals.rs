@@ -13,7 +13,8 @@
 //!
 //! An actual count of 1 or 2 people is shown as "<3" unless `--show-small` (the report is
 //! shared beyond the Department); the plan's figures and the requirements are not people
-//! and are shown as they are.
+//! and are shown as they are (so a "<3" beside them can still be read off: simple
+//! suppression, not disclosure control).
 
 use super::{Book, Xlsx, HEAD};
 use crate::charts::labels::Labels;
@@ -240,7 +241,10 @@ fn summary(ws: &mut Worksheet, b: &Book, c: &Compiled) -> Xlsx<()> {
         }
         row += 1;
     }
-    ws.write_string(row + 1, 0, b.w("ac_small", &[]))?;
+    if !c.show_small {
+        ws.write_string(row + 1, 0, b.w("ac_small", &[]))?;
+    }
+    ws.write_string(row + 2, 0, b.w("ac_required_of_plan", &[]))?;
     ws.set_active(true);
     Ok(())
 }
