@@ -30,7 +30,10 @@ use crate::domain::target::{TargetKind, Who};
 use crate::domain::Rule;
 use crate::domain::{FlowKind, Gender, Role};
 use crate::error::{Error, Result};
-use crate::forms::{COL_A_ACTUAL, COL_B_ACTUAL, COL_KEY, COL_VALUE, ROW_DATE, ROW_UNIT, ROW_YEAR};
+use crate::forms::{
+    cell_key, Cell, Planned, COL_A_ACTUAL, COL_B_ACTUAL, COL_KEY, COL_VALUE, ROW_DATE, ROW_UNIT,
+    ROW_YEAR,
+};
 use crate::output::contract::{
     ActualFlowRow, ActualStockRow, ActualsSummary, FormsManifest, PlanTables, ProblemRow,
     RuleStatusRow, Status,
@@ -56,9 +59,6 @@ pub struct Outcome {
     pub summary: ActualsSummary,
     pub problems: Vec<ProblemRow>,
 }
-
-/// A cell of a unit: group, gender, role, trained.
-type Cell = (String, Gender, Role, bool);
 
 /// One form as read: its unit, date, actual stocks and flows (a flow by its kind, a hire's
 /// channel or a transfer's other unit, and the person's cell before it).
@@ -623,45 +623,6 @@ fn flow_of(name: &str) -> Option<FlowKind> {
     crate::forms::FLOWS.into_iter().find(|f| f.name() == name)
 }
 
-/// The plan's figures of every form row, from the plan's tables as `bienche forms` writes
-/// them: a cell's head-count at the start and end of the year (where either is not 0), and
-/// each flow of the year by kind, a hire's channel or a transfer's other unit, and cell.
-struct Planned {
-    stocks: BTreeMap<(String, Cell), [u32; 2]>,
-    flows: BTreeMap<(String, FlowKind, String, Cell), u32>,
-}
-
-impl Planned {
-    fn of(t: &PlanTables, year: i32) -> Planned {
-        let mut stocks: BTreeMap<(String, Cell), [u32; 2]> = BTreeMap::new();
-        for r in &t.trajectory {
-            let at = if r.year == year - 1 {
-                0
-            } else if r.year == year {
-                1
-            } else {
-                continue;
-            };
-            let cell = (r.group.clone(), r.gender, r.role, r.trained);
-            stocks.entry((r.unit.clone(), cell)).or_default()[at] += r.headcount;
-        }
-        stocks.retain(|_, v| *v != [0, 0]);
-        let mut flows = BTreeMap::new();
-        for r in t.flows.iter().filter(|r| r.year == year) {
-            let via = if r.channel.is_empty() {
-                r.counterpart.clone()
-            } else {
-                r.channel.clone()
-            };
-            let cell = (r.group.clone(), r.gender, r.role, r.trained);
-            *flows
-                .entry((r.unit.clone(), r.flow, via, cell))
-                .or_default() += r.count;
-        }
-        Planned { stocks, flows }
-    }
-}
-
 /// A form's report sheet.
 struct Source<'a> {
     file: &'a str,
@@ -1066,13 +1027,4 @@ fn read_form(
         stocks,
         flows,
     })
-}
-
-fn cell_key((group, gender, role, trained): &Cell) -> String {
-    format!(
-        "{group}|{}|{}|{}",
-        gender.name(),
-        role.name(),
-        if *trained { "yes" } else { "no" }
-    )
 }

@@ -33,7 +33,7 @@ use crate::charts::labels::Labels;
 use crate::domain::target::{TargetKind, TargetRow};
 use crate::domain::{FlowKind, Gender, Role};
 use crate::error::{Error, Result};
-use crate::output::contract::{FormFile, FormsManifest};
+use crate::output::contract::{FormFile, FormsManifest, PlanTables};
 use crate::workbook::Book;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, ExcelDateTime, Format, Formula, Workbook, Worksheet,
@@ -101,6 +101,11 @@ pub fn run(r: &Request) -> Result<Vec<String>> {
         .map_err(|e| Error::unreadable(&r.plan.join("manifest.json"), e.to_string()))?;
     let book = Book::new(&tables, &labels);
     let units: Vec<String> = book.unit_ids().cloned().collect();
+    let shared = Shared {
+        lists: Lists::of(&book),
+        planned: Planned::of(&tables, r.year),
+        book,
+    };
     let mut files = Vec::new();
     crate::output::write_folder(r.out, |dir| {
         let mut forms = Vec::new();
@@ -115,7 +120,7 @@ pub fn run(r: &Request) -> Result<Vec<String>> {
                 n += 1;
             }
             let path = dir.join(&file);
-            write_form(&path, &book, unit, r.year).map_err(|e| Error::output(&path, e))?;
+            write_form(&path, &shared, unit, r.year).map_err(|e| Error::output(&path, e))?;
             let bytes = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
             forms.push(FormFile {
                 unit: unit.clone(),
@@ -167,14 +172,56 @@ pub fn file_stem(unit: &str) -> String {
         .collect()
 }
 
+/// A cell of a unit: group, gender, role, trained.
+pub(crate) type Cell = (String, Gender, Role, bool);
+
 /// A cell's key: `group|gender|role|trained`.
-fn cell_key(group: &str, gender: Gender, role: Role, trained: bool) -> String {
+pub(crate) fn cell_key((group, gender, role, trained): &Cell) -> String {
     format!(
         "{group}|{}|{}|{}",
         gender.name(),
         role.name(),
-        if trained { "yes" } else { "no" }
+        if *trained { "yes" } else { "no" }
     )
+}
+
+/// The plan's figures of every form row, from the plan's tables as `bienche forms` writes
+/// them: a cell's head-count at the start and end of the year (where either is not 0), and
+/// each flow of the year by kind, a hire's channel or a transfer's other unit, and cell.
+pub(crate) struct Planned {
+    pub stocks: BTreeMap<(String, Cell), [u32; 2]>,
+    pub flows: BTreeMap<(String, FlowKind, String, Cell), u32>,
+}
+
+impl Planned {
+    pub(crate) fn of(t: &PlanTables, year: i32) -> Planned {
+        let mut stocks: BTreeMap<(String, Cell), [u32; 2]> = BTreeMap::new();
+        for r in &t.trajectory {
+            let at = if r.year == year - 1 {
+                0
+            } else if r.year == year {
+                1
+            } else {
+                continue;
+            };
+            let cell = (r.group.clone(), r.gender, r.role, r.trained);
+            stocks.entry((r.unit.clone(), cell)).or_default()[at] += r.headcount;
+        }
+        stocks.retain(|_, v| *v != [0, 0]);
+        let mut flows = BTreeMap::new();
+        for r in t.flows.iter().filter(|r| r.year == year) {
+            let via = if r.channel.is_empty() {
+                r.counterpart.clone()
+            } else {
+                r.channel.clone()
+            };
+            let cell = (r.group.clone(), r.gender, r.role, r.trained);
+            *flows
+                .entry((r.unit.clone(), r.flow, via, cell))
+                .or_default() += r.count;
+        }
+        Planned { stocks, flows }
+    }
 }
 
 /// The formats of a form: those of `plan.xlsx`, and the cells to fill in (unlocked,
@@ -203,7 +250,15 @@ impl Inputs {
     }
 }
 
-fn write_form(path: &Path, book: &Book, unit: &str, year: i32) -> Xlsx<()> {
+/// What every form of a run reads: the plan's words, its figures of the year, the lists.
+struct Shared<'a> {
+    book: Book<'a>,
+    planned: Planned,
+    lists: Lists,
+}
+
+fn write_form(path: &Path, shared: &Shared, unit: &str, year: i32) -> Xlsx<()> {
+    let (book, lists) = (&shared.book, &shared.lists);
     let mut wb = Workbook::new();
     let (y, m, d) = crate::workbook::footer_ymd();
     wb.set_properties(
@@ -215,9 +270,8 @@ fn write_form(path: &Path, book: &Book, unit: &str, year: i32) -> Xlsx<()> {
             .set_author("bienche")
             .set_creation_datetime(&ExcelDateTime::from_ymd(y, m, d)?),
     );
-    let lists = Lists::of(book);
     instructions(wb.add_worksheet(), book, unit, year)?;
-    report(wb.add_worksheet(), book, unit, year, &lists)?;
+    report(wb.add_worksheet(), book, unit, year, shared)?;
     lists.sheet(wb.add_worksheet(), book)?;
     wb.save(path)
 }
@@ -361,7 +415,8 @@ fn yes_no(book: &Book, b: bool) -> String {
     book.w(if b { "wb_yes" } else { "wb_no" }, &[])
 }
 
-fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, lists: &Lists) -> Xlsx<()> {
+fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, shared: &Shared) -> Xlsx<()> {
+    let (planned, lists) = (&shared.planned, &shared.lists);
     let inputs = Inputs::new();
     let f = &book.f;
     let y = year.to_string();
@@ -432,24 +487,9 @@ fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, lists: &Lists)
     heading(ws, book, row, &heads_a)?;
     ws.write_string_with_format(row, COL_KEY, book.w("fm_h_key", &[]), &f.head)?;
     row += 1;
-    let mut stock: BTreeMap<(String, Gender, Role, bool), [u32; 2]> = BTreeMap::new();
-    for t in book.t.trajectory.iter().filter(|t| t.unit == unit) {
-        let at = if t.year == year - 1 {
-            0
-        } else if t.year == year {
-            1
-        } else {
-            continue;
-        };
-        stock
-            .entry((t.group.clone(), t.gender, t.role, t.trained))
-            .or_insert([0, 0])[at] += t.headcount;
-    }
     let first_a = row;
-    for ((group, g, r, trained), [start, end]) in &stock {
-        if *start == 0 && *end == 0 {
-            continue;
-        }
+    for ((_, cell), [start, end]) in planned.stocks.iter().filter(|((u, _), _)| u == unit) {
+        let (group, g, r, trained) = cell;
         ws.write_string(row, 0, book.group_name(group))?;
         ws.write_string(row, 1, gender(book, *g))?;
         ws.write_string(row, 2, role(book, *r))?;
@@ -457,7 +497,7 @@ fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, lists: &Lists)
         ws.write_number_with_format(row, 4, *start, &inputs.locked_int)?;
         ws.write_number_with_format(row, 5, *end, &inputs.locked_int)?;
         ws.write_blank(row, COL_A_ACTUAL, &inputs.count)?;
-        keyed(ws, row, &format!("A|{}", cell_key(group, *g, *r, *trained)))?;
+        keyed(ws, row, &format!("A|{}", cell_key(cell)))?;
         row += 1;
     }
     if row > first_a {
@@ -495,30 +535,21 @@ fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, lists: &Lists)
     heading(ws, book, row, &heads_b)?;
     ws.write_string_with_format(row, COL_KEY, book.w("fm_h_key", &[]), &f.head)?;
     row += 1;
-    let mut flows: BTreeMap<(usize, String, String, Gender, Role, bool), u32> = BTreeMap::new();
-    for fl in book
-        .t
+    // In the order of FLOWS, then by channel or other unit and cell.
+    let mut flows: Vec<(usize, &String, &Cell, u32)> = planned
         .flows
         .iter()
-        .filter(|fl| fl.unit == unit && fl.year == year)
-    {
-        let order = FLOWS
-            .iter()
-            .position(|k| *k == fl.flow)
-            .unwrap_or(FLOWS.len());
-        // A hire's channel, or a transfer's other unit: the flows a unit reports apart.
-        let via = if fl.channel.is_empty() {
-            fl.counterpart.clone()
-        } else {
-            fl.channel.clone()
-        };
-        *flows
-            .entry((order, via, fl.group.clone(), fl.gender, fl.role, fl.trained))
-            .or_default() += fl.count;
-    }
+        .filter(|((u, ..), _)| u == unit)
+        .map(|((_, kind, via, cell), n)| {
+            let order = FLOWS.iter().position(|k| k == kind).unwrap_or(FLOWS.len());
+            (order, via, cell, *n)
+        })
+        .collect();
+    flows.sort();
     let first_b = row;
-    for ((order, channel, group, g, r, trained), count) in &flows {
-        let kind = FLOWS[*order];
+    for (order, channel, cell, count) in flows {
+        let kind = FLOWS[order];
+        let (group, g, r, trained) = cell;
         ws.write_string(row, 0, book.group_name(group))?;
         ws.write_string(row, 1, gender(book, *g))?;
         ws.write_string(row, 2, role(book, *r))?;
@@ -529,16 +560,12 @@ fn report(ws: &mut Worksheet, book: &Book, unit: &str, year: i32, lists: &Lists)
             _ if !channel.is_empty() => ws.write_string(row, 5, book.unit_name(channel))?,
             _ => ws,
         };
-        ws.write_number_with_format(row, 6, *count, &inputs.locked_int)?;
+        ws.write_number_with_format(row, 6, count, &inputs.locked_int)?;
         ws.write_blank(row, COL_B_ACTUAL, &inputs.count)?;
         keyed(
             ws,
             row,
-            &format!(
-                "B|{}|{channel}|{}",
-                kind.name(),
-                cell_key(group, *g, *r, *trained)
-            ),
+            &format!("B|{}|{channel}|{}", kind.name(), cell_key(cell)),
         )?;
         row += 1;
     }

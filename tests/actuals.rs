@@ -125,17 +125,12 @@ fn actuals(plan: &Path, forms: &Path, out: &Path) -> std::process::Output {
     ])
 }
 
-/// A generated province's forms for 2026 filled in with the plan's figures, one of them
-/// with a hire more than planned (and its head-count one higher), and five bad: a unit that
-/// does not exist, a text in a number cell, a head-count that does not add up, a form not
-/// returned and one returned blank. Each bad one is named by file, sheet and cell and left
-/// out; the other seven are compiled, with the extra hire in the actual tables.
-#[test]
-fn returned_forms_are_checked_and_the_good_ones_compiled() {
-    let tmp = tempfile::tempdir().unwrap();
+/// A generated 12-unit province planned, its forms for 2026 written to `tmp/forms`: the plan
+/// folder, the forms folder and the forms, by file name.
+fn forms_of_2026(tmp: &tempfile::TempDir) -> (PathBuf, PathBuf, Vec<PathBuf>) {
     let set = tmp.path().join("set");
     assert!(generate(&set, "12", "1", "3", &[]).status.success());
-    let plan = plan(&set.join("p01"), &tmp);
+    let plan = plan(&set.join("p01"), tmp);
     let forms = tmp.path().join("forms");
     let o = bienche(&[
         "forms",
@@ -153,6 +148,18 @@ fn returned_forms_are_checked_and_the_good_ones_compiled() {
         .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
         .collect();
     files.sort();
+    (plan, forms, files)
+}
+
+/// A generated province's forms for 2026 filled in with the plan's figures, one of them
+/// with a hire more than planned (and its head-count one higher), and five bad: a unit that
+/// does not exist, a text in a number cell, a head-count that does not add up, a form not
+/// returned and one returned blank. Each bad one is named by file, sheet and cell and left
+/// out; the other seven are compiled, with the extra hire in the actual tables.
+#[test]
+fn returned_forms_are_checked_and_the_good_ones_compiled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (plan, forms, files) = forms_of_2026(&tmp);
     assert_eq!(files.len(), 12);
     let unit_of = |p: &Path| p.file_stem().unwrap().to_string_lossy().into_owned();
     // Every form as planned.
@@ -506,26 +513,7 @@ fn check_report(out: &Path, files: &[PathBuf], unit_of: &dyn Fn(&Path) -> String
 #[test]
 fn spare_rows_are_checked_and_forms_of_another_plan_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let set = tmp.path().join("set");
-    assert!(generate(&set, "12", "1", "3", &[]).status.success());
-    let plan = plan(&set.join("p01"), &tmp);
-    let forms = tmp.path().join("forms");
-    let o = bienche(&[
-        "forms",
-        plan.to_str().unwrap(),
-        "--year",
-        "2026",
-        "--out",
-        forms.to_str().unwrap(),
-    ]);
-    assert!(o.status.success());
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
-        .collect();
-    files.sort();
+    let (plan, forms, files) = forms_of_2026(&tmp);
     // The spare rows of each form, and its first planned cell.
     let spare = |f: &Path, key: &str| -> Vec<usize> {
         let mut book: Xlsx<_> = open_workbook(f).unwrap();
