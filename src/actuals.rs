@@ -91,10 +91,7 @@ pub fn run(r: &Request) -> Result<Outcome> {
         crate::output::read::json(&r.forms.join(crate::forms::MANIFEST)).ok();
     // Forms of another plan would have every row flagged: said once instead.
     if let Some(m) = &manifest {
-        use sha2::{Digest, Sha256};
-        let path = r.plan.join("manifest.json");
-        let bytes = std::fs::read(&path).map_err(|e| Error::unreadable(&path, e.to_string()))?;
-        if format!("{:x}", Sha256::digest(&bytes)) != m.plan_manifest_sha256 {
+        if crate::forms::manifest_sha256(r.plan)? != m.plan_manifest_sha256 {
             return Err(Error::input(
                 &r.forms.join(crate::forms::MANIFEST),
                 None,
@@ -285,6 +282,14 @@ pub fn run(r: &Request) -> Result<Outcome> {
         earliest_date: dates.first().cloned().unwrap_or_default(),
         latest_date: dates.last().cloned().unwrap_or_default(),
         problems: problems.len(),
+        plan_manifest_sha256: crate::forms::manifest_sha256(r.plan)?,
+        report_dates: forms
+            .iter()
+            .map(|(u, f)| {
+                let (y, m, d) = f.date;
+                (u.clone(), format!("{y:04}-{m:02}-{d:02}"))
+            })
+            .collect(),
     };
     let compiled: BTreeSet<String> = forms.keys().cloned().collect();
     let status = rule_status(&tables, &stock_rows, &compiled, year);

@@ -97,8 +97,7 @@ pub fn run(r: &Request) -> Result<Vec<String>> {
         inputs: &[r.plan.to_path_buf()],
         force: r.force,
     })?;
-    let plan_manifest = std::fs::read(r.plan.join("manifest.json"))
-        .map_err(|e| Error::unreadable(&r.plan.join("manifest.json"), e.to_string()))?;
+    let plan_manifest_sha256 = manifest_sha256(r.plan)?;
     let book = Book::new(&tables, &labels);
     let units: Vec<String> = book.unit_ids().cloned().collect();
     let shared = Shared {
@@ -133,7 +132,7 @@ pub fn run(r: &Request) -> Result<Vec<String>> {
             bienche_version: env!("CARGO_PKG_VERSION").to_string(),
             command: "forms".into(),
             scenario: tables.summary.scenario.clone(),
-            plan_manifest_sha256: format!("{:x}", Sha256::digest(&plan_manifest)),
+            plan_manifest_sha256,
             year: r.year,
             lang: r.lang.to_string(),
             forms,
@@ -141,6 +140,14 @@ pub fn run(r: &Request) -> Result<Vec<String>> {
         crate::output::write::json(dir, MANIFEST, &manifest)
     })?;
     Ok(files)
+}
+
+/// SHA-256 of a plan folder's `manifest.json`: what forms, actuals and re-plans name their
+/// plan by.
+pub fn manifest_sha256(plan: &Path) -> Result<String> {
+    let path = plan.join("manifest.json");
+    let bytes = std::fs::read(&path).map_err(|e| Error::unreadable(&path, e.to_string()))?;
+    Ok(format!("{:x}", Sha256::digest(&bytes)))
 }
 
 /// Refuses an output folder inside `folder` (an input that another command replaces whole,

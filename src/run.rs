@@ -264,8 +264,20 @@ pub fn check_replay(spec: &Spec, plan: &Plan) -> Result<()> {
 /// Writes a run's tables into `out` atomically, with its charts in `plots/LANG/`,
 /// `plan.xlsx` and `report.html` in that language when a language is given; returns the seconds it took.
 pub fn write(out: &Path, tables: &PlanTables, lang: Option<&Labels>) -> Result<f64> {
+    write_with(out, tables, lang, |_| Ok(()))
+}
+
+/// [`write`], and `more` writes what else the folder holds (a re-plan's scenario and
+/// changes) before it is put in place.
+pub fn write_with(
+    out: &Path,
+    tables: &PlanTables,
+    lang: Option<&Labels>,
+    more: impl FnOnce(&Path) -> Result<()>,
+) -> Result<f64> {
     let started = Instant::now();
     crate::output::write_folder(out, |dir| {
+        more(dir)?;
         crate::output::write::plan(dir, tables)?;
         if let Some(labels) = lang {
             let plots = dir.join("plots").join(labels.lang());

@@ -1133,6 +1133,19 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
     plan
 }
 
+/// Draw `d` of [`simulate`] with `seed`: the plan replayed once, its stocks by year, unit
+/// and cell (a simulated world to fill report forms with).
+pub fn one_draw(spec: &Spec, tables: &PlanTables, dir: &Path, seed: u64, d: u64) -> Result<Plan> {
+    let (stock, flows) = planned(spec, tables, dir)?;
+    let base: Stock = stock
+        .iter()
+        .filter(|((_, _, t), _)| *t == spec.base_year())
+        .map(|(&(u, c, _), &n)| ((u, c), n))
+        .collect();
+    let full = PlannedStocks::new(spec, stock, &flows);
+    Ok(draw(spec, &base, &flows, &full, &mut Rng::new(seed, d)))
+}
+
 /// Runs `draws` replays of the plan whose tables are `tables` (the folder `dir`, for
 /// messages) on `threads` threads.
 pub fn simulate(

@@ -316,11 +316,11 @@ fn help_in_vietnamese_and_in_english() {
 /// console's language, with the exit code 2; in English as clap writes them.
 #[test]
 fn command_line_mistakes_in_vietnamese_and_in_english() {
-    let o = run_with(&[], &["plna"]);
+    let o = run_with(&[], &["simulte"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "lỗi: không có lệnh 'plna'\n\n  gợi ý: có lệnh gần giống: 'plan'\n\nCách dùng: bienche [TÙY_CHỌN] <LỆNH>\n\nXem thêm: '--help'.\n"
+        "lỗi: không có lệnh 'simulte'\n\n  gợi ý: có lệnh gần giống: 'simulate'\n\nCách dùng: bienche [TÙY_CHỌN] <LỆNH>\n\nXem thêm: '--help'.\n"
     );
     let o = run_with(&[], &["plan", "x"]);
     assert_eq!(o.status.code(), Some(2));
@@ -340,10 +340,10 @@ fn command_line_mistakes_in_vietnamese_and_in_english() {
         String::from_utf8_lossy(&o.stderr),
         "lỗi: không có lệnh 'nothere'\n"
     );
-    let o = run_with(&[], &["plna", "--lang", "en"]);
+    let o = run_with(&[], &["simulte", "--lang", "en"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).starts_with(
-        "error: unrecognized subcommand 'plna'\n\n  tip: a similar subcommand exists: 'plan'\n"
+        "error: unrecognized subcommand 'simulte'\n\n  tip: a similar subcommand exists: 'simulate'\n"
     ));
 }
 

@@ -47,6 +47,7 @@ macro_rules! both {
 
 pub mod compare;
 pub mod frontier;
+pub mod history;
 pub mod labels;
 pub mod stats;
 

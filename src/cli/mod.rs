@@ -8,6 +8,7 @@ mod help;
 mod interrupt;
 mod plan;
 mod readings;
+mod replan;
 mod roster;
 mod simulate;
 
@@ -322,6 +323,41 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Plan the years after a reported year from the compiled actuals (bienche actuals): the
+    /// stock on the report dates carried to 31 December, the past fixed, and what changed
+    /// from the plan replaced.
+    Replan {
+        /// The finished plan folder the actuals were compiled against.
+        plan: PathBuf,
+        /// The folder bienche actuals wrote.
+        #[arg(long)]
+        actuals: PathBuf,
+        /// Output folder: a plan folder, with the re-plan's scenario in OUT/scenario,
+        /// changes.csv, target_changes.csv and replan.json (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Print only warnings and errors.
+        #[arg(long)]
+        quiet: bool,
+        /// Replace OUT even when it holds files that are not an earlier output of this
+        /// command.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Read a sequence of yearly re-plans as one history: each plan folder followed back
+    /// through the plans it replaces, and what each foresaw for the target years.
+    History {
+        /// Plan folders (a re-plan brings the plans it replaces).
+        #[arg(required = true)]
+        plans: Vec<PathBuf>,
+        /// Output folder: history.csv and the charts in plots/LANG (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace OUT even when it holds files that are not an earlier output of this
+        /// command.
+        #[arg(long)]
+        force: bool,
+    },
     /// Redraw the charts of a finished plan folder, without solving.
     Plot {
         /// A finished plan folder; the charts are written into OUT/plots/LANG.
@@ -494,6 +530,51 @@ pub fn run(args: Args) -> Result<()> {
                 s.year,
                 s.units,
                 s.problems,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Replan {
+            plan,
+            actuals,
+            out,
+            quiet,
+            force,
+        } => replan::run(&replan::Request {
+            plan,
+            actuals,
+            out,
+            lang,
+            force,
+            quiet,
+        }),
+        Command::History { plans, out, force } => {
+            let outcome = crate::history::run(&crate::history::Request {
+                plans: &plans,
+                out: &out,
+                lang: &lang,
+                force,
+            })?;
+            for w in &outcome.warnings {
+                crate::errln!("warning: {w}");
+            }
+            for row in &outcome.rows {
+                crate::outln!(
+                    "{} ({}, from {}): {} foresees EM staff {} of {} ({}%), legal targets met {}, missed {}",
+                    row.plan,
+                    if row.kind == "replan" { "re-plan" } else { "plan" },
+                    row.made_from,
+                    row.target_year,
+                    row.em_staff,
+                    row.staff,
+                    format!("{:.2}", row.em_share.0),
+                    row.targets_met,
+                    row.targets_missed
+                );
+            }
+            crate::outln!(
+                "wrote {} plans' history to {}",
+                outcome.entries.len(),
                 out.display()
             );
             Ok(())

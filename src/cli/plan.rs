@@ -169,7 +169,7 @@ fn plan_national(r: &Request) -> Result<()> {
     crate::national::run(&mut national, &r.out, threads, r.quiet)
 }
 
-fn print_summary(spec: &Spec, report: &Report, out: &Path) {
+pub(crate) fn print_summary(spec: &Spec, report: &Report, out: &Path) {
     let s = &report.stats;
     let (met, missed, short) = crate::evaluate::tally(&report.targets);
     let cost: f64 = report.plan.costs.values().sum();

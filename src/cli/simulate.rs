@@ -9,7 +9,7 @@ use crate::output::contract::{
     SimulationSummary,
 };
 use crate::output::folder::{check_out, Kind, Out};
-use crate::output::{read, write};
+use crate::output::write;
 use crate::simulate::{Chance, Outcome};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -50,7 +50,7 @@ pub fn run(r: &Request) -> Result<()> {
             )));
         }
     }
-    let (spec, tables) = load_plan(r.out)?;
+    let (spec, tables) = crate::scenario::of_plan(r.out, "simulating")?;
     check_out(&Out {
         path: &r.out.join("simulation"),
         kind: Kind::Simulation,
@@ -87,29 +87,6 @@ pub fn run(r: &Request) -> Result<()> {
     }
     crate::outln!("wrote {}", r.out.join("simulation").display());
     Ok(())
-}
-
-/// The plan folder's tables and its scenario, which must still have the inputs the plan was
-/// made from.
-fn load_plan(out: &Path) -> Result<(Spec, PlanTables)> {
-    let tables = read::plan(out)?;
-    let dir = &tables.manifest.scenario_dir;
-    let spec = crate::scenario::load(dir)?;
-    for input in &tables.manifest.inputs {
-        let now = spec
-            .inputs
-            .iter()
-            .find(|i| i.name == input.file)
-            .map(|i| i.sha256.as_str());
-        if now != Some(input.sha256.as_str()) {
-            return Err(Error::Usage(format!(
-                "{} in {} has changed since this plan was made; plan it again before simulating",
-                input.file,
-                dir.display()
-            )));
-        }
-    }
-    Ok((spec, tables))
 }
 
 fn write_simulation(

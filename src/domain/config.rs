@@ -79,6 +79,11 @@ pub struct TimeConfig {
     pub base_year: i32,
     /// Last planned year.
     pub horizon: i32,
+    /// A re-plan's first base year (`bienche replan`): the roadmap's lines and the intent
+    /// floors (I1, I3) are drawn from the workforce of `reference_staff.csv` at 31 December
+    /// of this year, so that a re-plan keeps the roadmap adopted. Unset: the base year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_year: Option<i32>,
     #[serde(default = "default_targets")]
     pub targets: Vec<TargetYearConfig>,
 }

@@ -60,6 +60,15 @@ pub struct InputFile {
     pub sha256: String,
 }
 
+/// The workforce a re-plan's roadmap and intent floors are drawn from: the first plan's base
+/// year, its head-count by unit and cell, and each unit's quota then (`units.csv`).
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub year: i32,
+    pub staff: BTreeMap<(usize, Cell), u32>,
+    pub quota: Vec<u32>,
+}
+
 /// A checked scenario. Indices into `units` and `groups` are used everywhere downstream.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -71,6 +80,9 @@ pub struct Spec {
     pub quota: Vec<Vec<u32>>,
     /// Initial stock at 31 December of base_year, by unit and cell.
     pub staff: BTreeMap<(usize, Cell), u32>,
+    /// A re-plan's reference workforce (`time.reference_year`), which the roadmap's lines and
+    /// the intent floors are drawn from; `None`: the base year's.
+    pub reference: Option<Reference>,
     /// Statutory retirements by unit, cell and year.
     pub retirements: BTreeMap<(usize, Cell, i32), u32>,
     pub channels: Vec<Channel>,
@@ -202,6 +214,28 @@ impl Spec {
     /// Head-count of unit u at 31 December of the base year.
     pub fn base_staff(&self, u: usize) -> u32 {
         self.staff_of(u).map(|(_, n)| n).sum()
+    }
+    /// The year the roadmap's lines and the intent floors start from: a re-plan's
+    /// `time.reference_year`, else the base year.
+    pub fn reference_year(&self) -> i32 {
+        self.reference.as_ref().map_or(self.base_year(), |r| r.year)
+    }
+    /// Unit u's workforce in [`Spec::reference_year`], by cell.
+    pub fn reference_staff_of(&self, u: usize) -> Box<dyn Iterator<Item = (Cell, u32)> + '_> {
+        match &self.reference {
+            Some(r) => Box::new(
+                r.staff
+                    .range((u, Cell::FIRST)..=(u, Cell::LAST))
+                    .map(|(&(_, c), &n)| (c, n)),
+            ),
+            None => Box::new(self.staff_of(u)),
+        }
+    }
+    /// Unit u's quota in [`Spec::reference_year`].
+    pub fn reference_quota(&self, u: usize) -> u32 {
+        self.reference
+            .as_ref()
+            .map_or_else(|| self.quota(u, self.base_year()), |r| r.quota[u])
     }
     pub fn unit_index(&self, id: &str) -> Option<usize> {
         self.units.iter().position(|u| u.id == id)

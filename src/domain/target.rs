@@ -169,7 +169,7 @@ impl TargetRow {
 }
 
 /// `p_met` as written: four decimals, or empty.
-mod p_met_words {
+pub mod p_met_words {
     pub fn serialize<S: serde::Serializer>(p: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
         match p {
             Some(p) => s.serialize_str(&format!("{p:.4}")),

@@ -633,6 +633,22 @@ pub struct Manifest {
     pub inputs: Vec<InputRecord>,
     pub solver: SolverInfo,
     pub policy: PolicyRecord,
+    /// A re-plan's record of the plan it replaces (`bienche replan`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Replaces>,
+}
+
+/// The plan a re-plan replaces and the actuals it starts from: a sequence of re-plans reads
+/// as one history (`bienche history`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Replaces {
+    /// The replaced plan's folder, absolute.
+    pub plan: PathBuf,
+    /// SHA-256 of its `manifest.json`.
+    pub manifest_sha256: String,
+    /// The actuals folder, absolute, and the year its forms report.
+    pub actuals: PathBuf,
+    pub year: i32,
 }
 
 /// `forecast/` of a plan folder: the no-plan run's tables.
@@ -880,6 +896,194 @@ pub struct ActualsSummary {
     pub earliest_date: String,
     pub latest_date: String,
     pub problems: usize,
+    /// SHA-256 of the plan folder's `manifest.json`: the plan the forms were compiled
+    /// against (`replan` refuses actuals of another plan).
+    pub plan_manifest_sha256: String,
+    /// Each compiled unit's report date, `YYYY-MM-DD`.
+    pub report_dates: BTreeMap<String, String>,
+}
+
+/// `changes.csv` of a re-plan: per unit (and `PROVINCE`), where the re-plan starts and what
+/// it changes from the plan it replaces over the years after the reported one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeRow {
+    pub unit: String,
+    pub unit_name: String,
+    /// `actuals` (the unit's compiled form) or `plan` (no form: the plan's stock kept).
+    pub start_from: String,
+    /// The form's report date, `YYYY-MM-DD`; empty without a form.
+    pub report_date: String,
+    /// Days after the report date to 31 December, whose leavers are counted.
+    pub days_left: u32,
+    /// Head-count on the report date (the plan's at 31 December without a form).
+    pub reported: u32,
+    /// Booked retirements of the year not yet reported, and leavers expected in the days left.
+    pub retiring: u32,
+    pub leaving: u32,
+    /// Head-count at 31 December the re-plan starts from, and the plan's.
+    pub start: u32,
+    pub plan_end: u32,
+    /// EM head-count at 31 December, the re-plan's start and the plan's.
+    pub em_start: u32,
+    pub em_plan_end: u32,
+    /// Hires over the years after the reported one: the replaced plan's, the re-plan's.
+    pub hires_before: u32,
+    pub hires_after: u32,
+    pub extra_hires: i64,
+    /// Leavers (attrition) over the years after the reported one, before and after: the
+    /// re-plan counts the reported year's hires among the workforce that leaves at the
+    /// settled rate.
+    pub leavers_before: u32,
+    pub leavers_after: u32,
+    /// Cost over the years after the reported one, million VND.
+    pub cost_before: Money,
+    pub cost_after: Money,
+    pub cost_change: Money,
+    /// Target rows met in the replaced plan and missed in the re-plan; met in both, with a
+    /// chance below `policy.confidence` in the re-plan and at least 10 points lower than
+    /// before; missed before and met now.
+    pub newly_missed: u32,
+    pub newly_at_risk: u32,
+    pub recovered: u32,
+}
+
+impl Table for ChangeRow {
+    const FILE: &'static str = "changes.csv";
+    const HEADER: &'static [&'static str] = &[
+        "unit",
+        "unit_name",
+        "start_from",
+        "report_date",
+        "days_left",
+        "reported",
+        "retiring",
+        "leaving",
+        "start",
+        "plan_end",
+        "em_start",
+        "em_plan_end",
+        "hires_before",
+        "hires_after",
+        "extra_hires",
+        "leavers_before",
+        "leavers_after",
+        "cost_before",
+        "cost_after",
+        "cost_change",
+        "newly_missed",
+        "newly_at_risk",
+        "recovered",
+    ];
+}
+
+/// `target_changes.csv` of a re-plan: each target row whose standing changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetChangeRow {
+    pub unit: String,
+    pub unit_name: String,
+    pub rule: Rule,
+    pub year: i32,
+    pub kind: TargetKind,
+    /// `newly_missed`, `newly_at_risk` or `recovered`.
+    pub change: String,
+    pub required_before: u32,
+    pub achieved_before: u32,
+    #[serde(with = "crate::domain::target::p_met_words")]
+    pub p_met_before: Option<f64>,
+    pub required_after: u32,
+    pub achieved_after: u32,
+    #[serde(with = "crate::domain::target::p_met_words")]
+    pub p_met_after: Option<f64>,
+}
+
+impl Table for TargetChangeRow {
+    const FILE: &'static str = "target_changes.csv";
+    const HEADER: &'static [&'static str] = &[
+        "unit",
+        "unit_name",
+        "rule",
+        "year",
+        "kind",
+        "change",
+        "required_before",
+        "achieved_before",
+        "p_met_before",
+        "required_after",
+        "achieved_after",
+        "p_met_after",
+    ];
+}
+
+/// `history.csv` of `bienche history`: each plan of a sequence of re-plans, and what it
+/// foresaw for each target year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    /// The plan's folder.
+    pub plan: String,
+    /// Its base year: the year it was made from (a re-plan's reported year).
+    pub made_from: i32,
+    /// `plan`, or `replan` for a plan that replaces another.
+    pub kind: String,
+    pub target_year: i32,
+    /// The province's staff and EM staff the plan foresees at the end of `target_year`.
+    pub staff: u32,
+    pub em_staff: u32,
+    /// EM staff as a share of staff, percent.
+    pub em_share: Fixed4,
+    /// Legal targets of `target_year` the plan meets and misses, and those it meets with a
+    /// chance below 50% in its quick simulation.
+    pub targets_met: usize,
+    pub targets_missed: usize,
+    pub met_below_half: usize,
+    /// The plan's cost over its planned years, million VND.
+    pub cost: Money,
+}
+
+impl Table for HistoryRow {
+    const FILE: &'static str = "history.csv";
+    const HEADER: &'static [&'static str] = &[
+        "plan",
+        "made_from",
+        "kind",
+        "target_year",
+        "staff",
+        "em_staff",
+        "em_share",
+        "targets_met",
+        "targets_missed",
+        "met_below_half",
+        "cost",
+    ];
+}
+
+/// `replan.json`: what a re-plan started from and what it changed, province-wide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplanSummary {
+    pub bienche_version: String,
+    pub scenario: String,
+    pub replaces: Replaces,
+    /// The re-plan's base year (the reported year) and the folder of its scenario.
+    pub base_year: i32,
+    pub scenario_dir: PathBuf,
+    /// Units starting from their form, and those starting from the plan's stock (no form).
+    pub from_actuals: usize,
+    pub from_plan: Vec<String>,
+    pub reported: u32,
+    pub retiring: u32,
+    pub leaving: u32,
+    pub start: u32,
+    pub plan_end: u32,
+    pub extra_hires: i64,
+    pub leavers_before: u32,
+    pub leavers_after: u32,
+    pub cost_change: f64,
+    /// The proven gaps of the replaced plan and of the re-plan, million VND: a cost change
+    /// smaller than their sum is within the solver's tolerance.
+    pub gap_before_million_vnd: f64,
+    pub gap_after_million_vnd: f64,
+    pub newly_missed: u32,
+    pub newly_at_risk: u32,
+    pub recovered: u32,
 }
 
 #[cfg(test)]

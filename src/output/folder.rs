@@ -58,6 +58,8 @@ pub enum Kind {
     Forms,
     /// `bienche actuals`.
     Actuals,
+    /// `bienche history`.
+    History,
 }
 
 /// The entries of a folder: (name, is a folder).
@@ -88,6 +90,7 @@ impl Kind {
             Kind::Generated => "bienche generate",
             Kind::Forms => "bienche forms",
             Kind::Actuals => "bienche actuals",
+            Kind::History => "bienche history",
         }
     }
 
@@ -108,8 +111,11 @@ impl Kind {
                     "units.csv",
                     crate::workbook::FILE,
                     crate::report::FILE,
+                    "changes.csv",
+                    "target_changes.csv",
+                    "replan.json",
                 ],
-                &["forecast", "plots", "simulation"],
+                &["forecast", "plots", "simulation", crate::replan::SCENARIO],
                 false,
             ),
             Kind::National => (
@@ -158,9 +164,10 @@ impl Kind {
                     "actuals.json",
                     crate::workbook::actuals::FILE,
                 ],
-                &[],
+                &["plots"],
                 false,
             ),
+            Kind::History => (&["history.csv"], &["plots"], false),
             Kind::Charts | Kind::Generated | Kind::Forms => (&[], &[], false),
         }
     }
@@ -185,6 +192,7 @@ impl Kind {
             Kind::Generated => false,
             Kind::Forms => return forms_as_written(dir),
             Kind::Actuals => has("actuals.json") && has("problems.csv"),
+            Kind::History => has("history.csv"),
         };
         signed
             && entries(dir)
@@ -254,6 +262,7 @@ fn own_subfolder(dir: &Path, name: &str) -> bool {
             all(&|n, is_dir| !is_dir && ["trajectory.csv", "flows.csv", "gap.csv"].contains(&n))
         }
         "simulation" => Kind::Simulation.recognises(dir),
+        crate::replan::SCENARIO => crate::replan::written(dir),
         "buffered" => all(&|n, is_dir| !is_dir && ["buffer.csv", "rounds.csv"].contains(&n)),
         "scenarios" => all(&|n, is_dir| {
             is_dir

@@ -388,6 +388,7 @@ pub fn manifest(spec: &Spec) -> Manifest {
             settings: spec.config.solver.clone(),
         },
         policy: PolicyRecord::of(spec),
+        replaces: None,
     }
 }
 

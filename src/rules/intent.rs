@@ -4,7 +4,8 @@
 //!
 //! - **I1, EM number** (II.1.b, II.2.a "nâng cao tỷ lệ, số lượng": raise the share *and the
 //!   number*): in every planned year t, each unit's EM head-count
-//!   `Σ_{c EM} S[u,c,t] + shortfall ≥ n_u(t)`, with `n_u(t)` its base-year EM head-count,
+//!   `Σ_{c EM} S[u,c,t] + shortfall ≥ n_u(t)`, with `n_u(t)` its base-year EM head-count
+//!   (a re-plan's: its reference year's, `Spec::reference_year`, as in the plan it replaces),
 //!   scaled down in proportion where the quota in force is below the base-year quota
 //!   (`⌊n_u · quota[t]/quota[base]⌋`: a unit whose quota is cut may lose EM staff in
 //!   proportion, not more). The province's row is the sum of the units' (implied by them).
@@ -92,7 +93,7 @@ impl Family for Intent {
 /// I1: the least EM head-count of unit u in year t.
 pub fn em_floor(spec: &Spec, u: usize, t: i32) -> u32 {
     let base = base_em(spec, u);
-    let q0 = spec.quota(u, spec.base_year());
+    let q0 = spec.reference_quota(u);
     let qt = spec.quota(u, t);
     if qt >= q0 || q0 == 0 {
         base
@@ -102,7 +103,7 @@ pub fn em_floor(spec: &Spec, u: usize, t: i32) -> u32 {
 }
 
 fn base_em(spec: &Spec, u: usize) -> u32 {
-    spec.staff_of(u)
+    spec.reference_staff_of(u)
         .filter(|(c, _)| spec.is_em(c))
         .map(|(_, n)| n)
         .sum()
@@ -207,11 +208,12 @@ pub fn fill_rate(spec: &Spec, u: usize) -> f64 {
     if !spec.config.intent.keep_base_fill {
         return min_fill;
     }
-    let q0 = spec.quota(u, spec.base_year());
+    let q0 = spec.reference_quota(u);
     if q0 == 0 {
         return min_fill;
     }
-    (spec.base_staff(u) as f64 / q0 as f64).clamp(min_fill, 1.0)
+    let staff: u32 = spec.reference_staff_of(u).map(|(_, n)| n).sum();
+    (staff as f64 / q0 as f64).clamp(min_fill, 1.0)
 }
 
 /// I3: the least head-count of unit u in year t.

@@ -21,7 +21,9 @@
 //! A unit already above its target starts the line at the target (v0 = min(v0, v1)): it must
 //! not fall below the target in the years before it. Milestones are monitoring points, not
 //! legal deadlines: their shortfall is priced at `intent.penalty`, below the target years'
-//! `policy.shortfall_penalty`. Clauses (R6's public-service managers) and goals (R5) stay in
+//! `policy.shortfall_penalty`. A re-plan draws the first segment from its reference year's
+//! workforce (`time.reference_year`), so its milestones are those of the plan it replaces.
+//! Clauses (R6's public-service managers) and goals (R5) stay in
 //! the target years. Under `roadmap = "coverage"` there are no milestones (which units go
 //! first is the optimiser's choice, and a line per unit would take it away).
 
@@ -102,7 +104,7 @@ pub fn chains(spec: &Spec, y: Year) -> Vec<Chain> {
         .position(|t| t.year > y.year)
         .expect("a milestone lies before a target year");
     let (y0, start) = if next == 0 {
-        (spec.base_year(), None)
+        (spec.reference_year(), None)
     } else {
         let t = targets[next - 1];
         (t.year, Some(index(all(t.year, t.level))))
@@ -153,7 +155,7 @@ fn milestone(
             .iter()
             .filter(|&&u| !achieved || t.counts_achieved(u))
             .map(|&u| {
-                spec.staff_of(u)
+                spec.reference_staff_of(u)
                     .filter(|(c, _)| who.counts(spec.is_em(c), c))
                     .map(|(_, n)| n)
                     .sum::<u32>()

@@ -74,6 +74,15 @@ impl ConfigCheck<'_> {
                 ),
             );
         }
+        if let Some(r) = t.reference_year.filter(|&r| r >= t.base_year || r < 1990) {
+            return self.fail(
+                "time.reference_year",
+                format!(
+                    "expected a year from 1990 to {} (before base_year), found {r}",
+                    t.base_year - 1
+                ),
+            );
+        }
         if t.targets.is_empty() {
             return self.fail("time.targets", "expected at least one target year".into());
         }
@@ -362,12 +371,21 @@ pub fn check_spec(spec: &mut Spec) -> Result<()> {
 }
 
 /// Base-year head-count may exceed the quota only when the unit may run over quota.
-fn staff_within_quota(spec: &Spec) -> Result<()> {
+fn staff_within_quota(spec: &mut Spec) -> Result<()> {
+    let mut warnings = Vec::new();
     for (u, unit) in spec.units.iter().enumerate() {
         let staff = spec.base_staff(u);
         let quota = spec.quota(u, spec.base_year());
         let allowed = unit.over_quota_until.is_some_and(|y| y > spec.base_year());
-        if staff > quota && !allowed {
+        if staff > quota && !allowed && spec.reference.is_some() {
+            // A re-plan's base is what happened: said, and planned down to the quota.
+            warnings.push(format!(
+                    "unit \"{}\" has {staff} staff at 31 December {}, above its quota of {quota}; the plan brings it within the quota from {}",
+                    unit.id,
+                    spec.base_year(),
+                spec.base_year() + 1
+            ));
+        } else if staff > quota && !allowed {
             return Err(Error::input(
                 &unit.file,
                 Some(unit.line),
@@ -381,6 +399,7 @@ fn staff_within_quota(spec: &Spec) -> Result<()> {
             ));
         }
     }
+    spec.warnings.extend(warnings);
     Ok(())
 }
 

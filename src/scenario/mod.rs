@@ -64,6 +64,29 @@ pub fn load(dir: &Path) -> Result<Spec> {
 
 /// Reads and checks the scenario in `dir`, as `options` say: its settings, its units and
 /// groups, its workforce (from files or a roster), its limits, then the whole checked.
+/// A finished plan folder's tables and its scenario, which must still have the inputs the
+/// plan was made from (`before`: what the user is about to do, for the message).
+pub fn of_plan(out: &Path, before: &str) -> Result<(Spec, crate::output::contract::PlanTables)> {
+    let tables = crate::output::read::plan(out)?;
+    let dir = &tables.manifest.scenario_dir;
+    let spec = load(dir)?;
+    for input in &tables.manifest.inputs {
+        let now = spec
+            .inputs
+            .iter()
+            .find(|i| i.name == input.file)
+            .map(|i| i.sha256.as_str());
+        if now != Some(input.sha256.as_str()) {
+            return Err(crate::error::Error::Usage(format!(
+                "{} in {} has changed since this plan was made; plan it again before {before}",
+                input.file,
+                dir.display()
+            )));
+        }
+    }
+    Ok((spec, tables))
+}
+
 pub fn load_with(dir: &Path, options: &LoadOptions) -> Result<Spec> {
     load_checked(dir, options).map_err(|e| e.relative_to(dir))
 }
@@ -220,6 +243,7 @@ fn setting_text(table: &toml::Table, key: &str) -> String {
 /// The workforce and limit tables as read, before they are checked.
 struct RawTables {
     staff: Table,
+    reference_staff: Option<Table>,
     retirements: Option<Table>,
     attrition: Option<Table>,
     hiring_mix: Option<Table>,
@@ -236,6 +260,7 @@ impl RawTables {
         ret_cols.push("year");
         Ok(RawTables {
             staff: required(files, "staff.csv", CELL_COLS, &[])?,
+            reference_staff: files.read("reference_staff.csv", CELL_COLS, &[], false)?,
             retirements: files.read("retirements.csv", &ret_cols, &[], false)?,
             attrition: files.read("attrition.csv", ATTRITION_COLS, ATTRITION_OPT, false)?,
             hiring_mix: files.read("hiring_mix.csv", MIX_COLS, MIX_OPT, false)?,
@@ -268,8 +293,9 @@ impl RawTables {
         let (base, horizon) = (config.time.base_year, config.time.horizon);
         let years = (horizon - base + 1) as usize;
         let mut quota: Vec<Vec<u32>> = base_quota.iter().map(|&q| vec![q; years]).collect();
+        let since = config.time.reference_year.unwrap_or(base);
         if let Some(t) = &self.quotas {
-            parse::apply_quota_changes(t, ctx.units, base, horizon, &mut quota)?;
+            parse::apply_quota_changes(t, ctx.units, (since, base), horizon, &mut quota)?;
         }
         if self.staff.rows.is_empty() {
             return Err(Error::input(
@@ -283,6 +309,33 @@ impl RawTables {
             .into_iter()
             .map(|((u, c, _), (n, _))| ((u, c), n))
             .collect();
+        let reference = match (config.time.reference_year, &self.reference_staff) {
+            (Some(year), Some(t)) => Some(crate::domain::spec::Reference {
+                year,
+                staff: parse::parse_cells(t, ctx, None)?
+                    .into_iter()
+                    .map(|((u, c, _), (n, _))| ((u, c), n))
+                    .collect(),
+                quota: base_quota.clone(),
+            }),
+            (Some(year), None) => {
+                return Err(Error::input(
+                    &self.staff.path.with_file_name("reference_staff.csv"),
+                    None,
+                    "-",
+                    format!("no such file; time.reference_year = {year} asks the head-count at 31 December {year} by cell (the columns of staff.csv)"),
+                ))
+            }
+            (None, Some(t)) => {
+                return Err(Error::input(
+                    &t.path,
+                    None,
+                    "-",
+                    "the file is given but time.reference_year is not set; expected the year of its head-count in scenario.toml, or no reference_staff.csv",
+                ))
+            }
+            (None, None) => None,
+        };
         let mut retirements = BTreeMap::new();
         if let Some(t) = &self.retirements {
             let rows = parse::parse_cells(t, ctx, Some((base + 1, horizon)))?;
@@ -319,6 +372,7 @@ impl RawTables {
             units: Vec::new(),
             quota,
             staff,
+            reference,
             retirements,
             channels,
             transfers,

@@ -136,7 +136,7 @@ pub(super) fn parse_units(t: &Table, groups: &[Group]) -> Result<(Vec<Unit>, Vec
 pub(super) fn apply_quota_changes(
     t: &Table,
     units: &[Unit],
-    base: i32,
+    (since, base): (i32, i32),
     horizon: i32,
     quota: &mut [Vec<u32>],
 ) -> Result<()> {
@@ -145,12 +145,12 @@ pub(super) fn apply_quota_changes(
     for row in t.fields() {
         let u = ctx.unit(&row, "unit")?;
         let year = row.year("year")?;
-        if year <= base || year > horizon {
+        if year <= since || year > horizon {
             return Err(row.error(
                 "year",
                 format!(
                     "expected a year from {} to {horizon}, found {year}",
-                    base + 1
+                    since + 1
                 ),
             ));
         }
@@ -176,8 +176,10 @@ pub(super) fn apply_quota_changes(
         changes.push((u, year, q, row.line()));
     }
     changes.sort();
+    // A re-plan's quota changes from its reference year to its base year are in force at
+    // the base year.
     for (u, year, q, _) in changes {
-        for y in year..=horizon {
+        for y in year.max(base)..=horizon {
             quota[u][(y - base) as usize] = q;
         }
     }
@@ -413,12 +415,18 @@ pub(super) fn parse_kind_set(row: &table::Field) -> Result<Vec<UnitKind>> {
     Ok(v)
 }
 
+/// The row's years within the plan: a range that begins at or before the base year and
+/// reaches into the plan keeps its planned years (so a table written for 2026-2035 still
+/// serves a re-plan from 2026); a single year, or a range outside the plan, is refused.
 pub(super) fn check_year_range(
     row: &table::Field,
     (a, b): (i32, i32),
     from: i32,
     to: i32,
-) -> Result<()> {
+) -> Result<(i32, i32)> {
+    if a < b && a < from && b >= from && b <= to {
+        return Ok((from, b));
+    }
     if a < from || b > to {
         let found = if a == b {
             a.to_string()
@@ -430,15 +438,14 @@ pub(super) fn check_year_range(
             format!("expected years within the plan, {from}-{to}, found {found}"),
         ));
     }
-    Ok(())
+    Ok((a, b))
 }
 
 pub(super) fn parse_channels(t: &Table, ctx: &Lookup, from: i32, to: i32) -> Result<Vec<Channel>> {
     let mut out: Vec<Channel> = Vec::new();
     for row in t.fields() {
         let id = row.required("channel")?.to_string();
-        let years = row.years("year")?;
-        check_year_range(&row, years, from, to)?;
+        let years = check_year_range(&row, row.years("year")?, from, to)?;
         let groups = parse_group_set(&row, ctx)?;
         let kinds = parse_kind_set(&row)?;
         let max_hires = row.optional_count("max_hires")?;
@@ -562,8 +569,7 @@ pub(super) fn parse_transfers(
                 ),
             ));
         }
-        let years = row.years("year")?;
-        check_year_range(&row, years, from, to)?;
+        let years = check_year_range(&row, row.years("year")?, from, to)?;
         let src = parse_unit_set(&row, ctx, "from")?;
         let dst = parse_unit_set(&row, ctx, "to")?;
         if src.len() == 1 && src == dst {
@@ -605,8 +611,7 @@ pub(super) fn parse_budget(
     let mut out = BTreeMap::new();
     let mut seen: BTreeMap<(i32, BudgetScope), usize> = BTreeMap::new();
     for row in t.fields() {
-        let years = row.years("year")?;
-        check_year_range(&row, years, from, to)?;
+        let years = check_year_range(&row, row.years("year")?, from, to)?;
         let scope = row.choice("level", &scopes)?;
         if scope == BudgetScope::All && cap_per_year.is_some() {
             return Err(row.error(

@@ -2,6 +2,7 @@
 //! tables, and editing copies of scenarios. Each test file uses some of them.
 #![allow(dead_code)]
 
+pub mod forms;
 pub mod oracle;
 
 pub use std::collections::{BTreeMap, BTreeSet};

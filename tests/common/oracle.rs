@@ -99,6 +99,11 @@ pub fn recompute_targets(dir: &Path, out: &Path) -> BTreeMap<(String, String, i3
         .parse()
         .unwrap();
     let base = config["time"]["base_year"].as_integer().unwrap() as i32;
+    // A re-plan draws its roadmap lines and intent floors from its reference year's
+    // workforce (reference_staff.csv), the first plan's base.
+    let reference = config["time"]
+        .get("reference_year")
+        .map_or(base, |v| v.as_integer().unwrap() as i32);
     let years: Vec<(i32, f64)> = config["time"]["targets"]
         .as_array()
         .unwrap()
@@ -175,13 +180,21 @@ pub fn recompute_targets(dir: &Path, out: &Path) -> BTreeMap<(String, String, i3
             .collect();
         changes.sort_by_key(|c| c.0);
         for (y, v) in changes {
-            if y <= year && y > base {
+            if y <= year && y > reference {
                 q = v;
             }
         }
         q
     };
-    let trajectory = read_csv(&out.join("trajectory.csv"));
+    let mut trajectory = read_csv(&out.join("trajectory.csv"));
+    if reference < base {
+        for mut r in read_csv(&dir.join("reference_staff.csv")) {
+            let n = r.remove("count").unwrap();
+            r.insert("headcount".into(), n);
+            r.insert("year".into(), reference.to_string());
+            trajectory.push(r);
+        }
+    }
     let count = |unit: Option<&str>, year: i32, f: &dyn Fn(&Row) -> bool| -> u32 {
         trajectory
             .iter()
@@ -319,7 +332,7 @@ pub fn recompute_targets(dir: &Path, out: &Path) -> BTreeMap<(String, String, i3
             })
             .collect()
     };
-    let mut from = (base, None::<(i32, f64)>);
+    let mut from = (reference, None::<(i32, f64)>);
     for &(y, level) in &years {
         for ((unit, rule), required, achieved) in resolve(rules_at(y, level, y)) {
             out_rows.insert((unit, rule, y), (required, achieved));
@@ -327,10 +340,10 @@ pub fn recompute_targets(dir: &Path, out: &Path) -> BTreeMap<(String, String, i3
         if milestones {
             // Milestones on the straight line from the segment's start (docs/model.md).
             let (y0, start) = from;
-            for t in y0 + 1..y {
+            for t in (y0 + 1).max(base + 1)..y {
                 let f = (t - y0) as f64 / (y - y0) as f64;
                 let end = rules_at(t, level, t);
-                let at_base = rules_at(t, level, base);
+                let at_base = rules_at(t, level, reference);
                 let begin = start.map(|(y0, l0)| rules_at(y0, l0, y0));
                 let mut r6 = 0u32;
                 for (i, ((key, req, achieved), (_, req_base, achieved_base))) in
@@ -390,8 +403,8 @@ pub fn recompute_targets(dir: &Path, out: &Path) -> BTreeMap<(String, String, i3
         let (mut floors, mut ems) = (0, 0);
         for u in &units {
             let id = u["id"].as_str();
-            let (q0, qt) = (quota(id, base), quota(id, t));
-            let em0 = count(Some(id), base, &is_em);
+            let (q0, qt) = (quota(id, reference), quota(id, t));
+            let em0 = count(Some(id), reference, &is_em);
             let em_t = count(Some(id), t, &is_em);
             if intent_bool("em_number", true) {
                 let floor = if qt >= q0 {
@@ -406,7 +419,7 @@ pub fn recompute_targets(dir: &Path, out: &Path) -> BTreeMap<(String, String, i3
                 }
             }
             if intent_bool("keep_base_fill", true) {
-                let staff0 = count(Some(id), base, &|_| true) as f64;
+                let staff0 = count(Some(id), reference, &|_| true) as f64;
                 let fill = if q0 > 0.0 {
                     (staff0 / q0).clamp(min_fill, 1.0)
                 } else {
@@ -436,7 +449,7 @@ pub fn recompute_targets(dir: &Path, out: &Path) -> BTreeMap<(String, String, i3
     {
         let least: u32 = ch["min_hires"].parse().unwrap();
         let years: Vec<i32> = ch["year"].split('-').map(|y| y.parse().unwrap()).collect();
-        for t in years[0]..=*years.last().unwrap() {
+        for t in years[0].max(base + 1)..=*years.last().unwrap() {
             let hired: u32 = flows
                 .iter()
                 .filter(|f| {

@@ -1,0 +1,149 @@
+//! `bienche history`: a generated province planned, its forms for 2026 returned as planned
+//! but for one unit, re-planned, and the two plans read back as one history.
+
+mod common;
+
+use common::forms::*;
+use common::*;
+
+fn run(args: &[&str]) -> Output {
+    let o = bienche(args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+#[test]
+fn a_replan_and_the_plan_it_replaces_read_as_one_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = |x: &Path| x.to_str().unwrap().to_string();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "12", "1", "3", &[]).status.success());
+    let plan = plan(&set.join("p01"), &tmp);
+    let forms = tmp.path().join("forms");
+    run(&["forms", &p(&plan), "--year", "2026", "--out", &p(&forms)]);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|f| f.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    files.sort();
+    // Every form as planned; the last one not returned.
+    let missing = files.pop().unwrap();
+    let missing_unit = missing.file_stem().unwrap().to_string_lossy().into_owned();
+    std::fs::remove_file(&missing).unwrap();
+    for f in &files {
+        type_into(f, &as_planned(f).0);
+    }
+    let actuals = tmp.path().join("actuals");
+    run(&["actuals", &p(&plan), &p(&forms), "--out", &p(&actuals)]);
+    let replan = tmp.path().join("replan");
+    run(&[
+        "replan",
+        &p(&plan),
+        "--actuals",
+        &p(&actuals),
+        "--out",
+        &p(&replan),
+        "--quiet",
+    ]);
+    // The unit without a form starts from the plan's stock at the end of 2026.
+    let changes = read_csv(&replan.join("changes.csv"));
+    let row = changes.iter().find(|r| r["unit"] == missing_unit).unwrap();
+    assert_eq!(row["start_from"], "plan");
+    assert_eq!(row["start"], row["plan_end"]);
+    assert_eq!(row["report_date"], "");
+    let replan_json: serde_json::Value =
+        serde_json::from_str(&read(&replan, "replan.json")).unwrap();
+    assert_eq!(replan_json["from_plan"], serde_json::json!([missing_unit]));
+    assert_eq!(replan_json["from_actuals"], 11);
+
+    // The history of the re-plan brings the plan it replaces, oldest first.
+    let history = tmp.path().join("history");
+    let o = run(&[
+        "--lang",
+        "en",
+        "history",
+        &p(&replan),
+        "--out",
+        &p(&history),
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.ends_with(&format!(
+            "wrote 2 plans' history to {}\n",
+            history.display()
+        )),
+        "{stdout}"
+    );
+    let rows = read_csv(&history.join("history.csv"));
+    let made: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["made_from"].as_str(),
+                r["kind"].as_str(),
+                r["target_year"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        made,
+        [
+            ("2025", "plan", "2030"),
+            ("2025", "plan", "2035"),
+            ("2026", "replan", "2030"),
+            ("2026", "replan", "2035"),
+        ]
+    );
+    // Each row is its plan's own: the province's staff in the target year, and the legal
+    // targets of that year met and missed.
+    for r in &rows {
+        let dir = PathBuf::from(&r["plan"]);
+        let year = &r["target_year"];
+        let trajectory = read_csv(&dir.join("trajectory.csv"));
+        let staff: u32 = trajectory
+            .iter()
+            .filter(|t| &t["year"] == year)
+            .map(|t| t["headcount"].parse::<u32>().unwrap())
+            .sum();
+        assert_eq!(r["staff"], staff.to_string());
+        let targets = read_csv(&dir.join("targets.csv"));
+        let legal = || {
+            targets
+                .iter()
+                .filter(|t| &t["year"] == year && t["kind"] == "target" && t["rule"] != "R5")
+        };
+        let met = legal().filter(|t| t["met"] == "true").count();
+        assert_eq!(r["targets_met"], met.to_string());
+        assert_eq!(r["targets_missed"], (legal().count() - met).to_string());
+    }
+    for chart in ["1-outlook.png", "2-targets.png"] {
+        assert!(history.join("plots/en").join(chart).is_file(), "{chart}");
+    }
+
+    // A replaced plan that changed is not followed, and the history says so.
+    std::fs::write(
+        plan.join("manifest.json"),
+        read(&plan, "manifest.json") + " ",
+    )
+    .unwrap();
+    let o = run(&[
+        "--lang",
+        "en",
+        "history",
+        &p(&replan),
+        "--out",
+        &p(&history),
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "warning: {} replaces {}, which is no longer there as it was; the history starts at {}\n",
+            replan.display(),
+            plan.canonicalize().unwrap().display(),
+            replan.display()
+        )
+    );
+    assert_eq!(read_csv(&history.join("history.csv")).len(), 2);
+}

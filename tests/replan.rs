@@ -1,0 +1,288 @@
+//! `bienche replan`: the Sơn La sample's forms for 2026 filled in with a simulated year (a
+//! draw of `simulate` on the plan, so the numbers differ from the plan), compiled, and
+//! re-planned from 1 November 2026. The re-plan starts from the actual stocks less the
+//! leavers of the two months left, keeps the past fixed, and its targets are recomputed by
+//! the independent oracle from a flat copy of the scenario the test builds itself.
+
+mod common;
+
+use bienche::domain::{Cell, Spec};
+use common::forms::*;
+use common::*;
+
+/// A form's cell key (`Thai|F|staff|no`) as a cell of `spec`.
+fn cell_of(spec: &Spec, key: &str) -> Cell {
+    let parts: Vec<&str> = key.split('|').collect();
+    Cell {
+        group: spec.groups.iter().position(|g| g.id == parts[0]).unwrap(),
+        female: parts[1] == "F",
+        leader: parts[2] == "leader",
+        trained: parts[3] == "yes",
+    }
+}
+
+/// Fills every form with the draw's head-count at the end of 2026 where its leavers can say
+/// why (the cell's attrition row takes the difference from the plan; a cell without one, or
+/// with fewer planned leavers than the draw has people more, keeps the plan's figure) and the
+/// plan's other flows, dated 1 November 2026. Returns the cells that differ from the plan.
+fn fill_with_draw(plan: &Path, forms: &Path) -> usize {
+    let (spec, tables) = bienche::scenario::of_plan(plan, "testing").unwrap();
+    let world = bienche::simulate::one_draw(&spec, &tables, plan, 42, 0).unwrap();
+    let mut differ = 0;
+    for entry in std::fs::read_dir(forms).unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "xlsx") {
+            continue;
+        }
+        let unit = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let u = spec.unit_index(&unit).unwrap();
+        let (mut cells, at) = as_planned(&path);
+        let value = |cells: &BTreeMap<String, Typed>, address: &str| match cells[address] {
+            Typed::Number(n) => n,
+            Typed::Text(_) => unreachable!(),
+        };
+        for (key, address) in at.iter().filter(|(k, _)| k.starts_with("A|")) {
+            let cell_key = &key[2..];
+            // A leader who stays keeps a post the plan's promotions counted as free.
+            if cell_key.contains("|leader|") {
+                continue;
+            }
+            let planned = value(&cells, address);
+            let drawn = world
+                .stock
+                .get(&(2026, u, cell_of(&spec, cell_key)))
+                .copied()
+                .unwrap_or(0);
+            let Some(leavers_at) = at.get(&format!("B|attrition||{cell_key}")) else {
+                continue;
+            };
+            let leavers = value(&cells, leavers_at) as i64 + planned as i64 - drawn as i64;
+            if leavers >= 0 && drawn != planned {
+                cells.insert(address.clone(), Typed::Number(drawn));
+                cells.insert(leavers_at.clone(), Typed::Number(leavers as u32));
+                differ += 1;
+            }
+        }
+        type_into(&path, &cells);
+    }
+    differ
+}
+
+fn run(args: &[&str]) -> String {
+    let o = bienche(args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The sample's first plan, its forms filled with a simulated 2026, compiled and re-planned:
+/// the re-plan's base is each cell's actual head-count on 1 November less the booked
+/// retirements and expected leavers still to come; its replay and its targets hold by the
+/// oracle; its roadmap and intent floors stay those of 2025; bad actuals are refused.
+#[test]
+fn a_simulated_year_is_compiled_and_replanned() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sample = scenario("son-la");
+    let plan = plan(&sample, &tmp);
+    let forms = tmp.path().join("forms");
+    let p = |x: &Path| x.to_str().unwrap().to_string();
+    run(&["forms", &p(&plan), "--year", "2026", "--out", &p(&forms)]);
+    let differ = fill_with_draw(&plan, &forms);
+    assert!(differ >= 50, "only {differ} cells differ from the plan");
+    let actuals = tmp.path().join("actuals");
+    let said = run(&[
+        "--lang",
+        "en",
+        "actuals",
+        &p(&plan),
+        &p(&forms),
+        "--out",
+        &p(&actuals),
+    ]);
+    assert!(
+        said.starts_with("compiled 104 of 104 forms for 2026"),
+        "{said}"
+    );
+
+    // Actuals of another plan are refused before anything is planned.
+    let other = tmp.path().join("other-actuals");
+    std::fs::create_dir(&other).unwrap();
+    for f in std::fs::read_dir(&actuals).unwrap().flatten() {
+        std::fs::copy(f.path(), other.join(f.file_name())).unwrap();
+    }
+    replace_in(
+        &other,
+        "actuals.json",
+        "\"plan_manifest_sha256\": \"",
+        "\"plan_manifest_sha256\": \"0",
+    );
+    let refused = tmp.path().join("refused");
+    let o = bienche(&[
+        "--lang",
+        "en",
+        "replan",
+        &p(&plan),
+        "--actuals",
+        &p(&other),
+        "--out",
+        &p(&refused),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: {}/actuals.json: field 'plan_manifest_sha256': the actuals were compiled against another plan than {}; expected actuals of that plan (bienche actuals {} FORMS)\n",
+            other.display(),
+            plan.display(),
+            plan.display()
+        )
+    );
+    assert!(!refused.exists());
+
+    let re = tmp.path().join("replan");
+    let said = run(&[
+        "--lang",
+        "en",
+        "replan",
+        &p(&plan),
+        "--actuals",
+        &p(&actuals),
+        "--out",
+        &p(&re),
+    ]);
+    assert!(
+        said.contains("changes from the replaced plan over 2027–2035: "),
+        "{said}"
+    );
+    eprintln!(
+        "{differ} cells differ from the plan; {}",
+        said.lines().last().unwrap()
+    );
+
+    // The base: each cell's actual head-count less the retirements and leavers to come.
+    let actual: BTreeMap<(String, String), u32> = read_csv(&actuals.join("actual_stocks.csv"))
+        .iter()
+        .map(|r| {
+            let key = format!(
+                "{}|{}|{}|{}",
+                r["group"], r["gender"], r["role"], r["trained"]
+            );
+            ((r["unit"].clone(), key), r["actual"].parse().unwrap())
+        })
+        .collect();
+    let cell_of_row = |r: &Row| {
+        (
+            r["unit"].clone(),
+            format!(
+                "{}|{}|{}|{}",
+                r["group"], r["gender"], r["role"], r["trained"]
+            ),
+        )
+    };
+    let staff: BTreeMap<(String, String), u32> = read_csv(&re.join("scenario/staff.csv"))
+        .iter()
+        .map(|r| (cell_of_row(r), r["count"].parse().unwrap()))
+        .collect();
+    let start: BTreeMap<(String, String), u32> = read_csv(&re.join("trajectory.csv"))
+        .iter()
+        .filter(|r| r["year"] == "2026" && r["headcount"] != "0")
+        .map(|r| (cell_of_row(r), r["headcount"].parse().unwrap()))
+        .collect();
+    assert_eq!(
+        start, staff,
+        "the re-plan's replay starts from its staff.csv"
+    );
+    for (key, n) in &staff {
+        assert!(
+            *n <= actual[key],
+            "{key:?}: {n} above the actual {}",
+            actual[key]
+        );
+    }
+    let changes = read_csv(&re.join("changes.csv"));
+    let mut leaving = 0;
+    for row in changes.iter().filter(|r| r["unit"] != "PROVINCE") {
+        assert_eq!(row["start_from"], "actuals");
+        assert_eq!(row["report_date"], "2026-11-01");
+        assert_eq!(row["days_left"], "60");
+        let sum = |m: &BTreeMap<(String, String), u32>| -> u32 {
+            m.iter()
+                .filter(|((u, _), _)| *u == row["unit"])
+                .map(|(_, n)| n)
+                .sum()
+        };
+        let n = |c: &str| row[c].parse::<u32>().unwrap();
+        assert_eq!(n("reported"), sum(&actual), "{}", row["unit"]);
+        assert_eq!(n("start"), sum(&staff), "{}", row["unit"]);
+        assert_eq!(n("reported") - n("retiring") - n("leaving"), n("start"));
+        leaving += n("leaving");
+    }
+    // About 5,860 people × 1% a year × 60/365 leave in the two months left.
+    assert!(
+        (5..=15).contains(&leaving),
+        "{leaving} leavers to 31 December"
+    );
+    let province = changes.iter().find(|r| r["unit"] == "PROVINCE").unwrap();
+    assert_eq!(province["leaving"], leaving.to_string());
+
+    // The past is fixed: the re-plan's flows are of 2027–2035, its first stock 2026.
+    let flows = read_csv(&re.join("flows.csv"));
+    assert!(flows.iter().all(|f| f["year"].as_str() > "2026"));
+    oracle::replay_flows(&re, 2026, 2035);
+
+    // Its targets, recomputed by the oracle from a flat copy: the sample with base year 2026
+    // and the sample's own 2025 staff as the reference of the roadmap and intent floors.
+    let flat = tmp.path().join("flat");
+    std::fs::create_dir(&flat).unwrap();
+    for f in std::fs::read_dir(&sample).unwrap().flatten() {
+        if f.path().is_file() {
+            std::fs::copy(f.path(), flat.join(f.file_name())).unwrap();
+        }
+    }
+    std::fs::copy(sample.join("staff.csv"), flat.join("reference_staff.csv")).unwrap();
+    replace_in(
+        &flat,
+        "scenario.toml",
+        "base_year = 2025",
+        "base_year = 2026\nreference_year = 2025",
+    );
+    oracle::check_targets(&flat, &re);
+
+    // Milestones and intent floors are the first plan's: the same required counts.
+    let required = |dir: &Path, kinds: &[&str]| -> BTreeMap<(String, String, String), String> {
+        read_csv(&dir.join("targets.csv"))
+            .into_iter()
+            .filter(|r| kinds.contains(&r["kind"].as_str()) && r["year"].as_str() > "2026")
+            .filter(|r| r["rule"] != "I4")
+            .map(|r| {
+                (
+                    (r["unit"].clone(), r["rule"].clone(), r["year"].clone()),
+                    r["required"].clone(),
+                )
+            })
+            .collect()
+    };
+    let (before, after) = (
+        required(&plan, &["milestone", "intent"]),
+        required(&re, &["milestone", "intent"]),
+    );
+    assert!(before.len() > 3000);
+    assert_eq!(before, after);
+
+    // The manifest names the plan replaced; the re-plan's scenario is a small variant.
+    let manifest = summary_json(&re.join("manifest.json"));
+    assert_eq!(
+        manifest["replaces"]["plan"].as_str().unwrap(),
+        plan.canonicalize().unwrap().to_str().unwrap()
+    );
+    let toml = std::fs::read_to_string(re.join("scenario/scenario.toml")).unwrap();
+    assert!(toml.contains("base_year = 2026\n"), "{toml}");
+    assert!(toml.contains("reference_year = 2025\n"), "{toml}");
+    assert!(
+        toml.contains("[[remove]]\ntable = \"retirements.csv\"\nyear = 2026\n"),
+        "{toml}"
+    );
+}
+
+fn summary_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
