@@ -298,6 +298,17 @@ pub fn run(r: &Request) -> Result<Outcome> {
         crate::output::write::rows(dir, &stock_rows)?;
         crate::output::write::rows(dir, &flow_rows)?;
         crate::output::write::rows(dir, &status)?;
+        let plots = dir.join("plots").join(labels.lang());
+        crate::output::folder::make_dir(&plots)?;
+        crate::charts::actuals::draw(
+            &plots,
+            &status,
+            &crate::charts::actuals::Source {
+                scenario: &tables.summary.scenario,
+                illustrative: tables.summary.illustrative,
+            },
+            &labels,
+        )?;
         crate::output::write::rows(dir, &problems)?;
         crate::output::write::json(dir, "actuals.json", &summary)?;
         crate::workbook::actuals::write(

@@ -88,16 +88,18 @@ pub fn run(r: &Request) -> Result<Outcome> {
         ));
     }
     let labels = Labels::new(r.lang)?;
-    for p in r.plans {
+    let (plans, warnings) = chain(r.plans)?;
+    // Every plan of the history is an input, those reached through `replaces` too.
+    let inputs: Vec<PathBuf> = plans.iter().map(|(d, _)| d.clone()).collect();
+    for p in &inputs {
         crate::forms::outside(r.out, p)?;
     }
     crate::output::folder::check_out(&crate::output::folder::Out {
         path: r.out,
         kind: crate::output::folder::Kind::History,
-        inputs: r.plans,
+        inputs: &inputs,
         force: r.force,
     })?;
-    let (plans, warnings) = chain(r.plans)?;
     let mut entries = Vec::new();
     for (dir, replan) in plans {
         let stats = crate::charts::stats::load(&dir)?;

@@ -46,6 +46,8 @@ use std::path::{Path, PathBuf};
 /// The re-plan's scenario folder inside its output.
 pub const SCENARIO: &str = "scenario";
 const MARK: &str = "# Written by bienche replan";
+/// The staged scenario's folder beside OUT: `.OUT.replan-PID`.
+pub const STAGED: &str = "replan";
 /// The files of the re-plan's scenario.
 const FILES: [&str; 4] = [
     "scenario.toml",
@@ -104,6 +106,12 @@ type CellKey = (String, Gender, Role, bool);
 /// Where one unit starts.
 struct Start {
     cells: BTreeMap<CellKey, u32>,
+    /// Retirements booked for the reported year, not reported, of people still there on a
+    /// report dated 31 December: booked again for the next year.
+    overdue: BTreeMap<CellKey, u32>,
+    /// Retirements reported beyond the year's bookings: the people left before their
+    /// booked year, whose later bookings go (the earliest first).
+    early: BTreeMap<CellKey, u32>,
     row: ChangeRow,
 }
 
@@ -125,6 +133,13 @@ pub fn prepare(r: &Request) -> Result<Prepared> {
     let (original, before) = crate::scenario::of_plan(r.plan, "re-planning")?;
     let summary: ActualsSummary = crate::output::read::json(&r.actuals.join("actuals.json"))?;
     let manifest_sha256 = crate::forms::manifest_sha256(r.plan)?;
+    if summary.plan_manifest_sha256.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: compiled by an earlier version of bienche, which did not record the plan; compile the forms again (bienche actuals {} FORMS)",
+            r.actuals.display(),
+            r.plan.display()
+        )));
+    }
     if summary.plan_manifest_sha256 != manifest_sha256 {
         return Err(Error::input(
             Path::new("actuals.json"),
@@ -139,12 +154,27 @@ pub fn prepare(r: &Request) -> Result<Prepared> {
         .in_folder(r.actuals));
     }
     let year = summary.year;
-    if year <= before.summary.base_year || year >= before.summary.horizon {
+    // A target year anchors the milestones after it: a re-plan from it or later would need
+    // the quotas of years before its base, which a scenario does not hold.
+    let first_target = original
+        .config
+        .time
+        .targets
+        .first()
+        .map_or(before.summary.horizon, |t| t.year);
+    if year <= before.summary.base_year || year >= first_target {
         return Err(Error::Usage(format!(
-            "{}: the actuals report {year}; expected a year from {} to {} to plan the years after it",
+            "{}: the actuals report {year}; expected a year from {} to {} (re-planning from the first target year {} on is not supported yet)",
             r.actuals.display(),
             before.summary.base_year + 1,
-            before.summary.horizon - 1
+            first_target - 1,
+            first_target
+        )));
+    }
+    if let Some(file) = &original.config.roster.file {
+        return Err(Error::Usage(format!(
+            "{}: the scenario derives its workforce from the roster \"{file}\" on load; expected staff.csv and retirements.csv (write them with bienche roster import, plan again, then re-plan)",
+            before.manifest.scenario_dir.display()
         )));
     }
     let stocks: Vec<ActualStockRow> = crate::output::read::rows(r.actuals)?;
@@ -161,13 +191,15 @@ pub fn prepare(r: &Request) -> Result<Prepared> {
     };
     // Staged at the depth it will have, so that the inputs' names relative to it agree.
     let staged = out_abs.with_file_name(format!(
-        ".{}.replan-{}",
+        ".{}.{STAGED}-{}",
         out_abs
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
         std::process::id()
     ));
+    // An interrupt removes it; a later run into OUT clears one a killed run left.
+    crate::output::folder::live_file(&staged, true);
     let _ = std::fs::remove_dir_all(&staged);
     let dir = staged.join(SCENARIO);
     crate::output::folder::make_dir(&dir)?;
@@ -177,6 +209,7 @@ pub fn prepare(r: &Request) -> Result<Prepared> {
         Ok(s) => s,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staged);
+            crate::output::folder::live_file(&staged, false);
             return Err(e);
         }
     };
@@ -257,7 +290,7 @@ impl Prepared {
             crate::output::write::rows(dir, &targets)?;
             crate::output::write::json(dir, "replan.json", &summary)
         });
-        let _ = std::fs::remove_dir_all(&staged);
+        self.abandon();
         result.map(|seconds| {
             report.timings.write_seconds = seconds;
             summary
@@ -289,19 +322,25 @@ impl Prepared {
     /// Removes the staged scenario (a run that stops before [`Prepared::write`]).
     pub fn abandon(&self) {
         let _ = std::fs::remove_dir_all(&self.staged);
+        crate::output::folder::live_file(&self.staged, false);
     }
 }
 
 /// Whether `dir` holds a re-plan's scenario as [`prepare`] writes it, and nothing else.
 pub fn written(dir: &Path) -> bool {
-    let names: Vec<String> = std::fs::read_dir(dir)
+    let entries: Vec<(String, bool)> = std::fs::read_dir(dir)
         .map(|d| {
             d.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .map(|e| {
+                    let is_file = e.file_type().is_ok_and(|t| t.is_file());
+                    (e.file_name().to_string_lossy().into_owned(), is_file)
+                })
                 .collect()
         })
         .unwrap_or_default();
-    names.iter().all(|n| FILES.contains(&n.as_str()))
+    entries
+        .iter()
+        .all(|(n, is_file)| *is_file && FILES.contains(&n.as_str()))
         && std::fs::read_to_string(dir.join("scenario.toml")).is_ok_and(|t| t.starts_with(MARK))
 }
 
@@ -341,13 +380,22 @@ fn start_stock(
             .entry(key_of(&s.group, s.gender, s.role, s.trained))
             .or_default() += s.actual;
     }
+    // Per unit and cell: retirements booked and not reported, and reported beyond the
+    // bookings.
     let mut retiring: BTreeMap<&str, BTreeMap<CellKey, u32>> = BTreeMap::new();
+    let mut early: BTreeMap<&str, BTreeMap<CellKey, u32>> = BTreeMap::new();
     for f in flows.iter().filter(|f| f.flow == FlowKind::Retire) {
+        let key = key_of(&f.group, f.gender, f.role, f.trained);
         *retiring
             .entry(f.unit.as_str())
             .or_default()
-            .entry(key_of(&f.group, f.gender, f.role, f.trained))
+            .entry(key.clone())
             .or_default() += f.plan.saturating_sub(f.actual);
+        *early
+            .entry(f.unit.as_str())
+            .or_default()
+            .entry(key)
+            .or_default() += f.actual.saturating_sub(f.plan);
     }
     let days_in_year = if is_leap(year) { 366 } else { 365 };
     let name = spec.unit_names();
@@ -364,6 +412,8 @@ fn start_stock(
     let mut expected: Vec<(usize, Vec<f64>)> = Vec::new();
     for (u, unit) in spec.units.iter().enumerate() {
         let id = unit.id.as_str();
+        let mut overdue = BTreeMap::new();
+        let mut left_early = BTreeMap::new();
         let plan_cells = planned.get(id).unwrap_or(&empty);
         let mut row = ChangeRow {
             unit: id.to_string(),
@@ -407,9 +457,19 @@ fn start_stock(
                 let mut retired = 0;
                 for (k, &n) in reported {
                     let r = due.get(k).copied().unwrap_or(0).min(n);
-                    retired += r;
-                    after.insert(k.clone(), n - r);
+                    if days_left == 0 {
+                        // The head-count is the year's end: who is there stays, and retires
+                        // the next year.
+                        if r > 0 {
+                            overdue.insert(k.clone(), r);
+                        }
+                        after.insert(k.clone(), n);
+                    } else {
+                        retired += r;
+                        after.insert(k.clone(), n - r);
+                    }
                 }
+                left_early = early.get(id).cloned().unwrap_or_default();
                 let share = spec.settled_rate(u) * days_left as f64 / days_in_year as f64;
                 expected.push((
                     out.len(),
@@ -427,7 +487,12 @@ fn start_stock(
                 plan_cells.clone()
             }
         };
-        out.push(Start { cells, row });
+        out.push(Start {
+            cells,
+            overdue,
+            early: left_early,
+            row,
+        });
     }
     // The leavers of the days left: the province's expected number rounded, shared over
     // the units and then over each unit's cells by largest remainder (rounded unit by unit,
@@ -449,7 +514,7 @@ fn start_stock(
         }
         start.row.leaving = n;
     }
-    for (u, Start { cells, row }) in out.iter_mut().enumerate() {
+    for (u, Start { cells, row, .. }) in out.iter_mut().enumerate() {
         let (unit, id) = (&spec.units[u], row.unit.as_str());
         let leaders: u32 = cells
             .iter()
@@ -482,7 +547,14 @@ fn write_scenario(
     starts: &[Start],
 ) -> Result<()> {
     let base = before.manifest.scenario_dir.display().to_string();
-    let retirements_of_year = original.retirements.keys().any(|&(_, _, y)| y == year);
+    // The bookings of the years up to the reported one (more than one when a year was
+    // skipped) happened or are carried.
+    let past_years: BTreeSet<i32> = original
+        .retirements
+        .keys()
+        .map(|&(_, _, y)| y)
+        .filter(|&y| y <= year)
+        .collect();
     // The first re-plan keeps the first plan's base as its reference; later ones inherit it.
     let reference = original.reference.is_none().then(|| original.base_year());
     let mut toml = format!(
@@ -497,9 +569,9 @@ fn write_scenario(
         ));
     }
     toml.push_str("\n[[remove]]\ntable = \"staff.csv\"\n");
-    if retirements_of_year {
+    for y in past_years {
         toml.push_str(&format!(
-            "\n[[remove]]\ntable = \"retirements.csv\"\nyear = {year}\n"
+            "\n[[remove]]\ntable = \"retirements.csv\"\nyear = {y}\n"
         ));
     }
     let path = dir.join("scenario.toml");
@@ -521,7 +593,7 @@ fn write_scenario(
             .collect();
         write_csv(&dir.join("reference_staff.csv"), &rows)?;
     }
-    let trimmed = trimmed_retirements(original, year, starts, &words);
+    let trimmed = adjusted_retirements(original, year, starts, &words);
     if !trimmed.is_empty() {
         write_csv(&dir.join("retirements.csv"), &trimmed)?;
     }
@@ -537,11 +609,13 @@ fn write_scenario(
     write_csv(&dir.join("staff.csv"), &rows)
 }
 
-/// Retirements booked after the reported year in a cell that now holds fewer people than
-/// are booked: rows of the re-plan's `retirements.csv` replacing the base's (same unit, cell
-/// and year), the latest bookings cut first (who left is not known; the nearer bookings are
-/// kept).
-fn trimmed_retirements(
+/// The retirement bookings after the reported year that the re-plan changes, as rows of its
+/// `retirements.csv` replacing the base's (same unit, cell and year): those overdue at a
+/// report dated 31 December booked for the next year; a person who retired before their
+/// booked year takes their later booking away (the earliest first); and in a cell that now
+/// holds fewer people than are booked, the latest bookings are cut (who left is not known;
+/// the nearer bookings are kept).
+fn adjusted_retirements(
     original: &Spec,
     year: i32,
     starts: &[Start],
@@ -549,28 +623,38 @@ fn trimmed_retirements(
 ) -> Vec<RetirementRow> {
     let mut out = Vec::new();
     for (u, start) in starts.iter().enumerate() {
-        let mut booked: BTreeMap<CellKey, Vec<(i32, u32)>> = BTreeMap::new();
+        let mut booked: BTreeMap<CellKey, BTreeMap<i32, u32>> = BTreeMap::new();
         for (&(_, c, y), &n) in original
             .retirements
             .range((u, Cell::FIRST, i32::MIN)..=(u, Cell::LAST, i32::MAX))
             .filter(|(&(_, _, y), &n)| y > year && n > 0)
         {
-            booked.entry(words(&c)).or_default().push((y, n));
+            booked.entry(words(&c)).or_default().insert(y, n);
         }
-        for (key, mut rows) in booked {
+        let keys: BTreeSet<CellKey> = booked.keys().chain(start.overdue.keys()).cloned().collect();
+        for key in keys {
+            let before = booked.remove(&key).unwrap_or_default();
+            let mut after = before.clone();
+            if let Some(&n) = start.overdue.get(&key) {
+                *after.entry(year + 1).or_default() += n;
+            }
+            let mut gone = start.early.get(&key).copied().unwrap_or(0);
+            for n in after.values_mut() {
+                let cut = gone.min(*n);
+                *n -= cut;
+                gone -= cut;
+            }
             let have = start.cells.get(&key).copied().unwrap_or(0);
-            let mut excess = rows
-                .iter()
-                .map(|(_, n)| n)
-                .sum::<u32>()
-                .saturating_sub(have);
-            rows.sort();
-            for (y, n) in rows.into_iter().rev() {
-                if excess == 0 {
-                    break;
-                }
-                let cut = excess.min(n);
+            let mut excess = after.values().sum::<u32>().saturating_sub(have);
+            for n in after.values_mut().rev() {
+                let cut = excess.min(*n);
+                *n -= cut;
                 excess -= cut;
+            }
+            for (y, n) in after {
+                if before.get(&y).copied().unwrap_or(0) == n {
+                    continue;
+                }
                 let (group, gender, role, trained) = key.clone();
                 out.push(RetirementRow {
                     unit: start.row.unit.clone(),
@@ -579,7 +663,7 @@ fn trimmed_retirements(
                     role,
                     trained,
                     year: y,
-                    count: n - cut,
+                    count: n,
                 });
             }
         }

@@ -107,7 +107,9 @@ fn a_simulated_year_is_compiled_and_replanned() {
     let other = tmp.path().join("other-actuals");
     std::fs::create_dir(&other).unwrap();
     for f in std::fs::read_dir(&actuals).unwrap().flatten() {
-        std::fs::copy(f.path(), other.join(f.file_name())).unwrap();
+        if f.path().is_file() {
+            std::fs::copy(f.path(), other.join(f.file_name())).unwrap();
+        }
     }
     replace_in(
         &other,
@@ -228,6 +230,19 @@ fn a_simulated_year_is_compiled_and_replanned() {
     let flows = read_csv(&re.join("flows.csv"));
     assert!(flows.iter().all(|f| f["year"].as_str() > "2026"));
     oracle::replay_flows(&re, 2026, 2035);
+    // Every booking the re-plan keeps is retired as booked, and none beyond the stock.
+    let booked = bookings(&sample, &re);
+    assert_eq!(retired(&re), booked);
+    let mut by_cell: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for ((u, c, _), n) in &booked {
+        *by_cell.entry((u.clone(), c.clone())).or_default() += n;
+    }
+    for (key, n) in by_cell {
+        assert!(
+            n <= staff.get(&key).copied().unwrap_or(0),
+            "{key:?}: {n} booked"
+        );
+    }
 
     // Its targets, recomputed by the oracle from a flat copy: the sample with base year 2026
     // and the sample's own 2025 staff as the reference of the roadmap and intent floors.
@@ -281,6 +296,125 @@ fn a_simulated_year_is_compiled_and_replanned() {
         toml.contains("[[remove]]\ntable = \"retirements.csv\"\nyear = 2026\n"),
         "{toml}"
     );
+}
+
+/// The retirements the re-plan books, by unit, cell and year: the scenario's own after
+/// 2026, each overridden by a row of the re-plan's `retirements.csv` (same unit, cell, year).
+fn bookings(scenario: &Path, replan: &Path) -> BTreeMap<(String, String, String), u32> {
+    let key = |r: &Row| {
+        (
+            r["unit"].clone(),
+            format!(
+                "{}|{}|{}|{}",
+                r["group"], r["gender"], r["role"], r["trained"]
+            ),
+            r["year"].clone(),
+        )
+    };
+    let mut out: BTreeMap<_, u32> = read_csv(&scenario.join("retirements.csv"))
+        .iter()
+        .filter(|r| r["year"].as_str() > "2026")
+        .map(|r| (key(r), r["count"].parse().unwrap()))
+        .collect();
+    let own = replan.join("scenario/retirements.csv");
+    if own.exists() {
+        for r in read_csv(&own) {
+            out.insert(key(&r), r["count"].parse().unwrap());
+        }
+    }
+    out.retain(|_, n| *n > 0);
+    out
+}
+
+/// The re-plan's retirements as `flows.csv` has them.
+fn retired(replan: &Path) -> BTreeMap<(String, String, String), u32> {
+    let mut out = BTreeMap::new();
+    for r in read_csv(&replan.join("flows.csv")) {
+        if r["flow"] == "retire" {
+            let cell = format!(
+                "{}|{}|{}|{}",
+                r["group"], r["gender"], r["role"], r["trained"]
+            );
+            *out.entry((r["unit"].clone(), cell, r["year"].clone()))
+                .or_default() += r["count"].parse::<u32>().unwrap();
+        }
+    }
+    out
+}
+
+/// 31 December 2026 as an Excel serial date.
+const DEC_31_2026: u32 = 46_387;
+
+/// A generated province's forms for 2026 as planned but one, dated 31 December, in which a
+/// retirement booked for 2026 did not happen (the person is still there): the re-plan keeps
+/// that person, loses nobody else of that unit to the days left (there are none), and books
+/// the retirement for 2027; every booking it keeps is retired as booked.
+#[test]
+fn a_retirement_not_taken_by_31_december_is_booked_for_the_next_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = |x: &Path| x.to_str().unwrap().to_string();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "12", "1", "3", &[]).status.success());
+    let scenario = set.join("p01");
+    let plan = plan(&scenario, &tmp);
+    let forms = tmp.path().join("forms");
+    run(&["forms", &p(&plan), "--year", "2026", "--out", &p(&forms)]);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|f| f.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    files.sort();
+    let mut late = None;
+    for f in &files {
+        let (mut cells, at) = as_planned(f);
+        let retire = at.keys().find(|k| k.starts_with("B|retire|")).cloned();
+        if let (None, Some(key)) = (&late, retire) {
+            let cell = key.splitn(4, '|').nth(3).unwrap().to_string();
+            let planned = |cells: &BTreeMap<String, Typed>, a: &str| match cells[a] {
+                Typed::Number(n) => n,
+                Typed::Text(_) => unreachable!(),
+            };
+            let (r_at, a_at) = (at[&key].clone(), at[&format!("A|{cell}")].clone());
+            let (r, a) = (planned(&cells, &r_at), planned(&cells, &a_at));
+            cells.insert(r_at, Typed::Number(r - 1));
+            cells.insert(a_at, Typed::Number(a + 1));
+            cells.insert("C5".into(), Typed::Number(DEC_31_2026));
+            late = Some((f.file_stem().unwrap().to_string_lossy().into_owned(), cell));
+        }
+        type_into(f, &cells);
+    }
+    let (unit, cell) = late.expect("a form with a retirement booked for 2026");
+    let actuals = tmp.path().join("actuals");
+    run(&["actuals", &p(&plan), &p(&forms), "--out", &p(&actuals)]);
+    let re = tmp.path().join("replan");
+    run(&[
+        "replan",
+        &p(&plan),
+        "--actuals",
+        &p(&actuals),
+        "--out",
+        &p(&re),
+        "--quiet",
+    ]);
+    let changes = read_csv(&re.join("changes.csv"));
+    let row = changes.iter().find(|r| r["unit"] == unit).unwrap();
+    assert_eq!(row["report_date"], "2026-12-31");
+    assert_eq!(
+        [&row["days_left"], &row["retiring"], &row["leaving"]],
+        ["0", "0", "0"]
+    );
+    assert_eq!(row["start"], row["reported"]);
+    let booked = bookings(&scenario, &re);
+    let before = bookings(&scenario, &tmp.path().join("none"));
+    let key = (unit.clone(), cell.clone(), "2027".to_string());
+    assert_eq!(
+        booked.get(&key).copied().unwrap_or(0),
+        before.get(&key).copied().unwrap_or(0) + 1,
+        "{key:?}"
+    );
+    assert_eq!(retired(&re), booked);
 }
 
 fn summary_json(path: &Path) -> serde_json::Value {

@@ -45,6 +45,7 @@ macro_rules! both {
     }};
 }
 
+pub mod actuals;
 pub mod compare;
 pub mod frontier;
 pub mod history;

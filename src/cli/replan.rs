@@ -45,7 +45,7 @@ pub fn run(r: &Request) -> Result<()> {
     let year = prepared.replaces.year;
     let (start, reported, retiring, leaving, plan_end) = prepared.totals();
     say(format!(
-        "re-planning {}–{} from the actuals of {year}: {} units from their forms, {} from the plan (no form); {reported} people on the report dates, {retiring} booked retirements and {leaving} expected leavers to 31 December: {start} at 31 December {year} (the plan's: {plan_end})",
+        "re-planning {}–{} from the actuals of {year}: {} units from their forms, {} from the plan (no form); {reported} people on the report dates (the plan's head-count where there is no form), {retiring} booked retirements and {leaving} expected leavers to 31 December: {start} at 31 December {year} (the plan's: {plan_end})",
         year + 1,
         prepared.spec.config.time.horizon,
         prepared.from_actuals(),

@@ -897,9 +897,12 @@ pub struct ActualsSummary {
     pub latest_date: String,
     pub problems: usize,
     /// SHA-256 of the plan folder's `manifest.json`: the plan the forms were compiled
-    /// against (`replan` refuses actuals of another plan).
+    /// against (`replan` refuses actuals of another plan; empty in folders of earlier
+    /// versions).
+    #[serde(default)]
     pub plan_manifest_sha256: String,
     /// Each compiled unit's report date, `YYYY-MM-DD`.
+    #[serde(default)]
     pub report_dates: BTreeMap<String, String>,
 }
 

@@ -504,7 +504,7 @@ fn clear_leftovers(out: &Path, kind: Kind) {
         return;
     };
     for (file, is_dir) in entries(parent_of(out)) {
-        for what in ["tmp", "old"] {
+        for what in ["tmp", "old", crate::replan::STAGED] {
             let prefix = format!(".{name}.{what}-");
             let Some(pid) = file
                 .strip_prefix(&prefix)
@@ -518,6 +518,10 @@ fn clear_leftovers(out: &Path, kind: Kind) {
             let path = parent_of(out).join(&file);
             if what == "tmp" {
                 if path.join(MARK).is_file() {
+                    let _ = std::fs::remove_dir_all(&path);
+                }
+            } else if what == crate::replan::STAGED {
+                if crate::replan::written(&path.join(crate::replan::SCENARIO)) {
                     let _ = std::fs::remove_dir_all(&path);
                 }
             } else if !out.exists() {

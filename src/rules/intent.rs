@@ -564,11 +564,12 @@ fn explain(spec: &Spec) -> Vec<String> {
     for (u, unit) in spec.units.iter().enumerate() {
         if i.em_number {
             out.push(format!(
-                "{}\tI1\t{}–{}\t{}\tEM head-count ≥ base-year {} (less in proportion to a quota cut)",
+                "{}\tI1\t{}–{}\t{}\tEM head-count ≥ {}'s {} (less in proportion to a quota cut)",
                 unit.id,
                 spec.base_year() + 1,
                 spec.horizon(),
                 em_floor(spec, u, spec.horizon()),
+                spec.reference_year(),
                 base_em(spec, u)
             ));
         }

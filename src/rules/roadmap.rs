@@ -202,10 +202,11 @@ fn milestone(
             (
                 Required::Fixed(r),
                 format!(
-                    "{:.1}% in {y0} → {:.1}% in {y1}: {:.1}% of the base year's {b} {} → {r}",
+                    "{:.1}% in {y0} → {:.1}% in {y1}: {:.1}% of {}'s {b} {} → {r}",
                     c0 * 100.0,
                     coefficient * 100.0,
                     c * 100.0,
+                    spec.reference_year(),
                     base.describe()
                 ),
             )

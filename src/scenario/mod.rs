@@ -319,8 +319,12 @@ impl RawTables {
                 quota: base_quota.clone(),
             }),
             (Some(year), None) => {
+                let own = layered.dirs.last().map_or_else(
+                    || self.staff.path.with_file_name("reference_staff.csv"),
+                    |d| d.join("reference_staff.csv"),
+                );
                 return Err(Error::input(
-                    &self.staff.path.with_file_name("reference_staff.csv"),
+                    &own,
                     None,
                     "-",
                     format!("no such file; time.reference_year = {year} asks the head-count at 31 December {year} by cell (the columns of staff.csv)"),
@@ -344,16 +348,21 @@ impl RawTables {
                 retirements.insert((u, c, y.expect("year column")), n);
             }
         }
-        let mut channels = parse::parse_channels(&self.channels, ctx, base + 1, horizon)?;
+        let span = parse::Span {
+            since: since + 1,
+            from: base + 1,
+            to: horizon,
+        };
+        let mut channels = parse::parse_channels(&self.channels, ctx, span)?;
         if let Some(t) = &self.channel_caps {
-            parse::apply_channel_caps(t, &mut channels)?;
+            parse::apply_channel_caps(t, &mut channels, span)?;
         }
         let transfers = match &self.transfers {
-            Some(t) => parse::parse_transfers(t, ctx, base + 1, horizon)?,
+            Some(t) => parse::parse_transfers(t, ctx, span)?,
             None => Vec::new(),
         };
         let budget_rows = match &self.budget {
-            Some(t) => parse::parse_budget(t, base + 1, horizon, config.budget.cap_per_year)?,
+            Some(t) => parse::parse_budget(t, span, config.budget.cap_per_year)?,
             None => BTreeMap::new(),
         };
         let attrition = match &self.attrition {

@@ -415,17 +415,30 @@ pub(super) fn parse_kind_set(row: &table::Field) -> Result<Vec<UnitKind>> {
     Ok(v)
 }
 
+/// The years a table's rows may name: the planned years `from..=to`, and for a re-plan
+/// (`time.reference_year`) the years since its reference year, whose rows are past.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Span {
+    pub since: i32,
+    pub from: i32,
+    pub to: i32,
+}
+
 /// The row's years within the plan: a range that begins at or before the base year and
 /// reaches into the plan keeps its planned years (so a table written for 2026-2035 still
-/// serves a re-plan from 2026); a single year, or a range outside the plan, is refused.
+/// serves a re-plan from 2026); a re-plan's row wholly in its past (from its reference year
+/// on) is left out (`None`); anything else outside the plan is refused.
 pub(super) fn check_year_range(
     row: &table::Field,
     (a, b): (i32, i32),
-    from: i32,
-    to: i32,
-) -> Result<(i32, i32)> {
+    span: Span,
+) -> Result<Option<(i32, i32)>> {
+    let Span { since, from, to } = span;
     if a < b && a < from && b >= from && b <= to {
-        return Ok((from, b));
+        return Ok(Some((from, b)));
+    }
+    if a >= since && b < from {
+        return Ok(None);
     }
     if a < from || b > to {
         let found = if a == b {
@@ -438,14 +451,16 @@ pub(super) fn check_year_range(
             format!("expected years within the plan, {from}-{to}, found {found}"),
         ));
     }
-    Ok((a, b))
+    Ok(Some((a, b)))
 }
 
-pub(super) fn parse_channels(t: &Table, ctx: &Lookup, from: i32, to: i32) -> Result<Vec<Channel>> {
+pub(super) fn parse_channels(t: &Table, ctx: &Lookup, span: Span) -> Result<Vec<Channel>> {
     let mut out: Vec<Channel> = Vec::new();
     for row in t.fields() {
         let id = row.required("channel")?.to_string();
-        let years = check_year_range(&row, row.years("year")?, from, to)?;
+        let Some(years) = check_year_range(&row, row.years("year")?, span)? else {
+            continue;
+        };
         let groups = parse_group_set(&row, ctx)?;
         let kinds = parse_kind_set(&row)?;
         let max_hires = row.optional_count("max_hires")?;
@@ -488,10 +503,13 @@ pub(super) fn parse_channels(t: &Table, ctx: &Lookup, from: i32, to: i32) -> Res
     Ok(out)
 }
 
-pub(super) fn apply_channel_caps(t: &Table, channels: &mut [Channel]) -> Result<()> {
+pub(super) fn apply_channel_caps(t: &Table, channels: &mut [Channel], span: Span) -> Result<()> {
     for row in t.fields() {
         let id = row.required("channel")?;
         let (a, b) = row.years("year")?;
+        if a >= span.since && b < span.from {
+            continue; // a re-plan's past
+        }
         let kind = row.choice("kind", &UnitKind::choices())?;
         let cap = row.count("max_hires")?;
         let mut found = false;
@@ -544,12 +562,7 @@ pub(super) fn parse_unit_set(row: &table::Field, ctx: &Lookup, column: &str) -> 
     }
 }
 
-pub(super) fn parse_transfers(
-    t: &Table,
-    ctx: &Lookup,
-    from: i32,
-    to: i32,
-) -> Result<Vec<TransferRoute>> {
+pub(super) fn parse_transfers(t: &Table, ctx: &Lookup, span: Span) -> Result<Vec<TransferRoute>> {
     let mut out = Vec::new();
     let mut seen: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     for row in t.fields() {
@@ -569,7 +582,9 @@ pub(super) fn parse_transfers(
                 ),
             ));
         }
-        let years = check_year_range(&row, row.years("year")?, from, to)?;
+        let Some(years) = check_year_range(&row, row.years("year")?, span)? else {
+            continue;
+        };
         let src = parse_unit_set(&row, ctx, "from")?;
         let dst = parse_unit_set(&row, ctx, "to")?;
         if src.len() == 1 && src == dst {
@@ -601,8 +616,7 @@ pub(super) fn parse_transfers(
 /// `province`, `commune`), million VND. An `all` row may not repeat `budget.cap_per_year`.
 pub(super) fn parse_budget(
     t: &Table,
-    from: i32,
-    to: i32,
+    span: Span,
     cap_per_year: Option<f64>,
 ) -> Result<BTreeMap<(i32, crate::domain::BudgetScope), f64>> {
     use crate::domain::BudgetScope;
@@ -611,7 +625,9 @@ pub(super) fn parse_budget(
     let mut out = BTreeMap::new();
     let mut seen: BTreeMap<(i32, BudgetScope), usize> = BTreeMap::new();
     for row in t.fields() {
-        let years = check_year_range(&row, row.years("year")?, from, to)?;
+        let Some(years) = check_year_range(&row, row.years("year")?, span)? else {
+            continue;
+        };
         let scope = row.choice("level", &scopes)?;
         if scope == BudgetScope::All && cap_per_year.is_some() {
             return Err(row.error(
