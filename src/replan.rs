@@ -282,8 +282,10 @@ impl Prepared {
             crate::output::folder::make_dir(&to)?;
             for name in FILES {
                 let from = staged.join(SCENARIO).join(name);
-                if from.exists() {
-                    std::fs::copy(&from, to.join(name)).map_err(|e| Error::output(&to, e))?;
+                // The optional tables are written only when they have rows.
+                let optional = name == "reference_staff.csv" || name == "retirements.csv";
+                if !optional || from.exists() {
+                    std::fs::copy(&from, to.join(name)).map_err(|e| Error::output(&from, e))?;
                 }
             }
             crate::output::write::rows(dir, &rows)?;
@@ -547,14 +549,6 @@ fn write_scenario(
     starts: &[Start],
 ) -> Result<()> {
     let base = before.manifest.scenario_dir.display().to_string();
-    // The bookings of the years up to the reported one (more than one when a year was
-    // skipped) happened or are carried.
-    let past_years: BTreeSet<i32> = original
-        .retirements
-        .keys()
-        .map(|&(_, _, y)| y)
-        .filter(|&y| y <= year)
-        .collect();
     // The first re-plan keeps the first plan's base as its reference; later ones inherit it.
     let reference = original.reference.is_none().then(|| original.base_year());
     let mut toml = format!(
@@ -569,10 +563,11 @@ fn write_scenario(
         ));
     }
     toml.push_str("\n[[remove]]\ntable = \"staff.csv\"\n");
-    for y in past_years {
-        toml.push_str(&format!(
-            "\n[[remove]]\ntable = \"retirements.csv\"\nyear = {y}\n"
-        ));
+    // The bookings are written whole (those after the reported year, as the re-plan
+    // adjusts them): a row laid over the base's by key would add to it wherever the base
+    // spells a key another way (`Yes`, `có`) or books a cell twice.
+    if !original.retirements.is_empty() {
+        toml.push_str("\n[[remove]]\ntable = \"retirements.csv\"\n");
     }
     let path = dir.join("scenario.toml");
     std::fs::write(&path, toml).map_err(|e| Error::output(&path, e))?;
@@ -593,9 +588,9 @@ fn write_scenario(
             .collect();
         write_csv(&dir.join("reference_staff.csv"), &rows)?;
     }
-    let trimmed = adjusted_retirements(original, year, starts, &words);
-    if !trimmed.is_empty() {
-        write_csv(&dir.join("retirements.csv"), &trimmed)?;
+    let bookings = adjusted_retirements(original, year, starts, &words);
+    if !bookings.is_empty() {
+        write_csv(&dir.join("retirements.csv"), &bookings)?;
     }
     let rows: Vec<StaffRow> = starts
         .iter()
@@ -609,9 +604,9 @@ fn write_scenario(
     write_csv(&dir.join("staff.csv"), &rows)
 }
 
-/// The retirement bookings after the reported year that the re-plan changes, as rows of its
-/// `retirements.csv` replacing the base's (same unit, cell and year): those overdue at a
-/// report dated 31 December booked for the next year; a person who retired before their
+/// The retirement bookings after the reported year, every one, as rows of the re-plan's
+/// `retirements.csv` (which replaces the base's whole): those overdue at a report dated 31
+/// December booked for the next year; a person who retired before their
 /// booked year takes their later booking away (the earliest first); and in a cell that now
 /// holds fewer people than are booked, the latest bookings are cut (who left is not known;
 /// the nearer bookings are kept).
@@ -633,8 +628,7 @@ fn adjusted_retirements(
         }
         let keys: BTreeSet<CellKey> = booked.keys().chain(start.overdue.keys()).cloned().collect();
         for key in keys {
-            let before = booked.remove(&key).unwrap_or_default();
-            let mut after = before.clone();
+            let mut after = booked.remove(&key).unwrap_or_default();
             if let Some(&n) = start.overdue.get(&key) {
                 *after.entry(year + 1).or_default() += n;
             }
@@ -651,10 +645,7 @@ fn adjusted_retirements(
                 *n -= cut;
                 excess -= cut;
             }
-            for (y, n) in after {
-                if before.get(&y).copied().unwrap_or(0) == n {
-                    continue;
-                }
+            for (y, n) in after.into_iter().filter(|(_, n)| *n > 0) {
                 let (group, gender, role, trained) = key.clone();
                 out.push(RetirementRow {
                     unit: start.row.unit.clone(),

@@ -1136,6 +1136,16 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
 /// Draw `d` of [`simulate`] with `seed`: the plan replayed once, its stocks by year, unit
 /// and cell (a simulated world to fill report forms with).
 pub fn one_draw(spec: &Spec, tables: &PlanTables, dir: &Path, seed: u64, d: u64) -> Result<Plan> {
+    let (base, flows, full) = replayed(spec, tables, dir)?;
+    Ok(draw(spec, &base, &flows, &full, &mut Rng::new(seed, d)))
+}
+
+/// What every draw replays: the base stock, the plan's flows, and its stocks by year.
+fn replayed(
+    spec: &Spec,
+    tables: &PlanTables,
+    dir: &Path,
+) -> Result<(Stock, Vec<Planned>, PlannedStocks)> {
     let (stock, flows) = planned(spec, tables, dir)?;
     let base: Stock = stock
         .iter()
@@ -1143,7 +1153,7 @@ pub fn one_draw(spec: &Spec, tables: &PlanTables, dir: &Path, seed: u64, d: u64)
         .map(|(&(u, c, _), &n)| ((u, c), n))
         .collect();
     let full = PlannedStocks::new(spec, stock, &flows);
-    Ok(draw(spec, &base, &flows, &full, &mut Rng::new(seed, d)))
+    Ok((base, flows, full))
 }
 
 /// Runs `draws` replays of the plan whose tables are `tables` (the folder `dir`, for
@@ -1158,13 +1168,7 @@ pub fn simulate(
     progress: &indicatif::ProgressBar,
 ) -> Result<Outcome> {
     let started = std::time::Instant::now();
-    let (stock, flows) = planned(spec, tables, dir)?;
-    let base: Stock = stock
-        .iter()
-        .filter(|((_, _, t), _)| *t == spec.base_year())
-        .map(|(&(u, c, _), &n)| ((u, c), n))
-        .collect();
-    let full = PlannedStocks::new(spec, stock, &flows);
+    let (base, flows, full) = replayed(spec, tables, dir)?;
     let pool = crate::threads::pool(threads)?;
     let years: Vec<i32> = std::iter::once(spec.base_year())
         .chain(spec.plan_years())

@@ -22,26 +22,7 @@ fn actuals(plan: &Path, forms: &Path, out: &Path) -> std::process::Output {
 /// A generated 12-unit province planned, its forms for 2026 written to `tmp/forms`: the plan
 /// folder, the forms folder and the forms, by file name.
 fn forms_of_2026(tmp: &tempfile::TempDir) -> (PathBuf, PathBuf, Vec<PathBuf>) {
-    let set = tmp.path().join("set");
-    assert!(generate(&set, "12", "1", "3", &[]).status.success());
-    let plan = plan(&set.join("p01"), tmp);
-    let forms = tmp.path().join("forms");
-    let o = bienche(&[
-        "forms",
-        plan.to_str().unwrap(),
-        "--year",
-        "2026",
-        "--out",
-        forms.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
-        .collect();
-    files.sort();
+    let (_, plan, forms, files) = generated_forms_2026(tmp);
     (plan, forms, files)
 }
 

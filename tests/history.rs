@@ -1,5 +1,6 @@
 //! `bienche history`: a generated province planned, its forms for 2026 returned as planned
-//! but for one unit, re-planned, and the two plans read back as one history.
+//! but for one unit, re-planned, re-planned again from 2027, and the three plans read back
+//! as one history.
 
 mod common;
 
@@ -16,18 +17,7 @@ fn run(args: &[&str]) -> Output {
 fn a_replan_and_the_plan_it_replaces_read_as_one_history() {
     let tmp = tempfile::tempdir().unwrap();
     let p = |x: &Path| x.to_str().unwrap().to_string();
-    let set = tmp.path().join("set");
-    assert!(generate(&set, "12", "1", "3", &[]).status.success());
-    let plan = plan(&set.join("p01"), &tmp);
-    let forms = tmp.path().join("forms");
-    run(&["forms", &p(&plan), "--year", "2026", "--out", &p(&forms)]);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|f| f.extension().is_some_and(|e| e == "xlsx"))
-        .collect();
-    files.sort();
+    let (_, plan, forms, mut files) = generated_forms_2026(&tmp);
     // Every form as planned; the last one not returned.
     let missing = files.pop().unwrap();
     let missing_unit = missing.file_stem().unwrap().to_string_lossy().into_owned();
@@ -58,20 +48,94 @@ fn a_replan_and_the_plan_it_replaces_read_as_one_history() {
     assert_eq!(replan_json["from_plan"], serde_json::json!([missing_unit]));
     assert_eq!(replan_json["from_actuals"], 11);
 
+    // A re-plan of the re-plan, from forms of 2027 returned as planned: it extends the first
+    // re-plan's scenario and inherits its reference, so the milestones and intent floors
+    // are still the first plan's.
+    let forms27 = tmp.path().join("forms27");
+    run(&[
+        "forms",
+        &p(&replan),
+        "--year",
+        "2027",
+        "--out",
+        &p(&forms27),
+    ]);
+    for f in std::fs::read_dir(&forms27)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+    {
+        if f.extension().is_some_and(|e| e == "xlsx") {
+            let mut cells = as_planned(&f).0;
+            cells.insert("C5".into(), Typed::Number(NOV_1_2026 + 365));
+            type_into(&f, &cells);
+        }
+    }
+    let actuals27 = tmp.path().join("actuals27");
+    run(&[
+        "actuals",
+        &p(&replan),
+        &p(&forms27),
+        "--out",
+        &p(&actuals27),
+    ]);
+    let replan27 = tmp.path().join("replan27");
+    run(&[
+        "replan",
+        &p(&replan),
+        "--actuals",
+        &p(&actuals27),
+        "--out",
+        &p(&replan27),
+        "--quiet",
+    ]);
+    let toml = read(&replan27.join("scenario"), "scenario.toml");
+    assert!(
+        toml.contains(&format!(
+            "extends = {:?}\n",
+            replan
+                .canonicalize()
+                .unwrap()
+                .join("scenario")
+                .display()
+                .to_string()
+        )),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("base_year = 2027\n") && !toml.contains("reference_year"),
+        "{toml}"
+    );
+    let required = |dir: &Path| -> BTreeMap<(String, String, String), String> {
+        read_csv(&dir.join("targets.csv"))
+            .into_iter()
+            .filter(|r| ["milestone", "intent"].contains(&r["kind"].as_str()))
+            .filter(|r| r["year"].as_str() > "2027" && r["rule"] != "I4")
+            .map(|r| {
+                (
+                    (r["unit"].clone(), r["rule"].clone(), r["year"].clone()),
+                    r["required"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert!(!required(&plan).is_empty());
+    assert_eq!(required(&plan), required(&replan27));
+
     // The history of the re-plan brings the plan it replaces, oldest first.
     let history = tmp.path().join("history");
     let o = run(&[
         "--lang",
         "en",
         "history",
-        &p(&replan),
+        &p(&replan27),
         "--out",
         &p(&history),
     ]);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
         stdout.ends_with(&format!(
-            "wrote 2 plans' history to {}\n",
+            "wrote 3 plans' history to {}\n",
             history.display()
         )),
         "{stdout}"
@@ -94,6 +158,8 @@ fn a_replan_and_the_plan_it_replaces_read_as_one_history() {
             ("2025", "plan", "2035"),
             ("2026", "replan", "2030"),
             ("2026", "replan", "2035"),
+            ("2027", "replan", "2030"),
+            ("2027", "replan", "2035"),
         ]
     );
     // Each row is its plan's own: the province's staff in the target year, and the legal
@@ -132,18 +198,19 @@ fn a_replan_and_the_plan_it_replaces_read_as_one_history() {
         "--lang",
         "en",
         "history",
-        &p(&replan),
+        &p(&replan27),
         "--out",
         &p(&history),
     ]);
+    let replan_abs = replan.canonicalize().unwrap();
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         format!(
             "warning: {} replaces {}, which is no longer there as it was; the history starts at {}\n",
-            replan.display(),
+            replan_abs.display(),
             plan.canonicalize().unwrap().display(),
-            replan.display()
+            replan_abs.display()
         )
     );
-    assert_eq!(read_csv(&history.join("history.csv")).len(), 2);
+    assert_eq!(read_csv(&history.join("history.csv")).len(), 4);
 }

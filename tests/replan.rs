@@ -230,19 +230,8 @@ fn a_simulated_year_is_compiled_and_replanned() {
     let flows = read_csv(&re.join("flows.csv"));
     assert!(flows.iter().all(|f| f["year"].as_str() > "2026"));
     oracle::replay_flows(&re, 2026, 2035);
-    // Every booking the re-plan keeps is retired as booked, and none beyond the stock.
-    let booked = bookings(&sample, &re);
-    assert_eq!(retired(&re), booked);
-    let mut by_cell: BTreeMap<(String, String), u32> = BTreeMap::new();
-    for ((u, c, _), n) in &booked {
-        *by_cell.entry((u.clone(), c.clone())).or_default() += n;
-    }
-    for (key, n) in by_cell {
-        assert!(
-            n <= staff.get(&key).copied().unwrap_or(0),
-            "{key:?}: {n} booked"
-        );
-    }
+    // Every booking the re-plan keeps is retired as booked.
+    assert_eq!(retired(&re), bookings(&sample, &re));
 
     // Its targets, recomputed by the oracle from a flat copy: the sample with base year 2026
     // and the sample's own 2025 staff as the reference of the roadmap and intent floors.
@@ -293,34 +282,28 @@ fn a_simulated_year_is_compiled_and_replanned() {
     assert!(toml.contains("base_year = 2026\n"), "{toml}");
     assert!(toml.contains("reference_year = 2025\n"), "{toml}");
     assert!(
-        toml.contains("[[remove]]\ntable = \"retirements.csv\"\nyear = 2026\n"),
+        toml.contains("[[remove]]\ntable = \"retirements.csv\"\n"),
         "{toml}"
     );
 }
 
-/// The retirements the re-plan books, by unit, cell and year: the scenario's own after
-/// 2026, each overridden by a row of the re-plan's `retirements.csv` (same unit, cell, year).
+/// The retirements the re-plan books, by unit, cell and year: its own `retirements.csv`,
+/// which replaces the scenario's whole, else the scenario's after 2026.
 fn bookings(scenario: &Path, replan: &Path) -> BTreeMap<(String, String, String), u32> {
-    let key = |r: &Row| {
-        (
-            r["unit"].clone(),
-            format!(
-                "{}|{}|{}|{}",
-                r["group"], r["gender"], r["role"], r["trained"]
-            ),
-            r["year"].clone(),
-        )
-    };
-    let mut out: BTreeMap<_, u32> = read_csv(&scenario.join("retirements.csv"))
-        .iter()
-        .filter(|r| r["year"].as_str() > "2026")
-        .map(|r| (key(r), r["count"].parse().unwrap()))
-        .collect();
     let own = replan.join("scenario/retirements.csv");
-    if own.exists() {
-        for r in read_csv(&own) {
-            out.insert(key(&r), r["count"].parse().unwrap());
-        }
+    let rows = read_csv(&if own.exists() {
+        own
+    } else {
+        scenario.join("retirements.csv")
+    });
+    let mut out: BTreeMap<_, u32> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r["year"].as_str() > "2026") {
+        let cell = format!(
+            "{}|{}|{}|{}",
+            r["group"], r["gender"], r["role"], r["trained"]
+        );
+        *out.entry((r["unit"].clone(), cell, r["year"].clone()))
+            .or_default() += r["count"].parse::<u32>().unwrap();
     }
     out.retain(|_, n| *n > 0);
     out
@@ -353,19 +336,7 @@ const DEC_31_2026: u32 = 46_387;
 fn a_retirement_not_taken_by_31_december_is_booked_for_the_next_year() {
     let tmp = tempfile::tempdir().unwrap();
     let p = |x: &Path| x.to_str().unwrap().to_string();
-    let set = tmp.path().join("set");
-    assert!(generate(&set, "12", "1", "3", &[]).status.success());
-    let scenario = set.join("p01");
-    let plan = plan(&scenario, &tmp);
-    let forms = tmp.path().join("forms");
-    run(&["forms", &p(&plan), "--year", "2026", "--out", &p(&forms)]);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|f| f.extension().is_some_and(|e| e == "xlsx"))
-        .collect();
-    files.sort();
+    let (scenario, plan, forms, files) = generated_forms_2026(&tmp);
     let mut late = None;
     for f in &files {
         let (mut cells, at) = as_planned(f);

@@ -56,7 +56,7 @@ fn tiles<DB: DrawingBackend>(
     let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
     let year = rows.first().map_or(0, |r| r.year);
     let title = l.get(
-        "ac_title",
+        "st_title",
         &[
             &rule.to_string(),
             &l.get(&format!("wb_rule_{rule}"), &[]),
@@ -73,7 +73,7 @@ fn tiles<DB: DrawingBackend>(
     for s in [Status::Behind, Status::OnTrack, Status::Ahead] {
         body.draw(&Rectangle::new([(x, 12), (x + 28, 40)], color(s).filled()))
             .map_err(err)?;
-        let text = l.get(&format!("ac_key_{}", s.name()), &[]);
+        let text = l.get(&format!("st_key_{}", s.name()), &[]);
         body.draw_text(&text, &text_style(24, &INK), (x + 38, 14))
             .map_err(err)?;
         let (w, _) = body

@@ -126,6 +126,15 @@ mod tests {
     }
 
     #[test]
+    fn every_key_is_given_once() {
+        let mut seen = std::collections::BTreeSet::new();
+        for line in TABLE.lines().skip(1) {
+            let key = line.split('\t').next().unwrap_or_default();
+            assert!(seen.insert(key), "{key} is given twice");
+        }
+    }
+
+    #[test]
     fn numbers_follow_the_language() {
         assert_eq!(Labels::new("en").unwrap().num(6781.94, 1), "6,781.9");
         assert_eq!(Labels::new("vi").unwrap().num(6781.94, 1), "6.781,9");

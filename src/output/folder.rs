@@ -521,7 +521,10 @@ fn clear_leftovers(out: &Path, kind: Kind) {
                     let _ = std::fs::remove_dir_all(&path);
                 }
             } else if what == crate::replan::STAGED {
-                if crate::replan::written(&path.join(crate::replan::SCENARIO)) {
+                let only_scenario = entries(&path)
+                    .iter()
+                    .all(|(n, is_dir)| *is_dir && n == crate::replan::SCENARIO);
+                if only_scenario && crate::replan::written(&path.join(crate::replan::SCENARIO)) {
                     let _ = std::fs::remove_dir_all(&path);
                 }
             } else if !out.exists() {

@@ -426,8 +426,8 @@ pub(super) struct Span {
 
 /// The row's years within the plan: a range that begins at or before the base year and
 /// reaches into the plan keeps its planned years (so a table written for 2026-2035 still
-/// serves a re-plan from 2026); a re-plan's row wholly in its past (from its reference year
-/// on) is left out (`None`); anything else outside the plan is refused.
+/// serves a re-plan from 2026); a re-plan's row that ends in its past (after its reference
+/// year) is left out (`None`); anything else outside the plan is refused.
 pub(super) fn check_year_range(
     row: &table::Field,
     (a, b): (i32, i32),
@@ -437,7 +437,7 @@ pub(super) fn check_year_range(
     if a < b && a < from && b >= from && b <= to {
         return Ok(Some((from, b)));
     }
-    if a >= since && b < from {
+    if b >= since && b < from {
         return Ok(None);
     }
     if a < from || b > to {
@@ -507,7 +507,7 @@ pub(super) fn apply_channel_caps(t: &Table, channels: &mut [Channel], span: Span
     for row in t.fields() {
         let id = row.required("channel")?;
         let (a, b) = row.years("year")?;
-        if a >= span.since && b < span.from {
+        if b >= span.since && b < span.from && a <= b {
             continue; // a re-plan's past
         }
         let kind = row.choice("kind", &UnitKind::choices())?;

@@ -110,3 +110,30 @@ pub fn as_planned(path: &Path) -> (BTreeMap<String, Typed>, BTreeMap<String, Str
     }
     (cells, at)
 }
+
+/// A generated 12-unit province planned, its forms for 2026 written to `tmp/forms`: the
+/// scenario, the plan folder, the forms folder and the forms, by file name.
+pub fn generated_forms_2026(tmp: &tempfile::TempDir) -> (PathBuf, PathBuf, PathBuf, Vec<PathBuf>) {
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "12", "1", "3", &[]).status.success());
+    let scenario = set.join("p01");
+    let plan = plan(&scenario, tmp);
+    let forms = tmp.path().join("forms");
+    let o = bienche(&[
+        "forms",
+        plan.to_str().unwrap(),
+        "--year",
+        "2026",
+        "--out",
+        forms.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    files.sort();
+    (scenario, plan, forms, files)
+}
