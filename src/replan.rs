@@ -18,15 +18,17 @@
 //! 3. the re-plan's scenario, a variant written to `OUT/scenario`: it extends the plan's
 //!    scenario, sets `base_year = Y` and (for the first re-plan) `reference_year` = the first
 //!    plan's base year with its staff as `reference_staff.csv`, so that the milestones and
-//!    the intent floors stay those adopted; removes the staff table and the retirements of Y
-//!    (`[[remove]]`), gives `staff.csv` = S, and cuts later bookings of retirements from a
-//!    cell that now holds fewer people (the latest first); every other table and setting is
-//!    the original's (year ranges that begin before Y + 1 keep their later years);
+//!    the intent floors stay those adopted; replaces the staff and retirement tables whole
+//!    (`[[remove]]`, then its own): `staff.csv` = S, and `retirements.csv` = the bookings
+//!    after Y, a booking not taken by a form dated 31 December moved to Y + 1, an early
+//!    retirement's later booking taken away, and bookings beyond a cell's people cut (the
+//!    latest first); every other table and setting is the original's (year ranges that begin
+//!    before Y + 1 keep their later years, rows that end before it are left out);
 //! 4. plan it like `bienche plan` ([`crate::run::plan`]), its manifest naming the plan it
 //!    replaces;
-//! 5. compare with the replaced plan over the years after Y ([`changes`]): per unit, hires
-//!    and cost before and after, and the target rows newly missed, newly at risk (met with a
-//!    chance below `policy.confidence`) or recovered.
+//! 5. compare with the replaced plan over the years after Y ([`changes`]): per unit, hires,
+//!    leavers and cost before and after, and the target rows newly missed, newly at risk (met
+//!    with a chance below `policy.confidence` and at least 10 points lower) or recovered.
 //!
 //! The past is fixed by construction: the re-plan has no year up to Y to change.
 
