@@ -36,27 +36,29 @@ pub struct Outcome {
     pub warnings: Vec<String>,
 }
 
-/// Plan folders, each with whether it replaces another.
-type Plans = Vec<(PathBuf, bool)>;
-
-/// The plans of the history, oldest first, and a warning for each link not followed.
-pub fn chain(plans: &[PathBuf]) -> Result<(Plans, Vec<String>)> {
-    let mut found: Vec<(PathBuf, i32, bool)> = Vec::new();
+/// The plans of the history, oldest first, each read once, and a warning for each link not
+/// followed.
+fn chain(plans: &[PathBuf]) -> Result<(Vec<Entry>, Vec<String>)> {
+    let mut found: Vec<Entry> = Vec::new();
     let mut warnings = Vec::new();
     for start in plans {
         let mut dir = start.clone();
         loop {
-            let manifest = crate::output::read::manifest(&dir)?;
-            let base = crate::output::read::plan(&dir)?.summary.base_year;
             let real = dir.canonicalize().unwrap_or_else(|_| dir.clone());
             if found
                 .iter()
-                .any(|(d, ..)| d.canonicalize().ok().as_ref() == Some(&real))
+                .any(|e| e.dir.canonicalize().ok().as_ref() == Some(&real))
             {
                 break;
             }
-            found.push((dir.clone(), base, manifest.replaces.is_some()));
-            let Some(replaces) = manifest.replaces else {
+            let tables = crate::output::read::plan(&dir)?;
+            let replaces = tables.manifest.replaces.clone();
+            found.push(Entry {
+                dir: dir.clone(),
+                stats: crate::charts::stats::Stats::of(&tables),
+                replan: replaces.is_some(),
+            });
+            let Some(replaces) = replaces else {
                 break;
             };
             let same = crate::forms::manifest_sha256(&replaces.plan)
@@ -74,11 +76,8 @@ pub fn chain(plans: &[PathBuf]) -> Result<(Plans, Vec<String>)> {
         }
     }
     // Oldest first; plans made from the same year in the order given.
-    found.sort_by_key(|(_, base, _)| *base);
-    Ok((
-        found.into_iter().map(|(d, _, r)| (d, r)).collect(),
-        warnings,
-    ))
+    found.sort_by_key(|e| e.stats.base_year);
+    Ok((found, warnings))
 }
 
 pub fn run(r: &Request) -> Result<Outcome> {
@@ -88,9 +87,9 @@ pub fn run(r: &Request) -> Result<Outcome> {
         ));
     }
     let labels = Labels::new(r.lang)?;
-    let (plans, warnings) = chain(r.plans)?;
+    let (entries, warnings) = chain(r.plans)?;
     // Every plan of the history is an input, those reached through `replaces` too.
-    let inputs: Vec<PathBuf> = plans.iter().map(|(d, _)| d.clone()).collect();
+    let inputs: Vec<PathBuf> = entries.iter().map(|e| e.dir.clone()).collect();
     for p in &inputs {
         crate::forms::outside(r.out, p)?;
     }
@@ -100,11 +99,6 @@ pub fn run(r: &Request) -> Result<Outcome> {
         inputs: &inputs,
         force: r.force,
     })?;
-    let mut entries = Vec::new();
-    for (dir, replan) in plans {
-        let stats = crate::charts::stats::load(&dir)?;
-        entries.push(Entry { dir, stats, replan });
-    }
     let rows = rows(&entries);
     crate::output::write_folder(r.out, |dir| {
         crate::output::write::rows(dir, &rows)?;

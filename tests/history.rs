@@ -25,18 +25,8 @@ fn a_replan_and_the_plan_it_replaces_read_as_one_history() {
     for f in &files {
         type_into(f, &as_planned(f).0);
     }
-    let actuals = tmp.path().join("actuals");
-    run(&["actuals", &p(&plan), &p(&forms), "--out", &p(&actuals)]);
     let replan = tmp.path().join("replan");
-    run(&[
-        "replan",
-        &p(&plan),
-        "--actuals",
-        &p(&actuals),
-        "--out",
-        &p(&replan),
-        "--quiet",
-    ]);
+    compile_and_replan(&plan, &forms, &tmp.path().join("actuals"), &replan);
     // The unit without a form starts from the plan's stock at the end of 2026.
     let changes = read_csv(&replan.join("changes.csv"));
     let row = changes.iter().find(|r| r["unit"] == missing_unit).unwrap();
@@ -71,24 +61,8 @@ fn a_replan_and_the_plan_it_replaces_read_as_one_history() {
             type_into(&f, &cells);
         }
     }
-    let actuals27 = tmp.path().join("actuals27");
-    run(&[
-        "actuals",
-        &p(&replan),
-        &p(&forms27),
-        "--out",
-        &p(&actuals27),
-    ]);
     let replan27 = tmp.path().join("replan27");
-    run(&[
-        "replan",
-        &p(&replan),
-        "--actuals",
-        &p(&actuals27),
-        "--out",
-        &p(&replan27),
-        "--quiet",
-    ]);
+    compile_and_replan(&replan, &forms27, &tmp.path().join("actuals27"), &replan27);
     let toml = read(&replan27.join("scenario"), "scenario.toml");
     assert!(
         toml.contains(&format!(

@@ -335,7 +335,6 @@ const DEC_31_2026: u32 = 46_387;
 #[test]
 fn a_retirement_not_taken_by_31_december_is_booked_for_the_next_year() {
     let tmp = tempfile::tempdir().unwrap();
-    let p = |x: &Path| x.to_str().unwrap().to_string();
     let (scenario, plan, forms, files) = generated_forms_2026(&tmp);
     let mut late = None;
     for f in &files {
@@ -357,18 +356,8 @@ fn a_retirement_not_taken_by_31_december_is_booked_for_the_next_year() {
         type_into(f, &cells);
     }
     let (unit, cell) = late.expect("a form with a retirement booked for 2026");
-    let actuals = tmp.path().join("actuals");
-    run(&["actuals", &p(&plan), &p(&forms), "--out", &p(&actuals)]);
     let re = tmp.path().join("replan");
-    run(&[
-        "replan",
-        &p(&plan),
-        "--actuals",
-        &p(&actuals),
-        "--out",
-        &p(&re),
-        "--quiet",
-    ]);
+    compile_and_replan(&plan, &forms, &tmp.path().join("actuals"), &re);
     let changes = read_csv(&re.join("changes.csv"));
     let row = changes.iter().find(|r| r["unit"] == unit).unwrap();
     assert_eq!(row["report_date"], "2026-12-31");

@@ -245,41 +245,17 @@ fn trajectories<DB: DrawingBackend>(
         &[&last.to_string(), &l.num(lo, 1), &l.num(hi, 1)],
     );
     let body = page(root, &title, footer)?;
-    let ymax = ok
-        .iter()
-        .flat_map(|(_, s)| s.province.values().map(|c| pct(c.em, c.all)))
-        .fold(10.0f64, f64::max)
-        * 1.15;
-    let ymin = ok
-        .iter()
-        .flat_map(|(_, s)| s.province.values().map(|c| pct(c.em, c.all)))
-        .fold(100.0f64, f64::min)
-        * 0.9;
     let mut chart = year_chart(
         &body,
         base,
         l,
         None,
-        ymin..ymax,
+        em_share_range(ok.iter().map(|(_, s)| *s), 1.15),
         &l.get("percent_of_staff", &[]),
         1,
     )?;
-    for (i, (name, s)) in ok.iter().enumerate() {
-        let color = PALETTE[i % PALETTE.len()];
-        let points: Vec<(f64, f64)> = s
-            .province
-            .iter()
-            .map(|(y, c)| (*y as f64, pct(c.em, c.all)))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(
-                points,
-                color.stroke_width(if i == 0 { 7 } else { 4 }),
-            ))
-            .map_err(err)?
-            .label(name.to_string())
-            .legend(move |(x, y)| legend_box(x, y, color));
-    }
+    let runs: Vec<(String, &Stats)> = ok.iter().map(|(n, s)| (n.to_string(), *s)).collect();
+    em_share_lines(&mut chart, &runs)?;
     legend(&mut chart, SeriesLabelPosition::UpperLeft, 24)?;
     Ok(())
 }

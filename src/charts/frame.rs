@@ -80,6 +80,48 @@ pub(super) fn year_mesh<DB: DrawingBackend>(
         .map_err(err)
 }
 
+/// The province's EM share of staff, year by year.
+pub(super) fn em_share_points(s: &Stats) -> Vec<(f64, f64)> {
+    s.province
+        .iter()
+        .map(|(y, c)| (*y as f64, pct(c.em, c.all)))
+        .collect()
+}
+
+/// The range of the EM shares of `runs`, from 90% of the lowest to `headroom` times the
+/// highest (at least 10%).
+pub(super) fn em_share_range<'a>(
+    runs: impl Iterator<Item = &'a Stats> + Clone,
+    headroom: f64,
+) -> std::ops::Range<f64> {
+    let shares = || {
+        runs.clone()
+            .flat_map(|s| s.province.values().map(|c| pct(c.em, c.all)))
+    };
+    let lo = shares().fold(100.0f64, f64::min) * 0.9;
+    let hi = shares().fold(10.0f64, f64::max) * headroom;
+    lo..hi
+}
+
+/// One EM-share line per run, in the palette's order, the first thicker, each in the legend.
+pub(super) fn em_share_lines<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    runs: &[(String, &Stats)],
+) -> Draw<()> {
+    for (i, (name, s)) in runs.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        chart
+            .draw_series(LineSeries::new(
+                em_share_points(s),
+                color.stroke_width(if i == 0 { 7 } else { 4 }),
+            ))
+            .map_err(err)?
+            .label(name.clone())
+            .legend(move |(x, y)| legend_box(x, y, color));
+    }
+    Ok(())
+}
+
 /// A chart with years along x and a percentage range up y, meshed in the charts' style.
 pub(super) fn year_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,

@@ -58,38 +58,23 @@ fn outlook<DB: DrawingBackend>(
         ],
     );
     let body = page(root, &title, footer)?;
-    let all = || {
-        entries
-            .iter()
-            .flat_map(|e| e.stats.province.values().map(|c| pct(c.em, c.all)))
-    };
-    let ymax = all().fold(10.0f64, f64::max) * 1.1;
-    let ymin = all().fold(100.0f64, f64::min) * 0.9;
     let mut chart = year_chart(
         &body,
         &entries[0].stats,
         l,
         None,
-        ymin..ymax,
+        em_share_range(entries.iter().map(|e| &e.stats), 1.1),
         &l.get("percent_of_staff", &[]),
         1,
     )?;
-    for (i, (e, name)) in entries.iter().zip(names).enumerate() {
+    let runs: Vec<(String, &Stats)> = names
+        .iter()
+        .cloned()
+        .zip(entries.iter().map(|e| &e.stats))
+        .collect();
+    em_share_lines(&mut chart, &runs)?;
+    for (i, e) in entries.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
-        let points: Vec<(f64, f64)> = e
-            .stats
-            .province
-            .iter()
-            .map(|(y, c)| (*y as f64, pct(c.em, c.all)))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(
-                points,
-                color.stroke_width(if i == 0 { 7 } else { 4 }),
-            ))
-            .map_err(err)?
-            .label(name.clone())
-            .legend(move |(x, y)| legend_box(x, y, color));
         if let Some(v) = share(&e.stats, year) {
             chart
                 .draw_series(std::iter::once(Circle::new(

@@ -65,7 +65,10 @@ mod trajectory;
 mod units;
 
 use crate::error::{Error, Result};
-use frame::{page, stacked_bars, year_chart, year_mesh, years_axis, Layer, Plane, Stack};
+use frame::{
+    em_share_lines, em_share_range, page, stacked_bars, year_chart, year_mesh, years_axis, Layer,
+    Plane, Stack,
+};
 use labels::Labels;
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -137,3 +137,17 @@ pub fn generated_forms_2026(tmp: &tempfile::TempDir) -> (PathBuf, PathBuf, PathB
     files.sort();
     (scenario, plan, forms, files)
 }
+
+/// `bienche actuals PLAN FORMS --out ACTUALS`, then `bienche replan PLAN --actuals ACTUALS
+/// --out RE --quiet`; panics with bienche's stderr when either fails.
+pub fn compile_and_replan(plan: &Path, forms: &Path, actuals: &Path, re: &Path) {
+    let (plan, forms) = (plan.to_str().unwrap(), forms.to_str().unwrap());
+    let (actuals, re) = (actuals.to_str().unwrap(), re.to_str().unwrap());
+    for args in [
+        vec!["actuals", plan, forms, "--out", actuals],
+        vec!["replan", plan, "--actuals", actuals, "--out", re, "--quiet"],
+    ] {
+        let o = bienche(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}
