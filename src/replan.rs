@@ -123,6 +123,8 @@ pub struct Prepared {
     pub spec: Spec,
     pub before: PlanTables,
     pub replaces: Replaces,
+    /// The roster the actuals were read from, as messages name it; empty for forms.
+    pub roster: String,
     starts: Vec<ChangeRow>,
     from_plan: Vec<String>,
     /// Where the scenario was written, and where it will live (`OUT/scenario`).
@@ -229,6 +231,7 @@ pub fn prepare(r: &Request) -> Result<Prepared> {
             year,
         },
         before,
+        roster: summary.roster.clone(),
         starts: starts.into_iter().map(|s| s.row).collect(),
         from_plan,
         staged,
@@ -531,7 +534,7 @@ fn start_stock(
                 None,
                 "actual",
                 format!(
-                    "unit \"{id}\" has {leaders} leaders at 31 December {year} by its form, but {} leader posts in units.csv; expected at most {} (correct the form, or the unit's leader posts)",
+                    "unit \"{id}\" has {leaders} leaders at 31 December {year} by its actuals, but {} leader posts in units.csv; expected at most {} (correct the form or roster, or the unit's leader posts)",
                     unit.leader_posts, unit.leader_posts
                 ),
             ));

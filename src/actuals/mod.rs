@@ -24,6 +24,9 @@
 //! report the Department sends up ([`crate::workbook::actuals`]). Like `trajectory.csv`, the
 //! CSV tables are by unit and cell, working files for the Department of Home Affairs; the
 //! report shows no count of 1 or 2 people unless asked (`--show-small`).
+//!
+//! `bienche actuals PLAN ROSTER --as-of DATE` reads the year from a roster instead
+//! ([`roster`]); both sources give the same [`Form`]s, and everything after is shared.
 
 use crate::charts::labels::Labels;
 use crate::domain::target::{TargetKind, Who};
@@ -42,10 +45,15 @@ use calamine::{Data, Range, Reader};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+mod roster;
+
 /// The command line of `actuals`, checked.
 pub struct Request<'a> {
     pub plan: &'a Path,
+    /// The folder of the returned forms, or a roster file.
     pub forms: &'a Path,
+    /// The day a roster was drawn up (year, month, day); `None` for forms.
+    pub as_of: Option<(i32, u32, u32)>,
     pub out: &'a Path,
     /// The report's language.
     pub lang: &'a str,
@@ -73,9 +81,22 @@ struct Form {
 
 pub fn run(r: &Request) -> Result<Outcome> {
     let tables = crate::output::read::plan(r.plan)?;
-    if !r.forms.is_dir() {
+    if !r.forms.exists() {
         return Err(Error::Usage(format!(
-            "{}: no such folder; expected the folder of the returned forms",
+            "{}: no such file or folder; expected the folder of the returned forms, or a roster file with --as-of",
+            r.forms.display()
+        )));
+    }
+    let roster_file = r.forms.is_file();
+    if r.as_of.is_some() && !roster_file {
+        return Err(Error::Usage(format!(
+            "--as-of is for a roster; {} is a folder of forms, whose report dates are on the forms; expected a roster file (.csv or .xlsx) or no --as-of",
+            r.forms.display()
+        )));
+    }
+    if roster_file && r.as_of.is_none() {
+        return Err(Error::Usage(format!(
+            "{} is a roster: expected --as-of DATE, the day it was drawn up (dd/mm/yyyy)",
             r.forms.display()
         )));
     }
@@ -87,6 +108,26 @@ pub fn run(r: &Request) -> Result<Outcome> {
         inputs: &[r.plan.to_path_buf(), r.forms.to_path_buf()],
         force: r.force,
     })?;
+    let read = match r.as_of {
+        Some(as_of) => roster::compile(r.plan, r.forms, as_of, &tables)?,
+        None => compile_forms(r, &tables)?,
+    };
+    write(r, &tables, read)
+}
+
+/// What was read, from forms or a roster: the compiled units' forms and the problems.
+struct Read {
+    year: i32,
+    forms: BTreeMap<String, Form>,
+    problems: Vec<ProblemRow>,
+    /// Workbooks found in the forms' folder (0 for a roster).
+    forms_found: usize,
+    /// The roster, as messages name it, and its day, when read from one.
+    roster: Option<(String, (i32, u32, u32))>,
+}
+
+/// The returned forms in `r.forms`, each read and checked.
+fn compile_forms(r: &Request, tables: &PlanTables) -> Result<Read> {
     let manifest: Option<FormsManifest> =
         crate::output::read::json(&r.forms.join(crate::forms::MANIFEST)).ok();
     // Forms of another plan would have every row flagged: said once instead.
@@ -103,7 +144,7 @@ pub fn run(r: &Request) -> Result<Outcome> {
             ));
         }
     }
-    let words = Words::of(&tables);
+    let words = Words::of(tables);
     let mut files: Vec<PathBuf> = std::fs::read_dir(r.forms)
         .map_err(|e| Error::unreadable(r.forms, e.to_string()))?
         .flatten()
@@ -157,7 +198,7 @@ pub fn run(r: &Request) -> Result<Outcome> {
         let unit = text(range.get_value((ROW_UNIT, COL_VALUE as u32)));
         files_of.entry(unit).or_default().push(file);
     }
-    let planned = Planned::of(&tables, year);
+    let planned = Planned::of(tables, year);
     let mut forms: BTreeMap<String, Form> = BTreeMap::new();
     for (file, range, sheet) in &read {
         let unit = text(range.get_value((ROW_UNIT, COL_VALUE as u32)));
@@ -214,6 +255,29 @@ pub fn run(r: &Request) -> Result<Outcome> {
             ));
         }
     }
+    Ok(Read {
+        year,
+        forms,
+        problems,
+        forms_found: files.len(),
+        roster: None,
+    })
+}
+
+/// The tables, chart and report of what was read, written atomically to `r.out`.
+fn write(r: &Request, tables: &PlanTables, read: Read) -> Result<Outcome> {
+    let Read {
+        year,
+        forms,
+        problems,
+        forms_found,
+        roster,
+    } = read;
+    let units: BTreeMap<String, String> = tables
+        .units
+        .iter()
+        .map(|u| (u.unit.clone(), u.name.clone()))
+        .collect();
     let stock_rows: Vec<ActualStockRow> = forms
         .values()
         .flat_map(|f| {
@@ -265,7 +329,7 @@ pub fn run(r: &Request) -> Result<Outcome> {
         bienche_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: tables.summary.scenario.clone(),
         year,
-        forms_found: files.len(),
+        forms_found,
         units: units.len(),
         compiled: forms.len(),
         with_problems: problems
@@ -290,9 +354,13 @@ pub fn run(r: &Request) -> Result<Outcome> {
                 (u.clone(), format!("{y:04}-{m:02}-{d:02}"))
             })
             .collect(),
+        roster: roster.as_ref().map(|r| r.0.clone()).unwrap_or_default(),
+        as_of: roster
+            .map(|(_, (y, m, d))| format!("{y:04}-{m:02}-{d:02}"))
+            .unwrap_or_default(),
     };
     let compiled: BTreeSet<String> = forms.keys().cloned().collect();
-    let status = rule_status(&tables, &stock_rows, &compiled, year);
+    let status = rule_status(tables, &stock_rows, &compiled, year);
     let labels = Labels::new(r.lang)?;
     crate::output::write_folder(r.out, |dir| {
         crate::output::write::rows(dir, &stock_rows)?;
@@ -313,7 +381,7 @@ pub fn run(r: &Request) -> Result<Outcome> {
         crate::output::write::json(dir, "actuals.json", &summary)?;
         crate::workbook::actuals::write(
             dir,
-            &tables,
+            tables,
             &labels,
             &crate::workbook::actuals::Compiled {
                 summary: &summary,

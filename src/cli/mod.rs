@@ -63,6 +63,17 @@ fn whole_number<T: std::str::FromStr>(text: &str) -> std::result::Result<T, Stri
     })
 }
 
+/// A day on the command line, `dd/mm/yyyy` or `yyyy-mm-dd`.
+fn day(text: &str) -> std::result::Result<(i32, u32, u32), String> {
+    let expected = format!("expected a date such as 01/11/2026 (dd/mm/yyyy), found \"{text}\"");
+    match crate::roster::parse_date(&crate::roster::source::Value::Text(text.to_string())) {
+        Ok((m, Some(d))) => Ok((m.year, m.month, d)),
+        Ok((_, None)) => Err(expected),
+        Err(e) if e.contains("no such day") => Err(e),
+        Err(_) => Err(expected),
+    }
+}
+
 /// A number on the command line, with the form stated when it is not one.
 fn number(text: &str) -> std::result::Result<f64, String> {
     text.trim().parse::<f64>().map_err(|_| {
@@ -309,8 +320,12 @@ pub enum Command {
     Actuals {
         /// The finished plan folder the forms were written from.
         plan: PathBuf,
-        /// The folder of the returned forms (.xlsx).
+        /// The folder of the returned forms (.xlsx), or a roster (.csv or .xlsx) with --as-of.
         forms: PathBuf,
+        /// The day the roster was drawn up (dd/mm/yyyy): its head-counts are those of that
+        /// day, its hires and leavers those from 1 January of its year.
+        #[arg(long, value_name = "DATE", value_parser = day)]
+        as_of: Option<(i32, u32, u32)>,
         /// Output folder: report.xlsx, actual_stocks.csv, actual_flows.csv, rule_status.csv,
         /// problems.csv and actuals.json (replaced atomically).
         #[arg(long)]
@@ -501,6 +516,7 @@ pub fn run(args: Args) -> Result<()> {
         Command::Actuals {
             plan,
             forms,
+            as_of,
             out,
             show_small,
             force,
@@ -508,6 +524,7 @@ pub fn run(args: Args) -> Result<()> {
             let outcome = crate::actuals::run(&crate::actuals::Request {
                 plan: &plan,
                 forms: &forms,
+                as_of,
                 out: &out,
                 lang: &lang,
                 show_small,
@@ -517,12 +534,30 @@ pub fn run(args: Args) -> Result<()> {
                 let place = [p.file.as_str(), p.sheet.as_str(), p.cell.as_str()];
                 let place = match place {
                     ["", _, _] => p.unit.clone(),
-                    [file, "", _] => file.to_string(),
+                    [file, "", ""] => file.to_string(),
+                    // A roster's `line 13` or `row 5`; a form's `G12`.
+                    [file, "", row] => format!("{file}, {row}"),
+                    [file, sheet, row] if row.contains(' ') => {
+                        format!("{file}, sheet '{sheet}', {row}")
+                    }
                     [file, sheet, cell] => format!("{file}, sheet '{sheet}', cell {cell}"),
                 };
                 crate::errln!("warning: {place}: {}", p.message);
             }
             let s = &outcome.summary;
+            if !s.roster.is_empty() {
+                crate::outln!(
+                    "compiled {} of {} units for {} from the roster {} as of {} ({} problems, units with one left out: problems.csv; promotions, trainings and transfers are not in a roster); wrote {}",
+                    s.compiled,
+                    s.units,
+                    s.year,
+                    s.roster,
+                    crate::workbook::actuals::day_month_year(&s.as_of),
+                    s.problems,
+                    out.display()
+                );
+                return Ok(());
+            }
             crate::outln!(
                 "compiled {} of {} forms for {} ({} units in the plan; {} problems, forms with one left out: problems.csv); wrote {}",
                 s.compiled,

@@ -44,13 +44,18 @@ pub fn run(r: &Request) -> Result<()> {
     }
     let year = prepared.replaces.year;
     let (start, reported, retiring, leaving, plan_end) = prepared.totals();
-    say(format!(
-        "re-planning {}–{} from the actuals of {year}: {} units from their forms, {} from the plan (no form); {reported} people on the report dates (the plan's head-count where there is no form), {retiring} booked retirements and {leaving} expected leavers to 31 December: {start} at 31 December {year} (the plan's: {plan_end})",
-        year + 1,
-        prepared.spec.config.time.horizon,
-        prepared.from_actuals(),
-        prepared.from_plan().len(),
-    ));
+    let (first, horizon) = (year + 1, prepared.spec.config.time.horizon);
+    let (compiled, not) = (prepared.from_actuals(), prepared.from_plan().len());
+    say(if prepared.roster.is_empty() {
+        format!(
+            "re-planning {first}–{horizon} from the actuals of {year}: {compiled} units from their forms, {not} from the plan (no form); {reported} people on the report dates (the plan's head-count where there is no form), {retiring} booked retirements and {leaving} expected leavers to 31 December: {start} at 31 December {year} (the plan's: {plan_end})"
+        )
+    } else {
+        format!(
+            "re-planning {first}–{horizon} from the actuals of {year}: {compiled} units from the roster {}, {not} from the plan (not compiled); {reported} people on the roster's day (the plan's head-count where not compiled), {retiring} booked retirements and {leaving} expected leavers to 31 December: {start} at 31 December {year} (the plan's: {plan_end})",
+            prepared.roster
+        )
+    });
     let spec = &prepared.spec;
     let options = run::Options {
         verbose: false,

@@ -904,6 +904,13 @@ pub struct ActualsSummary {
     /// Each compiled unit's report date, `YYYY-MM-DD`.
     #[serde(default)]
     pub report_dates: BTreeMap<String, String>,
+    /// The roster the actuals were read from (`bienche actuals PLAN ROSTER --as-of DATE`),
+    /// as messages name it; empty when they were read from forms.
+    #[serde(default)]
+    pub roster: String,
+    /// The roster's day, `YYYY-MM-DD` (empty for forms).
+    #[serde(default)]
+    pub as_of: String,
 }
 
 /// `changes.csv` of a re-plan: per unit (and `PROVINCE`), where the re-plan starts and what

@@ -34,9 +34,13 @@ pub struct Person {
     pub cell: Cell,
     pub birth: YearMonth,
     pub hired: Option<YearMonth>,
+    /// The hire date's day, when the roster gives one.
+    pub hired_day: Option<u32>,
     pub difficult_15y: bool,
     /// Month of leaving, for the leavers' history.
     pub left: Option<YearMonth>,
+    /// The leave date's day, when the roster gives one.
+    pub left_day: Option<u32>,
     pub left_to_retire: bool,
 }
 
@@ -44,12 +48,31 @@ impl Person {
     pub fn in_post(&self) -> bool {
         self.left.is_none()
     }
+
+    /// The hire date as a day, the first of the month when the roster gives a month only.
+    pub fn hired_on(&self) -> Option<(i32, u32, u32)> {
+        self.hired
+            .map(|m| (m.year, m.month, self.hired_day.unwrap_or(1)))
+    }
+
+    /// The leave date as a day, the first of the month when the roster gives a month only.
+    pub fn left_on(&self) -> Option<(i32, u32, u32)> {
+        self.left
+            .map(|m| (m.year, m.month, self.left_day.unwrap_or(1)))
+    }
+
+    /// In post on `day`: hired on or before it (or no hire date) and not left by then.
+    pub fn in_post_on(&self, day: (i32, u32, u32)) -> bool {
+        self.hired_on().is_none_or(|h| h <= day) && self.left_on().is_none_or(|l| l > day)
+    }
 }
 
 /// A row that could not be read, with the first reason found.
 #[derive(Debug, Clone)]
 pub struct BadRow {
     pub row: usize,
+    /// The row's unit, when its unit was read before the failing field.
+    pub unit: Option<usize>,
     /// `'Ngày sinh' (birth)`.
     pub field: String,
     pub message: String,
@@ -58,6 +81,9 @@ pub struct BadRow {
 pub struct Roster {
     /// `roster.csv`, or `roster.xlsx, sheet 'Danh sách'`.
     pub label: String,
+    /// The file's name, and the sheet's (empty for CSV).
+    pub file: String,
+    pub sheet: String,
     pub row_word: &'static str,
     pub people: Vec<Person>,
     pub bad: Vec<BadRow>,
@@ -136,6 +162,18 @@ pub fn parse_date(value: &Value) -> std::result::Result<(YearMonth, Option<u32>)
 /// Reads every row; rows that fail a check are collected in `bad`, not returned as errors.
 /// Errors are for the file as a whole: unreadable, or a required column missing.
 pub fn read(path: &Path, config: &Config, groups: &[Group], units: &[Unit]) -> Result<Roster> {
+    read_as_of(path, config, groups, units, roster_date(config))
+}
+
+/// [`read`] of a roster drawn on `as_of` (year, month, day): no birth, hire or leave date
+/// after it.
+pub fn read_as_of(
+    path: &Path,
+    config: &Config,
+    groups: &[Group],
+    units: &[Unit],
+    as_of: (i32, u32, u32),
+) -> Result<Roster> {
     let sheet = source::read(path, config.roster.sheet.as_deref())?;
     let found = ColumnIndex::find(&sheet, config)?;
     let columns: Vec<(Field, String)> = found
@@ -151,14 +189,7 @@ pub fn read(path: &Path, config: &Config, groups: &[Group], units: &[Unit]) -> R
         .map(|p| crate::table::Table::read(&p, &["title", "role"], &[]))
         .transpose()?;
     let titles = columns::JobTitles::new(own_titles.as_ref())?;
-    let reader = RowReader::new(
-        &sheet.headings,
-        &found.index,
-        config,
-        groups,
-        units,
-        &titles,
-    );
+    let reader = RowReader::new(&sheet.headings, &found.index, groups, units, &titles, as_of);
     let mut people = Vec::new();
     let mut bad = Vec::new();
     for (row, values) in &sheet.rows {
@@ -169,6 +200,8 @@ pub fn read(path: &Path, config: &Config, groups: &[Group], units: &[Unit]) -> R
     }
     Ok(Roster {
         label: sheet.label,
+        file: sheet.file,
+        sheet: sheet.sheet,
         row_word: sheet.row_word,
         people,
         bad,
@@ -448,8 +481,10 @@ mod tests {
             },
             birth: YearMonth { year, month },
             hired: None,
+            hired_day: None,
             difficult_15y: flagged,
             left: None,
+            left_day: None,
             left_to_retire: false,
         }
     }

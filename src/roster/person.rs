@@ -3,8 +3,7 @@
 
 use super::columns::{self, Field};
 use super::source::Value;
-use super::{parse_date, roster_date, BadRow, Person};
-use crate::domain::config::Config;
+use super::{parse_date, BadRow, Person};
 use crate::domain::{Cell, Group, Unit};
 use crate::retirement::YearMonth;
 use std::collections::BTreeMap;
@@ -27,10 +26,10 @@ impl<'a> RowReader<'a> {
     pub(super) fn new(
         headings: &'a [String],
         index: &'a BTreeMap<Field, usize>,
-        config: &Config,
         groups: &[Group],
         units: &'a [Unit],
         titles: &'a columns::JobTitles,
+        as_of: (i32, u32, u32),
     ) -> Self {
         let group_keys: Vec<Vec<String>> = groups
             .iter()
@@ -40,7 +39,6 @@ impl<'a> RowReader<'a> {
                     .collect()
             })
             .collect();
-        let as_of = roster_date(config);
         let as_of_ym = YearMonth {
             year: as_of.0,
             month: as_of.1,
@@ -97,6 +95,7 @@ impl Row<'_> {
     fn fail(&self, f: Field, message: String) -> BadRow {
         BadRow {
             row: self.row,
+            unit: None,
             field: format!(
                 "'{}' ({})",
                 self.reader.headings[self.reader.index[&f]],
@@ -118,10 +117,17 @@ impl Row<'_> {
     /// Checks field by field, in order, and assembles the person.
     fn person(&self) -> RowResult<Person> {
         let unit = self.unit()?;
+        self.person_of(unit).map_err(|bad| BadRow {
+            unit: Some(unit),
+            ..bad
+        })
+    }
+
+    fn person_of(&self, unit: usize) -> RowResult<Person> {
         let birth = self.birth()?;
         let cell = self.cell()?;
-        let hired = self.hired(birth)?;
-        let left = self.left(hired)?;
+        let (hired, hired_day) = self.hired(birth)?;
+        let (left, left_day) = self.left(hired)?;
         let difficult_15y = self.difficult()?;
         let left_to_retire =
             left.is_some() && columns::is_retirement(&self.text(Field::LeaveReason));
@@ -130,8 +136,10 @@ impl Row<'_> {
             cell,
             birth,
             hired,
+            hired_day,
             difficult_15y,
             left,
+            left_day,
             left_to_retire,
         })
     }
@@ -248,13 +256,18 @@ impl Row<'_> {
             })
     }
 
-    /// An optional month (hire or leave date), not after the roster date.
-    fn optional_date(&self, f: Field) -> RowResult<Option<YearMonth>> {
+    /// An optional month and day (hire or leave date), not after the roster date (a month
+    /// without a day: not after the roster date's month).
+    fn optional_date(&self, f: Field) -> RowResult<(Option<YearMonth>, Option<u32>)> {
         if self.get(f).is_empty() {
-            return Ok(None);
+            return Ok((None, None));
         }
-        let (ym, _) = parse_date(&self.get(f)).map_err(|m| self.fail(f, m))?;
-        if ym > self.reader.as_of_ym {
+        let (ym, day) = parse_date(&self.get(f)).map_err(|m| self.fail(f, m))?;
+        let after = match day {
+            Some(d) => (ym.year, ym.month, d) > self.reader.as_of,
+            None => ym > self.reader.as_of_ym,
+        };
+        if after {
             let what = if f == Field::Hired {
                 "hire date"
             } else {
@@ -263,17 +276,18 @@ impl Row<'_> {
             return Err(self.fail(
                 f,
                 format!(
-                    "expected a {what} on or before the roster date {}, found {ym}",
-                    self.reader.roster_day()
+                    "expected a {what} on or before the roster date {}, found {}",
+                    self.reader.roster_day(),
+                    day.map_or(ym.to_string(), |d| format!("{ym}-{d:02}"))
                 ),
             ));
         }
-        Ok(Some(ym))
+        Ok((Some(ym), day))
     }
 
     /// The hire month, if given: not before the person's 15th birthday.
-    fn hired(&self, birth: YearMonth) -> RowResult<Option<YearMonth>> {
-        let hired = self.optional_date(Field::Hired)?;
+    fn hired(&self, birth: YearMonth) -> RowResult<(Option<YearMonth>, Option<u32>)> {
+        let (hired, day) = self.optional_date(Field::Hired)?;
         if let Some(h) = hired {
             if h.year < birth.year + 15 || (h.year == birth.year + 15 && h.month < birth.month) {
                 return Err(self.fail(
@@ -286,12 +300,14 @@ impl Row<'_> {
                 ));
             }
         }
-        Ok(hired)
+        Ok((hired, day))
     }
 
-    /// The leave month, if given: not before the hire month.
-    fn left(&self, hired: Option<YearMonth>) -> RowResult<Option<YearMonth>> {
-        let left = self.optional_date(Field::Left)?;
+    /// The leave date, if given: not before the hire date.
+    fn left(&self, hired: Option<YearMonth>) -> RowResult<(Option<YearMonth>, Option<u32>)> {
+        let (left, day) = self.optional_date(Field::Left)?;
+        // Months compared, as `roster import` always has: a leave earlier in the month of
+        // the hire is taken as given.
         if let (Some(l), Some(h)) = (left, hired) {
             if l < h {
                 return Err(self.fail(
@@ -300,7 +316,7 @@ impl Row<'_> {
                 ));
             }
         }
-        Ok(left)
+        Ok((left, day))
     }
 
     /// The flag for 15+ years in especially difficult areas; an empty cell is no.

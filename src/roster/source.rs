@@ -37,6 +37,9 @@ impl Value {
 pub struct Sheet {
     /// `roster.csv` or `roster.xlsx, sheet 'Danh sách'`.
     pub label: String,
+    /// The file's name, and the sheet's (empty for CSV).
+    pub file: String,
+    pub sheet: String,
     /// `line` for CSV, `row` for spreadsheets.
     pub row_word: &'static str,
     /// Row number of the heading row.
@@ -99,6 +102,8 @@ fn read_csv(path: &Path) -> Result<Sheet> {
     let table = crate::table::Table::parse_any(path, &text)?;
     Ok(Sheet {
         label: file_name(path),
+        file: file_name(path),
+        sheet: String::new(),
         row_word: "line",
         heading_row: 1,
         headings: table.headers().to_vec(),
@@ -190,6 +195,8 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
     let rows = rows[at + 1..].to_vec();
     Ok(Sheet {
         label,
+        file: file_name(path),
+        sheet: name,
         row_word: "row",
         heading_row,
         headings,

@@ -72,7 +72,7 @@ fn people(ws: &mut Worksheet, row: u32, col: u16, n: u32, c: &Compiled, f: &Form
 }
 
 /// `2026-11-01` as `01/11/2026`, the way the forms ask for dates.
-fn day_month_year(iso: &str) -> String {
+pub(crate) fn day_month_year(iso: &str) -> String {
     let p: Vec<&str> = iso.split('-').collect();
     match p[..] {
         [y, m, d] => format!("{d}/{m}/{y}"),
@@ -98,7 +98,18 @@ fn summary(ws: &mut Worksheet, b: &Book, c: &Compiled) -> Xlsx<()> {
     ws.write_string_with_format(0, 0, &b.title, &b.f.title)?;
     ws.write_string_with_format(1, 0, b.w("ac_title", &[&y]), &b.f.title)?;
     let mut row = 3;
-    let lines = [
+    let from_roster = !s.roster.is_empty();
+    let compiled = if from_roster {
+        b.w(
+            "ac_compiled_roster",
+            &[
+                &s.compiled.to_string(),
+                &s.units.to_string(),
+                &s.roster,
+                &day_month_year(&s.as_of),
+            ],
+        )
+    } else {
         b.w(
             "ac_compiled",
             &[
@@ -106,8 +117,11 @@ fn summary(ws: &mut Worksheet, b: &Book, c: &Compiled) -> Xlsx<()> {
                 &s.units.to_string(),
                 &s.forms_found.to_string(),
             ],
-        ),
-        if s.compiled > 0 {
+        )
+    };
+    let lines = [
+        compiled,
+        if s.compiled > 0 && !from_roster {
             b.w(
                 "ac_dates",
                 &[
@@ -118,7 +132,19 @@ fn summary(ws: &mut Worksheet, b: &Book, c: &Compiled) -> Xlsx<()> {
         } else {
             String::new()
         },
-        b.w("ac_measured", &[&y]),
+        b.w(
+            if from_roster {
+                "ac_measured_roster"
+            } else {
+                "ac_measured"
+            },
+            &[&y],
+        ),
+        if from_roster {
+            b.w("ac_roster_flows", &[])
+        } else {
+            String::new()
+        },
     ];
     for line in lines.iter().filter(|l| !l.is_empty()) {
         ws.write_string(row, 0, line)?;
@@ -302,10 +328,11 @@ fn not_compiled(ws: &mut Worksheet, b: &Book, c: &Compiled) -> Xlsx<()> {
     for unit in &c.summary.missing {
         ws.write_string_with_format(row, 0, unit, &b.f.text)?;
         ws.write_string_with_format(row, 1, b.unit_name(unit), &b.f.text)?;
-        let why = if c.problem_units.contains(unit) {
-            "ac_why_problem"
-        } else {
-            "ac_why_missing"
+        let why = match (c.problem_units.contains(unit), c.summary.roster.is_empty()) {
+            (true, true) => "ac_why_problem",
+            (false, true) => "ac_why_missing",
+            (true, false) => "ac_why_problem_roster",
+            (false, false) => "ac_why_not_in_roster",
         };
         ws.write_string_with_format(row, 2, b.w(why, &[]), &b.f.text)?;
         row += 1;

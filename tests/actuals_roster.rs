@@ -1,0 +1,359 @@
+//! Actuals read from a roster drawn up on a day of the year (`bienche actuals PLAN ROSTER
+//! --as-of DATE`), and a re-plan from them. The fixture's roster (tests/fixtures/roster) is
+//! imported and planned, then changed as a Department would find it on 1 November 2026.
+
+mod common;
+
+use common::*;
+
+/// The fixture's roster on 1 November 2026:
+/// - T-0002 (C1, Thai woman, trained; booked to retire in 2026) retired on 30/06/2026;
+/// - T-0005 (C1, Mông woman, untrained) resigned on 15/03/2026;
+/// - T-0006 (D1, Kinh man, trained) resigns on 01/11/2026, the roster's day: gone on it;
+/// - T-0011 (C1, Thai woman, trained) hired on 01/04/2026;
+/// - T-0012 (D1, Thai man, trained) hired in 10/2026 (a month only: the 1st);
+/// - T-0013 (C1, Thai man, untrained) hired on 01/02/2026 and gone in 05/2026: a hire and a
+///   leaver, not in post.
+fn roster_2026(original: &str) -> String {
+    let changed = original
+        .replace(
+            "T-0002,Người Thử Hai,C1,1961,Nữ,Thái,Chuyên viên,Có,1985,,,",
+            "T-0002,Người Thử Hai,C1,1961,Nữ,Thái,Chuyên viên,Có,1985,,30/06/2026,Nghỉ hưu",
+        )
+        .replace("2023-01-10,,,", "2023-01-10,,15/03/2026,Thôi việc")
+        .replace("01/01/2010,,,", "01/01/2010,,01/11/2026,Thôi việc");
+    format!(
+        "{changed}T-0011,Người Thử Mười Một,C1,01/05/1998,Nữ,Thái,Chuyên viên,Có,01/04/2026,,,\n\
+         T-0012,Người Thử Mười Hai,D1,03/03/1997,Nam,Thái,Chuyên viên,Có,10/2026,,,\n\
+         T-0013,Người Thử Mười Ba,C1,07/07/1999,Nam,Thái,Chuyên viên,Không,01/02/2026,,05/2026,Thôi việc\n"
+    )
+}
+
+/// The fixture imported and planned: (tmp, scenario, plan).
+fn planned() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (tmp, dir) = copy_fixture("roster");
+    let o = import(&dir.join("roster.csv"), &dir, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plan = plan(&dir, &tmp);
+    (tmp, dir, plan)
+}
+
+fn actuals(plan: &Path, roster: &Path, as_of: &[&str], out: &Path, lang: &str) -> Output {
+    let mut args = vec!["actuals", plan.to_str().unwrap(), roster.to_str().unwrap()];
+    args.extend_from_slice(as_of);
+    args.extend_from_slice(&["--out", out.to_str().unwrap(), "--lang", lang]);
+    bienche(&args)
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// (unit, group, gender, role, trained) → count, of the rows where `column` is not 0.
+fn counted(path: &Path, column: &str, flow: bool) -> BTreeMap<String, u32> {
+    read_csv(path)
+        .iter()
+        .filter(|r| r[column] != "0")
+        .map(|r| {
+            let mut key = format!(
+                "{} {} {} {} {}",
+                r["unit"], r["group"], r["gender"], r["role"], r["trained"]
+            );
+            if flow {
+                key = format!("{} {key}", r["flow"]);
+            }
+            (key, r[column].parse().unwrap())
+        })
+        .collect()
+}
+
+fn table(rows: &[(&str, u32)]) -> BTreeMap<String, u32> {
+    rows.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+}
+
+#[test]
+fn a_roster_as_of_a_day_gives_the_actuals_and_the_re_plan_starts_from_them() {
+    let (tmp, dir, plan) = planned();
+    let roster = tmp.path().join("roster-2026.csv");
+    std::fs::write(&roster, roster_2026(&read(&dir, "roster.csv"))).unwrap();
+    let act = tmp.path().join("act");
+    let o = actuals(&plan, &roster, &["--as-of", "01/11/2026"], &act, "en");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stderr), "");
+    assert_eq!(
+        text(&o.stdout),
+        format!(
+            "compiled 2 of 2 units for 2026 from the roster roster-2026.csv as of 01/11/2026 (0 problems, units with one left out: problems.csv; promotions, trainings and transfers are not in a roster); wrote {}\n",
+            act.display()
+        )
+    );
+    // In post on 1 November: C1 keeps T-0001, T-0003, T-0004 and gains T-0011; D1 keeps
+    // T-0007 and gains T-0012.
+    assert_eq!(
+        counted(&act.join("actual_stocks.csv"), "actual", false),
+        table(&[
+            ("C1 Kinh M leader yes", 1),
+            ("C1 Mong M staff yes", 1),
+            ("C1 Thai F staff no", 1),
+            ("C1 Thai F staff yes", 1),
+            ("D1 Kinh F leader yes", 1),
+            ("D1 Thai M staff yes", 1),
+        ])
+    );
+    assert_eq!(
+        counted(&act.join("actual_flows.csv"), "actual", true),
+        table(&[
+            ("attrition C1 Mong F staff no", 1),
+            ("attrition C1 Thai M staff no", 1),
+            ("attrition D1 Kinh M staff yes", 1),
+            ("hire C1 Thai F staff yes", 1),
+            ("hire C1 Thai M staff no", 1),
+            ("hire D1 Thai M staff yes", 1),
+            ("retire C1 Thai F staff yes", 1),
+        ])
+    );
+    // The plan's figures beside them are the plan's: its stock at the end of 2026 by cell,
+    // its hires summed over channels, its booked retirement (T-0002).
+    let mut plan_end: BTreeMap<String, u32> = BTreeMap::new();
+    for r in read_csv(&plan.join("trajectory.csv"))
+        .iter()
+        .filter(|r| r["year"] == "2026")
+    {
+        let key = format!(
+            "{} {} {} {} {}",
+            r["unit"], r["group"], r["gender"], r["role"], r["trained"]
+        );
+        *plan_end.entry(key).or_default() += r["headcount"].parse::<u32>().unwrap();
+    }
+    plan_end.retain(|_, n| *n > 0);
+    assert_eq!(
+        counted(&act.join("actual_stocks.csv"), "plan_end", false),
+        plan_end
+    );
+    let mut plan_flows: BTreeMap<String, u32> = BTreeMap::new();
+    for r in read_csv(&plan.join("flows.csv")).iter().filter(|r| {
+        r["year"] == "2026" && ["hire", "retire", "attrition"].contains(&r["flow"].as_str())
+    }) {
+        let key = format!(
+            "{} {} {} {} {} {}",
+            r["flow"], r["unit"], r["group"], r["gender"], r["role"], r["trained"]
+        );
+        *plan_flows.entry(key).or_default() += r["count"].parse::<u32>().unwrap();
+    }
+    plan_flows.retain(|_, n| *n > 0);
+    assert_eq!(
+        counted(&act.join("actual_flows.csv"), "plan", true),
+        plan_flows
+    );
+    assert_eq!(plan_flows["retire C1 Thai F staff yes"], 1);
+    let flows_read: BTreeSet<String> = read_csv(&act.join("actual_flows.csv"))
+        .iter()
+        .map(|r| r["flow"].clone())
+        .collect();
+    assert!(
+        flows_read
+            .iter()
+            .all(|f| ["hire", "retire", "attrition"].contains(&f.as_str())),
+        "a roster reports no promotions, trainings or transfers: {flows_read:?}"
+    );
+    let summary: serde_json::Value = serde_json::from_str(&read(&act, "actuals.json")).unwrap();
+    assert_eq!(summary["roster"], "roster-2026.csv");
+    assert_eq!(summary["compiled"], 2);
+    assert_eq!(summary["forms_found"], 0);
+    assert_eq!(summary["as_of"], "2026-11-01");
+    assert_eq!(summary["report_dates"]["C1"], "2026-11-01");
+    assert_eq!(summary["report_dates"]["D1"], "2026-11-01");
+    // The report says where its figures come from.
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(act.join("report.xlsx")).unwrap();
+    use calamine::Reader;
+    let first = book.sheet_names()[0].clone();
+    let sheet = book.worksheet_range(&first).unwrap();
+    let words: Vec<String> = sheet.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        words.contains(
+            &"Units compiled from the roster roster-2026.csv of 01/11/2026: 2 of the 2 units."
+                .to_string()
+        ),
+        "{words:?}"
+    );
+
+    // The re-plan starts from the roster's stock: 60 days are left of 2026, whose expected
+    // leavers (under one person over the province) round to none, and the one booked
+    // retirement of 2026 was reported.
+    let re = tmp.path().join("re");
+    let o = bienche(&[
+        "replan",
+        plan.to_str().unwrap(),
+        "--actuals",
+        act.to_str().unwrap(),
+        "--out",
+        re.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let changes = read_csv(&re.join("changes.csv"));
+    for (unit, reported) in [("C1", "4"), ("D1", "2")] {
+        let row = changes.iter().find(|r| r["unit"] == unit).unwrap();
+        assert_eq!(row["start_from"], "actuals");
+        assert_eq!(row["report_date"], "2026-11-01");
+        assert_eq!(row["days_left"], "60");
+        assert_eq!(row["reported"], reported);
+        assert_eq!(row["retiring"], "0");
+        assert_eq!(row["start"], reported);
+    }
+    let staff: BTreeMap<String, u32> = read_csv(&re.join("scenario/staff.csv"))
+        .iter()
+        .map(|r| {
+            (
+                format!(
+                    "{} {} {} {} {}",
+                    r["unit"], r["group"], r["gender"], r["role"], r["trained"]
+                ),
+                r["count"].parse().unwrap(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(
+        staff,
+        counted(&act.join("actual_stocks.csv"), "actual", false)
+    );
+}
+
+#[test]
+fn a_roster_s_bad_rows_and_units_without_staff_are_named_and_the_rest_compiled() {
+    let (tmp, dir, plan) = planned();
+    let original = read(&dir, "roster.csv");
+    let roster = tmp.path().join("roster-2026.csv");
+    // T-0012's hire date is after the roster's day: D1 is left out, C1 compiled.
+    std::fs::write(
+        &roster,
+        roster_2026(&original).replace("10/2026,,,", "02/11/2026,,,"),
+    )
+    .unwrap();
+    let act = tmp.path().join("act");
+    let o = actuals(&plan, &roster, &["--as-of", "01/11/2026"], &act, "en");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stderr),
+        "warning: roster-2026.csv, line 13: field 'Ngày tuyển dụng' (hired): expected a hire date on or before the roster date 2026-11-01, found 2026-11-02\n"
+    );
+    let summary: serde_json::Value = serde_json::from_str(&read(&act, "actuals.json")).unwrap();
+    assert_eq!(summary["compiled"], 1);
+    assert_eq!(summary["missing"], serde_json::json!(["D1"]));
+    let problems = read_csv(&act.join("problems.csv"));
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0]["unit"], "D1");
+    assert_eq!(problems[0]["cell"], "line 13");
+    assert!(read_csv(&act.join("actual_stocks.csv"))
+        .iter()
+        .all(|r| r["unit"] == "C1"));
+
+    // In Vietnamese: no English word of the messages, with more kinds of bad row (an unknown
+    // group, someone under 18, a blank birth date).
+    std::fs::write(
+        &roster,
+        roster_2026(&original)
+            .replace("10/2026,,,", "02/11/2026,,,")
+            .replace("20/12/1970,Nữ,Thái", "20/12/1970,Nữ,Thai2")
+            .replace(
+                "T-0011,Người Thử Mười Một,C1,01/05/1998",
+                "T-0011,Người Thử Mười Một,C1,01/05/2010",
+            )
+            .replace(
+                "T-0013,Người Thử Mười Ba,C1,07/07/1999",
+                "T-0013,Người Thử Mười Ba,C1,",
+            ),
+    )
+    .unwrap();
+    let vi = tmp.path().join("act-vi");
+    let o = actuals(&plan, &roster, &["--as-of", "01/11/2026"], &vi, "vi");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let said = text(&o.stderr) + &text(&o.stdout);
+    assert_eq!(
+        said.matches("cảnh báo: roster-2026.csv, dòng").count(),
+        4,
+        "{said}"
+    );
+    for english in [
+        "expected",
+        "roster date",
+        "compiled",
+        "units",
+        "wrote",
+        "field",
+        "under",
+        "unknown",
+        "found",
+        "empty",
+    ] {
+        assert!(!said.contains(english), "{english:?} in: {said}");
+    }
+    let summary: serde_json::Value = serde_json::from_str(&read(&vi, "actuals.json")).unwrap();
+    assert_eq!(summary["compiled"], 0);
+
+    // Nobody of D1 in the roster.
+    let only_c1: String = original
+        .lines()
+        .filter(|l| !l.contains(",D1,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&roster, only_c1).unwrap();
+    let act = tmp.path().join("act-c1");
+    let o = actuals(&plan, &roster, &["--as-of", "01/11/2026"], &act, "en");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stderr),
+        "warning: D1: nobody in roster-2026.csv is in post in D1 (Department 1) on 01/11/2026; expected the unit's staff in the roster\n"
+    );
+}
+
+#[test]
+fn actuals_refuse_an_as_of_date_they_cannot_use() {
+    let (tmp, dir, plan) = planned();
+    let roster = dir.join("roster.csv");
+    let out = tmp.path().join("act");
+    let nowhere = tmp.path().join("roster-2026.csv");
+    let cases: [(&Path, &[&str], String); 5] = [
+        (
+            &nowhere,
+            &["--as-of", "01/11/2026"],
+            format!(
+                "error: {}: no such file or folder; expected the folder of the returned forms, or a roster file with --as-of\n",
+                nowhere.display()
+            ),
+        ),
+        (
+            &roster,
+            &[],
+            format!(
+                "error: {} is a roster: expected --as-of DATE, the day it was drawn up (dd/mm/yyyy)\n",
+                roster.display()
+            ),
+        ),
+        (
+            &dir,
+            &["--as-of", "01/11/2026"],
+            format!(
+                "error: --as-of is for a roster; {} is a folder of forms, whose report dates are on the forms; expected a roster file (.csv or .xlsx) or no --as-of\n",
+                dir.display()
+            ),
+        ),
+        (
+            &roster,
+            &["--as-of", "01/11/2036"],
+            "error: --as-of 01/11/2036: the plan covers 2026 to 2035; expected a date in one of those years\n".to_string(),
+        ),
+        (
+            &roster,
+            &["--as-of", "31/02/2026"],
+            "error: invalid value '31/02/2026' for '--as-of <DATE>': expected a calendar date, found \"31/02/2026\" (the month has no such day)\n\nFor more information, try '--help'.\n".to_string(),
+        ),
+    ];
+    for (source, as_of, expected) in cases {
+        let o = actuals(&plan, source, as_of, &out, "en");
+        assert_eq!(o.status.code(), Some(2), "{as_of:?}");
+        assert_eq!(text(&o.stderr), expected);
+        assert!(!out.exists(), "nothing is written");
+    }
+}
