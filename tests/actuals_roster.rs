@@ -29,9 +29,16 @@ fn roster_2026(original: &str) -> String {
     )
 }
 
-/// The fixture imported and planned: (tmp, scenario, plan).
+/// The fixture imported and planned: (tmp, scenario, plan). Its target years are the
+/// defaults, spelled out for the test oracle.
 fn planned() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let (tmp, dir) = copy_fixture("roster");
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "horizon = 2035\n",
+        "horizon = 2035\ntargets = [{ year = 2030, level = 0.8 }, { year = 2035, level = 1.0 }]\n",
+    );
     let o = import(&dir.join("roster.csv"), &dir, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let plan = plan(&dir, &tmp);
@@ -48,6 +55,18 @@ fn actuals(plan: &Path, roster: &Path, as_of: &[&str], out: &Path, lang: &str) -
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// The texts of report.xlsx's first sheet.
+fn report_words(act: &Path) -> Vec<String> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(act.join("report.xlsx")).unwrap();
+    let first = book.sheet_names()[0].clone();
+    let sheet = book.worksheet_range(&first).unwrap();
+    sheet.rows().flatten().map(|c| c.to_string()).collect()
+}
+
+const RECOMPUTED: &str = "A requirement that is a share of EM staff (R6, R7 and R8 in a target year) is recomputed on the actual staff, but for the EM-manager clause of public service units; province-wide rows are not assessed.";
+const NOT_RECOMPUTED: &str = "A requirement that is a share of EM staff (R6, R7 and R8 in a target year) is the share of the plan's EM staff (the plan's scenario could not be read as planned); province-wide rows are not assessed.";
 
 /// (unit, group, gender, role, trained) → count, of the rows where `column` is not 0.
 fn counted(path: &Path, column: &str, flow: bool) -> BTreeMap<String, u32> {
@@ -355,5 +374,147 @@ fn actuals_refuse_an_as_of_date_they_cannot_use() {
         assert_eq!(o.status.code(), Some(2), "{as_of:?}");
         assert_eq!(text(&o.stderr), expected);
         assert!(!out.exists(), "nothing is written");
+    }
+}
+
+/// In a target year R6 and R8 are shares of the unit's own EM staff: compiled against a roster
+/// with more EM staff than the plan, the requirements of rule_status.csv are those the test
+/// oracle computes on the actual head-counts (the plan's trajectory with 2030 replaced by the
+/// actual stocks), not targets.csv's.
+#[test]
+fn requirements_of_a_target_year_are_recomputed_on_the_actual_staff() {
+    let (tmp, dir, plan) = planned();
+    let mut roster_text = roster_2026(&read(&dir, "roster.csv"));
+    for i in 0..4 {
+        roster_text.push_str(&format!(
+            "T-01{i:02},Người Thử Thêm {i},C1,01/01/199{i},Nam,Thái,Chuyên viên,Có,01/03/202{},,,\n",
+            7 + i % 3
+        ));
+    }
+    let roster = tmp.path().join("roster-2030.csv");
+    std::fs::write(&roster, roster_text).unwrap();
+    let act = tmp.path().join("act");
+    let o = actuals(&plan, &roster, &["--as-of", "01/11/2030"], &act, "en");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stderr), "");
+
+    // The oracle's world: the plan's head-counts, with 2030 as the roster has it.
+    let actual = read_csv(&act.join("actual_stocks.csv"));
+    let flat = tmp.path().join("flat");
+    std::fs::create_dir(&flat).unwrap();
+    let mut trajectory = String::from("year,unit,unit_name,group,gender,role,trained,headcount\n");
+    for r in read_csv(&plan.join("trajectory.csv"))
+        .iter()
+        .filter(|r| r["year"] != "2030")
+    {
+        trajectory.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            r["year"],
+            r["unit"],
+            r["unit_name"],
+            r["group"],
+            r["gender"],
+            r["role"],
+            r["trained"],
+            r["headcount"]
+        ));
+    }
+    for r in &actual {
+        trajectory.push_str(&format!(
+            "2030,{},{},{},{},{},{},{}\n",
+            r["unit"],
+            r["unit_name"],
+            r["group"],
+            r["gender"],
+            r["role"],
+            r["trained"],
+            r["actual"]
+        ));
+    }
+    std::fs::write(flat.join("trajectory.csv"), trajectory).unwrap();
+    std::fs::copy(plan.join("flows.csv"), flat.join("flows.csv")).unwrap();
+    let oracle = common::oracle::recompute_targets(&dir, &flat);
+
+    let planned_required: BTreeMap<(String, String), String> = read_csv(&plan.join("targets.csv"))
+        .iter()
+        .filter(|r| r["year"] == "2030")
+        .map(|r| {
+            (
+                (r["unit"].clone(), r["rule"].clone()),
+                r["required"].clone(),
+            )
+        })
+        .collect();
+    let status = read_csv(&act.join("rule_status.csv"));
+    assert!(!status.is_empty());
+    let mut changed = 0;
+    for r in &status {
+        let key = (r["unit"].clone(), r["rule"].clone(), 2030);
+        let (required, _) = oracle[&key];
+        assert_eq!(r["required"], required.to_string(), "{key:?}");
+        changed += (planned_required[&(key.0, key.1)] != r["required"]) as u32;
+    }
+    assert!(
+        changed > 0,
+        "no requirement differs from the plan's: {status:?}"
+    );
+    assert!(report_words(&act).contains(&RECOMPUTED.to_string()));
+}
+
+/// A scenario changed since its plan: a roster cannot be read against it (exit 2); forms are
+/// still compiled, with the requirements left as the plan's, and said so first.
+#[test]
+fn a_changed_scenario_is_named_and_forms_keep_the_plan_s_requirements() {
+    let (tmp, dir, plan) = planned();
+    let forms = tmp.path().join("forms");
+    let o = bienche(&[
+        "forms",
+        plan.to_str().unwrap(),
+        "--year",
+        "2026",
+        "--out",
+        forms.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    replace_in(
+        &dir,
+        "units.csv",
+        "C1,Commune 1,commune,80,10",
+        "C1,Commune 1,commune,80,11",
+    );
+    let changed = format!(
+        "units.csv in {} has changed since this plan was made; plan it again before",
+        dir.display()
+    );
+    let act = tmp.path().join("act");
+    let o = actuals(
+        &plan,
+        &dir.join("roster.csv"),
+        &["--as-of", "01/11/2026"],
+        &act,
+        "en",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        text(&o.stderr),
+        format!("error: {changed} reading a roster against it\n")
+    );
+    let o = actuals(&plan, &forms, &[], &act, "en");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stderr).lines().next().unwrap(),
+        format!("warning: {changed} recomputing requirements on the actual staff; the requirements that are shares of EM staff (R6, R7 and R8 in a target year) are the plan's, not recomputed on the actual staff")
+    );
+    let words = report_words(&act);
+    assert!(words.contains(&NOT_RECOMPUTED.to_string()), "{words:?}");
+    assert!(!words.contains(&RECOMPUTED.to_string()));
+    // In Vietnamese, the warning has no English left.
+    let vi = tmp.path().join("act-vi");
+    let o = actuals(&plan, &forms, &[], &vi, "vi");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let first = text(&o.stderr).lines().next().unwrap().to_string();
+    assert!(first.starts_with("cảnh báo: units.csv trong "), "{first}");
+    for english in ["changed", "plan it", "requirements", "recomputed", "staff"] {
+        assert!(!first.contains(english), "{english:?} in: {first}");
     }
 }

@@ -31,7 +31,7 @@
 use crate::charts::labels::Labels;
 use crate::domain::target::{TargetKind, Who};
 use crate::domain::Rule;
-use crate::domain::{FlowKind, Gender, Role};
+use crate::domain::{FlowKind, Gender, Role, Spec};
 use crate::error::{Error, Result};
 use crate::forms::{
     cell_key, Cell, Planned, COL_A_ACTUAL, COL_B_ACTUAL, COL_KEY, COL_VALUE, ROW_DATE, ROW_UNIT,
@@ -66,6 +66,8 @@ pub struct Request<'a> {
 pub struct Outcome {
     pub summary: ActualsSummary,
     pub problems: Vec<ProblemRow>,
+    /// What could not be done as documented (the requirements left as the plan's).
+    pub warnings: Vec<String>,
 }
 
 /// One form as read: its unit, date, actual stocks and flows (a flow by its kind, a hire's
@@ -80,7 +82,24 @@ struct Form {
 }
 
 pub fn run(r: &Request) -> Result<Outcome> {
-    let tables = crate::output::read::plan(r.plan)?;
+    // The plan's scenario gives the rules (to recompute requirements on the actual staff)
+    // and, for a roster, the groups and units to read it by.
+    let before = if r.as_of.is_some() {
+        "reading a roster against it"
+    } else {
+        "recomputing requirements on the actual staff"
+    };
+    let (spec, tables, mut warnings) = match crate::scenario::of_plan(r.plan, before) {
+        Ok((spec, tables)) => (Some(spec), tables, Vec::new()),
+        Err(e) if r.as_of.is_none() => {
+            let tables = crate::output::read::plan(r.plan)?;
+            let why = format!(
+                "{e}; the requirements that are shares of EM staff (R6, R7 and R8 in a target year) are the plan's, not recomputed on the actual staff"
+            );
+            (None, tables, vec![why])
+        }
+        Err(e) => return Err(e),
+    };
     if !r.forms.exists() {
         return Err(Error::Usage(format!(
             "{}: no such file or folder; expected the folder of the returned forms, or a roster file with --as-of",
@@ -108,11 +127,13 @@ pub fn run(r: &Request) -> Result<Outcome> {
         inputs: &[r.plan.to_path_buf(), r.forms.to_path_buf()],
         force: r.force,
     })?;
-    let read = match r.as_of {
-        Some(as_of) => roster::compile(r.plan, r.forms, as_of, &tables)?,
-        None => compile_forms(r, &tables)?,
+    let read = match (r.as_of, &spec) {
+        (Some(as_of), Some(spec)) => roster::compile(spec, r.forms, as_of, &tables)?,
+        _ => compile_forms(r, &tables)?,
     };
-    write(r, &tables, read)
+    let mut outcome = write(r, &tables, spec.as_ref(), read)?;
+    outcome.warnings.append(&mut warnings);
+    Ok(outcome)
 }
 
 /// What was read, from forms or a roster: the compiled units' forms and the problems.
@@ -265,7 +286,7 @@ fn compile_forms(r: &Request, tables: &PlanTables) -> Result<Read> {
 }
 
 /// The tables, chart and report of what was read, written atomically to `r.out`.
-fn write(r: &Request, tables: &PlanTables, read: Read) -> Result<Outcome> {
+fn write(r: &Request, tables: &PlanTables, spec: Option<&Spec>, read: Read) -> Result<Outcome> {
     let Read {
         year,
         forms,
@@ -360,7 +381,8 @@ fn write(r: &Request, tables: &PlanTables, read: Read) -> Result<Outcome> {
             .unwrap_or_default(),
     };
     let compiled: BTreeSet<String> = forms.keys().cloned().collect();
-    let status = rule_status(tables, &stock_rows, &compiled, year);
+    let required = spec.map(|spec| required_on_actuals(spec, &stock_rows, year));
+    let status = rule_status(tables, &stock_rows, &compiled, year, required.as_ref());
     let labels = Labels::new(r.lang)?;
     crate::output::write_folder(r.out, |dir| {
         crate::output::write::rows(dir, &stock_rows)?;
@@ -394,10 +416,15 @@ fn write(r: &Request, tables: &PlanTables, read: Read) -> Result<Outcome> {
                     .map(|p| p.unit.clone())
                     .collect(),
                 show_small: r.show_small,
+                recomputed: spec.is_some(),
             },
         )
     })?;
-    Ok(Outcome { summary, problems })
+    Ok(Outcome {
+        summary,
+        problems,
+        warnings: Vec::new(),
+    })
 }
 
 /// The head-count a rule's unit row counts, when a head-count measures it: EM staff (R1–R3,
@@ -415,17 +442,70 @@ fn who_of(rule: Rule) -> Option<Who> {
     }
 }
 
+/// The requirements of `year` that depend on the unit's own head-counts (in a target year R6
+/// and R8 are shares of its EM staff, R7 of R6's requirement) recomputed on the actual
+/// head-counts, by unit and rule: every target and milestone chain of the year evaluated on
+/// a plan whose stocks of `year` are the actual ones ([`crate::rules::evaluate_chain`]).
+/// Fixed requirements (milestones among them) come out as `targets.csv` has them. The
+/// public-service units' EM-manager clause (R6 where EM staff are 30% or more) is not a
+/// chain: its rows stay the plan's.
+fn required_on_actuals(
+    spec: &Spec,
+    stocks: &[ActualStockRow],
+    year: i32,
+) -> BTreeMap<(String, Rule), u32> {
+    let Some(y) = crate::rules::roadmap::years(spec)
+        .into_iter()
+        .find(|y| y.year == year)
+    else {
+        return BTreeMap::new();
+    };
+    let unit_of: BTreeMap<&str, usize> = spec
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i))
+        .collect();
+    let group_of: BTreeMap<&str, usize> = spec
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.as_str(), i))
+        .collect();
+    let mut plan = crate::plan::Plan::default();
+    for s in stocks.iter().filter(|s| s.actual > 0) {
+        let (Some(&u), Some(&group)) =
+            (unit_of.get(s.unit.as_str()), group_of.get(s.group.as_str()))
+        else {
+            continue;
+        };
+        let cell = crate::domain::Cell {
+            group,
+            female: s.gender == Gender::Female,
+            leader: s.role == Role::Leader,
+            trained: s.trained,
+        };
+        *plan.stock.entry((year, u, cell)).or_default() += s.actual;
+    }
+    crate::rules::roadmap::chains(spec, y)
+        .iter()
+        .flat_map(|chain| crate::rules::evaluate_chain(spec, &plan, chain))
+        .filter(|row| row.unit != "PROVINCE")
+        .map(|row| ((row.unit, row.rule), row.required))
+        .collect()
+}
+
 /// Each compiled unit's rows of `year` that a head-count measures, with the actual
 /// head-count and where it stands: behind (below required), ahead (above the plan's end of
-/// the year), else on track. The actual is taken on the report date; the plan and the
-/// requirement at the end of the year, as `targets.csv` has them: a requirement that is a
-/// share of the unit's EM staff (R4, R6, R7, R8) is the share of the plan's EM staff, not
-/// of the actual. Province-wide rows (`PROVINCE`) are not assessed: they need every unit.
+/// the year), else on track. The actual is taken on the report date, the plan at the end of
+/// the year; the requirement recomputed on the actual staff where given (`required`), else
+/// `targets.csv`'s. Province-wide rows (`PROVINCE`) are not assessed: they need every unit.
 pub fn rule_status(
     tables: &PlanTables,
     stocks: &[ActualStockRow],
     compiled: &BTreeSet<String>,
     year: i32,
+    required: Option<&BTreeMap<(String, Rule), u32>>,
 ) -> Vec<RuleStatusRow> {
     let em: BTreeSet<&str> = tables
         .summary
@@ -455,7 +535,11 @@ pub fn rule_status(
             })
             .map(|s| s.actual)
             .sum();
-        let status = if actual < t.required {
+        let needed = required
+            .and_then(|r| r.get(&(t.unit.clone(), t.rule)))
+            .copied()
+            .unwrap_or(t.required);
+        let status = if actual < needed {
             Status::Behind
         } else if actual > t.achieved {
             Status::Ahead
@@ -468,7 +552,7 @@ pub fn rule_status(
             rule: t.rule,
             year,
             kind: t.kind,
-            required: t.required,
+            required: needed,
             plan: t.achieved,
             actual,
             status,

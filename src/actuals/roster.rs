@@ -20,7 +20,7 @@
 //! problem too: its staff are missing from the roster. Nothing personal is written: the outputs count people by unit and cell.
 
 use super::{problem, Cell, Form, Read};
-use crate::domain::{FlowKind, Gender, Role};
+use crate::domain::{FlowKind, Gender, Role, Spec};
 use crate::error::{Error, Result};
 use crate::forms::Planned;
 use crate::output::contract::{PlanTables, ProblemRow};
@@ -30,15 +30,14 @@ use std::path::Path;
 /// The flows a roster tells, by the day they happened.
 const REPORTED: [FlowKind; 3] = [FlowKind::Hire, FlowKind::Retire, FlowKind::Attrition];
 
-/// Reads `roster` as of `as_of` against the plan in `plan` (its scenario's groups, units and
-/// roster settings).
+/// Reads `roster` as of `as_of` against the plan's scenario (its groups, units and roster
+/// settings).
 pub(super) fn compile(
-    plan: &Path,
+    spec: &Spec,
     roster: &Path,
     as_of: (i32, u32, u32),
     tables: &PlanTables,
 ) -> Result<Read> {
-    let (spec, _) = crate::scenario::of_plan(plan, "compiling its actuals")?;
     let (year, month, day) = as_of;
     let base = spec.config.time.base_year;
     let horizon = spec.config.time.horizon;

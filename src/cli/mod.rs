@@ -530,6 +530,9 @@ pub fn run(args: Args) -> Result<()> {
                 show_small,
                 force,
             })?;
+            for w in &outcome.warnings {
+                crate::errln!("warning: {w}");
+            }
             for p in &outcome.problems {
                 let place = [p.file.as_str(), p.sheet.as_str(), p.cell.as_str()];
                 let place = match place {

@@ -40,6 +40,8 @@ pub struct Compiled<'a> {
     /// Units whose form came with a problem (the other units not compiled sent none).
     pub problem_units: BTreeSet<String>,
     pub show_small: bool,
+    /// Whether the requirements of a target year were recomputed on the actual staff.
+    pub recomputed: bool,
 }
 
 pub fn write(dir: &Path, t: &PlanTables, l: &Labels, c: &Compiled) -> Result<()> {
@@ -270,7 +272,12 @@ fn summary(ws: &mut Worksheet, b: &Book, c: &Compiled) -> Xlsx<()> {
     if !c.show_small {
         ws.write_string(row + 1, 0, b.w("ac_small", &[]))?;
     }
-    ws.write_string(row + 2, 0, b.w("ac_required_of_plan", &[]))?;
+    let footnote = if c.recomputed {
+        "ac_required_of_actual"
+    } else {
+        "ac_required_of_plan"
+    };
+    ws.write_string(row + 2, 0, b.w(footnote, &[]))?;
     ws.set_active(true);
     Ok(())
 }
