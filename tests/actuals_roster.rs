@@ -32,7 +32,13 @@ fn roster_2026(original: &str) -> String {
 /// The fixture imported and planned: (tmp, scenario, plan). Its target years are the
 /// defaults, spelled out for the test oracle.
 fn planned() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    planned_with(|_| {})
+}
+
+/// [`planned`] with the scenario edited first.
+fn planned_with(edit: impl Fn(&Path)) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let (tmp, dir) = copy_fixture("roster");
+    edit(&dir);
     replace_in(
         &dir,
         "scenario.toml",
@@ -65,7 +71,7 @@ fn report_words(act: &Path) -> Vec<String> {
     sheet.rows().flatten().map(|c| c.to_string()).collect()
 }
 
-const RECOMPUTED: &str = "A requirement that is a share of EM staff (R6, R7 and R8 in a target year) is recomputed on the actual staff, but for the EM-manager clause of public service units; province-wide rows are not assessed.";
+const RECOMPUTED: &str = "A requirement that is a share of EM staff (R6, R7 and R8 in a target year) is recomputed on the actual staff, as is whether a public service unit needs an EM manager; province-wide rows are not assessed.";
 const NOT_RECOMPUTED: &str = "A requirement that is a share of EM staff (R6, R7 and R8 in a target year) is the share of the plan's EM staff (the plan's scenario could not be read as planned); province-wide rows are not assessed.";
 
 /// (unit, group, gender, role, trained) → count, of the rows where `column` is not 0.
@@ -383,12 +389,26 @@ fn actuals_refuse_an_as_of_date_they_cannot_use() {
 /// actual stocks), not targets.csv's.
 #[test]
 fn requirements_of_a_target_year_are_recomputed_on_the_actual_staff() {
-    let (tmp, dir, plan) = planned();
+    // D1 a public service unit: its EM-manager clause applies where EM staff are 30% or
+    // more, which the plan's Kinh staff are not and the roster's, with three Thai hires, are.
+    let (tmp, dir, plan) = planned_with(|dir| {
+        replace_in(
+            dir,
+            "units.csv",
+            "D1,Department 1,provincial",
+            "D1,Department 1,public_service",
+        )
+    });
     let mut roster_text = roster_2026(&read(&dir, "roster.csv"));
     for i in 0..4 {
         roster_text.push_str(&format!(
             "T-01{i:02},Người Thử Thêm {i},C1,01/01/199{i},Nam,Thái,Chuyên viên,Có,01/03/202{},,,\n",
             7 + i % 3
+        ));
+    }
+    for i in 0..3 {
+        roster_text.push_str(&format!(
+            "T-02{i:02},Người Thử Sở {i},D1,01/01/199{i},Nữ,Thái,Chuyên viên,Có,01/03/2028,,,\n"
         ));
     }
     let roster = tmp.path().join("roster-2030.csv");
@@ -452,13 +472,23 @@ fn requirements_of_a_target_year_are_recomputed_on_the_actual_staff() {
         let key = (r["unit"].clone(), r["rule"].clone(), 2030);
         let (required, _) = oracle[&key];
         assert_eq!(r["required"], required.to_string(), "{key:?}");
-        changed += (planned_required[&(key.0, key.1)] != r["required"]) as u32;
+        changed += (planned_required.get(&(key.0, key.1)) != Some(&r["required"])) as u32;
     }
     assert!(
         changed > 0,
         "no requirement differs from the plan's: {status:?}"
     );
     assert!(report_words(&act).contains(&RECOMPUTED.to_string()));
+    // The clause: no row of the plan's, a row of the actuals', D1 behind without an EM manager.
+    assert!(!planned_required.contains_key(&("D1".to_string(), "R6".to_string())));
+    let d1 = status
+        .iter()
+        .find(|r| r["unit"] == "D1" && r["rule"] == "R6")
+        .expect("D1's EM-manager clause applies on the actual staff");
+    assert_eq!(
+        [&d1["required"], &d1["actual"], &d1["status"]],
+        ["1", "0", "behind"]
+    );
 }
 
 /// A scenario changed since its plan: a roster cannot be read against it (exit 2); forms are

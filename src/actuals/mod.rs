@@ -446,9 +446,9 @@ fn who_of(rule: Rule) -> Option<Who> {
 /// and R8 are shares of its EM staff, R7 of R6's requirement) recomputed on the actual
 /// head-counts, by unit and rule: every target and milestone chain of the year evaluated on
 /// a plan whose stocks of `year` are the actual ones ([`crate::rules::evaluate_chain`]).
-/// Fixed requirements (milestones among them) come out as `targets.csv` has them. The
-/// public-service units' EM-manager clause (R6 where EM staff are 30% or more) is not a
-/// chain: its rows stay the plan's.
+/// Fixed requirements (milestones among them) come out as `targets.csv` has them. In a target
+/// year the clauses are evaluated too: a public service unit's EM manager (R6) is required
+/// where its actual EM staff are 30% or more of its staff, and not (0) where they are not.
 fn required_on_actuals(
     spec: &Spec,
     stocks: &[ActualStockRow],
@@ -487,12 +487,33 @@ fn required_on_actuals(
         };
         *plan.stock.entry((year, u, cell)).or_default() += s.actual;
     }
-    crate::rules::roadmap::chains(spec, y)
+    let mut required: BTreeMap<(String, Rule), u32> = crate::rules::roadmap::chains(spec, y)
         .iter()
         .flat_map(|chain| crate::rules::evaluate_chain(spec, &plan, chain))
         .filter(|row| row.unit != "PROVINCE")
         .map(|row| ((row.unit, row.rule), row.required))
-        .collect()
+        .collect();
+    // In a target year, the clauses that apply on the actual staff (the public-service
+    // units' EM manager): required where they apply, 0 where they do not.
+    if !y.milestone {
+        let reported: BTreeSet<&str> = stocks.iter().map(|s| s.unit.as_str()).collect();
+        for u in crate::rules::r6_r7_leaders::public_service_units(
+            spec,
+            &(0..spec.units.len()).collect::<Vec<_>>(),
+        ) {
+            if reported.contains(spec.units[u].id.as_str()) {
+                required.insert((spec.units[u].id.clone(), Rule::R6), 0);
+            }
+        }
+        for family in crate::rules::FAMILIES {
+            for row in family.evaluate_clauses(spec, &plan, year) {
+                if row.unit != "PROVINCE" && reported.contains(row.unit.as_str()) {
+                    required.insert((row.unit, row.rule), row.required);
+                }
+            }
+        }
+    }
+    required
 }
 
 /// Each compiled unit's rows of `year` that a head-count measures, with the actual
@@ -514,50 +535,96 @@ pub fn rule_status(
         .filter(|g| g.em)
         .map(|g| g.group.as_str())
         .collect();
+    // (the plan's, the actual) head-count of a unit that a rule counts.
+    let counted = |unit: &str, who: Who| -> [u32; 2] {
+        let mut n = [0, 0];
+        for s in stocks.iter().filter(|s| s.unit == unit) {
+            let cell = crate::domain::Cell {
+                group: 0,
+                female: s.gender == Gender::Female,
+                leader: s.role == Role::Leader,
+                trained: s.trained,
+            };
+            if who.counts(em.contains(s.group.as_str()), &cell) {
+                n[0] += s.plan_end;
+                n[1] += s.actual;
+            }
+        }
+        n
+    };
+    let row =
+        |unit: &str, unit_name: &str, rule: Rule, kind: TargetKind, needed: u32, plan: u32| {
+            let actual = counted(unit, who_of(rule)?)[1];
+            let status = if actual < needed {
+                Status::Behind
+            } else if actual > plan {
+                Status::Ahead
+            } else {
+                Status::OnTrack
+            };
+            Some(RuleStatusRow {
+                unit: unit.to_string(),
+                unit_name: unit_name.to_string(),
+                rule,
+                year,
+                kind,
+                required: needed,
+                plan,
+                actual,
+                status,
+            })
+        };
     let mut out = Vec::new();
+    let mut seen: BTreeSet<(String, Rule)> = BTreeSet::new();
     for t in tables
         .targets
         .iter()
         .filter(|t| t.year == year && compiled.contains(&t.unit) && t.kind != TargetKind::Goal)
     {
-        let Some(who) = who_of(t.rule) else { continue };
-        let actual: u32 = stocks
-            .iter()
-            .filter(|s| s.unit == t.unit)
-            .filter(|s| {
-                let cell = crate::domain::Cell {
-                    group: 0,
-                    female: s.gender == Gender::Female,
-                    leader: s.role == Role::Leader,
-                    trained: s.trained,
-                };
-                who.counts(em.contains(s.group.as_str()), &cell)
-            })
-            .map(|s| s.actual)
-            .sum();
         let needed = required
             .and_then(|r| r.get(&(t.unit.clone(), t.rule)))
             .copied()
             .unwrap_or(t.required);
-        let status = if actual < needed {
-            Status::Behind
-        } else if actual > t.achieved {
-            Status::Ahead
-        } else {
-            Status::OnTrack
-        };
-        out.push(RuleStatusRow {
-            unit: t.unit.clone(),
-            unit_name: t.unit_name.clone(),
-            rule: t.rule,
-            year,
-            kind: t.kind,
-            required: needed,
-            plan: t.achieved,
-            actual,
-            status,
-        });
+        seen.insert((t.unit.clone(), t.rule));
+        out.extend(row(
+            &t.unit,
+            &t.unit_name,
+            t.rule,
+            t.kind,
+            needed,
+            t.achieved,
+        ));
     }
+    // A clause that applies on the actual staff but did not in the plan (a public service
+    // unit whose EM staff reached 30%): a row of its own, the plan's head-count beside it.
+    let name_of = |unit: &str| {
+        tables
+            .units
+            .iter()
+            .find(|u| u.unit == unit)
+            .map_or(String::new(), |u| u.name.clone())
+    };
+    for ((unit, rule), &needed) in required.into_iter().flatten() {
+        if needed > 0 && compiled.contains(unit) && !seen.contains(&(unit.clone(), *rule)) {
+            let Some(who) = who_of(*rule) else { continue };
+            let plan = counted(unit, who)[0];
+            out.extend(row(
+                unit,
+                &name_of(unit),
+                *rule,
+                TargetKind::Target,
+                needed,
+                plan,
+            ));
+        }
+    }
+    let order: BTreeMap<&str, usize> = tables
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.unit.as_str(), i))
+        .collect();
+    out.sort_by_key(|r| (order.get(r.unit.as_str()).copied(), r.rule));
     out
 }
 
