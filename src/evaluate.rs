@@ -5,20 +5,41 @@
 //! counted into one COVERAGE row per rule.
 
 use crate::domain::target::TargetKind;
-use crate::domain::target::TargetRow;
+use crate::domain::target::{Chain, TargetRow};
 use crate::domain::{Roadmap, Rule, Spec};
 use crate::plan::Plan;
 use crate::rules::{evaluate_chain, roadmap, FAMILIES};
 
+/// The targets' chains of every year the plan is held to, worked out once for evaluating
+/// many plans of one scenario (a simulation's draws): building them formats every
+/// milestone's reasons.
+pub struct Chains(Vec<(roadmap::Year, Vec<Chain>)>);
+
+impl Chains {
+    pub fn of(spec: &Spec) -> Chains {
+        Chains(
+            roadmap::years(spec)
+                .into_iter()
+                .map(|ty| (ty, roadmap::chains(spec, ty)))
+                .collect(),
+        )
+    }
+}
+
 /// Every target row for every target year, in a stable order: by year, the province's rows
 /// first, then by unit and rule.
 pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
+    evaluate_with(spec, plan, &Chains::of(spec))
+}
+
+/// [`evaluate`] with the chains worked out beforehand.
+pub fn evaluate_with(spec: &Spec, plan: &Plan, chains: &Chains) -> Vec<TargetRow> {
     let mut out = Vec::new();
-    for ty in roadmap::years(spec) {
-        let y = ty.year;
+    for (ty, year_chains) in &chains.0 {
+        let (ty, y) = (*ty, ty.year);
         let mut unit_rows: Vec<(Option<usize>, TargetRow)> = Vec::new();
-        for chain in roadmap::chains(spec, ty) {
-            let rows = evaluate_chain(spec, plan, &chain);
+        for chain in year_chains {
+            let rows = evaluate_chain(spec, plan, chain);
             unit_rows.extend(chain.iter().map(|t| t.unit).zip(rows));
         }
         if ty.milestone {
@@ -48,19 +69,14 @@ pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
     for r in out.iter_mut() {
         r.kind = TargetKind::of(r.rule, r.year, &target_years);
     }
-    out.sort_by(|a, b| {
+    // A unit's place looked up once per row, not once per comparison (a linear search).
+    out.sort_by_cached_key(|r| {
         (
-            a.year,
-            a.unit != "PROVINCE",
-            unit_order(spec, &a.unit),
-            a.rule,
+            r.year,
+            r.unit != "PROVINCE",
+            unit_order(spec, &r.unit),
+            r.rule,
         )
-            .cmp(&(
-                b.year,
-                b.unit != "PROVINCE",
-                unit_order(spec, &b.unit),
-                b.rule,
-            ))
     });
     out
 }

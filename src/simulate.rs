@@ -68,7 +68,7 @@ use crate::output::contract::{FlowRow, PlanTables, Table, TrajectoryRow};
 use crate::plan::Plan;
 use crate::rng::Rng;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// One planned flow.
@@ -87,20 +87,21 @@ const BINS: usize = 10_001;
 /// Running totals over draws.
 #[derive(Clone)]
 struct Tally {
-    /// (unit, rule, year) → (draws where the target applied, draws where it was met).
-    targets: BTreeMap<(String, Rule, i32), (u64, u64)>,
+    /// (unit, rule, year) → (draws where the target applied, draws where it was met); hashed
+    /// while the draws run (thousands of lookups a draw), sorted at the end.
+    targets: HashMap<(String, Rule, i32), (u64, u64)>,
     /// year → histogram of the province EM share in 0.01-point bins.
     share: BTreeMap<i32, Vec<u32>>,
     /// (year, unit, cell) → head-count summed over draws.
-    stock: BTreeMap<(i32, usize, Cell), u64>,
+    stock: HashMap<(i32, usize, Cell), u64>,
 }
 
 impl Tally {
     fn new() -> Tally {
         Tally {
-            targets: BTreeMap::new(),
+            targets: HashMap::new(),
             share: BTreeMap::new(),
-            stock: BTreeMap::new(),
+            stock: HashMap::new(),
         }
     }
     fn merge(mut self, other: Tally) -> Tally {
@@ -1173,13 +1174,14 @@ pub fn simulate(
     let years: Vec<i32> = std::iter::once(spec.base_year())
         .chain(spec.plan_years())
         .collect();
+    let chains = crate::evaluate::Chains::of(spec);
     let tally = pool.install(|| {
         (0..draws)
             .into_par_iter()
             .fold(Tally::new, |mut acc, d| {
                 let mut rng = Rng::new(seed, d);
                 let plan = draw(spec, &base, &flows, &full, &mut rng);
-                for row in crate::evaluate::evaluate(spec, &plan) {
+                for row in crate::evaluate::evaluate_with(spec, &plan, &chains) {
                     if row.goal {
                         continue;
                     }
@@ -1218,6 +1220,8 @@ pub fn simulate(
     Ok(Outcome {
         targets: tally
             .targets
+            .into_iter()
+            .collect::<BTreeMap<_, _>>()
             .into_iter()
             .map(|((unit, rule, year), (applied, met))| Chance {
                 unit,
