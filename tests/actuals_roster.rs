@@ -497,15 +497,7 @@ fn requirements_of_a_target_year_are_recomputed_on_the_actual_staff() {
 fn a_changed_scenario_is_named_and_forms_keep_the_plan_s_requirements() {
     let (tmp, dir, plan) = planned();
     let forms = tmp.path().join("forms");
-    let o = bienche(&[
-        "forms",
-        plan.to_str().unwrap(),
-        "--year",
-        "2026",
-        "--out",
-        forms.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    common::forms::write_forms(&plan, "2026", &forms);
     replace_in(
         &dir,
         "units.csv",

@@ -538,17 +538,12 @@ pub fn rule_status(
     // (the plan's, the actual) head-count of a unit that a rule counts.
     let counted = |unit: &str, who: Who| -> [u32; 2] {
         let mut n = [0, 0];
-        for s in stocks.iter().filter(|s| s.unit == unit) {
-            let cell = crate::domain::Cell {
-                group: 0,
-                female: s.gender == Gender::Female,
-                leader: s.role == Role::Leader,
-                trained: s.trained,
-            };
-            if who.counts(em.contains(s.group.as_str()), &cell) {
-                n[0] += s.plan_end;
-                n[1] += s.actual;
-            }
+        for s in stocks
+            .iter()
+            .filter(|s| s.unit == unit && counts(who, &em, s))
+        {
+            n[0] += s.plan_end;
+            n[1] += s.actual;
         }
         n
     };
@@ -626,6 +621,17 @@ pub fn rule_status(
         .collect();
     out.sort_by_key(|r| (order.get(r.unit.as_str()).copied(), r.rule));
     out
+}
+
+/// Whether `who` counts the people of a row of `actual_stocks.csv` (`em`: the EM groups).
+pub(crate) fn counts(who: Who, em: &BTreeSet<&str>, s: &ActualStockRow) -> bool {
+    let cell = crate::domain::Cell {
+        group: 0,
+        female: s.gender == Gender::Female,
+        leader: s.role == Role::Leader,
+        trained: s.trained,
+    };
+    who.counts(em.contains(s.group.as_str()), &cell)
 }
 
 fn problem(file: &str, sheet: &str, cell: &str, unit: &str, message: String) -> ProblemRow {

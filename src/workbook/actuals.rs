@@ -19,7 +19,7 @@
 use super::{Book, Xlsx, HEAD};
 use crate::charts::labels::Labels;
 use crate::domain::target::Who;
-use crate::domain::{FlowKind, Gender, Role};
+use crate::domain::FlowKind;
 use crate::error::{Error, Result};
 use crate::output::contract::{
     ActualFlowRow, ActualStockRow, ActualsSummary, PlanTables, RuleStatusRow, Status,
@@ -181,18 +181,14 @@ fn summary(ws: &mut Worksheet, b: &Book, c: &Compiled) -> Xlsx<()> {
     ];
     for (who, key) in whos {
         let mut sums = [0u32; 3];
-        for r in c.stocks {
-            let cell = crate::domain::Cell {
-                group: 0,
-                female: r.gender == Gender::Female,
-                leader: r.role == Role::Leader,
-                trained: r.trained,
-            };
-            if who.counts(em.contains(r.group.as_str()), &cell) {
-                sums[0] += r.plan_start;
-                sums[1] += r.plan_end;
-                sums[2] += r.actual;
-            }
+        for r in c
+            .stocks
+            .iter()
+            .filter(|r| crate::actuals::counts(who, &em, r))
+        {
+            sums[0] += r.plan_start;
+            sums[1] += r.plan_end;
+            sums[2] += r.actual;
         }
         ws.write_string(row, 0, b.w(key, &[]))?;
         ws.write_number_with_format(row, 1, sums[0], &b.f.int)?;

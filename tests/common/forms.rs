@@ -119,15 +119,7 @@ pub fn generated_forms_2026(tmp: &tempfile::TempDir) -> (PathBuf, PathBuf, PathB
     let scenario = set.join("p01");
     let plan = plan(&scenario, tmp);
     let forms = tmp.path().join("forms");
-    let o = bienche(&[
-        "forms",
-        plan.to_str().unwrap(),
-        "--year",
-        "2026",
-        "--out",
-        forms.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    write_forms(&plan, "2026", &forms);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
         .unwrap()
         .flatten()
@@ -136,6 +128,19 @@ pub fn generated_forms_2026(tmp: &tempfile::TempDir) -> (PathBuf, PathBuf, PathB
         .collect();
     files.sort();
     (scenario, plan, forms, files)
+}
+
+/// `bienche forms PLAN --year YEAR --out FORMS`; panics with bienche's stderr on failure.
+pub fn write_forms(plan: &Path, year: &str, forms: &Path) {
+    let o = bienche(&[
+        "forms",
+        plan.to_str().unwrap(),
+        "--year",
+        year,
+        "--out",
+        forms.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// `bienche actuals PLAN FORMS --out ACTUALS`, then `bienche replan PLAN --actuals ACTUALS
