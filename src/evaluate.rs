@@ -5,37 +5,23 @@
 //! counted into one COVERAGE row per rule.
 
 use crate::domain::target::TargetKind;
-use crate::domain::target::{Chain, TargetRow};
+use crate::domain::target::TargetRow;
 use crate::domain::{Roadmap, Rule, Spec};
 use crate::plan::Plan;
 use crate::rules::{evaluate_chain, roadmap, FAMILIES};
 
-/// The targets' chains of every year the plan is held to, worked out once for evaluating
-/// many plans of one scenario (a simulation's draws): building them formats every
-/// milestone's reasons.
-pub struct Chains(Vec<(roadmap::Year, Vec<Chain>)>);
-
-impl Chains {
-    pub fn of(spec: &Spec) -> Chains {
-        Chains(
-            roadmap::years(spec)
-                .into_iter()
-                .map(|ty| (ty, roadmap::chains(spec, ty)))
-                .collect(),
-        )
-    }
-}
-
 /// Every target row for every target year, in a stable order: by year, the province's rows
 /// first, then by unit and rule.
 pub fn evaluate(spec: &Spec, plan: &Plan) -> Vec<TargetRow> {
-    evaluate_with(spec, plan, &Chains::of(spec))
+    evaluate_with(spec, plan, &roadmap::schedule(spec))
 }
 
-/// [`evaluate`] with the chains worked out beforehand.
-pub fn evaluate_with(spec: &Spec, plan: &Plan, chains: &Chains) -> Vec<TargetRow> {
+/// [`evaluate`] with the chains of every year worked out beforehand, for evaluating many
+/// plans of one scenario (a simulation's draws): building them formats every milestone's
+/// reasons.
+pub fn evaluate_with(spec: &Spec, plan: &Plan, schedule: &roadmap::Schedule) -> Vec<TargetRow> {
     let mut out = Vec::new();
-    for (ty, year_chains) in &chains.0 {
+    for (ty, year_chains) in schedule {
         let (ty, y) = (*ty, ty.year);
         let mut unit_rows: Vec<(Option<usize>, TargetRow)> = Vec::new();
         for chain in year_chains {

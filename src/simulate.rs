@@ -1174,14 +1174,14 @@ pub fn simulate(
     let years: Vec<i32> = std::iter::once(spec.base_year())
         .chain(spec.plan_years())
         .collect();
-    let chains = crate::evaluate::Chains::of(spec);
+    let schedule = crate::rules::roadmap::schedule(spec);
     let tally = pool.install(|| {
         (0..draws)
             .into_par_iter()
             .fold(Tally::new, |mut acc, d| {
                 let mut rng = Rng::new(seed, d);
                 let plan = draw(spec, &base, &flows, &full, &mut rng);
-                for row in crate::evaluate::evaluate_with(spec, &plan, &chains) {
+                for row in crate::evaluate::evaluate_with(spec, &plan, &schedule) {
                     if row.goal {
                         continue;
                     }

@@ -17,7 +17,8 @@
 //! channels). Every unit's report date is `DATE`. A row that cannot be read is a problem
 //! naming the roster's line or row; its unit, when the row names one, is left out of the
 //! totals like a form with a problem. A unit of the plan with nobody in post on `DATE` is a
-//! problem too: its staff are missing from the roster. Nothing personal is written: the outputs count people by unit and cell.
+//! problem too: its staff are missing from the roster. The tables and the report count people
+//! by unit and cell; `problems.csv`, like the console, repeats the value a bad row holds.
 
 use super::{problem, Cell, Form, Read};
 use crate::domain::{FlowKind, Gender, Role, Spec};
