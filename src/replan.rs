@@ -41,6 +41,7 @@ use crate::output::contract::{
     PlanTables, Replaces, ReplanSummary, TargetChangeRow,
 };
 use crate::output::folder::absolute;
+use crate::retirement::YearMonth;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -825,8 +826,8 @@ fn changes(
     (rows, target_rows)
 }
 
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+fn is_leap(year: i32) -> bool {
+    YearMonth { year, month: 2 }.last_day() == 29
 }
 
 /// The day of its year (1 January = 1) of a `YYYY-MM-DD` date.
@@ -834,12 +835,7 @@ fn day_of_year(date: &str) -> Option<u32> {
     let mut parts = date.split('-').map(|p| p.parse::<u32>().ok());
     let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
     let y = i32::try_from(y).ok()?;
-    let month_days = |m: u32| match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
+    let month_days = |month: u32| YearMonth { year: y, month }.last_day();
     if !(1..=12).contains(&m) || d == 0 || d > month_days(m) {
         return None;
     }

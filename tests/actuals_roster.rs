@@ -58,6 +58,13 @@ fn actuals(plan: &Path, roster: &Path, as_of: &[&str], out: &Path, lang: &str) -
     bienche(&args)
 }
 
+/// [`actuals`] that must succeed; panics with its stderr otherwise.
+fn compiled(plan: &Path, source: &Path, as_of: &[&str], out: &Path, lang: &str) -> Output {
+    let o = actuals(plan, source, as_of, out, lang);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    o
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -102,8 +109,7 @@ fn a_roster_as_of_a_day_gives_the_actuals_and_the_re_plan_starts_from_them() {
     let roster = tmp.path().join("roster-2026.csv");
     std::fs::write(&roster, roster_2026(&read(&dir, "roster.csv"))).unwrap();
     let act = tmp.path().join("act");
-    let o = actuals(&plan, &roster, &["--as-of", "01/11/2026"], &act, "en");
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = compiled(&plan, &roster, &["--as-of", "01/11/2026"], &act, "en");
     assert_eq!(text(&o.stderr), "");
     assert_eq!(
         text(&o.stdout),
@@ -257,8 +263,7 @@ fn a_roster_s_bad_rows_and_units_without_staff_are_named_and_the_rest_compiled()
     )
     .unwrap();
     let act = tmp.path().join("act");
-    let o = actuals(&plan, &roster, &["--as-of", "01/11/2026"], &act, "en");
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = compiled(&plan, &roster, &["--as-of", "01/11/2026"], &act, "en");
     assert_eq!(
         text(&o.stderr),
         "warning: roster-2026.csv, line 13: field 'Ngày tuyển dụng' (hired): expected a hire date on or before the roster date 2026-11-01, found 2026-11-02\n"
@@ -292,8 +297,7 @@ fn a_roster_s_bad_rows_and_units_without_staff_are_named_and_the_rest_compiled()
     )
     .unwrap();
     let vi = tmp.path().join("act-vi");
-    let o = actuals(&plan, &roster, &["--as-of", "01/11/2026"], &vi, "vi");
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = compiled(&plan, &roster, &["--as-of", "01/11/2026"], &vi, "vi");
     let said = text(&o.stderr) + &text(&o.stdout);
     assert_eq!(
         said.matches("cảnh báo: roster-2026.csv, dòng").count(),
@@ -325,8 +329,7 @@ fn a_roster_s_bad_rows_and_units_without_staff_are_named_and_the_rest_compiled()
         .collect();
     std::fs::write(&roster, only_c1).unwrap();
     let act = tmp.path().join("act-c1");
-    let o = actuals(&plan, &roster, &["--as-of", "01/11/2026"], &act, "en");
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = compiled(&plan, &roster, &["--as-of", "01/11/2026"], &act, "en");
     assert_eq!(
         text(&o.stderr),
         "warning: D1: nobody in roster-2026.csv is in post in D1 (Department 1) on 01/11/2026; expected the unit's staff in the roster\n"
@@ -414,8 +417,7 @@ fn requirements_of_a_target_year_are_recomputed_on_the_actual_staff() {
     let roster = tmp.path().join("roster-2030.csv");
     std::fs::write(&roster, roster_text).unwrap();
     let act = tmp.path().join("act");
-    let o = actuals(&plan, &roster, &["--as-of", "01/11/2030"], &act, "en");
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = compiled(&plan, &roster, &["--as-of", "01/11/2030"], &act, "en");
     assert_eq!(text(&o.stderr), "");
 
     // The oracle's world: the plan's head-counts, with 2030 as the roster has it.
@@ -521,8 +523,7 @@ fn a_changed_scenario_is_named_and_forms_keep_the_plan_s_requirements() {
         text(&o.stderr),
         format!("error: {changed} reading a roster against it\n")
     );
-    let o = actuals(&plan, &forms, &[], &act, "en");
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = compiled(&plan, &forms, &[], &act, "en");
     assert_eq!(
         text(&o.stderr).lines().next().unwrap(),
         format!("warning: {changed} recomputing requirements on the actual staff; the requirements that are shares of EM staff (R6, R7 and R8 in a target year) are the plan's, not recomputed on the actual staff")
@@ -532,8 +533,7 @@ fn a_changed_scenario_is_named_and_forms_keep_the_plan_s_requirements() {
     assert!(!words.contains(&RECOMPUTED.to_string()));
     // In Vietnamese, the warning has no English left.
     let vi = tmp.path().join("act-vi");
-    let o = actuals(&plan, &forms, &[], &vi, "vi");
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = compiled(&plan, &forms, &[], &vi, "vi");
     let first = text(&o.stderr).lines().next().unwrap().to_string();
     assert!(first.starts_with("cảnh báo: units.csv trong "), "{first}");
     for english in ["changed", "plan it", "requirements", "recomputed", "staff"] {

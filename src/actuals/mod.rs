@@ -41,6 +41,7 @@ use crate::output::contract::{
     ActualFlowRow, ActualStockRow, ActualsSummary, FormsManifest, PlanTables, ProblemRow,
     RuleStatusRow, Status,
 };
+use crate::retirement::YearMonth;
 use calamine::{Data, Range, Reader};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -752,7 +753,7 @@ fn date(d: Option<&Data>) -> Option<(i32, u32, u32)> {
             let m = u32::try_from(m).ok().filter(|m| (1..=12).contains(m))?;
             let d = u32::try_from(d)
                 .ok()
-                .filter(|d| *d >= 1 && *d <= days_in(y, m))?;
+                .filter(|d| *d >= 1 && *d <= YearMonth { year: y, month: m }.last_day())?;
             Some((y, m, d))
         }
         _ => None,
@@ -764,15 +765,6 @@ fn serial_day(serial: f64) -> Option<(i32, u32, u32)> {
     (1.0..2_958_466.0)
         .contains(&serial)
         .then(|| day_of_serial(serial))
-}
-
-fn days_in(y: i32, m: u32) -> u32 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// The words of the forms' drop-downs in both languages, back to codes.
