@@ -68,7 +68,8 @@ use crate::output::contract::{FlowRow, PlanTables, Table, TrajectoryRow};
 use crate::plan::Plan;
 use crate::rng::Rng;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// One planned flow.
@@ -88,20 +89,21 @@ const BINS: usize = 10_001;
 #[derive(Clone)]
 struct Tally {
     /// (unit, rule, year) → (draws where the target applied, draws where it was met); hashed
-    /// while the draws run (thousands of lookups a draw), sorted at the end.
-    targets: HashMap<(String, Rule, i32), (u64, u64)>,
+    /// while the draws run (thousands of lookups a draw), sorted at the end. Fx hashing:
+    /// std's SipHash was a seventh of a draw's time.
+    targets: FxHashMap<(String, Rule, i32), (u64, u64)>,
     /// year → histogram of the province EM share in 0.01-point bins.
     share: BTreeMap<i32, Vec<u32>>,
     /// (year, unit, cell) → head-count summed over draws.
-    stock: HashMap<(i32, usize, Cell), u64>,
+    stock: FxHashMap<(i32, usize, Cell), u64>,
 }
 
 impl Tally {
     fn new() -> Tally {
         Tally {
-            targets: HashMap::new(),
+            targets: FxHashMap::default(),
             share: BTreeMap::new(),
-            stock: HashMap::new(),
+            stock: FxHashMap::default(),
         }
     }
     fn merge(mut self, other: Tally) -> Tally {
