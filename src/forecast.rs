@@ -3,7 +3,8 @@
 //!
 //! The state of unit u is its head-count vector `n` over (cell, tenure year k), k = 0, 1, …,
 //! K, where K is the last tenure year any of the unit's rates distinguish and k = K means
-//! "K years or more" (settled). The base-year staff are settled (docs/model.md). Each year t:
+//! "K years or more" (settled). The base-year staff are settled, or where `staff.csv` gives
+//! their year of recruitment h start at tenure `base year − h` (docs/model.md). Each year t:
 //!
 //! 1. **Retirements** from `retirements.csv` leave their cell, settled people first.
 //! 2. **Attrition and ageing:** `n ← n·A`, where `A[(c,k),(c,min(k+1,K))] = 1 − a_u(k)` and
@@ -330,8 +331,18 @@ impl<'a> UnitChain<'a> {
         }
         for (c, count) in staff {
             let ci = self.cells.binary_search(c).expect("listed");
-            let s = self.state(c, self.k_max);
-            self.n[s] = count.saturating_sub(self.due_to_retire[ci]) as f64;
+            // Those due to retire are the settled first, then the earliest hired (as in
+            // the plan); each cohort left starts at the tenure year it serves next year.
+            let mut due = self.due_to_retire[ci];
+            for (hired, n) in spec.base_cohorts(u, c) {
+                let waiting = due.min(n);
+                due -= waiting;
+                let k = hired.map_or(self.k_max, |h| {
+                    ((spec.base_year() - h).max(0) as usize).min(self.k_max)
+                });
+                let s = self.state(c, k);
+                self.n[s] += (n - waiting) as f64;
+            }
             self.due_to_retire[ci] = self.due_to_retire[ci].min(*count);
         }
     }

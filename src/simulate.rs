@@ -5,7 +5,8 @@
 //! 1. statutory retirements as planned (their dates are known from the roster), from the
 //!    base-year staff;
 //! 2. leaving at random, by origin: each base-year person leaves with the unit's settled
-//!    yearly rate (`Spec::settled_rate`); each hire of year τ, from its tenure year
+//!    yearly rate (`Spec::settled_rate`), or with their tenure year's where `staff.csv`
+//!    gives their year of recruitment (`Spec::base_rate`); each hire of year τ, from its tenure year
 //!    `new_hire_years` on, with its tenure band's rate (`Spec::leaving_rate`), a binomial
 //!    draw per unit, cell and origin; a hire who leaves is replaced (recruited with the
 //!    hires of 4, into the cell it was hired into), as the plan's net hires keep their posts;
@@ -254,15 +255,20 @@ struct Origin {
     /// Holds a post the plan keeps (every hire, and whoever the plan or a refill trained or
     /// promoted): replaced when they leave, as the plan's flows keep their posts.
     kept: bool,
+    /// A base-year person's year of recruitment where `staff.csv` gives it (`None`:
+    /// settled, and for hires): sets their leaving rate ([`Spec::base_rate`]). Last, so that
+    /// the order of the other origins, and the draws, are as without it.
+    cohort: Option<i32>,
 }
 
 impl Origin {
-    fn base(year: i32, cell: Cell) -> Origin {
+    fn base(year: i32, cell: Cell, cohort: Option<i32>) -> Origin {
         Origin {
             hired: year,
             entry_trained: cell.trained,
             entry_leader: cell.leader,
             kept: false,
+            cohort,
         }
     }
     /// A base-year person still where they were: among them wait those due to retire.
@@ -275,6 +281,7 @@ impl Origin {
             entry_trained: trained,
             entry_leader: false,
             kept: true,
+            cohort: None,
         }
     }
 }
@@ -817,7 +824,16 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
             .or_default() += f.count;
     }
     for (&key, &n) in base {
-        people.add(key, Origin::base(base_year, key.1), n);
+        // Those with a known year of recruitment, then the settled rest.
+        let mut left = n;
+        for (cohort, k) in spec.base_cohorts(key.0, &key.1) {
+            if cohort.is_some() {
+                let k = k.min(left);
+                people.add(key, Origin::base(base_year, key.1, cohort), k);
+                left -= k;
+            }
+        }
+        people.add(key, Origin::base(base_year, key.1, None), left);
     }
     let mut plan = Plan::default();
     let record = |plan: &mut Plan, t: i32, people: &People| {
@@ -853,7 +869,7 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
             for (origin, n) in origins {
                 let hired = origin.hired;
                 let rate = if hired == base_year {
-                    spec.settled_rate(key.0)
+                    spec.base_rate(key.0, origin.cohort, t)
                 } else {
                     let tenure = (t - hired - 1) as u32;
                     if tenure < first_years {

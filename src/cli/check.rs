@@ -96,6 +96,21 @@ pub fn check(spec: &Spec) -> Result<()> {
             us.len()
         );
     }
+    let dated: Vec<(i32, u32)> = spec
+        .staff_hired
+        .values()
+        .flat_map(|years| years.iter().map(|(&h, &n)| (h, n)))
+        .collect();
+    if let (Some(first), Some(last)) = (
+        dated.iter().map(|d| d.0).min(),
+        dated.iter().map(|d| d.0).max(),
+    ) {
+        let total: u32 = spec.staff.values().sum();
+        crate::outln!(
+            "  staff with a year of recruitment (hired {first}–{last}): {} of {total}, leaving at their tenure years' rates; the others settled",
+            dated.iter().map(|d| d.1).sum::<u32>()
+        );
+    }
     let groups: Vec<&str> = spec.groups.iter().map(|g| g.id.as_str()).collect();
     crate::outln!("groups: {}", groups.join(", "));
     let channels: std::collections::BTreeSet<&str> =

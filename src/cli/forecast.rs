@@ -233,7 +233,7 @@ fn summary(spec: &Spec, f: &forecast::Forecast, gaps: &[TargetRow]) -> ForecastS
             "hiring mix: hiring_mix.csv (recent hires) where given, else the unit's current staff",
             "no targeted training, promotion or transfers; leader posts refilled from trained staff of every group in proportion",
             "retirements from retirements.csv; attrition by tenure band and class from attrition.csv, else [attrition]",
-            "base-year staff are settled (the open tenure band); expected flows rounded cumulatively to whole people",
+            "base-year staff are settled (the open tenure band), or by tenure year where staff.csv gives their year of recruitment; expected flows rounded cumulatively to whole people",
         ]
         .map(String::from)
         .to_vec(),

@@ -789,6 +789,11 @@ pub struct RosterConfig {
     /// A unit's recent hires are its hiring mix only when there are at least this many.
     #[serde(default = "default_min_mix_hires")]
     pub min_mix_hires: u32,
+    /// Write the year of recruitment (`staff.csv`'s `hired`) of the people in post hired
+    /// within the last `tenure_bands` years, so that they leave at their tenure's rates
+    /// rather than the settled rate (docs/model.md, assumption 1).
+    #[serde(default)]
+    pub base_tenure: bool,
 }
 
 fn default_history_years() -> u32 {
@@ -815,6 +820,7 @@ impl Default for RosterConfig {
             tenure_bands: default_tenure_bands(),
             min_person_years: default_min_person_years(),
             min_mix_hires: default_min_mix_hires(),
+            base_tenure: false,
         }
     }
 }

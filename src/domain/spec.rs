@@ -80,6 +80,9 @@ pub struct Spec {
     pub quota: Vec<Vec<u32>>,
     /// Initial stock at 31 December of base_year, by unit and cell.
     pub staff: BTreeMap<(usize, Cell), u32>,
+    /// The part of `staff` whose year of recruitment is known (`staff.csv`'s `hired`), by
+    /// unit, cell and that year; the rest of a cell is settled ([`Spec::base_cohorts`]).
+    pub staff_hired: BTreeMap<(usize, Cell), BTreeMap<i32, u32>>,
     /// A re-plan's reference workforce (`time.reference_year`), which the roadmap's lines and
     /// the intent floors are drawn from; `None`: the base year's.
     pub reference: Option<Reference>,
@@ -159,6 +162,30 @@ impl Spec {
         self.staff
             .range((u, Cell::FIRST)..=(u, Cell::LAST))
             .map(|(&(_, c), &n)| (c, n))
+    }
+
+    /// Unit u's base people of cell c by year of recruitment: the settled ones (`None`: not
+    /// known, or long enough ago) first, then by the year they were hired, earliest first,
+    /// which is also the order in which retirements take them (docs/model.md, assumption 1).
+    pub fn base_cohorts(&self, u: usize, c: &Cell) -> Vec<(Option<i32>, u32)> {
+        let total = self.staff.get(&(u, *c)).copied().unwrap_or(0);
+        let known = self.staff_hired.get(&(u, *c));
+        let dated: u32 = known.map_or(0, |k| k.values().sum());
+        let mut out = Vec::new();
+        if total > dated {
+            out.push((None, total - dated));
+        }
+        out.extend(known.into_iter().flatten().map(|(&h, &n)| (Some(h), n)));
+        out
+    }
+
+    /// The leaving rate in year t of a base person of unit u hired in `hired` (`None`:
+    /// settled): tenure year `t − hired − 1`, as for a hire ([`Spec::hire_survival`]).
+    pub fn base_rate(&self, u: usize, hired: Option<i32>, t: i32) -> f64 {
+        match hired {
+            None => self.settled_rate(u),
+            Some(h) => self.leaving_rate(u, (t - h - 1).max(0) as u32),
+        }
     }
 
     /// Re-derives the cached per-unit rates from the tables and the config, and clears the

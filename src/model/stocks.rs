@@ -6,7 +6,8 @@
 //! - retirements, from `retirements.csv`;
 //! - attrition of the existing workforce, `A[u,c,t]`: the base cohort of each cell, less its
 //!   retirements, loses the unit's settled rate a year (`attrition.csv`'s open tenure band
-//!   for the unit's class, else `attrition.other_rate`); the expected leavers are rounded
+//!   for the unit's class, else `attrition.other_rate`), or where `staff.csv` gives a year
+//!   of recruitment h that cohort's tenure year's rate ([`Spec::base_rate`]); the expected leavers are rounded
 //!   cumulatively (`A[t] = round(ΣE[..t]) − round(ΣE[..t−1])`), so each cell's total stays
 //!   within half a person of the expectation and every yearly count is whole.
 //!
@@ -110,12 +111,11 @@ pub fn base_attrition(spec: &Spec) -> BTreeMap<(usize, Cell, i32), u32> {
             hold_province_sum(&units, &mut totals, em);
         }
         for (b, totals) in units.iter_mut().zip(totals) {
-            for (i, (c, _)) in b.cells.iter().enumerate() {
-                let leavers = totals[i] - b.booked[i];
+            for (i, total) in totals.into_iter().enumerate() {
+                let leavers = total - b.booked[i];
                 if leavers > 0 {
-                    out.insert((b.unit, *c, t), leavers);
-                    b.booked[i] += leavers;
-                    b.pool[i] -= leavers as f64;
+                    out.insert((b.unit, b.cells[i].0, t), leavers);
+                    b.book(i, leavers);
                 }
             }
         }
@@ -126,15 +126,20 @@ pub fn base_attrition(spec: &Spec) -> BTreeMap<(usize, Cell, i32), u32> {
 /// One unit's booking of its base cells' leavers, year by year.
 struct Booking {
     unit: usize,
-    rate: f64,
     cells: Vec<(Cell, u32)>,
     em: Vec<bool>,
-    /// People still there: the base less retirements and the leavers booked so far.
+    /// People still there by cohort (year of recruitment, `None` settled; in
+    /// [`Spec::base_cohorts`]'s order): the base less retirements and the leavers booked so
+    /// far, in expectation.
+    cohorts: Vec<Vec<(Option<i32>, f64)>>,
+    /// People still there: the sum of the cell's cohorts.
     pool: Vec<f64>,
     /// People due to retire in a later year.
     later: Vec<f64>,
     /// Running expected leavers, `E_c(t)`.
     expected: Vec<f64>,
+    /// This year's expected leavers of each cohort, for sharing the booked ones out.
+    this_year: Vec<Vec<f64>>,
     /// Running leavers booked.
     booked: Vec<u32>,
     /// This year's most each cell's running total may reach.
@@ -143,9 +148,21 @@ struct Booking {
 
 impl Booking {
     fn new(spec: &Spec, u: usize) -> Option<Booking> {
-        let rate = spec.settled_rate(u);
         let cells: Vec<(Cell, u32)> = spec.staff_of(u).filter(|(_, n)| *n > 0).collect();
-        if cells.is_empty() || rate <= 0.0 {
+        let cohorts: Vec<Vec<(Option<i32>, f64)>> = cells
+            .iter()
+            .map(|(c, _)| {
+                spec.base_cohorts(u, c)
+                    .into_iter()
+                    .map(|(h, n)| (h, n as f64))
+                    .collect()
+            })
+            .collect();
+        let anyone_leaves = cohorts
+            .iter()
+            .flatten()
+            .any(|(h, _)| spec.plan_years().any(|t| spec.base_rate(u, *h, t) > 0.0));
+        if cells.is_empty() || !anyone_leaves {
             return None;
         }
         let later = cells
@@ -154,8 +171,9 @@ impl Booking {
             .collect();
         Some(Booking {
             unit: u,
-            rate,
             em: cells.iter().map(|(c, _)| spec.is_em(c)).collect(),
+            this_year: cohorts.iter().map(|k| vec![0.0; k.len()]).collect(),
+            cohorts,
             pool: cells.iter().map(|(_, n)| *n as f64).collect(),
             later,
             expected: vec![0.0; cells.len()],
@@ -166,12 +184,28 @@ impl Booking {
     }
 
     /// Year t's expected leavers, and each cell's running total of leavers booked by then.
+    /// Retirements take the settled first, then the earliest hired; each cohort still there
+    /// leaves at its tenure's rate ([`Spec::base_rate`]).
     fn place(&mut self, spec: &Spec, t: i32) -> Vec<u32> {
         for (i, (c, _)) in self.cells.iter().enumerate() {
             let r = retiring(spec, self.unit, c, t);
             self.pool[i] -= r;
             self.later[i] -= r;
-            self.expected[i] += self.rate * self.pool[i].max(0.0);
+            let mut due = r;
+            for (_, n) in self.cohorts[i].iter_mut() {
+                let out = due.min(n.max(0.0));
+                *n -= out;
+                due -= out;
+            }
+            for (k, (h, n)) in self.cohorts[i].iter().enumerate() {
+                self.this_year[i][k] = spec.base_rate(self.unit, *h, t) * n.max(0.0);
+            }
+            self.expected[i] += if self.cohorts[i].len() == 1 {
+                // One cohort: its rate on the pool, as the booked leavers leave it.
+                spec.base_rate(self.unit, self.cohorts[i][0].0, t) * self.pool[i].max(0.0)
+            } else {
+                self.this_year[i].iter().sum::<f64>()
+            };
             self.room[i] = (self.pool[i] - self.later[i]).max(0.0) as u32;
         }
         let leavers = place_nested(
@@ -184,6 +218,30 @@ impl Booking {
         (0..self.cells.len())
             .map(|i| self.booked[i] + leavers[i])
             .collect()
+    }
+
+    /// Cell i books `leavers` this year: they leave its cohorts in proportion to the
+    /// cohorts' expected leavers of the year.
+    fn book(&mut self, i: usize, leavers: u32) {
+        self.booked[i] += leavers;
+        self.pool[i] -= leavers as f64;
+        let expected: f64 = self.this_year[i].iter().sum();
+        if self.cohorts[i].len() == 1 {
+            self.cohorts[i][0].1 -= leavers as f64;
+        } else if expected > 0.0 {
+            for (k, (_, n)) in self.cohorts[i].iter_mut().enumerate() {
+                *n -= leavers as f64 * self.this_year[i][k] / expected;
+            }
+        } else {
+            // Owed from earlier years by a cell none of whose cohorts leaves this year: taken
+            // in the order retirements take them.
+            let mut left = leavers as f64;
+            for (_, n) in self.cohorts[i].iter_mut() {
+                let out = left.min(n.max(0.0));
+                *n -= out;
+                left -= out;
+            }
+        }
     }
 }
 

@@ -364,6 +364,20 @@ pub fn retirement_year(p: &Person, config: &Config) -> (i32, bool, bool) {
     )
 }
 
+/// With `roster.base_tenure`, the year a person in post was hired, for `staff.csv`'s
+/// `hired`, if within the last
+/// `B` years before the base year's end, `B` the last boundary of `roster.tenure_bands`
+/// (the start of the open band): the others, and those without a hire date, are settled.
+fn recent_hire(p: &Person, config: &Config) -> Option<i32> {
+    if !config.roster.base_tenure {
+        return None;
+    }
+    let settled_after = config.roster.tenure_bands.last().copied().unwrap_or(0) as i32;
+    p.hired
+        .map(|h| h.year)
+        .filter(|&h| config.time.base_year - h < settled_after)
+}
+
 /// Aggregates a roster whose bad rows have been dealt with.
 pub fn derive(roster: &Roster, config: &Config, groups: &[Group], units: &[Unit]) -> Derived {
     let key = |u: usize, c: &Cell| {
@@ -395,7 +409,10 @@ pub fn derive(roster: &Roster, config: &Config, groups: &[Group], units: &[Unit]
             continue;
         }
         summary.in_post += 1;
-        *staff.entry(key(p.unit, &p.cell)).or_default() += 1;
+        let (u, g, s, r, t) = key(p.unit, &p.cell);
+        *staff
+            .entry((u, g, s, r, t, recent_hire(p, config)))
+            .or_default() += 1;
         let (year, past, early) = retirement_year(p, config);
         summary.past_age += past as usize;
         summary.retiring_early += early as usize;
@@ -405,9 +422,19 @@ pub fn derive(roster: &Roster, config: &Config, groups: &[Group], units: &[Unit]
             *retirements.entry((u, g, s, r, t, year)).or_default() += 1;
         }
     }
-    let mut staff_csv = String::from("unit,group,gender,role,trained,count\n");
-    for ((u, g, s, r, t), n) in &staff {
-        let _ = writeln!(staff_csv, "{},{g},{s},{r},{t},{n}", units[*u].id);
+    // The `hired` column only where asked, so that other scenarios' tables stay as they were.
+    let mut staff_csv = if config.roster.base_tenure {
+        String::from("unit,group,gender,role,trained,hired,count\n")
+    } else {
+        String::from("unit,group,gender,role,trained,count\n")
+    };
+    for ((u, g, s, r, t, h), n) in &staff {
+        let hired = if config.roster.base_tenure {
+            format!("{},", h.map_or(String::new(), |h| h.to_string()))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(staff_csv, "{},{g},{s},{r},{t},{hired}{n}", units[*u].id);
     }
     let mut ret_csv = String::from("unit,group,gender,role,trained,year,count\n");
     for ((u, g, s, r, t, y), n) in &retirements {

@@ -9,7 +9,8 @@
 //! `D = −Σ_i w_i·(X_i − p_i) + H_dev`:
 //! - base-year person i of the unit who is not due to retire by the target year t leaves by
 //!   then with `p = 1 − (1 − a_u)^(t − base year)` (`X_i` = 1 if so), `a_u` the unit's
-//!   settled rate; `w_i` = 1 if the person's base-year cell counts in A; for R6 and R7
+//!   settled rate (one minus the product of their tenure years' `1 − a_u(k)` where
+//!   `staff.csv` gives their year of recruitment); `w_i` = 1 if the person's base-year cell counts in A; for R6 and R7
 //!   every other leader weighs 1 too (a post frees only when its holder leaves, and a
 //!   holder the plan booked to leave who stays blocks the promotion); for a share `c` of
 //!   the plan's own staff B (R6, R8: `⌈c·B⌉`), each other person of B weighs `c` (one who
@@ -167,33 +168,57 @@ fn slack_per_leaver(
     }
 }
 
-/// Unit u's base-year people counted by `who` expected to be there in year t: those not
-/// retired by then, each still there with `(1 − a_u)^(t − base year)`.
-fn staying(spec: &Spec, u: usize, who: Who, t: i32) -> f64 {
+/// Unit u's base-year people of cell c not retired by year t, by cohort
+/// ([`Spec::base_cohorts`]; retirements take the settled first, then the earliest hired),
+/// each with the chance of still being there in t: `(1 − a_u)^(t − base year)` for the
+/// settled, the product of their tenure years' rates for a cohort hired in a known year.
+fn still_there(spec: &Spec, u: usize, c: &Cell, t: i32) -> Vec<(f64, f64)> {
     let years = (t - spec.base_year()).max(0);
-    let stay = (1.0 - spec.settled_rate(u)).powi(years);
+    let mut retired: u32 = (spec.base_year() + 1..=t)
+        .map(|y| spec.retirements.get(&(u, *c, y)).copied().unwrap_or(0))
+        .sum();
+    spec.base_cohorts(u, c)
+        .into_iter()
+        .map(|(hired, n)| {
+            let out = retired.min(n);
+            retired -= out;
+            let stay = match hired {
+                None => (1.0 - spec.settled_rate(u)).powi(years),
+                Some(_) => (spec.base_year() + 1..=t)
+                    .map(|y| 1.0 - spec.base_rate(u, hired, y))
+                    .product(),
+            };
+            ((n - out) as f64, stay)
+        })
+        .collect()
+}
+
+/// Unit u's base-year people counted by `who` expected to be there in year t: those not
+/// retired by then, each still there with its chance ([`still_there`]).
+fn staying(spec: &Spec, u: usize, who: Who, t: i32) -> f64 {
     spec.staff_of(u)
         .filter(|(c, _)| who.counts(spec.is_em(c), c))
-        .map(|(c, n)| {
-            let retired: u32 = (spec.base_year() + 1..=t)
-                .map(|y| spec.retirements.get(&(u, c, y)).copied().unwrap_or(0))
-                .sum();
-            n.saturating_sub(retired) as f64 * stay
+        .map(|(c, _)| {
+            still_there(spec, u, &c, t)
+                .into_iter()
+                .map(|(there, stay)| there * stay)
+                .sum::<f64>()
         })
         .sum()
 }
 
 /// `Σ_i w_i²·p·(1 − p)` over unit u's base-year people still there (not retired) in year t.
 fn leaving_variance(spec: &Spec, u: usize, slope: &dyn Fn(&Cell) -> f64, t: i32) -> f64 {
-    let years = (t - spec.base_year()).max(0);
-    let p = 1.0 - (1.0 - spec.settled_rate(u)).powi(years);
     spec.staff_of(u)
-        .map(|(c, n)| {
-            let retired: u32 = (spec.base_year() + 1..=t)
-                .map(|y| spec.retirements.get(&(u, c, y)).copied().unwrap_or(0))
-                .sum();
-            let there = n.saturating_sub(retired) as f64;
-            slope(&c).powi(2) * there * p * (1.0 - p)
+        .map(|(c, _)| {
+            let w = slope(&c).powi(2);
+            still_there(spec, u, &c, t)
+                .into_iter()
+                .map(|(there, stay)| {
+                    let p = 1.0 - stay;
+                    w * there * p * (1.0 - p)
+                })
+                .sum::<f64>()
         })
         .sum()
 }
@@ -201,20 +226,30 @@ fn leaving_variance(spec: &Spec, u: usize, slope: &dyn Fn(&Cell) -> f64, t: i32)
 /// Per base cell and year, the expected leavers to date less those the plan books
 /// ([`crate::model::stocks::base_attrition`], whole people within a person of their
 /// expectation): how far the world is expected to be ahead of the plan's booking. The
-/// expectation follows the draws: each year the cell's retirements go first, then each
-/// one left leaves with the unit's settled rate.
+/// expectation follows the draws: each year the cell's retirements go first (the settled,
+/// then the earliest hired), then each one left leaves with their rate
+/// ([`Spec::base_rate`]).
 fn booking_offsets(spec: &Spec) -> BTreeMap<(usize, Cell, i32), f64> {
     let booked = crate::model::stocks::base_attrition(spec);
     let mut out = BTreeMap::new();
     for u in 0..spec.units.len() {
-        let rate = spec.settled_rate(u);
-        for (c, n) in spec.staff_of(u).filter(|(_, n)| *n > 0) {
-            let (mut pool, mut expected, mut booked_so_far) = (n as f64, 0.0, 0.0);
+        for (c, _) in spec.staff_of(u).filter(|(_, n)| *n > 0) {
+            let mut pools: Vec<(Option<i32>, f64)> = spec
+                .base_cohorts(u, &c)
+                .into_iter()
+                .map(|(h, n)| (h, n as f64))
+                .collect();
+            let (mut expected, mut booked_so_far) = (0.0, 0.0);
             for t in spec.plan_years() {
-                let retiring = spec.retirements.get(&(u, c, t)).copied().unwrap_or(0);
-                pool = (pool - retiring as f64).max(0.0);
-                expected += rate * pool;
-                pool *= 1.0 - rate;
+                let mut retiring = spec.retirements.get(&(u, c, t)).copied().unwrap_or(0) as f64;
+                for (hired, pool) in pools.iter_mut() {
+                    let gone = retiring.min(*pool);
+                    *pool -= gone;
+                    retiring -= gone;
+                    let rate = spec.base_rate(u, *hired, t);
+                    expected += rate * *pool;
+                    *pool *= 1.0 - rate;
+                }
                 booked_so_far += booked.get(&(u, c, t)).copied().unwrap_or(0) as f64;
                 out.insert((u, c, t), expected - booked_so_far);
             }

@@ -25,7 +25,8 @@ pub fn key_columns(table: &str) -> &'static [&'static str] {
     match table {
         "groups.csv" => &["group"],
         "units.csv" => &["id"],
-        "staff.csv" | "reference_staff.csv" => &["unit", "group", "gender", "role", "trained"],
+        "staff.csv" => &["unit", "group", "gender", "role", "trained", "hired"],
+        "reference_staff.csv" => &["unit", "group", "gender", "role", "trained"],
         "retirements.csv" => &["unit", "group", "gender", "role", "trained", "year"],
         "quotas.csv" => &["unit", "year"],
         "channels.csv" => &["channel", "year"],

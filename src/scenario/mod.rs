@@ -259,7 +259,7 @@ impl RawTables {
         let mut ret_cols = CELL_COLS.to_vec();
         ret_cols.push("year");
         Ok(RawTables {
-            staff: required(files, "staff.csv", CELL_COLS, &[])?,
+            staff: required(files, "staff.csv", CELL_COLS, &["hired"])?,
             reference_staff: files.read("reference_staff.csv", CELL_COLS, &[], false)?,
             retirements: files.read("retirements.csv", &ret_cols, &[], false)?,
             attrition: files.read("attrition.csv", ATTRITION_COLS, ATTRITION_OPT, false)?,
@@ -309,6 +309,7 @@ impl RawTables {
             .into_iter()
             .map(|((u, c, _), (n, _))| ((u, c), n))
             .collect();
+        let staff_hired = parse::parse_hired(&self.staff, ctx, base)?;
         let reference = match (config.time.reference_year, &self.reference_staff) {
             (Some(year), Some(t)) => Some(crate::domain::spec::Reference {
                 year,
@@ -381,6 +382,7 @@ impl RawTables {
             units: Vec::new(),
             quota,
             staff,
+            staff_hired,
             reference,
             retirements,
             channels,

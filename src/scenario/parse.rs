@@ -223,6 +223,46 @@ pub(super) fn parse_cells(
     Ok(out)
 }
 
+/// `staff.csv`'s optional `hired` column: the base people whose year of recruitment is
+/// known, by unit, cell and that year (at most `base_year`; empty: settled).
+pub(super) fn parse_hired(
+    t: &Table,
+    ctx: &Lookup,
+    base_year: i32,
+) -> Result<BTreeMap<(usize, Cell), BTreeMap<i32, u32>>> {
+    let mut out: BTreeMap<(usize, Cell), BTreeMap<i32, u32>> = BTreeMap::new();
+    for row in t.fields() {
+        if row.text("hired").is_empty() {
+            continue;
+        }
+        let hired = row.year("hired")?;
+        if hired > base_year {
+            return Err(row.error(
+                "hired",
+                format!(
+                    "the people of staff.csv are in post at 31 December {base_year}, so hired in {base_year} at the latest; found {hired}"
+                ),
+            ));
+        }
+        let unit = ctx.unit(&row, "unit")?;
+        let group = ctx.group(&row, "group", row.required("group")?)?;
+        let cell = Cell {
+            group,
+            female: row.choice("gender", &[("F", true), ("M", false)])?,
+            leader: row.choice("role", &[("staff", false), ("leader", true)])?,
+            trained: row.yes_no("trained")?,
+        };
+        let count = row.count("count")?;
+        if count > 0 {
+            *out.entry((unit, cell))
+                .or_default()
+                .entry(hired)
+                .or_default() += count;
+        }
+    }
+    Ok(out)
+}
+
 pub(super) fn parse_group_set(row: &table::Field, ctx: &Lookup) -> Result<Vec<usize>> {
     let text = row.required("groups")?;
     let all = 0..ctx.groups.len();

@@ -67,6 +67,7 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
     ("hires", "Số tuyển", "số người đã tuyển (căn cứ của tỷ trọng)"),
     ("role", "Vị trí", "staff (cán bộ) hoặc leader (lãnh đạo, quản lý)"),
     ("count", "Số người", "số người"),
+    ("hired", "Năm tuyển dụng", "năm tuyển dụng của những người ở dòng này, không sau năm gốc (để trống: đã công tác lâu, nghỉ việc theo tỷ lệ ổn định)"),
     ("year", "Năm", "năm"),
     ("channel", "Kênh", "mã kênh tuyển dụng (exam_em)"),
     ("groups", "Các dân tộc", "các dân tộc kênh tuyển được, cách nhau bằng ; hoặc all (mọi dân tộc), EM (mọi dân tộc thiểu số), non-EM"),
