@@ -286,6 +286,24 @@ impl Origin {
     }
 }
 
+/// The people of a cell a flow may take, by origin: `keep` of its unmoved base-year people
+/// wait to retire, taken from them in the order retirements take them (the settled first,
+/// then the earliest hired: `Origin`'s order), once for the cell.
+fn free_by_origin(cell: &BTreeMap<Origin, u32>, base: i32, keep: u32) -> Vec<(Origin, u32)> {
+    let mut keep = keep;
+    cell.iter()
+        .map(|(o, &c)| {
+            if o.unmoved_base(base) {
+                let waiting = keep.min(c);
+                keep -= waiting;
+                (*o, c - waiting)
+            } else {
+                (*o, c)
+            }
+        })
+        .collect()
+}
+
 /// One of `items` drawn at random, each as likely as the people it holds: its index.
 fn by_people<T>(rng: &mut Rng, items: &[T], people: impl Fn(&T) -> u32) -> usize {
     let weights: Vec<f64> = items.iter().map(|i| people(i) as f64).collect();
@@ -356,29 +374,24 @@ impl People {
         // The base-year people a flow may take: those not waiting to retire (who are
         // always where they were in the base year).
         let unmoved = |o: &Origin| o.unmoved_base(base);
-        let free = |o: &Origin, c: u32| {
-            if unmoved(o) {
-                c.saturating_sub(keep)
-            } else {
-                c
-            }
-        };
         let mut taken: BTreeMap<Origin, u32> = BTreeMap::new();
         let mut left = n;
         if let Pick::BaseOnly | Pick::BaseFirst { .. } = pick {
-            for (origin, have) in cell.iter_mut().filter(|(o, _)| unmoved(o)) {
-                let t = left.min(free(origin, *have));
-                *have -= t;
+            for (origin, free) in free_by_origin(cell, base, keep) {
+                if !unmoved(&origin) {
+                    continue;
+                }
+                let t = left.min(free);
+                *cell.get_mut(&origin).expect("listed") -= t;
                 left -= t;
                 if t > 0 {
-                    *taken.entry(*origin).or_default() += t;
+                    *taken.entry(origin).or_default() += t;
                 }
             }
         }
         while left > 0 && !matches!(pick, Pick::BaseOnly) {
-            let origins: Vec<(Origin, u32)> = cell
-                .iter()
-                .map(|(o, &c)| (*o, free(o, c)))
+            let origins: Vec<(Origin, u32)> = free_by_origin(cell, base, keep)
+                .into_iter()
                 .filter(|(_, c)| *c > 0)
                 .collect();
             if origins.is_empty() {
@@ -426,16 +439,10 @@ impl People {
     /// The people of a cell a flow may take, `keep` of its base-year people waiting to
     /// retire.
     fn free(&self, key: &(usize, Cell), keep: u32) -> u32 {
-        let base = self.base_year;
         self.by_cell.get(key).map_or(0, |cell| {
-            cell.iter()
-                .map(|(o, &c)| {
-                    if o.unmoved_base(base) {
-                        c.saturating_sub(keep)
-                    } else {
-                        c
-                    }
-                })
+            free_by_origin(cell, self.base_year, keep)
+                .into_iter()
+                .map(|(_, c)| c)
                 .sum()
         })
     }

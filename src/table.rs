@@ -208,11 +208,17 @@ impl Table {
         &self.headers
     }
 
-    /// Lays `over`'s rows on this table: a row whose `keys` match one of ours replaces it in
-    /// place (cells of columns `over` lacks are kept), any other is appended. Columns are
-    /// matched by name. A key listed twice in `over` is an error. Returns (replaced, added).
+    /// Lays `over`'s rows on this table: a row whose `keys` match rows of ours replaces the
+    /// first of them in place (cells of columns `over` lacks are kept) and removes the others,
+    /// any other is appended. Columns are matched by name; a key column `over` lacks is left
+    /// out of the key (a `staff.csv` row without `hired` sets its whole cell). A key listed
+    /// twice in `over` is an error. Returns (replaced, added).
     pub fn overlay(&mut self, over: Table, keys: &[&str]) -> Result<(usize, usize)> {
         let col = |t: &[String], name: &str| t.iter().position(|h| h == name);
+        let (keys, dropped): (Vec<&str>, Vec<&str>) = keys
+            .iter()
+            .copied()
+            .partition(|k| col(&over.headers, k).is_some());
         for h in &over.headers {
             if !self.headers.contains(h) {
                 self.headers.push(h.clone());
@@ -258,6 +264,7 @@ impl Table {
                 .enumerate()
                 .map(|(i, h)| match col(&over.headers, h) {
                     Some(j) => row.fields.get(j).cloned().unwrap_or_default(),
+                    None if dropped.contains(&h.as_str()) => String::new(),
                     None => existing
                         .and_then(|e| self.rows[e].fields.get(i).cloned())
                         .unwrap_or_default(),
@@ -272,6 +279,15 @@ impl Table {
                 Some(i) => {
                     self.rows[i] = new;
                     replaced += 1;
+                    // Other rows of the same key (a cell's rows by year of recruitment).
+                    let mut k = i + 1;
+                    while k < self.rows.len() {
+                        if key_of(&self.headers, &self.rows[k].fields) == key {
+                            self.rows.remove(k);
+                        } else {
+                            k += 1;
+                        }
+                    }
                 }
                 None => {
                     self.rows.push(new);

@@ -27,19 +27,10 @@ fn the_margin_is_the_spread_of_the_unit_s_leavers() {
         ("0.9", 2, 0.9136, 220.0),
         ("0.95", 3, 0.9709, 320.0),
     ] {
-        let (_tmp, dir) = copy_fixture("confidence");
-        replace_in(
-            &dir,
-            "scenario.toml",
-            "confidence = 0.9",
-            &format!("confidence = {confidence}"),
-        );
+        let (_tmp, dir) = confidence_at(confidence);
         let tmp = tempfile::tempdir().unwrap();
         let out = plan(&dir, &tmp);
-        let r2 = read_csv(&out.join("targets.csv"))
-            .into_iter()
-            .find(|r| r["rule"] == "R2" && r["unit"] == "C1")
-            .unwrap();
+        let r2 = c1_r2(&out);
         assert_eq!(r2["required"], "14", "{r2:?}");
         assert_eq!(r2["margin"], margin.to_string(), "{confidence}: {r2:?}");
         assert_eq!(

@@ -106,8 +106,13 @@ pub fn check(spec: &Spec) -> Result<()> {
         dated.iter().map(|d| d.0).max(),
     ) {
         let total: u32 = spec.staff.values().sum();
+        let years = if first == last {
+            first.to_string()
+        } else {
+            format!("{first}–{last}")
+        };
         crate::outln!(
-            "  staff with a year of recruitment (hired {first}–{last}): {} of {total}, leaving at their tenure years' rates; the others settled",
+            "  staff with a year of recruitment (hired {years}): {} of {total}, leaving at their tenure years' rates; the others settled",
             dated.iter().map(|d| d.1).sum::<u32>()
         );
     }

@@ -131,7 +131,7 @@ fn write_simulation(
         seed: r.seed,
         assumptions: [
             "statutory retirements as planned, from the base-year staff",
-            "leaving at random: base-year staff at the unit's settled yearly rate; hires from their tenure year new_hire_years on at their tenure band's rate (binomial per unit, cell and hiring year); a hire who leaves is replaced",
+            "leaving at random: base-year staff at the unit's settled yearly rate, or their tenure year's where staff.csv gives their year of recruitment; hires from their tenure year new_hire_years on at their tenure band's rate (binomial per unit, cell and hiring year); a hire who leaves is replaced",
             "planned hires recruited gross, h/(1-P) (the fraction with that chance), each staying with probability 1-P; a unit's recruits within its quota, those left out at random; a unit the plan keeps at its quota recruits to it when more people left than booked, into the cells the plan hires it into",
             "a hire, or a base-year person the plan trained or promoted, who leaves is replaced down the way they came: recruited, trained, promoted (within leader posts), as far as the people are there",
             "exits (base-year staff first), transfers, promotions (within leader posts) and training as planned, as far as the people are there; a cell the plan trains from is trained down to what the plan leaves untrained there; who is moved drawn at random",

@@ -230,7 +230,16 @@ impl Booking {
             self.cohorts[i][0].1 -= leavers as f64;
         } else if expected > 0.0 {
             for (k, (_, n)) in self.cohorts[i].iter_mut().enumerate() {
-                *n -= leavers as f64 * self.this_year[i][k] / expected;
+                *n = (*n - leavers as f64 * self.this_year[i][k] / expected).max(0.0);
+            }
+            // A year that books more than its expectation (a person owed from earlier) can
+            // empty a small cohort: the cohorts are brought back to the cell's pool.
+            let total: f64 = self.cohorts[i].iter().map(|(_, n)| n).sum();
+            if total > 0.0 {
+                let scale = self.pool[i].max(0.0) / total;
+                for (_, n) in self.cohorts[i].iter_mut() {
+                    *n *= scale;
+                }
             }
         } else {
             // Owed from earlier years by a cell none of whose cohorts leaves this year: taken

@@ -188,6 +188,19 @@ pub(super) fn apply_quota_changes(
 
 pub(super) type CellKey = (usize, Cell, Option<i32>);
 
+/// A row's unit and cell: `unit`, `group`, `gender`, `role`, `trained`.
+fn unit_and_cell(row: &table::Field, ctx: &Lookup) -> Result<(usize, Cell)> {
+    let unit = ctx.unit(row, "unit")?;
+    let group = ctx.group(row, "group", row.required("group")?)?;
+    let cell = Cell {
+        group,
+        female: row.choice("gender", &[("F", true), ("M", false)])?,
+        leader: row.choice("role", &[("staff", false), ("leader", true)])?,
+        trained: row.yes_no("trained")?,
+    };
+    Ok((unit, cell))
+}
+
 /// Counts by unit, cell (and year), with the first line each key was seen on.
 pub(super) fn parse_cells(
     t: &Table,
@@ -196,14 +209,7 @@ pub(super) fn parse_cells(
 ) -> Result<BTreeMap<CellKey, (u32, usize)>> {
     let mut out = BTreeMap::new();
     for row in t.fields() {
-        let unit = ctx.unit(&row, "unit")?;
-        let group = ctx.group(&row, "group", row.required("group")?)?;
-        let cell = Cell {
-            group,
-            female: row.choice("gender", &[("F", true), ("M", false)])?,
-            leader: row.choice("role", &[("staff", false), ("leader", true)])?,
-            trained: row.yes_no("trained")?,
-        };
+        let (unit, cell) = unit_and_cell(&row, ctx)?;
         let year = match year_range {
             Some((from, to)) => {
                 let y = row.year("year")?;
@@ -244,14 +250,7 @@ pub(super) fn parse_hired(
                 ),
             ));
         }
-        let unit = ctx.unit(&row, "unit")?;
-        let group = ctx.group(&row, "group", row.required("group")?)?;
-        let cell = Cell {
-            group,
-            female: row.choice("gender", &[("F", true), ("M", false)])?,
-            leader: row.choice("role", &[("staff", false), ("leader", true)])?,
-            trained: row.yes_no("trained")?,
-        };
+        let (unit, cell) = unit_and_cell(&row, ctx)?;
         let count = row.count("count")?;
         if count > 0 {
             *out.entry((unit, cell))

@@ -128,6 +128,27 @@ pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
+/// Fixture confidence copied with `policy.confidence = level`, and its plan's R2 row of C1
+/// (tests/confidence.rs, tests/base_tenure.rs).
+pub fn confidence_at(level: &str) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, dir) = copy_fixture("confidence");
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "confidence = 0.9",
+        &format!("confidence = {level}"),
+    );
+    (tmp, dir)
+}
+
+/// The R2 row of unit C1 in a plan folder's `targets.csv`.
+pub fn c1_r2(out: &Path) -> Row {
+    read_csv(&out.join("targets.csv"))
+        .into_iter()
+        .find(|r| r["rule"] == "R2" && r["unit"] == "C1")
+        .expect("an R2 row of C1")
+}
+
 /// Copies a bundled scenario's files into a fresh temporary folder named after it.
 pub fn copy_scenario(name: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
