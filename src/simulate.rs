@@ -440,10 +440,12 @@ impl People {
     /// retire.
     fn free(&self, key: &(usize, Cell), keep: u32) -> u32 {
         self.by_cell.get(key).map_or(0, |cell| {
-            free_by_origin(cell, self.base_year, keep)
-                .into_iter()
-                .map(|(_, c)| c)
-                .sum()
+            let (all, unmoved) = cell.iter().fold((0, 0), |(all, unmoved), (o, &c)| {
+                let base = if o.unmoved_base(self.base_year) { c } else { 0 };
+                (all + c, unmoved + base)
+            });
+            // As `free_by_origin`, summed: the waiting held once for the cell.
+            all - keep.min(unmoved)
         })
     }
 

@@ -208,11 +208,12 @@ impl Table {
         &self.headers
     }
 
-    /// Lays `over`'s rows on this table: a row whose `keys` match rows of ours replaces the
-    /// first of them in place (cells of columns `over` lacks are kept) and removes the others,
-    /// any other is appended. Columns are matched by name; a key column `over` lacks is left
-    /// out of the key (a `staff.csv` row without `hired` sets its whole cell). A key listed
-    /// twice in `over` is an error. Returns (replaced, added).
+    /// Lays `over`'s rows on this table: a row whose `keys` match one of ours replaces it in
+    /// place (cells of columns `over` lacks are kept), any other is appended. Columns are
+    /// matched by name; a key column `over` lacks (only `staff.csv`'s optional `hired`) is
+    /// left out of the key and blanked, and such a row replaces every row it matches (a
+    /// cell's rows by year of recruitment). A key listed twice in `over` is an error.
+    /// Returns (replaced, added).
     pub fn overlay(&mut self, over: Table, keys: &[&str]) -> Result<(usize, usize)> {
         let col = |t: &[String], name: &str| t.iter().position(|h| h == name);
         let (keys, dropped): (Vec<&str>, Vec<&str>) = keys
@@ -279,9 +280,10 @@ impl Table {
                 Some(i) => {
                     self.rows[i] = new;
                     replaced += 1;
-                    // Other rows of the same key (a cell's rows by year of recruitment).
+                    // A row keyed without a column the key has (a `staff.csv` row without
+                    // `hired`) sets all the rows it matches (a cell's rows by year).
                     let mut k = i + 1;
-                    while k < self.rows.len() {
+                    while !dropped.is_empty() && k < self.rows.len() {
                         if key_of(&self.headers, &self.rows[k].fields) == key {
                             self.rows.remove(k);
                         } else {

@@ -244,7 +244,10 @@ C1,Thai,F,staff,no,40
 ",
     )
     .unwrap();
-    let settled = plan(&dir, &tmp);
+    // A folder of its own: `plan` writes to `tmp/out`.
+    let tmp2 = tempfile::tempdir().unwrap();
+    let settled = plan(&dir, &tmp2);
+    assert_ne!(split, settled);
     for out in [&split, &settled] {
         let o = simulate(out, "2000", "7", "2");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -259,27 +262,38 @@ C1,Thai,F,staff,no,40
 
 #[test]
 fn a_variant_row_without_a_year_of_recruitment_sets_the_whole_cell() {
-    // Over the fixture's Thai women (ten hired in 2025, no settled row), a variant row
-    // without `hired` replaces the cell: 62 − 10 + 7 = 59 staff, none dated.
-    let (_t, dir) = copy_fixture("base-tenure");
+    // Over base-tenure-split's untrained Thai women (20 settled, 10 hired in 2010, 10 in
+    // 2012: three rows), a variant row without `hired` replaces the cell, all three rows:
+    // 92 − 40 + 9 = 61 staff, none dated (nine: eight of them retire in 2034).
+    let (_t, dir) = copy_fixture("base-tenure-split");
     let variant = dir.parent().unwrap().join("variant");
     std::fs::create_dir(&variant).unwrap();
     std::fs::write(
         variant.join("scenario.toml"),
-        "extends = \"../scenario\"\nname = \"fixture base-tenure, variant\"\n",
+        "extends = \"../scenario\"\nname = \"fixture base-tenure-split, variant\"\n",
     )
     .unwrap();
-    std::fs::write(
-        variant.join("staff.csv"),
-        "unit,group,gender,role,trained,count\nC1,Thai,F,staff,yes,7\n",
-    )
-    .unwrap();
-    let o = bienche(&["check", variant.to_str().unwrap(), "--lang", "en"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let stdout = String::from_utf8_lossy(&o.stdout);
+    let check = |staff: &str| -> String {
+        std::fs::write(variant.join("staff.csv"), staff).unwrap();
+        let o = bienche(&["check", variant.to_str().unwrap(), "--lang", "en"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let stdout = check("unit,group,gender,role,trained,count\nC1,Thai,F,staff,no,9\n");
     assert!(
-        stdout.contains("  commune: 1 units, quota 200, staff 59, EM 19\n"),
+        stdout.contains("  commune: 1 units, quota 200, staff 61, EM 21\n"),
         "{stdout}"
     );
-    assert!(!stdout.contains("year of recruitment"), "{stdout}");
+    assert!(
+        !stdout.contains("staff with a year of recruitment"),
+        "{stdout}"
+    );
+    // With the column, a row sets only the part of the cell with its year (here the
+    // settled one): 92 − 20 + 9 = 81, the twenty dated kept.
+    let stdout = check("unit,group,gender,role,trained,hired,count\nC1,Thai,F,staff,no,,9\n");
+    assert!(
+        stdout.contains("  commune: 1 units, quota 200, staff 81, EM 41\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("(hired 2010–2012): 20 of 81,"), "{stdout}");
 }

@@ -6,8 +6,9 @@
 //!   effective value remembers the file it came from ([`Layered::provenance`]).
 //! - **Tables.** A CSV the variant holds overrides the base's rows by key (`units.csv` by `id`,
 //!   `channels.csv` by `channel` and `year` as written, …; see [`key_columns`]): a row with a
-//!   key the base has replaces that row in place, any other row is added. Tables the variant
-//!   does not hold are inherited whole.
+//!   key the base has replaces that row in place, any other row is added (a `staff.csv`
+//!   without the optional key column `hired` sets whole cells: [`crate::table::Table::overlay`]).
+//!   Tables the variant does not hold are inherited whole.
 //! - **Removals.** `[[remove]]` entries in a variant's `scenario.toml` take rows out of what
 //!   its bases give: `table = "retirements.csv"` and the cells a row must hold (`year =
 //!   2026`), every row of the table when no cell is given. They apply before the variant's
