@@ -4,11 +4,16 @@
 mod common;
 use common::*;
 
-/// Leavers of one cell in `flows.csv` over the horizon.
-fn cell_leavers(out: &std::path::Path, group: &str, gender: &str) -> u32 {
+/// Leavers of one cell in `flows.csv` up to the year `until` (inclusive).
+fn cell_leavers(out: &std::path::Path, group: &str, gender: &str, until: &str) -> u32 {
     read_csv(&out.join("flows.csv"))
         .into_iter()
-        .filter(|r| r["flow"] == "attrition" && r["group"] == group && r["gender"] == gender)
+        .filter(|r| {
+            r["flow"] == "attrition"
+                && r["group"] == group
+                && r["gender"] == gender
+                && r["year"].as_str() <= until
+        })
         .map(|r| r["count"].parse::<u32>().unwrap())
         .sum()
 }
@@ -38,29 +43,23 @@ fn recently_hired_base_staff_leave_at_their_tenure_years_rates() {
     let out = plan(&fixture("base-tenure"), &tmp);
     // Each cell's leavers are whole people within a person of the expectation.
     let (women, men) = (
-        cell_leavers(&out, "Thai", "F"),
-        cell_leavers(&out, "Thai", "M"),
+        cell_leavers(&out, "Thai", "F", "2035"),
+        cell_leavers(&out, "Thai", "M", "2035"),
     );
     assert_eq!((women, men), (4, 3));
     assert!((women as f64 - DATED_THAI_WOMEN).abs() < 1.0);
     assert!((men as f64 - SETTLED_THAI_MEN).abs() < 1.0);
     // The forecast without a plan ages them through the same bands.
     let forecast = tmp.path().join("forecast");
-    let o = bienche(&[
-        "forecast",
-        fixture("base-tenure").to_str().unwrap(),
-        "--out",
-        forecast.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let women = cell_leavers(&forecast, "Thai", "F");
+    forecast_to(&fixture("base-tenure"), &forecast);
+    let women = cell_leavers(&forecast, "Thai", "F", "2035");
     assert!((women as f64 - DATED_THAI_WOMEN).abs() < 1.0, "{women}");
 
     // Without the year of recruitment they are settled, and fewer of them leave.
     let (_t, dir) = copy_fixture("base-tenure");
     replace_in(&dir, "staff.csv", "yes,2025,10", "yes,,10");
     let settled = plan(&dir, &tmp);
-    let women = cell_leavers(&settled, "Thai", "F");
+    let women = cell_leavers(&settled, "Thai", "F", "2035");
     assert_eq!(women, 3);
     assert!((women as f64 - SETTLED_THAI_WOMEN).abs() < 1.0);
 }
@@ -174,20 +173,6 @@ C1,Kinh,M,staff,yes,,10
     }
 }
 
-/// Leavers of the Thai women's cell in 2026–2027, from a plan or forecast folder.
-fn thai_women_leavers_to_2027(out: &std::path::Path) -> u32 {
-    read_csv(&out.join("flows.csv"))
-        .into_iter()
-        .filter(|r| {
-            r["flow"] == "attrition"
-                && r["group"] == "Thai"
-                && r["gender"] == "F"
-                && r["year"].as_str() <= "2027"
-        })
-        .map(|r| r["count"].parse::<u32>().unwrap())
-        .sum()
-}
-
 // Fixture base-tenure with contrasting bands (30% in tenure years 0–1, 3% from 2) and hires
 // of Kinh men only, so that the Thai women's leavers are the base's. Hired in 2025, the ten
 // serve tenure years 0 and 1 in 2026–27: 3 + 2.1 = 5.1 leavers expected; hired in 2024,
@@ -208,16 +193,14 @@ fn the_tenure_year_is_the_year_less_the_year_of_recruitment_less_one() {
         .unwrap();
         replace_in(&dir, "staff.csv", "yes,2025,10", &format!("yes,{hired},10"));
         let out = plan(&dir, &tmp);
-        assert_eq!(thai_women_leavers_to_2027(&out), booked, "hired {hired}");
+        assert_eq!(
+            cell_leavers(&out, "Thai", "F", "2027"),
+            booked,
+            "hired {hired}"
+        );
         let forecast = tmp.path().join("forecast");
-        let o = bienche(&[
-            "forecast",
-            dir.to_str().unwrap(),
-            "--out",
-            forecast.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let left = thai_women_leavers_to_2027(&forecast) as f64;
+        forecast_to(&dir, &forecast);
+        let left = cell_leavers(&forecast, "Thai", "F", "2027") as f64;
         assert!((left - expected).abs() < 1.0, "hired {hired}: {left}");
     }
 }

@@ -17,13 +17,7 @@ fn the_forecast_of_a_small_case_matches_the_hand_calculation() {
     //   hires, 1.5 + 1.5, the tie to the first cell of hiring_mix.csv.
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("fc");
-    let o = bienche(&[
-        "forecast",
-        fixture("forecast").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = forecast_to(&fixture("forecast"), &out);
     assert_eq!(
         read(&out, "trajectory.csv"),
         "\u{feff}year,unit,unit_name,group,gender,role,trained,headcount
@@ -81,13 +75,7 @@ fn the_forecast_of_a_small_case_matches_the_hand_calculation() {
 fn son_la_forecast_shows_the_gap_with_no_plan() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("fc");
-    let o = bienche(&[
-        "forecast",
-        scenario("son-la").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = forecast_to(&scenario("son-la"), &out);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.starts_with("ILLUSTRATIVE DATA"), "{stdout}");
     assert!(stdout.contains("missed with no plan"), "{stdout}");

@@ -7,9 +7,10 @@
 //! - attrition of the existing workforce, `A[u,c,t]`: the base cohort of each cell, less its
 //!   retirements, loses the unit's settled rate a year (`attrition.csv`'s open tenure band
 //!   for the unit's class, else `attrition.other_rate`), or where `staff.csv` gives a year
-//!   of recruitment h that cohort's tenure year's rate ([`Spec::base_rate`]); the expected leavers are rounded
-//!   cumulatively (`A[t] = round(ΣE[..t]) − round(ΣE[..t−1])`), so each cell's total stays
-//!   within half a person of the expectation and every yearly count is whole.
+//!   of recruitment h that cohort's tenure year's rate ([`Spec::base_rate`]); the expected
+//!   leavers are rounded cumulatively (`A[t] = round(ΣE[..t]) − round(ΣE[..t−1])`), so each
+//!   cell's total stays within half a person of the expectation and every yearly count is
+//!   whole.
 //!
 //! New-hire leavers: a hire into unit u leaves during the first `n = attrition.new_hire_years`
 //! years with probability `P_u = 1 − Π_{y<n} (1 − a_u(y))`, `a_u(y)` the rate of tenure year y

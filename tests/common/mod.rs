@@ -128,6 +128,18 @@ pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
+/// `bienche forecast DIR --out OUT`, which must succeed; its output.
+pub fn forecast_to(dir: &Path, out: &Path) -> Output {
+    let o = bienche(&[
+        "forecast",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
 /// Fixture confidence copied with `policy.confidence = level`, and its plan's R2 row of C1
 /// (tests/confidence.rs, tests/base_tenure.rs).
 pub fn confidence_at(level: &str) -> (tempfile::TempDir, PathBuf) {
