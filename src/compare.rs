@@ -1,7 +1,7 @@
 //! `bienche compare A B C … --out DIR`: plans several scenarios side by side and tabulates
 //! them against the first that was planned (the baseline).
 //!
-//! Scenarios are solved in parallel on a rayon pool. With `T` threads and `n` scenarios,
+//! Scenarios are solved in parallel on a rayon pool, each taken in the given order by the first thread free. With `T` threads and `n` scenarios,
 //! `min(n, T)` run at once and each gets `max(1, T / min(n, T))` solver threads of its own
 //! (every HiGHS instance is single-threaded; see [`crate::solve`]). A scenario that fails is
 //! reported with its error and the others go on; the exit code says a run failed.
@@ -97,11 +97,17 @@ pub fn solve_all_at(
     let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     let names = names(scenarios);
     let pool = crate::threads::pool(at_once)?;
-    let runs: Vec<Run> = pool.install(|| {
+    // Each scenario is taken, in the given order, by the first thread free (`par_bridge`),
+    // not by halves of the list as an indexed parallel iterator splits it: with six
+    // scenarios on two threads that put the second (the sample's budget cap, 143 s) after
+    // the first on one thread while the other ran the remaining four.
+    let mut runs: Vec<(usize, Run)> = pool.install(|| {
         scenarios
-            .par_iter()
-            .zip(names.par_iter())
-            .map(|(scenario, name)| {
+            .iter()
+            .zip(names.iter())
+            .enumerate()
+            .par_bridge()
+            .map(|(index, (scenario, name))| {
                 let started = Instant::now();
                 let outcome = crate::threads::on_own_thread(|| {
                     let mut spec = crate::scenario::load(scenario)?;
@@ -119,15 +125,17 @@ pub fn solve_all_at(
                     })
                 });
                 progress.inc(1);
-                Run {
+                let run = Run {
                     name: name.clone(),
                     scenario: scenario.clone(),
                     outcome,
-                }
+                };
+                (index, run)
             })
             .collect()
     });
-    Ok(runs)
+    runs.sort_by_key(|(index, _)| *index);
+    Ok(runs.into_iter().map(|(_, run)| run).collect())
 }
 
 /// The baseline: the first scenario that was planned (the charts' too).

@@ -529,11 +529,16 @@ pub(super) fn solve_group(
         coupling,
         change: None,
     });
+    // A first solve to half the tolerance, so that the province's plan, which also loses a
+    // little to the split, stays within it. A re-solve from the group's own plan (a retry,
+    // the offers of a minimum or a coverage count, the slot exchange) to the whole of it:
+    // it is kept only when it costs less, and the bound proves the province's gap after it.
+    // Proving half the tolerance again was most of the sample's retries (group [1, 76]:
+    // 1.6 of 2.0 s, its root bound 0.057% below the plan it started from, no gain).
+    let share_of_tolerance = if start.is_some() { 1.0 } else { 0.5 };
     model.start = start;
-    // Each group to half the tolerance, so that the province's plan, which also loses a
-    // little to the split, stays within it.
     let mut settings = ctx.spec.config.solver.clone();
-    settings.mip_rel_gap = ctx.tolerance() / 2.0;
+    settings.mip_rel_gap = ctx.tolerance() * share_of_tolerance;
     let solved = ctx.solve(&mut model, &settings, mode)?;
     // Target shortfalls and staffing slacks alike: both cost the penalty.
     let shortfall: f64 = model
