@@ -213,7 +213,7 @@ impl Table {
     /// matched by name; a key column `over` lacks (only `staff.csv`'s optional `hired`) is
     /// left out of the key and blanked, and such a row replaces every row it matches (a
     /// cell's rows by year of recruitment). A key listed twice in `over` is an error.
-    /// Returns (replaced, added).
+    /// Returns (our rows replaced, rows added).
     pub fn overlay(&mut self, over: Table, keys: &[&str]) -> Result<(usize, usize)> {
         let col = |t: &[String], name: &str| t.iter().position(|h| h == name);
         let (keys, dropped): (Vec<&str>, Vec<&str>) = keys
@@ -286,6 +286,7 @@ impl Table {
                     while !dropped.is_empty() && k < self.rows.len() {
                         if key_of(&self.headers, &self.rows[k].fields) == key {
                             self.rows.remove(k);
+                            replaced += 1;
                         } else {
                             k += 1;
                         }

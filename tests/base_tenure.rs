@@ -126,11 +126,32 @@ D1,Kinh,F,leader,yes,,1
 D1,Kinh,M,staff,yes,,1
 "
     );
+    // It says how many it dated, of the 7 in post (the import over again, in Vietnamese).
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains(
+            "  1 of 7 in post hired less than 2 years before the end of 2025 \
+             (roster.base_tenure): staff.csv gives their year of recruitment; the others are \
+             settled\n"
+        ),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = import(&dir.join("roster.csv"), &dir, &["--lang", "vi"]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains(
+            "  1 trong 7 người đang công tác được tuyển dụng chưa đến 2 năm tính đến cuối năm \
+             2025 (roster.base_tenure): staff.csv ghi năm tuyển dụng của họ; những người khác \
+             tính là đã ổn định\n"
+        ),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     // Without the setting the table is as before: no `hired` column.
     let (_t2, plain) = copy_fixture("roster");
     let o = import(&plain.join("roster.csv"), &plain, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(read(&plain, "staff.csv").starts_with("unit,group,gender,role,trained,count\n"));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("in post hired less than"));
 }
 
 /// Fixture confidence (one commune, everyone leaving at 10% a year, a 2027 R2 target of 14
@@ -268,6 +289,10 @@ fn a_variant_row_without_a_year_of_recruitment_sets_the_whole_cell() {
         "{stdout}"
     );
     assert!(
+        stdout.contains("3 rows replaced and 0 added by "),
+        "{stdout}"
+    );
+    assert!(
         !stdout.contains("staff with a year of recruitment"),
         "{stdout}"
     );
@@ -279,4 +304,8 @@ fn a_variant_row_without_a_year_of_recruitment_sets_the_whole_cell() {
         "{stdout}"
     );
     assert!(stdout.contains("(hired 2010–2012): 20 of 81,"), "{stdout}");
+    assert!(
+        stdout.contains("1 rows replaced and 0 added by "),
+        "{stdout}"
+    );
 }

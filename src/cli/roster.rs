@@ -175,6 +175,15 @@ pub fn print_summary(spec: &Spec, d: &Derived) {
             c.time.base_year + 1
         );
     }
+    if c.roster.base_tenure {
+        crate::outln!(
+            "  {} of {} in post hired less than {} years before the end of {} (roster.base_tenure): staff.csv gives their year of recruitment; the others are settled",
+            s.dated,
+            s.in_post,
+            c.roster.tenure_bands.last().copied().unwrap_or(0),
+            c.time.base_year
+        );
+    }
     if c.roster.early_retirement_years > 0 {
         crate::outln!(
             "  {} flagged with 15+ years in especially difficult areas retire {} years early (roster.early_retirement_years)",

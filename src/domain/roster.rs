@@ -24,6 +24,8 @@ pub struct Summary {
     /// People retiring early under `roster.early_retirement_years`.
     pub retiring_early: usize,
     pub retirements_in_horizon: usize,
+    /// People in post whose year of recruitment `staff.csv` gives (`roster.base_tenure`).
+    pub dated: usize,
     /// Each bad row left out under `--skip-bad-rows`, with its reason.
     pub skipped_rows: Vec<String>,
     /// `field ← 'heading'` for each field read.

@@ -410,9 +410,9 @@ pub fn derive(roster: &Roster, config: &Config, groups: &[Group], units: &[Unit]
         }
         summary.in_post += 1;
         let (u, g, s, r, t) = key(p.unit, &p.cell);
-        *staff
-            .entry((u, g, s, r, t, recent_hire(p, config)))
-            .or_default() += 1;
+        let hired = recent_hire(p, config);
+        summary.dated += hired.is_some() as usize;
+        *staff.entry((u, g, s, r, t, hired)).or_default() += 1;
         let (year, past, early) = retirement_year(p, config);
         summary.past_age += past as usize;
         summary.retiring_early += early as usize;
