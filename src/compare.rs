@@ -1,10 +1,11 @@
 //! `bienche compare A B C … --out DIR`: plans several scenarios side by side and tabulates
 //! them against the first that was planned (the baseline).
 //!
-//! Scenarios are solved in parallel on a rayon pool, each taken in the given order by the first thread free. With `T` threads and `n` scenarios,
-//! `min(n, T)` run at once and each gets `max(1, T / min(n, T))` solver threads of its own
-//! (every HiGHS instance is single-threaded; see [`crate::solve`]). A scenario that fails is
-//! reported with its error and the others go on; the exit code says a run failed.
+//! Scenarios are solved in parallel on a rayon pool, each taken in the given order by the
+//! first thread free. With `T` threads and `n` scenarios, `min(n, T)` run at once and each
+//! gets `max(1, T / min(n, T))` solver threads of its own (every HiGHS instance is
+//! single-threaded; see [`crate::solve`]). A scenario that fails is reported with its error
+//! and the others go on; the exit code says a run failed.
 //!
 //! Each scenario's full plan folder is written to `DIR/NAME/`. The comparison reads those
 //! folders' tables (as the charts do, through [`crate::charts::stats`]) and writes
@@ -99,7 +100,7 @@ pub fn solve_all_at(
     let pool = crate::threads::pool(at_once)?;
     // Each scenario is taken, in the given order, by the first thread free (`par_bridge`),
     // not by halves of the list as an indexed parallel iterator splits it: with six
-    // scenarios on two threads that put the second (the sample's budget cap, 143 s) after
+    // scenarios on two threads that put the second (the sample's budget cap, 141 s) after
     // the first on one thread while the other ran the remaining four.
     let mut runs: Vec<(usize, Run)> = pool.install(|| {
         scenarios

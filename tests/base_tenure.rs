@@ -130,8 +130,8 @@ D1,Kinh,M,staff,yes,,1
     assert!(
         String::from_utf8_lossy(&o.stdout).contains(
             "  1 of 7 in post hired less than 2 years before the end of 2025 \
-             (roster.base_tenure): staff.csv gives their year of recruitment; the others are \
-             settled\n"
+             (roster.base_tenure): their year of recruitment is staff.csv's hired; the others \
+             are settled\n"
         ),
         "{}",
         String::from_utf8_lossy(&o.stdout)
@@ -140,8 +140,8 @@ D1,Kinh,M,staff,yes,,1
     assert!(
         String::from_utf8_lossy(&o.stdout).contains(
             "  1 trong 7 người đang công tác được tuyển dụng chưa đến 2 năm tính đến cuối năm \
-             2025 (roster.base_tenure): staff.csv ghi năm tuyển dụng của họ; những người khác \
-             tính là đã ổn định\n"
+             2025 (roster.base_tenure): năm tuyển dụng của họ ghi ở cột hired của staff.csv; \
+             những người khác tính là đã ổn định\n"
         ),
         "{}",
         String::from_utf8_lossy(&o.stdout)
@@ -289,7 +289,7 @@ fn a_variant_row_without_a_year_of_recruitment_sets_the_whole_cell() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("3 rows replaced and 0 added by "),
+        stdout.contains("; 3 rows replaced and 0 added by "),
         "{stdout}"
     );
     assert!(
@@ -305,7 +305,7 @@ fn a_variant_row_without_a_year_of_recruitment_sets_the_whole_cell() {
     );
     assert!(stdout.contains("(hired 2010–2012): 20 of 81,"), "{stdout}");
     assert!(
-        stdout.contains("1 rows replaced and 0 added by "),
+        stdout.contains("; 1 rows replaced and 0 added by "),
         "{stdout}"
     );
 }

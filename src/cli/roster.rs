@@ -177,10 +177,10 @@ pub fn print_summary(spec: &Spec, d: &Derived) {
     }
     if c.roster.base_tenure {
         crate::outln!(
-            "  {} of {} in post hired less than {} years before the end of {} (roster.base_tenure): staff.csv gives their year of recruitment; the others are settled",
+            "  {} of {} in post hired less than {} years before the end of {} (roster.base_tenure): their year of recruitment is staff.csv's hired; the others are settled",
             s.dated,
             s.in_post,
-            c.roster.tenure_bands.last().copied().unwrap_or(0),
+            crate::roster::settled_after(c),
             c.time.base_year
         );
     }

@@ -467,7 +467,8 @@ fn coverage_shortfall(ctx: &Ctx, parts: &[Part], (rule, year): (Rule, i32)) -> O
 }
 
 /// A group solved again with `share` (and what it may `buy`), started from its plan `part`
-/// and keeping the coverage counts it was solved with.
+/// and keeping the coverage counts it was solved with, to the whole tolerance
+/// ([`How::resolve`]): each caller keeps the new plan only when it costs less.
 fn solve_again(
     ctx: &Ctx,
     members: &[usize],
@@ -485,7 +486,7 @@ fn solve_again(
         counts,
         How {
             buy,
-            ..How::mip(Some(part.start.clone()))
+            ..How::resolve(part.start.clone())
         },
     )
 }
@@ -500,6 +501,8 @@ pub(super) struct How {
     pub start: Option<FlowStart>,
     pub buy: BTreeMap<Capacity, Purchase>,
     pub mode: Mode,
+    /// To the whole tolerance rather than half ([`How::resolve`]).
+    pub whole_tolerance: bool,
 }
 
 impl How {
@@ -510,6 +513,17 @@ impl How {
             start,
             buy: BTreeMap::new(),
             mode: Mode::Mip,
+            whole_tolerance: false,
+        }
+    }
+
+    /// A re-solve from the group's own plan that is kept only when it costs less (a retry,
+    /// an offer of a minimum, the slot exchange): to the whole tolerance (see
+    /// [`solve_group`]).
+    pub fn resolve(start: FlowStart) -> How {
+        How {
+            whole_tolerance: true,
+            ..How::mip(Some(start))
         }
     }
 }
@@ -522,20 +536,25 @@ pub(super) fn solve_group(
     coverage_counts: BTreeMap<(Rule, i32), f64>,
     how: How,
 ) -> Result<Part> {
-    let How { start, buy, mode } = how;
+    let How {
+        start,
+        buy,
+        mode,
+        whole_tolerance,
+    } = how;
     let coupling = group_coupling(members, &share, split, &coverage_counts, &buy);
     let mut model = ctx.build(Scope {
         units: members.to_vec(),
         coupling,
         change: None,
     });
-    // A first solve to half the tolerance, so that the province's plan, which also loses a
-    // little to the split, stays within it. A re-solve from the group's own plan (a retry,
-    // the offers of a minimum or a coverage count, the slot exchange) to the whole of it:
-    // it is kept only when it costs less, and the bound proves the province's gap after it.
-    // Proving half the tolerance again was most of the sample's retries (group [1, 76]:
-    // 1.6 of 2.0 s, its root bound 0.057% below the plan it started from, no gain).
-    let share_of_tolerance = if start.is_some() { 1.0 } else { 0.5 };
+    // A solve to half the tolerance, so that the province's plan, which also loses a little
+    // to the split, stays within it. A re-solve from the group's own plan that is kept only
+    // when it costs less (a retry, an offer of a minimum, the slot exchange) to the whole of
+    // it: the bound proves the province's gap after it. Proving half the tolerance again was
+    // most of the sample's retries (group [1, 76]: 1.6 of 2.0 s, its root bound 0.057% below
+    // the plan it started from, no gain).
+    let share_of_tolerance = if whole_tolerance { 1.0 } else { 0.5 };
     model.start = start;
     let mut settings = ctx.spec.config.solver.clone();
     settings.mip_rel_gap = ctx.tolerance() * share_of_tolerance;

@@ -365,17 +365,21 @@ pub fn retirement_year(p: &Person, config: &Config) -> (i32, bool, bool) {
 }
 
 /// With `roster.base_tenure`, the year a person in post was hired, for `staff.csv`'s
-/// `hired`, if within the last
-/// `B` years before the base year's end, `B` the last boundary of `roster.tenure_bands`
-/// (the start of the open band): the others, and those without a hire date, are settled.
+/// `hired`, if within the last [`settled_after`] years before the base year's end: the
+/// others, and those without a hire date, are settled.
 fn recent_hire(p: &Person, config: &Config) -> Option<i32> {
     if !config.roster.base_tenure {
         return None;
     }
-    let settled_after = config.roster.tenure_bands.last().copied().unwrap_or(0) as i32;
     p.hired
         .map(|h| h.year)
-        .filter(|&h| config.time.base_year - h < settled_after)
+        .filter(|&h| config.time.base_year - h < settled_after(config) as i32)
+}
+
+/// After how many years of service a roster's people count as settled: the last boundary of
+/// `roster.tenure_bands` (the start of the open band).
+pub fn settled_after(config: &Config) -> u32 {
+    config.roster.tenure_bands.last().copied().unwrap_or(0)
 }
 
 /// Aggregates a roster whose bad rows have been dealt with.
