@@ -289,19 +289,21 @@ impl Origin {
 /// The people of a cell a flow may take, by origin: `keep` of its unmoved base-year people
 /// wait to retire, taken from them in the order retirements take them (the settled first,
 /// then the earliest hired: `Origin`'s order), once for the cell.
-fn free_by_origin(cell: &BTreeMap<Origin, u32>, base: i32, keep: u32) -> Vec<(Origin, u32)> {
+fn free_by_origin(
+    cell: &BTreeMap<Origin, u32>,
+    base: i32,
+    keep: u32,
+) -> impl Iterator<Item = (Origin, u32)> + '_ {
     let mut keep = keep;
-    cell.iter()
-        .map(|(o, &c)| {
-            if o.unmoved_base(base) {
-                let waiting = keep.min(c);
-                keep -= waiting;
-                (*o, c - waiting)
-            } else {
-                (*o, c)
-            }
-        })
-        .collect()
+    cell.iter().map(move |(o, &c)| {
+        if o.unmoved_base(base) {
+            let waiting = keep.min(c);
+            keep -= waiting;
+            (*o, c - waiting)
+        } else {
+            (*o, c)
+        }
+    })
 }
 
 /// One of `items` drawn at random, each as likely as the people it holds: its index.
@@ -377,7 +379,9 @@ impl People {
         let mut taken: BTreeMap<Origin, u32> = BTreeMap::new();
         let mut left = n;
         if let Pick::BaseOnly | Pick::BaseFirst { .. } = pick {
-            for (origin, free) in free_by_origin(cell, base, keep) {
+            // Collected: the loop takes from the cell it reads.
+            let free: Vec<(Origin, u32)> = free_by_origin(cell, base, keep).collect();
+            for (origin, free) in free {
                 if !unmoved(&origin) {
                     continue;
                 }
@@ -391,7 +395,6 @@ impl People {
         }
         while left > 0 && !matches!(pick, Pick::BaseOnly) {
             let origins: Vec<(Origin, u32)> = free_by_origin(cell, base, keep)
-                .into_iter()
                 .filter(|(_, c)| *c > 0)
                 .collect();
             if origins.is_empty() {
@@ -440,12 +443,9 @@ impl People {
     /// retire.
     fn free(&self, key: &(usize, Cell), keep: u32) -> u32 {
         self.by_cell.get(key).map_or(0, |cell| {
-            let (all, unmoved) = cell.iter().fold((0, 0), |(all, unmoved), (o, &c)| {
-                let base = if o.unmoved_base(self.base_year) { c } else { 0 };
-                (all + c, unmoved + base)
-            });
-            // As `free_by_origin`, summed: the waiting held once for the cell.
-            all - keep.min(unmoved)
+            free_by_origin(cell, self.base_year, keep)
+                .map(|(_, c)| c)
+                .sum()
         })
     }
 
