@@ -182,21 +182,24 @@ fn groups_do_not_spend_the_same_money_under_a_binding_cap() {
         .filter(|i| i["what"] == "budget_overrun")
         .collect();
     assert!(overruns.is_empty(), "{overruns:?}");
-    // The cap binds the LP, so the budget is priced in rounds and the plans picked by the
-    // master MIP (docs/model.md). The whole-province MIP (`method = "monolithic"`, gap
-    // 0.01%) proves an optimum of 1,151,187.4 (bound 1,151,100.0), so the bound must stay
-    // below it; the pick is 6.3% above it (8.7% with the earlier rounds and retries).
-    // (Before hires' later leavers were replaced and costed, the optimum was 865,239.3, the
-    // pick 12.6% above it and the LP's split of the money alone 22.9% above.)
+    // The cap binds the LP, so the budget is priced in rounds, the plans picked by the
+    // master MIP and the groups short of a target retried with what the pick leaves
+    // (docs/model.md). The whole-province MIP (`method = "monolithic"`, 400 s) finds
+    // 893,277.2 with a bound of 892,402.7 (5 December 2026), so the bound must stay below
+    // it; the plan is 13.4% above it (1,013,237.4; the pick alone, without the retries,
+    // 1,223,200.8, 37% above). (3 December's record of a monolithic optimum of 1,151,187.4
+    // for this instance, the same pick then 6.3% above it, is not reproduced: not explained
+    // yet. Before hires' later leavers were replaced and costed, 865,239.3, the pick 12.6%
+    // above it and the LP's split of the money alone 22.9% above.)
     let (objective, bound) = (
         num(&s, &["solver", "objective"]),
         num(&s, &["solver", "bound"]),
     );
     assert!(
-        bound <= 1_151_187.4 && bound <= objective,
+        bound <= 893_277.2 && bound <= objective,
         "{bound} {objective}"
     );
-    assert!(objective < 1.07 * 1_151_187.4, "{objective}");
+    assert!(objective < 1.2 * 893_277.2, "{objective}");
 }
 
 /// A public service unit with no staff has no EM manager to appoint (the ≥30% clause does

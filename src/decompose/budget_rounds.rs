@@ -55,7 +55,7 @@
 //!    takes the candidate that lowers the pick's objective most within every hard limit,
 //!    until none does.
 //!
-//! The groups short of a target are not retried after the pick (see `decompose`).
+//! The groups short of a target are then retried with what the pick leaves (see `decompose`).
 //!
 //! Measured on the 20% cut of the sample (`scenarios/son-la-budget-cut-20`, docs/model.md):
 //! 8 rounds, 877 candidates, 70.5 s from the LP to the pick; 96.2 s in all, the gap 0.47% of

@@ -26,8 +26,9 @@
 //!    hard shared limit (a budget can be overrun, and a minimum missed, at a priced slack that
 //!    some group's objective counted); its objective is recomputed from its tables.
 //!    When the budget cap binds the LP, the groups' plans are instead picked among candidates
-//!    solved with the budget and the hard limits priced in rounds ([`budget_rounds`]); the
-//!    retries, the I4 offers and the slot exchange (step 6) are left out.
+//!    solved with the budget and the hard limits priced in rounds ([`budget_rounds`]), and the
+//!    short groups then retried with what the pick leaves ([`retry_after_pick`]); the I4
+//!    offers and the slot exchange (step 6) are left out.
 //! 5. **Bound** ([`bound`]). The LP bound is raised by Lagrangian relaxation at the LP prices:
 //!    a group's priced MIP bound replaces its priced LP value, for the groups whose
 //!    whole-person answer differs from the LP (those that miss most first, then the most
@@ -245,12 +246,18 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     let split = split::Split::of(ctx.spec, &relaxation, groups);
     let budget_price = budget_rounds::binding_price(ctx, &relaxation);
     let priced = budget_price.is_some();
+    let objective_of_parts =
+        |plans: Vec<Plan>| objective_of(ctx.spec, &add_up(ctx.spec, plans, &relaxation));
     let mut parts = match budget_price {
-        // No retries after the pick: the money it leaves is a few thousand million VND, and
-        // on the 20% cut one round of retries of the 59 groups short of a target took 80 s and
-        // kept 4 plans for no gain.
+        // The pick leaves money unused in some years and groups short for want of it (on a
+        // generated 5-unit province capped at 1,000 million VND a year, 70% above the
+        // master's LP): the short groups retried with what it leaves.
         Some(dearest) => {
-            budget_rounds::solve_priced(ctx, groups, &split, &relaxation, dearest, None)?
+            let mut parts =
+                budget_rounds::solve_priced(ctx, groups, &split, &relaxation, dearest, None)?;
+            let picked = objective_of_parts(parts.plans());
+            retry_after_pick(ctx, groups, &split, &mut parts, &objective_of_parts, picked);
+            parts
         }
         None => {
             let mut parts = parts::solve_all(ctx, groups, &split)?;
@@ -264,8 +271,6 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
         }
     };
     parts::repair_coverage(ctx, groups, &split, &relaxation, &mut parts)?;
-    let objective_of_parts =
-        |plans: Vec<Plan>| objective_of(ctx.spec, &add_up(ctx.spec, plans, &relaxation));
     if !priced {
         // With the budget priced, a minimum the groups fall short of is short for want of
         // money, which the master has weighed (on the 20% cut, offering it to 30 groups took
@@ -314,26 +319,11 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
             objective,
         )? {
             // The pick leaves slots unused and moves shares: the short groups retried with
-            // what is left (kept if the province's objective falls), and the exchange asked
-            // again, as after the first solves.
-            objective = objective_of_parts(better.plans());
+            // what is left, and the exchange asked again, as after the first solves.
             parts = better;
-            let picked = parts.clone();
-            // A failed solve leaves the retries out, as it does the step.
-            match parts::retry_short(ctx, groups, &split, &mut parts) {
-                Ok(()) => {
-                    let retried = objective_of_parts(parts.plans());
-                    if retried < objective {
-                        objective = retried;
-                    } else {
-                        parts = picked;
-                    }
-                }
-                Err(e) => {
-                    (ctx.progress)(format!("retries after the pick left out: {e}"));
-                    parts = picked;
-                }
-            }
+            let picked = objective_of_parts(parts.plans());
+            objective =
+                retry_after_pick(ctx, groups, &split, &mut parts, &objective_of_parts, picked);
             (plan, objective) = exchange(&mut parts, objective)?;
             bound = raise.until(objective, None)?;
         }
@@ -367,6 +357,33 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
         stats,
         prices,
     })
+}
+
+/// After a pick among candidate plans (a binding budget's, step 4, or step 7's), which
+/// leaves slots and money unused: the groups short of a target retried with what the others
+/// leave ([`parts::retry_short`]), kept if the province's objective falls below `picked`,
+/// the pick's. A failed solve leaves the retries out, as it does the step. The objective
+/// after.
+fn retry_after_pick(
+    ctx: &Ctx,
+    groups: &[Vec<usize>],
+    split: &split::Split,
+    parts: &mut parts::Parts,
+    objective_of_parts: &dyn Fn(Vec<Plan>) -> f64,
+    picked: f64,
+) -> f64 {
+    let before = parts.clone();
+    match parts::retry_short(ctx, groups, split, parts) {
+        Ok(()) => {
+            let retried = objective_of_parts(parts.plans());
+            if retried < picked {
+                return retried;
+            }
+        }
+        Err(e) => (ctx.progress)(format!("retries after the pick left out: {e}")),
+    }
+    *parts = before;
+    picked
 }
 
 /// Step 8, when asked (`plan` with `budget.target_prices`): every target row's price, its
