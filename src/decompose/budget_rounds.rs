@@ -58,10 +58,11 @@
 //! The groups short of a target are then retried with what the pick leaves (see `decompose`).
 //!
 //! Measured on the 20% cut of the sample (`scenarios/son-la-budget-cut-20`, docs/model.md):
-//! 8 rounds, 877 candidates, 70.5 s from the LP to the pick; 96.2 s in all, the gap 0.47% of
-//! the objective (0.82% of the plan-dependent part). What is left is the master's
-//! whole-person pick (about 45,000 million VND above its LP) and the split of minimums and
-//! province-wide targets. Group MIPs are not started from the group's last plan: so
+//! 8 rounds, 877 candidates, 70.5 s from the LP to the pick; 92.4 s in all without the
+//! retries after it, the gap 0.47% of the objective (0.82% of the plan-dependent part); with
+//! them 149.4 s, 0.27% (0.46%), 5 December 2026. What is left is the master's whole-person pick (about
+//! 45,000 million VND above its LP, part of which the retries recover) and the split of
+//! minimums and province-wide targets. Group MIPs are not started from the group's last plan: so
 //! started, HiGHS returned the same plan at a cost net of its price that differed by round
 //! (its continuous columns as the start left them), and the master's LP fell below the
 //! province's bound.
@@ -422,7 +423,8 @@ pub(super) fn solve_priced(
     // for the pick to start from. (Without them, the candidates of a generated 12-unit
     // province, each solved at prices, overspent whatever the master picked; held instead to
     // what the mix gives each group, the pick cost 1,493,870 against 1,223,147 with the
-    // split's shares, the optimum being 1,151,187.)
+    // split's shares, the monolithic optimum recorded then 1,151,187; on 5 December a
+    // monolithic run found 893,277 for that instance, not yet explained.)
     let mixed: Vec<(usize, BTreeMap<Capacity, f64>)> = if from_plans {
         Vec::new() // fitted after every round
     } else {

@@ -250,7 +250,7 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
         |plans: Vec<Plan>| objective_of(ctx.spec, &add_up(ctx.spec, plans, &relaxation));
     let mut parts = match budget_price {
         // The pick leaves money unused in some years and groups short for want of it (on a
-        // generated 5-unit province capped at 1,000 million VND a year, 70% above the
+        // generated 5-unit province capped at 1,000 million VND a year, 69% above the
         // master's LP): the short groups retried with what it leaves.
         Some(dearest) => {
             let mut parts =
@@ -362,7 +362,7 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
 /// After a pick among candidate plans (a binding budget's, step 4, or step 7's), which
 /// leaves slots and money unused: the groups short of a target retried with what the others
 /// leave ([`parts::retry_short`]), kept if the province's objective falls below `picked`,
-/// the pick's. A failed solve leaves the retries out, as it does the step. The objective
+/// the pick's. A failed solve leaves the retries out and keeps the pick. The objective
 /// after.
 fn retry_after_pick(
     ctx: &Ctx,
