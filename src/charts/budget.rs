@@ -165,6 +165,7 @@ fn by_kind<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Stats, l: &Lab
         },
         total_label: &|_, t| l.num(t, 0),
         legend_at: SeriesLabelPosition::UpperRight,
+        money: true,
     };
     stacked_bars(area, s, l, stack)
 }

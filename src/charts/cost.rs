@@ -69,6 +69,7 @@ fn salaries_and_the_rest<DB: DrawingBackend>(
         },
         total_label: &|_, t| l.num(t, 0),
         legend_at: SeriesLabelPosition::UpperRight,
+        money: true,
     };
     stacked_bars(area, s, l, stack)
 }
@@ -106,6 +107,7 @@ fn by_lever<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Stats, l: &La
         value: &|y, n| billions(s, y, &key_of(n)),
         total_label: &|_, t| l.num(t, 1),
         legend_at: SeriesLabelPosition::UpperRight,
+        money: true,
     };
     stacked_bars(area, s, l, stack)
 }

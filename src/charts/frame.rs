@@ -160,6 +160,9 @@ pub(super) struct Stack<'a> {
     /// The label over a year's bar, from the year and the bar's total.
     pub(super) total_label: &'a dyn Fn(i32, f64) -> String,
     pub(super) legend_at: SeriesLabelPosition,
+    /// Money, whose axis is labelled to a tenth below 10 ([`axis_decimals`]); else whole
+    /// people.
+    pub(super) money: bool,
 }
 
 /// Stacked bars by year, after the base year, with a total label on each bar.
@@ -244,7 +247,7 @@ fn bar_axes<'a, DB: DrawingBackend>(
             years
         })
         .x_label_formatter(&|x| format!("{:.0}", x))
-        .y_label_formatter(&|y| l.num(*y, 0))
+        .y_label_formatter(&|y| l.num(*y, if stack.money { axis_decimals(ymax) } else { 0 }))
         .x_desc(l.get("year", &[]))
         .y_desc(stack.y_desc)
         .label_style(text_style(24, &INK))
@@ -254,4 +257,14 @@ fn bar_axes<'a, DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     Ok(chart)
+}
+
+/// Decimals of an axis's labels up to `max`: whole numbers from 10 up; below, a tenth, so
+/// that ticks 0.2 apart (a lever panel of about a billion VND) do not all read 0 or 1.
+fn axis_decimals(max: f64) -> usize {
+    if max >= 10.0 {
+        0
+    } else {
+        1
+    }
 }

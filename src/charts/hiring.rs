@@ -31,6 +31,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             )
         },
         legend_at: SeriesLabelPosition::UpperLeft,
+        money: false,
     };
     stacked_bars(&body, s, l, stack)
 }
