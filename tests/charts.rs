@@ -110,19 +110,22 @@ fn plot_redraws_a_folder_written_before_the_budget_table() {
     assert!(!svg.contains("more than no plan"));
 }
 
-/// must-hire spends about 0.4 billion VND a year: the cost chart's axes run to about one
+/// must-hire spends 0.41 billion VND over 2026–2027: the cost chart's axes run to about one
 /// billion in ticks 0.2 apart, labelled to a tenth in both panels (in whole billions they
-/// read 0, 0, 0, 1, 1, 1).
+/// read 0, 0, 0, 1, 1, 1). A bar's total in the right panel is written to a tenth too (at
+/// most 0,4, and which year the hires fall in is the solver's choice), so only the ticks above
+/// 0,4 are counted exactly.
 #[test]
 fn a_cost_chart_under_ten_billion_labels_its_axes_in_tenths() {
     let (tmp, dir) = copy_fixture("must-hire");
     let out = plan(&dir, &tmp);
     let svg = read(&out.join("plots/vi"), "3-cost.svg");
-    for tick in ["0,0", "0,2", "0,4", "0,6", "0,8", "1,0"] {
-        assert_eq!(
-            svg.matches(&format!("aria-label=\"{tick}\"")).count(),
-            2,
-            "{tick}"
-        );
+    let count = |label: &str| svg.matches(&format!("aria-label=\"{label}\"")).count();
+    for tick in ["0,6", "0,8", "1,0"] {
+        assert_eq!(count(tick), 2, "{tick}");
     }
+    for tick in ["0,0", "0,2", "0,4"] {
+        assert!(count(tick) >= 2, "{tick}");
+    }
+    assert_eq!(count("1"), 0);
 }
