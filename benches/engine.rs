@@ -3,7 +3,8 @@
 //!
 //! Stages: scenario load, model build (the whole-province model of each province), solve
 //! (the decomposed whole-person plan of each province), output writing, chart drawing, end
-//! to end (`plan`, as the command runs it), and Monte Carlo draws of the Sơn La plan.
+//! to end (`plan`, as the command runs it), Monte Carlo draws of the Sơn La plan, and a
+//! binding budget's rounds (a generated 5-unit province with a yearly cap).
 //!
 //! Sizes: `BIENCHE_BENCH_UNITS` (default `100,1000,5000`) for load, build, write and
 //! plot; `BIENCHE_BENCH_SOLVE_UNITS` (default `100`) for solve and end to end, which take
@@ -179,5 +180,34 @@ fn bench_son_la(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_stages, bench_son_la);
+/// A binding budget's price rounds, the master's pick and the retries after it
+/// (docs/model.md "A binding budget"): a generated 5-unit province (seed 1) whose lever
+/// spending is capped at 1,000 million VND a year (tests/budget.rs plans the same one).
+fn bench_budget(c: &mut Criterion) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let dir = root.path().join("g5");
+    let request = bienche::generate::Request {
+        units: 5,
+        provinces: 1,
+        seed: 1,
+    };
+    let generated = bienche::generate::generate(&request).expect("generate");
+    bienche::generate::write(&dir, &generated, false).expect("write generated");
+    let mut spec = load(&dir).remove(0);
+    spec.config.budget.cap_per_year = Some(1000.0);
+    let kept = |o: &bienche::decompose::Outcome| {
+        let over = o
+            .plan
+            .staffing_issues
+            .iter()
+            .any(|i| i.issue == bienche::plan::Issue::BudgetOverrun);
+        assert!(!over, "the plan spends above the cap");
+    };
+    kept(&solve_checked(&spec));
+    let mut g = group(c, "budget", 60);
+    g.bench_function("capped_5_units", |b| b.iter(|| kept(&solve_checked(&spec))));
+    g.finish();
+}
+
+criterion_group!(benches, bench_stages, bench_son_la, bench_budget);
 criterion_main!(benches);

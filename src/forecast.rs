@@ -506,8 +506,7 @@ pub fn em_share(spec: &Spec, plan: &Plan, t: i32) -> f64 {
     em_share_of(
         spec,
         plan.stock
-            .iter()
-            .filter(|((y, _, _), _)| *y == t)
+            .range((t, 0, Cell::FIRST)..=(t, usize::MAX, Cell::LAST))
             .map(|((_, _, c), &n)| (c, n as f64)),
     )
 }

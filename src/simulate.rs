@@ -290,7 +290,7 @@ impl Origin {
 /// wait to retire, taken from them in the order retirements take them (the settled first,
 /// then the earliest hired: `Origin`'s order), once for the cell.
 fn free_by_origin(
-    cell: &BTreeMap<Origin, u32>,
+    cell: &Origins,
     base: i32,
     keep: u32,
 ) -> impl Iterator<Item = (Origin, u32)> + '_ {
@@ -338,21 +338,47 @@ struct Move {
     kept: bool,
 }
 
+/// A cell's people by origin, in `Origin`'s order. A sorted vector: a cell holds a few
+/// origins (the base year's, a hire year's), which a search of a vector finds faster than
+/// a tree (the draws' leaving, taking and moving look them up all the time).
+#[derive(Debug, Default)]
+struct Origins(Vec<(Origin, u32)>);
+
+impl Origins {
+    fn add(&mut self, origin: Origin, n: u32) {
+        match self.0.binary_search_by(|(o, _)| o.cmp(&origin)) {
+            Ok(i) => self.0[i].1 += n,
+            Err(i) => self.0.insert(i, (origin, n)),
+        }
+    }
+    fn get_mut(&mut self, origin: &Origin) -> Option<&mut u32> {
+        let i = self.0.binary_search_by(|(o, _)| o.cmp(origin)).ok()?;
+        Some(&mut self.0[i].1)
+    }
+    fn iter(&self) -> impl Iterator<Item = (&Origin, &u32)> {
+        self.0.iter().map(|(o, n)| (o, n))
+    }
+    fn iter_mut(&mut self) -> impl Iterator<Item = (&Origin, &mut u32)> {
+        self.0.iter_mut().map(|(o, n)| (&*o, n))
+    }
+    fn values(&self) -> impl Iterator<Item = &u32> {
+        self.0.iter().map(|(_, n)| n)
+    }
+    fn retain(&mut self, mut keep: impl FnMut(&Origin, &mut u32) -> bool) {
+        self.0.retain_mut(|(o, n)| keep(o, n));
+    }
+}
+
 /// People by unit, cell and origin.
 struct People {
     base_year: i32,
-    by_cell: BTreeMap<(usize, Cell), BTreeMap<Origin, u32>>,
+    by_cell: BTreeMap<(usize, Cell), Origins>,
 }
 
 impl People {
     fn add(&mut self, key: (usize, Cell), origin: Origin, n: u32) {
         if n > 0 {
-            *self
-                .by_cell
-                .entry(key)
-                .or_default()
-                .entry(origin)
-                .or_default() += n;
+            self.by_cell.entry(key).or_default().add(origin, n);
         }
     }
 
@@ -376,7 +402,7 @@ impl People {
         // The base-year people a flow may take: those not waiting to retire (who are
         // always where they were in the base year).
         let unmoved = |o: &Origin| o.unmoved_base(base);
-        let mut taken: BTreeMap<Origin, u32> = BTreeMap::new();
+        let mut taken = Origins::default();
         let mut left = n;
         if let Pick::BaseOnly | Pick::BaseFirst { .. } = pick {
             // Collected: the loop takes from the cell it reads.
@@ -389,7 +415,7 @@ impl People {
                 *cell.get_mut(&origin).expect("listed") -= t;
                 left -= t;
                 if t > 0 {
-                    *taken.entry(origin).or_default() += t;
+                    taken.add(origin, t);
                 }
             }
         }
@@ -402,11 +428,11 @@ impl People {
             }
             let (origin, _) = origins[by_people(rng, &origins, |o| o.1)];
             *cell.get_mut(&origin).expect("drawn from the cell") -= 1;
-            *taken.entry(origin).or_default() += 1;
+            taken.add(origin, 1);
             left -= 1;
         }
         cell.retain(|_, c| *c > 0);
-        taken.into_iter().collect()
+        taken.0
     }
 
     /// Moves up to `n` people from one cell to another, keeping their origins (marked kept
@@ -492,12 +518,15 @@ struct PlannedStocks {
     hires: CellsByYear,
     /// The unit-years in which the plan fills every leader post.
     leaders_full: std::collections::BTreeSet<(usize, i32)>,
+    /// The unit-years in which the plan leaves no EM person untrained (R8's 100%).
+    em_all_trained: std::collections::BTreeSet<(usize, i32)>,
     /// The cells each unit promotes from (by year, people).
     promotions: CellsByYear,
     /// The cells the plan trains, streamlines and promotes from, each with the first year
     /// it does.
     first: BTreeMap<FlowKind, BTreeMap<(usize, Cell), i32>>,
-    stock: PlanStock,
+    /// The plan's head-counts by unit, year and cell: a unit's year is one range.
+    stock: BTreeMap<(usize, i32, Cell), u32>,
 }
 
 impl PlannedStocks {
@@ -539,14 +568,23 @@ impl PlannedStocks {
                 .or_insert(f.year);
             *y = (*y).min(f.year);
         }
-        PlannedStocks {
+        let mut planned = PlannedStocks {
             full,
             hires: by_year(FlowKind::Hire),
             leaders_full,
+            em_all_trained: Default::default(),
             promotions: by_year(FlowKind::Promote),
             first,
-            stock,
-        }
+            stock: stock
+                .into_iter()
+                .map(|((u, c, t), n)| ((u, t, c), n))
+                .collect(),
+        };
+        planned.em_all_trained = (0..spec.units.len())
+            .flat_map(|u| spec.plan_years().map(move |t| (u, t)))
+            .filter(|&(u, t)| planned.unit_total(u, t, |c| !c.trained && spec.is_em(c)) == 0)
+            .collect();
+        planned
     }
 
     /// The cells (unit, cell) the plan has made a `kind` flow from by year t.
@@ -561,14 +599,14 @@ impl PlannedStocks {
     }
 
     fn planned(&self, u: usize, c: Cell, t: i32) -> u32 {
-        self.stock.get(&(u, c, t)).copied().unwrap_or(0)
+        self.stock.get(&(u, t, c)).copied().unwrap_or(0)
     }
 
     /// The plan's people of unit u in year t in the cells `f` selects.
     fn unit_total(&self, u: usize, t: i32, f: impl Fn(&Cell) -> bool) -> u32 {
         self.stock
-            .range((u, Cell::FIRST, i32::MIN)..=(u, Cell::LAST, i32::MAX))
-            .filter(|((_, c, y), _)| *y == t && f(c))
+            .range((u, t, Cell::FIRST)..=(u, t, Cell::LAST))
+            .filter(|((_, _, c), _)| f(c))
             .map(|(_, n)| n)
             .sum()
     }
@@ -844,16 +882,17 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
         }
         people.add(key, Origin::base(base_year, key.1, None), left);
     }
-    let mut plan = Plan::default();
-    let record = |plan: &mut Plan, t: i32, people: &People| {
+    // The stocks in key order (year, then unit and cell), made a map once at the end.
+    let mut stock: Vec<((i32, usize, Cell), u32)> = Vec::new();
+    let record = |stock: &mut Vec<((i32, usize, Cell), u32)>, t: i32, people: &People| {
         for (&(u, c), origins) in &people.by_cell {
             let n: u32 = origins.values().sum();
             if n > 0 {
-                plan.stock.insert((t, u, c), n);
+                stock.push(((t, u, c), n));
             }
         }
     };
-    record(&mut plan, base_year, &people);
+    record(&mut stock, base_year, &people);
     let first_years = spec.config.attrition.new_hire_years;
     for t in spec.plan_years() {
         let keep = |key: (usize, Cell)| -> u32 {
@@ -871,11 +910,8 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
         // the posts kept people held above their entry are refilled after the recruits join.
         let mut recruited: Recruits = Vec::new();
         let mut refills: Vec<(usize, Cell, Origin, u32)> = Vec::new();
-        let keys: Vec<(usize, Cell)> = people.by_cell.keys().copied().collect();
-        for key in keys {
-            let origins: Vec<(Origin, u32)> =
-                people.by_cell[&key].iter().map(|(o, &n)| (*o, n)).collect();
-            for (origin, n) in origins {
+        for (&key, cell) in people.by_cell.iter_mut() {
+            for (&origin, n) in cell.iter_mut() {
                 let hired = origin.hired;
                 let rate = if hired == base_year {
                     spec.base_rate(key.0, origin.cohort, t)
@@ -887,12 +923,11 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
                         spec.leaving_rate(key.0, tenure)
                     }
                 };
-                let leave = rng.binomial(n, rate);
+                let leave = rng.binomial(*n, rate);
                 if leave == 0 {
                     continue;
                 }
-                let cell = people.by_cell.get_mut(&key).expect("listed");
-                *cell.get_mut(&origin).expect("listed") -= leave;
+                *n -= leave;
                 if origin.kept {
                     refills.push((key.0, key.1, origin, leave));
                 }
@@ -906,11 +941,7 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
                     recruited.push(((key.0, entry), Origin::hire(t, entry.trained), stay));
                 }
             }
-            people
-                .by_cell
-                .get_mut(&key)
-                .expect("listed")
-                .retain(|_, c| *c > 0);
+            cell.retain(|_, c| *c > 0);
         }
         // Exits down to the plan's level, in every cell the plan has streamlined so far: the
         // plan's stock of the year before less its retirements, leavers and exits of the
@@ -1000,7 +1031,7 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
             .collect();
         let mut to_train: std::collections::BTreeSet<(usize, Cell)> =
             full.started(FlowKind::Train, t).into_iter().collect();
-        let all_trained = |u: usize| full.unit_total(u, t, |c| !c.trained && spec.is_em(c)) == 0;
+        let all_trained = |u: usize| full.em_all_trained.contains(&(u, t));
         for u in (0..spec.units.len()).filter(|&u| all_trained(u)) {
             let em_untrained = people
                 .cells_of(u)
@@ -1156,9 +1187,12 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
                 people.train(u, from, n, keep((u, from)), rng);
             }
         }
-        record(&mut plan, t, &people);
+        record(&mut stock, t, &people);
     }
-    plan
+    Plan {
+        stock: stock.into_iter().collect(),
+        ..Plan::default()
+    }
 }
 
 /// Draw `d` of [`simulate`] with `seed`: the plan replayed once, its stocks by year, unit
