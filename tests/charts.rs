@@ -112,9 +112,9 @@ fn plot_redraws_a_folder_written_before_the_budget_table() {
 
 /// must-hire spends 0.41 billion VND over 2026–2027: the cost chart's axes run to about one
 /// billion in ticks 0.2 apart, labelled to a tenth in both panels (in whole billions they
-/// read 0, 0, 0, 1, 1, 1). A bar's total in the right panel is written to a tenth too (at
-/// most 0,4, and which year the hires fall in is the solver's choice), so only the ticks above
-/// 0,4 are counted exactly.
+/// read 0, 0, 0, 1, 1, 1). A bar's total is written to a tenth too (at most 0,4, and which
+/// year the hires fall in is the solver's choice), so only the ticks above 0,4 are counted
+/// exactly.
 #[test]
 fn a_cost_chart_under_ten_billion_labels_its_axes_in_tenths() {
     let (tmp, dir) = copy_fixture("must-hire");
@@ -128,4 +128,38 @@ fn a_cost_chart_under_ten_billion_labels_its_axes_in_tenths() {
         assert!(count(tick) >= 2, "{tick}");
     }
     assert_eq!(count("1"), 0);
+}
+
+/// Every text a chart's SVG carries, in order (`aria-label`s).
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("aria-label=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// A hiring chart of a few people labels its axis in whole people, each once: with
+/// plotters' eleven labels, must-hire's 3 hires in a year had ticks 0.5 apart that read 0,
+/// 0, 1, 2, 2, 2, 3. Its budget chart, under a billion VND, reads in tenths where it read in
+/// whole billions: the left panel's axis (0, 0, 0, 1, 1, 1) and the bar totals (0 and 0).
+#[test]
+fn a_chart_of_a_few_people_or_under_a_billion_labels_no_tick_twice() {
+    let (tmp, dir) = copy_fixture("must-hire");
+    let out = plan(&dir, &tmp);
+    let plots = out.join("plots/vi");
+    let hiring = texts(&read(&plots, "4-hiring.svg"));
+    // The axis's ticks: the whole numbers that are not years.
+    let ticks: Vec<u32> = hiring
+        .iter()
+        .filter_map(|s| s.parse::<u32>().ok())
+        .filter(|&n| n < 2000)
+        .collect();
+    assert!(ticks.len() >= 3, "{hiring:?}");
+    let whole: Vec<u32> = (0..ticks.len() as u32).collect();
+    assert_eq!(ticks, whole, "{hiring:?}");
+    let budget = texts(&read(&plots, "7-budget.svg"));
+    for tick in ["0,2", "0,6", "1,0"] {
+        assert!(budget.iter().any(|s| s == tick), "{tick}: {budget:?}");
+    }
+    assert!(!budget.iter().any(|s| s == "0" || s == "1"), "{budget:?}");
 }

@@ -75,6 +75,7 @@ fn extra_by_lever<DB: DrawingBackend>(
     let span = (high - low).max(1.0);
     // Room on the right for each bar's name and amount.
     let x = low - 0.08 * span..high + 0.8 * span;
+    let x_width = x.end - x.start;
     let n = bars.len() as f64;
     let mut chart = ChartBuilder::on(area)
         .margin(24)
@@ -88,7 +89,7 @@ fn extra_by_lever<DB: DrawingBackend>(
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(0)
-        .x_label_formatter(&|v| l.num(*v, 0))
+        .x_label_formatter(&|v| l.num(*v, axis_decimals(x_width)))
         .x_desc(l.get("billion_vnd", &[]))
         .label_style(text_style(24, &INK))
         .axis_desc_style(text_style(26, &INK))
@@ -163,7 +164,7 @@ fn by_kind<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Stats, l: &Lab
                 .find(|(_, (n, _))| n == name)
                 .map_or(0.0, |(k, _)| cost(y, *k))
         },
-        total_label: &|_, t| l.num(t, 0),
+        total_label: &|_, t, decimals| l.num(t, decimals),
         legend_at: SeriesLabelPosition::UpperRight,
         money: true,
     };

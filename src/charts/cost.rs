@@ -67,7 +67,7 @@ fn salaries_and_the_rest<DB: DrawingBackend>(
                 all - salary
             }
         },
-        total_label: &|_, t| l.num(t, 0),
+        total_label: &|_, t, decimals| l.num(t, decimals),
         legend_at: SeriesLabelPosition::UpperRight,
         money: true,
     };
@@ -105,7 +105,7 @@ fn by_lever<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Stats, l: &La
         y_desc: &l.get("billion_vnd", &[]),
         layers: &named,
         value: &|y, n| billions(s, y, &key_of(n)),
-        total_label: &|_, t| l.num(t, 1),
+        total_label: &|_, t, _| l.num(t, 1),
         legend_at: SeriesLabelPosition::UpperRight,
         money: true,
     };

@@ -157,8 +157,9 @@ pub(super) struct Stack<'a> {
     pub(super) layers: &'a [Layer],
     /// A layer's value in a year, by the layer's name.
     pub(super) value: &'a dyn Fn(i32, &str) -> f64,
-    /// The label over a year's bar, from the year and the bar's total.
-    pub(super) total_label: &'a dyn Fn(i32, f64) -> String,
+    /// The label over a year's bar, from the year, the bar's total and the decimals of the
+    /// panel's axis (so that a total of 0.3 billion does not read 0).
+    pub(super) total_label: &'a dyn Fn(i32, f64, usize) -> String,
     pub(super) legend_at: SeriesLabelPosition,
     /// Money, whose axis is labelled to a tenth below 10 ([`axis_decimals`]); else whole
     /// people.
@@ -183,6 +184,7 @@ pub(super) fn stacked_bars<DB: DrawingBackend>(
     // Headroom for the legend over the tallest bar: a line per layer.
     let headroom = 1.06 + 0.06 * stack.layers.len().max(2) as f64;
     let ymax = years.iter().map(|&y| total(y)).fold(1.0f64, f64::max) * headroom;
+    let decimals = if stack.money { axis_decimals(ymax) } else { 0 };
     let mut chart = bar_axes(area, s, l, &stack, years.len(), ymax)?;
     let mut floor: Vec<f64> = vec![0.0; years.len()];
     for (key, color) in stack.layers {
@@ -211,7 +213,7 @@ pub(super) fn stacked_bars<DB: DrawingBackend>(
     chart
         .draw_series(years.iter().map(|&y| {
             Text::new(
-                (stack.total_label)(y, total(y)),
+                (stack.total_label)(y, total(y), decimals),
                 (y as f64, total(y) + ymax * 0.015),
                 text_style(22, &INK).pos(Pos::new(HPos::Center, VPos::Bottom)),
             )
@@ -247,6 +249,11 @@ fn bar_axes<'a, DB: DrawingBackend>(
             years
         })
         .x_label_formatter(&|x| format!("{:.0}", x))
+        .y_labels(if stack.money {
+            MESH_LABELS
+        } else {
+            whole_ticks(ymax)
+        })
         .y_label_formatter(&|y| l.num(*y, if stack.money { axis_decimals(ymax) } else { 0 }))
         .x_desc(l.get("year", &[]))
         .y_desc(stack.y_desc)
@@ -259,9 +266,20 @@ fn bar_axes<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
+/// Plotters' default number of labels on an axis.
+const MESH_LABELS: usize = 11;
+
+/// At most as many labels on an axis of whole people from 0 to `max` as there are whole
+/// numbers in it: plotters' steps are 1, 2 or 5 × 10^k, so the step is then at least 1 and
+/// every tick a whole person (with 11, a panel of 3 hires had ticks 0.5 apart, read 0, 0,
+/// 1, 2, 2, 2, 3).
+fn whole_ticks(max: f64) -> usize {
+    (max.floor().max(0.0) as usize + 1).min(MESH_LABELS)
+}
+
 /// Decimals of an axis's labels up to `max`: whole numbers from 10 up; below, a tenth, so
 /// that ticks 0.2 apart (a lever panel of about a billion VND) do not all read 0 or 1.
-fn axis_decimals(max: f64) -> usize {
+pub(super) fn axis_decimals(max: f64) -> usize {
     if max >= 10.0 {
         0
     } else {

@@ -23,7 +23,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         y_desc: &l.get("hires", &[]),
         layers: &layers,
         value: &value,
-        total_label: &|y, t| {
+        total_label: &|y, t, _| {
             format!(
                 "{} · {}",
                 l.num(t, 0),
