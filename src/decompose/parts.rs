@@ -54,23 +54,32 @@ impl Parts {
 /// Solves every group with its share, `solver.threads` at a time.
 pub(super) fn solve_all(ctx: &Ctx, groups: &[Vec<usize>], split: &Split) -> Result<Parts> {
     let pool = crate::threads::pool(ctx.spec.config.solver.threads as usize)?;
-    let solved: Vec<Result<Part>> = pool.install(|| {
-        groups
-            .par_iter()
-            .enumerate()
-            .map(|(g, members)| {
+    // The largest groups first (by base staff), each taken by the first thread free, so
+    // that the longest solves do not come last (each group's plan does not depend on when
+    // it is solved).
+    let size = |g: usize| -> u32 { groups[g].iter().map(|&u| ctx.spec.base_staff(u)).sum() };
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&g| (std::cmp::Reverse(size(g)), g));
+    let mut solved: Vec<(usize, Result<Part>)> = pool.install(|| {
+        order
+            .iter()
+            .par_bridge()
+            .map(|&g| {
                 let counts = split.coverage_counts[g].clone();
-                solve_group(
+                let part = solve_group(
                     ctx,
-                    members,
+                    &groups[g],
                     split.shares[g].clone(),
                     split,
                     counts,
                     How::mip(None),
-                )
+                );
+                (g, part)
             })
             .collect()
     });
+    solved.sort_by_key(|(g, _)| *g);
+    let solved = solved.into_iter().map(|(_, part)| part);
     let mut out = Parts {
         parts: Vec::with_capacity(groups.len()),
         nodes: 0,
