@@ -154,17 +154,20 @@ fn cost_vs_targets<DB: DrawingBackend>(
     let y_ticks = ((y_range.end - y_range.start).round() as usize + 1).min(12);
     let min = |v: &[f64]| v.iter().cloned().fold(f64::INFINITY, f64::min);
     let max = |v: &[f64]| v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let x_range = pad(min(&xs), max(&xs));
+    // Costs within a billion or so: ticks under a billion apart, read to a tenth.
+    let x_decimals = axis_decimals(x_range.end - x_range.start);
     let mut chart = ChartBuilder::on(&body)
         .margin(30)
         .margin_left(40)
         .margin_right(80)
         .x_label_area_size(90)
         .y_label_area_size(120)
-        .build_cartesian_2d(pad(min(&xs), max(&xs)), pad(min(&ys), max(&ys)))
+        .build_cartesian_2d(x_range, pad(min(&ys), max(&ys)))
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_label_formatter(&|x| l.num(*x, 0))
+        .x_label_formatter(&|x| l.num(*x, x_decimals))
         .y_labels(y_ticks)
         .y_label_formatter(&|y| l.num(*y, 0))
         .x_desc(l.get(

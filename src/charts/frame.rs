@@ -162,7 +162,7 @@ pub(super) struct Stack<'a> {
     pub(super) total_label: &'a dyn Fn(i32, f64, usize) -> String,
     pub(super) legend_at: SeriesLabelPosition,
     /// Money, whose axis is labelled to a tenth below 10 ([`axis_decimals`]); else whole
-    /// people.
+    /// people, on whole ticks only ([`whole_ticks`]).
     pub(super) money: bool,
 }
 
@@ -269,12 +269,12 @@ fn bar_axes<'a, DB: DrawingBackend>(
 /// Plotters' default number of labels on an axis.
 const MESH_LABELS: usize = 11;
 
-/// At most as many labels on an axis of whole people from 0 to `max` as there are whole
-/// numbers in it: plotters' steps are 1, 2 or 5 × 10^k, so the step is then at least 1 and
-/// every tick a whole person (with 11, a panel of 3 hires had ticks 0.5 apart, read 0, 0,
-/// 1, 2, 2, 2, 3).
-fn whole_ticks(max: f64) -> usize {
-    (max.floor().max(0.0) as usize + 1).min(MESH_LABELS)
+/// At most as many labels on an axis of whole numbers (people, targets) `width` long as
+/// there can be whole numbers on it: plotters' steps are 1, 2 or 5 × 10^k, so the step is
+/// then at least 1 and every tick whole (with 11, a panel of 3 hires had ticks 0.5 apart,
+/// read 0, 0, 1, 2, 2, 2, 3).
+pub(super) fn whole_ticks(width: f64) -> usize {
+    width.clamp(0.0, (MESH_LABELS - 1) as f64).floor() as usize + 1
 }
 
 /// Decimals of an axis's labels up to `max`: whole numbers from 10 up; below, a tenth, so

@@ -72,6 +72,7 @@ fn chart<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .x_label_formatter(&|x| l.num(*x, x_decimals))
+        .y_labels(whole_ticks(y1 - y0 + 2.0 * dy))
         .y_label_formatter(&|y| l.num(*y, 0))
         .x_desc(l.get(
             "fr_x",

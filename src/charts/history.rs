@@ -140,6 +140,7 @@ fn targets<DB: DrawingBackend>(
                 String::new()
             }
         })
+        .y_labels(whole_ticks(top))
         .y_label_formatter(&|y| l.num(*y, 0))
         .y_desc(l.get("hi2_y", &[&year.to_string()]))
         .label_style(text_style(24, &INK))

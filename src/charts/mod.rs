@@ -66,8 +66,8 @@ mod units;
 
 use crate::error::{Error, Result};
 use frame::{
-    axis_decimals, em_share_lines, em_share_range, page, stacked_bars, year_chart, year_mesh,
-    years_axis, Layer, Plane, Stack,
+    axis_decimals, em_share_lines, em_share_range, page, stacked_bars, whole_ticks, year_chart,
+    year_mesh, years_axis, Layer, Plane, Stack,
 };
 use labels::Labels;
 use plotters::coord::Shift;

@@ -45,7 +45,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(0)
-        .x_label_formatter(&|v| l.num(*v, 0))
+        .x_label_formatter(&|v| l.num(*v, axis_decimals(high * 1.45)))
         .x_desc(l.get("million_vnd", &[]))
         .label_style(text_style(24, &INK))
         .axis_desc_style(text_style(26, &INK))

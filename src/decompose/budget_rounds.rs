@@ -74,7 +74,6 @@ use crate::error::{Error, Result};
 use crate::model::capacity::Capacity;
 use crate::solve::Mode;
 use good_lp::IntoAffineExpression;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Rounds of pricing at most (each solves every group once, 8–12 s on the sample).
@@ -240,27 +239,23 @@ pub(super) fn solve_priced(
             // Stored as a row dual: the group's objective gets `−y·(its use)`.
             priced_split.priced.insert(cap, -p);
         }
-        threads.install(|| {
-            which
-                .par_iter()
-                .map(|(g, share)| {
-                    parts::solve_group(
-                        ctx,
-                        &groups[*g],
-                        share.clone(),
-                        &priced_split,
-                        counts[*g].clone(),
-                        // No start: started from its last plan, a group's MIP returned the
-                        // same plan at a different cost net of its price (its continuous
-                        // columns as the start left them), and the master's LP fell below the
-                        // province's bound.
-                        parts::How {
-                            mode,
-                            ..parts::How::mip(None)
-                        },
-                    )
-                })
-                .collect()
+        let listed: Vec<usize> = which.iter().map(|(g, _)| *g).collect();
+        parts::largest_first(ctx, groups, &threads, &listed, |i| {
+            let (g, share) = &which[i];
+            parts::solve_group(
+                ctx,
+                &groups[*g],
+                share.clone(),
+                &priced_split,
+                counts[*g].clone(),
+                // No start: started from its last plan, a group's MIP returned the same plan
+                // at a different cost net of its price (its continuous columns as the start
+                // left them), and the master's LP fell below the province's bound.
+                parts::How {
+                    mode,
+                    ..parts::How::mip(None)
+                },
+            )
         })
     };
     // Each group's shares of the minimums: its plan's when started from plans (a minimum

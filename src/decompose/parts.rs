@@ -54,32 +54,18 @@ impl Parts {
 /// Solves every group with its share, `solver.threads` at a time.
 pub(super) fn solve_all(ctx: &Ctx, groups: &[Vec<usize>], split: &Split) -> Result<Parts> {
     let pool = crate::threads::pool(ctx.spec.config.solver.threads as usize)?;
-    // The largest groups first (by base staff), each taken by the first thread free, so
-    // that the longest solves do not come last (each group's plan does not depend on when
-    // it is solved).
-    let size = |g: usize| -> u32 { groups[g].iter().map(|&u| ctx.spec.base_staff(u)).sum() };
-    let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by_key(|&g| (std::cmp::Reverse(size(g)), g));
-    let mut solved: Vec<(usize, Result<Part>)> = pool.install(|| {
-        order
-            .iter()
-            .par_bridge()
-            .map(|&g| {
-                let counts = split.coverage_counts[g].clone();
-                let part = solve_group(
-                    ctx,
-                    &groups[g],
-                    split.shares[g].clone(),
-                    split,
-                    counts,
-                    How::mip(None),
-                );
-                (g, part)
-            })
-            .collect()
+    let all: Vec<usize> = (0..groups.len()).collect();
+    let solved = largest_first(ctx, groups, &pool, &all, |g: usize| {
+        let counts = split.coverage_counts[g].clone();
+        solve_group(
+            ctx,
+            &groups[g],
+            split.shares[g].clone(),
+            split,
+            counts,
+            How::mip(None),
+        )
     });
-    solved.sort_by_key(|(g, _)| *g);
-    let solved = solved.into_iter().map(|(_, part)| part);
     let mut out = Parts {
         parts: Vec::with_capacity(groups.len()),
         nodes: 0,
@@ -90,6 +76,27 @@ pub(super) fn solve_all(ctx: &Ctx, groups: &[Vec<usize>], split: &Split) -> Resu
         out.parts.push(part);
     }
     Ok(out)
+}
+
+/// `solve(i)` for each position i of `which` (a list of groups) on `pool`, the largest
+/// groups (by base staff) first, each taken by the first thread free, so that the longest
+/// solves do not come last (rayon's indexed iterator splits the list in halves, in unit
+/// order); the results in `which`'s order. A group's plan does not depend on when it is
+/// solved, so neither do the results.
+pub(super) fn largest_first<T: Send>(
+    ctx: &Ctx,
+    groups: &[Vec<usize>],
+    pool: &rayon::ThreadPool,
+    which: &[usize],
+    solve: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
+    let size = |g: usize| -> u32 { groups[g].iter().map(|&u| ctx.spec.base_staff(u)).sum() };
+    let mut order: Vec<usize> = (0..which.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(size(which[i])), i));
+    let mut solved: Vec<(usize, T)> =
+        pool.install(|| order.iter().par_bridge().map(|&i| (i, solve(i))).collect());
+    solved.sort_by_key(|(i, _)| *i);
+    solved.into_iter().map(|(_, t)| t).collect()
 }
 
 /// A group short of a target gets what the others left unused, and another try, started
@@ -131,14 +138,10 @@ pub(super) fn retry_short(
         solves += pending.len();
         let tried: Vec<Result<Part>> = {
             let parts = &*parts;
-            pool.install(|| {
-                pending
-                    .par_iter()
-                    .map(|&g| {
-                        let share = free_share(ctx, &parts.parts[g].share, &parts.parts, g);
-                        solve_again(ctx, &groups[g], split, &parts.parts[g], share, no_buy())
-                    })
-                    .collect()
+            largest_first(ctx, groups, &pool, &pending, |i| {
+                let g = pending[i];
+                let share = free_share(ctx, &parts.parts[g].share, &parts.parts, g);
+                solve_again(ctx, &groups[g], split, &parts.parts[g], share, no_buy())
             })
         };
         let mut again = Vec::new();
