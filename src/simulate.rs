@@ -175,8 +175,8 @@ impl Outcome {
 /// Head-counts by unit and cell.
 type Stock = BTreeMap<(usize, Cell), u32>;
 
-/// The plan's head-counts by unit, cell and year.
-type PlanStock = BTreeMap<(usize, Cell, i32), u32>;
+/// The plan's head-counts by unit, year and cell: a unit's year is one range.
+type PlanStock = BTreeMap<(usize, i32, Cell), u32>;
 
 /// The plan's stocks and flows, with units and groups as the scenario's indices.
 fn planned(spec: &Spec, tables: &PlanTables, dir: &Path) -> Result<(PlanStock, Vec<Planned>)> {
@@ -224,7 +224,7 @@ fn planned(spec: &Spec, tables: &PlanTables, dir: &Path) -> Result<(PlanStock, V
             leader,
             r.trained,
         )?;
-        stock.insert((key.0, key.1, r.year), r.headcount);
+        stock.insert((key.0, r.year, key.1), r.headcount);
     }
     let mut flows = Vec::new();
     for r in &tables.flows {
@@ -525,14 +525,13 @@ struct PlannedStocks {
     /// The cells the plan trains, streamlines and promotes from, each with the first year
     /// it does.
     first: BTreeMap<FlowKind, BTreeMap<(usize, Cell), i32>>,
-    /// The plan's head-counts by unit, year and cell: a unit's year is one range.
-    stock: BTreeMap<(usize, i32, Cell), u32>,
+    stock: PlanStock,
 }
 
 impl PlannedStocks {
     fn new(spec: &Spec, stock: PlanStock, flows: &[Planned]) -> PlannedStocks {
         let mut total: BTreeMap<(usize, i32), u32> = BTreeMap::new();
-        for (&(u, _, t), &n) in &stock {
+        for (&(u, t, _), &n) in &stock {
             *total.entry((u, t)).or_default() += n;
         }
         let full = total
@@ -543,7 +542,7 @@ impl PlannedStocks {
             .map(|(k, _)| k)
             .collect();
         let mut leaders: BTreeMap<(usize, i32), u32> = BTreeMap::new();
-        for (&(u, _, t), &n) in stock.iter().filter(|((_, c, _), _)| c.leader) {
+        for (&(u, t, _), &n) in stock.iter().filter(|((_, _, c), _)| c.leader) {
             *leaders.entry((u, t)).or_default() += n;
         }
         let leaders_full = leaders
@@ -575,10 +574,7 @@ impl PlannedStocks {
             em_all_trained: Default::default(),
             promotions: by_year(FlowKind::Promote),
             first,
-            stock: stock
-                .into_iter()
-                .map(|((u, c, t), n)| ((u, t, c), n))
-                .collect(),
+            stock,
         };
         planned.em_all_trained = (0..spec.units.len())
             .flat_map(|u| spec.plan_years().map(move |t| (u, t)))
@@ -1211,8 +1207,8 @@ fn replayed(
     let (stock, flows) = planned(spec, tables, dir)?;
     let base: Stock = stock
         .iter()
-        .filter(|((_, _, t), _)| *t == spec.base_year())
-        .map(|(&(u, c, _), &n)| ((u, c), n))
+        .filter(|((_, t, _), _)| *t == spec.base_year())
+        .map(|(&(u, _, c), &n)| ((u, c), n))
         .collect();
     let full = PlannedStocks::new(spec, stock, &flows);
     Ok((base, flows, full))
