@@ -185,7 +185,7 @@ pub(super) fn stacked_bars<DB: DrawingBackend>(
     let headroom = 1.06 + 0.06 * stack.layers.len().max(2) as f64;
     let ymax = years.iter().map(|&y| total(y)).fold(1.0f64, f64::max) * headroom;
     let decimals = if stack.money { axis_decimals(ymax) } else { 0 };
-    let mut chart = bar_axes(area, s, l, &stack, years.len(), ymax)?;
+    let mut chart = bar_axes(area, s, l, &stack, years.len(), ymax, decimals)?;
     let mut floor: Vec<f64> = vec![0.0; years.len()];
     for (key, color) in stack.layers {
         let bars: Vec<Rectangle<(f64, f64)>> = years
@@ -223,7 +223,7 @@ pub(super) fn stacked_bars<DB: DrawingBackend>(
 }
 
 /// The plane of stacked bars: a slot per year after the base year (every other year
-/// labelled on a narrow panel), values up to `ymax` up y.
+/// labelled on a narrow panel), values up to `ymax` up y, labelled to `decimals`.
 fn bar_axes<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     s: &Stats,
@@ -231,6 +231,7 @@ fn bar_axes<'a, DB: DrawingBackend>(
     stack: &Stack,
     years: usize,
     ymax: f64,
+    decimals: usize,
 ) -> Draw<Plane<'a, DB>> {
     let mut chart = ChartBuilder::on(area)
         .margin(24)
@@ -254,7 +255,7 @@ fn bar_axes<'a, DB: DrawingBackend>(
         } else {
             whole_ticks(ymax)
         })
-        .y_label_formatter(&|y| l.num(*y, if stack.money { axis_decimals(ymax) } else { 0 }))
+        .y_label_formatter(&|y| l.num(*y, decimals))
         .x_desc(l.get("year", &[]))
         .y_desc(stack.y_desc)
         .label_style(text_style(24, &INK))
