@@ -19,7 +19,8 @@
 //!    scenario, sets `base_year = Y` and (for the first re-plan) `reference_year` = the first
 //!    plan's base year with its staff as `reference_staff.csv`, so that the milestones and
 //!    the intent floors stay those adopted; replaces the staff and retirement tables whole
-//!    (`[[remove]]`, then its own): `staff.csv` = S, and `retirements.csv` = the bookings
+//!    (`[[remove]]`, then its own): `staff.csv` = S, its recent hires dated
+//!    ([`date_recent_hires`]), and `retirements.csv` = the bookings
 //!    after Y, a booking not taken by a form dated 31 December moved to Y + 1, an early
 //!    retirement's later booking taken away, and bookings beyond a cell's people cut (the
 //!    latest first); every other table and setting is the original's (year ranges that begin
@@ -66,7 +67,7 @@ pub struct Request<'a> {
     pub out: &'a Path,
 }
 
-/// A cell of `staff.csv`, by its words.
+/// A cell of `reference_staff.csv`, by its words.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 struct StaffRow {
     unit: String,
@@ -89,6 +90,20 @@ impl StaffRow {
             count,
         }
     }
+}
+
+/// A row of the re-plan's `staff.csv`: a cell's settled people (`hired` empty) or those of
+/// it recruited in one year.
+#[derive(Debug, Clone, Serialize)]
+struct DatedStaffRow {
+    unit: String,
+    group: String,
+    gender: Gender,
+    role: Role,
+    #[serde(with = "yes_no")]
+    trained: bool,
+    hired: Option<i32>,
+    count: u32,
 }
 
 /// A row of `retirements.csv`.
@@ -115,6 +130,8 @@ struct Start {
     /// Retirements reported beyond the year's bookings: the people left before their
     /// booked year, whose later bookings go (the earliest first).
     early: BTreeMap<CellKey, u32>,
+    /// Of `cells`, the people recruited in each recent year ([`date_recent_hires`]).
+    dated: BTreeMap<CellKey, BTreeMap<i32, u32>>,
     row: ChangeRow,
 }
 
@@ -184,8 +201,9 @@ pub fn prepare(r: &Request) -> Result<Prepared> {
     }
     let stocks: Vec<ActualStockRow> = crate::output::read::rows(r.actuals)?;
     let flows: Vec<ActualFlowRow> = crate::output::read::rows(r.actuals)?;
-    let starts = start_stock(&original, &before, &summary, &stocks, &flows)
+    let mut starts = start_stock(&original, &before, &summary, &stocks, &flows)
         .map_err(|e| e.in_folder(r.actuals))?;
+    date_recent_hires(&original, &before, year, &flows, &mut starts);
     let (Some(out_abs), Some(plan_abs), Some(actuals_abs)) =
         (absolute(r.out), absolute(r.plan), absolute(r.actuals))
     else {
@@ -499,6 +517,7 @@ fn start_stock(
             cells,
             overdue,
             early: left_early,
+            dated: BTreeMap::new(),
             row,
         });
     }
@@ -598,16 +617,112 @@ fn write_scenario(
     if !bookings.is_empty() {
         write_csv(&dir.join("retirements.csv"), &bookings)?;
     }
-    let rows: Vec<StaffRow> = starts
-        .iter()
-        .flat_map(|s| {
-            s.cells
-                .iter()
-                .filter(|(_, &n)| n > 0)
-                .map(|(key, &count)| StaffRow::of(&s.row.unit, key.clone(), count))
-        })
-        .collect();
+    let mut rows: Vec<DatedStaffRow> = Vec::new();
+    for s in starts {
+        for (key, &count) in s.cells.iter().filter(|(_, &n)| n > 0) {
+            let dated = s.dated.get(key);
+            let by_year = dated.into_iter().flatten().map(|(&h, &n)| (Some(h), n));
+            let settled = count - dated.map_or(0, |d| d.values().sum::<u32>());
+            for (hired, count) in std::iter::once((None, settled)).chain(by_year) {
+                let (group, gender, role, trained) = key.clone();
+                if count > 0 {
+                    rows.push(DatedStaffRow {
+                        unit: s.row.unit.clone(),
+                        group,
+                        gender,
+                        role,
+                        trained,
+                        hired,
+                        count,
+                    });
+                }
+            }
+        }
+    }
     write_csv(&dir.join("staff.csv"), &rows)
+}
+
+/// Step 2's last part: who of each cell's start was recruited in the last
+/// [`crate::roster::settled_after`] years, so that the re-plan has them leave at their
+/// tenure's rates, as the plan it replaces did, rather than at the settled rate. Candidates,
+/// by year of recruitment: the replaced scenario's dated people of the cell (`staff.csv`'s
+/// `hired`), the plan's hires into the cell in the years after its base year, and for the
+/// reported year, where the unit's form was compiled, the hires the form reports into the
+/// cell instead of the plan's. Who left is not known: the most recent are taken first, as
+/// many as the cell's start holds; the rest are settled.
+fn date_recent_hires(
+    spec: &Spec,
+    plan: &PlanTables,
+    year: i32,
+    reported: &[ActualFlowRow],
+    starts: &mut [Start],
+) {
+    let recent = |h: i32| year - h < crate::roster::settled_after(&spec.config) as i32;
+    let words = |c: &Cell| key_of(&spec.groups[c.group].id, c.gender(), c.role(), c.trained);
+    type Hires<'a> = BTreeMap<&'a str, BTreeMap<CellKey, BTreeMap<i32, u32>>>;
+    let mut planned: Hires = BTreeMap::new();
+    for f in plan.flows.iter().filter(|f| {
+        f.flow == FlowKind::Hire && f.year > spec.base_year() && f.year <= year && recent(f.year)
+    }) {
+        *planned
+            .entry(f.unit.as_str())
+            .or_default()
+            .entry(key_of(&f.group, f.gender, f.role, f.trained))
+            .or_default()
+            .entry(f.year)
+            .or_default() += f.count;
+    }
+    let mut actual: Hires = BTreeMap::new();
+    for f in reported.iter().filter(|f| f.flow == FlowKind::Hire) {
+        *actual
+            .entry(f.unit.as_str())
+            .or_default()
+            .entry(key_of(&f.group, f.gender, f.role, f.trained))
+            .or_default()
+            .entry(year)
+            .or_default() += f.actual;
+    }
+    for (u, start) in starts.iter_mut().enumerate() {
+        let id = start.row.unit.as_str();
+        let from_form = start.row.start_from == "actuals";
+        let mut hires: BTreeMap<CellKey, BTreeMap<i32, u32>> = BTreeMap::new();
+        for (&(_, c), by_year) in spec.staff_hired.range((u, Cell::FIRST)..=(u, Cell::LAST)) {
+            for (&h, &n) in by_year.iter().filter(|(&h, _)| recent(h)) {
+                *hires.entry(words(&c)).or_default().entry(h).or_default() += n;
+            }
+        }
+        // The plan's hires of the reported year only where no form reports them.
+        let sources = [
+            (planned.get(id), !from_form),
+            (actual.get(id).filter(|_| from_form), true),
+        ];
+        for (by_cell, with_year) in sources.into_iter().filter_map(|(m, y)| m.map(|m| (m, y))) {
+            for (key, by_year) in by_cell {
+                for (&h, &n) in by_year.iter().filter(|(&h, _)| h < year || with_year) {
+                    *hires.entry(key.clone()).or_default().entry(h).or_default() += n;
+                }
+            }
+        }
+        for (key, by_year) in hires {
+            let kept = most_recent(&by_year, start.cells.get(&key).copied().unwrap_or(0));
+            if !kept.is_empty() {
+                start.dated.insert(key, kept);
+            }
+        }
+    }
+}
+
+/// Of the people recruited in each year, as many as `room` holds, the most recent first.
+fn most_recent(by_year: &BTreeMap<i32, u32>, mut room: u32) -> BTreeMap<i32, u32> {
+    let mut kept = BTreeMap::new();
+    for (&h, &n) in by_year.iter().rev() {
+        let k = n.min(room);
+        if k > 0 {
+            kept.insert(h, k);
+        }
+        room -= k;
+    }
+    kept
 }
 
 /// The retirement bookings after the reported year, every one, as rows of the re-plan's
@@ -845,6 +960,18 @@ fn day_of_year(date: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_most_recent_hires_are_kept_first() {
+        let by_year = BTreeMap::from([(2023, 4), (2024, 2), (2026, 3)]);
+        assert_eq!(
+            most_recent(&by_year, 4),
+            BTreeMap::from([(2024, 1), (2026, 3)])
+        );
+        assert_eq!(most_recent(&by_year, 9), by_year);
+        assert_eq!(most_recent(&by_year, 20), by_year);
+        assert!(most_recent(&by_year, 0).is_empty());
+    }
 
     #[test]
     fn days_of_the_year() {

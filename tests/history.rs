@@ -95,6 +95,25 @@ fn a_replan_and_the_plan_it_replaces_read_as_one_history() {
     };
     assert!(!required(&plan).is_empty());
     assert_eq!(required(&plan), required(&replan27));
+    // The first re-plan's hires of 2026 keep their year in the second's base, beside 2027's.
+    let years = |dir: &Path| -> BTreeMap<String, u32> {
+        let mut out = BTreeMap::new();
+        for r in read_csv(&dir.join("scenario/staff.csv")) {
+            *out.entry(r["hired"].clone()).or_default() += r["count"].parse::<u32>().unwrap();
+        }
+        out
+    };
+    let (first, second) = (years(&replan), years(&replan27));
+    assert_eq!(first.keys().collect::<Vec<_>>(), ["", "2026"], "{first:?}");
+    assert_eq!(
+        second.keys().collect::<Vec<_>>(),
+        ["", "2026", "2027"],
+        "{second:?}"
+    );
+    assert!(
+        second["2026"] <= first["2026"] && second["2026"] > 0,
+        "{first:?} {second:?}"
+    );
 
     // The history of the re-plan brings the plan it replaces, oldest first.
     let history = tmp.path().join("history");

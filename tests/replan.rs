@@ -180,10 +180,18 @@ fn a_simulated_year_is_compiled_and_replanned() {
             ),
         )
     };
-    let staff: BTreeMap<(String, String), u32> = read_csv(&re.join("scenario/staff.csv"))
-        .iter()
-        .map(|r| (cell_of_row(r), r["count"].parse().unwrap()))
-        .collect();
+    // A cell's rows: its settled people and those of it hired in 2026.
+    let mut staff: BTreeMap<(String, String), u32> = BTreeMap::new();
+    let mut hired: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for r in read_csv(&re.join("scenario/staff.csv")) {
+        let n: u32 = r["count"].parse().unwrap();
+        *staff.entry(cell_of_row(&r)).or_default() += n;
+        match r["hired"].as_str() {
+            "" => {}
+            "2026" => *hired.entry(cell_of_row(&r)).or_default() += n,
+            other => panic!("{r:?}: hired in {other}, expected 2026 or settled"),
+        }
+    }
     let start: BTreeMap<(String, String), u32> = read_csv(&re.join("trajectory.csv"))
         .iter()
         .filter(|r| r["year"] == "2026" && r["headcount"] != "0")
@@ -200,6 +208,22 @@ fn a_simulated_year_is_compiled_and_replanned() {
             actual[key]
         );
     }
+    // The hires the forms report keep their year, so that they leave at a new hire's rate:
+    // in each cell, as many as its start holds (the sample dates nobody of 2025 or before).
+    let mut reported_hires: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for r in read_csv(&actuals.join("actual_flows.csv")) {
+        if r["flow"] == "hire" {
+            *reported_hires.entry(cell_of_row(&r)).or_default() +=
+                r["actual"].parse::<u32>().unwrap();
+        }
+    }
+    let expected: BTreeMap<(String, String), u32> = reported_hires
+        .iter()
+        .map(|(k, &n)| (k.clone(), n.min(staff.get(k).copied().unwrap_or(0))))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(hired, expected);
+    assert!(hired.values().sum::<u32>() > 100, "{hired:?}");
     let changes = read_csv(&re.join("changes.csv"));
     let mut leaving = 0;
     for row in changes.iter().filter(|r| r["unit"] != "PROVINCE") {
@@ -379,4 +403,113 @@ fn a_retirement_not_taken_by_31_december_is_booked_for_the_next_year() {
 
 fn summary_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A generated province whose `staff.csv` dates some of its people (hired in 2023 or 2024,
+/// and in 2019: settled by 2026), planned, its forms for 2026 compiled but one: the re-plan's
+/// `staff.csv` dates, cell by cell, the people recruited in 2022–2026 by the documented rule
+/// (the replaced scenario's dated people, the forms' hires of 2026, the plan's where no form
+/// came; the most recent first, as many as the cell's start holds), and nobody else.
+#[test]
+fn a_replan_keeps_the_year_of_its_recent_hires() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "12", "1", "3", &[]).status.success());
+    let scenario = set.join("p01");
+    let text = read(&scenario, "staff.csv");
+    let mut lines = text.lines();
+    let mut dated = format!("{},hired\n", lines.next().unwrap());
+    // Most rows dated, so that cells hired into in 2026 and losing people hold more
+    // candidates than people.
+    for (i, line) in lines.enumerate() {
+        let year = ["2024", "2023", "2023", "2019", "2023", "", "2023"][i % 7];
+        dated.push_str(&format!("{line},{year}\n"));
+    }
+    std::fs::write(scenario.join("staff.csv"), dated).unwrap();
+    let plan = plan(&scenario, &tmp);
+    let forms = tmp.path().join("forms");
+    write_forms(&plan, "2026", &forms);
+    let flows = read_csv(&plan.join("flows.csv"));
+    let hires_2026 = |r: &&Row| r["year"] == "2026" && r["flow"] == "hire";
+    let absent = flows.iter().find(hires_2026).expect("hires in 2026")["unit"].clone();
+    std::fs::remove_file(forms.join(format!("{absent}.xlsx"))).unwrap();
+    for f in std::fs::read_dir(&forms).unwrap().flatten() {
+        if f.path().extension().is_some_and(|e| e == "xlsx") {
+            type_into(&f.path(), &as_planned(&f.path()).0);
+        }
+    }
+    let actuals = tmp.path().join("actuals");
+    let re = tmp.path().join("replan");
+    compile_and_replan(&plan, &forms, &actuals, &re);
+
+    let cell = |r: &Row| {
+        let key = [&r["group"], &r["gender"], &r["role"], &r["trained"]];
+        (r["unit"].clone(), key.map(|s| s.as_str()).join("|"))
+    };
+    // Candidates by cell and year of recruitment.
+    let mut candidates: BTreeMap<(String, String), BTreeMap<u32, u32>> = BTreeMap::new();
+    let mut add = |r: &Row, year: u32, n: &str| {
+        *candidates
+            .entry(cell(r))
+            .or_default()
+            .entry(year)
+            .or_default() += n.parse::<u32>().unwrap();
+    };
+    for r in read_csv(&scenario.join("staff.csv")) {
+        if let Ok(year @ 2022..) = r["hired"].parse::<u32>() {
+            add(&r, year, &r["count"]);
+        }
+    }
+    for r in flows
+        .iter()
+        .filter(hires_2026)
+        .filter(|r| r["unit"] == absent)
+    {
+        add(r, 2026, &r["count"]);
+    }
+    for r in read_csv(&actuals.join("actual_flows.csv")) {
+        if r["flow"] == "hire" {
+            assert_ne!(r["unit"], absent);
+            add(&r, 2026, &r["actual"]);
+        }
+    }
+    let rows = read_csv(&re.join("scenario/staff.csv"));
+    let mut start: BTreeMap<(String, String), u32> = BTreeMap::new();
+    let mut got: BTreeMap<(String, String, u32), u32> = BTreeMap::new();
+    for r in &rows {
+        let n: u32 = r["count"].parse().unwrap();
+        *start.entry(cell(r)).or_default() += n;
+        if !r["hired"].is_empty() {
+            let (unit, key) = cell(r);
+            got.insert((unit, key, r["hired"].parse().unwrap()), n);
+        }
+    }
+    let mut expected = BTreeMap::new();
+    for (k, by_year) in &candidates {
+        let mut room = start.get(k).copied().unwrap_or(0);
+        for (&year, &n) in by_year.iter().rev() {
+            let kept = n.min(room);
+            room -= kept;
+            if kept > 0 {
+                expected.insert((k.0.clone(), k.1.clone(), year), kept);
+            }
+        }
+    }
+    assert_eq!(got, expected);
+    // Cells with more candidates than people, where the cap applies (the order among years
+    // is tested in src/replan.rs).
+    let capped = candidates
+        .iter()
+        .filter(|(k, y)| y.values().sum::<u32>() > start.get(*k).copied().unwrap_or(0))
+        .count();
+    assert!(
+        capped >= 3,
+        "{capped} cells with more candidates than people"
+    );
+    let of_year = |y: u32| got.keys().filter(|k| k.2 == y).count();
+    assert!(
+        of_year(2023) >= 5 && of_year(2024) >= 5 && of_year(2026) >= 5,
+        "{got:?}"
+    );
+    assert!(got.keys().any(|k| k.0 == absent && k.2 == 2026), "{got:?}");
 }
