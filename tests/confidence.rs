@@ -77,3 +77,64 @@ fn a_confidence_outside_its_range_is_refused() {
         assert!(stderr.contains(message), "{stderr}");
     }
 }
+
+/// Fixture confidence with 60 Kinh staff beside the 17 Thai, so that C1 fills its quota of
+/// 77, kept full (I3, `keep_base_fill`), and a channel hiring Kinh. R2 asks ⌈0.35 × 77⌉ = 27
+/// EM staff in 2027. Every post freed is filled again, and the plan fills them all with
+/// Thai hires (14: the 3 EM and 11 Kinh leavers it books), so in the world the EM head-count
+/// is 17 + L, L the Kinh leavers, Binomial(60, 0.19): it moves with the people R2 does not
+/// count. Their spread is √(60 × 0.19 × 0.81) = 3.0388 (the EM's own, 1.6175, gives a margin
+/// of ⌈1.2816 × 1.6175 − ½ + 0.23⌉ = 2), and the plan books 11 of them against 11.4
+/// expected, so the world is b = 0.4 ahead: the margin at 0.9 is ⌈1.2816 × 3.0388 − ½ −
+/// 0.4⌉ = ⌈2.994⌉ = 3. No lever reaches it (exits only undo a quota cut, and every hire
+/// already is Thai): the plan has 28, and the chance is P(L ≥ 10) = 0.7269 by hand.
+#[test]
+fn a_unit_kept_at_its_quota_moves_with_the_people_its_target_does_not_count() {
+    let (_tmp, dir) = confidence_at("0.9");
+    replace_in(
+        &dir,
+        "staff.csv",
+        "C1,Kinh,M,staff,yes,10",
+        "C1,Kinh,M,staff,yes,60",
+    );
+    replace_in(&dir, "units.csv", "commune,80,40,6", "commune,80,77,6");
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "keep_base_fill = false",
+        "keep_base_fill = true",
+    );
+    let channels = read(&dir, "channels.csv");
+    std::fs::write(
+        dir.join("channels.csv"),
+        format!("{channels}open,2026-2027,Kinh,commune,,100,50,yes\n"),
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = plan(&dir, &tmp);
+    let r2 = c1_r2(&out);
+    assert_eq!(
+        [&r2["required"], &r2["margin"], &r2["achieved"]],
+        ["27", "3", "28"],
+        "{r2:?}"
+    );
+    let hires: Vec<(String, u32)> = read_csv(&out.join("flows.csv"))
+        .into_iter()
+        .filter(|r| r["flow"] == "hire")
+        .map(|r| (r["group"].clone(), r["count"].parse().unwrap()))
+        .collect();
+    assert!(hires.iter().all(|(g, _)| g == "Thai"), "{hires:?}");
+    assert_eq!(hires.iter().map(|(_, n)| n).sum::<u32>(), 14);
+    let exact = 1.0
+        - (0..10)
+            .map(|k| binomial(60, k) * 0.19f64.powi(k as i32) * 0.81f64.powi(60 - k as i32))
+            .sum::<f64>();
+    assert!((exact - 0.7269).abs() < 1e-4, "{exact}");
+    let p: f64 = r2["p_met"].parse().unwrap();
+    assert!((p - exact).abs() < 0.025, "{p} against {exact}");
+}
+
+/// C(n, k) as a float.
+fn binomial(n: u32, k: u32) -> f64 {
+    (0..k).map(|i| (n - i) as f64 / (i + 1) as f64).product()
+}

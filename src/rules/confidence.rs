@@ -27,6 +27,13 @@
 //!
 //! So `Var D = Σ_i w_i²·p·(1 − p) + P_u·H`, `σ = √Var D`.
 //!
+//! In a unit kept at its quota ([`held_at_quota`]) a post anyone frees is filled again from
+//! the plan's hires, so a head-count target (R1–R4) moves with the people it does not count
+//! too: one who stays against the booking takes the post a counted hire would have filled.
+//! Such a row takes the larger of its margin and the margin with `w_i` = 1 for the people it
+//! does not count and 0 for those it counts (in σ and in b below): exact where every post
+//! freed goes to a counted hire.
+//!
 //! The plan books whole leavers per base cell, each cell within a person of its
 //! expectation ([`crate::model::stocks::base_attrition`]); so the world's expected slack
 //! `A − required` differs from the plan's by `b = Σ_c s_c·(E_c − L_c)`: `E_c` the cell's
@@ -114,9 +121,6 @@ pub fn margins(spec: &Spec, forecast: &[TargetRow]) -> BTreeMap<(usize, Rule, i3
                     _ => 0.0,
                 };
                 let slope = |c: &Cell| slack_per_leaver(spec, t.rule, t.achieved, share, c);
-                let variance = leaving_variance(spec, u, &slope, t.year)
-                    + spec.new_hire_leaving_probability(u) * hires;
-                let sigma = variance.sqrt();
                 // In b a counted person who is also in B moves the slack by −(1 − s): the
                 // requirement falls by s as they go (σ keeps the whole person, the cautious
                 // side).
@@ -127,17 +131,35 @@ pub fn margins(spec: &Spec, forecast: &[TargetRow]) -> BTreeMap<(usize, Rule, i3
                     });
                     slope(c) + also_in_base
                 };
-                let ahead: f64 = spec
-                    .staff_of(u)
-                    .map(|(c, _)| {
-                        let off = offsets.get(&(u, c, t.year)).copied().unwrap_or(0.0);
-                        exact(&c) * off
-                    })
-                    .sum();
                 // Half the step of the slack's lattice: a person for a head-count; for a
                 // share s of B, whose slack moves by s or 1 − s, the smaller half.
                 let half_step = share.map_or(0.5, |(_, s)| s.min(1.0 - s) / 2.0);
-                let people = (z * sigma - half_step - ahead).ceil().max(0.0) as u32;
+                // The margin and σ when one leaver of cell c moves the slack by `slope(c)`
+                // (σ) and `exact(c)` (b).
+                let margin = |slope: &dyn Fn(&Cell) -> f64, exact: &dyn Fn(&Cell) -> f64| {
+                    let variance = leaving_variance(spec, u, slope, t.year)
+                        + spec.new_hire_leaving_probability(u) * hires;
+                    let sigma = variance.sqrt();
+                    let ahead: f64 = spec
+                        .staff_of(u)
+                        .map(|(c, _)| {
+                            let off = offsets.get(&(u, c, t.year)).copied().unwrap_or(0.0);
+                            exact(&c) * off
+                        })
+                        .sum();
+                    let people = (z * sigma - half_step - ahead).ceil().max(0.0) as u32;
+                    (people, sigma)
+                };
+                let (mut people, mut sigma) = margin(&slope, &exact);
+                // Held at its quota, a head-count row may instead move with the people it
+                // does not count, whose freed posts its hires fill: the larger margin.
+                if matches!(t.required, Required::Fixed(_)) && held_at_quota(spec, u, t.year) {
+                    let others = |c: &Cell| !t.achieved.counts(spec.is_em(c), c) as u8 as f64;
+                    let (p, s) = margin(&others, &others);
+                    if p > people {
+                        (people, sigma) = (p, s);
+                    }
+                }
                 if people > 0 {
                     out.insert((u, t.rule, t.year), Margin { people, sigma });
                 }
@@ -205,6 +227,15 @@ fn staying(spec: &Spec, u: usize, who: Who, t: i32) -> f64 {
                 .sum::<f64>()
         })
         .sum()
+}
+
+/// Whether unit u is kept at its quota in year t: its staffing floor (I3) within a person
+/// of it. There a post anyone frees is filled again from the plan's hires (as `simulate`
+/// recruits to the quota), so a head-count row moves with the leaving of the people it does
+/// not count too: one who stays against the booking takes the post a counted hire would
+/// have filled.
+fn held_at_quota(spec: &Spec, u: usize, t: i32) -> bool {
+    super::intent::staffing_floor(spec, u, t) + 1 >= spec.quota(u, t)
 }
 
 /// `Σ_i w_i²·p·(1 − p)` over unit u's base-year people still there (not retired) in year t.
