@@ -649,7 +649,9 @@ fn write_scenario(
 /// `hired`), the plan's hires into the cell in the years after its base year, and for the
 /// reported year, where the unit's form was compiled, the hires the form reports into the
 /// cell instead of the plan's. Who left is not known: the most recent are taken first, as
-/// many as the cell's start holds; the rest are settled.
+/// many as the cell's start holds, those recruited after the replaced plan's base year as
+/// many as it holds beside the people booked to retire (base people: a hire is not one of
+/// them, and the loader retires the settled first); the rest are settled.
 fn date_recent_hires(
     spec: &Spec,
     plan: &PlanTables,
@@ -682,6 +684,11 @@ fn date_recent_hires(
             .entry(year)
             .or_default() += f.actual;
     }
+    let mut booked: BTreeMap<(String, CellKey), u32> = BTreeMap::new();
+    for r in adjusted_retirements(spec, year, starts, &words) {
+        let key = key_of(&r.group, r.gender, r.role, r.trained);
+        *booked.entry((r.unit, key)).or_default() += r.count;
+    }
     for (u, start) in starts.iter_mut().enumerate() {
         let id = start.row.unit.as_str();
         let from_form = start.row.start_from == "actuals";
@@ -704,7 +711,17 @@ fn date_recent_hires(
             }
         }
         for (key, by_year) in hires {
-            let kept = most_recent(&by_year, start.cells.get(&key).copied().unwrap_or(0));
+            let people = start.cells.get(&key).copied().unwrap_or(0);
+            let retiring = booked
+                .get(&(id.to_string(), key.clone()))
+                .copied()
+                .unwrap_or(0);
+            let room = Room {
+                people,
+                hires: people.saturating_sub(retiring),
+                hired_after: spec.base_year(),
+            };
+            let kept = most_recent(&by_year, room);
             if !kept.is_empty() {
                 start.dated.insert(key, kept);
             }
@@ -712,15 +729,28 @@ fn date_recent_hires(
     }
 }
 
-/// Of the people recruited in each year, as many as `room` holds, the most recent first.
-fn most_recent(by_year: &BTreeMap<i32, u32>, mut room: u32) -> BTreeMap<i32, u32> {
+/// What a cell's dated people may take: its `people`, of whom at most `hires` recruited
+/// after `hired_after` (the others are booked to retire).
+struct Room {
+    people: u32,
+    hires: u32,
+    hired_after: i32,
+}
+
+/// Of the people recruited in each year, as many as the room holds, the most recent first.
+fn most_recent(by_year: &BTreeMap<i32, u32>, room: Room) -> BTreeMap<i32, u32> {
+    let (mut people, mut hires) = (room.people, room.hires);
     let mut kept = BTreeMap::new();
     for (&h, &n) in by_year.iter().rev() {
-        let k = n.min(room);
+        let hire = h > room.hired_after;
+        let k = n.min(if hire { people.min(hires) } else { people });
         if k > 0 {
             kept.insert(h, k);
         }
-        room -= k;
+        people -= k;
+        if hire {
+            hires -= k;
+        }
     }
     kept
 }
@@ -964,13 +994,30 @@ mod tests {
     #[test]
     fn the_most_recent_hires_are_kept_first() {
         let by_year = BTreeMap::from([(2023, 4), (2024, 2), (2026, 3)]);
+        let kept = |people, hires| {
+            let hired_after = 2025;
+            most_recent(
+                &by_year,
+                Room {
+                    people,
+                    hires,
+                    hired_after,
+                },
+            )
+        };
+        assert_eq!(kept(4, 4), BTreeMap::from([(2024, 1), (2026, 3)]));
+        assert_eq!(kept(9, 9), by_year);
+        assert_eq!(kept(20, 20), by_year);
+        assert!(kept(0, 0).is_empty());
+        // Of 9 people, 8 booked to retire: the hire of 2026 is not one of them.
         assert_eq!(
-            most_recent(&by_year, 4),
-            BTreeMap::from([(2024, 1), (2026, 3)])
+            kept(9, 1),
+            BTreeMap::from([(2023, 4), (2024, 2), (2026, 1)])
         );
-        assert_eq!(most_recent(&by_year, 9), by_year);
-        assert_eq!(most_recent(&by_year, 20), by_year);
-        assert!(most_recent(&by_year, 0).is_empty());
+        assert_eq!(
+            kept(5, 1),
+            BTreeMap::from([(2023, 2), (2024, 2), (2026, 1)])
+        );
     }
 
     #[test]

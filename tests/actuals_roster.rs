@@ -232,19 +232,20 @@ fn a_roster_as_of_a_day_gives_the_actuals_and_the_re_plan_starts_from_them() {
         assert_eq!(row["retiring"], "0");
         assert_eq!(row["start"], reported);
     }
-    let staff: BTreeMap<String, u32> = read_csv(&re.join("scenario/staff.csv"))
-        .iter()
-        .map(|r| {
-            (
-                format!(
-                    "{} {} {} {} {}",
-                    r["unit"], r["group"], r["gender"], r["role"], r["trained"]
-                ),
-                r["count"].parse().unwrap(),
-            )
-        })
-        .filter(|(_, n)| *n > 0)
-        .collect();
+    // A cell's rows (its settled people and those hired in a recent year) summed.
+    let mut staff: BTreeMap<String, u32> = BTreeMap::new();
+    for r in read_csv(&re.join("scenario/staff.csv")) {
+        let cell = [
+            &r["unit"],
+            &r["group"],
+            &r["gender"],
+            &r["role"],
+            &r["trained"],
+        ];
+        *staff.entry(cell.map(|s| s.as_str()).join(" ")).or_default() +=
+            r["count"].parse::<u32>().unwrap();
+    }
+    staff.retain(|_, n| *n > 0);
     assert_eq!(
         staff,
         counted(&act.join("actual_stocks.csv"), "actual", false)

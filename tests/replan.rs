@@ -209,7 +209,8 @@ fn a_simulated_year_is_compiled_and_replanned() {
         );
     }
     // The hires the forms report keep their year, so that they leave at a new hire's rate:
-    // in each cell, as many as its start holds (the sample dates nobody of 2025 or before).
+    // in each cell, as many as its start holds beside the people booked to retire (the
+    // sample dates nobody of 2025 or before).
     let mut reported_hires: BTreeMap<(String, String), u32> = BTreeMap::new();
     for r in read_csv(&actuals.join("actual_flows.csv")) {
         if r["flow"] == "hire" {
@@ -217,9 +218,16 @@ fn a_simulated_year_is_compiled_and_replanned() {
                 r["actual"].parse::<u32>().unwrap();
         }
     }
+    let booked = booked_by_cell(&re);
     let expected: BTreeMap<(String, String), u32> = reported_hires
         .iter()
-        .map(|(k, &n)| (k.clone(), n.min(staff.get(k).copied().unwrap_or(0))))
+        .map(|(k, &n)| {
+            let room = staff.get(k).copied().unwrap_or(0);
+            (
+                k.clone(),
+                n.min(room.saturating_sub(booked.get(k).copied().unwrap_or(0))),
+            )
+        })
         .filter(|(_, n)| *n > 0)
         .collect();
     assert_eq!(hired, expected);
@@ -401,6 +409,24 @@ fn a_retirement_not_taken_by_31_december_is_booked_for_the_next_year() {
     assert_eq!(retired(&re), booked);
 }
 
+/// The retirements a re-plan books after its base year 2026, by unit and cell
+/// (`group|gender|role|trained`).
+fn booked_by_cell(replan: &Path) -> BTreeMap<(String, String), u32> {
+    let mut out: BTreeMap<_, u32> = BTreeMap::new();
+    let path = replan.join("scenario/retirements.csv");
+    let rows = if path.exists() {
+        read_csv(&path)
+    } else {
+        Vec::new()
+    };
+    for r in rows.iter().filter(|r| r["year"].as_str() > "2026") {
+        let key = [&r["group"], &r["gender"], &r["role"], &r["trained"]].map(|s| s.as_str());
+        *out.entry((r["unit"].clone(), key.join("|"))).or_default() +=
+            r["count"].parse::<u32>().unwrap();
+    }
+    out
+}
+
 fn summary_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -484,12 +510,22 @@ fn a_replan_keeps_the_year_of_its_recent_hires() {
             got.insert((unit, key, r["hired"].parse().unwrap()), n);
         }
     }
+    // The most recent first, as many as the cell holds; the hires since 2025 as many as it
+    // holds beside the people booked to retire.
+    let booked = booked_by_cell(&re);
     let mut expected = BTreeMap::new();
     for (k, by_year) in &candidates {
         let mut room = start.get(k).copied().unwrap_or(0);
+        let mut room_for_hires = room.saturating_sub(booked.get(k).copied().unwrap_or(0));
         for (&year, &n) in by_year.iter().rev() {
-            let kept = n.min(room);
+            let kept = match year > 2025 {
+                true => n.min(room).min(room_for_hires),
+                false => n.min(room),
+            };
             room -= kept;
+            if year > 2025 {
+                room_for_hires -= kept;
+            }
             if kept > 0 {
                 expected.insert((k.0.clone(), k.1.clone(), year), kept);
             }

@@ -32,7 +32,9 @@
 //! too: one who stays against the booking takes the post a counted hire would have filled.
 //! Such a row takes the larger of its margin and the margin with `w_i` = 1 for the people it
 //! does not count and 0 for those it counts (in σ and in b below): exact where every post
-//! freed goes to a counted hire.
+//! freed goes to a counted hire. `P_u·H` stays in that margin's variance: it stands for the
+//! early leavers among the hires the row does not count, whose number is not known before
+//! the solve (the cautious side).
 //!
 //! The plan books whole leavers per base cell, each cell within a person of its
 //! expectation ([`crate::model::stocks::base_attrition`]); so the world's expected slack
@@ -229,13 +231,17 @@ fn staying(spec: &Spec, u: usize, who: Who, t: i32) -> f64 {
         .sum()
 }
 
-/// Whether unit u is kept at its quota in year t: its staffing floor (I3) within a person
-/// of it. There a post anyone frees is filled again from the plan's hires (as `simulate`
-/// recruits to the quota), so a head-count row moves with the leaving of the people it does
-/// not count too: one who stays against the booking takes the post a counted hire would
-/// have filled.
+/// Whether unit u is kept at its quota in year t: I3 keeps its base-year fill rate
+/// (`intent.keep_base_fill`) and its staffing floor is within a person of the quota. There a
+/// post anyone frees is filled again from the plan's hires (as `simulate` recruits to the
+/// quota where the plan keeps a unit full), so a head-count row moves with the leaving of
+/// the people it does not count too: one who stays against the booking takes the post a
+/// counted hire would have filled. (Without I3 the floor is `staffing.min_fill`'s, which
+/// leaves posts empty at will: a small unit's floor within a person of its quota says
+/// nothing about whether it is kept full.)
 fn held_at_quota(spec: &Spec, u: usize, t: i32) -> bool {
-    super::intent::staffing_floor(spec, u, t) + 1 >= spec.quota(u, t)
+    spec.config.intent.keep_base_fill
+        && super::intent::staffing_floor(spec, u, t) + 1 >= spec.quota(u, t)
 }
 
 /// `Σ_i w_i²·p·(1 − p)` over unit u's base-year people still there (not retired) in year t.
