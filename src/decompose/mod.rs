@@ -30,9 +30,8 @@
 //!    short groups then retried with what the pick leaves ([`retry_after_pick`]); the I4
 //!    offers and the slot exchange (step 6) are left out.
 //! 5. **Bound** ([`bound`]). The LP bound is raised by Lagrangian relaxation at the LP prices:
-//!    a group's priced MIP bound replaces its priced LP value, for the groups whose
-//!    whole-person answer differs from the LP (those that miss most first, then the most
-//!    fractional), only until the gap is within `solver.mip_rel_gap` (of the objective, or
+//!    a group's priced MIP bound replaces its priced LP value, group by group (those that
+//!    miss most first, then the most fractional, then the rest), only until the gap is within `solver.mip_rel_gap` (of the objective, or
 //!    of its plan-dependent part: `solver.gap_of`). The gap is `(plan − bound) / plan`,
 //!    always proven.
 //! 6. **Slot exchange** ([`parts::exchange_slots`]), only when the first
