@@ -203,7 +203,8 @@ pub fn prepare(r: &Request) -> Result<Prepared> {
     let flows: Vec<ActualFlowRow> = crate::output::read::rows(r.actuals)?;
     let mut starts = start_stock(&original, &before, &summary, &stocks, &flows)
         .map_err(|e| e.in_folder(r.actuals))?;
-    date_recent_hires(&original, &before, year, &flows, &mut starts);
+    let bookings = adjusted_retirements(&original, year, &starts);
+    date_recent_hires(&original, &before, year, &flows, &bookings, &mut starts);
     let (Some(out_abs), Some(plan_abs), Some(actuals_abs)) =
         (absolute(r.out), absolute(r.plan), absolute(r.actuals))
     else {
@@ -226,7 +227,7 @@ pub fn prepare(r: &Request) -> Result<Prepared> {
     let _ = std::fs::remove_dir_all(&staged);
     let dir = staged.join(SCENARIO);
     crate::output::folder::make_dir(&dir)?;
-    let written = write_scenario(&dir, &original, &before, year, &starts);
+    let written = write_scenario(&dir, &original, &before, year, &starts, &bookings);
     let spec = written.and_then(|()| crate::scenario::load(&dir));
     let spec = match spec {
         Ok(s) => s,
@@ -372,6 +373,11 @@ pub fn written(dir: &Path) -> bool {
 
 fn key_of(group: &str, gender: Gender, role: Role, trained: bool) -> CellKey {
     (group.to_string(), gender, role, trained)
+}
+
+/// A cell of `spec` by its words.
+fn cell_words(spec: &Spec, c: &Cell) -> CellKey {
+    key_of(&spec.groups[c.group].id, c.gender(), c.role(), c.trained)
 }
 
 /// Step 2: each unit's stock at 31 December of the reported year, and the first columns of
@@ -572,6 +578,7 @@ fn write_scenario(
     before: &PlanTables,
     year: i32,
     starts: &[Start],
+    bookings: &[RetirementRow],
 ) -> Result<()> {
     let base = before.manifest.scenario_dir.display().to_string();
     // The first re-plan keeps the first plan's base as its reference; later ones inherit it.
@@ -596,26 +603,19 @@ fn write_scenario(
     }
     let path = dir.join("scenario.toml");
     std::fs::write(&path, toml).map_err(|e| Error::output(&path, e))?;
-    let words = |c: &Cell| {
-        key_of(
-            &original.groups[c.group].id,
-            c.gender(),
-            c.role(),
-            c.trained,
-        )
-    };
     if reference.is_some() {
         let rows: Vec<StaffRow> = original
             .staff
             .iter()
             .filter(|(_, &n)| n > 0)
-            .map(|(&(u, c), &count)| StaffRow::of(&original.units[u].id, words(&c), count))
+            .map(|(&(u, c), &count)| {
+                StaffRow::of(&original.units[u].id, cell_words(original, &c), count)
+            })
             .collect();
         write_csv(&dir.join("reference_staff.csv"), &rows)?;
     }
-    let bookings = adjusted_retirements(original, year, starts, &words);
     if !bookings.is_empty() {
-        write_csv(&dir.join("retirements.csv"), &bookings)?;
+        write_csv(&dir.join("retirements.csv"), bookings)?;
     }
     let mut rows: Vec<DatedStaffRow> = Vec::new();
     for s in starts {
@@ -657,10 +657,10 @@ fn date_recent_hires(
     plan: &PlanTables,
     year: i32,
     reported: &[ActualFlowRow],
+    bookings: &[RetirementRow],
     starts: &mut [Start],
 ) {
     let recent = |h: i32| year - h < crate::roster::settled_after(&spec.config) as i32;
-    let words = |c: &Cell| key_of(&spec.groups[c.group].id, c.gender(), c.role(), c.trained);
     type Hires<'a> = BTreeMap<&'a str, BTreeMap<CellKey, BTreeMap<i32, u32>>>;
     let mut planned: Hires = BTreeMap::new();
     for f in plan.flows.iter().filter(|f| {
@@ -685,9 +685,9 @@ fn date_recent_hires(
             .or_default() += f.actual;
     }
     let mut booked: BTreeMap<(String, CellKey), u32> = BTreeMap::new();
-    for r in adjusted_retirements(spec, year, starts, &words) {
+    for r in bookings {
         let key = key_of(&r.group, r.gender, r.role, r.trained);
-        *booked.entry((r.unit, key)).or_default() += r.count;
+        *booked.entry((r.unit.clone(), key)).or_default() += r.count;
     }
     for (u, start) in starts.iter_mut().enumerate() {
         let id = start.row.unit.as_str();
@@ -695,7 +695,11 @@ fn date_recent_hires(
         let mut hires: BTreeMap<CellKey, BTreeMap<i32, u32>> = BTreeMap::new();
         for (&(_, c), by_year) in spec.staff_hired.range((u, Cell::FIRST)..=(u, Cell::LAST)) {
             for (&h, &n) in by_year.iter().filter(|(&h, _)| recent(h)) {
-                *hires.entry(words(&c)).or_default().entry(h).or_default() += n;
+                *hires
+                    .entry(cell_words(spec, &c))
+                    .or_default()
+                    .entry(h)
+                    .or_default() += n;
             }
         }
         // The plan's hires of the reported year only where no form reports them.
@@ -761,12 +765,7 @@ fn most_recent(by_year: &BTreeMap<i32, u32>, room: Room) -> BTreeMap<i32, u32> {
 /// booked year takes their later booking away (the earliest first); and in a cell that now
 /// holds fewer people than are booked, the latest bookings are cut (who left is not known;
 /// the nearer bookings are kept).
-fn adjusted_retirements(
-    original: &Spec,
-    year: i32,
-    starts: &[Start],
-    words: &dyn Fn(&Cell) -> CellKey,
-) -> Vec<RetirementRow> {
+fn adjusted_retirements(original: &Spec, year: i32, starts: &[Start]) -> Vec<RetirementRow> {
     let mut out = Vec::new();
     for (u, start) in starts.iter().enumerate() {
         let mut booked: BTreeMap<CellKey, BTreeMap<i32, u32>> = BTreeMap::new();
@@ -775,7 +774,10 @@ fn adjusted_retirements(
             .range((u, Cell::FIRST, i32::MIN)..=(u, Cell::LAST, i32::MAX))
             .filter(|(&(_, _, y), &n)| y > year && n > 0)
         {
-            booked.entry(words(&c)).or_default().insert(y, n);
+            booked
+                .entry(cell_words(original, &c))
+                .or_default()
+                .insert(y, n);
         }
         let keys: BTreeSet<CellKey> = booked.keys().chain(start.overdue.keys()).cloned().collect();
         for key in keys {
