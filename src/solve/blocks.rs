@@ -15,7 +15,8 @@
 //!   with artificial columns priced at `ARTIFICIAL` so the first masters are feasible.
 //! - **Pricing.** At the master's duals `π` (shared rows) and `μ_b` (convexity), each
 //!   block's LP `v_b(π) = min (c_b − A_bᵀπ)·x_b` over its own rows, warm-started from its
-//!   last basis, `threads` blocks at a time. A block whose `v_b − μ_b` is negative
+//!   last basis by the primal simplex (new prices change only costs, so that basis stays
+//!   primal feasible), `threads` blocks at a time. A block whose `v_b − μ_b` is negative
 //!   proposes its optimum `x_b` as a new master column.
 //! - **Bound.** Every `π` gives a valid lower bound on the LP (Lagrangian duality):
 //!   `L(π) = Σ_b v_b(π) + Σ_P min_{l≤x≤u} (c_j − a_jᵀπ)·x + Σ_i π_i·(lower_i if π_i > 0,
@@ -320,6 +321,8 @@ struct Pricing {
     linked: Vec<HighsInt>,
     own_cost: Vec<f64>,
     links: Vec<Vec<(usize, f64)>>,
+    /// Solved once: later solves start from the last basis by the primal simplex.
+    warm: bool,
 }
 
 /// A block's answer at some prices.
@@ -343,6 +346,17 @@ impl Pricing {
             .collect();
         self.instance.set_costs(&self.linked, &cost)?;
         self.instance.run("a block of the province LP")?;
+        if !self.warm {
+            // Later prices change only costs, so the last optimal basis stays primal
+            // feasible: the primal simplex goes on from it, where HiGHS's default (dual)
+            // first repairs its dual feasibility. On the sample: the blocks' pricing 2.6 s
+            // instead of 4.6 s.
+            // SAFETY: a live instance; 4 is HiGHS's `kSimplexStrategyPrimal`.
+            unsafe {
+                Highs_setIntOptionValue(self.instance.0, c"simplex_strategy".as_ptr(), 4);
+            }
+            self.warm = true;
+        }
         let [values, col_duals, _, row_duals] = self.instance.solution(self.columns, self.rows);
         Ok(Answer {
             value: self.instance.objective(),
@@ -423,6 +437,7 @@ pub unsafe fn solve(
             linked: Vec::new(),
             own_cost: Vec::new(),
             links: Vec::new(),
+            warm: false,
         };
         for (local, &j) in block.columns.iter().enumerate() {
             let links: Vec<(usize, f64)> = lp

@@ -206,8 +206,9 @@ pub fn solve(
                 highs_model.as_ptr(),
                 &shared,
                 settings.threads as usize,
-                // A tenth of the plan's tolerance: the plan's bound is this LP's, raised.
-                settings.mip_rel_gap / 10.0,
+                // A twentieth of the plan's tolerance: the plan's bound is this LP's,
+                // raised, and the groups' split is its point (docs/model.md step 2).
+                settings.mip_rel_gap / 20.0,
                 settings.gap_offset,
                 settings.time_limit_seconds,
                 verbose,
