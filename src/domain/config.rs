@@ -672,7 +672,7 @@ pub struct SolverConfig {
     pub gap_of: GapOf,
     /// The part of the objective the tolerance leaves out (the fixed salaries under
     /// `gap_of = "plan-dependent"`, else 0): set by the decomposition for the LP by blocks,
-    /// which stops within `mip_rel_gap / 10` of `objective − gap_offset`. Not a setting.
+    /// which stops within `mip_rel_gap / 20` of `objective − gap_offset`. Not a setting.
     #[serde(skip)]
     pub gap_offset: f64,
     /// Extra HiGHS options, `[solver.highs] presolve = "off"`, for tuning and benchmarks.
