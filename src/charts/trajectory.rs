@@ -92,19 +92,11 @@ fn draw_milestones<DB: DrawingBackend>(
     if s.rate_milestones.is_empty() {
         return Ok(());
     }
-    let mut path: Vec<(f64, f64)> = s
-        .rate_milestones
-        .iter()
-        .map(|(y, (r, q))| (*y as f64, pct(*r, *q)))
-        .chain(
-            s.targets
-                .iter()
-                .map(|t| (t.0 as f64, required_share(s, t.0))),
-        )
-        .collect();
-    path.sort_by(|a, b| a.0.total_cmp(&b.0));
     chart
-        .draw_series(LineSeries::new(path.clone(), VERMILLION.stroke_width(2)))
+        .draw_series(LineSeries::new(
+            milestone_path(s),
+            VERMILLION.stroke_width(2),
+        ))
         .map_err(err)?
         .label(l.get("milestones", &[]))
         .legend(|(x, y)| legend_box(x, y, VERMILLION));
@@ -118,13 +110,90 @@ fn draw_milestones<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The milestones' path: each year's milestone level and the target years' required levels,
+/// in year order (empty without milestones).
+fn milestone_path(s: &Stats) -> Vec<(f64, f64)> {
+    if s.rate_milestones.is_empty() {
+        return Vec::new();
+    }
+    let mut path: Vec<(f64, f64)> = s
+        .rate_milestones
+        .iter()
+        .map(|(y, (r, q))| (*y as f64, pct(*r, *q)))
+        .chain(
+            s.targets
+                .iter()
+                .map(|t| (t.0 as f64, required_share(s, t.0))),
+        )
+        .collect();
+    path.sort_by(|a, b| a.0.total_cmp(&b.0));
+    path
+}
+
+/// Whether a line through `path` (pixels) passes within `pad` pixels of the box `x` × `y`.
+fn crosses(path: &[(i32, i32)], x: (i32, i32), y: (i32, i32), pad: i32) -> bool {
+    path.windows(2).any(|w| {
+        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        (0..=32).any(|k| {
+            let px = x0 + (x1 - x0) * k / 32;
+            let py = y0 + (y1 - y0) * k / 32;
+            px >= x.0 - pad && px <= x.1 + pad && py >= y.0 - pad && py <= y.1 + pad
+        })
+    })
+}
+
+/// How far below (positive) or above a target's triangle at `anchor` its label of `size`
+/// (pixels) goes, ending 12 pixels left of it: the nearest of a few heights where it keeps
+/// clear of `lines` and the `triangles` and inside the plot's `rows`, further down rather
+/// than up (the legend sits in the upper left); above it if none is clear.
+fn label_offset(
+    anchor: (i32, i32),
+    size: (i32, i32),
+    lines: &[Vec<(i32, i32)>],
+    triangles: &[(i32, i32)],
+    rows: std::ops::Range<i32>,
+) -> i32 {
+    let ((px, py), (width, height)) = (anchor, size);
+    let x = (px - 12 - width, px - 12);
+    [-46, 46, -90, 90, 134, 178]
+        .into_iter()
+        .find(|dy| {
+            let (top, bottom) = (py + dy - height / 2, py + dy + height / 2);
+            top >= rows.start
+                && bottom <= rows.end
+                && !lines.iter().any(|line| crosses(line, x, (top, bottom), 6))
+                && !triangles.iter().any(|&(tx, ty)| {
+                    tx >= x.0 - 16 && tx <= x.1 + 16 && ty >= top - 16 && ty <= bottom + 16
+                })
+        })
+        .unwrap_or(-46)
+}
+
 /// At each target year, a triangle at the required level, labelled with the rule, and the
-/// achieved share next to its point.
+/// achieved share next to its point. The rule's label keeps clear of the achieved line, the
+/// milestones' and the triangles ([`label_offset`]): always above its triangle, it sat on
+/// the achieved line where that ran just above the required level, and read as its value.
 fn mark_target_years<DB: DrawingBackend>(
     chart: &mut Plane<'_, DB>,
     s: &Stats,
     l: &Labels,
 ) -> Draw<()> {
+    let in_pixels = |chart: &Plane<'_, DB>, path: &[(f64, f64)]| -> Vec<(i32, i32)> {
+        path.iter().map(|p| chart.backend_coord(p)).collect()
+    };
+    let achieved_line: Vec<(f64, f64)> = (s.base_year..=s.horizon)
+        .map(|y| (y as f64, em_share(s, y)))
+        .collect();
+    let lines = [
+        in_pixels(chart, &achieved_line),
+        in_pixels(chart, &milestone_path(s)),
+    ];
+    let triangles: Vec<(i32, i32)> = s
+        .targets
+        .iter()
+        .map(|t| chart.backend_coord(&(t.0 as f64, required_share(s, t.0))))
+        .collect();
+    let (_, plot_y) = chart.plotting_area().get_pixel_range();
     for (i, &(year, level)) in s.targets.iter().enumerate() {
         let v = required_share(s, year);
         let series = chart
@@ -139,21 +208,30 @@ fn mark_target_years<DB: DrawingBackend>(
                 .label(l.get("required", &[]))
                 .legend(|(x, y)| TriangleMarker::new((x + 12, y), 10, VERMILLION.filled()));
         }
+        let text = format!(
+            "{}%  {}",
+            l.num(v, 1),
+            l.get(
+                "required_level",
+                &[&year.to_string(), &l.num(level * 100.0, 0)]
+            )
+        );
+        let style = text_style(22, &VERMILLION).pos(Pos::new(HPos::Right, VPos::Center));
+        let (width, height) = chart
+            .plotting_area()
+            .estimate_text_size(&text, &style)
+            .map_err(err)?;
+        let (px, py) = chart.backend_coord(&(year as f64, v));
+        let dy = label_offset(
+            (px, py),
+            (width as i32, height as i32),
+            &lines,
+            &triangles,
+            plot_y.clone(),
+        );
         chart
             .draw_series(std::iter::once(
-                EmptyElement::at((year as f64, v))
-                    + Text::new(
-                        format!(
-                            "{}%  {}",
-                            l.num(v, 1),
-                            l.get(
-                                "required_level",
-                                &[&year.to_string(), &l.num(level * 100.0, 0)]
-                            )
-                        ),
-                        (-12, -46),
-                        text_style(22, &VERMILLION).pos(Pos::new(HPos::Right, VPos::Center)),
-                    ),
+                EmptyElement::at((year as f64, v)) + Text::new(text, (-12, dy), style),
             ))
             .map_err(err)?;
         let achieved = em_share(s, year);
@@ -232,4 +310,66 @@ fn em_groups<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Stats, l: &L
             .map_err(err)?;
     }
     legend(&mut chart, SeriesLabelPosition::MiddleRight, 24)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines and triangles, in pixels.
+    type Panel = (Vec<Vec<(i32, i32)>>, Vec<(i32, i32)>);
+
+    /// The sample's left panel (pixels, as drawn on 6 December 2026): the achieved line, the
+    /// milestones' and the two triangles.
+    fn sample() -> Panel {
+        let achieved = vec![
+            (197, 396),
+            (281, 381),
+            (364, 358),
+            (448, 349),
+            (531, 343),
+            (615, 329),
+            (699, 314),
+            (782, 301),
+            (866, 299),
+            (949, 294),
+            (1033, 298),
+        ];
+        let milestones = vec![
+            (281, 499),
+            (364, 492),
+            (448, 487),
+            (531, 482),
+            (615, 479),
+            (699, 447),
+            (782, 422),
+            (866, 402),
+            (949, 377),
+            (1033, 373),
+        ];
+        (vec![achieved, milestones], vec![(615, 479), (1033, 373)])
+    }
+
+    /// 2030's label stays above its triangle, where it is clear; 2035's, whose achieved line
+    /// runs 4 points above the required level, goes below the milestones' line instead of
+    /// onto the achieved line (46 pixels above, where it was drawn before).
+    #[test]
+    fn a_requirement_label_keeps_clear_of_the_lines() {
+        let (lines, triangles) = sample();
+        assert_eq!(
+            label_offset((615, 479), (345, 17), &lines, &triangles, 168..922),
+            -46
+        );
+        assert_eq!(
+            label_offset((1033, 373), (357, 17), &lines, &triangles, 168..922),
+            134
+        );
+        // Above, the 2035 label's box meets the achieved line between 2030 and 2031.
+        assert!(crosses(&lines[0], (664, 1021), (319, 335), 6));
+        // With no room anywhere it goes back above.
+        assert_eq!(
+            label_offset((1033, 373), (357, 17), &lines, &triangles, 360..380),
+            -46
+        );
+    }
 }
