@@ -130,49 +130,92 @@ fn milestone_path(s: &Stats) -> Vec<(f64, f64)> {
     path
 }
 
-/// Whether a line through `path` (pixels) passes within `pad` pixels of the box `x` × `y`.
-fn crosses(path: &[(i32, i32)], x: (i32, i32), y: (i32, i32), pad: i32) -> bool {
-    path.windows(2).any(|w| {
-        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
-        (0..=32).any(|k| {
-            let px = x0 + (x1 - x0) * k / 32;
-            let py = y0 + (y1 - y0) * k / 32;
-            px >= x.0 - pad && px <= x.1 + pad && py >= y.0 - pad && py <= y.1 + pad
-        })
-    })
+/// A box of pixels: its columns and its rows, both ends included.
+type Area = ((i32, i32), (i32, i32));
+
+/// Whether a line through `path` (pixels; a single point counts) comes within `pad` pixels
+/// of the box `area`, as a square reach: the segment and the padded box meet (their spans
+/// overlap and the box's corners are not all on one side of the segment).
+fn crosses(path: &[(i32, i32)], area: Area, pad: i32) -> bool {
+    let ((x0, x1), (y0, y1)) = (
+        (area.0 .0 - pad, area.0 .1 + pad),
+        (area.1 .0 - pad, area.1 .1 + pad),
+    );
+    let meets = |(ax, ay): (i32, i32), (bx, by): (i32, i32)| {
+        if ax.max(bx) < x0 || ax.min(bx) > x1 || ay.max(by) < y0 || ay.min(by) > y1 {
+            return false;
+        }
+        let side = |cx: i32, cy: i32| {
+            (i64::from(bx - ax) * i64::from(cy - ay) - i64::from(by - ay) * i64::from(cx - ax))
+                .signum()
+        };
+        let sides = [side(x0, y0), side(x1, y0), side(x0, y1), side(x1, y1)];
+        !(sides.iter().all(|&v| v > 0) || sides.iter().all(|&v| v < 0))
+    };
+    match path {
+        [p] => meets(*p, *p),
+        _ => path.windows(2).any(|w| meets(w[0], w[1])),
+    }
 }
 
-/// How far below (positive) or above a target's triangle at `anchor` its label of `size`
-/// (pixels) goes, ending 12 pixels left of it: the nearest of a few heights where it keeps
-/// clear of `lines` and the `triangles` and inside the plot's `rows`, further down rather
-/// than up (the legend sits in the upper left); above it if none is clear.
+/// The rows a line of text of font `size` and estimated `height` (pixels) covers when
+/// plotters centres it on `centre`: its baseline `size/2 − height/2` below, DejaVu Sans
+/// rising 1,901 and falling 483 of its 2,384 units about it (accents included).
+fn text_rows(centre: i32, size: i32, height: i32) -> (i32, i32) {
+    let baseline = centre + size / 2 - height / 2;
+    (
+        baseline - (size * 1901 + 2383) / 2384,
+        baseline + (size * 483 + 2383) / 2384,
+    )
+}
+
+/// Pixels kept between a label and whatever it must not touch.
+const GAP: i32 = 4;
+
+/// What a requirement label must keep clear of: lines with how far their strokes and dots
+/// reach from them, and boxes (triangles, other labels).
+struct Obstacles {
+    lines: Vec<(Vec<(i32, i32)>, i32)>,
+    boxes: Vec<Area>,
+}
+
+/// How far below (positive) or above a target's triangle at `anchor` its label goes: the
+/// label ends 12 pixels left of the triangle, `width` wide, covering the rows `text_rows`
+/// gives about its centre. The nearest of a few heights where it stays inside the plot's
+/// `rows` and `GAP` pixels clear of every obstacle, above before below at the same distance
+/// and the two nearest first; 46 pixels above, as before, if none is clear.
 fn label_offset(
     anchor: (i32, i32),
-    size: (i32, i32),
-    lines: &[Vec<(i32, i32)>],
-    triangles: &[(i32, i32)],
+    width: i32,
+    rows_of: impl Fn(i32) -> (i32, i32),
+    obstacles: &Obstacles,
     rows: std::ops::Range<i32>,
 ) -> i32 {
-    let ((px, py), (width, height)) = (anchor, size);
+    let (px, py) = anchor;
     let x = (px - 12 - width, px - 12);
     [-46, 46, -90, 90, 134, 178]
         .into_iter()
         .find(|dy| {
-            let (top, bottom) = (py + dy - height / 2, py + dy + height / 2);
-            top >= rows.start
-                && bottom <= rows.end
-                && !lines.iter().any(|line| crosses(line, x, (top, bottom), 6))
-                && !triangles.iter().any(|&(tx, ty)| {
-                    tx >= x.0 - 16 && tx <= x.1 + 16 && ty >= top - 16 && ty <= bottom + 16
+            let y = rows_of(py + dy);
+            y.0 >= rows.start
+                && y.1 < rows.end
+                && !obstacles
+                    .lines
+                    .iter()
+                    .any(|(line, reach)| crosses(line, (x, y), GAP + reach))
+                && !obstacles.boxes.iter().any(|b| {
+                    b.0 .0 <= x.1 + GAP
+                        && b.0 .1 >= x.0 - GAP
+                        && b.1 .0 <= y.1 + GAP
+                        && b.1 .1 >= y.0 - GAP
                 })
         })
         .unwrap_or(-46)
 }
 
 /// At each target year, a triangle at the required level, labelled with the rule, and the
-/// achieved share next to its point. The rule's label keeps clear of the achieved line, the
-/// milestones' and the triangles ([`label_offset`]): always above its triangle, it sat on
-/// the achieved line where that ran just above the required level, and read as its value.
+/// achieved share next to its point. The rule's label keeps clear of both lines, the
+/// triangles and the other labels ([`label_offset`]).
 fn mark_target_years<DB: DrawingBackend>(
     chart: &mut Plane<'_, DB>,
     s: &Stats,
@@ -184,15 +227,33 @@ fn mark_target_years<DB: DrawingBackend>(
     let achieved_line: Vec<(f64, f64)> = (s.base_year..=s.horizon)
         .map(|y| (y as f64, em_share(s, y)))
         .collect();
-    let lines = [
-        in_pixels(chart, &achieved_line),
-        in_pixels(chart, &milestone_path(s)),
-    ];
-    let triangles: Vec<(i32, i32)> = s
-        .targets
-        .iter()
-        .map(|t| chart.backend_coord(&(t.0 as f64, required_share(s, t.0))))
-        .collect();
+    // The achieved line: stroke 6, dots of radius 7; the milestones': stroke 2, dots 5.
+    let mut obstacles = Obstacles {
+        lines: vec![
+            (in_pixels(chart, &achieved_line), 7),
+            (in_pixels(chart, &milestone_path(s)), 5),
+        ],
+        boxes: Vec::new(),
+    };
+    let achieved_text = |year: i32| format!("{}%", l.num(em_share(s, year), 1));
+    let achieved_style = text_style(24, &BLUE).pos(Pos::new(HPos::Left, VPos::Center));
+    for &(year, _) in &s.targets {
+        // The triangle (size 16: 16 pixels above its point, 8 below, 14 either side) and the
+        // achieved share's label (14 pixels right of its point, 24 below).
+        let (tx, ty) = chart.backend_coord(&(year as f64, required_share(s, year)));
+        obstacles
+            .boxes
+            .push(((tx - 14, tx + 14), (ty - 16, ty + 8)));
+        let (ax, ay) = chart.backend_coord(&(year as f64, em_share(s, year)));
+        let (w, h) = chart
+            .plotting_area()
+            .estimate_text_size(&achieved_text(year), &achieved_style)
+            .map_err(err)?;
+        obstacles.boxes.push((
+            (ax + 14, ax + 14 + w as i32),
+            text_rows(ay + 24, 24, h as i32),
+        ));
+    }
     let (_, plot_y) = chart.plotting_area().get_pixel_range();
     for (i, &(year, level)) in s.targets.iter().enumerate() {
         let v = required_share(s, year);
@@ -222,13 +283,11 @@ fn mark_target_years<DB: DrawingBackend>(
             .estimate_text_size(&text, &style)
             .map_err(err)?;
         let (px, py) = chart.backend_coord(&(year as f64, v));
-        let dy = label_offset(
-            (px, py),
-            (width as i32, height as i32),
-            &lines,
-            &triangles,
-            plot_y.clone(),
-        );
+        let rows_of = |centre: i32| text_rows(centre, 22, height as i32);
+        let dy = label_offset((px, py), width as i32, rows_of, &obstacles, plot_y.clone());
+        obstacles
+            .boxes
+            .push(((px - 12 - width as i32, px - 12), rows_of(py + dy)));
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((year as f64, v)) + Text::new(text, (-12, dy), style),
@@ -238,11 +297,7 @@ fn mark_target_years<DB: DrawingBackend>(
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((year as f64, achieved))
-                    + Text::new(
-                        format!("{}%", l.num(achieved, 1)),
-                        (14, 24),
-                        text_style(24, &BLUE).pos(Pos::new(HPos::Left, VPos::Center)),
-                    ),
+                    + Text::new(achieved_text(year), (14, 24), achieved_style.clone()),
             ))
             .map_err(err)?;
     }
@@ -316,12 +371,9 @@ fn em_groups<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Stats, l: &L
 mod tests {
     use super::*;
 
-    /// Lines and triangles, in pixels.
-    type Panel = (Vec<Vec<(i32, i32)>>, Vec<(i32, i32)>);
-
-    /// The sample's left panel (pixels, as drawn on 6 December 2026): the achieved line, the
-    /// milestones' and the two triangles.
-    fn sample() -> Panel {
+    /// The sample's left panel (pixels, as drawn on 6 December 2026): the achieved line and
+    /// the milestones' with their reach, and the two triangles.
+    fn sample() -> Obstacles {
         let achieved = vec![
             (197, 396),
             (281, 381),
@@ -347,29 +399,62 @@ mod tests {
             (949, 377),
             (1033, 373),
         ];
-        (vec![achieved, milestones], vec![(615, 479), (1033, 373)])
+        Obstacles {
+            lines: vec![(achieved, 7), (milestones, 5)],
+            boxes: vec![((601, 629), (463, 487)), ((1019, 1047), (357, 381))],
+        }
+    }
+
+    fn rows_of(centre: i32) -> (i32, i32) {
+        text_rows(centre, 22, 17)
     }
 
     /// 2030's label stays above its triangle, where it is clear; 2035's, whose achieved line
     /// runs 4 points above the required level, goes below the milestones' line instead of
-    /// onto the achieved line (46 pixels above, where it was drawn before).
+    /// onto the achieved line (46 pixels above, where it was drawn before), and is clear
+    /// there of every obstacle.
     #[test]
     fn a_requirement_label_keeps_clear_of_the_lines() {
-        let (lines, triangles) = sample();
+        let panel = sample();
         assert_eq!(
-            label_offset((615, 479), (345, 17), &lines, &triangles, 168..922),
+            label_offset((615, 479), 345, rows_of, &panel, 168..922),
             -46
         );
         assert_eq!(
-            label_offset((1033, 373), (357, 17), &lines, &triangles, 168..922),
+            label_offset((1033, 373), 357, rows_of, &panel, 168..922),
             134
         );
-        // Above, the 2035 label's box meets the achieved line between 2030 and 2031.
-        assert!(crosses(&lines[0], (664, 1021), (319, 335), 6));
+        let (left, right) = (1033 - 12 - 357, 1033 - 12);
+        // Above, the 2035 label's text meets the achieved line between 2030 and 2031.
+        assert!(crosses(
+            &panel.lines[0].0,
+            ((left, right), rows_of(373 - 46)),
+            0
+        ));
+        for (line, reach) in &panel.lines {
+            assert!(!crosses(
+                line,
+                ((left, right), rows_of(373 + 134)),
+                GAP + reach
+            ));
+        }
         // With no room anywhere it goes back above.
         assert_eq!(
-            label_offset((1033, 373), (357, 17), &lines, &triangles, 360..380),
+            label_offset((1033, 373), 357, rows_of, &panel, 360..380),
             -46
         );
+        // A label the text rows of which reach 15 pixels above its centre and 8 below.
+        assert_eq!(rows_of(100), (85, 108));
+    }
+
+    /// A long segment through a small box is seen however steep (sampling it missed this),
+    /// and a single point counts.
+    #[test]
+    fn a_line_crossing_a_box_is_seen_exactly() {
+        assert!(crosses(&[(0, 0), (1000, 1000)], ((45, 55), (45, 55)), 0));
+        assert!(!crosses(&[(0, 0), (1000, 1000)], ((60, 70), (0, 40)), 0));
+        assert!(crosses(&[(50, 50)], ((45, 55), (45, 55)), 0));
+        assert!(!crosses(&[(50, 50)], ((60, 70), (60, 70)), 5));
+        assert!(crosses(&[(50, 50)], ((60, 70), (60, 70)), 10));
     }
 }
