@@ -78,7 +78,7 @@ fn em_against_required<DB: DrawingBackend>(
         .draw_series(points.iter().map(|&p| Circle::new(p, 7, BLUE.filled())))
         .map_err(err)?;
     draw_milestones(&mut chart, s, l)?;
-    mark_target_years(&mut chart, s, l)?;
+    mark_target_years(&mut chart, s, l, &points)?;
     legend(&mut chart, SeriesLabelPosition::UpperLeft, 24)
 }
 
@@ -89,14 +89,12 @@ fn draw_milestones<DB: DrawingBackend>(
     s: &Stats,
     l: &Labels,
 ) -> Draw<()> {
-    if s.rate_milestones.is_empty() {
+    let path = milestone_path(s);
+    if path.is_empty() {
         return Ok(());
     }
     chart
-        .draw_series(LineSeries::new(
-            milestone_path(s),
-            VERMILLION.stroke_width(2),
-        ))
+        .draw_series(LineSeries::new(path, VERMILLION.stroke_width(2)))
         .map_err(err)?
         .label(l.get("milestones", &[]))
         .legend(|(x, y)| legend_box(x, y, VERMILLION));
@@ -182,8 +180,9 @@ struct Obstacles {
 /// How far below (positive) or above a target's triangle at `anchor` its label goes: the
 /// label ends 12 pixels left of the triangle, `width` wide, covering the rows `text_rows`
 /// gives about its centre. The nearest of a few heights where it stays inside the plot's
-/// `rows` and `GAP` pixels clear of every obstacle, above before below at the same distance
-/// and the two nearest first; 46 pixels above, as before, if none is clear.
+/// `rows` and `GAP` pixels clear of every obstacle: 46 pixels above, then below, 90 above,
+/// then below, then 134 and 178 below only (the legend sits in the upper left); 46 above, as
+/// before, if none is clear.
 fn label_offset(
     anchor: (i32, i32),
     width: i32,
@@ -215,22 +214,21 @@ fn label_offset(
 
 /// At each target year, a triangle at the required level, labelled with the rule, and the
 /// achieved share next to its point. The rule's label keeps clear of both lines, the
-/// triangles and the other labels ([`label_offset`]).
+/// triangles and the other labels ([`label_offset`]); `achieved_line` is the EM share by
+/// year as drawn.
 fn mark_target_years<DB: DrawingBackend>(
     chart: &mut Plane<'_, DB>,
     s: &Stats,
     l: &Labels,
+    achieved_line: &[(f64, f64)],
 ) -> Draw<()> {
     let in_pixels = |chart: &Plane<'_, DB>, path: &[(f64, f64)]| -> Vec<(i32, i32)> {
         path.iter().map(|p| chart.backend_coord(p)).collect()
     };
-    let achieved_line: Vec<(f64, f64)> = (s.base_year..=s.horizon)
-        .map(|y| (y as f64, em_share(s, y)))
-        .collect();
     // The achieved line: stroke 6, dots of radius 7; the milestones': stroke 2, dots 5.
     let mut obstacles = Obstacles {
         lines: vec![
-            (in_pixels(chart, &achieved_line), 7),
+            (in_pixels(chart, achieved_line), 7),
             (in_pixels(chart, &milestone_path(s)), 5),
         ],
         boxes: Vec::new(),
