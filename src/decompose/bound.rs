@@ -16,6 +16,7 @@
 use super::split::Relaxation;
 use super::Ctx;
 use crate::error::Result;
+use crate::machine::cores;
 use crate::model::{Amount, Coupling, Scope, SharedRow};
 use crate::solve::{FlowStart, Mode};
 use rayon::prelude::*;
@@ -34,8 +35,6 @@ pub(super) struct Raise<'a> {
     order: Vec<usize>,
     solved: usize,
     bound: f64,
-    /// Solves beyond `solved` in the order, by position, kept for a later call.
-    done: BTreeMap<usize, Result<f64>>,
     seconds: f64,
     /// The Lagrangian's constant: `Σ y·b` over the shared rows and the province-wide
     /// columns' part (`lagrangian_constant` of the LP by blocks, else `Σ y·(row activity)`).
@@ -75,7 +74,6 @@ impl<'a> Raise<'a> {
             },
             solved: 0,
             bound: lp_bound,
-            done: BTreeMap::new(),
             seconds: 0.0,
             constant,
             feasible,
@@ -189,59 +187,31 @@ impl<'a> Raise<'a> {
 
     /// Raises the bound along [`order`] until the gap of a plan costing `objective` is within
     /// its tolerance ([`super::within`]), every group is solved, or (with `most`) that many
-    /// groups are. The bound is always that of the shortest such prefix of the order, so it
-    /// does not depend on the thread count or on which solve ends first; `solver.threads`
-    /// workers each take the next group as soon as they are free (solved in batches, a long
-    /// priced MIP left the other thread idle: on the sample [1, 76] took 1.3 s of the
-    /// bound's 2.1 s). A solve beyond the prefix, still running when it proves the plan, is
-    /// waited for and kept for a later call. A group's plan is feasible in its priced model
-    /// (which drops the shared rows), so its priced MIP starts from it.
+    /// groups are; a failed solve in that prefix ends it with its error. The bound is that of
+    /// the shortest proving prefix, so it does not depend on the thread count (barring a
+    /// priced MIP cut short by `solver.time_limit_seconds`): see [`run`]. A group's plan is
+    /// feasible in its priced model (which drops the shared rows), so its priced MIP starts
+    /// from it.
     pub fn until(&mut self, objective: f64, most: Option<usize>) -> Result<f64> {
         let started = std::time::Instant::now();
         let most = most.unwrap_or(self.order.len()).min(self.order.len());
-        let workers = (self.ctx.spec.config.solver.threads.max(1) as usize).min(most.max(1));
-        let state = std::sync::Mutex::new(Prefix {
-            solved: self.solved,
-            bound: self.bound,
-            next: self.solved,
-            done: std::mem::take(&mut self.done),
-            failed: None,
-        });
-        let within = |p: &Prefix| super::within(self.ctx, objective, p.bound);
-        let this = &*self;
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| loop {
-                    let g = {
-                        let mut p = state.lock().unwrap_or_else(|e| e.into_inner());
-                        // Skip what an earlier call solved beyond its prefix.
-                        while p.next < most && p.done.contains_key(&p.next) {
-                            p.next += 1;
-                        }
-                        if p.failed.is_some() || within(&p) || p.next >= most {
-                            return;
-                        }
-                        p.next += 1;
-                        p.next - 1
-                    };
-                    let raised = this.raise_of(this.order[g]);
-                    let mut p = state.lock().unwrap_or_else(|e| e.into_inner());
-                    p.done.insert(g, raised);
-                    p.advance(most, &within);
-                });
-            }
-        });
-        let mut p = state.into_inner().unwrap_or_else(|e| e.into_inner());
-        // Solves another call left beyond its prefix may be all this one needs.
-        p.advance(most, &within);
+        let workers = (self.ctx.spec.config.solver.threads as usize).clamp(1, cores());
+        let proven = |bound: f64| super::within(self.ctx, objective, bound);
+        let solve = |position: usize| self.raise_of(self.order[position]);
+        let reached = run(
+            Prefix::at(self.solved, self.bound),
+            most,
+            workers,
+            &proven,
+            &solve,
+        );
         self.seconds += started.elapsed().as_secs_f64();
-        if let Some(e) = p.failed.take() {
-            return Err(e);
+        self.solved = reached.solved;
+        self.bound = reached.bound;
+        match reached.failed {
+            Some(e) => Err(e),
+            None => Ok(self.bound.max(self.lp_bound)),
         }
-        self.solved = p.solved;
-        self.bound = p.bound;
-        self.done = p.done;
-        Ok(self.bound.max(self.lp_bound))
     }
 
     /// How much whole people raise group g's part of the bound: its priced MIP's bound less
@@ -264,23 +234,38 @@ impl<'a> Raise<'a> {
     }
 }
 
-/// [`Raise::until`]'s shared state: the prefix of the order added to the bound, and the
-/// solves done, in the order's positions.
+/// The bound's prefix of the order: how many positions are added to it, the bound so far,
+/// and the solves that ended past it, by position.
 struct Prefix {
     solved: usize,
     bound: f64,
     /// The next position to hand out.
     next: usize,
     done: BTreeMap<usize, Result<f64>>,
-    /// The first failed solve within the prefix: it ends the call.
+    /// The first failed solve inside the prefix: it ends the call.
     failed: Option<crate::error::Error>,
 }
 
 impl Prefix {
-    /// Adds the solved positions that follow the prefix, one at a time, until the plan is
-    /// proven or `most` are added.
-    fn advance(&mut self, most: usize, within: &impl Fn(&Prefix) -> bool) {
-        while self.failed.is_none() && self.solved < most && !within(self) {
+    fn at(solved: usize, bound: f64) -> Prefix {
+        Prefix {
+            solved,
+            bound,
+            next: solved,
+            done: BTreeMap::new(),
+            failed: None,
+        }
+    }
+
+    /// Whether to hand out no more positions: proven, failed, or the prefix at `most`.
+    fn finished(&self, most: usize, proven: &dyn Fn(f64) -> bool) -> bool {
+        self.failed.is_some() || self.solved >= most || proven(self.bound)
+    }
+
+    /// Adds the solves that follow the prefix, one position at a time, until it is
+    /// finished or the next position has not ended yet.
+    fn advance(&mut self, most: usize, proven: &dyn Fn(f64) -> bool) {
+        while !self.finished(most, proven) {
             match self.done.remove(&self.solved) {
                 None => return,
                 Some(Ok(raised)) => {
@@ -291,6 +276,54 @@ impl Prefix {
             }
         }
     }
+}
+
+/// Solves positions `start.solved..most` of the order on `workers` threads, each taking the
+/// next position as soon as it is free, until the prefix is finished ([`Prefix::finished`]).
+/// Positions are handed out and added in order, so the prefix reached, and with it the
+/// bound, is the same for any number of workers and any order in which solves end (a batch
+/// of `threads` at a time, before, left one core idle behind a long priced MIP). A solve
+/// past the prefix that is still running when it finishes is waited for and dropped; a
+/// solve that panics counts as failed.
+fn run(
+    start: Prefix,
+    most: usize,
+    workers: usize,
+    proven: &(dyn Fn(f64) -> bool + Sync),
+    solve: &(dyn Fn(usize) -> Result<f64> + Sync),
+) -> Prefix {
+    if start.finished(most, proven) {
+        return start;
+    }
+    let workers = workers.clamp(1, most - start.solved);
+    let state = std::sync::Mutex::new(start);
+    // The lock is held only around bookkeeping that cannot panic.
+    let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let position = {
+                    let mut p = lock();
+                    if p.finished(most, proven) || p.next >= most {
+                        return;
+                    }
+                    p.next += 1;
+                    p.next - 1
+                };
+                let raised =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve(position)))
+                        .unwrap_or_else(|_| {
+                            Err(crate::error::Error::Solver(
+                                "a priced MIP of the bound stopped unexpectedly".into(),
+                            ))
+                        });
+                let mut p = lock();
+                p.done.insert(position, raised);
+                p.advance(most, proven);
+            });
+        }
+    });
+    state.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 fn dual_feasible(r: &Relaxation) -> bool {
@@ -351,66 +384,112 @@ fn fractional_flows(r: &Relaxation, groups: usize) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::Prefix;
-    use crate::error::Error;
-    use std::collections::BTreeMap;
-
-    fn prefix() -> Prefix {
-        Prefix {
-            solved: 0,
-            bound: 100.0,
-            next: 0,
-            done: BTreeMap::new(),
-            failed: None,
-        }
-    }
+    use super::{run, Prefix};
+    use crate::error::{Error, Result};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
 
     /// Proven once the bound reaches 110.
-    fn proven(p: &Prefix) -> bool {
-        p.bound >= 110.0
+    fn proven(bound: f64) -> bool {
+        bound >= 110.0
+    }
+
+    /// Runs `raises` (an error where `None`) on `workers` threads, the later positions
+    /// ending first, and counts the solves of each position.
+    fn solved_with(
+        raises: &[Option<f64>],
+        start: Prefix,
+        most: usize,
+        workers: usize,
+    ) -> (Prefix, Vec<usize>) {
+        let calls: Vec<AtomicUsize> = raises.iter().map(|_| AtomicUsize::new(0)).collect();
+        let solve = |at: usize| -> Result<f64> {
+            calls[at].fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(5 * (raises.len() - at) as u64));
+            raises[at].ok_or_else(|| Error::Solver(format!("position {at}")))
+        };
+        let reached = run(start, most, workers, &proven, &solve);
+        (
+            reached,
+            calls.iter().map(|c| c.load(Ordering::SeqCst)).collect(),
+        )
     }
 
     #[test]
-    fn the_bound_is_the_shortest_proving_prefix_whatever_the_order_solves_end() {
-        let raises = [4.0, 0.0, 7.0, 5.0, 9.0];
-        // In order, one at a time: 4, 0, 7 proves at the third position (111).
-        let mut in_order = prefix();
-        for (i, r) in raises.iter().enumerate() {
-            in_order.done.insert(i, Ok(*r));
-            in_order.advance(raises.len(), &proven);
+    fn the_bound_is_the_shortest_proving_prefix_for_any_number_of_workers() {
+        // 4, 0, 7 proves at the third position (111); the fifth and sixth are never needed.
+        let raises = [
+            Some(4.0),
+            Some(0.0),
+            Some(7.0),
+            Some(5.0),
+            Some(9.0),
+            Some(1.0),
+        ];
+        for workers in [1, 2, 3, 8] {
+            let (reached, calls) = solved_with(&raises, Prefix::at(0, 100.0), 6, workers);
+            assert_eq!(
+                (reached.solved, reached.bound),
+                (3, 111.0),
+                "{workers} workers"
+            );
+            assert!(reached.failed.is_none());
+            assert!(
+                calls.iter().all(|&c| c <= 1),
+                "{workers} workers: {calls:?}"
+            );
+            assert_eq!(&calls[..3], &[1, 1, 1]);
+            if workers == 1 {
+                // One at a time, nothing past the proof is started.
+                assert_eq!(&calls[3..], &[0, 0, 0]);
+            }
         }
-        assert_eq!((in_order.solved, in_order.bound), (3, 111.0));
-        // The last positions end first: the same prefix, what lies past it kept.
-        let mut reversed = prefix();
-        for i in (0..raises.len()).rev() {
-            reversed.done.insert(i, Ok(raises[i]));
-            reversed.advance(raises.len(), &proven);
-        }
-        assert_eq!((reversed.solved, reversed.bound), (3, 111.0));
-        assert_eq!(reversed.done.len(), 2);
-        // `most` stops it short of the proof.
-        let mut capped = prefix();
-        for (i, r) in raises.iter().enumerate() {
-            capped.done.insert(i, Ok(*r));
-        }
-        capped.advance(2, &proven);
+        // `most` stops it short of the proof; a prefix already proven solves nothing.
+        let (capped, calls) = solved_with(&raises, Prefix::at(0, 100.0), 2, 2);
         assert_eq!((capped.solved, capped.bound), (2, 104.0));
+        assert_eq!(calls, [1, 1, 0, 0, 0, 0]);
+        let (again, calls) = solved_with(&raises, Prefix::at(3, 111.0), 6, 2);
+        assert_eq!((again.solved, again.bound), (3, 111.0));
+        assert_eq!(calls, [0; 6]);
     }
 
     #[test]
     fn a_failed_solve_counts_only_inside_the_prefix() {
-        let mut past = prefix();
-        past.done.insert(0, Ok(20.0));
-        past.done
-            .insert(1, Err(Error::Solver("past the proof".into())));
-        past.advance(2, &proven);
-        assert!(past.failed.is_none());
-        assert_eq!((past.solved, past.bound), (1, 120.0));
-        let mut inside = prefix();
-        inside.done.insert(0, Err(Error::Solver("inside".into())));
-        inside.done.insert(1, Ok(20.0));
-        inside.advance(2, &proven);
-        assert_eq!(inside.solved, 0);
-        assert!(matches!(inside.failed, Some(Error::Solver(ref m)) if m == "inside"));
+        // Past the proof (position 1, after 20 proves at 0): never returned.
+        for workers in [1, 2, 3] {
+            let (past, _) = solved_with(&[Some(20.0), None], Prefix::at(0, 100.0), 2, workers);
+            assert!(past.failed.is_none(), "{workers} workers");
+            assert_eq!((past.solved, past.bound), (1, 120.0));
+        }
+        // Inside it: returned whatever ends first, and nothing after it is added.
+        for workers in [1, 2, 3] {
+            let (inside, _) = solved_with(
+                &[Some(1.0), None, Some(20.0)],
+                Prefix::at(0, 100.0),
+                3,
+                workers,
+            );
+            assert_eq!(
+                (inside.solved, inside.bound),
+                (1, 101.0),
+                "{workers} workers"
+            );
+            assert!(matches!(inside.failed, Some(Error::Solver(ref m)) if m == "position 1"));
+        }
+    }
+
+    #[test]
+    fn a_panicking_solve_is_a_failed_one() {
+        let solve = |at: usize| -> Result<f64> {
+            if at == 1 {
+                panic!("a solver bug");
+            }
+            Ok(1.0)
+        };
+        let reached = run(Prefix::at(0, 100.0), 4, 2, &proven, &solve);
+        assert_eq!(reached.solved, 1);
+        assert!(
+            matches!(reached.failed, Some(Error::Solver(ref m)) if m.contains("stopped unexpectedly"))
+        );
     }
 }

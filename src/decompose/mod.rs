@@ -277,7 +277,7 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
         parts::repair_minimums(ctx, groups, &split, &mut parts, &objective_of_parts)?;
     }
     // The bound of the groups that miss most first: if it proves the plan within its
-    // tolerance, the slot exchange is not needed (on the sample, 10 groups do with the
+    // tolerance, the slot exchange is not needed (on the sample, 13 groups do with the
     // defaults; with I2 on, the exchange is needed and the first 20 then do).
     let shortfalls: Vec<f64> = parts.parts.iter().map(|p| p.shortfall).collect();
     let starts: Vec<FlowStart> = parts.parts.iter().map(|p| p.start.clone()).collect();
