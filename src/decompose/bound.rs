@@ -283,8 +283,8 @@ impl Prefix {
 /// Positions are handed out and added in order, so the prefix reached, and with it the
 /// bound, is the same for any number of workers and any order in which solves end (a batch
 /// of `threads` at a time, before, left one core idle behind a long priced MIP). A solve
-/// past the prefix that is still running when it finishes is waited for and dropped; a
-/// solve that panics counts as failed.
+/// past the prefix that is still running when the prefix is finished is waited for and
+/// dropped; a solve that panics counts as failed.
 fn run(
     start: Prefix,
     most: usize,
