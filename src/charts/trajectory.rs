@@ -170,6 +170,15 @@ fn text_rows(centre: i32, size: i32, height: i32) -> (i32, i32) {
 /// Pixels kept between a label and whatever it must not touch.
 const GAP: i32 = 4;
 
+/// Where the achieved share's label sits from its point (pixels right and down).
+const ACHIEVED_OFFSET: (i32, i32) = (14, 24);
+
+/// The columns of a requirement label `width` pixels wide, ending 12 pixels left of its
+/// triangle at column `px`.
+fn label_columns(px: i32, width: i32) -> (i32, i32) {
+    (px - 12 - width, px - 12)
+}
+
 /// What a requirement label must keep clear of: lines with how far their strokes and dots
 /// reach from them, and boxes (triangles, other labels).
 struct Obstacles {
@@ -191,7 +200,7 @@ fn label_offset(
     rows: std::ops::Range<i32>,
 ) -> i32 {
     let (px, py) = anchor;
-    let x = (px - 12 - width, px - 12);
+    let x = label_columns(px, width);
     [-46, 46, -90, 90, 134, 178]
         .into_iter()
         .find(|dy| {
@@ -237,7 +246,7 @@ fn mark_target_years<DB: DrawingBackend>(
     let achieved_style = text_style(24, &BLUE).pos(Pos::new(HPos::Left, VPos::Center));
     for &(year, _) in &s.targets {
         // The triangle (size 16: 16 pixels above its point, 8 below, 14 either side) and the
-        // achieved share's label (14 pixels right of its point, 24 below).
+        // achieved share's label (`ACHIEVED_OFFSET` from its point).
         let (tx, ty) = chart.backend_coord(&(year as f64, required_share(s, year)));
         obstacles
             .boxes
@@ -247,9 +256,10 @@ fn mark_target_years<DB: DrawingBackend>(
             .plotting_area()
             .estimate_text_size(&achieved_text(year), &achieved_style)
             .map_err(err)?;
+        let (ox, oy) = ACHIEVED_OFFSET;
         obstacles.boxes.push((
-            (ax + 14, ax + 14 + w as i32),
-            text_rows(ay + 24, 24, h as i32),
+            (ax + ox, ax + ox + w as i32),
+            text_rows(ay + oy, 24, h as i32),
         ));
     }
     let (_, plot_y) = chart.plotting_area().get_pixel_range();
@@ -285,7 +295,7 @@ fn mark_target_years<DB: DrawingBackend>(
         let dy = label_offset((px, py), width as i32, rows_of, &obstacles, plot_y.clone());
         obstacles
             .boxes
-            .push(((px - 12 - width as i32, px - 12), rows_of(py + dy)));
+            .push((label_columns(px, width as i32), rows_of(py + dy)));
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((year as f64, v)) + Text::new(text, (-12, dy), style),
@@ -295,7 +305,7 @@ fn mark_target_years<DB: DrawingBackend>(
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at((year as f64, achieved))
-                    + Text::new(achieved_text(year), (14, 24), achieved_style.clone()),
+                    + Text::new(achieved_text(year), ACHIEVED_OFFSET, achieved_style.clone()),
             ))
             .map_err(err)?;
     }
