@@ -173,10 +173,13 @@ const GAP: i32 = 4;
 /// Where the achieved share's label sits from its point (pixels right and down).
 const ACHIEVED_OFFSET: (i32, i32) = (14, 24);
 
-/// The columns of a requirement label `width` pixels wide, ending 12 pixels left of its
-/// triangle at column `px`.
+/// Pixels between a requirement label's right end and its triangle's point.
+const REQUIREMENT_GAP: i32 = 12;
+
+/// The columns of a requirement label `width` pixels wide, ending `REQUIREMENT_GAP` pixels
+/// left of its triangle at column `px`.
 fn label_columns(px: i32, width: i32) -> (i32, i32) {
-    (px - 12 - width, px - 12)
+    (px - REQUIREMENT_GAP - width, px - REQUIREMENT_GAP)
 }
 
 /// What a requirement label must keep clear of: lines with how far their strokes and dots
@@ -187,7 +190,7 @@ struct Obstacles {
 }
 
 /// How far below (positive) or above a target's triangle at `anchor` its label goes: the
-/// label ends 12 pixels left of the triangle, `width` wide, covering the rows `text_rows`
+/// label ends `REQUIREMENT_GAP` pixels left of the triangle, `width` wide, covering the rows `text_rows`
 /// gives about its centre. The nearest of a few heights where it stays inside the plot's
 /// `rows` and `GAP` pixels clear of every obstacle: 46 pixels above, then below, 90 above,
 /// then below, then 134 and 178 below only (the legend sits in the upper left); 46 above, as
@@ -298,7 +301,7 @@ fn mark_target_years<DB: DrawingBackend>(
             .push((label_columns(px, width as i32), rows_of(py + dy)));
         chart
             .draw_series(std::iter::once(
-                EmptyElement::at((year as f64, v)) + Text::new(text, (-12, dy), style),
+                EmptyElement::at((year as f64, v)) + Text::new(text, (-REQUIREMENT_GAP, dy), style),
             ))
             .map_err(err)?;
         let achieved = em_share(s, year);
