@@ -9,7 +9,10 @@
 //! 1. **Retirements** from `retirements.csv` leave their cell, settled people first.
 //! 2. **Attrition and ageing:** `n ← n·A`, where `A[(c,k),(c,min(k+1,K))] = 1 − a_u(k)` and
 //!    the row deficit `a_u(k)` is the leaving rate of tenure year k for the unit's class
-//!    (`attrition.csv`, else `[attrition]`).
+//!    (`attrition.csv`, else `[attrition]`). The people due to retire within the horizon
+//!    wait outside `n`, by state, and age with it; they are at risk too, as in the plan and
+//!    the draws: each state's expected leavers are `a_u(k)·(n + waiting)`, booked on `n`, so
+//!    every scheduled retirement happens.
 //! 3. **Promotion** `n ← n·M(t)`: vacant leader posts are filled from trained staff of every
 //!    group in proportion to their numbers: no targeted action.
 //! 4. **Hiring** `+ r(t)`: vacancies up to the unit's base-year fill rate of its quota of
@@ -268,6 +271,10 @@ struct UnitChain<'a> {
     n: DVector<f64>,
     /// Per cell: people due to retire within the horizon, outside `n`.
     due_to_retire: Vec<u32>,
+    /// The same people by state: they age with the others and are at risk of leaving like
+    /// them, but their expected leavers are booked on the others of their state (as in the
+    /// plan's booking, `model::stocks::base_attrition`), so every retirement happens.
+    waiting: DVector<f64>,
     /// The unit's base-year staff over its base-year quota, at most 1.
     fill_rate: f64,
     expected_leavers: Vec<f64>,
@@ -299,6 +306,7 @@ impl<'a> UnitChain<'a> {
             leaving_share,
             n: DVector::<f64>::zeros(states),
             due_to_retire: vec![0u32; cells.len()],
+            waiting: DVector::<f64>::zeros(states),
             fill_rate,
             expected_leavers: vec![0.0f64; states],
             booked_leavers: vec![0u32; states],
@@ -342,6 +350,7 @@ impl<'a> UnitChain<'a> {
                 });
                 let s = self.state(c, k);
                 self.n[s] += (n - waiting) as f64;
+                self.waiting[s] += waiting as f64;
             }
             self.due_to_retire[ci] = self.due_to_retire[ci].min(*count);
         }
@@ -386,6 +395,14 @@ impl<'a> UnitChain<'a> {
                 .unwrap_or(0)
                 .min(self.due_to_retire[ci]);
             self.due_to_retire[ci] -= due;
+            // The longest-serving first, as they were set aside.
+            let mut left = due as f64;
+            for k in (0..self.tenures).rev() {
+                let s = ci * self.tenures + k;
+                let take = left.min(self.waiting[s]);
+                self.waiting[s] -= take;
+                left -= take;
+            }
             self.record(plan, t, FlowKind::Retire, c, due);
         }
     }
@@ -396,7 +413,9 @@ impl<'a> UnitChain<'a> {
     /// at most its people.
     fn leave_and_age(&mut self, plan: &mut Plan, t: i32) {
         let (states, tenures) = (self.states(), self.tenures);
-        let expected = self.n.component_mul(&self.leaving_share);
+        // At risk: the chain's people and those waiting to retire (as in the plan and the
+        // draws); booked on the chain's people only.
+        let expected = (&self.n + &self.waiting).component_mul(&self.leaving_share);
         for s in 0..states {
             self.expected_leavers[s] += expected[s];
         }
@@ -417,6 +436,7 @@ impl<'a> UnitChain<'a> {
             self.record(plan, t, FlowKind::Attrition, *c, out as u32);
         }
         self.n = self.ageing.transpose() * (&self.n - &leavers);
+        self.waiting = self.ageing.transpose() * &self.waiting;
     }
 
     /// Vacant leader posts: the posts less the leaders in the chain and waiting to retire.

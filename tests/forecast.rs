@@ -160,6 +160,42 @@ mod forecast_properties {
         .unwrap();
     }
 
+    #[test]
+    fn people_due_to_retire_are_at_risk_of_leaving_before_as_in_the_plan() {
+        // 30 settled Kinh men, 20 of them due to retire in 2031, leaving at 20% a year. In
+        // 2026 all 30 are at risk (the plan's booking and the draws count those waiting to
+        // retire too): 6.0 expected leavers, booked on the 10 others so that all 20
+        // retirements still happen. Kept out of the pool, as until 6 December 2026, the
+        // forecast booked 2 (10 × 20%).
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        write(&dir, 30, 0, &[30, 0, 0, 0], &[(0, 2031, 20)], (50, 20));
+        let spec = bienche::scenario::load(&dir).unwrap();
+        let f = bienche::forecast::forecast(&spec);
+        let leavers_2026: u32 = f
+            .plan
+            .flows
+            .iter()
+            .filter(|(k, _)| k.kind == bienche::model::FlowKind::Attrition && k.year == 2026)
+            .map(|(_, (n, _))| n)
+            .sum();
+        assert_eq!(leavers_2026, 6);
+        let booked: u32 = bienche::model::stocks::base_attrition(&spec)
+            .iter()
+            .filter(|((_, _, t), _)| *t == 2026)
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!(booked, leavers_2026, "the plan books the same leavers");
+        let retired: u32 = f
+            .plan
+            .flows
+            .iter()
+            .filter(|(k, _)| k.kind == bienche::model::FlowKind::Retire)
+            .map(|(_, (n, _))| n)
+            .sum();
+        assert_eq!(retired, 20);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
         /// Whatever the data: the flows replay to the stocks, leaders stay within their posts,
