@@ -103,7 +103,7 @@ pub fn forecast(spec: &Spec) -> Forecast {
     let mut plan = Plan::default();
     let mut mix_basis = Vec::new();
     for u in 0..spec.units.len() {
-        mix_basis.push(project_unit(spec, u, &mut plan));
+        mix_basis.push(project_unit(spec, u, &mut plan).0);
     }
     book_flow_costs(spec, &mut plan);
     crate::model::objective::book_salaries(spec, &mut plan.costs, plan.stock.iter());
@@ -165,20 +165,35 @@ fn book_flow_costs(spec: &Spec, plan: &mut Plan) {
     }
 }
 
-/// Hires of unit u in each planned year of the forecast.
+/// Net hires of unit u in each planned year of the forecast, in the plan's sense of a hire
+/// (docs/model.md, assumption 2): its hires less the replacements of its own hires who left
+/// that year. The running total is rounded to the nearest person (halves up) and never falls,
+/// so each year's count is whole.
 pub fn unit_hires(spec: &Spec, u: usize) -> Vec<u32> {
     let mut plan = Plan::default();
-    project_unit(spec, u, &mut plan);
-    let mut by_year = vec![0u32; spec.plan_years().count()];
+    let (_, hire_leavers) = project_unit(spec, u, &mut plan);
+    let mut gross = vec![0u32; spec.plan_years().count()];
     for (key, (n, _)) in plan.flows.iter().filter(|(k, _)| k.kind == FlowKind::Hire) {
-        by_year[(key.year - spec.base_year() - 1) as usize] += n;
+        gross[(key.year - spec.base_year() - 1) as usize] += n;
     }
-    by_year
+    let (mut running, mut booked) = (0.0f64, 0u32);
+    gross
+        .iter()
+        .zip(&hire_leavers)
+        .map(|(&g, &left)| {
+            running += g as f64 - left;
+            let total = ((running + 0.5 + 1e-9).floor().max(0.0) as u32).max(booked);
+            let year = total - booked;
+            booked = total;
+            year
+        })
+        .collect()
 }
 
 /// Projects unit u year by year (steps 1–4 of the module doc), booking its stocks and flows
-/// into `plan`; returns how the unit was assumed to hire.
-fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
+/// into `plan`; returns how the unit was assumed to hire, and in each year the expected
+/// leavers among the people it hired.
+fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> (MixBasis, Vec<f64>) {
     let staff: Vec<(Cell, u32)> = spec
         .staff
         .range((u, crate::domain::Cell::FIRST)..=(u, crate::domain::Cell::LAST))
@@ -187,14 +202,15 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> MixBasis {
     let (mix, basis) = hiring_mix(spec, u, &staff);
     let mut chain = UnitChain::new(spec, u, &staff, mix);
     chain.write_stock(plan, spec.base_year());
+    let mut hire_leavers = Vec::new();
     for t in spec.plan_years() {
         chain.retire(plan, t);
-        chain.leave_and_age(plan, t);
+        hire_leavers.push(chain.leave_and_age(plan, t));
         chain.promote(plan, t);
         chain.hire(plan, t);
         chain.write_stock(plan, t);
     }
-    basis
+    (basis, hire_leavers)
 }
 
 /// The unit's hiring mix: `hiring_mix.csv`, else its current staff, all roles, as staff.
@@ -275,6 +291,9 @@ struct UnitChain<'a> {
     /// them, but their expected leavers are booked on the others of their state (as in the
     /// plan's booking, `model::stocks::base_attrition`), so every retirement happens.
     waiting: DVector<f64>,
+    /// Of `n`, the people the forecast hired, in expectation: a state's leavers are its
+    /// people's in proportion.
+    hired: DVector<f64>,
     /// The unit's base-year staff over its base-year quota, at most 1.
     fill_rate: f64,
     expected_leavers: Vec<f64>,
@@ -307,6 +326,7 @@ impl<'a> UnitChain<'a> {
             n: DVector::<f64>::zeros(states),
             due_to_retire: vec![0u32; cells.len()],
             waiting: DVector::<f64>::zeros(states),
+            hired: DVector::<f64>::zeros(states),
             fill_rate,
             expected_leavers: vec![0.0f64; states],
             booked_leavers: vec![0u32; states],
@@ -411,7 +431,8 @@ impl<'a> UnitChain<'a> {
     /// tenure) running expected leavers are booked in whole people on its own line
     /// ([`crate::rounding::place_each`], each cell's first step in the engine), each state
     /// at most its people.
-    fn leave_and_age(&mut self, plan: &mut Plan, t: i32) {
+    /// Returns the year's expected leavers among the people the forecast hired.
+    fn leave_and_age(&mut self, plan: &mut Plan, t: i32) -> f64 {
         let (states, tenures) = (self.states(), self.tenures);
         // At risk: the chain's people and those waiting to retire (as in the plan and the
         // draws); booked on the chain's people only.
@@ -435,8 +456,17 @@ impl<'a> UnitChain<'a> {
             let out: f64 = (0..tenures).map(|k| leavers[ci * tenures + k]).sum();
             self.record(plan, t, FlowKind::Attrition, *c, out as u32);
         }
+        let hire_leavers = DVector::<f64>::from_fn(states, |s, _| {
+            if self.n[s] > 0.0 {
+                leavers[s] * self.hired[s] / self.n[s]
+            } else {
+                0.0
+            }
+        });
         self.n = self.ageing.transpose() * (&self.n - &leavers);
         self.waiting = self.ageing.transpose() * &self.waiting;
+        self.hired = self.ageing.transpose() * (&self.hired - &hire_leavers);
+        hire_leavers.sum()
     }
 
     /// Vacant leader posts: the posts less the leaders in the chain and waiting to retire.
@@ -485,7 +515,13 @@ impl<'a> UnitChain<'a> {
             for k in (0..self.tenures).rev() {
                 let s = ci * self.tenures + k;
                 let take = left.min(self.n[s] as u32);
+                let hired = if self.n[s] > 0.0 {
+                    take as f64 * self.hired[s] / self.n[s]
+                } else {
+                    0.0
+                };
                 self.n[s] -= take as f64;
+                self.hired[s] -= hired;
                 let to = self.state(
                     &Cell {
                         leader: true,
@@ -494,6 +530,7 @@ impl<'a> UnitChain<'a> {
                     k,
                 );
                 self.n[to] += take as f64;
+                self.hired[to] += hired;
                 left -= take;
             }
             debug_assert_eq!(left, 0, "promotions within the cell's people");
@@ -516,6 +553,7 @@ impl<'a> UnitChain<'a> {
         for ((c, _), &h) in self.mix.iter().zip(&hires) {
             let s = self.state(c, 0);
             self.n[s] += h as f64;
+            self.hired[s] += h as f64;
             self.record(plan, t, FlowKind::Hire, *c, h);
         }
     }

@@ -196,6 +196,30 @@ mod forecast_properties {
         assert_eq!(retired, 20);
     }
 
+    #[test]
+    fn the_forecast_s_net_hires_leave_out_the_replacements_of_its_own_hires() {
+        // 10 settled Kinh men who never leave (settled rate 0); 5 retire in 2026 and are
+        // refilled by 5 hires, who leave at 50% in their first tenure year (2027), as do
+        // their replacements: the forecast recruits again every year, but only the first 5
+        // are net hires in the plan's sense (assumption 2: a net hire keeps its post).
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        write(&dir, 10, 0, &[10, 0, 0, 0], &[(0, 2026, 5)], (50, 0));
+        let spec = bienche::scenario::load(&dir).unwrap();
+        let gross: u32 = bienche::forecast::forecast(&spec)
+            .plan
+            .flows
+            .iter()
+            .filter(|(k, _)| k.kind == bienche::model::FlowKind::Hire)
+            .map(|(_, (n, _))| n)
+            .sum();
+        assert!(gross >= 8, "{gross} hires: the replacements are recruited");
+        assert_eq!(
+            bienche::forecast::unit_hires(&spec, 0),
+            vec![5, 0, 0, 0, 0, 0]
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
         /// Whatever the data: the flows replay to the stocks, leaders stay within their posts,

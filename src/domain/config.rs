@@ -479,11 +479,11 @@ pub struct IntentConfig {
     #[serde(default = "yes")]
     pub em_number: bool,
     /// I2: EM share of each unit's hires at least `hiring_em_share`, or its EM population
-    /// share when absent. Off by default: on the sample it makes the plan prove only a 0.5%
-    /// gap in twice the time (docs/model.md, "Intent").
+    /// share when absent. Off by default: on the sample the plan proves its gap with it, but
+    /// in about five times the time (docs/model.md, "Intent").
     #[serde(default)]
     pub hiring_composition: bool,
-    /// Which hires I2's share is of: `forecast` (the hires the no-plan forecast makes to
+    /// Which hires I2's share is of: `forecast` (the net hires the no-plan forecast makes to
     /// keep the unit staffed, so the EM hires asked are a number known in advance, the
     /// default) or `plan` (the plan's own hires, an exact share; slower, docs/model.md).
     #[serde(default = "default_hiring_basis")]

@@ -12,8 +12,10 @@
 //! - **I2, who is hired** (VI.5 "tuyển dụng … phù hợp với tỷ lệ, cơ cấu thành phần dân tộc
 //!   thiểu số, ưu tiên … xã biên giới, xã đặc biệt khó khăn"): each unit's EM hires are at
 //!   least a share `s_u` (`intent.hiring_em_share`, else the unit's EM population share) of
-//!   its hires. On the `forecast` basis (the default) the share is of the hires the no-plan
-//!   forecast makes to keep the unit staffed ([`crate::forecast`]), `F_u(τ)`, so what is asked
+//!   its hires. On the `forecast` basis (the default) the share is of the net hires the
+//!   no-plan forecast makes to keep the unit staffed ([`crate::forecast::unit_hires`]: its
+//!   hires less the replacements of its own hires who left, as a plan's hire is a person who
+//!   stays, assumption 2), `F_u(τ)`, so what is asked
 //!   is a number known before planning, running over the years: for each planned year t,
 //!   `Σ_{τ≤t} E_u(τ) + shortfall ≥ round(s_u · Σ_{τ≤t} F_u(τ) − tolerance)`, with no
 //!   tolerance in the horizon year (`policy.rounding`). A year short is priced again each
@@ -578,7 +580,7 @@ fn explain(spec: &Spec) -> Vec<String> {
                 let hires: u32 = spec.plan_years().map(|t| spec.forecast_hires(u, t)).sum();
                 (
                     hiring_required(spec, u, spec.horizon()).to_string(),
-                    format!("the {hires} the no-plan forecast makes, each year on the way"),
+                    format!("the {hires} net hires of the no-plan forecast, each year on the way"),
                 )
             } else {
                 (
