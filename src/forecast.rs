@@ -9,10 +9,7 @@
 //! 1. **Retirements** from `retirements.csv` leave their cell, settled people first.
 //! 2. **Attrition and ageing:** `n ← n·A`, where `A[(c,k),(c,min(k+1,K))] = 1 − a_u(k)` and
 //!    the row deficit `a_u(k)` is the leaving rate of tenure year k for the unit's class
-//!    (`attrition.csv`, else `[attrition]`). The people due to retire within the horizon
-//!    wait outside `n`, by state, and age with it; they are at risk too, as in the plan and
-//!    the draws: each state's expected leavers are `a_u(k)·(n + waiting)`, booked on `n`, so
-//!    every scheduled retirement happens.
+//!    (`attrition.csv`, else `[attrition]`).
 //! 3. **Promotion** `n ← n·M(t)`: vacant leader posts are filled from trained staff of every
 //!    group in proportion to their numbers: no targeted action.
 //! 4. **Hiring** `+ r(t)`: vacancies up to the unit's base-year fill rate of its quota of
@@ -166,9 +163,10 @@ fn book_flow_costs(spec: &Spec, plan: &mut Plan) {
 }
 
 /// Net hires of unit u in each planned year of the forecast, in the plan's sense of a hire
-/// (docs/model.md, assumption 2): its hires less the replacements of its own hires who left
-/// that year. The running total is rounded to the nearest person (halves up) and never falls,
-/// so each year's count is whole.
+/// (docs/model.md, assumption 2: a hire keeps its post): the people it hired still there
+/// (its hires less their expected leavers) by the end of each year, counted from their
+/// highest so far and rounded to the nearest person (halves up), so a post refilled after
+/// one of its hires left is not a new net hire, nor is one refilled after the unit shrank.
 pub fn unit_hires(spec: &Spec, u: usize) -> Vec<u32> {
     let mut plan = Plan::default();
     let (_, hire_leavers) = project_unit(spec, u, &mut plan);
@@ -176,15 +174,16 @@ pub fn unit_hires(spec: &Spec, u: usize) -> Vec<u32> {
     for (key, (n, _)) in plan.flows.iter().filter(|(k, _)| k.kind == FlowKind::Hire) {
         gross[(key.year - spec.base_year() - 1) as usize] += n;
     }
-    let (mut running, mut booked) = (0.0f64, 0u32);
+    let (mut still_there, mut highest, mut counted) = (0.0f64, 0.0f64, 0u32);
     gross
         .iter()
         .zip(&hire_leavers)
         .map(|(&g, &left)| {
-            running += g as f64 - left;
-            let total = ((running + 0.5 + 1e-9).floor().max(0.0) as u32).max(booked);
-            let year = total - booked;
-            booked = total;
+            still_there += g as f64 - left;
+            highest = highest.max(still_there);
+            let total = (highest + 0.5 + 1e-9).floor() as u32;
+            let year = total.saturating_sub(counted);
+            counted = counted.max(total);
             year
         })
         .collect()
@@ -287,12 +286,8 @@ struct UnitChain<'a> {
     n: DVector<f64>,
     /// Per cell: people due to retire within the horizon, outside `n`.
     due_to_retire: Vec<u32>,
-    /// The same people by state: they age with the others and are at risk of leaving like
-    /// them, but their expected leavers are booked on the others of their state (as in the
-    /// plan's booking, `model::stocks::base_attrition`), so every retirement happens.
-    waiting: DVector<f64>,
-    /// Of `n`, the people the forecast hired, in expectation: a state's leavers are its
-    /// people's in proportion.
+    /// Of `n`, the people the forecast hired, in expectation: a state's leavers and
+    /// promotions take them in proportion to its people.
     hired: DVector<f64>,
     /// The unit's base-year staff over its base-year quota, at most 1.
     fill_rate: f64,
@@ -325,7 +320,6 @@ impl<'a> UnitChain<'a> {
             leaving_share,
             n: DVector::<f64>::zeros(states),
             due_to_retire: vec![0u32; cells.len()],
-            waiting: DVector::<f64>::zeros(states),
             hired: DVector::<f64>::zeros(states),
             fill_rate,
             expected_leavers: vec![0.0f64; states],
@@ -370,7 +364,6 @@ impl<'a> UnitChain<'a> {
                 });
                 let s = self.state(c, k);
                 self.n[s] += (n - waiting) as f64;
-                self.waiting[s] += waiting as f64;
             }
             self.due_to_retire[ci] = self.due_to_retire[ci].min(*count);
         }
@@ -415,14 +408,6 @@ impl<'a> UnitChain<'a> {
                 .unwrap_or(0)
                 .min(self.due_to_retire[ci]);
             self.due_to_retire[ci] -= due;
-            // The longest-serving first, as they were set aside.
-            let mut left = due as f64;
-            for k in (0..self.tenures).rev() {
-                let s = ci * self.tenures + k;
-                let take = left.min(self.waiting[s]);
-                self.waiting[s] -= take;
-                left -= take;
-            }
             self.record(plan, t, FlowKind::Retire, c, due);
         }
     }
@@ -434,9 +419,7 @@ impl<'a> UnitChain<'a> {
     /// Returns the year's expected leavers among the people the forecast hired.
     fn leave_and_age(&mut self, plan: &mut Plan, t: i32) -> f64 {
         let (states, tenures) = (self.states(), self.tenures);
-        // At risk: the chain's people and those waiting to retire (as in the plan and the
-        // draws); booked on the chain's people only.
-        let expected = (&self.n + &self.waiting).component_mul(&self.leaving_share);
+        let expected = self.n.component_mul(&self.leaving_share);
         for s in 0..states {
             self.expected_leavers[s] += expected[s];
         }
@@ -464,7 +447,6 @@ impl<'a> UnitChain<'a> {
             }
         });
         self.n = self.ageing.transpose() * (&self.n - &leavers);
-        self.waiting = self.ageing.transpose() * &self.waiting;
         self.hired = self.ageing.transpose() * (&self.hired - &hire_leavers);
         hire_leavers.sum()
     }

@@ -1102,7 +1102,8 @@ fn check_intent_rows(dir: &Path, out: &Path) -> usize {
 /// `hiring_em_share` or EM population share, tol the yearly tolerance (default 1) and E, H,
 /// F the plan's EM hires, the plan's hires and the forecast's net hires (its hires less the
 /// replacements of its own hires who left, `forecast::unit_hires`: the one input taken from
-/// the engine, checked here against the forecast's hires in `forecast/flows.csv`):
+/// the engine, whose own test is tests/forecast.rs; here only bounded by the forecast's
+/// hires in `forecast/flows.csv`):
 /// - forecast basis (default): unit u, year t: required `round(s_u · Σ_{τ≤t} F_u(τ) − tol)`
 ///   (no tol in the horizon year), a row when above 0; achieved `Σ_{τ≤t} E_u(τ)`. Held by the
 ///   province, also PROVINCE rows: `round(Σ_u s_u · Σ_{τ≤t} F_u(τ) − tol)` against the sums.
@@ -1311,7 +1312,7 @@ fn i2_rows_of_the_sample_recompute_independently() {
     // placed as the simulation draws them (issue 12), the split's plans end 0.56% above the
     // bound; the rounds of pricing from them (decomposition step 7), then the short groups
     // retried and the exchange asked again, brought it to 0.141%; since I2 asks a share of
-    // the forecast's net hires (6 December 2026), which the plan can meet, 0.062%, within
+    // the forecast's net hires (6 December 2026), which the plan can meet, 0.056%, within
     // the sample's 0.1% (I2 is still off by default: about 5 times the time, issue 11).
     let s = common::summary(&out);
     let gap = common::num(&s, &["solver", "gap"]);

@@ -480,7 +480,7 @@ pub struct IntentConfig {
     pub em_number: bool,
     /// I2: EM share of each unit's hires at least `hiring_em_share`, or its EM population
     /// share when absent. Off by default: on the sample the plan proves its gap with it, but
-    /// in about five times the time (docs/model.md, "Intent").
+    /// in about six times the time (docs/model.md, "Intent").
     #[serde(default)]
     pub hiring_composition: bool,
     /// Which hires I2's share is of: `forecast` (the net hires the no-plan forecast makes to

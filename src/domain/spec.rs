@@ -116,7 +116,8 @@ pub struct Spec {
     /// Per-unit leaving rates, derived once at load because model building asks for them
     /// for every column; [`Spec::refresh_derived`] re-derives them after an edit.
     pub(crate) rates: Rates,
-    /// Hires of the no-plan forecast by unit and planned year (`[u][t − base_year − 1]`),
+    /// Net hires of the no-plan forecast by unit and planned year (`[u][t − base_year − 1]`,
+    /// [`crate::forecast::unit_hires`]),
     /// which I2 on its `forecast` basis asks a share of: projected on first use (a national
     /// folder's 5,000 units take seconds) and cleared with `rates`. A clone keeps it: a clone
     /// whose staff, retirements, quotas, attrition or hiring mix are edited must call
@@ -208,7 +209,7 @@ impl Spec {
         self.forecast_hires = std::sync::OnceLock::new();
     }
 
-    /// Hires of unit u in year t in the no-plan forecast.
+    /// Net hires of unit u in year t in the no-plan forecast ([`crate::forecast::unit_hires`]).
     pub fn forecast_hires(&self, u: usize, t: i32) -> u32 {
         let i = t - self.base_year() - 1;
         let all = self.forecast_hires.get_or_init(|| {
