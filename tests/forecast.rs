@@ -180,8 +180,8 @@ mod forecast_properties {
                     .sum()
             })
             .collect();
-        // The forecast recruits again for each of its hires who leaves (5 or 6 of the 11 in
-        // 2027 alone), but a plan's hire keeps its post: its net hires are the 10
+        // The forecast recruits again for each of its hires who leaves (6 of the 11 in 2027
+        // alone), but a plan's hire keeps its post: its net hires are the 10
         // retirements and the base-year leavers it refills, about one a year (the
         // expectation runs 1.0, 1.9, 2.7, …: 4.7 by 2031, booked as 5 whole people, by the
         // plan too).
@@ -190,6 +190,35 @@ mod forecast_properties {
         assert_eq!(net, [11, 1, 1, 1, 0, 1]);
         let base_leavers: u32 = bienche::model::stocks::base_attrition(&spec).values().sum();
         assert_eq!(net.iter().sum::<u32>(), 10 + base_leavers);
+    }
+
+    #[test]
+    fn a_promoted_hire_is_still_a_hire() {
+        // All 4 base-year people retire in 2026 (3 trained Kinh men and the Thai woman who
+        // led); the forecast hires 4, promotes one of them to the empty leader post in 2027
+        // and from then on only refills its own hires who leave, as staff or as leader: its
+        // net hires are the 4 of 2026.
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        write(
+            &dir,
+            4,
+            1,
+            &[3, 0, 0, 1],
+            &[(0, 2026, 3), (3, 2026, 1)],
+            (50, 30),
+        );
+        let spec = bienche::scenario::load(&dir).unwrap();
+        let f = bienche::forecast::forecast(&spec);
+        let promoted: u32 = f
+            .plan
+            .flows
+            .iter()
+            .filter(|(k, _)| k.kind == bienche::model::FlowKind::Promote)
+            .map(|(_, (n, _))| n)
+            .sum();
+        assert!(promoted >= 2, "{promoted} promotions: hires lead and leave");
+        assert_eq!(bienche::forecast::unit_hires(&spec, 0), [4, 0, 0, 0, 0, 0]);
     }
 
     proptest! {
@@ -223,6 +252,17 @@ mod forecast_properties {
                 .map(|(_, (n, _))| n).sum();
             let scheduled: u32 = spec.retirements.values().sum();
             prop_assert_eq!(retired, scheduled);
+            // Net hires (I2's basis): at most the hires, and at least the hires less every
+            // leaver (the hires' leavers are a share of the leavers of their states, through
+            // promotions too).
+            let total = |kind: bienche::model::FlowKind| -> u32 {
+                f.plan.flows.iter().filter(|(k, _)| k.kind == kind).map(|(_, (n, _))| n).sum()
+            };
+            let gross = total(bienche::model::FlowKind::Hire);
+            let left = total(bienche::model::FlowKind::Attrition);
+            let net: u32 = bienche::forecast::unit_hires(&spec, 0).iter().sum();
+            prop_assert!(net <= gross, "net {} of {} hires", net, gross);
+            prop_assert!(net + left >= gross, "net {} of {} hires, {} leavers", net, gross, left);
         }
     }
 }

@@ -127,7 +127,7 @@ pub fn province_hiring(spec: &Spec) -> bool {
         && spec.config.intent.hiring_scope == HiringScope::Province
 }
 
-/// Whether I2 asks a share of the forecast's hires (fixed numbers) rather than of the plan's:
+/// Whether I2 asks a share of the forecast's net hires (fixed numbers) rather than of the plan's:
 /// its rows of `targets.csv` are then exact whole people, priced like any other row.
 pub fn forecast_basis(spec: &Spec) -> bool {
     spec.config.intent.hiring_basis == HiringBasis::Forecast
@@ -143,7 +143,7 @@ fn less_tolerance(spec: &Spec, x: f64, t: i32) -> u32 {
     round_count((x - tolerance).max(0.0), spec.config.policy.rounding)
 }
 
-/// I2 on the forecast basis, unrounded: the share of unit u's forecast hires of the years up to t.
+/// I2 on the forecast basis, unrounded: the share of unit u's forecast net hires of the years up to t.
 fn forecast_share(spec: &Spec, u: usize, t: i32) -> f64 {
     let hires: u32 = (spec.base_year() + 1..=t)
         .map(|y| spec.forecast_hires(u, y))
