@@ -23,7 +23,9 @@
 //! and promotions and hires are shared out by largest
 //! remainder, carried from year to year, so every count is whole and each running total stays within a person of its
 //! expectation. The result is a [`Plan`], so `trajectory.csv`, `flows.csv` and the targets
-//! are the same tables, checked by the same replay, as for a plan. Its costs (salaries, hires
+//! are the same tables, checked by the same replay, as for a plan. Each state also carries
+//! how many of its people the forecast hired (in proportion through leaving and promotion),
+//! for its net hires, of which I2 asks a share ([`unit_hires`]). Its costs (salaries, hires
 //! and promotions priced by [`book_flow_costs`], the over-quota premium) are what the plan's
 //! extra cost is measured against ([`crate::budget`]).
 
@@ -439,16 +441,19 @@ impl<'a> UnitChain<'a> {
             let out: f64 = (0..tenures).map(|k| leavers[ci * tenures + k]).sum();
             self.record(plan, t, FlowKind::Attrition, *c, out as u32);
         }
-        let hire_leavers = DVector::<f64>::from_fn(states, |s, _| {
-            if self.n[s] > 0.0 {
-                leavers[s] * self.hired[s] / self.n[s]
-            } else {
-                0.0
-            }
-        });
+        let hire_leavers = DVector::<f64>::from_fn(states, |s, _| self.hired_part(s, leavers[s]));
         self.n = self.ageing.transpose() * (&self.n - &leavers);
         self.hired = self.ageing.transpose() * (&self.hired - &hire_leavers);
         hire_leavers.sum()
+    }
+
+    /// Of `people` taken from state s, those the forecast hired, in proportion.
+    fn hired_part(&self, s: usize, people: f64) -> f64 {
+        if self.n[s] > 0.0 {
+            people * self.hired[s] / self.n[s]
+        } else {
+            0.0
+        }
     }
 
     /// Vacant leader posts: the posts less the leaders in the chain and waiting to retire.
@@ -497,11 +502,7 @@ impl<'a> UnitChain<'a> {
             for k in (0..self.tenures).rev() {
                 let s = ci * self.tenures + k;
                 let take = left.min(self.n[s] as u32);
-                let hired = if self.n[s] > 0.0 {
-                    take as f64 * self.hired[s] / self.n[s]
-                } else {
-                    0.0
-                };
+                let hired = self.hired_part(s, take as f64);
                 self.n[s] -= take as f64;
                 self.hired[s] -= hired;
                 let to = self.state(
