@@ -1102,8 +1102,8 @@ fn check_intent_rows(dir: &Path, out: &Path) -> usize {
 /// `hiring_em_share` or EM population share, tol the yearly tolerance (default 1) and E, H,
 /// F the plan's EM hires, the plan's hires and the forecast's net hires (its hires less the
 /// replacements of its own hires who left, `forecast::unit_hires`: the one input taken from
-/// the engine, whose own test is tests/forecast.rs; here only bounded by the forecast's
-/// hires in `forecast/flows.csv`):
+/// the engine, whose own test is tests/forecast.rs; here bounded by the forecast's hires
+/// in `forecast/flows.csv`, less all its leavers):
 /// - forecast basis (default): unit u, year t: required `round(s_u · Σ_{τ≤t} F_u(τ) − tol)`
 ///   (no tol in the horizon year), a row when above 0; achieved `Σ_{τ≤t} E_u(τ)`. Held by the
 ///   province, also PROVINCE rows: `round(Σ_u s_u · Σ_{τ≤t} F_u(τ) − tol)` against the sums.
@@ -1151,17 +1151,28 @@ fn i2_rows(
     };
     let planned = hires_of(out.join("flows.csv"));
     let gross = hires_of(out.join("forecast").join("flows.csv"));
+    // The forecast's leavers by unit and year: its hires' leavers are among them.
+    let mut left: BTreeMap<(String, i32), u32> = BTreeMap::new();
+    for r in read_csv(&out.join("forecast").join("flows.csv")) {
+        if r["flow"] == "attrition" {
+            *left
+                .entry((r["unit"].clone(), r["year"].parse().unwrap()))
+                .or_default() += r["count"].parse::<u32>().unwrap();
+        }
+    }
     let spec = bienche::scenario::load(dir).unwrap();
     let mut forecast: BTreeMap<(String, i32), (u32, u32)> = BTreeMap::new();
     for (i, unit) in spec.units.iter().enumerate() {
-        let (mut net, mut all) = (0, 0);
+        let (mut net, mut all, mut leavers) = (0, 0, 0);
         for t in base_year + 1..=horizon {
             let n = spec.forecast_hires(i, t);
+            let key = (unit.id.clone(), t);
             net += n;
-            all += gross.get(&(unit.id.clone(), t)).map_or(0, |h| h.0);
+            all += gross.get(&key).map_or(0, |h| h.0);
+            leavers += left.get(&key).copied().unwrap_or(0);
             assert!(
-                net <= all,
-                "{} {t}: net hires {net} above the hires {all}",
+                net <= all && net + leavers >= all,
+                "{} {t}: net hires {net} outside the hires {all} less the leavers {leavers}",
                 unit.id
             );
             forecast.insert((unit.id.clone(), t), (n, 0));
