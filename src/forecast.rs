@@ -170,18 +170,12 @@ fn book_flow_costs(spec: &Spec, plan: &mut Plan) {
 /// highest so far and rounded to the nearest person (halves up), so a post refilled after
 /// one of its hires left is not a new net hire, nor is one refilled after the unit shrank.
 pub fn unit_hires(spec: &Spec, u: usize) -> Vec<u32> {
-    let mut plan = Plan::default();
-    let (_, hire_leavers) = project_unit(spec, u, &mut plan);
-    let mut gross = vec![0u32; spec.plan_years().count()];
-    for (key, (n, _)) in plan.flows.iter().filter(|(k, _)| k.kind == FlowKind::Hire) {
-        gross[(key.year - spec.base_year() - 1) as usize] += n;
-    }
+    let (_, years) = project_unit(spec, u, &mut Plan::default());
     let (mut still_there, mut highest, mut counted) = (0.0f64, 0.0f64, 0u32);
-    gross
-        .iter()
-        .zip(&hire_leavers)
-        .map(|(&g, &left)| {
-            still_there += g as f64 - left;
+    years
+        .into_iter()
+        .map(|(hired, left)| {
+            still_there += hired as f64 - left;
             highest = highest.max(still_there);
             let total = (highest + 0.5 + 1e-9).floor() as u32;
             let year = total.saturating_sub(counted);
@@ -192,9 +186,9 @@ pub fn unit_hires(spec: &Spec, u: usize) -> Vec<u32> {
 }
 
 /// Projects unit u year by year (steps 1–4 of the module doc), booking its stocks and flows
-/// into `plan`; returns how the unit was assumed to hire, and in each year the expected
-/// leavers among the people it hired.
-fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> (MixBasis, Vec<f64>) {
+/// into `plan`; returns how the unit was assumed to hire, and in each year its hires and
+/// the expected leavers among the people it hired.
+fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> (MixBasis, Vec<(u32, f64)>) {
     let staff: Vec<(Cell, u32)> = spec
         .staff
         .range((u, crate::domain::Cell::FIRST)..=(u, crate::domain::Cell::LAST))
@@ -203,15 +197,16 @@ fn project_unit(spec: &Spec, u: usize, plan: &mut Plan) -> (MixBasis, Vec<f64>) 
     let (mix, basis) = hiring_mix(spec, u, &staff);
     let mut chain = UnitChain::new(spec, u, &staff, mix);
     chain.write_stock(plan, spec.base_year());
-    let mut hire_leavers = Vec::new();
+    let mut years = Vec::new();
     for t in spec.plan_years() {
         chain.retire(plan, t);
-        hire_leavers.push(chain.leave_and_age(plan, t));
+        let left = chain.leave_and_age(plan, t);
         chain.promote(plan, t);
-        chain.hire(plan, t);
+        let hired = chain.hire(plan, t);
         chain.write_stock(plan, t);
+        years.push((hired, left));
     }
-    (basis, hire_leavers)
+    (basis, years)
 }
 
 /// The unit's hiring mix: `hiring_mix.csv`, else its current staff, all roles, as staff.
@@ -417,8 +412,8 @@ impl<'a> UnitChain<'a> {
     /// Step 2, attrition then ageing: n ← n·A in whole people. Each state's (cell, then
     /// tenure) running expected leavers are booked in whole people on its own line
     /// ([`crate::rounding::place_each`], each cell's first step in the engine), each state
-    /// at most its people.
-    /// Returns the year's expected leavers among the people the forecast hired.
+    /// at most its people. Returns the year's expected leavers among the people the forecast
+    /// hired.
     fn leave_and_age(&mut self, plan: &mut Plan, t: i32) -> f64 {
         let (states, tenures) = (self.states(), self.tenures);
         let expected = self.n.component_mul(&self.leaving_share);
@@ -521,8 +516,8 @@ impl<'a> UnitChain<'a> {
         }
     }
 
-    /// 4. Hiring up to the base-year fill rate of this year's quota.
-    fn hire(&mut self, plan: &mut Plan, t: i32) {
+    /// 4. Hiring up to the base-year fill rate of this year's quota; returns how many.
+    fn hire(&mut self, plan: &mut Plan, t: i32) -> u32 {
         let target = (self.fill_rate * self.spec.quota(self.u, t) as f64 + 1e-9).floor();
         let head = self.n.sum() + self.due_to_retire.iter().sum::<u32>() as f64;
         let vacancies = (target - head).max(0.0) as u32;
@@ -539,6 +534,7 @@ impl<'a> UnitChain<'a> {
             self.hired[s] += h as f64;
             self.record(plan, t, FlowKind::Hire, *c, h);
         }
+        hires.iter().sum()
     }
 }
 

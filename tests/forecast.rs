@@ -160,6 +160,20 @@ mod forecast_properties {
         .unwrap();
     }
 
+    /// The forecast's people of a flow, in the years `years`.
+    fn flow_sum(
+        f: &bienche::forecast::Forecast,
+        kind: bienche::model::FlowKind,
+        years: std::ops::RangeInclusive<i32>,
+    ) -> u32 {
+        f.plan
+            .flows
+            .iter()
+            .filter(|(k, _)| k.kind == kind && years.contains(&k.year))
+            .map(|(_, (n, _))| n)
+            .sum()
+    }
+
     #[test]
     fn the_forecast_s_net_hires_leave_out_the_replacements_of_its_own_hires() {
         // 20 settled Kinh men, 10 of whom retire in 2026; settled people leave at 10% a
@@ -171,14 +185,7 @@ mod forecast_properties {
         let spec = bienche::scenario::load(&dir).unwrap();
         let f = bienche::forecast::forecast(&spec);
         let hires: Vec<u32> = (2026..=2031)
-            .map(|t| {
-                f.plan
-                    .flows
-                    .iter()
-                    .filter(|(k, _)| k.kind == bienche::model::FlowKind::Hire && k.year == t)
-                    .map(|(_, (n, _))| n)
-                    .sum()
-            })
+            .map(|t| flow_sum(&f, bienche::model::FlowKind::Hire, t..=t))
             .collect();
         // The forecast recruits again for each of its hires who leaves (6 of the 11 in 2027
         // alone), but a plan's hire keeps its post: its net hires are the 10
@@ -210,13 +217,7 @@ mod forecast_properties {
         );
         let spec = bienche::scenario::load(&dir).unwrap();
         let f = bienche::forecast::forecast(&spec);
-        let promoted: u32 = f
-            .plan
-            .flows
-            .iter()
-            .filter(|(k, _)| k.kind == bienche::model::FlowKind::Promote)
-            .map(|(_, (n, _))| n)
-            .sum();
+        let promoted = flow_sum(&f, bienche::model::FlowKind::Promote, 2026..=2031);
         assert!(promoted >= 2, "{promoted} promotions: hires lead and leave");
         assert_eq!(bienche::forecast::unit_hires(&spec, 0), [4, 0, 0, 0, 0, 0]);
     }
@@ -247,19 +248,14 @@ mod forecast_properties {
                 prop_assert!(f.plan.sum(t, 0, |c| c.leader) <= posts);
                 prop_assert!(f.plan.sum(t, 0, |_| true) <= base.max(quota));
             }
-            let retired: u32 = f.plan.flows.iter()
-                .filter(|(k, _)| k.kind == bienche::model::FlowKind::Retire)
-                .map(|(_, (n, _))| n).sum();
+            let retired = flow_sum(&f, bienche::model::FlowKind::Retire, 2026..=2031);
             let scheduled: u32 = spec.retirements.values().sum();
             prop_assert_eq!(retired, scheduled);
             // Net hires (I2's basis): at most the hires, and at least the hires less every
             // leaver (the hires' leavers are a share of the leavers of their states, through
             // promotions too).
-            let total = |kind: bienche::model::FlowKind| -> u32 {
-                f.plan.flows.iter().filter(|(k, _)| k.kind == kind).map(|(_, (n, _))| n).sum()
-            };
-            let gross = total(bienche::model::FlowKind::Hire);
-            let left = total(bienche::model::FlowKind::Attrition);
+            let gross = flow_sum(&f, bienche::model::FlowKind::Hire, 2026..=2031);
+            let left = flow_sum(&f, bienche::model::FlowKind::Attrition, 2026..=2031);
             let net: u32 = bienche::forecast::unit_hires(&spec, 0).iter().sum();
             prop_assert!(net <= gross, "net {} of {} hires", net, gross);
             prop_assert!(net + left >= gross, "net {} of {} hires, {} leavers", net, gross, left);

@@ -1134,10 +1134,10 @@ fn i2_rows(
             (r["id"].clone(), fixed_share.unwrap_or(pop / 100.0))
         })
         .collect();
-    // (unit, year) → (all, EM) hires.
-    let hires_of = |file: PathBuf| {
+    // (unit, year) → (all, EM) people of a flow.
+    let flows_of = |file: PathBuf, flow: &str| {
         let mut h: BTreeMap<(String, i32), (u32, u32)> = BTreeMap::new();
-        for r in read_csv(&file).into_iter().filter(|r| r["flow"] == "hire") {
+        for r in read_csv(&file).into_iter().filter(|r| r["flow"] == flow) {
             let n: u32 = r["count"].parse().unwrap();
             let e = h
                 .entry((r["unit"].clone(), r["year"].parse().unwrap()))
@@ -1149,17 +1149,10 @@ fn i2_rows(
         }
         h
     };
-    let planned = hires_of(out.join("flows.csv"));
-    let gross = hires_of(out.join("forecast").join("flows.csv"));
-    // The forecast's leavers by unit and year: its hires' leavers are among them.
-    let mut left: BTreeMap<(String, i32), u32> = BTreeMap::new();
-    for r in read_csv(&out.join("forecast").join("flows.csv")) {
-        if r["flow"] == "attrition" {
-            *left
-                .entry((r["unit"].clone(), r["year"].parse().unwrap()))
-                .or_default() += r["count"].parse::<u32>().unwrap();
-        }
-    }
+    let planned = flows_of(out.join("flows.csv"), "hire");
+    let gross = flows_of(out.join("forecast").join("flows.csv"), "hire");
+    // The forecast's leavers: its hires' leavers are among them.
+    let left = flows_of(out.join("forecast").join("flows.csv"), "attrition");
     let spec = bienche::scenario::load(dir).unwrap();
     let mut forecast: BTreeMap<(String, i32), (u32, u32)> = BTreeMap::new();
     for (i, unit) in spec.units.iter().enumerate() {
@@ -1169,7 +1162,7 @@ fn i2_rows(
             let key = (unit.id.clone(), t);
             net += n;
             all += gross.get(&key).map_or(0, |h| h.0);
-            leavers += left.get(&key).copied().unwrap_or(0);
+            leavers += left.get(&key).map_or(0, |l| l.0);
             assert!(
                 net <= all && net + leavers >= all,
                 "{} {t}: net hires {net} outside the hires {all} less the leavers {leavers}",
