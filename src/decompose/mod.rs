@@ -290,12 +290,11 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     // the 20% cut the exchange took 5–32 s and found 0–20,000 million VND).
     // The slot exchange, on `parts` whose objective is `now`: the plan and its objective.
     let exchange = |parts: &mut parts::Parts, now: f64| -> Result<(Plan, f64)> {
-        let prices = relaxation.capacity_prices();
         parts::exchange_slots(
             ctx,
             groups,
             &split,
-            &prices,
+            &relaxation,
             parts,
             &objective_of_parts,
             now,
@@ -333,6 +332,23 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     if ctx.spec.config.solver.check_bound {
         let plans: Vec<FlowStart> = parts.parts.iter().map(|p| p.start.clone()).collect();
         raise.diagnose(objective, &plans)?;
+        // The limits' part of the shared rows' slack (the rest is the province-wide rows'):
+        // what the plan leaves unused of each limit at its LP price.
+        let used = plan.capacity_use(ctx.spec);
+        let mut of_limits = 0.0;
+        for (cap, price) in relaxation.capacity_prices() {
+            let Some(limit) = cap.limit(ctx.spec) else {
+                continue;
+            };
+            let worth = price * (limit - used.get(&cap).copied().unwrap_or(0.0));
+            of_limits += worth;
+            if worth.abs() > 1.0 {
+                crate::errln!(
+                    "gap check: {cap:?} (limit {limit:.1}) unused at its price: {worth:.1}"
+                );
+            }
+        }
+        crate::errln!("gap check: the limits' part of the shared rows' slack: {of_limits:.1}");
     }
     let (columns, integer_columns, rows) = relaxation.size;
     let mut stats = SolveStats {

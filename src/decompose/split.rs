@@ -75,6 +75,20 @@ impl Relaxation {
         prices
     }
 
+    /// What each group's LP plan pays for the targets it misses (its slacks at their
+    /// prices): the shortfall that whole people cannot be expected to recover.
+    pub fn owed_by_group(&self, spec: &Spec, groups: usize) -> Vec<f64> {
+        let mut owed = vec![0.0; groups];
+        for s in &self.whole.slacks {
+            if let Some(u) = s.unit {
+                owed[self.group_of[u]] +=
+                    crate::rules::intent::price(spec, s.rule, Some(u), s.year)
+                        * self.lp.value(s.slack);
+            }
+        }
+        owed
+    }
+
     /// The LP's coverage indicators summed by group: `(rule, year) → per group`.
     pub fn met_by_group(&self, groups: usize) -> BTreeMap<(Rule, i32), Vec<f64>> {
         let mut out: BTreeMap<(Rule, i32), Vec<f64>> = BTreeMap::new();
