@@ -123,13 +123,12 @@ pub fn priced_rows<'a>(
     spec: &'a Spec,
     rows: &'a [TargetRow],
 ) -> impl Iterator<Item = (Option<usize>, f64)> + 'a {
-    let exact_i2 = !crate::rules::intent::forecast_basis(spec);
     let margin_price = spec.config.policy.margin_price();
     rows.iter()
         .filter(move |r| {
             !r.goal
                 && (r.shortfall > 0 || r.margin_short() > 0)
-                && !(exact_i2 && r.rule == Rule::I2)
+                && crate::rules::intent::priced_by_row(spec, r.rule)
         })
         .map(move |r| {
             let unit = spec.unit_index(r.unit.trim_end_matches(crate::rules::intent::HORIZON));

@@ -8,7 +8,7 @@
 //! uses of each hard limit and budget ([`mix_shares`]) and the mix so rounded is kept when it
 //! keeps every hard limit and costs least so far; the pick starts from the cheapest of these
 //! and keeps its start when HiGHS returns a worse pick; at most `solver.pricing_rounds`
-//! rounds, stopped at half the tolerance (step 2 below).
+//! rounds, stopped at half of step 2's tolerance below.
 //!
 //! The split of step 3 gives each group the LP's fractional money. A whole-person plan
 //! cannot spend a fractional share exactly: a group leaves money unused that another group

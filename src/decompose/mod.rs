@@ -36,9 +36,10 @@
 //!    always proven.
 //! 6. **Slot exchange** ([`parts::exchange_slots`]), only when the first
 //!    `BOUND_BEFORE_EXCHANGE` priced MIPs do not prove the plan within its tolerance: the
-//!    groups whose shortfall costs most may buy people of shared limits from the others at the
-//!    LP's price, the groups that give them up re-solved; kept when the province's objective
-//!    falls. The bound then goes on from where step 5 stopped.
+//!    groups whose shortfall costs most beyond their LP plan's may buy people of shared limits
+//!    from the others at the LP's price, the groups that give them up re-solved; kept when the
+//!    province's objective falls; a channel minimum (I4) then left short is offered again.
+//!    The bound then goes on from where step 5 stopped.
 //! 7. **Pricing from the split's plans** ([`budget_rounds::from_plans`]), only when the plan
 //!    is still not proven after the exchange and every group's priced MIP, and no budget
 //!    binds: the pricing rounds of a binding budget started from the split's plans, the
@@ -299,6 +300,7 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
             &objective_of_parts,
             now,
         )?;
+        parts::repair_minimums(ctx, groups, &split, parts, &objective_of_parts)?;
         let plan = add_up(ctx.spec, parts.plans(), &relaxation);
         let objective = objective_of(ctx.spec, &plan);
         Ok((plan, objective))
@@ -333,18 +335,31 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
         let plans: Vec<FlowStart> = parts.parts.iter().map(|p| p.start.clone()).collect();
         raise.diagnose(objective, &plans)?;
         // The limits' part of the shared rows' slack (the rest is the province-wide rows'):
-        // what the plan leaves unused of each limit at its LP price.
+        // what the plan leaves unused of each limit at its LP price, and what it pays for a
+        // minimum it falls short of or a budget it overruns (their shortfall and overrun
+        // columns are the province's, in neither `P_g` nor `y·b`).
         let used = plan.capacity_use(ctx.spec);
+        let penalty = crate::model::objective::Prices::of(ctx.spec).penalty;
         let mut of_limits = 0.0;
         for (cap, price) in relaxation.capacity_prices() {
             let Some(limit) = cap.limit(ctx.spec) else {
                 continue;
             };
-            let worth = price * (limit - used.get(&cap).copied().unwrap_or(0.0));
+            let use_of = used.get(&cap).copied().unwrap_or(0.0);
+            let paid = match cap {
+                Capacity::ChannelMin(k) => {
+                    let year = ctx.spec.channels[k].year;
+                    crate::rules::intent::price(ctx.spec, crate::domain::Rule::I4, None, year)
+                        * (limit - use_of).max(0.0)
+                }
+                Capacity::Budget(..) => penalty * (use_of - limit).max(0.0),
+                _ => 0.0,
+            };
+            let worth = price * (limit - use_of) + paid;
             of_limits += worth;
             if worth.abs() > 1.0 {
                 crate::errln!(
-                    "gap check: {cap:?} (limit {limit:.1}) unused at its price: {worth:.1}"
+                    "gap check: {cap:?} (limit {limit:.1}, used {use_of:.1}) at its price and penalty: {worth:.1}"
                 );
             }
         }

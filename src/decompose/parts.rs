@@ -261,20 +261,23 @@ pub(super) fn repair_minimums(
 
 /// The slot exchange: a group that misses targets for want of a few people of a shared
 /// limit (a channel's slots in a year, seats) that the split gave to other groups may buy
-/// them back. The groups whose shortfall costs most beyond what their LP plan's already
-/// costs (`lp_owed`), up to `EXCHANGE_CANDIDATES`, one after the other (ranked by the
+/// them back. The split follows the LP's fractional use, so it gives a slot to whichever
+/// group the LP used it in, not where a whole person is worth most.
+///
+/// The groups whose shortfall costs most beyond what their LP plan's already costs
+/// ([`exchange_candidates`]), up to `EXCHANGE_CANDIDATES`, one after the other (ranked by the
 /// shortfall alone, the places went to communes whose misses no plan avoids: on the sample
 /// with I2 at 60%, X13's 2,530,000 million VND came first and X53's one milestone person,
-/// 10,000, which its LP plan meets, was never asked): each is solved with what the others leave of every limit, and may go over each
-/// hard limit by up to `EXCHANGE_MOST` people at the LP's price of a person of it (at least
-/// `LEAST_PRICE`), so it buys only people worth more to it than to the province at the LP's
-/// reckoning. What it bought is then taken back from the groups that use the limit, those
-/// using most first, each re-solved in turn with what is left (up to `EXCHANGE_HOLDERS`). The
-/// exchange is kept when every hard limit holds and the province's objective (on the whole
-/// plan; `now` before the exchange) falls; otherwise every plan is restored. The split follows the LP's fractional use,
-/// so it gives a slot to whichever group the LP used it in, not where a whole person is
-/// worth most: on the sample with I2 on, four communes bought people this way and the objective
-/// fell by 33,439 million VND (gap 0.34% to 0.088%).
+/// 10,000, which its LP plan meets, was never asked). Each is solved with what the others
+/// leave of every limit, and may go over each hard limit by up to `EXCHANGE_MOST` people at
+/// the LP's price of a person of it (at least `LEAST_PRICE`), so it buys only people worth
+/// more to it than to the province at the LP's reckoning. What it bought is then taken back
+/// from the groups that use the limit, those using most first, each re-solved in turn with
+/// what is left (up to `EXCHANGE_HOLDERS`). The exchange is kept when every hard limit holds
+/// and the province's objective (on the whole plan; `now` before the exchange) falls;
+/// otherwise every plan is restored. On the sample with I2 on (2 December, ranked by the
+/// shortfall alone), four communes bought people this way and the objective fell by 33,439
+/// million VND (gap 0.34% to 0.088%).
 pub(super) fn exchange_slots(
     ctx: &Ctx,
     groups: &[Vec<usize>],
@@ -430,9 +433,7 @@ pub(super) fn exchange_slots(
 /// targets (`owed`) more than their LP plan does (`lp_owed`), the most beyond it first.
 pub(super) fn exchange_candidates(owed: &[f64], lp_owed: &[f64], most: usize) -> Vec<usize> {
     let recoverable = |g: usize| owed[g] - lp_owed[g];
-    let mut candidates: Vec<usize> = (0..owed.len())
-        .filter(|&g| owed[g] > 0.0 && recoverable(g) > 0.5)
-        .collect();
+    let mut candidates: Vec<usize> = (0..owed.len()).filter(|&g| recoverable(g) > 0.5).collect();
     candidates.sort_by(|&a, &b| recoverable(b).total_cmp(&recoverable(a)).then(a.cmp(&b)));
     candidates.truncate(most);
     candidates
@@ -749,5 +750,10 @@ mod tests {
         let lp_owed = [2_506_000.0, 0.0, 40_000.0, 0.0, 0.0];
         assert_eq!(exchange_candidates(&owed, &lp_owed, 16), vec![4, 0, 1]);
         assert_eq!(exchange_candidates(&owed, &lp_owed, 2), vec![4, 0]);
+        // Less than half a million VND beyond the LP plan is left out; a tie goes to the
+        // earlier group.
+        let owed = [500.4, 1_000.0, 1_000.0];
+        let lp_owed = [500.0, 0.0, 0.0];
+        assert_eq!(exchange_candidates(&owed, &lp_owed, 16), vec![1, 2]);
     }
 }

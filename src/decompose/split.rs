@@ -75,16 +75,21 @@ impl Relaxation {
         prices
     }
 
-    /// What each group's LP plan pays for the targets it misses (its slacks at their
-    /// prices): the shortfall that whole people cannot be expected to recover.
+    /// What each group's LP plan pays for the unit targets it misses, on the rows and at
+    /// the prices a plan's objective counts them (`evaluate::priced_rows`): its slacks and
+    /// confidence margins. Its required counts are relaxed, so this is at most what any
+    /// whole-person plan of the group must pay.
     pub fn owed_by_group(&self, spec: &Spec, groups: usize) -> Vec<f64> {
+        use crate::rules::intent::{price, priced_by_row};
         let mut owed = vec![0.0; groups];
         for s in &self.whole.slacks {
-            if let Some(u) = s.unit {
+            if let Some(u) = s.unit.filter(|_| priced_by_row(spec, s.rule)) {
                 owed[self.group_of[u]] +=
-                    crate::rules::intent::price(spec, s.rule, Some(u), s.year)
-                        * self.lp.value(s.slack);
+                    price(spec, s.rule, Some(u), s.year) * self.lp.value(s.slack);
             }
+        }
+        for &(u, s) in &self.whole.margin_slacks {
+            owed[self.group_of[u]] += spec.config.policy.margin_price() * self.lp.value(s);
         }
         owed
     }

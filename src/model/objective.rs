@@ -101,7 +101,7 @@ pub fn add_objective(spec: &Spec, m: &mut Model) {
     for &d in &m.goal_distances {
         objective.add_mul(prices.r5_weight, d);
     }
-    for &s in &m.margin_slacks {
+    for &(_, s) in &m.margin_slacks {
         objective.add_mul(spec.config.policy.margin_price(), s);
     }
     m.objective = objective;

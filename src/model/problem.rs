@@ -74,9 +74,9 @@ pub struct Model {
     pub other_slacks: Vec<LimitSlack>,
     /// Distances to goals (R5), priced at `policy.r5_weight` a person.
     pub goal_distances: Vec<Variable>,
-    /// People of a target's confidence margin not reached, priced at
-    /// `policy.margin_penalty` a person (`rules::confidence`).
-    pub margin_slacks: Vec<Variable>,
+    /// People of a unit target's confidence margin not reached, priced at
+    /// `policy.margin_penalty` a person (`rules::confidence`): (unit, slack).
+    pub margin_slacks: Vec<(usize, Variable)>,
     /// Province-wide target chains of a whole-province model, for splitting them between
     /// groups of units (see [`targets::local_shares`]).
     pub province_targets: Vec<Chain>,

@@ -214,13 +214,13 @@ fn add_target(
         });
         let mut row = r.achieved + slack - r.required;
         // The confidence margin: asked on top, a shortfall on it priced lower.
-        if let Some(margin) = r
+        if let Some((u, margin)) = r
             .unit
-            .and_then(|u| spec.target_margins.get(&(u, r.rule, r.year)))
+            .and_then(|u| Some((u, spec.target_margins.get(&(u, r.rule, r.year))?)))
         {
             let people = margin.people as f64;
             let short = m.at_most(people);
-            m.margin_slacks.push(short);
+            m.margin_slacks.push((u, short));
             row = row + short - people;
         }
         let row = row.geq(0.0);

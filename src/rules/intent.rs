@@ -242,6 +242,12 @@ pub const I1_LEGAL_ROWS: f64 = 3.0;
 /// letting EM staff go below I1's floor never pays. Priced at `intent.penalty` alone, the
 /// sample's commune X26, whose four leader posts cannot carry R6 on the 21 EM staff I1 asks,
 /// cut them to 18 and 20 (confidence 0.9) so that four EM leaders met R6 in 2035.
+/// Whether a unit's shortfall on `rule` is priced row by row in a plan's objective: on the
+/// plan basis I2's is priced on the province's hires instead (`hiring_shortfall`).
+pub fn priced_by_row(spec: &Spec, rule: Rule) -> bool {
+    rule != Rule::I2 || forecast_basis(spec)
+}
+
 pub fn price(spec: &Spec, rule: Rule, unit: Option<usize>, year: i32) -> f64 {
     let p = &spec.config.policy;
     let intent = &spec.config.intent;
