@@ -275,9 +275,9 @@ pub(super) fn repair_minimums(
 /// from the groups that use the limit, those using most first, each re-solved in turn with
 /// what is left (up to `EXCHANGE_HOLDERS`). The exchange is kept when every hard limit holds
 /// and the province's objective (on the whole plan; `now` before the exchange) falls;
-/// otherwise every plan is restored. On the sample with I2 on (2 December, ranked by the
-/// shortfall alone), four communes bought people this way and the objective fell by 33,439
-/// million VND (gap 0.34% to 0.088%).
+/// otherwise every plan is restored. Returns how many exchanges were kept. On the sample
+/// with I2 on (2 December, ranked by the shortfall alone), four communes bought people this
+/// way and the objective fell by 33,439 million VND (gap 0.34% to 0.088%).
 pub(super) fn exchange_slots(
     ctx: &Ctx,
     groups: &[Vec<usize>],
@@ -286,7 +286,7 @@ pub(super) fn exchange_slots(
     parts: &mut Parts,
     objective: &dyn Fn(Vec<Plan>) -> f64,
     mut now: f64,
-) -> Result<()> {
+) -> Result<usize> {
     let prices = relaxation.capacity_prices();
     let lp_owed = relaxation.owed_by_group(ctx.spec, groups.len());
     const EXCHANGE_CANDIDATES: usize = 16;
@@ -426,11 +426,12 @@ pub(super) fn exchange_slots(
             started.elapsed().as_secs_f64()
         ));
     }
-    Ok(())
+    Ok(kept)
 }
 
 /// The groups offered the slot exchange, at most `most`: those whose plan pays for missed
-/// targets (`owed`) more than their LP plan does (`lp_owed`), the most beyond it first.
+/// targets (`owed`) more than half a million VND beyond what their LP plan does (`lp_owed`),
+/// the most beyond it first, a tie to the earlier group.
 pub(super) fn exchange_candidates(owed: &[f64], lp_owed: &[f64], most: usize) -> Vec<usize> {
     let recoverable = |g: usize| owed[g] - lp_owed[g];
     let mut candidates: Vec<usize> = (0..owed.len()).filter(|&g| recoverable(g) > 0.5).collect();

@@ -77,8 +77,8 @@ impl Relaxation {
 
     /// What each group's LP plan pays for the unit targets it misses, on the rows and at
     /// the prices a plan's objective counts them (`evaluate::priced_rows`): its slacks and
-    /// confidence margins. Its required counts are relaxed, so this is at most what any
-    /// whole-person plan of the group must pay.
+    /// confidence margins, at the LP's use of the shared limits. A whole-person plan of the
+    /// group may pay more (rounding) or less (with more of a shared limit).
     pub fn owed_by_group(&self, spec: &Spec, groups: usize) -> Vec<f64> {
         use crate::rules::intent::{price, priced_by_row};
         let mut owed = vec![0.0; groups];

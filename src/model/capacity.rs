@@ -226,6 +226,15 @@ impl Capacity {
     pub fn is_minimum(self) -> bool {
         matches!(self, Capacity::ChannelMin(_) | Capacity::HiringShare(_))
     }
+    /// A minimum's rule and year (a channel's I4, I2 held by the province): the province pays
+    /// for its shortfall at that rule's price (`intent::price`, no unit).
+    pub fn minimum_rule(self, spec: &Spec) -> Option<(Rule, i32)> {
+        match self {
+            Capacity::ChannelMin(k) => Some((Rule::I4, spec.channels[k].year)),
+            Capacity::HiringShare(year) => Some((Rule::I2, year.unwrap_or(spec.horizon()))),
+            _ => None,
+        }
+    }
     /// Whether the row is a year's budget, whose excess is priced rather than forbidden.
     pub fn is_budget(self) -> bool {
         matches!(self, Capacity::Budget(..))
@@ -239,11 +248,7 @@ impl Capacity {
 /// I4 and I2 (province): `Σ_u terms + shortfall ≥ least`, the shortfall priced like an
 /// intent rule's.
 fn add_minimum(spec: &Spec, m: &mut Model, cap: Capacity, row: Expression, least: f64) {
-    let (rule, year) = match cap {
-        Capacity::ChannelMin(k) => (Rule::I4, spec.channels[k].year),
-        Capacity::HiringShare(year) => (Rule::I2, year.unwrap_or(spec.horizon())),
-        _ => unreachable!("only minimum rows"),
-    };
+    let (rule, year) = cap.minimum_rule(spec).expect("only minimum rows");
     let short = m.continuous();
     m.slacks.push(TargetSlack {
         unit: None,

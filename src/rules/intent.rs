@@ -230,6 +230,13 @@ pub fn staffing_floor(spec: &Spec, u: usize, t: i32) -> u32 {
 /// (or the public-service clause), R7 and R8.
 pub const I1_LEGAL_ROWS: f64 = 3.0;
 
+/// Whether a unit's shortfall on `rule` is priced row by row in a plan's objective: on the
+/// plan basis I2's is priced by `hiring_shortfall` at its exact share (each unit's, or the
+/// province's when held by it).
+pub fn priced_by_row(spec: &Spec, rule: Rule) -> bool {
+    rule != Rule::I2 || forecast_basis(spec)
+}
+
 /// The price of a person short of a rule in a year: the target price for R1–R8 in a target
 /// year (`policy.target_penalty`, by default the shortfall penalty), `intent.penalty` for a
 /// milestone (never above the target price) and for I1 and I4, `intent.hiring_penalty`
@@ -242,12 +249,6 @@ pub const I1_LEGAL_ROWS: f64 = 3.0;
 /// letting EM staff go below I1's floor never pays. Priced at `intent.penalty` alone, the
 /// sample's commune X26, whose four leader posts cannot carry R6 on the 21 EM staff I1 asks,
 /// cut them to 18 and 20 (confidence 0.9) so that four EM leaders met R6 in 2035.
-/// Whether a unit's shortfall on `rule` is priced row by row in a plan's objective: on the
-/// plan basis I2's is priced on the province's hires instead (`hiring_shortfall`).
-pub fn priced_by_row(spec: &Spec, rule: Rule) -> bool {
-    rule != Rule::I2 || forecast_basis(spec)
-}
-
 pub fn price(spec: &Spec, rule: Rule, unit: Option<usize>, year: i32) -> f64 {
     let p = &spec.config.policy;
     let intent = &spec.config.intent;
