@@ -419,22 +419,27 @@ mod tests {
 
     #[test]
     fn the_decomposition_s_repair_lines_are_said_in_vietnamese() {
-        assert_eq!(
-            vi().translate("I4 short of its channel minimums by 1: offered to 1 group(s) in turn, 1 took some, 0 still short (0.3 s)"),
-            "I4: các kênh tuyển còn thiếu 1 người so với số tối thiểu: đã đề nghị lần lượt cho 1 nhóm, 1 nhóm nhận thêm, còn thiếu 0 (0,3 giây)"
-        );
-        assert_eq!(
-            vi().translate("tolerance 0.100% of the plan-dependent part: 0.0133% of the objective for each solve (LP bound 11018928.3, fixed salaries 5829800.0 million VND)"),
-            "sai số 0,100% của phần chi phí do kế hoạch quyết định: 0,0133% hàm mục tiêu cho mỗi lần giải (cận dưới LP 11.018.928,3, lương cố định 5.829.800,0 triệu đồng)"
-        );
-        assert_eq!(
-            vi().translate("coverage: 2 more units asked to meet their full target"),
-            "lộ trình theo số đơn vị: thêm 2 đơn vị được yêu cầu đạt đủ chỉ tiêu"
-        );
-        assert_eq!(
-            vi().translate("LP duals are not dual feasible on province-wide columns; using the LP bound"),
-            "giá đối ngẫu của LP không khả thi đối ngẫu trên các biến toàn tỉnh; dùng cận dưới của LP"
-        );
+        let m = vi();
+        for (en, vi) in [
+            (
+                "I4 short of its channel minimums by 1: offered to 1 group(s) in turn, 1 took some, 0 still short (0.3 s)",
+                "I4: các kênh tuyển còn thiếu 1 người so với số tối thiểu: đã đề nghị lần lượt cho 1 nhóm, 1 nhóm nhận thêm, còn thiếu 0 (0,3 giây)",
+            ),
+            (
+                "tolerance 0.100% of the plan-dependent part: 0.0133% of the objective for each solve (LP bound 11018928.3, fixed salaries 5829800.0 million VND)",
+                "sai số 0,100% của phần chi phí do kế hoạch quyết định: 0,0133% hàm mục tiêu cho mỗi lần giải (cận dưới LP 11.018.928,3, lương cố định 5.829.800,0 triệu đồng)",
+            ),
+            (
+                "coverage: 2 more units asked to meet their full target",
+                "lộ trình theo số đơn vị: thêm 2 đơn vị được yêu cầu đạt đủ chỉ tiêu",
+            ),
+            (
+                "LP duals are not dual feasible on province-wide columns; using the LP bound",
+                "giá đối ngẫu của LP không khả thi đối ngẫu trên các biến toàn tỉnh; dùng cận dưới của LP",
+            ),
+        ] {
+            assert_eq!(m.translate(en), vi);
+        }
     }
 
     #[test]

@@ -338,35 +338,7 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     if ctx.spec.config.solver.check_bound {
         let plans: Vec<FlowStart> = parts.parts.iter().map(|p| p.start.clone()).collect();
         raise.diagnose(objective, &plans)?;
-        // The limits' part of the shared rows' slack (the rest is the province-wide rows'):
-        // what the plan leaves unused of each limit at its LP price, and what it pays for a
-        // minimum it falls short of or a budget it overruns (their shortfall and overrun
-        // columns are the province's, in neither `P_g` nor `y·b`).
-        let used = plan.capacity_use(ctx.spec);
-        let penalty = crate::model::objective::Prices::of(ctx.spec).penalty;
-        let mut of_limits = 0.0;
-        for (cap, price) in relaxation.capacity_prices() {
-            let Some(limit) = cap.limit(ctx.spec) else {
-                continue;
-            };
-            let use_of = used.get(&cap).copied().unwrap_or(0.0);
-            let paid = match cap.minimum_rule(ctx.spec) {
-                Some((rule, year)) => {
-                    crate::rules::intent::price(ctx.spec, rule, None, year)
-                        * (limit - use_of).max(0.0)
-                }
-                None if cap.is_budget() => penalty * (use_of - limit).max(0.0),
-                None => 0.0,
-            };
-            let worth = price * (limit - use_of) + paid;
-            of_limits += worth;
-            if worth.abs() > 1.0 {
-                crate::errln!(
-                    "gap check: {cap:?} (limit {limit:.1}, used {use_of:.1}): {worth:.1}"
-                );
-            }
-        }
-        crate::errln!("gap check: the limits' part of the shared rows' slack: {of_limits:.1}");
+        print_limits_slack(ctx, &relaxation, &plan);
     }
     let (columns, integer_columns, rows) = relaxation.size;
     let mut stats = SolveStats {
@@ -391,6 +363,35 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
         stats,
         prices,
     })
+}
+
+/// With `solver.check_bound`: the limits' part of the shared rows' slack (the rest is the
+/// province-wide rows'): what the plan leaves unused of each limit at its LP price, and what
+/// it pays for a minimum it falls short of or a budget it overruns (their shortfall and
+/// overrun columns are the province's, in neither `P_g` nor `y·b`).
+fn print_limits_slack(ctx: &Ctx, relaxation: &split::Relaxation, plan: &Plan) {
+    let used = plan.capacity_use(ctx.spec);
+    let penalty = crate::model::objective::Prices::of(ctx.spec).penalty;
+    let mut of_limits = 0.0;
+    for (cap, price) in relaxation.capacity_prices() {
+        let Some(limit) = cap.limit(ctx.spec) else {
+            continue;
+        };
+        let use_of = used.get(&cap).copied().unwrap_or(0.0);
+        let paid = match cap.minimum_rule(ctx.spec) {
+            Some((rule, year)) => {
+                crate::rules::intent::price(ctx.spec, rule, None, year) * (limit - use_of).max(0.0)
+            }
+            None if cap.is_budget() => penalty * (use_of - limit).max(0.0),
+            None => 0.0,
+        };
+        let worth = price * (limit - use_of) + paid;
+        of_limits += worth;
+        if worth.abs() > 1.0 {
+            crate::errln!("gap check: {cap:?} (limit {limit:.1}, used {use_of:.1}): {worth:.1}");
+        }
+    }
+    crate::errln!("gap check: the limits' part of the shared rows' slack: {of_limits:.1}");
 }
 
 /// After a pick among candidate plans (a binding budget's, step 4, or step 7's), which

@@ -308,7 +308,6 @@ pub(super) fn exchange_slots(
             owed[*g] += value;
         }
     }
-    let recoverable: Vec<f64> = owed.iter().zip(&lp_owed).map(|(o, l)| o - l).collect();
     let candidates = exchange_candidates(&owed, &lp_owed, EXCHANGE_CANDIDATES);
     let hard =
         |cap: &Capacity| !cap.is_minimum() && !cap.is_budget() && !split.priced.contains_key(cap);
@@ -402,7 +401,7 @@ pub(super) fn exchange_slots(
                 "exchange: group {g} ({}) owed {:.1} ({:.1} beyond its LP plan): {} re-solved, objective {value:.1} against {now:.1}",
                 ctx.spec.units[groups[g][0]].id,
                 owed[g],
-                recoverable[g],
+                owed[g] - lp_owed[g],
                 replaced.len()
             );
         }
