@@ -3,10 +3,10 @@
 //!
 //! Stages: scenario load, model build (the whole-province model of each province), solve
 //! (the decomposed whole-person plan of each province), output writing, chart drawing, end
-//! to end (`plan`, as the command runs it), Monte Carlo draws of the Sơn La plan, and a
-//! binding budget's rounds (a generated 5-unit province with a yearly cap), and the
-//! decomposition's repair steps (a generated 12-unit province with I2 on, at a tolerance its
-//! first solves do not prove).
+//! to end (`plan`, as the command runs it), Monte Carlo draws of the Sơn La plan, a binding
+//! budget's rounds (a generated 5-unit province with a yearly cap), and the decomposition's
+//! repair steps (a generated 12-unit province with I2 on, at a tolerance its first solves do
+//! not prove).
 //!
 //! Sizes: `BIENCHE_BENCH_UNITS` (default `100,1000,5000`) for load, build, write and
 //! plot; `BIENCHE_BENCH_SOLVE_UNITS` (default `100`) for solve and end to end, which take
@@ -182,20 +182,25 @@ fn bench_son_la(c: &mut Criterion) {
     g.finish();
 }
 
-/// A binding budget's price rounds, the master's pick and the retries after it
-/// (docs/model.md "A binding budget"): a generated 5-unit province (seed 1) whose lever
-/// spending is capped at 1,000 million VND a year (tests/budget.rs plans the same one).
-fn bench_budget(c: &mut Criterion) {
+/// A generated province of `units` units (seed 1), loaded from a folder that is gone after.
+fn province(units: usize) -> Spec {
     let root = tempfile::tempdir().expect("tempdir");
-    let dir = root.path().join("g5");
+    let dir = root.path().join(format!("g{units}"));
     let request = bienche::generate::Request {
-        units: 5,
+        units,
         provinces: 1,
         seed: 1,
     };
     let generated = bienche::generate::generate(&request).expect("generate");
     bienche::generate::write(&dir, &generated, false).expect("write generated");
-    let mut spec = load(&dir).remove(0);
+    load(&dir).remove(0)
+}
+
+/// A binding budget's price rounds, the master's pick and the retries after it
+/// (docs/model.md "A binding budget"): a generated 5-unit province (seed 1) whose lever
+/// spending is capped at 1,000 million VND a year (tests/budget.rs plans the same one).
+fn bench_budget(c: &mut Criterion) {
+    let mut spec = province(5);
     spec.config.budget.cap_per_year = Some(1000.0);
     let kept = |o: &bienche::decompose::Outcome| {
         let over = o
@@ -211,42 +216,38 @@ fn bench_budget(c: &mut Criterion) {
     g.finish();
 }
 
-/// The decomposition's repair steps after the first solves (docs/model.md, solving steps
-/// 3–7: the retries, the slot exchange, the bound from every group's priced MIP and the
-/// pricing rounds from the split's plans): a generated 12-unit province (seed 1) with I2 on
-/// and a 0.05% tolerance, which its first solves do not prove (at 0.1% they do, and these
-/// steps do not run). The run must reach the pricing rounds, or the bench measures nothing.
+/// The decomposition's repair steps (docs/model.md "How it is solved", steps 3–6): the whole
+/// solve of a generated 12-unit province (seed 1) with I2 on at a 0.05% tolerance, which its
+/// first solves do not prove, so that it goes through the retries, every group's priced MIP,
+/// the slot exchange and the pricing rounds from the split's plans. (At 0.1% the first solves
+/// and retries prove it: the exchange and the rounds do not run.) Each iteration must reach
+/// the pricing rounds, or it does not measure them.
 fn bench_repair(c: &mut Criterion) {
-    let root = tempfile::tempdir().expect("tempdir");
-    let dir = root.path().join("g12");
-    let request = bienche::generate::Request {
-        units: 12,
-        provinces: 1,
-        seed: 1,
-    };
-    let generated = bienche::generate::generate(&request).expect("generate");
-    bienche::generate::write(&dir, &generated, false).expect("write generated");
-    let mut spec = load(&dir).remove(0);
+    let mut spec = province(12);
     spec.config.intent.hiring_composition = true;
     spec.config.solver.mip_rel_gap = 0.0005;
-    let rounds = std::sync::atomic::AtomicUsize::new(0);
-    let counted = |line: String| {
-        if line.starts_with("round ") {
-            rounds.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
+    let through_the_rounds = |spec: &Spec| {
+        let rounds = std::sync::atomic::AtomicUsize::new(0);
+        let counted = |line: String| {
+            if line.starts_with("round ") {
+                rounds.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        };
+        let outcome = bienche::decompose::find_plan(spec, false, &counted, false).expect("solve");
+        assert!(
+            outcome.plan.replay_mismatch(spec).is_none(),
+            "plan does not replay"
+        );
+        assert!(
+            rounds.into_inner() > 0,
+            "no pricing round ran: the bench would not measure the repair steps"
+        );
+        outcome
     };
-    let outcome = bienche::decompose::find_plan(&spec, false, &counted, false).expect("solve");
-    assert!(
-        outcome.plan.replay_mismatch(&spec).is_none(),
-        "plan does not replay"
-    );
-    assert!(
-        rounds.load(std::sync::atomic::Ordering::Relaxed) > 0,
-        "no pricing round ran: the bench would not measure the repair steps"
-    );
+    through_the_rounds(&spec);
     let mut g = group(c, "repair", 120);
     g.bench_function("i2_12_units_gap_0.05pct", |b| {
-        b.iter(|| solve_checked(&spec))
+        b.iter(|| through_the_rounds(&spec))
     });
     g.finish();
 }
