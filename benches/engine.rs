@@ -3,10 +3,10 @@
 //!
 //! Stages: scenario load, model build (the whole-province model of each province), solve
 //! (the decomposed whole-person plan of each province), output writing, chart drawing, end
-//! to end (`plan`, as the command runs it), Monte Carlo draws of the Sơn La plan, a binding
-//! budget's rounds (a generated 5-unit province with a yearly cap), and the decomposition's
-//! repair steps (a generated 12-unit province with I2 on, at a tolerance its first solves do
-//! not prove).
+//! to end (`plan`, as the command runs it), the Sơn La sample's LP by blocks, Monte Carlo
+//! draws of the Sơn La plan, a binding budget's rounds (a generated 5-unit province with a
+//! yearly cap), and the decomposition's repair steps (a generated 12-unit province with I2
+//! on, at a tolerance its first solves do not prove).
 //!
 //! Sizes: `BIENCHE_BENCH_UNITS` (default `100,1000,5000`) for load, build, write and
 //! plot; `BIENCHE_BENCH_SOLVE_UNITS` (default `100`) for solve and end to end, which take
@@ -182,6 +182,30 @@ fn bench_son_la(c: &mut Criterion) {
     g.finish();
 }
 
+/// The Sơn La sample's whole-province LP by Dantzig–Wolfe decomposition over its blocks
+/// (docs/model.md "How it is solved", step 2), model built each time (about 0.3 s of it): the
+/// bound and the prices every later step starts from, and about a quarter of `plan`'s time.
+fn bench_lp(c: &mut Criterion) {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/son-la");
+    let spec = bienche::scenario::load(&sample).expect("load");
+    let schedule = bienche::rules::roadmap::schedule(&spec);
+    let lp = || {
+        let scope = bienche::model::Scope::all(&spec);
+        let mut model = bienche::recipe::build_on(&spec, scope, &schedule);
+        let mode = bienche::solve::Mode::RelaxationFromBlocks;
+        bienche::solve::solve(&mut model, &spec.config.solver, mode, false).expect("the LP")
+    };
+    let first = lp();
+    assert!(
+        first.stats.objective.is_finite() && first.stats.objective > 0.0,
+        "LP objective {}",
+        first.stats.objective
+    );
+    let mut g = group(c, "son_la_lp", 60);
+    g.bench_function("lp_by_blocks", |b| b.iter(lp));
+    g.finish();
+}
+
 /// A generated province of `units` units (seed 1), loaded from a folder that is gone after.
 fn province(units: usize) -> Spec {
     let root = tempfile::tempdir().expect("tempdir");
@@ -256,6 +280,7 @@ criterion_group!(
     benches,
     bench_stages,
     bench_son_la,
+    bench_lp,
     bench_budget,
     bench_repair
 );
