@@ -23,6 +23,7 @@ use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
 };
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 fn sizes(var: &str, default: &str) -> Vec<usize> {
@@ -63,12 +64,25 @@ fn load(dir: &Path) -> Vec<Spec> {
 }
 
 fn solve_checked(spec: &Spec) -> bienche::decompose::Outcome {
-    let outcome = bienche::decompose::find_plan(spec, false, &|_| {}, false).expect("solve");
+    solve_checked_reporting(spec, &|_| {})
+}
+
+/// [`solve_checked`], its progress lines handed to `progress`.
+fn solve_checked_reporting(
+    spec: &Spec,
+    progress: bienche::decompose::Progress,
+) -> bienche::decompose::Outcome {
+    let outcome = bienche::decompose::find_plan(spec, false, progress, false).expect("solve");
     assert!(
         outcome.plan.replay_mismatch(spec).is_none(),
         "plan does not replay"
     );
     outcome
+}
+
+/// The bundled Sơn La sample.
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/son-la")
 }
 
 /// Ten samples of whole iterations: the slow stages take seconds an iteration.
@@ -158,7 +172,7 @@ fn bench_stages(c: &mut Criterion) {
 }
 
 fn bench_son_la(c: &mut Criterion) {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/son-la");
+    let sample = sample();
     let root = tempfile::tempdir().expect("tempdir");
     let out = root.path().join("son-la");
     let mut g = group(c, "son_la", 60);
@@ -186,8 +200,7 @@ fn bench_son_la(c: &mut Criterion) {
 /// (docs/model.md "How it is solved", step 2), model built each time (about 0.3 s of it): the
 /// bound and the prices every later step starts from, and about a quarter of `plan`'s time.
 fn bench_lp(c: &mut Criterion) {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/son-la");
-    let spec = bienche::scenario::load(&sample).expect("load");
+    let spec = bienche::scenario::load(&sample()).expect("load");
     let schedule = bienche::rules::roadmap::schedule(&spec);
     let lp = || {
         let scope = bienche::model::Scope::all(&spec);
@@ -251,17 +264,13 @@ fn bench_repair(c: &mut Criterion) {
     spec.config.intent.hiring_composition = true;
     spec.config.solver.mip_rel_gap = 0.0005;
     let through_the_rounds = |spec: &Spec| {
-        let rounds = std::sync::atomic::AtomicUsize::new(0);
+        let rounds = AtomicUsize::new(0);
         let counted = |line: String| {
             if line.starts_with("round ") {
-                rounds.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                rounds.fetch_add(1, Ordering::Relaxed);
             }
         };
-        let outcome = bienche::decompose::find_plan(spec, false, &counted, false).expect("solve");
-        assert!(
-            outcome.plan.replay_mismatch(spec).is_none(),
-            "plan does not replay"
-        );
+        let outcome = solve_checked_reporting(spec, &counted);
         assert!(
             rounds.into_inner() > 0,
             "no pricing round ran: the bench would not measure the repair steps"
