@@ -256,24 +256,28 @@ fn bench_budget(c: &mut Criterion) {
 /// The decomposition's repair steps (docs/model.md "How it is solved", steps 3–6): the whole
 /// solve of a generated 12-unit province (seed 1) with I2 on at a 0.05% tolerance, which its
 /// first solves do not prove, so that it goes through the retries, every group's priced MIP,
-/// the slot exchange and the pricing rounds from the split's plans. (At 0.1% the first solves
-/// and retries prove it: the exchange and the rounds do not run.) Each iteration must reach
-/// the pricing rounds, or it does not measure them.
+/// the slot exchange, the exchange asked again of the groups furthest from their least priced
+/// cost, and the pricing rounds from the split's plans. (At 0.1% the first solves and retries
+/// prove it: the exchange and the rounds do not run.) Each iteration must reach the exchange
+/// by priced cost and the pricing rounds, or it does not measure them.
 fn bench_repair(c: &mut Criterion) {
     let mut spec = province(12);
     spec.config.intent.hiring_composition = true;
     spec.config.solver.mip_rel_gap = 0.0005;
     let through_the_rounds = |spec: &Spec| {
-        let rounds = AtomicUsize::new(0);
+        let (by_price, rounds) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let counted = |line: String| {
             if line.starts_with("round ") {
                 rounds.fetch_add(1, Ordering::Relaxed);
             }
+            if line.contains("furthest from their least priced cost") {
+                by_price.fetch_add(1, Ordering::Relaxed);
+            }
         };
         let outcome = solve_checked_reporting(spec, &counted);
         assert!(
-            rounds.into_inner() > 0,
-            "no pricing round ran: the bench would not measure the repair steps"
+            by_price.into_inner() > 0 && rounds.into_inner() > 0,
+            "the exchange by priced cost or the pricing rounds did not run: the bench would not measure the repair steps"
         );
         outcome
     };

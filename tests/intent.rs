@@ -1317,7 +1317,9 @@ fn i2_rows_of_the_sample_recompute_independently() {
     // bound; the rounds of pricing from them (decomposition step 7), then the short groups
     // retried and the exchange asked again, brought it to 0.141%; since I2 asks a share of
     // the forecast's net hires (6 December 2026), which the plan can nearly meet, 0.056%,
-    // within the sample's 0.1% (I2 is still off by default: about 6 times the time, issue 11).
+    // within the sample's 0.1%; since the exchange is asked again of the groups whose plans
+    // hold most of the gap (that night), 0.083% with no round of step 7 (I2 is still off by
+    // default: about 3.5 times the time, issue 11).
     let s = common::summary(&out);
     let gap = common::num(&s, &["solver", "gap"]);
     assert!(gap <= 0.001, "gap {gap}");

@@ -35,6 +35,9 @@ pub(super) struct Raise<'a> {
     order: Vec<usize>,
     solved: usize,
     bound: f64,
+    /// Each group's priced MIP bound `L_g`, as its solve ends (a solve past the prefix too:
+    /// read only for the groups in it).
+    whole: std::sync::Mutex<BTreeMap<usize, f64>>,
     seconds: f64,
     /// The Lagrangian's constant: `Σ y·b` over the shared rows and the province-wide
     /// columns' part (`lagrangian_constant` of the LP by blocks, else `Σ y·(row activity)`).
@@ -74,6 +77,7 @@ impl<'a> Raise<'a> {
             },
             solved: 0,
             bound: lp_bound,
+            whole: Default::default(),
             seconds: 0.0,
             constant,
             feasible,
@@ -219,7 +223,41 @@ impl<'a> Raise<'a> {
     fn raise_of(&self, g: usize) -> Result<f64> {
         let relaxed = self.priced(&self.groups[g], Mode::Relaxation, None)?;
         let whole = self.priced(&self.groups[g], Mode::Mip, Some(&self.starts[g]))?;
+        self.whole
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(g, whole);
         Ok((whole - relaxed).max(0.0))
+    }
+
+    /// How far each group's plan is from its least priced cost, `P_g − L_g` (see
+    /// [`Raise::diagnose`]), for the groups whose priced MIP is in the bound (0 for the
+    /// others): `P_g` is the group's plan priced at the LP's duals with its flows fixed, an LP.
+    /// Summed with the shared rows' slack it is the plan's gap, so the groups with the
+    /// largest are those whose plans keep it open.
+    pub fn excess(&self, plans: &[FlowStart]) -> Result<Vec<f64>> {
+        let whole = self.whole.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let in_bound: Vec<(usize, f64)> = self.order[..self.solved]
+            .iter()
+            .filter_map(|&g| Some((g, *whole.get(&g)?)))
+            .collect();
+        let pool = crate::threads::pool(self.ctx.spec.config.solver.threads as usize)?;
+        let priced: Vec<Result<(usize, f64)>> = pool.install(|| {
+            in_bound
+                .par_iter()
+                .map(|&(g, bound)| {
+                    let (plan, _) =
+                        self.priced_both(&self.groups[g], Mode::Fixed, Some(&plans[g]))?;
+                    Ok((g, plan - bound))
+                })
+                .collect()
+        });
+        let mut out = vec![0.0; self.groups.len()];
+        for r in priced {
+            let (g, excess) = r?;
+            out[g] = excess;
+        }
+        Ok(out)
     }
 
     pub fn report(&self) {

@@ -264,9 +264,10 @@ pub(super) fn repair_minimums(
 /// them back. The split follows the LP's fractional use, so it gives a slot to whichever
 /// group the LP used it in, not where a whole person is worth most.
 ///
-/// The groups whose shortfall costs most beyond what their LP plan's already costs
-/// ([`exchange_candidates`]), up to `EXCHANGE_CANDIDATES`, one after the other (ranked by the
-/// shortfall alone, the places went to communes whose misses no plan avoids: on the sample
+/// The groups offered ([`Offer`]): first those whose shortfall costs most beyond what their
+/// LP plan's already costs ([`exchange_candidates`]), up to `EXCHANGE_CANDIDATES`, one after
+/// the other (ranked by the shortfall alone, the places went to communes whose misses no
+/// plan avoids: on the sample
 /// with I2 at 60%, X13's 2,530,000 million VND came first and X53's one milestone person,
 /// 10,000, which its LP plan meets, was never asked). Each is solved with what the others
 /// leave of every limit, and may go over each hard limit by up to `EXCHANGE_MOST` people at
@@ -274,10 +275,16 @@ pub(super) fn repair_minimums(
 /// more to it than to the province at the LP's reckoning. What it bought is then taken back
 /// from the groups that use the limit, those using most first, each re-solved in turn with
 /// what is left (up to `EXCHANGE_HOLDERS`). The exchange is kept when every hard limit holds
-/// and the province's objective (on the whole plan; `now` before the exchange) falls;
+/// and the province's objective (on the whole plan) falls;
 /// otherwise every plan is restored. Returns how many exchanges were kept. On the sample
 /// with I2 on (2 December, ranked by the shortfall alone), four communes bought people this
 /// way and the objective fell by 33,439 million VND (gap 0.34% to 0.088%).
+///
+/// Asked again with [`Offer::FurthestFromPriced`] once every group's priced MIP is in the
+/// bound, the groups offered are those whose plans hold most of the gap: a group's plan
+/// priced at the LP's duals less its least priced cost, `P_g − L_g`
+/// ([`super::bound::Raise::excess`]). Missed targets are not all of it: a plan may meet
+/// every target and still pay dearly for want of a channel's slot in the right year.
 pub(super) fn exchange_slots(
     ctx: &Ctx,
     groups: &[Vec<usize>],
@@ -285,8 +292,9 @@ pub(super) fn exchange_slots(
     relaxation: &Relaxation,
     parts: &mut Parts,
     objective: &dyn Fn(Vec<Plan>) -> f64,
-    mut now: f64,
+    offer: &Offer,
 ) -> Result<usize> {
+    let mut now = objective(parts.plans());
     let prices = relaxation.capacity_prices();
     let lp_owed = relaxation.owed_by_group(ctx.spec, groups.len());
     const EXCHANGE_CANDIDATES: usize = 16;
@@ -308,7 +316,12 @@ pub(super) fn exchange_slots(
             owed[*g] += value;
         }
     }
-    let candidates = exchange_candidates(&owed, &lp_owed, EXCHANGE_CANDIDATES);
+    let candidates = match offer {
+        Offer::Short => exchange_candidates(&owed, &lp_owed, EXCHANGE_CANDIDATES),
+        Offer::FurthestFromPriced(excess) => {
+            exchange_candidates(excess, &vec![0.0; excess.len()], EXCHANGE_CANDIDATES)
+        }
+    };
     let hard =
         |cap: &Capacity| !cap.is_minimum() && !cap.is_budget() && !split.priced.contains_key(cap);
     let overshoot = |parts: &Parts| -> BTreeMap<Capacity, f64> {
@@ -418,14 +431,27 @@ pub(super) fn exchange_slots(
         }
     }
     if tried > 0 {
+        let who = match offer {
+            Offer::Short => "short of targets",
+            Offer::FurthestFromPriced(_) => "furthest from their least priced cost",
+        };
         (ctx.progress)(format!(
-            "slot exchange: {tried} groups short of targets offered to buy people of shared limits, {kept} kept ({solves} solves{}; objective {:.1} lower; {:.1} s)",
+            "slot exchange: {tried} groups {who} offered to buy people of shared limits, {kept} kept ({solves} solves{}; objective {:.1} lower; {:.1} s)",
             if failed > 0 { format!(", {failed} failed and left out") } else { String::new() },
             before - now,
             started.elapsed().as_secs_f64()
         ));
     }
     Ok(kept)
+}
+
+/// Which groups the slot exchange offers to buy people of shared limits.
+pub(super) enum Offer {
+    /// Those whose missed targets cost most beyond what their LP plan's do.
+    Short,
+    /// Those whose plans are furthest from their least priced cost: each group's `P_g − L_g`
+    /// ([`super::bound::Raise::excess`]).
+    FurthestFromPriced(Vec<f64>),
 }
 
 /// The groups offered the slot exchange, at most `most`: those whose plan pays for missed
@@ -755,5 +781,9 @@ mod tests {
         let owed = [500.4, 1_000.0, 1_000.0];
         let lp_owed = [500.0, 0.0, 0.0];
         assert_eq!(exchange_candidates(&owed, &lp_owed, 16), vec![1, 2]);
+        // Asked by priced cost (`Offer::FurthestFromPriced`), each group's `P_g − L_g` alone:
+        // the sample's X27, X46 and X22 with I2 on, and a group at its least priced cost.
+        let excess = [3_070.6, 0.0, 2_984.5, 1_008.7, 0.4];
+        assert_eq!(exchange_candidates(&excess, &[0.0; 5], 16), vec![0, 2, 3]);
     }
 }
