@@ -434,6 +434,18 @@ mod tests {
                 "lộ trình theo số đơn vị: thêm 2 đơn vị được yêu cầu đạt đủ chỉ tiêu",
             ),
             (
+                "slot exchange: 12 groups short of targets offered to buy people of shared limits, 2 kept (19 solves; objective 98625.0 lower; 4.1 s)",
+                "trao đổi suất: 12 nhóm còn thiếu chỉ tiêu được đề nghị mua thêm người từ các giới hạn dùng chung, giữ lại 2 (19 lần giải; hàm mục tiêu giảm 98.625,0; 4,1 giây)",
+            ),
+            (
+                "slot exchange: 16 groups furthest from their least priced cost offered to buy people of shared limits, 3 kept (29 solves; objective 2105.2 lower; 5.4 s)",
+                "trao đổi suất: 16 nhóm có phương án cách xa nhất so với mức chi phí thấp nhất theo giá đối ngẫu của LP, được đề nghị mua thêm người từ các giới hạn dùng chung, giữ lại 3 (29 lần giải; hàm mục tiêu giảm 2.105,2; 5,4 giây)",
+            ),
+            (
+                "slot exchange: 16 groups furthest from their least priced cost offered to buy people of shared limits, 1 kept (30 solves, 1 failed and left out; objective 3009.2 lower; 6.7 s)",
+                "trao đổi suất: 16 nhóm có phương án cách xa nhất so với mức chi phí thấp nhất theo giá đối ngẫu của LP, được đề nghị mua thêm người từ các giới hạn dùng chung, giữ lại 1 (30 lần giải, 1 lần lỗi bị bỏ qua; hàm mục tiêu giảm 3.009,2; 6,7 giây)",
+            ),
+            (
                 "LP duals are not dual feasible on province-wide columns; using the LP bound",
                 "giá đối ngẫu của LP không khả thi đối ngẫu trên các biến toàn tỉnh; dùng cận dưới của LP",
             ),

@@ -37,7 +37,7 @@ pub(super) struct Raise<'a> {
     bound: f64,
     /// Each group's priced MIP bound `L_g`, as its solve ends (a solve past the prefix too:
     /// read only for the groups in it).
-    whole: std::sync::Mutex<BTreeMap<usize, f64>>,
+    least_priced: std::sync::Mutex<BTreeMap<usize, f64>>,
     seconds: f64,
     /// The Lagrangian's constant: `Σ y·b` over the shared rows and the province-wide
     /// columns' part (`lagrangian_constant` of the LP by blocks, else `Σ y·(row activity)`).
@@ -77,7 +77,7 @@ impl<'a> Raise<'a> {
             },
             solved: 0,
             bound: lp_bound,
-            whole: Default::default(),
+            least_priced: Default::default(),
             seconds: 0.0,
             constant,
             feasible,
@@ -145,7 +145,7 @@ impl<'a> Raise<'a> {
                     let members = &self.groups[g];
                     let relaxed = self.priced(members, Mode::Relaxation, None)?;
                     let (found, whole) = self.priced_both(members, Mode::Mip, Some(&plans[g]))?;
-                    let (fixed, _) = self.priced_both(members, Mode::Fixed, Some(&plans[g]))?;
+                    let fixed = self.plan_priced(g, &plans[g])?;
                     Ok((relaxed, whole, found, fixed))
                 })
                 .collect()
@@ -223,33 +223,46 @@ impl<'a> Raise<'a> {
     fn raise_of(&self, g: usize) -> Result<f64> {
         let relaxed = self.priced(&self.groups[g], Mode::Relaxation, None)?;
         let whole = self.priced(&self.groups[g], Mode::Mip, Some(&self.starts[g]))?;
-        self.whole
+        self.least_priced
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(g, whole);
         Ok((whole - relaxed).max(0.0))
     }
 
+    /// Whether the LP's duals are dual feasible, so that groups are priced at all.
+    pub fn feasible(&self) -> bool {
+        self.feasible
+    }
+
+    /// A group's plan priced at the LP's duals: its priced model with the plan's flows fixed
+    /// (the rest, such as its required counts, follows them).
+    fn plan_priced(&self, g: usize, plan: &FlowStart) -> Result<f64> {
+        self.priced_both(&self.groups[g], Mode::Fixed, Some(plan))
+            .map(|(found, _)| found)
+    }
+
     /// How far each group's plan is from its least priced cost, `P_g − L_g` (see
     /// [`Raise::diagnose`]), for the groups whose priced MIP is in the bound (0 for the
-    /// others): `P_g` is the group's plan priced at the LP's duals with its flows fixed, an LP.
-    /// Summed with the shared rows' slack it is the plan's gap, so the groups with the
-    /// largest are those whose plans keep it open.
+    /// others): `P_g` is the group's plan priced at the LP's duals ([`Raise::plan_priced`]).
+    /// Summed with the shared rows' slack it is about the plan's gap (the bound adds no
+    /// group's MIP below its LP), so the groups with the largest are those whose plans keep
+    /// it open.
     pub fn excess(&self, plans: &[FlowStart]) -> Result<Vec<f64>> {
-        let whole = self.whole.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let least = self
+            .least_priced
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let in_bound: Vec<(usize, f64)> = self.order[..self.solved]
             .iter()
-            .filter_map(|&g| Some((g, *whole.get(&g)?)))
+            .filter_map(|&g| Some((g, *least.get(&g)?)))
             .collect();
         let pool = crate::threads::pool(self.ctx.spec.config.solver.threads as usize)?;
         let priced: Vec<Result<(usize, f64)>> = pool.install(|| {
             in_bound
                 .par_iter()
-                .map(|&(g, bound)| {
-                    let (plan, _) =
-                        self.priced_both(&self.groups[g], Mode::Fixed, Some(&plans[g]))?;
-                    Ok((g, plan - bound))
-                })
+                .map(|&(g, bound)| Ok((g, self.plan_priced(g, &plans[g])? - bound)))
                 .collect()
         });
         let mut out = vec![0.0; self.groups.len()];

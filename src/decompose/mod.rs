@@ -39,19 +39,20 @@
 //!    groups whose shortfall costs most beyond their LP plan's may buy people of shared limits
 //!    from the others at the LP's price, the groups that give them up re-solved; kept when the
 //!    province's objective falls; a channel minimum (I4) then left short is offered again.
-//!    The bound then goes on from where step 5 stopped. If every group's priced MIP does not
-//!    prove the plan, the exchange is asked again (up to `EXCHANGES_BY_PRICE` times, while it
-//!    lowers the objective) of the groups whose plans are furthest from their least priced
-//!    cost ([`bound::Raise::excess`]): with I2 on, the sample was then proven without step 7,
-//!    in 44 s instead of 80 s.
+//!    The bound then goes on from where step 5 stopped. If the priced MIPs of all groups
+//!    still do not prove the plan, the exchange is asked again (up to `EXCHANGES_BY_PRICE`
+//!    times, while it lowers the objective) of the groups whose plans are furthest from
+//!    their least priced cost ([`bound::Raise::excess`]): with I2 on, the sample was then
+//!    proven without step 7, in 44 s instead of 80 s.
 //! 7. **Pricing from the split's plans** ([`budget_rounds::from_plans`]), only when the plan
-//!    is still not proven after the exchange and every group's priced MIP, and no budget
-//!    binds: the pricing rounds of a binding budget started from the split's plans, the
-//!    master MIP picking among them and the priced plans (at most `solver.pricing_rounds`
-//!    rounds); kept when the province's objective falls, then the short groups retried and
-//!    the exchange asked again. With I2 on (asked of the forecast's gross hires), the
+//!    is still not proven after the exchange (asked again by priced cost) and every group's
+//!    priced MIP, and no budget binds: the pricing rounds of a binding budget started from
+//!    the split's plans, the master MIP picking among them and the priced plans (at most
+//!    `solver.pricing_rounds` rounds); kept when the province's objective falls, then the
+//!    short groups retried and the exchange asked again. With I2 on (asked of the forecast's gross hires), the
 //!    sample's gap went from 0.56% to 0.14%; since I2 asks a share of the forecast's net
-//!    hires, to 0.056%, proven (docs/model.md).
+//!    hires, to 0.056%, proven (docs/model.md); since the exchange by priced cost, that
+//!    sample no longer reaches this step.
 //!
 //! With `solver.method = "monolithic"` (or a single group) the whole province is one MIP, to
 //! check small cases against a proven optimum.
@@ -318,19 +319,32 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     }
     let mut bound = raise.until(objective, None)?;
     // Step 6 again, with every group's priced MIP in the bound: the groups whose plans hold
-    // most of the gap offered, while it lowers the objective by a million VND or more (on the
-    // sample with I2 on, two passes, 13 s, proved the plan that step 7 took three pricing
-    // rounds, 48 s, to prove).
+    // most of the gap offered, while it lowers the objective by `EXCHANGE_LEAST_GAIN` or more
+    // (on the sample with I2 on, two passes, 13 s, proved a plan within the tolerance where
+    // step 7 took three pricing rounds, 48 s, to prove one 0.03% cheaper). A failed solve
+    // ends only this step, as in step 7.
     for _ in 0..EXCHANGES_BY_PRICE {
-        if priced || within(ctx, objective, bound) {
+        if priced || !raise.feasible() || within(ctx, objective, bound) {
             break;
         }
-        let plans: Vec<FlowStart> = parts.parts.iter().map(|p| p.start.clone()).collect();
-        let excess = raise.excess(&plans)?;
         let before = objective;
-        (plan, objective) = exchange(&mut parts, parts::Offer::FurthestFromPriced(excess))?;
+        let plans: Vec<FlowStart> = parts.parts.iter().map(|p| p.start.clone()).collect();
+        // A failure after a kept trade (in the minimums' repair) must not leave `parts` apart
+        // from `plan`.
+        let unchanged = parts.clone();
+        let exchanged = raise
+            .excess(&plans)
+            .and_then(|excess| exchange(&mut parts, parts::Offer::FurthestFromPriced(excess)));
+        match exchanged {
+            Ok(done) => (plan, objective) = done,
+            Err(e) => {
+                parts = unchanged;
+                (ctx.progress)(format!("slot exchange by priced cost left out: {e}"));
+                break;
+            }
+        }
         bound = raise.until(objective, None)?;
-        if objective > before - 1.0 {
+        if objective > before - EXCHANGE_LEAST_GAIN {
             break;
         }
     }
@@ -417,8 +431,7 @@ fn print_limits_slack(ctx: &Ctx, relaxation: &split::Relaxation, plan: &Plan) {
 /// After a pick among candidate plans (a binding budget's, step 4, or step 7's), which
 /// leaves slots and money unused: the groups short of a target retried with what the others
 /// leave ([`parts::retry_short`]), kept if the province's objective falls below `picked`,
-/// the pick's. A failed solve leaves the retries out and keeps the pick. The objective
-/// after.
+/// the pick's. A failed solve leaves the retries out and keeps the pick.
 fn retry_after_pick(
     ctx: &Ctx,
     groups: &[Vec<usize>],
@@ -426,19 +439,17 @@ fn retry_after_pick(
     parts: &mut parts::Parts,
     objective_of_parts: &dyn Fn(Vec<Plan>) -> f64,
     picked: f64,
-) -> f64 {
+) {
     let before = parts.clone();
     match parts::retry_short(ctx, groups, split, parts) {
         Ok(()) => {
-            let retried = objective_of_parts(parts.plans());
-            if retried < picked {
-                return retried;
+            if objective_of_parts(parts.plans()) < picked {
+                return;
             }
         }
         Err(e) => (ctx.progress)(format!("retries after the pick left out: {e}")),
     }
     *parts = before;
-    picked
 }
 
 /// Step 8, when asked (`plan` with `budget.target_prices`): every target row's price, its
@@ -494,9 +505,13 @@ fn solve_for_price(ctx: &Ctx, model: &mut Model) -> crate::prices::Outcome {
 const BOUND_BEFORE_EXCHANGE: usize = 20;
 
 /// How many times at most the slot exchange is asked again of the groups furthest from their
-/// least priced cost, each time only if the last lowered the objective (on the sample with
-/// I2 on, the second proved the plan; on the province-wide I2 the third kept nothing).
+/// least priced cost, each time only if the last lowered the objective by
+/// [`EXCHANGE_LEAST_GAIN`] or more (on the sample with I2 on, the second proved the plan; on
+/// the province-wide I2 the third kept nothing).
 const EXCHANGES_BY_PRICE: usize = 3;
+
+/// Million VND: an exchange by priced cost that gains less is not asked again.
+const EXCHANGE_LEAST_GAIN: f64 = 1.0;
 
 /// Whether a plan costing `objective` is proven within `solver.mip_rel_gap` by `bound`, on
 /// the part of the objective `solver.gap_of` names.

@@ -267,9 +267,9 @@ pub(super) fn repair_minimums(
 /// The groups offered ([`Offer`]): first those whose shortfall costs most beyond what their
 /// LP plan's already costs ([`exchange_candidates`]), up to `EXCHANGE_CANDIDATES`, one after
 /// the other (ranked by the shortfall alone, the places went to communes whose misses no
-/// plan avoids: on the sample
-/// with I2 at 60%, X13's 2,530,000 million VND came first and X53's one milestone person,
-/// 10,000, which its LP plan meets, was never asked). Each is solved with what the others
+/// plan avoids: on the sample with I2 at 60%, X13's 2,530,000 million VND came first and
+/// X53's one milestone person, 10,000, which its LP plan meets, was never asked). Each is
+/// solved with what the others
 /// leave of every limit, and may go over each hard limit by up to `EXCHANGE_MOST` people at
 /// the LP's price of a person of it (at least `LEAST_PRICE`), so it buys only people worth
 /// more to it than to the province at the LP's reckoning. What it bought is then taken back
@@ -410,11 +410,19 @@ pub(super) fn exchange_slots(
             f64::INFINITY
         };
         if ctx.verbose {
+            let why = match offer {
+                Offer::Short => format!(
+                    "owed {:.1} ({:.1} beyond its LP plan)",
+                    owed[g],
+                    owed[g] - lp_owed[g]
+                ),
+                Offer::FurthestFromPriced(excess) => {
+                    format!("{:.1} above its least priced cost", excess[g])
+                }
+            };
             crate::errln!(
-                "exchange: group {g} ({}) owed {:.1} ({:.1} beyond its LP plan): {} re-solved, objective {value:.1} against {now:.1}",
+                "exchange: group {g} ({}) {why}: {} re-solved, objective {value:.1} against {now:.1}",
                 ctx.spec.units[groups[g][0]].id,
-                owed[g],
-                owed[g] - lp_owed[g],
                 replaced.len()
             );
         }
@@ -456,7 +464,8 @@ pub(super) enum Offer {
 
 /// The groups offered the slot exchange, at most `most`: those whose plan pays for missed
 /// targets (`owed`) more than half a million VND beyond what their LP plan does (`lp_owed`),
-/// the most beyond it first, a tie to the earlier group.
+/// the most beyond it first, a tie to the earlier group. By priced cost
+/// ([`Offer::FurthestFromPriced`]), `owed` is each group's `P_g − L_g` and `lp_owed` zero.
 pub(super) fn exchange_candidates(owed: &[f64], lp_owed: &[f64], most: usize) -> Vec<usize> {
     let recoverable = |g: usize| owed[g] - lp_owed[g];
     let mut candidates: Vec<usize> = (0..owed.len()).filter(|&g| recoverable(g) > 0.5).collect();

@@ -480,7 +480,7 @@ pub struct IntentConfig {
     pub em_number: bool,
     /// I2: EM share of each unit's hires at least `hiring_em_share`, or its EM population
     /// share when absent. Off by default: on the sample the plan proves its gap with it, but
-    /// in about six times the time (docs/model.md, "Intent").
+    /// in about three and a half times the time (docs/model.md, "Intent").
     #[serde(default)]
     pub hiring_composition: bool,
     /// Which hires I2's share is of: `forecast` (the net hires the no-plan forecast makes to
@@ -657,9 +657,10 @@ pub struct SolverConfig {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub check_bound: bool,
     /// Rounds of pricing started from the split's plans (step 7 of [`crate::decompose`],
-    /// docs/model.md "Pricing from the split's plans"), run only when the plan is not proven within its tolerance after the
-    /// slot exchange and the whole bound: each round solves every group once more (about
-    /// 15 s on the sample with I2 on, 6 December 2026). 0 leaves the step out.
+    /// docs/model.md "Pricing from the split's plans"), run only when the plan is not proven
+    /// within its tolerance after the slot exchange, the whole bound and the exchange asked
+    /// again by priced cost: each round solves every group once more (about 15 s on the
+    /// sample with I2 on, 6 December 2026). 0 leaves the step out.
     #[serde(
         default = "default_pricing_rounds",
         skip_serializing_if = "is_default_pricing_rounds"
