@@ -49,10 +49,10 @@
 //!    priced MIP, and no budget binds: the pricing rounds of a binding budget started from
 //!    the split's plans, the master MIP picking among them and the priced plans (at most
 //!    `solver.pricing_rounds` rounds); kept when the province's objective falls, then the
-//!    short groups retried and the exchange asked again. With I2 on (asked of the forecast's gross hires), the
-//!    sample's gap went from 0.56% to 0.14%; since I2 asks a share of the forecast's net
-//!    hires, to 0.056%, proven (docs/model.md); since the exchange by priced cost, that
-//!    sample no longer reaches this step.
+//!    short groups retried and the exchange asked again. With I2 on (asked of the
+//!    forecast's gross hires), the sample's gap went from 0.56% to 0.14%; since I2 asks a
+//!    share of the forecast's net hires, to 0.056%, proven (docs/model.md); since the
+//!    exchange by priced cost, that sample no longer reaches this step.
 //!
 //! With `solver.method = "monolithic"` (or a single group) the whole province is one MIP, to
 //! check small cases against a proven optimum.

@@ -269,13 +269,12 @@ pub(super) fn repair_minimums(
 /// the other (ranked by the shortfall alone, the places went to communes whose misses no
 /// plan avoids: on the sample with I2 at 60%, X13's 2,530,000 million VND came first and
 /// X53's one milestone person, 10,000, which its LP plan meets, was never asked). Each is
-/// solved with what the others
-/// leave of every limit, and may go over each hard limit by up to `EXCHANGE_MOST` people at
-/// the LP's price of a person of it (at least `LEAST_PRICE`), so it buys only people worth
-/// more to it than to the province at the LP's reckoning. What it bought is then taken back
-/// from the groups that use the limit, those using most first, each re-solved in turn with
-/// what is left (up to `EXCHANGE_HOLDERS`). The exchange is kept when every hard limit holds
-/// and the province's objective (on the whole plan) falls;
+/// solved with what the others leave of every limit, and may go over each hard limit by up
+/// to `EXCHANGE_MOST` people at the LP's price of a person of it (at least `LEAST_PRICE`), so
+/// it buys only people worth more to it than to the province at the LP's reckoning. What it
+/// bought is then taken back from the groups that use the limit, those using most first,
+/// each re-solved in turn with what is left (up to `EXCHANGE_HOLDERS`). The exchange is kept
+/// when every hard limit holds and the province's objective (on the whole plan) falls;
 /// otherwise every plan is restored. Returns how many exchanges were kept. On the sample
 /// with I2 on (2 December, ranked by the shortfall alone), four communes bought people this
 /// way and the objective fell by 33,439 million VND (gap 0.34% to 0.088%).
