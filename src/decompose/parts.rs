@@ -49,6 +49,11 @@ impl Parts {
     pub fn plans(&self) -> Vec<Plan> {
         self.parts.iter().map(|p| p.plan.clone()).collect()
     }
+
+    /// Every group's plan as a start of its model, in group order.
+    pub fn starts(&self) -> Vec<FlowStart> {
+        self.parts.iter().map(|p| p.start.clone()).collect()
+    }
 }
 
 /// Solves every group with its share, `solver.threads` at a time.
@@ -295,32 +300,21 @@ pub(super) fn exchange_slots(
 ) -> Result<usize> {
     let mut now = objective(parts.plans());
     let prices = relaxation.capacity_prices();
-    let lp_owed = relaxation.owed_by_group(ctx.spec, groups.len());
     const EXCHANGE_CANDIDATES: usize = 16;
     const EXCHANGE_MOST: f64 = 20.0;
     const EXCHANGE_HOLDERS: usize = 8;
     const LEAST_PRICE: f64 = 1.0;
     let started = std::time::Instant::now();
-    // Each group's priced shortfall on the whole plan, the largest first.
-    let merged = Plan::merge(parts.plans());
-    let rows = crate::evaluate::evaluate(ctx.spec, &merged);
-    let mut owed = vec![0.0; groups.len()];
-    let group_of: BTreeMap<usize, usize> = groups
-        .iter()
-        .enumerate()
-        .flat_map(|(g, members)| members.iter().map(move |&u| (u, g)))
-        .collect();
-    for (unit, value) in crate::evaluate::priced_rows(ctx.spec, &rows) {
-        if let Some(g) = unit.and_then(|u| group_of.get(&u)) {
-            owed[*g] += value;
-        }
-    }
-    let candidates = match offer {
-        Offer::Short => exchange_candidates(&owed, &lp_owed, EXCHANGE_CANDIDATES),
-        Offer::FurthestFromPriced(excess) => {
-            exchange_candidates(excess, &vec![0.0; excess.len()], EXCHANGE_CANDIDATES)
-        }
+    // Each group's score and what of it no exchange recovers: its priced shortfall on the
+    // whole plan and on its LP plan, or its excess over its least priced cost and nothing.
+    let (score, base) = match offer {
+        Offer::Short => (
+            owed_on_plan(ctx, groups, parts),
+            relaxation.owed_by_group(ctx.spec, groups.len()),
+        ),
+        Offer::FurthestFromPriced(excess) => (excess.clone(), vec![0.0; excess.len()]),
     };
+    let candidates = exchange_candidates(&score, &base, EXCHANGE_CANDIDATES);
     let hard =
         |cap: &Capacity| !cap.is_minimum() && !cap.is_budget() && !split.priced.contains_key(cap);
     let overshoot = |parts: &Parts| -> BTreeMap<Capacity, f64> {
@@ -412,11 +406,11 @@ pub(super) fn exchange_slots(
             let why = match offer {
                 Offer::Short => format!(
                     "owed {:.1} ({:.1} beyond its LP plan)",
-                    owed[g],
-                    owed[g] - lp_owed[g]
+                    score[g],
+                    score[g] - base[g]
                 ),
-                Offer::FurthestFromPriced(excess) => {
-                    format!("{:.1} above its least priced cost", excess[g])
+                Offer::FurthestFromPriced(_) => {
+                    format!("{:.1} above its least priced cost", score[g])
                 }
             };
             crate::errln!(
@@ -450,6 +444,23 @@ pub(super) fn exchange_slots(
         ));
     }
     Ok(kept)
+}
+
+/// Each group's priced shortfall on the province's plan (`evaluate::priced_rows`).
+fn owed_on_plan(ctx: &Ctx, groups: &[Vec<usize>], parts: &Parts) -> Vec<f64> {
+    let rows = crate::evaluate::evaluate(ctx.spec, &Plan::merge(parts.plans()));
+    let group_of: BTreeMap<usize, usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, members)| members.iter().map(move |&u| (u, g)))
+        .collect();
+    let mut owed = vec![0.0; groups.len()];
+    for (unit, value) in crate::evaluate::priced_rows(ctx.spec, &rows) {
+        if let Some(g) = unit.and_then(|u| group_of.get(&u)) {
+            owed[*g] += value;
+        }
+    }
+    owed
 }
 
 /// Which groups the slot exchange offers to buy people of shared limits.
