@@ -446,6 +446,14 @@ mod tests {
                 "trao đổi suất: 16 nhóm có phương án cách xa nhất so với mức chi phí thấp nhất theo giá đối ngẫu của LP, được đề nghị mua thêm người từ các giới hạn dùng chung, giữ lại 1 (30 lần giải, 1 lần lỗi bị bỏ qua; hàm mục tiêu giảm 3.009,2; 6,7 giây)",
             ),
             (
+                "warning: the plan is not proven within the 0.100% tolerance: it may cost up to 22190.7 million VND (0.162%) more than the best plan; differences smaller than that between scenarios are not meaningful",
+                "cảnh báo: kế hoạch chưa được chứng minh trong sai số 0,100%: có thể tốn hơn phương án tốt nhất tới 22.190,7 triệu đồng (0,162%); chênh lệch giữa các kịch bản nhỏ hơn mức đó không có ý nghĩa",
+            ),
+            (
+                "warning: the plan is not proven within the 0.100% tolerance of the plan-dependent part: it may cost up to 22190.7 million VND (0.282% of the plan-dependent part) more than the best plan; differences smaller than that between scenarios are not meaningful",
+                "cảnh báo: kế hoạch chưa được chứng minh trong sai số 0,100% của phần chi phí do kế hoạch quyết định: có thể tốn hơn phương án tốt nhất tới 22.190,7 triệu đồng (0,282% phần chi phí do kế hoạch quyết định); chênh lệch giữa các kịch bản nhỏ hơn mức đó không có ý nghĩa",
+            ),
+            (
                 "LP duals are not dual feasible on province-wide columns; using the LP bound",
                 "giá đối ngẫu của LP không khả thi đối ngẫu trên các biến toàn tỉnh; dùng cận dưới của LP",
             ),

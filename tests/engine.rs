@@ -437,6 +437,58 @@ fn pricing_from_the_splits_plans_never_costs_more_and_keeps_every_cap() {
     common::oracle::replay_flows(&with, 2025, 2035);
 }
 
+/// The slot exchange makes as many trades at once as it has threads, on the same plans, and
+/// makes again those after a kept one: a generated 12-unit province with I2 on at 0.05%,
+/// whose exchange by priced cost keeps the first trade of a pair (W01's, then X07's), gives
+/// the same exchanges and the same plan on one and two threads.
+#[test]
+fn the_slot_exchange_gives_the_same_plan_on_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "12", "1", "1", &[]).status.success());
+    let dir = set.join("p01");
+    let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    let toml = with_gap(&toml, "0.0005") + "\n[intent]\nhiring_composition = true\n";
+    std::fs::write(dir.join("scenario.toml"), toml).unwrap();
+    let mut seen = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("out{threads}"));
+        let o = bienche(&[
+            "plan",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--verbose",
+        ]);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{stderr}");
+        let trades: Vec<String> = stderr
+            .lines()
+            .filter(|l| l.starts_with("exchange: group "))
+            .map(String::from)
+            .collect();
+        let kept = |line: &str| {
+            let (objective, against) = line.split_once(" against ").unwrap();
+            let objective = objective.rsplit(' ').next().unwrap();
+            objective.parse::<f64>().unwrap() < against.parse::<f64>().unwrap()
+        };
+        // A kept trade with a trade after it in its pair, which the exchange makes again.
+        assert!(
+            trades.iter().any(|l| l.contains("(W01)") && kept(l)),
+            "{}",
+            trades.join("\n")
+        );
+        seen.push((trades, std::fs::read(out.join("flows.csv")).unwrap()));
+    }
+    assert_eq!(seen[0].0, seen[1].0, "the exchanges differ");
+    assert!(
+        seen[0].1 == seen[1].1,
+        "flows.csv differs between 1 and 2 threads"
+    );
+}
+
 /// `scenario.toml` with `mip_rel_gap` set to `gap`.
 fn with_gap(toml: &str, gap: &str) -> String {
     toml.lines()

@@ -295,16 +295,14 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
     // With the budget priced, the master has weighed every limit at its price already (on
     // the 20% cut the exchange took 5–32 s and found 0–20,000 million VND).
     // The slot exchange, on `parts`: the plan and its objective.
-    let exchange = |parts: &mut parts::Parts, offer: parts::Offer| -> Result<(Plan, f64)> {
-        let kept = parts::exchange_slots(
-            ctx,
-            groups,
-            &split,
-            &relaxation,
-            parts,
-            &objective_of_parts,
-            &offer,
-        )?;
+    // It stops once the plan is proven by `bound`.
+    let exchange = |parts: &mut parts::Parts, offer: parts::Offer, bound: f64| -> Result<_> {
+        let proven = |objective: f64| within(ctx, objective, bound);
+        let judge = parts::Judge {
+            objective: &objective_of_parts,
+            proven: &proven,
+        };
+        let kept = parts::exchange_slots(ctx, groups, &split, &relaxation, parts, &judge, &offer)?;
         // The groups re-solved by a kept exchange may leave a minimum short (with I2 on, one
         // `nominated` graduate of 2030, 9,725 million VND).
         if kept > 0 {
@@ -315,7 +313,7 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
         Ok((plan, objective))
     };
     if !priced && !within(ctx, objective, bound) {
-        (plan, objective) = exchange(&mut parts, parts::Offer::Short)?;
+        (plan, objective) = exchange(&mut parts, parts::Offer::Short, bound)?;
     }
     let mut bound = raise.until(objective, None)?;
     // Step 6 again, with every group's priced MIP in the bound: the groups whose plans hold
@@ -332,9 +330,9 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
         // A failure after a kept trade (in the minimums' repair) must not leave `parts` apart
         // from `plan`.
         let unchanged = parts.clone();
-        let exchanged = raise
-            .excess(&plans)
-            .and_then(|excess| exchange(&mut parts, parts::Offer::FurthestFromPriced(excess)));
+        let exchanged = raise.excess(&plans).and_then(|excess| {
+            exchange(&mut parts, parts::Offer::FurthestFromPriced(excess), bound)
+        });
         match exchanged {
             Ok(done) => (plan, objective) = done,
             Err(e) => {
@@ -363,7 +361,7 @@ fn solve_in_parts(ctx: &Ctx, groups: &[Vec<usize>]) -> Result<Outcome> {
             parts = better;
             let picked = objective_of_parts(parts.plans());
             retry_after_pick(ctx, groups, &split, &mut parts, &objective_of_parts, picked);
-            (plan, objective) = exchange(&mut parts, parts::Offer::Short)?;
+            (plan, objective) = exchange(&mut parts, parts::Offer::Short, bound)?;
             bound = raise.until(objective, None)?;
         }
     }

@@ -295,15 +295,12 @@ pub(super) fn exchange_slots(
     split: &Split,
     relaxation: &Relaxation,
     parts: &mut Parts,
-    objective: &dyn Fn(Vec<Plan>) -> f64,
+    judge: &Judge,
     offer: &Offer,
 ) -> Result<usize> {
-    let mut now = objective(parts.plans());
+    let mut now = (judge.objective)(parts.plans());
     let prices = relaxation.capacity_prices();
     const EXCHANGE_CANDIDATES: usize = 16;
-    const EXCHANGE_MOST: f64 = 20.0;
-    const EXCHANGE_HOLDERS: usize = 8;
-    const LEAST_PRICE: f64 = 1.0;
     let started = std::time::Instant::now();
     // Each group's score and what of it no exchange recovers: its priced shortfall on the
     // whole plan and on its LP plan, or its excess over its least priced cost and nothing.
@@ -315,90 +312,33 @@ pub(super) fn exchange_slots(
         Offer::FurthestFromPriced(excess) => (excess.clone(), vec![0.0; excess.len()]),
     };
     let candidates = exchange_candidates(&score, &base, EXCHANGE_CANDIDATES);
-    let hard =
-        |cap: &Capacity| !cap.is_minimum() && !cap.is_budget() && !split.priced.contains_key(cap);
-    let overshoot = |parts: &Parts| -> BTreeMap<Capacity, f64> {
-        let mut used: BTreeMap<Capacity, f64> = BTreeMap::new();
-        for p in &parts.parts {
-            for (cap, x) in &p.used {
-                *used.entry(*cap).or_default() += x;
-            }
-        }
-        used.into_iter()
-            .filter(|(cap, _)| hard(cap))
-            .filter_map(|(cap, x)| {
-                let over = x - cap.limit(ctx.spec)?;
-                (over > 1e-6).then_some((cap, over))
-            })
-            .collect()
-    };
+    let pool = crate::threads::pool(ctx.spec.config.solver.threads as usize)?;
     let before = now;
     let (mut tried, mut kept, mut solves, mut failed) = (0, 0, 0, 0);
-    for g in candidates {
+    if (judge.proven)(now) {
+        return Ok(0);
+    }
+    let make = |parts: &Parts, &g: &usize| trade(ctx, groups, split, &prices, &parts.parts, g);
+    let mut judged = |parts: &mut Parts, &g: &usize, traded: Result<Vec<(usize, Part)>>| {
         tried += 1;
         let mut replaced: Vec<(usize, Part)> = Vec::new();
-        // Group g buys, then the groups using what it bought give it up.
-        let mut trade = || -> Result<()> {
-            let room = free_share(ctx, &parts.parts[g].share, &parts.parts, g);
-            let buy: BTreeMap<Capacity, Purchase> = room
-                .keys()
-                .filter(|cap| hard(cap))
-                .map(|&cap| {
-                    let price = prices.get(&cap).copied().unwrap_or(0.0).max(LEAST_PRICE);
-                    let most = EXCHANGE_MOST;
-                    (cap, Purchase { price, most })
-                })
-                .collect();
-            let part = solve_again(ctx, &groups[g], split, &parts.parts[g], room, buy)?;
-            solves += 1;
-            replaced.push((g, std::mem::replace(&mut parts.parts[g], part)));
-            let mut over = overshoot(parts);
-            let use_of_over = |parts: &Parts, over: &BTreeMap<Capacity, f64>, h: usize| -> f64 {
-                over.keys().map(|cap| parts.parts[h].uses(cap)).sum()
-            };
-            // The users of each limit gone over, in the limits' order, those using most first.
-            let mut holders: Vec<usize> = Vec::new();
-            for cap in over.keys() {
-                let use_of = |h: usize| parts.parts[h].uses(cap);
-                let mut using: Vec<usize> = (0..groups.len())
-                    .filter(|&h| h != g && !holders.contains(&h) && use_of(h) > 0.5)
-                    .collect();
-                using.sort_by(|&a, &b| use_of(b).total_cmp(&use_of(a)).then(a.cmp(&b)));
-                holders.extend(using);
-            }
-            let mut asked = 0;
-            for h in holders {
-                if over.is_empty() || asked == EXCHANGE_HOLDERS {
-                    break;
+        match traded {
+            Ok(new) => {
+                solves += new.len();
+                for (h, part) in new {
+                    replaced.push((h, std::mem::replace(&mut parts.parts[h], part)));
                 }
-                if use_of_over(parts, &over, h) < 0.5 {
-                    continue;
-                }
-                asked += 1;
-                let room: BTreeMap<Capacity, f64> =
-                    free_share(ctx, &parts.parts[h].share, &parts.parts, h)
-                        .into_iter()
-                        .map(|(cap, x)| (cap, if hard(&cap) { x.max(0.0) } else { x }))
-                        .collect();
-                let counts = parts.parts[h].coverage_counts.clone();
-                // Its plan goes over the room it now has, so the search starts from no action.
-                let part = solve_group(ctx, &groups[h], room, split, counts, How::mip(None))?;
-                solves += 1;
-                replaced.push((h, std::mem::replace(&mut parts.parts[h], part)));
-                over = overshoot(parts);
             }
-            Ok(())
-        };
-        // A solve that fails only ends this exchange.
-        let traded = trade();
-        if let Err(e) = &traded {
-            failed += 1;
-            if ctx.verbose {
-                crate::errln!("slot exchange for group {g} left out: {e}");
+            // A solve that fails only ends this exchange.
+            Err(e) => {
+                failed += 1;
+                if ctx.verbose {
+                    crate::errln!("slot exchange for group {g} left out: {e}");
+                }
             }
         }
-        let value = if traded.is_ok() && overshoot(parts).is_empty() {
-            objective(parts.plans())
+        let value = if !replaced.is_empty() && overshoot(ctx, split, &parts.parts).is_empty() {
+            (judge.objective)(parts.plans())
         } else {
             f64::INFINITY
         };
@@ -425,12 +365,18 @@ pub(super) fn exchange_slots(
             for (h, _) in &replaced {
                 parts.nodes += parts.parts[*h].stats.nodes;
             }
-        } else {
-            for (h, old) in replaced.into_iter().rev() {
-                parts.parts[h] = old;
-            }
+            return if (judge.proven)(now) {
+                Judged::Done
+            } else {
+                Judged::Changed
+            };
         }
-    }
+        for (h, old) in replaced.into_iter().rev() {
+            parts.parts[h] = old;
+        }
+        Judged::Unchanged
+    };
+    in_turn(&pool, parts, &candidates, make, &mut judged);
     if tried > 0 {
         let who = match offer {
             Offer::Short => "short of targets",
@@ -444,6 +390,141 @@ pub(super) fn exchange_slots(
         ));
     }
     Ok(kept)
+}
+
+/// What judging a candidate did to the state the next candidates are made on.
+#[derive(Debug, PartialEq)]
+enum Judged {
+    Unchanged,
+    Changed,
+    /// Changed, and nothing more is needed.
+    Done,
+}
+
+/// Each candidate made (`make`, on `state`) and judged (`judge`, which may change `state`)
+/// in turn, as one after the other would: as many made at once as `pool` has threads, on
+/// the same state, and judged in order; those after a candidate that changed the state are
+/// made again on the new state. When most judgements change nothing, this is nearly as
+/// fast as the threads, and the judgements are the same whatever their number.
+fn in_turn<S: Sync, C: Sync, R: Send>(
+    pool: &rayon::ThreadPool,
+    state: &mut S,
+    candidates: &[C],
+    make: impl Fn(&S, &C) -> R + Sync,
+    judge: &mut impl FnMut(&mut S, &C, R) -> Judged,
+) {
+    let mut next = 0;
+    while next < candidates.len() {
+        let batch = &candidates[next..(next + pool.current_num_threads()).min(candidates.len())];
+        let made: Vec<R> = {
+            let state = &*state;
+            pool.install(|| batch.par_iter().map(|c| make(state, c)).collect())
+        };
+        for (c, r) in batch.iter().zip(made) {
+            next += 1;
+            match judge(state, c, r) {
+                Judged::Unchanged => {}
+                // The batch's later candidates were made on the state this one changed.
+                Judged::Changed => break,
+                Judged::Done => return,
+            }
+        }
+    }
+}
+
+/// How the slot exchange values the province's plans: the objective of a whole plan, and
+/// whether an objective is proven within the tolerance by the bound so far (the exchange
+/// then stops: on the sample with I2 on, its last pass kept its second trade, which proved
+/// the plan, and then tried 14 more groups for nothing, 5.6 s).
+pub(super) struct Judge<'a> {
+    pub objective: &'a dyn Fn(Vec<Plan>) -> f64,
+    pub proven: &'a dyn Fn(f64) -> bool,
+}
+
+/// A limit the exchange trades: not a minimum, a budget or a row held by price.
+fn is_hard(split: &Split, cap: &Capacity) -> bool {
+    !cap.is_minimum() && !cap.is_budget() && !split.priced.contains_key(cap)
+}
+
+/// How far the plans `parts` go over each hard limit, where they do.
+fn overshoot(ctx: &Ctx, split: &Split, parts: &[Part]) -> BTreeMap<Capacity, f64> {
+    let mut used: BTreeMap<Capacity, f64> = BTreeMap::new();
+    for p in parts {
+        for (cap, x) in &p.used {
+            *used.entry(*cap).or_default() += x;
+        }
+    }
+    used.into_iter()
+        .filter(|(cap, _)| is_hard(split, cap))
+        .filter_map(|(cap, x)| {
+            let over = x - cap.limit(ctx.spec)?;
+            (over > 1e-6).then_some((cap, over))
+        })
+        .collect()
+}
+
+/// Group g's trade on the plans `parts` (see [`exchange_slots`]): g buys, then the groups
+/// using what it bought give it up. The new plans, in the order they were made, at most
+/// one per group; the trade fits when no hard limit is then gone over.
+fn trade(
+    ctx: &Ctx,
+    groups: &[Vec<usize>],
+    split: &Split,
+    prices: &BTreeMap<Capacity, f64>,
+    parts: &[Part],
+    g: usize,
+) -> Result<Vec<(usize, Part)>> {
+    const EXCHANGE_MOST: f64 = 20.0;
+    const EXCHANGE_HOLDERS: usize = 8;
+    const LEAST_PRICE: f64 = 1.0;
+    let mut parts = parts.to_vec();
+    let mut new: Vec<usize> = Vec::new();
+    let room = free_share(ctx, &parts[g].share, &parts, g);
+    let buy: BTreeMap<Capacity, Purchase> = room
+        .keys()
+        .filter(|cap| is_hard(split, cap))
+        .map(|&cap| {
+            let price = prices.get(&cap).copied().unwrap_or(0.0).max(LEAST_PRICE);
+            let most = EXCHANGE_MOST;
+            (cap, Purchase { price, most })
+        })
+        .collect();
+    parts[g] = solve_again(ctx, &groups[g], split, &parts[g], room, buy)?;
+    new.push(g);
+    let mut over = overshoot(ctx, split, &parts);
+    let use_of_over = |parts: &[Part], over: &BTreeMap<Capacity, f64>, h: usize| -> f64 {
+        over.keys().map(|cap| parts[h].uses(cap)).sum()
+    };
+    // The users of each limit gone over, in the limits' order, those using most first.
+    let mut holders: Vec<usize> = Vec::new();
+    for cap in over.keys() {
+        let use_of = |h: usize| parts[h].uses(cap);
+        let mut using: Vec<usize> = (0..groups.len())
+            .filter(|&h| h != g && !holders.contains(&h) && use_of(h) > 0.5)
+            .collect();
+        using.sort_by(|&a, &b| use_of(b).total_cmp(&use_of(a)).then(a.cmp(&b)));
+        holders.extend(using);
+    }
+    let mut asked = 0;
+    for h in holders {
+        if over.is_empty() || asked == EXCHANGE_HOLDERS {
+            break;
+        }
+        if use_of_over(&parts, &over, h) < 0.5 {
+            continue;
+        }
+        asked += 1;
+        let room: BTreeMap<Capacity, f64> = free_share(ctx, &parts[h].share, &parts, h)
+            .into_iter()
+            .map(|(cap, x)| (cap, if is_hard(split, &cap) { x.max(0.0) } else { x }))
+            .collect();
+        let counts = parts[h].coverage_counts.clone();
+        // Its plan goes over the room it now has, so the search starts from no action.
+        parts[h] = solve_group(ctx, &groups[h], room, split, counts, How::mip(None))?;
+        new.push(h);
+        over = overshoot(ctx, split, &parts);
+    }
+    Ok(new.into_iter().map(|h| (h, parts[h].clone())).collect())
 }
 
 /// Each group's priced shortfall on the province's plan (`evaluate::priced_rows`).
@@ -784,7 +865,49 @@ fn fits(used: &BTreeMap<Capacity, f64>, room: &BTreeMap<Capacity, f64>, split: &
 
 #[cfg(test)]
 mod tests {
-    use super::exchange_candidates;
+    use super::{exchange_candidates, in_turn, Judged};
+
+    #[test]
+    fn candidates_made_side_by_side_are_judged_as_one_after_the_other() {
+        // Each candidate is made on the values kept so far, and kept when its value is
+        // even; judging stops once three are kept. A value made on a stale state would be
+        // kept or dropped differently, and so would every value after it.
+        let judged_on = |threads: usize| -> (Vec<(u64, u64)>, Vec<u64>) {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let mut kept: Vec<u64> = Vec::new();
+            let mut seen = Vec::new();
+            let make = |kept: &Vec<u64>, &c: &u64| kept.iter().sum::<u64>() * 7 + c * c;
+            let mut judge = |kept: &mut Vec<u64>, &c: &u64, value: u64| {
+                seen.push((c, value));
+                if value % 2 == 1 {
+                    return Judged::Unchanged;
+                }
+                kept.push(value);
+                if kept.len() == 3 {
+                    Judged::Done
+                } else {
+                    Judged::Changed
+                }
+            };
+            let candidates: Vec<u64> = (1..=12).collect();
+            in_turn(&pool, &mut kept, &candidates, make, &mut judge);
+            (seen, kept)
+        };
+        let one = judged_on(1);
+        // Worked by hand: 1 (odd), 2 → 4 kept; 3 → 28+9 = 37, 4 → 28+16 = 44 kept;
+        // 5 → 336+25 = 361, 6 → 336+36 = 372 kept, the third: done.
+        assert_eq!(
+            one.0,
+            vec![(1, 1), (2, 4), (3, 37), (4, 44), (5, 361), (6, 372)]
+        );
+        assert_eq!(one.1, vec![4, 44, 372]);
+        for threads in [2, 3, 5] {
+            assert_eq!(judged_on(threads), one, "{threads} threads");
+        }
+    }
 
     #[test]
     fn the_exchange_asks_first_what_whole_people_could_recover() {
