@@ -38,8 +38,9 @@
 //!    `BOUND_BEFORE_EXCHANGE` priced MIPs do not prove the plan within its tolerance: the
 //!    groups whose shortfall costs most beyond their LP plan's may buy people of shared limits
 //!    from the others at the LP's price, the groups that give them up re-solved; kept when the
-//!    province's objective falls; a channel minimum (I4) then left short is offered again.
-//!    The bound then goes on from where step 5 stopped. If the priced MIPs of all groups
+//!    province's objective falls (the trades judged in turn, as many made at once as there
+//!    are threads, and no more once the plan is proven); a channel minimum (I4) then left
+//!    short is offered again. The bound then goes on from where step 5 stopped. If the priced MIPs of all groups
 //!    still do not prove the plan, the exchange is asked again (up to `EXCHANGES_BY_PRICE`
 //!    times, while it lowers the objective) of the groups whose plans are furthest from
 //!    their least priced cost ([`bound::Raise::excess`]): with I2 on, the sample was then
