@@ -447,11 +447,11 @@ mod tests {
             ),
             (
                 "warning: the plan is not proven within the 0.100% tolerance: it may cost up to 22190.7 million VND (0.162%) more than the best plan; differences smaller than that between scenarios are not meaningful",
-                "cảnh báo: kế hoạch chưa được chứng minh trong sai số 0,100%: có thể tốn hơn phương án tốt nhất tới 22.190,7 triệu đồng (0,162%); chênh lệch giữa các kịch bản nhỏ hơn mức đó không có ý nghĩa",
+                "cảnh báo: kế hoạch chưa được chứng minh trong sai số cho phép 0,100%: có thể tốn hơn phương án tốt nhất tới 22.190,7 triệu đồng (0,162%); chênh lệch giữa các kịch bản nhỏ hơn mức đó không có ý nghĩa",
             ),
             (
                 "warning: the plan is not proven within the 0.100% tolerance of the plan-dependent part: it may cost up to 22190.7 million VND (0.282% of the plan-dependent part) more than the best plan; differences smaller than that between scenarios are not meaningful",
-                "cảnh báo: kế hoạch chưa được chứng minh trong sai số 0,100% của phần chi phí do kế hoạch quyết định: có thể tốn hơn phương án tốt nhất tới 22.190,7 triệu đồng (0,282% phần chi phí do kế hoạch quyết định); chênh lệch giữa các kịch bản nhỏ hơn mức đó không có ý nghĩa",
+                "cảnh báo: kế hoạch chưa được chứng minh trong sai số cho phép 0,100% của phần chi phí do kế hoạch quyết định: có thể tốn hơn phương án tốt nhất tới 22.190,7 triệu đồng (0,282% của phần chi phí do kế hoạch quyết định); chênh lệch giữa các kịch bản nhỏ hơn mức đó không có ý nghĩa",
             ),
             (
                 "LP duals are not dual feasible on province-wide columns; using the LP bound",

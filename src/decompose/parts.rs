@@ -289,16 +289,23 @@ pub(super) fn repair_minimums(
 /// priced at the LP's duals less its least priced cost, `P_g − L_g`
 /// ([`super::bound::Raise::excess`]). Missed targets are not all of it: a plan may meet
 /// every target and still pay dearly for want of a channel's slot in the right year.
+///
+/// The trades are judged one after the other, each on the plans the trades kept before it
+/// left, but made side by side ([`in_turn`]); the exchange stops once the plan is proven
+/// ([`Valuation::proven`]).
 pub(super) fn exchange_slots(
     ctx: &Ctx,
     groups: &[Vec<usize>],
     split: &Split,
     relaxation: &Relaxation,
     parts: &mut Parts,
-    judge: &Judge,
+    valuation: &Valuation,
     offer: &Offer,
 ) -> Result<usize> {
-    let mut now = (judge.objective)(parts.plans());
+    let mut now = (valuation.objective)(parts.plans());
+    if (valuation.proven)(now) {
+        return Ok(0);
+    }
     let prices = relaxation.capacity_prices();
     const EXCHANGE_CANDIDATES: usize = 16;
     let started = std::time::Instant::now();
@@ -314,12 +321,11 @@ pub(super) fn exchange_slots(
     let candidates = exchange_candidates(&score, &base, EXCHANGE_CANDIDATES);
     let pool = crate::threads::pool(ctx.spec.config.solver.threads as usize)?;
     let before = now;
+    // The solves of the trades judged: a trade made again after a kept one counts once, and a
+    // failed trade's solves not at all, so that the count is the same on any number of threads.
     let (mut tried, mut kept, mut solves, mut failed) = (0, 0, 0, 0);
-    if (judge.proven)(now) {
-        return Ok(0);
-    }
     let make = |parts: &Parts, &g: &usize| trade(ctx, groups, split, &prices, &parts.parts, g);
-    let mut judged = |parts: &mut Parts, &g: &usize, traded: Result<Vec<(usize, Part)>>| {
+    let mut judge_trade = |parts: &mut Parts, &g: &usize, traded: Result<Vec<(usize, Part)>>| {
         tried += 1;
         let mut replaced: Vec<(usize, Part)> = Vec::new();
         match traded {
@@ -338,7 +344,7 @@ pub(super) fn exchange_slots(
             }
         }
         let value = if !replaced.is_empty() && overshoot(ctx, split, &parts.parts).is_empty() {
-            (judge.objective)(parts.plans())
+            (valuation.objective)(parts.plans())
         } else {
             f64::INFINITY
         };
@@ -365,7 +371,7 @@ pub(super) fn exchange_slots(
             for (h, _) in &replaced {
                 parts.nodes += parts.parts[*h].stats.nodes;
             }
-            return if (judge.proven)(now) {
+            return if (valuation.proven)(now) {
                 Judged::Done
             } else {
                 Judged::Changed
@@ -376,7 +382,7 @@ pub(super) fn exchange_slots(
         }
         Judged::Unchanged
     };
-    in_turn(&pool, parts, &candidates, make, &mut judged);
+    in_turn(&pool, parts, &candidates, make, &mut judge_trade);
     if tried > 0 {
         let who = match offer {
             Offer::Short => "short of targets",
@@ -393,7 +399,6 @@ pub(super) fn exchange_slots(
 }
 
 /// What judging a candidate did to the state the next candidates are made on.
-#[derive(Debug, PartialEq)]
 enum Judged {
     Unchanged,
     Changed,
@@ -436,7 +441,7 @@ fn in_turn<S: Sync, C: Sync, R: Send>(
 /// whether an objective is proven within the tolerance by the bound so far (the exchange
 /// then stops: on the sample with I2 on, its last pass kept its second trade, which proved
 /// the plan, and then tried 14 more groups for nothing, 5.6 s).
-pub(super) struct Judge<'a> {
+pub(super) struct Valuation<'a> {
     pub objective: &'a dyn Fn(Vec<Plan>) -> f64,
     pub proven: &'a dyn Fn(f64) -> bool,
 }
@@ -859,7 +864,7 @@ fn budget_moved(solved_with: &BTreeMap<Capacity, f64>, room: &BTreeMap<Capacity,
 /// its price alone, and the province's plan is evaluated on it as a whole).
 fn fits(used: &BTreeMap<Capacity, f64>, room: &BTreeMap<Capacity, f64>, split: &Split) -> bool {
     room.iter()
-        .filter(|(cap, _)| !cap.is_minimum() && !cap.is_budget() && !split.priced.contains_key(cap))
+        .filter(|(cap, _)| is_hard(split, cap))
         .all(|(cap, &limit)| used.get(cap).copied().unwrap_or(0.0) <= limit + 1e-6)
 }
 
@@ -869,9 +874,9 @@ mod tests {
 
     #[test]
     fn candidates_made_side_by_side_are_judged_as_one_after_the_other() {
-        // Each candidate is made on the values kept so far, and kept when its value is
-        // even; judging stops once three are kept. A value made on a stale state would be
-        // kept or dropped differently, and so would every value after it.
+        // Each candidate's value is its number plus ten per value kept so far, and it is
+        // kept when that is a multiple of 3; judging stops once three are kept. A value made
+        // on a stale state is another number, kept or dropped differently.
         let judged_on = |threads: usize| -> (Vec<(u64, u64)>, Vec<u64>) {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -879,10 +884,10 @@ mod tests {
                 .unwrap();
             let mut kept: Vec<u64> = Vec::new();
             let mut seen = Vec::new();
-            let make = |kept: &Vec<u64>, &c: &u64| kept.iter().sum::<u64>() * 7 + c * c;
+            let make = |kept: &Vec<u64>, &c: &u64| c + 10 * kept.len() as u64;
             let mut judge = |kept: &mut Vec<u64>, &c: &u64, value: u64| {
                 seen.push((c, value));
-                if value % 2 == 1 {
+                if !value.is_multiple_of(3) {
                     return Judged::Unchanged;
                 }
                 kept.push(value);
@@ -897,13 +902,14 @@ mod tests {
             (seen, kept)
         };
         let one = judged_on(1);
-        // Worked by hand: 1 (odd), 2 → 4 kept; 3 → 28+9 = 37, 4 → 28+16 = 44 kept;
-        // 5 → 336+25 = 361, 6 → 336+36 = 372 kept, the third: done.
+        // Worked by hand: 1 and 2 dropped, 3 kept; 4 → 14 dropped, 5 → 15 kept; 6 → 26
+        // dropped, 7 → 27 kept, the third: done. (Made in fives without making again those
+        // after a kept one, 5 would be made as 5 and dropped, and 27 never reached.)
         assert_eq!(
             one.0,
-            vec![(1, 1), (2, 4), (3, 37), (4, 44), (5, 361), (6, 372)]
+            vec![(1, 1), (2, 2), (3, 3), (4, 14), (5, 15), (6, 26), (7, 27)]
         );
-        assert_eq!(one.1, vec![4, 44, 372]);
+        assert_eq!(one.1, vec![3, 15, 27]);
         for threads in [2, 3, 5] {
             assert_eq!(judged_on(threads), one, "{threads} threads");
         }
