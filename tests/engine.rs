@@ -458,15 +458,7 @@ fn the_slot_exchange_gives_the_same_plan_on_one_and_two_threads() {
     let mut seen = Vec::new();
     for threads in ["1", "2"] {
         let out = tmp.path().join(format!("out{threads}"));
-        let o = bienche(&[
-            "plan",
-            dir.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--threads",
-            threads,
-            "--verbose",
-        ]);
+        let o = plan_into(&dir, &out, &["--threads", threads, "--verbose"]);
         let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
         assert!(o.status.success(), "{stderr}");
         let trades: Vec<String> = stderr

@@ -251,16 +251,11 @@ fn a_province_with_retried_groups_plans_the_same_on_one_and_two_threads() {
     let mut flows = Vec::new();
     for threads in ["1", "2"] {
         let out = tmp.path().join(format!("out{threads}"));
-        let o = bienche(&[
-            "plan",
-            set.join("p01").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--threads",
-            threads,
-            "--gap",
-            "0.005",
-        ]);
+        let o = plan_into(
+            &set.join("p01"),
+            &out,
+            &["--threads", threads, "--gap", "0.005"],
+        );
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert!(
             String::from_utf8_lossy(&o.stderr).contains("re-solved 2 groups short of a target"),

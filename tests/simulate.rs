@@ -100,14 +100,7 @@ fn the_plan_carries_its_own_chance_of_each_target() {
     let mut targets = Vec::new();
     for threads in ["1", "2"] {
         let out = tmp.path().join(format!("out{threads}"));
-        let o = bienche(&[
-            "plan",
-            dir.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--threads",
-            threads,
-        ]);
+        let o = plan_into(&dir, &out, &["--threads", threads]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let stdout = String::from_utf8_lossy(&o.stdout);
         assert!(

@@ -33,6 +33,13 @@ pub fn scenario(name: &str) -> PathBuf {
 /// whatever its exit code.
 pub fn plan_output(dir: &Path, tmp: &tempfile::TempDir, extra: &[&str]) -> (PathBuf, Output) {
     let out = tmp.path().join("out");
+    let o = plan_into(dir, &out, extra);
+    (out, o)
+}
+
+/// Runs `plan dir --out out` with `extra` arguments: bienche's output, whatever its exit
+/// code.
+pub fn plan_into(dir: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "plan",
         dir.to_str().unwrap(),
@@ -40,8 +47,7 @@ pub fn plan_output(dir: &Path, tmp: &tempfile::TempDir, extra: &[&str]) -> (Path
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    let o = bienche(&args);
-    (out, o)
+    bienche(&args)
 }
 
 /// Plans `dir` into a fresh folder, not quiet: the folder and what bienche printed on
