@@ -309,15 +309,7 @@ pub(super) fn exchange_slots(
     let prices = relaxation.capacity_prices();
     const EXCHANGE_CANDIDATES: usize = 16;
     let started = std::time::Instant::now();
-    // Each group's score and what of it no exchange recovers: its priced shortfall on the
-    // whole plan and on its LP plan, or its excess over its least priced cost and nothing.
-    let (score, base) = match offer {
-        Offer::Short => (
-            owed_on_plan(ctx, groups, parts),
-            relaxation.owed_by_group(ctx.spec, groups.len()),
-        ),
-        Offer::FurthestFromPriced(excess) => (excess.clone(), vec![0.0; excess.len()]),
-    };
+    let (score, base) = offer.scores(ctx, groups, relaxation, parts);
     let candidates = exchange_candidates(&score, &base, EXCHANGE_CANDIDATES);
     let pool = crate::threads::pool(ctx.spec.config.solver.threads as usize)?;
     let before = now;
@@ -349,19 +341,10 @@ pub(super) fn exchange_slots(
             f64::INFINITY
         };
         if ctx.verbose {
-            let why = match offer {
-                Offer::Short => format!(
-                    "owed {:.1} ({:.1} beyond its LP plan)",
-                    score[g],
-                    score[g] - base[g]
-                ),
-                Offer::FurthestFromPriced(_) => {
-                    format!("{:.1} above its least priced cost", score[g])
-                }
-            };
             crate::errln!(
-                "exchange: group {g} ({}) {why}: {} re-solved, objective {value:.1} against {now:.1}",
+                "exchange: group {g} ({}) {}: {} re-solved, objective {value:.1} against {now:.1}",
                 ctx.spec.units[groups[g][0]].id,
+                offer.why(score[g], base[g]),
                 replaced.len()
             );
         }
@@ -384,12 +367,9 @@ pub(super) fn exchange_slots(
     };
     in_turn(&pool, parts, &candidates, make, &mut judge_trade);
     if tried > 0 {
-        let who = match offer {
-            Offer::Short => "short of targets",
-            Offer::FurthestFromPriced(_) => "furthest from their least priced cost",
-        };
         (ctx.progress)(format!(
-            "slot exchange: {tried} groups {who} offered to buy people of shared limits, {kept} kept ({solves} solves{}; objective {:.1} lower; {:.1} s)",
+            "slot exchange: {tried} groups {} offered to buy people of shared limits, {kept} kept ({solves} solves{}; objective {:.1} lower; {:.1} s)",
+            offer.who(),
             if failed > 0 { format!(", {failed} failed and left out") } else { String::new() },
             before - now,
             started.elapsed().as_secs_f64()
@@ -556,6 +536,42 @@ pub(super) enum Offer {
     /// Those whose plans are furthest from their least priced cost: each group's `P_g − L_g`
     /// ([`super::bound::Raise::excess`]).
     FurthestFromPriced(Vec<f64>),
+}
+
+impl Offer {
+    /// Each group's score and what of it no exchange recovers: its priced shortfall on the
+    /// whole plan and on its LP plan, or its excess over its least priced cost and nothing.
+    fn scores(
+        &self,
+        ctx: &Ctx,
+        groups: &[Vec<usize>],
+        relaxation: &Relaxation,
+        parts: &Parts,
+    ) -> (Vec<f64>, Vec<f64>) {
+        match self {
+            Offer::Short => (
+                owed_on_plan(ctx, groups, parts),
+                relaxation.owed_by_group(ctx.spec, groups.len()),
+            ),
+            Offer::FurthestFromPriced(excess) => (excess.clone(), vec![0.0; excess.len()]),
+        }
+    }
+
+    /// The groups offered, for the progress line.
+    fn who(&self) -> &'static str {
+        match self {
+            Offer::Short => "short of targets",
+            Offer::FurthestFromPriced(_) => "furthest from their least priced cost",
+        }
+    }
+
+    /// Why a group was offered, from its score and base, for the verbose line.
+    fn why(&self, score: f64, base: f64) -> String {
+        match self {
+            Offer::Short => format!("owed {score:.1} ({:.1} beyond its LP plan)", score - base),
+            Offer::FurthestFromPriced(_) => format!("{score:.1} above its least priced cost"),
+        }
+    }
 }
 
 /// The groups offered the slot exchange, at most `most`: those whose plan pays for missed
