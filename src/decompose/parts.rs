@@ -4,6 +4,7 @@
 
 use super::split::{Relaxation, Split};
 use super::Ctx;
+use crate::domain::config::HighsValue;
 use crate::domain::Rule;
 use crate::error::Result;
 use crate::model::capacity::Capacity;
@@ -68,7 +69,7 @@ pub(super) fn solve_all(ctx: &Ctx, groups: &[Vec<usize>], split: &Split) -> Resu
             split.shares[g].clone(),
             split,
             counts,
-            How::mip(None),
+            How::first(),
         )
     });
     let mut out = Parts {
@@ -672,14 +673,16 @@ fn no_buy() -> BTreeMap<Capacity, Purchase> {
     BTreeMap::new()
 }
 
-/// How a group's model is solved: from which plan, buying what beyond its share, and in
-/// which mode.
+/// How a group's model is solved: from which plan, buying what beyond its share, in which
+/// mode, to which share of the tolerance, and whether as its first solve.
 pub(super) struct How {
     pub start: Option<FlowStart>,
     pub buy: BTreeMap<Capacity, Purchase>,
     pub mode: Mode,
     /// To the whole tolerance rather than half ([`How::resolve`]).
     pub whole_tolerance: bool,
+    /// A group's first solve ([`How::first`]): HiGHS's probing off ([`without_probing`]).
+    pub first: bool,
 }
 
 impl How {
@@ -691,6 +694,15 @@ impl How {
             buy: BTreeMap::new(),
             mode: Mode::Mip,
             whole_tolerance: false,
+            first: false,
+        }
+    }
+
+    /// A group's first solve, from the split's shares and no plan ([`solve_all`]).
+    pub fn first() -> How {
+        How {
+            first: true,
+            ..How::mip(None)
         }
     }
 
@@ -703,6 +715,24 @@ impl How {
             ..How::mip(Some(start))
         }
     }
+}
+
+/// `presolve_rule_off` with HiGHS's presolve rule "probing" off: bit 15,
+/// `kPresolveRuleProbing` in HiGHS's `lp_data/HConst.h` (HiGHS 1.16).
+const PROBING_OFF: i64 = 1 << 15;
+
+/// HiGHS's probing turned off, unless `[solver.highs]` sets `presolve_rule_off` itself (`0`
+/// gives it back). Probing tries fixing each of a group model's binaries in turn (the same
+/// bit leaves out HiGHS's detection of implied integers). In the sample's first solves on
+/// one thread, presolve took 4.1 of HiGHS's 10.1 s, and 2.3 of 7.9 s without probing; whole
+/// runs of the sample, its variants without a budget, the sample with I2 on and a generated
+/// province took 0.835–0.996 of the time (7 December 2026). Re-solves from a plan and a budget's rounds keep it: with it off
+/// there too, `son-la-budget-cut-20`'s rounds gave the master other plans to pick, and the
+/// retries after that pick took minutes (BENCHMARKS.md).
+fn without_probing(highs: &mut BTreeMap<String, HighsValue>) {
+    highs
+        .entry("presolve_rule_off".to_string())
+        .or_insert(HighsValue::Int(PROBING_OFF));
 }
 
 pub(super) fn solve_group(
@@ -718,6 +748,7 @@ pub(super) fn solve_group(
         buy,
         mode,
         whole_tolerance,
+        first,
     } = how;
     let coupling = group_coupling(members, &share, split, &coverage_counts, &buy);
     let mut model = ctx.build(Scope {
@@ -735,6 +766,9 @@ pub(super) fn solve_group(
     model.start = start;
     let mut settings = ctx.spec.config.solver.clone();
     settings.mip_rel_gap = ctx.tolerance() * share_of_tolerance;
+    if first {
+        without_probing(&mut settings.highs);
+    }
     let solved = ctx.solve(&mut model, &settings, mode)?;
     // Target shortfalls and staffing slacks alike: both cost the penalty.
     let shortfall: f64 = model
@@ -886,7 +920,9 @@ fn fits(used: &BTreeMap<Capacity, f64>, room: &BTreeMap<Capacity, f64>, split: &
 
 #[cfg(test)]
 mod tests {
-    use super::{exchange_candidates, in_turn, Judged};
+    use super::{exchange_candidates, in_turn, without_probing, How, Judged, PROBING_OFF};
+    use crate::domain::config::HighsValue;
+    use std::collections::BTreeMap;
 
     #[test]
     fn candidates_made_side_by_side_are_judged_as_one_after_the_other() {
@@ -949,5 +985,32 @@ mod tests {
         // the sample's X27, X46 and X22 with I2 on, and a group at its least priced cost.
         let excess = [3_070.6, 0.0, 2_984.5, 1_008.7, 0.4];
         assert_eq!(exchange_candidates(&excess, &[0.0; 5], 16), vec![0, 2, 3]);
+    }
+
+    #[test]
+    fn only_the_first_solves_are_made_without_probing() {
+        assert!(How::first().first);
+        assert!(How::first().start.is_none());
+        assert!(!How::mip(None).first);
+    }
+
+    #[test]
+    fn first_solves_turn_probing_off_unless_the_scenario_sets_it() {
+        let mut highs = BTreeMap::new();
+        without_probing(&mut highs);
+        assert_eq!(
+            highs,
+            BTreeMap::from([("presolve_rule_off".to_string(), HighsValue::Int(1 << 15))])
+        );
+        assert_eq!(
+            crate::solve::check_highs_option("presolve_rule_off", &HighsValue::Int(PROBING_OFF)),
+            Ok(())
+        );
+        let mut set = BTreeMap::from([("presolve_rule_off".to_string(), HighsValue::Int(0))]);
+        without_probing(&mut set);
+        assert_eq!(
+            set,
+            BTreeMap::from([("presolve_rule_off".to_string(), HighsValue::Int(0))])
+        );
     }
 }
