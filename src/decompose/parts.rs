@@ -726,9 +726,9 @@ const PROBING_OFF: i64 = 1 << 15;
 /// bit leaves out HiGHS's detection of implied integers). In the sample's first solves on
 /// one thread, presolve took 4.1 of HiGHS's 10.1 s, and 2.3 of 7.9 s without probing; whole
 /// runs of the sample, its variants without a budget, the sample with I2 on and a generated
-/// province took 0.835–0.996 of the time (7 December 2026). Re-solves from a plan and a budget's rounds keep it: with it off
-/// there too, `son-la-budget-cut-20`'s rounds gave the master other plans to pick, and the
-/// retries after that pick took minutes (BENCHMARKS.md).
+/// province took 0.835–0.996 of the time (7 December 2026). Every other solve keeps it: with
+/// it off there too, `son-la-budget-cut-20`'s rounds gave the master other plans to pick,
+/// and the retries after that pick took minutes (BENCHMARKS.md).
 fn without_probing(highs: &mut BTreeMap<String, HighsValue>) {
     highs
         .entry("presolve_rule_off".to_string())
