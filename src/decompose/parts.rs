@@ -723,12 +723,10 @@ const PROBING_OFF: i64 = 1 << 15;
 
 /// HiGHS's probing turned off, unless `[solver.highs]` sets `presolve_rule_off` itself (`0`
 /// gives it back). Probing tries fixing each of a group model's binaries in turn (the same
-/// bit leaves out HiGHS's detection of implied integers). In the sample's first solves on
-/// one thread, presolve took 4.1 of HiGHS's 10.1 s, and 2.3 of 7.9 s without probing; whole
-/// runs of the sample, its variants without a budget, the sample with I2 on and a generated
-/// province took 0.835–0.996 of the time (7 December 2026). Every other solve keeps it: with
-/// it off there too, `son-la-budget-cut-20`'s rounds gave the master other plans to pick,
-/// and the retries after that pick took minutes (BENCHMARKS.md).
+/// bit leaves out HiGHS's detection of implied integers): in the first solves it was most
+/// of HiGHS's presolve for little. Every other solve keeps it, since with it off there a
+/// binding budget's retries ran for minutes. Figures: docs/model.md "How it is solved" and
+/// BENCHMARKS.md (7 December 2026).
 fn without_probing(highs: &mut BTreeMap<String, HighsValue>) {
     highs
         .entry("presolve_rule_off".to_string())
