@@ -189,6 +189,8 @@ pub fn write_comparison(dir: &Path, runs: &[Run], labels: &Labels) -> Result<()>
     header.push("total_shortfall".into());
     header.extend(channels.iter().map(|c| format!("hires:{c}")));
     header.extend([
+        "hires_em".into(),
+        "hires_em_share".into(),
         "gap".into(),
         "gap_million_vnd".into(),
         "cost_vs_baseline".into(),
@@ -229,6 +231,9 @@ pub fn write_comparison(dir: &Path, runs: &[Run], labels: &Labels) -> Result<()>
                         .sum();
                     row.push(format!("{:.0}", n + 0.0)); // no "-0"
                 }
+                let (all, em) = st.hire_totals();
+                row.push(format!("{em:.0}"));
+                row.push(format!("{:.4}", if all > 0.0 { em / all } else { 0.0 }));
                 row.push(format!("{:.6}", s.gap));
                 row.push(Money::text(st.gap_million_vnd));
                 match baseline.filter(|b| !std::ptr::eq(*b, s)) {

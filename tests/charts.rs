@@ -52,6 +52,19 @@ fn plan_draws_every_chart_and_plot_redraws_them_without_the_scenario() {
         )),
         "{budget}"
     );
+    // The hiring chart's title sets the EM share of hires beside the population's, as
+    // summary.json's `hiring` has them.
+    let h = &summary(&out)["hiring"];
+    let whole = |key: &str| format!("{:.0}", num(h, &[key]));
+    let hiring = read(&vi, "4-hiring.svg");
+    assert!(
+        hiring.contains(&format!(
+            "{}% người DTTS (người DTTS chiếm {}% dân số)",
+            whole("em_share_percent"),
+            whole("population_em_share_percent")
+        )),
+        "{h} {hiring}"
+    );
     // Its right panel stacks the cost by unit kind: the fixture's two kinds in the legend,
     // a kind it has no unit of left out.
     assert!(budget.contains("Chi phí theo loại đơn vị"), "{budget}");

@@ -303,3 +303,41 @@ fn the_cost_chart_says_more_targets_at_the_same_cost() {
         "Free đạt thêm 1 chỉ tiêu; chi phí chênh lệch với kịch bản gốc nhỏ hơn sai số của hai phương án"
     ));
 }
+
+/// `comparison.csv` says who each scenario hires: `intent-hiring` with I2 off hires 4 Kinh,
+/// with it on 3 Thai and 1 Kinh (tests/intent.rs works both by hand).
+#[test]
+fn compare_shows_each_scenario_s_em_hires_and_their_share() {
+    let (_off_dir, off) = copy_fixture("intent-hiring");
+    replace_in(
+        &off,
+        "scenario.toml",
+        "hiring_composition = true",
+        "hiring_composition = false",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let o = compare(&[&off, &fixture("intent-hiring")], &out, "2");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_csv(&out.join("comparison.csv"));
+    let hires = |r: &Row| {
+        (
+            r["hires:exam_em"].clone(),
+            r["hires:exam_kinh"].clone(),
+            r["hires_em"].clone(),
+            r["hires_em_share"].clone(),
+        )
+    };
+    let text = |a: &str, b: &str, c: &str, d: &str| {
+        (a.to_string(), b.to_string(), c.to_string(), d.to_string())
+    };
+    assert_eq!(hires(&rows[0]), text("0", "4", "0", "0.0000"));
+    assert_eq!(hires(&rows[1]), text("3", "1", "3", "0.7500"));
+    // The same counts as each plan's own summary.json.
+    for r in &rows {
+        let h = &summary(&out.join(&r["scenario"]))["hiring"];
+        assert_eq!(r["hires_em"], h["em_hires"].to_string(), "{h}");
+        let share = num(h, &["em_share_percent"]) / 100.0;
+        assert_eq!(r["hires_em_share"], format!("{share:.4}"), "{h}");
+    }
+}

@@ -415,6 +415,73 @@ fn i2_hires_the_em_share_of_the_forecasts_hires() {
     assert_eq!(rows_of(&by_plan, "I2"), expected);
 }
 
+/// The console and `summary.json` say who the plan hires against who lives in the province,
+/// I2 on or off: on `intent-hiring`, 4 Kinh hires with I2 off and 3 Thai and 1 Kinh with it
+/// on (the test above), counted again here from `flows.csv`. Its `groups.csv` is made to add
+/// up to 90% (Thai 72, Kinh 18): the population's EM share is still 80%, as R5 reads it.
+#[test]
+fn the_summary_says_who_is_hired_against_the_population() {
+    let cases = [
+        (
+            "off",
+            0,
+            "0.0",
+            "off ([intent] hiring_composition)",
+            "tắt ([intent] hiring_composition)",
+        ),
+        ("on", 3, "75.0", "on", "bật"),
+    ];
+    for (setting, em, share, en_rule, vi_rule) in cases {
+        let (tmp, dir) = if setting == "off" {
+            hiring_fixture("off", None)
+        } else {
+            copy_fixture("intent-hiring")
+        };
+        replace_in(
+            &dir,
+            "groups.csv",
+            "Thai,yes,80\nKinh,no,20",
+            "Thai,yes,72\nKinh,no,18",
+        );
+        let mut printed = Vec::new();
+        for lang in ["en", "vi"] {
+            let out = tmp.path().join(format!("out-{lang}"));
+            let o = bienche(&[
+                "plan",
+                dir.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--lang",
+                lang,
+            ]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            printed.push(String::from_utf8_lossy(&o.stdout).into_owned());
+            let from_flows: u32 = hires(&out).values().sum();
+            let em_from_flows: u32 = hires(&out)
+                .iter()
+                .filter(|((_, _, _, group), _)| group == "Thai")
+                .map(|(_, n)| n)
+                .sum();
+            assert_eq!((from_flows, em_from_flows), (4, em), "I2 {setting}");
+            let h = &summary(&out)["hiring"];
+            assert_eq!(h["hires"], 4, "{h}");
+            assert_eq!(h["em_hires"], em, "{h}");
+            assert_eq!(num(h, &["em_share_percent"]), f64::from(em) * 25.0, "{h}");
+            assert_eq!(num(h, &["population_em_share_percent"]), 80.0, "{h}");
+            assert_eq!(h["composition_rule"], setting == "on", "{h}");
+        }
+        let en = format!(
+            "hires 2026–2027: 4, of which {em} EM ({share}%; EM are 80.0% of the population); I2, the EM share of hires, is {en_rule}\n"
+        );
+        let vi = format!(
+            "tuyển dụng 2026–2027: 4 người, trong đó {em} người DTTS ({}%; người DTTS chiếm 80,0% dân số); yêu cầu I2 (tỷ lệ người DTTS trong số được tuyển dụng) đang {vi_rule}\n",
+            share.replace('.', ",")
+        );
+        assert!(printed[0].contains(&en), "I2 {setting}: {}", printed[0]);
+        assert!(printed[1].contains(&vi), "I2 {setting}: {}", printed[1]);
+    }
+}
+
 /// The same unit with its EM exam capped at 2 hires in 2026: the third EM hire has no post
 /// in 2027, so the 2027 row is one short and priced at `hiring_penalty` (500): 2 Thai and
 /// 2 Kinh, 220 + 20 + 500 = 740 objective, 240 cost.

@@ -1,5 +1,6 @@
 //! Chart 4, `4-hiring`: hires by year stacked by channel, EM hires in the channel's colour
-//! and non-EM hires paler, each bar topped by its total and the women's share.
+//! and non-EM hires paler, each bar topped by its total and the women's share; the title
+//! sets the EM share of all hires beside the EM share of the population.
 
 use super::*;
 
@@ -36,28 +37,34 @@ pub(super) fn draw<DB: DrawingBackend>(
     stacked_bars(&body, s, l, stack)
 }
 
-/// All hires over the plan, with the EM and the women's shares.
+/// All hires over the plan, with the EM and the women's shares, and the EM share of the
+/// population where the folder has it.
 fn title(s: &Stats, l: &Labels) -> String {
-    let (mut all, mut em, mut women) = (0.0, 0.0, 0.0);
-    for by in s.hires.values() {
-        for ((_, is_em), (n, w)) in by {
-            all += n;
-            women += w;
-            if *is_em {
-                em += n;
-            }
-        }
+    let (all, em) = s.hire_totals();
+    let women: f64 = s.hires.values().flatten().map(|(_, (_, w))| w).sum();
+    let (all_text, first, last) = (
+        l.num(all, 0),
+        (s.base_year + 1).to_string(),
+        s.horizon.to_string(),
+    );
+    let (em_text, women_text) = (l.num(pct(em, all), 0), l.num(pct(women, all), 0));
+    match s.population_em_share {
+        Some(population) => l.get(
+            "t4_title_population",
+            &[
+                &all_text,
+                &first,
+                &last,
+                &em_text,
+                &women_text,
+                &l.num(population, 0),
+            ],
+        ),
+        None => l.get(
+            "t4_title",
+            &[&all_text, &first, &last, &em_text, &women_text],
+        ),
     }
-    l.get(
-        "t4_title",
-        &[
-            &l.num(all, 0),
-            &(s.base_year + 1).to_string(),
-            &s.horizon.to_string(),
-            &l.num(pct(em, all), 0),
-            &l.num(pct(women, all), 0),
-        ],
-    )
 }
 
 /// A key of [`Stats::hires`]: channel, and whether EM.

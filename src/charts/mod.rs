@@ -14,7 +14,8 @@
 //! 2. `2-units`: every unit with an R1–R3 target, required and achieved share of quota in
 //!    each target year, worst first, misses marked.
 //! 3. `3-cost`: cost by year stacked by lever, all costs and levers without salaries.
-//! 4. `4-hiring`: hires by year, channel and EM/non-EM, with the women's share.
+//! 4. `4-hiring`: hires by year, channel and EM/non-EM, with the women's share; the title
+//!    sets the EM share of hires beside the EM share of the population.
 //! 5. `5-attainment`: units × rules × target years: met, missed, not applicable.
 //! 6. `6-no-plan`: the EM share with no plan (the forecast) against the plan, province-wide
 //!    and for the five units furthest behind with no plan.

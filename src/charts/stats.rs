@@ -99,6 +99,9 @@ pub struct Stats {
     pub one_more_missed: usize,
     /// Hires by year, channel and EM: (people, women).
     pub hires: Hires,
+    /// The EM share of the province's population, % (`summary.json`'s `hiring`; absent from
+    /// folders written before it).
+    pub population_em_share: Option<f64>,
     /// Unit ids in order, then PROVINCE and COVERAGE rows if any.
     pub target_units: Vec<String>,
     /// (unit, rule, year) → met.
@@ -120,6 +123,19 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// All hires over the plan and the EM ones among them, people (`flows.csv`'s `hire`
+    /// rows: the hiring chart's title, `comparison.csv`).
+    pub fn hire_totals(&self) -> (f64, f64) {
+        let (mut all, mut em) = (0.0, 0.0);
+        for ((_, is_em), (n, _)) in self.hires.values().flatten() {
+            all += n;
+            if *is_em {
+                em += n;
+            }
+        }
+        (all, em)
+    }
+
     /// A unit's name, or its id when the tables have none.
     pub fn unit_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.unit_names
@@ -323,6 +339,10 @@ impl Stats {
             scenario: summary.scenario.clone(),
             unit_names,
             illustrative: summary.illustrative,
+            population_em_share: summary
+                .hiring
+                .as_ref()
+                .map(|h| h.population_em_share_percent),
             version: t.manifest.bienche_version.clone(),
             gap_million_vnd: summary.solver.gap_million_vnd,
             base_year,

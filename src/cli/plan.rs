@@ -285,6 +285,9 @@ pub(crate) fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         );
     }
     crate::outln!("targets: {met} met, {missed} missed, total shortfall {short} people");
+    if let Some(h) = &report.tables.summary.hiring {
+        print_hiring(spec, h);
+    }
     if let Some(c) = &report.tables.summary.confidence {
         crate::outln!(
             "confidence {}: {} targets planned with a margin ({} people; margin in targets.csv); {} of them short of it by {} people in all",
@@ -336,6 +339,22 @@ pub(crate) fn print_summary(spec: &Spec, report: &Report, out: &Path) {
     }
     print_missed(spec, report);
     crate::outln!("wrote {}", out.display());
+}
+
+/// Who the plan hires against who lives in the province (`summary.json`'s `hiring`).
+fn print_hiring(spec: &Spec, h: &crate::output::contract::HiringRecord) {
+    let (first, last) = (spec.base_year() + 1, spec.horizon());
+    let (hires, em, population) = (h.hires, h.em_hires, h.population_em_share_percent);
+    // From the counts, not the record's share already rounded to two decimals.
+    let share = 100.0 * f64::from(em) / f64::from(hires.max(1));
+    let rule = if h.composition_rule {
+        "on"
+    } else {
+        "off ([intent] hiring_composition)"
+    };
+    crate::outln!(
+        "hires {first}–{last}: {hires}, of which {em} EM ({share:.1}%; EM are {population:.1}% of the population); I2, the EM share of hires, is {rule}"
+    );
 }
 
 /// The budget officer's lines (`summary.json`'s `budget`), in billion VND.

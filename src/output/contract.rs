@@ -344,6 +344,52 @@ pub struct Summary {
     /// The margins of `policy.confidence` (`margin` in `targets.csv`); absent at 0.5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<ConfidenceRecord>,
+    /// Who the plan hires, against who lives in the province; absent from folders written
+    /// before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hiring: Option<HiringRecord>,
+}
+
+/// `summary.json`'s `hiring`: the plan's hires over its years (the `hire` rows of
+/// `flows.csv`: people who stay, their early leavers' replacements not counted), how many
+/// are EM, and the EM share of the province's population (`groups.csv`), so that a
+/// meeting sees whether hiring follows the population (issue 11) whether or not I2 asks it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HiringRecord {
+    pub hires: u32,
+    pub em_hires: u32,
+    /// `em_hires` as a percentage of `hires`, to two decimals (0 without hires).
+    pub em_share_percent: f64,
+    /// The EM groups' share of the province's population (`groups.csv`, scaled to add up to
+    /// 100% as for R5), percent, to two decimals.
+    pub population_em_share_percent: f64,
+    /// Whether I2 (`intent.hiring_composition`) was asked of the plan.
+    pub composition_rule: bool,
+}
+
+impl HiringRecord {
+    /// The record of a plan's flows.
+    pub fn of(spec: &crate::domain::Spec, flows: &crate::plan::Plan) -> HiringRecord {
+        let (mut hires, mut em_hires) = (0u32, 0u32);
+        for (key, &(n, _)) in &flows.flows {
+            if key.kind == crate::domain::FlowKind::Hire {
+                hires += n;
+                if spec.is_em(&key.cell) {
+                    em_hires += n;
+                }
+            }
+        }
+        // As R5 reads it: the shares scaled to add up to 100%.
+        let population = crate::rules::r5_structure::em_population_share(spec);
+        let percent = |x: f64| (x * 10_000.0).round() / 100.0;
+        HiringRecord {
+            hires,
+            em_hires,
+            em_share_percent: percent(f64::from(em_hires) / f64::from(hires.max(1))),
+            population_em_share_percent: percent(population),
+            composition_rule: spec.config.intent.hiring_composition,
+        }
+    }
 }
 
 /// `summary.json`'s `confidence`: the margins the plan was asked for and what it reached.

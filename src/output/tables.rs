@@ -515,5 +515,6 @@ pub fn summary(r: &Results) -> Summary {
         price_of_intent: r.price_of_intent.cloned(),
         budget: None,
         prices: None,
+        hiring: Some(HiringRecord::of(spec, r.plan)),
     }
 }

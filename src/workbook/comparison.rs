@@ -79,6 +79,9 @@ fn sheet(
                 (Kind::Share, Ok(v)) => {
                     ws.write_number_with_format(row, col, v, &f.pct_fine)?;
                 }
+                (Kind::Percent, Ok(v)) => {
+                    ws.write_number_with_format(row, col, v, &f.pct)?;
+                }
                 (Kind::Status, _) => {
                     let word = l.lookup(&format!("wb_status_{cell}")).unwrap_or(cell);
                     ws.write_string_with_format(row, col, word, &f.text)?;
@@ -103,6 +106,8 @@ enum Kind {
     Money,
     Count,
     Share,
+    /// A share to a tenth of a percent.
+    Percent,
     Status,
     YesNo,
     Text,
@@ -113,9 +118,10 @@ fn kind(key: &str) -> Kind {
     match key {
         "total_cost" | "gap_million_vnd" | "cost_vs_baseline" => Kind::Money,
         "gap" => Kind::Share,
+        "hires_em_share" => Kind::Percent,
         "status" => Kind::Status,
         "within_tolerance" => Kind::YesNo,
-        "total_shortfall" => Kind::Count,
+        "total_shortfall" | "hires_em" => Kind::Count,
         k if k.starts_with("cost:") => Kind::Money,
         k if k.starts_with("met_") || k.starts_with("missed_") || k.starts_with("hires:") => {
             Kind::Count
