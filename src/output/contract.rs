@@ -368,10 +368,10 @@ pub struct HiringRecord {
 }
 
 impl HiringRecord {
-    /// The record of a plan's flows.
-    pub fn of(spec: &crate::domain::Spec, flows: &crate::plan::Plan) -> HiringRecord {
+    /// The record of a plan's hires.
+    pub fn of(spec: &crate::domain::Spec, plan: &crate::plan::Plan) -> HiringRecord {
         let (mut hires, mut em_hires) = (0u32, 0u32);
-        for (key, &(n, _)) in &flows.flows {
+        for (key, &(n, _)) in &plan.flows {
             if key.kind == crate::domain::FlowKind::Hire {
                 hires += n;
                 if spec.is_em(&key.cell) {
