@@ -456,6 +456,23 @@ fn the_summary_says_who_is_hired_against_the_population() {
             ]);
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
             printed.push(String::from_utf8_lossy(&o.stdout).into_owned());
+            // The same in the report's summary, in the run's language.
+            let on_off = match (lang, setting) {
+                ("en", "on") => "is on.",
+                ("en", _) => "is off.",
+                (_, "on") => "đang bật.",
+                _ => "đang tắt.",
+            };
+            let sentence = if lang == "en" {
+                format!("The plan hires 4 people, {em} of them EM ({share}%), where EM are 80.0% of the population; the rule on the EM share of hires (I2) {on_off}")
+            } else {
+                format!(
+                    "Kế hoạch tuyển 4 người, trong đó {em} người DTTS ({}%), trong khi người DTTS chiếm 80,0% dân số; yêu cầu I2 (tỷ lệ người DTTS trong số được tuyển dụng) {on_off}",
+                    share.replace('.', ",")
+                )
+            };
+            let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+            assert!(report.contains(&sentence), "{sentence}");
             let from_flows: u32 = hires(&out).values().sum();
             let em_from_flows: u32 = hires(&out)
                 .iter()
