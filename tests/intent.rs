@@ -467,7 +467,7 @@ fn the_summary_says_who_is_hired_against_the_population() {
                 format!("The plan hires 4 people, {em} of them EM ({share}%), where EM are 80.0% of the population; the rule on the EM share of hires (I2) {on_off}")
             } else {
                 format!(
-                    "Kế hoạch tuyển 4 người, trong đó {em} người DTTS ({}%), trong khi người DTTS chiếm 80,0% dân số; yêu cầu I2 (tỷ lệ người DTTS trong số được tuyển dụng) {on_off}",
+                    "Kế hoạch tuyển 4 người, trong đó {em} người DTTS ({}%), trong khi người DTTS chiếm 80,0% dân số; yêu cầu I2 (tỷ lệ người DTTS trong số người được tuyển dụng) {on_off}",
                     share.replace('.', ",")
                 )
             };
@@ -491,7 +491,7 @@ fn the_summary_says_who_is_hired_against_the_population() {
             "hires 2026–2027: 4, of which {em} EM ({share}%; EM are 80.0% of the population); I2, the EM share of hires, is {en_rule}\n"
         );
         let vi = format!(
-            "tuyển dụng 2026–2027: 4 người, trong đó {em} người DTTS ({}%; người DTTS chiếm 80,0% dân số); yêu cầu I2 (tỷ lệ người DTTS trong số được tuyển dụng) đang {vi_rule}\n",
+            "tuyển dụng 2026–2027: 4 người, trong đó {em} người DTTS ({}%; người DTTS chiếm 80,0% dân số); yêu cầu I2 (tỷ lệ người DTTS trong số người được tuyển dụng) đang {vi_rule}\n",
             share.replace('.', ",")
         );
         assert!(printed[0].contains(&en), "I2 {setting}: {}", printed[0]);

@@ -344,9 +344,11 @@ pub(crate) fn print_summary(spec: &Spec, report: &Report, out: &Path) {
 /// Who the plan hires against who lives in the province (`summary.json`'s `hiring`).
 fn print_hiring(spec: &Spec, h: &crate::output::contract::HiringRecord) {
     let (first, last) = (spec.base_year() + 1, spec.horizon());
-    let (hires, em, population) = (h.hires, h.em_hires, h.population_em_share_percent);
-    // From the counts, not the record's share already rounded to two decimals.
+    let (hires, em) = (h.hires, h.em_hires);
+    // From the counts and the scenario, not the record's shares already rounded to two
+    // decimals.
     let share = 100.0 * f64::from(em) / f64::from(hires.max(1));
+    let population = 100.0 * crate::rules::r5_structure::em_population_share(spec);
     let rule = if h.composition_rule {
         "on"
     } else {
