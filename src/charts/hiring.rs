@@ -42,29 +42,21 @@ pub(super) fn draw<DB: DrawingBackend>(
 fn title(s: &Stats, l: &Labels) -> String {
     let (all, em) = s.hire_totals();
     let women: f64 = s.hires.values().flatten().map(|(_, (_, w))| w).sum();
-    let (all_text, first, last) = (
+    let mut args = vec![
         l.num(all, 0),
         (s.base_year + 1).to_string(),
         s.horizon.to_string(),
-    );
-    let (em_text, women_text) = (l.num(pct(em, all), 0), l.num(pct(women, all), 0));
-    match s.population_em_share {
-        Some(population) => l.get(
-            "t4_title_population",
-            &[
-                &all_text,
-                &first,
-                &last,
-                &em_text,
-                &women_text,
-                &l.num(population, 0),
-            ],
-        ),
-        None => l.get(
-            "t4_title",
-            &[&all_text, &first, &last, &em_text, &women_text],
-        ),
-    }
+        l.num(pct(em, all), 0),
+        l.num(pct(women, all), 0),
+    ];
+    let key = match s.population_em_share {
+        Some(population) => {
+            args.push(l.num(population, 0));
+            "t4_title_population"
+        }
+        None => "t4_title",
+    };
+    l.get(key, &args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 /// A key of [`Stats::hires`]: channel, and whether EM.

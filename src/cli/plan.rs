@@ -345,9 +345,8 @@ pub(crate) fn print_summary(spec: &Spec, report: &Report, out: &Path) {
 fn print_hiring(spec: &Spec, h: &crate::output::contract::HiringRecord) {
     let (first, last) = (spec.base_year() + 1, spec.horizon());
     let (hires, em) = (h.hires, h.em_hires);
-    // From the counts and the scenario, not the record's shares already rounded to two
-    // decimals.
-    let share = 100.0 * f64::from(em) / f64::from(hires.max(1));
+    // From the counts and the scenario, not the record's percentages rounded to two decimals.
+    let share = 100.0 * h.em_share();
     let population = 100.0 * crate::rules::r5_structure::em_population_share(spec);
     let rule = if h.composition_rule {
         "on"

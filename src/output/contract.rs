@@ -385,11 +385,22 @@ impl HiringRecord {
         HiringRecord {
             hires,
             em_hires,
-            em_share_percent: percent(f64::from(em_hires) / f64::from(hires.max(1))),
+            em_share_percent: percent(share_of(em_hires, hires)),
             population_em_share_percent: percent(population),
             composition_rule: spec.config.intent.hiring_composition,
         }
     }
+
+    /// The EM share of the hires as a fraction, from the counts (the record's percentage is
+    /// rounded to two decimals).
+    pub fn em_share(&self) -> f64 {
+        share_of(self.em_hires, self.hires)
+    }
+}
+
+/// `part` of `whole` as a fraction, 0 when `whole` is.
+fn share_of(part: u32, whole: u32) -> f64 {
+    f64::from(part) / f64::from(whole.max(1))
 }
 
 /// `summary.json`'s `confidence`: the margins the plan was asked for and what it reached.

@@ -118,13 +118,12 @@ pub(crate) fn sentences(b: &Book) -> Vec<String> {
         } else {
             "wb_s_hiring_off"
         };
-        let share = 100.0 * f64::from(h.em_hires) / f64::from(h.hires.max(1));
         lines.push(b.w(
             key,
             &[
                 &b.l.num(f64::from(h.hires), 0),
                 &b.l.num(f64::from(h.em_hires), 0),
-                &b.l.num(share, 1),
+                &b.l.num(100.0 * h.em_share(), 1),
                 &b.l.num(h.population_em_share_percent, 1),
             ],
         ));
