@@ -191,6 +191,8 @@ pub fn write_comparison(dir: &Path, runs: &[Run], labels: &Labels) -> Result<()>
     header.extend([
         "hires_em".into(),
         "hires_em_share".into(),
+        "exits".into(),
+        "exits_leaders".into(),
         "gap".into(),
         "gap_million_vnd".into(),
         "cost_vs_baseline".into(),
@@ -234,6 +236,10 @@ pub fn write_comparison(dir: &Path, runs: &[Run], labels: &Labels) -> Result<()>
                 let (all, em) = st.hire_totals();
                 row.push(format!("{em:.0}"));
                 row.push(format!("{:.4}", if all > 0.0 { em / all } else { 0.0 }));
+                match &st.exits {
+                    Some(e) => row.extend([e.exits.to_string(), e.leaders.to_string()]),
+                    None => row.extend([String::new(), String::new()]),
+                }
                 row.push(format!("{:.6}", s.gap));
                 row.push(Money::text(st.gap_million_vnd));
                 match baseline.filter(|b| !std::ptr::eq(*b, s)) {

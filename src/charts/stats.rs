@@ -102,6 +102,9 @@ pub struct Stats {
     /// The EM share of the province's population, % (`summary.json`'s `hiring`; absent from
     /// folders written before it).
     pub population_em_share: Option<f64>,
+    /// Whom the plan lets go through streamlining exits (`summary.json`'s `exits`; absent
+    /// from folders written before it).
+    pub exits: Option<crate::output::contract::ExitsRecord>,
     /// Unit ids in order, then PROVINCE and COVERAGE rows if any.
     pub target_units: Vec<String>,
     /// (unit, rule, year) → met.
@@ -343,6 +346,7 @@ impl Stats {
                 .hiring
                 .as_ref()
                 .map(|h| h.population_em_share_percent),
+            exits: summary.exits.clone(),
             version: t.manifest.bienche_version.clone(),
             gap_million_vnd: summary.solver.gap_million_vnd,
             base_year,

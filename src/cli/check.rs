@@ -70,6 +70,10 @@ pub fn check(spec: &Spec) -> Result<()> {
     crate::outln!("  rounding = {} (of required head-counts)", p.rounding);
     crate::outln!("  r1_scope = {}", p.r1_scope);
     crate::outln!("  min_fill = {:.0}% of quota", c.staffing.min_fill * 100.0);
+    crate::outln!(
+        "  exits = {} (whom streamlining exits may let go)",
+        c.staffing.exits
+    );
     crate::outln!("units: {}", spec.units.len());
     for (name, kind) in UnitKind::choices() {
         let us: Vec<usize> = (0..spec.units.len())

@@ -288,6 +288,16 @@ pub(crate) fn print_summary(spec: &Spec, report: &Report, out: &Path) {
     if let Some(h) = &report.tables.summary.hiring {
         print_hiring(spec, h);
     }
+    if let Some(e) = &report.tables.summary.exits {
+        let (first, last) = (spec.base_year() + 1, spec.horizon());
+        crate::outln!(
+            "streamlining exits {first}–{last}: {} people let go, {} of them leaders, {} of them EM (staffing.exits = {})",
+            e.exits,
+            e.leaders,
+            e.em,
+            e.reading
+        );
+    }
     if let Some(c) = &report.tables.summary.confidence {
         crate::outln!(
             "confidence {}: {} targets planned with a margin ({} people; margin in targets.csv); {} of them short of it by {} people in all",

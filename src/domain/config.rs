@@ -198,6 +198,7 @@ words!(R5Reading { MakeUp => "make-up", Share => "share", Both => "both" });
 words!(R6Base { Provincial => "provincial", All => "all" });
 words!(PsuScope { Provincial => "provincial", Local => "local" });
 words!(Milestones { Linear => "linear", TargetYearsOnly => "target-years-only" });
+words!(Exits { QuotaCuts => "quota-cuts", Forced => "forced" });
 
 impl Roadmap {
     /// Under `coverage`, how many of `units` concerned must meet their full target in a
@@ -350,6 +351,30 @@ pub struct StaffingConfig {
     /// Cost of one person-year above quota where `units.csv` allows it, million VND.
     #[serde(default = "default_over_quota_cost")]
     pub over_quota_cost: f64,
+    /// Whom streamlining exits may let go, and how many ([`Exits`]).
+    #[serde(default = "default_exits")]
+    pub exits: Exits,
+}
+
+/// How many people a unit may let go through streamlining exits, and whom
+/// (docs/model.md, assumption 3).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Exits {
+    /// Up to the base-year excess over quota plus every quota cut since, anyone.
+    #[default]
+    #[serde(rename = "quota-cuts")]
+    QuotaCuts,
+    /// Only the people the unit would hold above its quota in force if it hired no one
+    /// (its base-year people less the retirements and leavers booked by then, from the year
+    /// after its `over_quota_until`), never a leader, and the EM and other people let go
+    /// each at most their share of the unit's base-year staff (not leaders) of those exits,
+    /// rounded up.
+    #[serde(rename = "forced")]
+    Forced,
+}
+
+fn default_exits() -> Exits {
+    Exits::default()
 }
 
 fn default_min_fill() -> f64 {
@@ -364,6 +389,7 @@ impl Default for StaffingConfig {
         StaffingConfig {
             min_fill: default_min_fill(),
             over_quota_cost: default_over_quota_cost(),
+            exits: default_exits(),
         }
     }
 }
@@ -849,5 +875,6 @@ mod tests {
         same(PsuScope::ALL);
         same(Milestones::ALL);
         same(HiringScope::ALL);
+        same(Exits::ALL);
     }
 }

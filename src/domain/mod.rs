@@ -15,8 +15,8 @@ pub mod unit;
 
 pub use cell::{Cell, Gender, Role};
 pub use config::{
-    BandRule, Config, HiringBasis, HiringScope, Milestones, PsuScope, R1Scope, R5Reading, R6Base,
-    Roadmap, Rounding, SeventyPercentBand,
+    BandRule, Config, Exits, HiringBasis, HiringScope, Milestones, PsuScope, R1Scope, R5Reading,
+    R6Base, Roadmap, Rounding, SeventyPercentBand,
 };
 pub use flow::{CostLine, FlowKind, Lever};
 pub use rule::Rule;

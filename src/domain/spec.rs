@@ -123,6 +123,12 @@ pub struct Spec {
     /// whose staff, retirements, quotas, attrition or hiring mix are edited must call
     /// [`Spec::refresh_derived`].
     pub(crate) forecast_hires: std::sync::OnceLock<Vec<Vec<u32>>>,
+    /// The base-year people's booked leavers by unit, cell and planned year
+    /// ([`crate::model::stocks::base_attrition`]): the same for every model of the
+    /// province, so booked on first use and cleared with `rates`. A clone keeps it: a clone
+    /// whose staff, retirements, quotas or attrition are edited must call
+    /// [`Spec::refresh_derived`].
+    pub(crate) base_leavers: std::sync::OnceLock<BTreeMap<(usize, Cell, i32), u32>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -190,7 +196,7 @@ impl Spec {
     }
 
     /// Re-derives the cached per-unit rates from the tables and the config, and clears the
-    /// forecast hires (projected again on first use).
+    /// forecast hires and the booked leavers (both made again on first use).
     pub fn refresh_derived(&mut self) {
         let n = self.units.len();
         self.rates = Rates::default();
@@ -207,6 +213,14 @@ impl Spec {
         };
         self.rates.replacements = (0..n).map(|u| self.hire_replacements(u)).collect();
         self.forecast_hires = std::sync::OnceLock::new();
+        self.base_leavers = std::sync::OnceLock::new();
+    }
+
+    /// The base-year people's booked leavers by unit, cell and planned year
+    /// ([`crate::model::stocks::base_attrition`]), booked once.
+    pub fn base_leavers(&self) -> &BTreeMap<(usize, Cell, i32), u32> {
+        self.base_leavers
+            .get_or_init(|| crate::model::stocks::base_attrition(self))
     }
 
     /// Net hires of unit u in year t in the no-plan forecast ([`crate::forecast::unit_hires`]).

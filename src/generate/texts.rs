@@ -42,6 +42,7 @@ r5_weight = 1.0
 [staffing]
 min_fill = 0.9
 over_quota_cost = 0.0
+exits = "quota-cuts"
 
 [attrition]
 new_hire_rate = 0.05

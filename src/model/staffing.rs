@@ -8,21 +8,34 @@
 //!   [`crate::rules::intent::fill_rate`]), the gap `f` priced at the shortfall
 //!   penalty so that a unit that cannot be staffed is reported, not declared infeasible;
 //! - leader posts: `Σ_{c leader} S ≤ leader_posts`;
-//! - streamlining exits: `Σ_{τ≤t} Σ_c e[τ] ≤` base excess over quota + quota cuts to t.
+//! - streamlining exits: `Σ_{τ≤t} Σ_c e[τ] ≤ A_u(t)`, the unit's allowance under
+//!   `staffing.exits` ([`super::stocks::exit_allowance`]); under `forced` also the EM exits
+//!   and the others' each `≤ ⌈s·A_u(t)⌉` and `≤ ⌈(1 − s)·A_u(t)⌉`, `s` the EM share of the
+//!   unit's base-year staff who are not leaders.
 
 use super::{FlowKind, LimitSlack, Model, RowKind, RowMeta};
-use crate::domain::Spec;
+use crate::domain::{Exits, Spec};
 use good_lp::Expression;
 use std::collections::BTreeMap;
 
 pub fn add(spec: &Spec, m: &mut Model) {
     let mut exits: BTreeMap<(usize, i32), Expression> = BTreeMap::new();
+    // Under `staffing.exits = "forced"`, the exits of EM people and of the others apart.
+    let mut exits_by_em: BTreeMap<(usize, i32, bool), Expression> = BTreeMap::new();
     for f in m.flows.iter().filter(|f| f.kind == FlowKind::Exit) {
-        *exits.entry((f.unit, f.year)).or_default() += super::stocks::amount_expr(&f.amount);
+        let amount = super::stocks::amount_expr(&f.amount);
+        *exits.entry((f.unit, f.year)).or_default() += amount.clone();
+        *exits_by_em
+            .entry((f.unit, f.year, spec.is_em(&f.cell)))
+            .or_default() += amount;
     }
+    let neutral = spec.config.staffing.exits == Exits::Forced;
     for u in m.scope.units.clone() {
         let unit = spec.units[u].clone();
         let mut exits_so_far = Expression::default();
+        let mut exits_so_far_by_em = [Expression::default(), Expression::default()];
+        let mut any_exit_of = [false, false];
+        let em_share = exit_em_share(spec, u);
         for t in spec.plan_years() {
             let quota = spec.quota(u, t) as f64;
             let head = m.stock_sum(spec, u, t, |_| true);
@@ -68,7 +81,44 @@ pub fn add(spec: &Spec, m: &mut Model) {
                     exits_so_far.clone().leq(allowance),
                     RowMeta::new(RowKind::ExitAllowance, Some(u), t).limit(allowance),
                 );
+                // The EM people and the others each at most their share of the base-year
+                // staff of the people the unit must let go, rounded up (with one exit to make,
+                // either may go: whole people leave no fairer choice).
+                for (em, share) in [(true, em_share), (false, 1.0 - em_share)] {
+                    let i = usize::from(em);
+                    if let Some(e) = exits_by_em.remove(&(u, t, em)) {
+                        exits_so_far_by_em[i] += e;
+                        any_exit_of[i] = true;
+                    }
+                    if neutral && any_exit_of[i] {
+                        let so_far = &exits_so_far_by_em[i];
+                        let most = (share * allowance - 1e-9).ceil().max(0.0);
+                        m.add_row(
+                            so_far.clone().leq(most),
+                            RowMeta::new(RowKind::ExitAllowance, Some(u), t)
+                                .limit(most)
+                                .with(if em { "EM" } else { "not EM" }),
+                        );
+                    }
+                }
             }
         }
+    }
+}
+
+/// The EM share of unit u's base-year staff who are not leaders: the people streamlining
+/// exits may let go under `staffing.exits = "forced"`.
+fn exit_em_share(spec: &Spec, u: usize) -> f64 {
+    let (mut em, mut all) = (0u32, 0u32);
+    for (c, n) in spec.staff_of(u).filter(|(c, _)| !c.leader) {
+        all += n;
+        if spec.is_em(&c) {
+            em += n;
+        }
+    }
+    if all == 0 {
+        0.0
+    } else {
+        f64::from(em) / f64::from(all)
     }
 }

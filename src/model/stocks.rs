@@ -20,7 +20,7 @@
 //! rounding variable per unit, cell and year.
 
 use super::{Amount, Flow, FlowKind, Model, RowKind, RowMeta};
-use crate::domain::{Cell, Spec};
+use crate::domain::{Cell, Exits, Spec};
 use crate::rounding::place_nested;
 use good_lp::Expression;
 use std::collections::{BTreeMap, BTreeSet};
@@ -321,17 +321,50 @@ fn hold_province_sum(units: &[Booking], totals: &mut [Vec<u32>], em: bool) {
     }
 }
 
-/// People each unit may shed through streamlining exits up to year t: its base-year excess
-/// over quota plus every quota cut since. Exits are a streamlining lever, not a way to save
-/// salaries.
+/// People unit u may let go through streamlining exits up to year t
+/// (`staffing.exits`, docs/model.md assumption 3):
+/// - `forced`: the most people it would hold above its quota in force in any year up to t
+///   (from the year after its `over_quota_until`) if it hired no one, its base-year people
+///   less their retirements and booked leavers by then;
+/// - `quota-cuts`: its base-year excess over quota plus every quota cut since (on the sample
+///   the cheapest plan uses it to let leaders go: docs/model.md).
+///
+/// Under `forced` the allowance is the running most, so a unit that sheds its excess
+/// otherwise (a transfer out) may still let the people go in a later year.
 pub fn exit_allowance(spec: &Spec, u: usize, t: i32) -> u32 {
     let base = spec.base_year();
     let staff = spec.base_staff(u);
-    let mut allowance = staff.saturating_sub(spec.quota(u, base));
-    for y in base + 1..=t {
-        allowance += spec.quota(u, y - 1).saturating_sub(spec.quota(u, y));
+    match spec.config.staffing.exits {
+        Exits::QuotaCuts => {
+            let mut allowance = staff.saturating_sub(spec.quota(u, base));
+            for y in base + 1..=t {
+                allowance += spec.quota(u, y - 1).saturating_sub(spec.quota(u, y));
+            }
+            allowance
+        }
+        Exits::Forced => {
+            // Retirements and booked leavers of the base-year people, by year.
+            let mut gone: BTreeMap<i32, u32> = BTreeMap::new();
+            for booked in [&spec.retirements, spec.base_leavers()] {
+                let of_unit = booked
+                    .range((u, Cell::FIRST, i32::MIN)..)
+                    .take_while(|((v, _, _), _)| *v == u);
+                for ((_, _, y), n) in of_unit {
+                    *gone.entry(*y).or_default() += n;
+                }
+            }
+            let over_until = spec.units[u].over_quota_until.unwrap_or(base);
+            let mut left = 0;
+            let mut most = 0;
+            for y in base + 1..=t {
+                left += gone.get(&y).copied().unwrap_or(0);
+                if y > over_until {
+                    most = most.max(staff.saturating_sub(left + spec.quota(u, y)));
+                }
+            }
+            most
+        }
     }
-    allowance
 }
 
 /// The largest quota a unit has in any year: an upper bound on what it hires, trains or
@@ -345,7 +378,7 @@ pub fn add_flows(spec: &Spec, m: &mut Model) {
     let costs = spec.config.costs.clone();
     let training_cost = spec.config.training.cost_per_person;
     let seats = spec.config.training.seats_per_year.map(f64::from);
-    let attrition = base_attrition(spec);
+    let attrition = spec.base_leavers();
     let scope = m.scope.clone();
     let push = |m: &mut Model, kind, unit, cell, year, amount, unit_cost| {
         m.flows.push(Flow {
@@ -404,7 +437,12 @@ pub fn add_flows(spec: &Spec, m: &mut Model) {
             }
             let allowance = exit_allowance(spec, u, spec.horizon());
             if allowance > 0 {
-                for (c, _) in spec.staff_of(u).filter(|(_, n)| *n > 0) {
+                // Under `forced` no leader is let go: a leader's post is not cut.
+                let leaders_too = spec.config.staffing.exits == Exits::QuotaCuts;
+                for (c, _) in spec
+                    .staff_of(u)
+                    .filter(|(c, n)| *n > 0 && (leaders_too || !c.leader))
+                {
                     let v = m.integer(Some(allowance as f64));
                     push(m, FlowKind::Exit, u, c, t, Amount::Var(v), costs.severance);
                 }

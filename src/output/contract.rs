@@ -240,6 +240,10 @@ pub struct PolicyRecord {
     pub target_penalty_million_vnd: Option<f64>,
     pub r5_weight_million_vnd: f64,
     pub min_fill: f64,
+    /// `staffing.exits`; absent from folders written before it (their exits were
+    /// `quota-cuts`).
+    #[serde(default)]
+    pub exits: crate::domain::Exits,
     pub targets: Vec<TargetYearConfig>,
 }
 
@@ -256,6 +260,7 @@ impl PolicyRecord {
             target_penalty_million_vnd: p.target_penalty,
             r5_weight_million_vnd: p.r5_weight,
             min_fill: spec.config.staffing.min_fill,
+            exits: spec.config.staffing.exits,
             targets: spec.config.time.targets.clone(),
         }
     }
@@ -348,6 +353,10 @@ pub struct Summary {
     /// before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hiring: Option<HiringRecord>,
+    /// Who the plan lets go through streamlining exits; absent from folders written before
+    /// it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exits: Option<ExitsRecord>,
 }
 
 /// `summary.json`'s `hiring`: the plan's hires over its years (the `hire` rows of
@@ -395,6 +404,39 @@ impl HiringRecord {
     /// rounded to two decimals).
     pub fn em_share(&self) -> f64 {
         share_of(self.em_hires, self.hires)
+    }
+}
+
+/// `summary.json`'s `exits`: the people the plan lets go through streamlining exits over its
+/// years (the `exit` rows of `flows.csv`), how many of them are leaders and how many EM, and
+/// which reading of `staffing.exits` allowed them, so that a meeting sees whom the plan lets
+/// go (docs/model.md, assumption 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExitsRecord {
+    pub exits: u32,
+    pub leaders: u32,
+    pub em: u32,
+    /// `staffing.exits`.
+    pub reading: crate::domain::Exits,
+}
+
+impl ExitsRecord {
+    /// The record of a plan's exits.
+    pub fn of(spec: &crate::domain::Spec, plan: &crate::plan::Plan) -> ExitsRecord {
+        let mut r = ExitsRecord {
+            exits: 0,
+            leaders: 0,
+            em: 0,
+            reading: spec.config.staffing.exits,
+        };
+        for (key, &(n, _)) in &plan.flows {
+            if key.kind == crate::domain::FlowKind::Exit {
+                r.exits += n;
+                r.leaders += if key.cell.leader { n } else { 0 };
+                r.em += if spec.is_em(&key.cell) { n } else { 0 };
+            }
+        }
+        r
     }
 }
 

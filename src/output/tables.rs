@@ -516,5 +516,6 @@ pub fn summary(r: &Results) -> Summary {
         budget: None,
         prices: None,
         hiring: Some(HiringRecord::of(spec, r.plan)),
+        exits: Some(ExitsRecord::of(spec, r.plan)),
     }
 }

@@ -398,6 +398,7 @@ impl RawTables {
             warnings: Vec::new(),
             rates: Default::default(),
             forecast_hires: Default::default(),
+            base_leavers: Default::default(),
         })
     }
 }

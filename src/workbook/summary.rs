@@ -128,6 +128,17 @@ pub(crate) fn sentences(b: &Book) -> Vec<String> {
             ],
         ));
     }
+    if let Some(e) = &s.exits {
+        lines.push(b.w(
+            "wb_s_exits",
+            &[
+                &b.l.num(f64::from(e.exits), 0),
+                &b.l.num(f64::from(e.leaders), 0),
+                &b.l.num(f64::from(e.em), 0),
+                e.reading.name(),
+            ],
+        ));
+    }
     if let Some(c) = &s.chance {
         lines.push(b.w(
             "wb_s_chance",
