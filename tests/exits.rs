@@ -107,7 +107,7 @@ fn forced_exits_let_go_only_whom_the_quota_cut_leaves_over_neither_leaders_nor_b
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
         report.contains(
-            "Kế hoạch tinh giản biên chế 2 người (thôi việc): 0 người giữ chức vụ lãnh đạo, quản lý; 1 người DTTS (staffing.exits = forced)."
+            "Kế hoạch tinh giản biên chế 2 người (thôi việc), trong đó 0 người giữ chức vụ lãnh đạo, quản lý; 1 người DTTS (staffing.exits = forced)."
         ),
         "report.html"
     );

@@ -429,6 +429,10 @@ fn checking_forecasting_and_simulating_in_vietnamese_print_no_english_word() {
         check.contains("\n  2027 R2: 1 đơn vị, 4 người\n"),
         "{check}"
     );
+    assert!(
+        check.contains("\n  exits = quota-cuts (ai có thể thôi việc do tinh giản biên chế)\n"),
+        "{check}"
+    );
     assert!(check.ends_with("kịch bản hợp lệ\n"), "{check}");
     let forecast = run_with(&[], &["forecast", &fixture_path("forecast")]);
     assert!(text(&forecast).contains("\n  C1 R8: yêu cầu 13, dự báo 3, thiếu 10\n"));

@@ -352,7 +352,7 @@ pub struct StaffingConfig {
     #[serde(default = "default_over_quota_cost")]
     pub over_quota_cost: f64,
     /// Whom streamlining exits may let go, and how many ([`Exits`]).
-    #[serde(default = "default_exits")]
+    #[serde(default)]
     pub exits: Exits,
 }
 
@@ -373,10 +373,6 @@ pub enum Exits {
     Forced,
 }
 
-fn default_exits() -> Exits {
-    Exits::default()
-}
-
 fn default_min_fill() -> f64 {
     0.9
 }
@@ -389,7 +385,7 @@ impl Default for StaffingConfig {
         StaffingConfig {
             min_fill: default_min_fill(),
             over_quota_cost: default_over_quota_cost(),
-            exits: default_exits(),
+            exits: Exits::default(),
         }
     }
 }
