@@ -158,7 +158,7 @@ fn share(gap: f64, of: f64) -> Option<f64> {
 /// Salaries of the base staff if nobody is let go (module docs).
 pub fn fixed_salaries(spec: &Spec) -> f64 {
     let prices = Prices::of(spec);
-    let attrition = crate::model::stocks::base_attrition(spec);
+    let attrition = spec.base_leavers();
     let mut total = 0.0;
     for (&(u, c), &count) in &spec.staff {
         let mut left = count as f64;

@@ -128,7 +128,7 @@ type Booked = BTreeMap<(usize, crate::domain::Cell), BTreeMap<i32, u32>>;
 
 fn booked(spec: &Spec) -> Booked {
     let mut out = Booked::new();
-    let attrition = crate::model::stocks::base_attrition(spec);
+    let attrition = spec.base_leavers();
     for (&(u, c, t), &n) in spec.retirements.iter().chain(attrition.iter()) {
         *out.entry((u, c)).or_default().entry(t).or_default() += n;
     }

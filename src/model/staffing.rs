@@ -19,22 +19,16 @@ use good_lp::Expression;
 use std::collections::BTreeMap;
 
 pub fn add(spec: &Spec, m: &mut Model) {
-    let mut exits: BTreeMap<(usize, i32), Expression> = BTreeMap::new();
-    // Under `staffing.exits = "forced"`, the exits of EM people and of the others apart.
-    let mut exits_by_em: BTreeMap<(usize, i32, bool), Expression> = BTreeMap::new();
+    // Each unit-year's exits, those of EM people ([1]) and of the others ([0]) apart.
+    let mut exits: BTreeMap<(usize, i32), [Expression; 2]> = BTreeMap::new();
     for f in m.flows.iter().filter(|f| f.kind == FlowKind::Exit) {
-        let amount = super::stocks::amount_expr(&f.amount);
-        *exits.entry((f.unit, f.year)).or_default() += amount.clone();
-        *exits_by_em
-            .entry((f.unit, f.year, spec.is_em(&f.cell)))
-            .or_default() += amount;
+        let i = usize::from(spec.is_em(&f.cell));
+        exits.entry((f.unit, f.year)).or_default()[i] += super::stocks::amount_expr(&f.amount);
     }
     let neutral = spec.config.staffing.exits == Exits::Forced;
     for u in m.scope.units.clone() {
         let unit = spec.units[u].clone();
-        let mut exits_so_far = Expression::default();
-        let mut exits_so_far_by_em = [Expression::default(), Expression::default()];
-        let mut any_exit_of = [false, false];
+        let mut exits_so_far = [Expression::default(), Expression::default()];
         let em_share = exit_em_share(spec, u);
         for t in spec.plan_years() {
             let quota = spec.quota(u, t) as f64;
@@ -74,30 +68,25 @@ pub fn add(spec: &Spec, m: &mut Model) {
                 leaders.leq(posts),
                 RowMeta::new(RowKind::LeaderPosts, Some(u), t).limit(posts),
             );
-            if let Some(e) = exits.remove(&(u, t)) {
-                exits_so_far += e;
+            if let Some([other, em]) = exits.remove(&(u, t)) {
+                exits_so_far[0] += other;
+                exits_so_far[1] += em;
                 let allowance = super::stocks::exit_allowance(spec, u, t) as f64;
                 m.add_row(
-                    exits_so_far.clone().leq(allowance),
+                    (exits_so_far[0].clone() + exits_so_far[1].clone()).leq(allowance),
                     RowMeta::new(RowKind::ExitAllowance, Some(u), t).limit(allowance),
                 );
                 // The EM people and the others each at most their share of the base-year
                 // staff of the people the unit must let go, rounded up (with one exit to make,
                 // either may go: whole people leave no fairer choice).
-                for (em, share) in [(true, em_share), (false, 1.0 - em_share)] {
-                    let i = usize::from(em);
-                    if let Some(e) = exits_by_em.remove(&(u, t, em)) {
-                        exits_so_far_by_em[i] += e;
-                        any_exit_of[i] = true;
-                    }
-                    if neutral && any_exit_of[i] {
-                        let so_far = &exits_so_far_by_em[i];
+                if neutral {
+                    for (i, share) in [(0, 1.0 - em_share), (1, em_share)] {
                         let most = (share * allowance - 1e-9).ceil().max(0.0);
                         m.add_row(
-                            so_far.clone().leq(most),
+                            exits_so_far[i].clone().leq(most),
                             RowMeta::new(RowKind::ExitAllowance, Some(u), t)
                                 .limit(most)
-                                .with(if em { "EM" } else { "not EM" }),
+                                .with(if i == 1 { "EM" } else { "not EM" }),
                         );
                     }
                 }

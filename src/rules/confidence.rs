@@ -267,7 +267,7 @@ fn leaving_variance(spec: &Spec, u: usize, slope: &dyn Fn(&Cell) -> f64, t: i32)
 /// then the earliest hired), then each one left leaves with their rate
 /// ([`Spec::base_rate`]).
 fn booking_offsets(spec: &Spec) -> BTreeMap<(usize, Cell, i32), f64> {
-    let booked = crate::model::stocks::base_attrition(spec);
+    let booked = spec.base_leavers();
     let mut out = BTreeMap::new();
     for u in 0..spec.units.len() {
         for (c, _) in spec.staff_of(u).filter(|(_, n)| *n > 0) {
