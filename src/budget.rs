@@ -97,7 +97,9 @@ impl Account {
                 let years = (spec.horizon() - k.year + 1) as f64;
                 prices.salary(&k.cell) * *n as f64 * years
             })
-            .sum();
+            .sum::<f64>()
+            + 0.0; // an empty sum is -0.0, printed "-0.0"
+
         Account {
             fixed,
             costs: plan.costs.values().sum(),

@@ -193,6 +193,7 @@ pub fn write_comparison(dir: &Path, runs: &[Run], labels: &Labels) -> Result<()>
         "hires_em_share".into(),
         "exits".into(),
         "exits_leaders".into(),
+        "step_downs".into(),
         "gap".into(),
         "gap_million_vnd".into(),
         "cost_vs_baseline".into(),
@@ -237,8 +238,12 @@ pub fn write_comparison(dir: &Path, runs: &[Run], labels: &Labels) -> Result<()>
                 row.push(format!("{em:.0}"));
                 row.push(format!("{:.4}", if all > 0.0 { em / all } else { 0.0 }));
                 match &st.exits {
-                    Some(e) => row.extend([e.exits.to_string(), e.leaders.to_string()]),
-                    None => row.extend([String::new(), String::new()]),
+                    Some(e) => row.extend([
+                        e.exits.to_string(),
+                        e.leaders.to_string(),
+                        e.step_downs.to_string(),
+                    ]),
+                    None => row.extend([String::new(), String::new(), String::new()]),
                 }
                 row.push(format!("{:.6}", s.gap));
                 row.push(Money::text(st.gap_million_vnd));

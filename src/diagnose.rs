@@ -43,8 +43,46 @@ fn unit_limits(spec: &Spec, plan: &Plan, u: usize, year: i32, reasons: &mut Reas
                 ))
                 .or_default()
                 .push(t);
+            // Said of the row's year only: the count of terms ended changes every year.
+            if t == year {
+                if let Some(why) = no_more_step_downs(spec, plan, u, t) {
+                    reasons.entry(why).or_default().push(t);
+                }
+            }
         }
     }
+}
+
+/// Why no more of unit u's leaders could step down in year t to free a post: none may
+/// (`staffing.leader_term_years = 0`), no staying leader's term ends that year, or every
+/// one whose term ends has.
+fn no_more_step_downs(spec: &Spec, plan: &Plan, u: usize, t: i32) -> Option<String> {
+    let leaders = crate::model::stocks::staying_leaders(spec, u);
+    if leaders == 0 {
+        return None;
+    }
+    if spec.config.staffing.leader_term_years == 0 {
+        return Some(
+            "leaders do not step down at the end of their term (staffing.leader_term_years = 0)"
+                .into(),
+        );
+    }
+    let ending = crate::model::stocks::terms_ending(spec, u, t);
+    let id = &spec.units[u].id;
+    if ending == 0 {
+        return Some(format!(
+            "no term of the {leaders} staying leaders of {id} ends in the year"
+        ));
+    }
+    let stepped: u32 = plan
+        .flows
+        .iter()
+        .filter(|(k, _)| k.unit == u && k.year == t && k.kind == crate::domain::FlowKind::StepDown)
+        .map(|(_, (n, _))| n)
+        .sum();
+    (stepped >= ending).then(|| {
+        format!("all {ending} of the {leaders} staying leaders of {id} whose term ends in the year stepped down")
+    })
 }
 
 fn shared_limits(spec: &Spec, plan: &Plan, u: usize, rule: Rule, year: i32, reasons: &mut Reasons) {

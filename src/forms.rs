@@ -395,8 +395,9 @@ impl Lists {
 }
 
 /// The flows of section B, in the order they are listed.
-pub const FLOWS: [FlowKind; 8] = [
+pub const FLOWS: [FlowKind; 9] = [
     FlowKind::Hire,
+    FlowKind::StepDown,
     FlowKind::Promote,
     FlowKind::Train,
     FlowKind::TransferIn,

@@ -2,10 +2,11 @@
 //! function, each adding its columns and rows to the shared [`Model`]:
 //!
 //! 1. cells each unit can hold ([`stocks::add_cells`]);
-//! 2. flows: retirements and attrition as data, hires, promotions, trainings, exits and
-//!    transfers as whole-person columns ([`stocks::add_flows`]);
+//! 2. flows: retirements and attrition as data, hires, promotions, step-downs, trainings,
+//!    exits and transfers as whole-person columns ([`stocks::add_flows`]);
 //! 3. stock balances ([`stocks::add_balances`]);
-//! 4. staffing limits: quota, staffing floor, leader posts, exit allowance ([`staffing`]);
+//! 4. staffing limits: quota, staffing floor, leader posts, step-downs, exit allowance
+//!    ([`staffing`]);
 //! 5. shared capacities: channels, women candidates, training seats, budget ([`capacity`]);
 //! 6. the rules, family by family ([`crate::rules::FAMILIES`]): each family's set-up rows
 //!    (and the rows of I1–I2, held every year), then for every year of the roadmap

@@ -975,6 +975,19 @@ fn draw(spec: &Spec, base: &Stock, flows: &[Planned], full: &PlannedStocks, rng:
                 people.take((u, cell), n, Pick::BaseFirst { keep }, rng);
             }
         }
+        // Leaders stepping down at the end of their term, as far as they are there: the posts
+        // they free go to the promotions below.
+        for f in of(FlowKind::StepDown) {
+            let to = Cell {
+                leader: false,
+                ..f.cell
+            };
+            let how = Move {
+                keep: keep((f.unit, f.cell)),
+                kept: false,
+            };
+            people.moved((f.unit, f.cell), (f.unit, to), f.count, how, rng);
+        }
         // A year's flows are simultaneous in the plan: someone may be moved in and promoted,
         // or hired, trained, promoted and moved out, the same year. So transfers first as
         // far as the people are there; then hires, training, promotion; then the rest of

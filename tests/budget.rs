@@ -190,6 +190,7 @@ fn the_sample_budget_recomputes_from_the_tables() {
         match r["flow"].as_str() {
             "hire" => changed += n * salary(&r["role"]) * years,
             "promote" => changed += n * (salary("leader") - salary("staff")) * years,
+            "step_down" => changed -= n * (salary("leader") - salary("staff")) * years,
             "exit" => saved += n * salary(&r["role"]) * years,
             _ => {}
         }

@@ -17,6 +17,7 @@
 //!   training 5: 421 (without the cap, 416).
 //! - `quota-cuts`: up to the 2 people of the 2027 cut, anyone: the two Kinh leaders, whose
 //!   salaries are the dearest. Cost: 208, then 8 in 2027, severance 2, two trainings 10: 228.
+//!   With `exit_leaders = false`, the two untrained Thai: 416.
 //! - `forced` where retirements absorb the cut (2 Kinh staff retire in 2026): nobody is let
 //!   go. Cost: 2026 2 · 100 + 6 = 206, 2027 206, two trainings 10: 422.
 
@@ -126,7 +127,7 @@ fn quota_cuts_let_the_dearest_go_leaders_first() {
         &dir,
         "scenario.toml",
         "exits = \"forced\"",
-        "exits = \"quota-cuts\"",
+        "exits = \"quota-cuts\"\nexit_leaders = true",
     );
     let (out, console) = plan(&dir, &tmp, "out", "en");
     assert_eq!(exits(&out), exit_map(&[(2027, "Kinh", "leader", 2)]));
@@ -138,6 +139,24 @@ fn quota_cuts_let_the_dearest_go_leaders_first() {
         ),
         "{console}"
     );
+}
+
+/// `quota-cuts` with `exit_leaders = false`: the two people of the cut are the two untrained
+/// Thai, whose going saves their training (R8 counts the EM left). Cost: 208, then
+/// 2 · 100 + 6 in 2027, severance 2: 416. `forced`'s cap by group keeps one of them.
+#[test]
+fn quota_cuts_that_keep_the_leaders_let_anyone_else_go() {
+    let (tmp, dir) = copy_fixture("streamlining-exits");
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "exits = \"forced\"",
+        "exits = \"quota-cuts\"\nexit_leaders = false",
+    );
+    let (out, _) = plan(&dir, &tmp, "out", "en");
+    assert_eq!(exits(&out), exit_map(&[(2027, "Thai", "staff", 2)]));
+    assert_cost(&out, 416.0);
+    assert_eq!(record(&out), (2.0, 0.0, 2.0, "quota-cuts".to_string()));
 }
 
 #[test]
@@ -164,7 +183,7 @@ fn compare_shows_whom_each_reading_lets_go() {
         &cuts,
         "scenario.toml",
         "exits = \"forced\"",
-        "exits = \"quota-cuts\"",
+        "exits = \"quota-cuts\"\nexit_leaders = true",
     );
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("cmp");

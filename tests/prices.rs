@@ -70,7 +70,7 @@ fn the_fixture_prices_by_hand() {
         assert_eq!(get("C2", rule, "one_fewer_saves"), "100000.000");
         assert_eq!(
             get("C2", rule, "note"),
-            "all 2 leader posts of C2 filled in 2026–2027"
+            "all 2 leader posts of C2 filled in 2026–2027; leaders do not step down at the end of their term (staffing.leader_term_years = 0) in 2027"
         );
     }
     assert_eq!(get("C1", "R2", "status"), "exceeded");

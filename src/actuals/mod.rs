@@ -1159,6 +1159,7 @@ fn read_form(
                     FlowKind::Hire => None,
                     _ if !channel.is_empty() => Some((5, "a recruitment channel is for a hire only; expected a blank for this change")),
                     FlowKind::Promote if cell.2 == Role::Leader => Some((2, "a promotion is of a person not yet a leader; expected the post before the promotion")),
+                    FlowKind::StepDown if cell.2 == Role::Staff => Some((2, "a step-down is of a leader; expected the post before the step-down")),
                     FlowKind::Train if cell.3 => Some((3, "a training is of a person not yet trained; expected no before the training")),
                     _ => None,
                 };
@@ -1231,6 +1232,12 @@ fn read_form(
             FlowKind::Train => {
                 *moved.entry(cell.clone()).or_default() -= n;
                 *moved.entry((group, gender, role, true)).or_default() += n;
+            }
+            FlowKind::StepDown => {
+                *moved.entry(cell.clone()).or_default() -= n;
+                *moved
+                    .entry((group, gender, Role::Staff, trained))
+                    .or_default() += n;
             }
         }
     }

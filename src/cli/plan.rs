@@ -297,6 +297,14 @@ pub(crate) fn print_summary(spec: &Spec, report: &Report, out: &Path) {
             e.em,
             e.reading
         );
+        if e.leader_term_years > 0 {
+            crate::outln!(
+                "leaders not re-appointed at the end of their term {first}–{last}: {}, {} of them EM, each in a year their unit ends with every leader post held (staffing.leader_term_years = {})",
+                e.step_downs,
+                e.step_downs_em,
+                e.leader_term_years
+            );
+        }
     }
     if let Some(c) = &report.tables.summary.confidence {
         crate::outln!(

@@ -354,6 +354,18 @@ pub struct StaffingConfig {
     /// Whom streamlining exits may let go, and how many ([`Exits`]).
     #[serde(default)]
     pub exits: Exits,
+    /// Whether streamlining exits under `quota-cuts` may let a leader go (never under
+    /// `forced`). On by default, as before it was a setting: the cheapest plan then lets
+    /// leaders go for their group, to free posts for EM promotions (docs/model.md,
+    /// assumption 3); without it and without step-downs, R6 falls short in half the units.
+    #[serde(default = "default_exit_leaders")]
+    pub exit_leaders: bool,
+    /// Years of a leader's appointment term: when it ends a base-year leader may step down
+    /// into a staff post of their unit, in a year the unit ends with every leader post held
+    /// (docs/model.md, assumption 3); 0 (the default, while it is slow): leaders never step
+    /// down.
+    #[serde(default = "default_leader_term_years")]
+    pub leader_term_years: u32,
 }
 
 /// How many people a unit may let go through streamlining exits, and whom
@@ -379,6 +391,12 @@ fn default_min_fill() -> f64 {
 fn default_over_quota_cost() -> f64 {
     150.0
 }
+fn default_leader_term_years() -> u32 {
+    0
+}
+fn default_exit_leaders() -> bool {
+    true
+}
 
 impl Default for StaffingConfig {
     fn default() -> Self {
@@ -386,6 +404,8 @@ impl Default for StaffingConfig {
             min_fill: default_min_fill(),
             over_quota_cost: default_over_quota_cost(),
             exits: Exits::default(),
+            exit_leaders: default_exit_leaders(),
+            leader_term_years: default_leader_term_years(),
         }
     }
 }

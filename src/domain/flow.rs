@@ -13,6 +13,8 @@ pub enum FlowKind {
     Train,
     TransferIn,
     TransferOut,
+    /// A leader at the end of their term steps down into a staff post of their unit.
+    StepDown,
 }
 
 words!(FlowKind {
@@ -24,6 +26,7 @@ words!(FlowKind {
     Train => "train",
     TransferIn => "transfer_in",
     TransferOut => "transfer_out",
+    StepDown => "step_down",
 });
 serde_words!(FlowKind);
 
@@ -37,7 +40,9 @@ impl FlowKind {
             FlowKind::Train => Some(Lever::Training),
             FlowKind::TransferIn => Some(Lever::Transfer),
             FlowKind::Exit => Some(Lever::Severance),
-            FlowKind::Retire | FlowKind::Attrition | FlowKind::TransferOut => None,
+            FlowKind::Retire | FlowKind::Attrition | FlowKind::TransferOut | FlowKind::StepDown => {
+                None
+            }
         }
     }
 }

@@ -43,6 +43,8 @@ r5_weight = 1.0
 min_fill = 0.9
 over_quota_cost = 0.0
 exits = "quota-cuts"
+exit_leaders = true
+leader_term_years = 0
 
 [attrition]
 new_hire_rate = 0.05

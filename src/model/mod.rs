@@ -15,11 +15,12 @@
 //! Decisions (all **integer**, whole people): hires `h[u,k,g,s,t]` by channel-year `k`
 //! (people who stay; see [`stocks`] for new-hire leavers); promotions `p[u,c,t]` (trained
 //! EM staff → leader); trainings `r[u,c,t]` (EM untrained → trained); transfers
-//! `x[route,u→v,c,t]` of EM staff; streamlining exits `e[u,c,t]`. Stocks `S[u,c,t]` are
+//! `x[route,u→v,c,t]` of EM staff; streamlining exits `e[u,c,t]`; step-downs `d[u,c,t]`
+//! (a base-year leader at the end of a term → staff, [`staffing`]). Stocks `S[u,c,t]` are
 //! continuous columns that the balances make whole.
 //!
 //! Stock balance (equality, one row per unit, cell and year):
-//! `S[t] = S[t−1] − R[t] − A[t] + Σ_k h ± p ± r − e + x_in − x_out`,
+//! `S[t] = S[t−1] − R[t] − A[t] + Σ_k h ± p ± d ± r − e + x_in − x_out`,
 //! where `R` (retirements, input) and `A` (attrition of the existing workforce) are
 //! **integer data**, see [`stocks`].
 //!

@@ -12,6 +12,9 @@ pub enum RowKind {
     PromotionSeats,
     LeaderPosts,
     ExitAllowance,
+    /// Step-downs: within the terms ending, only with every leader post held at the year's
+    /// end, and no more than the year's promotions.
+    StepDown,
     ChannelCap,
     ChannelKindCap,
     ChannelWomenShare,

@@ -8,6 +8,13 @@
 //!   [`crate::rules::intent::fill_rate`]), the gap `f` priced at the shortfall
 //!   penalty so that a unit that cannot be staffed is reported, not declared infeasible;
 //! - leader posts: `Σ_{c leader} S ≤ leader_posts`;
+//! - step-downs at the end of a leader's term (`staffing.leader_term_years = T`), with a
+//!   binary `z[u,t]`: `Σ_c d[u,c,t] ≤ n_u(t)·z`, `n_u(t)` the terms of the unit's staying
+//!   leaders ending in year t ([`super::stocks::terms_ending`]); `Σ_{c leader} S[t] ≥
+//!   leader_posts·z`, so a unit steps leaders down only in a year it ends with every post
+//!   held (each post a leader leaves is filled again, and no step-down saves a leader's
+//!   allowance by leaving a post empty); and `Σ_c d[u,c,t] ≤ Σ_c p[u,c,t]` (implied by the
+//!   posts held, and tighter in the LP);
 //! - streamlining exits: `Σ_{τ≤t} Σ_c e[τ] ≤ A_u(t)`, the unit's allowance under
 //!   `staffing.exits` ([`super::stocks::exit_allowance`]); under `forced` also the EM exits
 //!   and the others' each `≤ ⌈s·A_u(t)⌉` and `≤ ⌈(1 − s)·A_u(t)⌉`, `s` the EM share of the
@@ -24,6 +31,17 @@ pub fn add(spec: &Spec, m: &mut Model) {
     for f in m.flows.iter().filter(|f| f.kind == FlowKind::Exit) {
         let i = usize::from(spec.is_em(&f.cell));
         exits.entry((f.unit, f.year)).or_default()[i] += super::stocks::amount_expr(&f.amount);
+    }
+    // Each unit-year's step-downs, and its promotions (the posts they free go to).
+    let mut step_downs: BTreeMap<(usize, i32), Expression> = BTreeMap::new();
+    let mut promotions: BTreeMap<(usize, i32), Expression> = BTreeMap::new();
+    for f in &m.flows {
+        let into = match f.kind {
+            FlowKind::StepDown => &mut step_downs,
+            FlowKind::Promote => &mut promotions,
+            _ => continue,
+        };
+        *into.entry((f.unit, f.year)).or_default() += super::stocks::amount_expr(&f.amount);
     }
     let neutral = spec.config.staffing.exits == Exits::Forced;
     for u in m.scope.units.clone() {
@@ -65,9 +83,30 @@ pub fn add(spec: &Spec, m: &mut Model) {
             let leaders = m.stock_sum(spec, u, t, |c| c.leader);
             let posts = unit.leader_posts as f64;
             m.add_row(
-                leaders.leq(posts),
+                leaders.clone().leq(posts),
                 RowMeta::new(RowKind::LeaderPosts, Some(u), t).limit(posts),
             );
+            if let Some(now) = step_downs.remove(&(u, t)) {
+                // z = 1: the unit steps leaders down this year, at most the terms ending in
+                // it, and ends the year with every leader post held.
+                let z = m.binary();
+                let ending = f64::from(super::stocks::terms_ending(spec, u, t));
+                m.add_row(
+                    (now.clone() - ending * z).leq(0.0),
+                    RowMeta::new(RowKind::StepDown, Some(u), t)
+                        .limit(ending)
+                        .with("terms"),
+                );
+                m.add_row(
+                    (leaders.clone() - posts * z).geq(0.0),
+                    RowMeta::new(RowKind::StepDown, Some(u), t).with("posts held"),
+                );
+                let promoted = promotions.remove(&(u, t)).unwrap_or_default();
+                m.add_row(
+                    (now - promoted).leq(0.0),
+                    RowMeta::new(RowKind::StepDown, Some(u), t).with("promotions"),
+                );
+            }
             if let Some([other, em]) = exits.remove(&(u, t)) {
                 exits_so_far[0] += other;
                 exits_so_far[1] += em;

@@ -54,6 +54,14 @@ pub fn add_cells(spec: &Spec, m: &mut Model) {
             }
         }
     }
+    // A leader who steps down at the end of their term takes a staff post of their cell.
+    if spec.config.staffing.leader_term_years > 0 {
+        for &u in &scope.units {
+            for c in step_down_cells(spec, u) {
+                cells[u].insert(Cell { leader: false, ..c });
+            }
+        }
+    }
     loop {
         let before: usize = cells.iter().map(BTreeSet::len).sum();
         for &u in &scope.units {
@@ -367,6 +375,51 @@ pub fn exit_allowance(spec: &Spec, u: usize, t: i32) -> u32 {
     }
 }
 
+/// The leader cells of unit u's base year: the leaders whose terms end in the plan's years.
+pub fn step_down_cells(spec: &Spec, u: usize) -> Vec<Cell> {
+    spec.staff_of(u)
+        .filter(|(c, n)| c.leader && *n > 0)
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// Unit u's base-year leaders who are not booked to retire or leave by the horizon: the only
+/// ones a step-down can move (the others stay in their cell until they go).
+pub fn staying_leaders(spec: &Spec, u: usize) -> u32 {
+    let leaders: u32 = spec
+        .staff_of(u)
+        .filter(|(c, _)| c.leader)
+        .map(|(_, n)| n)
+        .sum();
+    let mut booked = 0;
+    for table in [&spec.retirements, spec.base_leavers()] {
+        booked += table
+            .range((u, Cell::FIRST, i32::MIN)..)
+            .take_while(|((v, _, _), _)| *v == u)
+            .filter(|((_, c, _), _)| c.leader)
+            .map(|(_, n)| n)
+            .sum::<u32>();
+    }
+    leaders.saturating_sub(booked)
+}
+
+/// Terms of unit u's staying leaders that end in year t: `⌊L·k/T⌋ − ⌊L·(k−1)/T⌋` with
+/// `k = ((t − r − 1) mod T) + 1`, `r` the reference year (the first plan's base year) and
+/// `T = staffing.leader_term_years`. The terms end evenly over a term, for want of their
+/// appointment dates; a leader re-appointed when a term ends comes up again T years on, so a
+/// term end not used is not carried over.
+pub fn terms_ending(spec: &Spec, u: usize, t: i32) -> u32 {
+    let term = spec.config.staffing.leader_term_years;
+    let since = t - spec.reference_year();
+    if term == 0 || since < 1 {
+        return 0;
+    }
+    let k = ((since - 1) as u32 % term) + 1;
+    let leaders = u64::from(staying_leaders(spec, u));
+    let upto = |k: u32| leaders * u64::from(k) / u64::from(term);
+    (upto(k) - upto(k - 1)) as u32
+}
+
 /// The largest quota a unit has in any year: an upper bound on what it hires, trains or
 /// sheds in one year. Tight bounds keep HiGHS's reduced-cost fixing fast.
 pub fn max_quota(spec: &Spec, u: usize) -> f64 {
@@ -435,10 +488,19 @@ pub fn add_flows(spec: &Spec, m: &mut Model) {
                     m.flows.last_mut().expect("pushed").replacements = kept.clone();
                 }
             }
+            let ending = terms_ending(spec, u, t);
+            if ending > 0 {
+                for c in step_down_cells(spec, u) {
+                    let v = m.integer(Some(f64::from(ending)));
+                    push(m, FlowKind::StepDown, u, c, t, Amount::Var(v), 0.0);
+                }
+            }
             let allowance = exit_allowance(spec, u, spec.horizon());
             if allowance > 0 {
-                // Under `forced` no leader is let go: a leader's post is not cut.
-                let leaders_too = spec.config.staffing.exits == Exits::QuotaCuts;
+                // A leader is let go only where the scenario allows it: a leader's post is
+                // not cut, and the post goes to a promotion at the end of the term.
+                let leaders_too = spec.config.staffing.exits == Exits::QuotaCuts
+                    && spec.config.staffing.exit_leaders;
                 for (c, _) in spec
                     .staff_of(u)
                     .filter(|(c, n)| *n > 0 && (leaders_too || !c.leader))
@@ -591,6 +653,17 @@ pub fn effects(flow: &Flow) -> [(usize, Cell, f64); 2] {
                 flow.unit,
                 Cell {
                     leader: true,
+                    ..flow.cell
+                },
+                1.0,
+            ),
+        ],
+        FlowKind::StepDown => [
+            (flow.unit, flow.cell, -1.0),
+            (
+                flow.unit,
+                Cell {
+                    leader: false,
                     ..flow.cell
                 },
                 1.0,

@@ -418,6 +418,16 @@ pub struct ExitsRecord {
     pub em: u32,
     /// `staffing.exits`.
     pub reading: crate::domain::Exits,
+    /// Leaders stepping down into staff posts at the end of their term (the `step_down`
+    /// rows of `flows.csv`), and how many of them EM; absent from folders written before
+    /// step-downs existed.
+    #[serde(default)]
+    pub step_downs: u32,
+    #[serde(default)]
+    pub step_downs_em: u32,
+    /// `staffing.leader_term_years`.
+    #[serde(default)]
+    pub leader_term_years: u32,
 }
 
 impl ExitsRecord {
@@ -428,12 +438,23 @@ impl ExitsRecord {
             leaders: 0,
             em: 0,
             reading: spec.config.staffing.exits,
+            step_downs: 0,
+            step_downs_em: 0,
+            leader_term_years: spec.config.staffing.leader_term_years,
         };
         for (key, &(n, _)) in &plan.flows {
-            if key.kind == crate::domain::FlowKind::Exit {
-                r.exits += n;
-                r.leaders += if key.cell.leader { n } else { 0 };
-                r.em += if spec.is_em(&key.cell) { n } else { 0 };
+            let em = if spec.is_em(&key.cell) { n } else { 0 };
+            match key.kind {
+                crate::domain::FlowKind::Exit => {
+                    r.exits += n;
+                    r.leaders += if key.cell.leader { n } else { 0 };
+                    r.em += em;
+                }
+                crate::domain::FlowKind::StepDown => {
+                    r.step_downs += n;
+                    r.step_downs_em += em;
+                }
+                _ => {}
             }
         }
         r

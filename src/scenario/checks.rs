@@ -121,6 +121,15 @@ impl ConfigCheck<'_> {
     /// `staffing.min_fill` and the `[attrition]` rates.
     fn staffing_and_attrition(&self, s: &StaffingConfig, a: &AttritionConfig) -> Result<()> {
         self.share("staffing.min_fill", s.min_fill)?;
+        if s.leader_term_years > 10 {
+            return self.fail(
+                "staffing.leader_term_years",
+                format!(
+                    "expected 0 (leaders never step down) to 10 years (an appointment is for 5), found {}",
+                    s.leader_term_years
+                ),
+            );
+        }
         if !(0.0..1.0).contains(&a.new_hire_rate) {
             return self.fail(
                 "attrition.new_hire_rate",

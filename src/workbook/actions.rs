@@ -17,6 +17,8 @@ struct Year {
     /// group → (promotions, of them women).
     promotions: BTreeMap<String, (u32, u32)>,
     trained: u32,
+    /// Leaders stepping down at the end of their term.
+    step_downs: u32,
     exits: u32,
     /// counterpart → people arriving, people leaving.
     arriving: BTreeMap<String, u32>,
@@ -31,6 +33,7 @@ impl Year {
         !self.hires.is_empty()
             || !self.promotions.is_empty()
             || self.trained > 0
+            || self.step_downs > 0
             || self.exits > 0
             || !self.arriving.is_empty()
             || !self.leaving.is_empty()
@@ -60,6 +63,7 @@ pub(super) fn sheet(ws: &mut Worksheet, b: &Book) -> Xlsx<()> {
             }
             FlowKind::Train => y.trained += n,
             FlowKind::Exit => y.exits += n,
+            FlowKind::StepDown => y.step_downs += n,
             FlowKind::TransferIn => *y.arriving.entry(f.counterpart.clone()).or_default() += n,
             FlowKind::TransferOut => *y.leaving.entry(f.counterpart.clone()).or_default() += n,
             FlowKind::Retire => y.retire += n,
@@ -139,6 +143,9 @@ fn words(b: &Book, y: &Year) -> String {
             }
         };
         parts.push(phrase);
+    }
+    if y.step_downs > 0 {
+        parts.push(b.w("wb_act_step_down", &[&y.step_downs.to_string()]));
     }
     for (group, (n, women)) in &y.promotions {
         let key = if *women > 0 {

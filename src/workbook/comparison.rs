@@ -121,7 +121,7 @@ fn kind(key: &str) -> Kind {
         "hires_em_share" => Kind::Percent,
         "status" => Kind::Status,
         "within_tolerance" => Kind::YesNo,
-        "total_shortfall" | "hires_em" | "exits" | "exits_leaders" => Kind::Count,
+        "total_shortfall" | "hires_em" | "exits" | "exits_leaders" | "step_downs" => Kind::Count,
         k if k.starts_with("cost:") => Kind::Money,
         k if k.starts_with("met_") || k.starts_with("missed_") || k.starts_with("hires:") => {
             Kind::Count

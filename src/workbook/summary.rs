@@ -138,6 +138,16 @@ pub(crate) fn sentences(b: &Book) -> Vec<String> {
                 e.reading.name(),
             ],
         ));
+        if e.leader_term_years > 0 {
+            lines.push(b.w(
+                "wb_s_step_downs",
+                &[
+                    &b.l.num(f64::from(e.step_downs), 0),
+                    &b.l.num(f64::from(e.step_downs_em), 0),
+                    &e.leader_term_years.to_string(),
+                ],
+            ));
+        }
     }
     if let Some(c) = &s.chance {
         lines.push(b.w(

@@ -60,6 +60,20 @@ pub fn replay_flows(out: &Path, base_year: i32, horizon: i32) {
                         n,
                     );
                 }
+                "step_down" => {
+                    assert_eq!(key.3, "leader");
+                    add(&key, -n);
+                    add(
+                        &(
+                            key.0.clone(),
+                            key.1.clone(),
+                            key.2.clone(),
+                            "staff".into(),
+                            key.4.clone(),
+                        ),
+                        n,
+                    );
+                }
                 "train" => {
                     assert_eq!(key.4, "no");
                     add(&key, -n);
