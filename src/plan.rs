@@ -40,6 +40,7 @@ pub enum Issue {
     BelowFloor,
     BudgetOverrun,
     CapacityOverrun,
+    LeadersBelowBase,
     OverQuota,
     Other,
 }
@@ -48,6 +49,7 @@ words!(Issue {
     BelowFloor => "below_floor",
     BudgetOverrun => "budget_overrun",
     CapacityOverrun => "capacity_overrun",
+    LeadersBelowBase => "leaders_below_base",
     OverQuota => "over_quota",
     Other => "other",
 });
@@ -63,6 +65,18 @@ pub struct StaffingIssue {
     pub unit: Option<usize>,
     pub year: i32,
     pub amount: f64,
+}
+
+impl Issue {
+    /// Its slack's weight in the objective, in shortfall penalties (as the model prices it,
+    /// [`crate::model::objective::limit_weight`]).
+    pub fn weight(self) -> f64 {
+        if self == Issue::OverQuota {
+            crate::model::objective::OVER_QUOTA_WEIGHT
+        } else {
+            1.0
+        }
+    }
 }
 
 impl StaffingIssue {
@@ -143,6 +157,7 @@ pub fn extract(spec: &Spec, model: &Model, solved: &Solved) -> Plan {
             let issue = match s.kind {
                 RowKind::Quota => Issue::OverQuota,
                 RowKind::MinFill => Issue::BelowFloor,
+                RowKind::LeaderFloor => Issue::LeadersBelowBase,
                 RowKind::Budget => Issue::BudgetOverrun,
                 _ => Issue::Other,
             };

@@ -312,10 +312,10 @@ fn no_plan_pays_the_over_quota_premium() {
 }
 
 /// `solver.gap_of = "plan-dependent"`: the tolerance is a share of what the plan controls.
-/// At 0.08%, the stop on the objective leaves more than 0.08% of the plan-dependent part;
-/// on the plan-dependent part the bound goes on until the plan is proven within 0.08% of
-/// it. At 0.03% the sample is not proven within 0.03% of its plan-dependent part: not
-/// optimal, and the warning says of what.
+/// At 0.02%, the stop on the objective leaves more than 0.02% of the plan-dependent part
+/// (0.022%, 7 December 2026); on the plan-dependent part the bound goes on until the plan is
+/// proven within 0.02% of it. At 0.01% the sample is not proven within 0.01% of its
+/// plan-dependent part (0.016%): not optimal, and the warning says of what.
 #[test]
 fn the_gap_is_controlled_on_the_plan_dependent_part() {
     let run = |gap: &str, of: Option<&str>| {
@@ -337,20 +337,20 @@ fn the_gap_is_controlled_on_the_plan_dependent_part() {
         assert!((g - recomputed).abs() < 1e-9);
         g
     };
-    let (on_objective, _, _, _) = run("0.0008", None);
-    assert!(dependent_gap(&on_objective) > 0.0008);
-    let (controlled, _, manifest, _) = run("0.0008", Some("plan-dependent"));
+    let (on_objective, _, _, _) = run("0.0002", None);
+    assert!(dependent_gap(&on_objective) > 0.0002);
+    let (controlled, _, manifest, _) = run("0.0002", Some("plan-dependent"));
     assert_eq!(controlled["solver"]["status"], "optimal");
-    assert!(dependent_gap(&controlled) <= 0.0008);
+    assert!(dependent_gap(&controlled) <= 0.0002);
     assert!(
         manifest.contains("\"gap_of\": \"plan-dependent\""),
         "{manifest}"
     );
-    let (tight, stderr, _, _) = run("0.0003", Some("plan-dependent"));
+    let (tight, stderr, _, _) = run("0.0001", Some("plan-dependent"));
     assert_eq!(tight["solver"]["status"], "feasible");
-    assert!(dependent_gap(&tight) > 0.0003);
+    assert!(dependent_gap(&tight) > 0.0001);
     assert!(
-        stderr.contains("warning: the plan is not proven within the 0.030% tolerance of the plan-dependent part"),
+        stderr.contains("warning: the plan is not proven within the 0.010% tolerance of the plan-dependent part"),
         "{stderr}"
     );
 }
@@ -573,6 +573,8 @@ fn bad_budget_rows_are_refused_with_file_line_and_field() {
 /// of it: measured on 5 December 2026, the pick cost 628,231, 69% above the master's LP
 /// (370,921). The groups short of a target, retried with what the pick leaves, brought the
 /// plan to 389,991, 4.8% above its bound (371,128); without the retries it stayed 41% above.
+/// Since a person over quota costs ten penalties (7 December 2026) the pick costs 538,626
+/// and the plan 379,601, 29.5% less.
 #[test]
 fn the_groups_short_after_a_budget_pick_are_retried_with_what_it_leaves() {
     let tmp = tempfile::tempdir().unwrap();
@@ -600,7 +602,7 @@ fn the_groups_short_after_a_budget_pick_are_retried_with_what_it_leaves() {
     let objective = num(&s, &["solver", "objective"]);
     let bound = num(&s, &["solver", "bound"]);
     assert!(
-        objective < 0.7 * pick,
+        objective < 0.75 * pick,
         "plan {objective} against pick {pick}"
     );
     assert!(

@@ -1379,6 +1379,9 @@ fn intent_rows_of_the_fixtures_recompute_independently() {
 }
 
 /// The sample with I2 on (its default basis and scope): every I1, I2 and I3 row recomputed.
+/// With the leaders of before step-downs (leaders let go, always re-appointed, no floor):
+/// I2 with step-downs took 281 s and stopped at 0.135% (7 December 2026, docs/model.md
+/// assumption 3), too slow for a test.
 #[test]
 fn i2_rows_of_the_sample_recompute_independently() {
     let (tmp, dir) = common::copy_scenario("son-la");
@@ -1387,6 +1390,24 @@ fn i2_rows_of_the_sample_recompute_independently() {
         "scenario.toml",
         "hiring_composition = false",
         "hiring_composition = true",
+    );
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "exit_leaders = false",
+        "exit_leaders = true",
+    );
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "leader_term_years = 5",
+        "leader_term_years = 0",
+    );
+    replace_in(
+        &dir,
+        "scenario.toml",
+        "keep_leaders = true",
+        "keep_leaders = false",
     );
     let out = plan(&dir, &tmp, "out");
     check_intent_rows(&dir, &out);

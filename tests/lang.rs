@@ -433,6 +433,10 @@ fn checking_forecasting_and_simulating_in_vietnamese_print_no_english_word() {
         check.contains("\n  exits = quota-cuts (ai có thể thôi việc do tinh giản biên chế)\n"),
         "{check}"
     );
+    assert!(
+        check.contains("\n  exit_leaders = false, leader_term_years = 5, keep_leaders = true (tinh giản biên chế có được áp dụng với người giữ chức vụ lãnh đạo, quản lý không; thời hạn giữ chức vụ, hết hạn có thể không bổ nhiệm lại, 0: luôn bổ nhiệm lại; đơn vị có giữ đủ số lãnh đạo, quản lý của năm gốc không)\n"),
+        "{check}"
+    );
     assert!(check.ends_with("kịch bản hợp lệ\n"), "{check}");
     let forecast = run_with(&[], &["forecast", &fixture_path("forecast")]);
     assert!(text(&forecast).contains("\n  C1 R8: yêu cầu 13, dự báo 3, thiếu 10\n"));

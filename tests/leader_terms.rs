@@ -14,14 +14,20 @@
 //!   R7 by 1, at 100,000 each: 300,300.
 //! - A horizon of 2026: one term has ended, so one swap: R6 short by 1. Cost 60 + 10 +
 //!   100,000 = 100,070.
-//! - Six posts, one of them free: one promotion takes the free post and one a post a leader
-//!   leaves, in 2030 (the extra leader's 9 a year paid once): 300 + 20 + 9 = 329. A second
-//!   step-down would save 9 more but leave a post empty, which a unit stepping leaders down
-//!   may not (without that rule: two step-downs, 320).
+//! - Six posts, one of them free: the unit keeps its five leaders (`keep_leaders`), not six:
+//!   two step-downs and two promotions, 320, the free post left free.
+//! - A Kinh leader retiring in 2026, no step-downs: the unit keeps five leaders, so a Thai
+//!   woman is promoted in 2026 (R7; R6 short by one, as six leaders would exceed the posts):
+//!   five years of 5 · 10 + 9 · 1, 295, a promotion, 10, and 100,000. Without
+//!   `keep_leaders` the post stays empty until the promotion of 2030: four years of 4 · 10 +
+//!   10 · 1, 200, then 59 and the promotion, 100,269.
 
 mod common;
 
-use common::{copy_fixture, num, plan_into, read_csv, replace_in, summary};
+use common::{
+    assert_proven_objective, copy_fixture, num, plan_in_lang, plan_into, read_csv, replace_in,
+    summary,
+};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -58,28 +64,10 @@ fn target(out: &Path, rule: &str, year: &str) -> (u32, u32, u32) {
     (n("required"), n("achieved"), n("shortfall"))
 }
 
-fn plan(
-    dir: &Path,
-    tmp: &tempfile::TempDir,
-    name: &str,
-    lang: &str,
-) -> (std::path::PathBuf, String) {
-    let out = tmp.path().join(name);
-    let o = plan_into(dir, &out, &["--lang", lang]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    (out, String::from_utf8_lossy(&o.stdout).into_owned())
-}
-
-fn assert_cost(out: &Path, cost: f64) {
-    let s = summary(out);
-    assert_eq!(num(&s, &["solver", "objective"]), cost, "objective");
-    assert_eq!(num(&s, &["solver", "bound"]), cost, "bound");
-}
-
 #[test]
 fn kinh_leaders_step_down_at_term_end_and_each_post_goes_to_an_em_promotion() {
     let (tmp, dir) = copy_fixture("leader-terms");
-    let (out, console) = plan(&dir, &tmp, "en", "en");
+    let (out, console) = plan_in_lang(&dir, &tmp, "en", "en");
     let f = flows(&out);
     assert_eq!(
         f.get(&(
@@ -110,7 +98,7 @@ fn kinh_leaders_step_down_at_term_end_and_each_post_goes_to_an_em_promotion() {
         assert!(down <= up, "{year}: {down} step-downs, {up} promotions");
         assert!(*down <= 1, "{year}: {down} step-downs, one term ending");
     }
-    assert_cost(&out, 320.0);
+    assert_proven_objective(&out, 320.0);
     assert_eq!(target(&out, "R6", "2030"), (2, 2, 0));
     assert_eq!(target(&out, "R7", "2030"), (1, 1, 0));
     common::oracle::replay_flows(&out, 2025, 2030);
@@ -119,21 +107,21 @@ fn kinh_leaders_step_down_at_term_end_and_each_post_goes_to_an_em_promotion() {
     assert_eq!(num(&s, &["exits", "step_downs_em"]), 0.0);
     assert!(
         console.contains(
-            "leaders not re-appointed at the end of their term 2026–2030: 2, 0 of them EM, each in a year their unit ends with every leader post held (staffing.leader_term_years = 5)\n"
+            "leaders not re-appointed at the end of their term 2026–2030: 2, 0 of them EM, each post they leave filled by a promotion in the same unit and year (staffing.leader_term_years = 5)\n"
         ),
         "{console}"
     );
-    let (out, console) = plan(&dir, &tmp, "vi", "vi");
+    let (out, console) = plan_in_lang(&dir, &tmp, "vi", "vi");
     assert!(
         console.contains(
-            "không bổ nhiệm lại khi hết thời hạn giữ chức vụ 2026–2030: 2 người (0 người DTTS), chỉ trong năm mà cuối năm đơn vị có người đảm nhiệm mọi chức danh lãnh đạo, quản lý (staffing.leader_term_years = 5)\n"
+            "không bổ nhiệm lại khi hết thời hạn giữ chức vụ 2026–2030: 2 người (0 người DTTS), mỗi chức danh họ để lại được bổ nhiệm người khác của đơn vị ngay trong năm (staffing.leader_term_years = 5)\n"
         ),
         "{console}"
     );
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
         report.contains(
-            "2 người hết thời hạn giữ chức vụ không được bổ nhiệm lại và được bố trí công tác khác trong đơn vị, trong đó 0 người DTTS; đơn vị chỉ làm vậy trong năm mà cuối năm mọi chức danh lãnh đạo, quản lý đều có người đảm nhiệm (staffing.leader_term_years = 5)."
+            "2 người hết thời hạn giữ chức vụ không được bổ nhiệm lại và được bố trí công tác khác trong đơn vị, trong đó 0 người DTTS; mỗi chức danh họ để lại được bổ nhiệm người khác của đơn vị ngay trong năm (staffing.leader_term_years = 5)."
         ),
         "report.html"
     );
@@ -148,10 +136,10 @@ fn without_step_downs_every_post_stays_held_and_r6_falls_short() {
         "leader_term_years = 5",
         "leader_term_years = 0",
     );
-    let (out, console) = plan(&dir, &tmp, "out", "en");
+    let (out, console) = plan_in_lang(&dir, &tmp, "out", "en");
     let f = flows(&out);
     assert_eq!(of(&f, "step_down", "") + of(&f, "promote", ""), 0, "{f:?}");
-    assert_cost(&out, 300_300.0);
+    assert_proven_objective(&out, 300_300.0);
     assert_eq!(target(&out, "R6", "2030"), (2, 0, 2));
     assert_eq!(target(&out, "R7", "2030"), (1, 0, 1));
     assert!(!console.contains("stepping down"), "{console}");
@@ -163,30 +151,77 @@ fn a_year_in_only_one_term_has_ended() {
     replace_in(&dir, "scenario.toml", "horizon = 2030", "horizon = 2026");
     replace_in(&dir, "scenario.toml", "year = 2030", "year = 2026");
     replace_in(&dir, "channels.csv", "2026-2030", "2026");
-    let (out, _) = plan(&dir, &tmp, "out", "en");
+    let (out, _) = plan_in_lang(&dir, &tmp, "out", "en");
     let f = flows(&out);
     assert_eq!(of(&f, "step_down", ""), 1, "{f:?}");
-    assert_cost(&out, 100_070.0);
+    assert_proven_objective(&out, 100_070.0);
     assert_eq!(target(&out, "R6", "2026"), (2, 1, 1));
     assert_eq!(target(&out, "R7", "2026"), (1, 1, 0));
 }
 
 #[test]
-fn a_unit_steps_leaders_down_only_in_a_year_it_ends_with_every_post_held() {
+fn a_unit_keeps_its_base_year_leaders_not_every_post() {
     let (tmp, dir) = copy_fixture("leader-terms");
     replace_in(&dir, "units.csv", ",15,5", ",15,6");
-    let (out, _) = plan(&dir, &tmp, "out", "en");
+    let (out, _) = plan_in_lang(&dir, &tmp, "out", "en");
     let f = flows(&out);
-    assert_eq!(of(&f, "step_down", ""), 1, "{f:?}");
+    assert_eq!(of(&f, "step_down", ""), 2, "{f:?}");
     assert_eq!(of(&f, "promote", ""), 2, "{f:?}");
-    assert_cost(&out, 329.0);
+    assert_proven_objective(&out, 320.0);
     assert_eq!(target(&out, "R6", "2030"), (2, 2, 0));
-    let leaders_2030: u32 = read_csv(&out.join("trajectory.csv"))
+    for year in 2025..=2030 {
+        assert_eq!(leaders(&out, year), 5, "{year}");
+    }
+}
+
+/// A leader retiring is replaced within the year under `keep_leaders`, and not before the
+/// target year without it.
+#[test]
+fn a_retiring_leader_is_replaced_in_the_year_the_post_falls_free() {
+    for (keep, cost, first_promotion) in [("true", 100_305.0, "2026"), ("false", 100_269.0, "2030")]
+    {
+        let (tmp, dir) = copy_fixture("leader-terms");
+        replace_in(
+            &dir,
+            "scenario.toml",
+            "leader_term_years = 5",
+            &format!("leader_term_years = 0\nkeep_leaders = {keep}"),
+        );
+        std::fs::write(
+            dir.join("retirements.csv"),
+            "unit,group,gender,role,trained,year,count\nC1,Kinh,M,leader,yes,2026,1\n",
+        )
+        .unwrap();
+        let (out, _) = plan_in_lang(&dir, &tmp, "out", "en");
+        let promotions: Vec<(String, String, String)> = read_csv(&out.join("flows.csv"))
+            .iter()
+            .filter(|r| r["flow"] == "promote")
+            .map(|r| (r["year"].clone(), r["gender"].clone(), r["count"].clone()))
+            .collect();
+        assert_eq!(
+            promotions,
+            [(
+                first_promotion.to_string(),
+                "F".to_string(),
+                "1".to_string()
+            )],
+            "keep_leaders = {keep}"
+        );
+        assert_proven_objective(&out, cost);
+        assert_eq!(target(&out, "R6", "2030"), (2, 1, 1));
+        assert_eq!(target(&out, "R7", "2030"), (1, 1, 0));
+        let expected = if keep == "true" { 5 } else { 4 };
+        assert_eq!(leaders(&out, 2027), expected, "keep_leaders = {keep}");
+    }
+}
+
+/// The leaders of the plan at the end of `year`.
+fn leaders(out: &Path, year: i32) -> u32 {
+    read_csv(&out.join("trajectory.csv"))
         .iter()
-        .filter(|r| r["year"] == "2030" && r["role"] == "leader")
+        .filter(|r| r["year"] == year.to_string() && r["role"] == "leader")
         .map(|r| r["headcount"].parse::<u32>().unwrap())
-        .sum();
-    assert_eq!(leaders_2030, 6);
+        .sum()
 }
 
 #[test]

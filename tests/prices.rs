@@ -201,9 +201,10 @@ fn the_sample_prices_every_target_row() {
         .count();
     assert!(costly > 100, "{costly} rows cost money for one more");
     let count = |status: &str| statuses.get(status).copied().unwrap_or(0);
-    // The target-year rows `targets.csv` misses: R2 of X13 in 2030 and 2035, and 12 R6 rows
-    // of communes whose leader posts cannot carry 20% of the EM staff they keep (I1).
-    assert_eq!(count("missed") + count("cannot_be_met"), 14, "{statuses:?}");
+    // The target-year rows `targets.csv` misses: R2 of X13 in 2030 and 2035, and 9 R6 rows
+    // of communes whose leader posts cannot carry 20% of the EM staff they keep (I1), even
+    // with their Kinh leaders stepping down at the end of their terms.
+    assert_eq!(count("missed") + count("cannot_be_met"), 11, "{statuses:?}");
 }
 
 /// The same prices, byte for byte, whatever the number of threads.

@@ -74,6 +74,12 @@ pub fn check(spec: &Spec) -> Result<()> {
         "  exits = {} (whom streamlining exits may let go)",
         c.staffing.exits
     );
+    crate::outln!(
+        "  exit_leaders = {}, leader_term_years = {}, keep_leaders = {} (whether exits may let leaders go; the term after which a leader may step down, 0: never; whether each unit keeps its base-year leaders)",
+        c.staffing.exit_leaders,
+        c.staffing.leader_term_years,
+        c.staffing.keep_leaders
+    );
     crate::outln!("units: {}", spec.units.len());
     for (name, kind) in UnitKind::choices() {
         let us: Vec<usize> = (0..spec.units.len())

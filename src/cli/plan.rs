@@ -299,7 +299,7 @@ pub(crate) fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         );
         if e.leader_term_years > 0 {
             crate::outln!(
-                "leaders not re-appointed at the end of their term {first}–{last}: {}, {} of them EM, each in a year their unit ends with every leader post held (staffing.leader_term_years = {})",
+                "leaders not re-appointed at the end of their term {first}–{last}: {}, {} of them EM, each post they leave filled by a promotion in the same unit and year (staffing.leader_term_years = {})",
                 e.step_downs,
                 e.step_downs_em,
                 e.leader_term_years
@@ -453,6 +453,9 @@ fn print_missed(spec: &Spec, report: &Report) {
         let text = match i.issue {
             Issue::OverQuota => format!("{x:.0} over quota without allowance"),
             Issue::BelowFloor => format!("{x:.0} below the staffing floor"),
+            Issue::LeadersBelowBase => {
+                format!("{x:.0} leader post(s) left empty that the unit held in its base year")
+            }
             Issue::BudgetOverrun if i.detail.is_empty() => {
                 format!("budget overrun of {x:.1} million VND")
             }

@@ -593,7 +593,11 @@ fn add_up(spec: &Spec, plans: Vec<Plan>, relaxation: &split::Relaxation) -> Plan
 pub fn objective_of(spec: &Spec, plan: &Plan) -> f64 {
     let targets = crate::evaluate::evaluate(spec, plan);
     let shortfall = crate::evaluate::priced_shortfall(spec, plan, &targets);
-    let staffing: f64 = plan.staffing_issues.iter().map(|i| i.amount).sum();
+    let staffing: f64 = plan
+        .staffing_issues
+        .iter()
+        .map(|i| i.amount * i.issue.weight())
+        .sum();
     let r5: f64 = crate::rules::r5_structure::distances(spec, plan)
         .values()
         .sum();

@@ -355,17 +355,20 @@ pub struct StaffingConfig {
     #[serde(default)]
     pub exits: Exits,
     /// Whether streamlining exits under `quota-cuts` may let a leader go (never under
-    /// `forced`). On by default, as before it was a setting: the cheapest plan then lets
-    /// leaders go for their group, to free posts for EM promotions (docs/model.md,
-    /// assumption 3); without it and without step-downs, R6 falls short in half the units.
-    #[serde(default = "default_exit_leaders")]
+    /// `forced`). Off by default: the cheapest plan would let Kinh leaders go to free their
+    /// posts for EM promotions (docs/model.md, assumption 3).
+    #[serde(default)]
     pub exit_leaders: bool,
-    /// Years of a leader's appointment term: when it ends a base-year leader may step down
-    /// into a staff post of their unit, in a year the unit ends with every leader post held
-    /// (docs/model.md, assumption 3); 0 (the default, while it is slow): leaders never step
-    /// down.
+    /// Years of a leader's appointment term (5 in law): when it ends a base-year leader may
+    /// step down into a staff post of their unit, the post filled by a promotion in the
+    /// same unit and year (docs/model.md, assumption 3); 0: leaders never step down.
     #[serde(default = "default_leader_term_years")]
     pub leader_term_years: u32,
+    /// Each unit keeps in every year at least as many leaders as in the base year (at most
+    /// its posts): a leader who retires, leaves, steps down or is let go is replaced by a
+    /// promotion within the year, the gap priced at `policy.shortfall_penalty`.
+    #[serde(default = "yes")]
+    pub keep_leaders: bool,
 }
 
 /// How many people a unit may let go through streamlining exits, and whom
@@ -392,10 +395,7 @@ fn default_over_quota_cost() -> f64 {
     150.0
 }
 fn default_leader_term_years() -> u32 {
-    0
-}
-fn default_exit_leaders() -> bool {
-    true
+    5
 }
 
 impl Default for StaffingConfig {
@@ -404,8 +404,9 @@ impl Default for StaffingConfig {
             min_fill: default_min_fill(),
             over_quota_cost: default_over_quota_cost(),
             exits: Exits::default(),
-            exit_leaders: default_exit_leaders(),
+            exit_leaders: false,
             leader_term_years: default_leader_term_years(),
+            keep_leaders: true,
         }
     }
 }

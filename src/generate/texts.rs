@@ -45,6 +45,7 @@ over_quota_cost = 0.0
 exits = "quota-cuts"
 exit_leaders = true
 leader_term_years = 0
+keep_leaders = false
 
 [attrition]
 new_hire_rate = 0.05

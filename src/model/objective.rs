@@ -8,7 +8,7 @@
 //!          + Σ_flows Σ_j unit_cost·ρ(j)·amount         (replacements in later years: hires,
 //!                                                        trainings, promotions)
 //!          + over_quota_cost·o[u,t] ]                  (allowed over-quota person-years)
-//!      + Σ price(rule, year) · target shortfall + penalty · Σ limit slacks
+//!      + Σ price(rule, year) · target shortfall + penalty · Σ weight · limit slacks
 //!      + r5_weight · Σ R5 distances
 //!      + margin price · Σ confidence margins not reached`     (PolicyConfig::margin_price)
 //!
@@ -54,6 +54,20 @@ impl Prices {
     }
 }
 
+/// How many shortfall penalties a person over the quota without allowance costs: more than
+/// one, so that no plan takes a unit over its quota (biên chế) to lessen a target's
+/// shortfall, at an equal price, by hiring beyond it. Other limits' slacks cost one.
+pub const OVER_QUOTA_WEIGHT: f64 = 10.0;
+
+/// The weight of a limit's slack in the objective, in shortfall penalties.
+pub fn limit_weight(kind: super::RowKind) -> f64 {
+    if kind == super::RowKind::Quota {
+        OVER_QUOTA_WEIGHT
+    } else {
+        1.0
+    }
+}
+
 /// Lever spending (everything but salaries) by year and unit, the quantity a budget cap
 /// limits.
 pub fn lever_spending(spec: &Spec, m: &Model) -> BTreeMap<(i32, usize), Expression> {
@@ -96,7 +110,7 @@ pub fn add_objective(spec: &Spec, m: &mut Model) {
         objective.add_mul(price, t.slack);
     }
     for s in &m.other_slacks {
-        objective.add_mul(prices.penalty, s.slack);
+        objective.add_mul(prices.penalty * limit_weight(s.kind), s.slack);
     }
     for &d in &m.goal_distances {
         objective.add_mul(prices.r5_weight, d);
@@ -142,7 +156,8 @@ pub fn book_over_quota(spec: &Spec, costs: &mut Costs, year: i32, unit: usize, p
 }
 
 /// The objective of a plan from its tables: its costs, the penalty on every person short
-/// of a target and every unit of limit slack, and R5's priced distance. For a plan with
+/// of a target and every unit of limit slack (`slack` already weighted, [`limit_weight`]),
+/// and R5's priced distance. For a plan with
 /// minimal slacks this is the model's objective, so the model's bound applies to it.
 pub fn plan_objective(
     spec: &Spec,

@@ -11,9 +11,10 @@ pub enum RowKind {
     MinFill,
     PromotionSeats,
     LeaderPosts,
+    /// Leaders kept: at least the unit's reference-year leaders, at most its posts.
+    LeaderFloor,
     ExitAllowance,
-    /// Step-downs: within the terms ending, only with every leader post held at the year's
-    /// end, and no more than the year's promotions.
+    /// Step-downs: within the terms ending, and no more than the year's promotions.
     StepDown,
     ChannelCap,
     ChannelKindCap,

@@ -8,13 +8,15 @@
 //!   [`crate::rules::intent::fill_rate`]), the gap `f` priced at the shortfall
 //!   penalty so that a unit that cannot be staffed is reported, not declared infeasible;
 //! - leader posts: `Σ_{c leader} S ≤ leader_posts`;
-//! - step-downs at the end of a leader's term (`staffing.leader_term_years = T`), with a
-//!   binary `z[u,t]`: `Σ_c d[u,c,t] ≤ n_u(t)·z`, `n_u(t)` the terms of the unit's staying
-//!   leaders ending in year t ([`super::stocks::terms_ending`]); `Σ_{c leader} S[t] ≥
-//!   leader_posts·z`, so a unit steps leaders down only in a year it ends with every post
-//!   held (each post a leader leaves is filled again, and no step-down saves a leader's
-//!   allowance by leaving a post empty); and `Σ_c d[u,c,t] ≤ Σ_c p[u,c,t]` (implied by the
-//!   posts held, and tighter in the LP);
+//! - leaders kept (`staffing.keep_leaders`): `Σ_{c leader} S[t] + g[t] ≥ min(leader_posts,
+//!   L_u)`, `L_u` the unit's leaders in the reference year, the gap `g` priced at the
+//!   shortfall penalty and reported as a staffing issue: no plan saves a leader's allowance
+//!   by leaving a post empty that was held, whether its leader retires, leaves, steps down
+//!   or is let go;
+//! - step-downs at the end of a leader's term (`staffing.leader_term_years = T`):
+//!   `Σ_c d[u,c,t] ≤ n_u(t)`, `n_u(t)` the terms of the unit's staying leaders ending in
+//!   year t ([`super::stocks::terms_ending`]), and `Σ_c d[u,c,t] ≤ Σ_c p[u,c,t]`: each post a
+//!   leader leaves is filled again by a promotion in the same unit and year;
 //! - streamlining exits: `Σ_{τ≤t} Σ_c e[τ] ≤ A_u(t)`, the unit's allowance under
 //!   `staffing.exits` ([`super::stocks::exit_allowance`]); under `forced` also the EM exits
 //!   and the others' each `≤ ⌈s·A_u(t)⌉` and `≤ ⌈(1 − s)·A_u(t)⌉`, `s` the EM share of the
@@ -86,20 +88,27 @@ pub fn add(spec: &Spec, m: &mut Model) {
                 leaders.clone().leq(posts),
                 RowMeta::new(RowKind::LeaderPosts, Some(u), t).limit(posts),
             );
+            let kept = leader_floor(spec, u) as f64;
+            if spec.config.staffing.keep_leaders && kept > 0.0 {
+                let gap = m.continuous();
+                m.other_slacks.push(LimitSlack {
+                    kind: RowKind::LeaderFloor,
+                    unit: Some(u),
+                    year: t,
+                    slack: gap,
+                });
+                m.add_row(
+                    (leaders + gap).geq(kept),
+                    RowMeta::new(RowKind::LeaderFloor, Some(u), t).limit(kept),
+                );
+            }
             if let Some(now) = step_downs.remove(&(u, t)) {
-                // z = 1: the unit steps leaders down this year, at most the terms ending in
-                // it, and ends the year with every leader post held.
-                let z = m.binary();
                 let ending = f64::from(super::stocks::terms_ending(spec, u, t));
                 m.add_row(
-                    (now.clone() - ending * z).leq(0.0),
+                    now.clone().leq(ending),
                     RowMeta::new(RowKind::StepDown, Some(u), t)
                         .limit(ending)
                         .with("terms"),
-                );
-                m.add_row(
-                    (leaders.clone() - posts * z).geq(0.0),
-                    RowMeta::new(RowKind::StepDown, Some(u), t).with("posts held"),
                 );
                 let promoted = promotions.remove(&(u, t)).unwrap_or_default();
                 m.add_row(
@@ -132,6 +141,17 @@ pub fn add(spec: &Spec, m: &mut Model) {
             }
         }
     }
+}
+
+/// The least number of leaders unit u keeps under `staffing.keep_leaders`: its leaders in
+/// the reference year, at most its posts.
+pub fn leader_floor(spec: &Spec, u: usize) -> u32 {
+    let held: u32 = spec
+        .reference_staff_of(u)
+        .filter(|(c, _)| c.leader)
+        .map(|(_, n)| n)
+        .sum();
+    held.min(spec.units[u].leader_posts)
 }
 
 /// The EM share of unit u's base-year staff who are not leaders: the people streamlining

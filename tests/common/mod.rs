@@ -72,6 +72,27 @@ pub fn plan(dir: &Path, tmp: &tempfile::TempDir) -> PathBuf {
 
 pub type Row = BTreeMap<String, String>;
 
+/// Plans `dir` into `tmp/name` with its messages in `lang`: the folder and what it printed
+/// on stdout.
+pub fn plan_in_lang(
+    dir: &Path,
+    tmp: &tempfile::TempDir,
+    name: &str,
+    lang: &str,
+) -> (PathBuf, String) {
+    let out = tmp.path().join(name);
+    let o = plan_into(dir, &out, &["--lang", lang]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (out, String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// A plan's objective, proven: its bound is the same.
+pub fn assert_proven_objective(out: &Path, objective: f64) {
+    let s = summary(out);
+    assert_eq!(num(&s, &["solver", "objective"]), objective, "objective");
+    assert_eq!(num(&s, &["solver", "bound"]), objective, "bound");
+}
+
 pub fn read_csv(path: &Path) -> Vec<Row> {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let headers = r.headers().unwrap().clone();

@@ -209,12 +209,27 @@ pub fn recompute_targets(dir: &Path, out: &Path) -> BTreeMap<(String, String, i3
             trajectory.push(r);
         }
     }
+    // The rows of each year and unit, found once: counting scans them by the thousand.
+    let mut rows_of: BTreeMap<(i32, String), Vec<&Row>> = BTreeMap::new();
+    for r in &trajectory {
+        rows_of
+            .entry((r["year"].parse().unwrap(), r["unit"].clone()))
+            .or_default()
+            .push(r);
+    }
     let count = |unit: Option<&str>, year: i32, f: &dyn Fn(&Row) -> bool| -> u32 {
-        trajectory
-            .iter()
-            .filter(|r| {
-                r["year"] == year.to_string() && unit.is_none_or(|u| r["unit"] == u) && f(r)
-            })
+        let rows: Vec<&Row> = match unit {
+            Some(u) => rows_of
+                .get(&(year, u.to_string()))
+                .map_or(Vec::new(), |v| v.clone()),
+            None => rows_of
+                .range((year, String::new())..)
+                .take_while(|((y, _), _)| *y == year)
+                .flat_map(|(_, v)| v.iter().copied())
+                .collect(),
+        };
+        rows.into_iter()
+            .filter(|r| f(r))
             .map(|r| r["headcount"].parse::<u32>().unwrap())
             .sum()
     };
