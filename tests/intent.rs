@@ -690,7 +690,7 @@ fn i4_min_hires_is_net_of_new_hire_leavers() {
 }
 
 /// `min_hires = 5` with the quota cut to 9: after the 2 retirements S1 has room for 3, and a
-/// fourth person over quota would cost the shortfall penalty (100,000) against I4's 10,000.
+/// fourth person over quota would cost ten shortfall penalties (1,000,000) against I4's 10,000.
 /// So 3 are placed and I4 is short by 2: objective = 300 + salaries 9 + 9 + 2 × 10,000.
 #[test]
 fn i4_unreachable_is_priced_at_the_intent_penalty() {

@@ -588,7 +588,8 @@ fn add_up(spec: &Spec, plans: Vec<Plan>, relaxation: &split::Relaxation) -> Plan
 }
 
 /// The objective of a whole-province plan, from its tables: costs, plus the shortfall
-/// penalty on every missed target and staffing slack, plus R5's priced distance. For a plan
+/// penalty on every missed target and staffing slack (ten on a person over quota,
+/// [`crate::plan::Issue::weight`]), plus R5's priced distance. For a plan
 /// with minimal slacks this is the model's objective, so the LP bound applies to it.
 pub fn objective_of(spec: &Spec, plan: &Plan) -> f64 {
     let targets = crate::evaluate::evaluate(spec, plan);

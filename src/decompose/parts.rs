@@ -768,7 +768,7 @@ pub(super) fn solve_group(
         without_probing(&mut settings.highs);
     }
     let solved = ctx.solve(&mut model, &settings, mode)?;
-    // Target shortfalls and staffing slacks alike: both cost the penalty.
+    // Target shortfalls and staffing slacks alike, in people (what is owed, not its price).
     let shortfall: f64 = model
         .slacks
         .iter()

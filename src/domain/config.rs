@@ -360,8 +360,9 @@ pub struct StaffingConfig {
     #[serde(default)]
     pub exit_leaders: bool,
     /// Years of a leader's appointment term (5 in law): when it ends a base-year leader may
-    /// step down into a staff post of their unit, the post filled by a promotion in the
-    /// same unit and year (docs/model.md, assumption 3); 0: leaders never step down.
+    /// step down into a staff post of their unit, no more than the unit promotes that year;
+    /// with `keep_leaders` the post is held again by the year's end (docs/model.md,
+    /// assumption 3); 0: leaders never step down.
     #[serde(default = "default_leader_term_years")]
     pub leader_term_years: u32,
     /// Each unit keeps in every year at least as many leaders as in the base year (at most

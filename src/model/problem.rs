@@ -37,8 +37,9 @@ pub struct Flow {
     pub replacements: Vec<(i32, f64)>,
 }
 
-/// The slack of a non-target row (staffing floor, quota without allowance, budget), priced
-/// like a shortfall so that a unit that cannot be staffed is reported, not infeasible.
+/// The slack of a non-target row (staffing floor, leaders kept, quota without allowance,
+/// budget), priced like a shortfall (a quota ten times, [`super::objective::limit_weight`])
+/// so that a unit that cannot be staffed is reported, not infeasible.
 #[derive(Debug, Clone, Copy)]
 pub struct LimitSlack {
     pub kind: super::registry::RowKind,

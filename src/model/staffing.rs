@@ -15,8 +15,9 @@
 //!   or is let go;
 //! - step-downs at the end of a leader's term (`staffing.leader_term_years = T`):
 //!   `Σ_c d[u,c,t] ≤ n_u(t)`, `n_u(t)` the terms of the unit's staying leaders ending in
-//!   year t ([`super::stocks::terms_ending`]), and `Σ_c d[u,c,t] ≤ Σ_c p[u,c,t]`: each post a
-//!   leader leaves is filled again by a promotion in the same unit and year;
+//!   year t ([`super::stocks::terms_ending`]), and `Σ_c d[u,c,t] ≤ Σ_c p[u,c,t]`: as many
+//!   promotions in the unit that year (only the leader floor makes them fill the posts the
+//!   leaders left rather than posts free anyway);
 //! - streamlining exits: `Σ_{τ≤t} Σ_c e[τ] ≤ A_u(t)`, the unit's allowance under
 //!   `staffing.exits` ([`super::stocks::exit_allowance`]); under `forced` also the EM exits
 //!   and the others' each `≤ ⌈s·A_u(t)⌉` and `≤ ⌈(1 − s)·A_u(t)⌉`, `s` the EM share of the
