@@ -51,6 +51,11 @@ pub fn add(spec: &Spec, m: &mut Model) {
         let unit = spec.units[u].clone();
         let mut exits_so_far = [Expression::default(), Expression::default()];
         let em_share = exit_em_share(spec, u);
+        let leaders_kept = if spec.config.staffing.keep_leaders {
+            leader_floor(spec, u) as f64
+        } else {
+            0.0
+        };
         for t in spec.plan_years() {
             let quota = spec.quota(u, t) as f64;
             let head = m.stock_sum(spec, u, t, |_| true);
@@ -71,17 +76,7 @@ pub fn add(spec: &Spec, m: &mut Model) {
             );
             let floor = crate::rules::intent::staffing_floor(spec, u, t) as f64;
             if floor > 0.0 {
-                let gap = m.continuous();
-                m.other_slacks.push(LimitSlack {
-                    kind: RowKind::MinFill,
-                    unit: Some(u),
-                    year: t,
-                    slack: gap,
-                });
-                m.add_row(
-                    (head + gap).geq(floor),
-                    RowMeta::new(RowKind::MinFill, Some(u), t),
-                );
+                priced_floor(m, RowKind::MinFill, u, t, head, floor);
             }
             let leaders = m.stock_sum(spec, u, t, |c| c.leader);
             let posts = unit.leader_posts as f64;
@@ -89,19 +84,8 @@ pub fn add(spec: &Spec, m: &mut Model) {
                 leaders.clone().leq(posts),
                 RowMeta::new(RowKind::LeaderPosts, Some(u), t).limit(posts),
             );
-            let kept = leader_floor(spec, u) as f64;
-            if spec.config.staffing.keep_leaders && kept > 0.0 {
-                let gap = m.continuous();
-                m.other_slacks.push(LimitSlack {
-                    kind: RowKind::LeaderFloor,
-                    unit: Some(u),
-                    year: t,
-                    slack: gap,
-                });
-                m.add_row(
-                    (leaders + gap).geq(kept),
-                    RowMeta::new(RowKind::LeaderFloor, Some(u), t).limit(kept),
-                );
+            if leaders_kept > 0.0 {
+                priced_floor(m, RowKind::LeaderFloor, u, t, leaders, leaders_kept);
             }
             if let Some(now) = step_downs.remove(&(u, t)) {
                 let ending = f64::from(super::stocks::terms_ending(spec, u, t));
@@ -142,6 +126,22 @@ pub fn add(spec: &Spec, m: &mut Model) {
             }
         }
     }
+}
+
+/// `counted + gap ≥ floor` for unit u in year t, the gap a limit slack of `kind` (priced and
+/// reported as a staffing issue).
+fn priced_floor(m: &mut Model, kind: RowKind, u: usize, t: i32, counted: Expression, floor: f64) {
+    let gap = m.continuous();
+    m.other_slacks.push(LimitSlack {
+        kind,
+        unit: Some(u),
+        year: t,
+        slack: gap,
+    });
+    m.add_row(
+        (counted + gap).geq(floor),
+        RowMeta::new(kind, Some(u), t).limit(floor),
+    );
 }
 
 /// The least number of leaders unit u keeps under `staffing.keep_leaders`: its leaders in
