@@ -40,7 +40,8 @@
 //! service unit's clause (an EM manager when EM staff are ≥ 30%) is priced like a row: one
 //! more asks two EM managers when the clause applies, one fewer none (a plan may then
 //! escape the clause by keeping EM staff under 30%, and the price says what that saves).
-//! Only rows of target years are priced: milestones and intent rows are not.
+//! Only rows of target years are priced: milestones and intent rows are not; with
+//! `budget.price_units` (`plan --prices-of`), only the rows of those units.
 
 use crate::diagnose::Shortfall;
 use crate::domain::target::{TargetKind, TargetRow};
@@ -200,7 +201,9 @@ pub fn price_targets(
     let rows: Vec<(usize, &TargetRow)> = targets
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.kind == TargetKind::Target && !r.goal)
+        .filter(|(_, r)| {
+            r.kind == TargetKind::Target && !r.goal && spec.config.budget.prices_unit(&r.unit)
+        })
         .collect();
     // The rows priced by re-solving their group.
     let unit_of = |r: &TargetRow| spec.unit_index(&r.unit);

@@ -2,7 +2,7 @@
 //! forms are filled in here by editing the report sheet's XML, as a spreadsheet would save
 //! it, from the plan's own CSVs (the actual figures = the plan's, then changed).
 
-mod common;
+use crate::common;
 
 use calamine::{open_workbook, Reader, Xlsx};
 use common::forms::*;

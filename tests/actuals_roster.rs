@@ -2,7 +2,7 @@
 //! --as-of DATE`), and a re-plan from them. The fixture's roster (tests/fixtures/roster) is
 //! imported and planned, then changed as a Department would find it on 1 November 2026.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,7 +1,7 @@
 //! The base workforce's tenure (issue 12, item 1): `staff.csv`'s `hired` column, the plan,
 //! the forecast and the simulation leaving by it, and `roster import` writing it.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// Leavers of one cell in `flows.csv` up to the year `until` (inclusive).

@@ -4,7 +4,7 @@
 //! where training the retiree is the cheap wrong answer, then the rule checked on the
 //! tables of every fixture's plan, independently of the model (tests/common).
 
-mod common;
+use crate::common;
 
 use common::oracle::replay_flows;
 use common::*;

@@ -3,7 +3,7 @@
 //! by year and lever (`cost_vs_no_plan.csv`), and the cost by level and kind. Checked by hand
 //! on a fixture, and on the sample recomputed from the written tables and the inputs alone.
 
-mod common;
+use crate::common;
 
 use common::*;
 
@@ -81,8 +81,7 @@ fn the_fixture_splits_its_objective_and_prices_no_plan_by_hand() {
 #[test]
 fn the_sample_budget_recomputes_from_the_tables() {
     let dir = scenario("son-la");
-    let tmp = tempfile::tempdir().unwrap();
-    let out = plan(&dir, &tmp);
+    let out = sample_plan().to_path_buf();
     let s = summary(&out);
     let toml: toml::Value = read(&dir, "scenario.toml").parse().unwrap();
     let salary = |role: &str| -> f64 {

@@ -1,6 +1,6 @@
 //! Slide-ready charts: every chart drawn by plan and redrawn by plot from the tables alone.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,6 +1,6 @@
 //! compare and sweep: failures reported, thread counts give the same results, the grid checked before solving.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,7 +1,7 @@
 //! Targets planned with a confidence level (`policy.confidence`): the margin by hand, the
 //! chance it buys against the exact binomial, and the checks on the settings.
 
-mod common;
+use crate::common;
 
 use common::*;
 

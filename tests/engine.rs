@@ -1,6 +1,6 @@
 //! Known optima worked out by hand, every plan replayed and every target recomputed by the independent oracle, and the proven bound.
 
-mod common;
+use crate::common;
 
 use bienche::domain::{BandRule, SeventyPercentBand};
 use bienche::rules::r2_rate;
@@ -271,9 +271,8 @@ fn every_fixture_plan_replays_and_its_targets_recompute() {
 /// The bundled sample: every acceptance figure the issue asks for, measured on each run.
 #[test]
 fn son_la_sample_plan_replays_recomputes_and_proves_its_gap() {
-    let tmp = tempfile::tempdir().unwrap();
     let dir = scenario("son-la");
-    let out = plan(&dir, &tmp);
+    let out = sample_plan().to_path_buf();
     replay_flows(&out, 2025, 2035);
     check_targets(&dir, &out);
     assert!(assert_booked_leavers_stay(&dir, &out) > 100);

@@ -21,7 +21,7 @@
 //! - `forced` where retirements absorb the cut (2 Kinh staff retire in 2026): nobody is let
 //!   go. Cost: 2026 2 · 100 + 6 = 206, 2027 206, two trainings 10: 422.
 
-mod common;
+use crate::common;
 
 use common::{
     assert_proven_objective, copy_fixture, num, plan_in_lang, read_csv, replace_in, summary,

@@ -1,6 +1,6 @@
 //! The forecast with no plan: a case worked by hand, the sample, and a property test of its bookkeeping.
 
-mod common;
+use crate::common;
 
 use common::oracle::*;
 use common::*;

@@ -1,7 +1,7 @@
 //! `bienche forms`: one report form per unit of a finished plan, opened with calamine and
 //! checked against the plan folder's CSV tables, which are read here on their own.
 
-mod common;
+use crate::common;
 
 use calamine::{open_workbook, Data, Range, Reader, Xlsx};
 use common::*;

@@ -2,7 +2,7 @@
 //! legal target (`policy.target_penalty`), by hand on the `prices` fixture, and the
 //! frontier's points on a generated province.
 
-mod common;
+use crate::common;
 
 use common::*;
 

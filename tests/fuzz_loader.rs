@@ -7,7 +7,7 @@
 //! repeatable. A failure is shrunk by
 //! proptest to a small mutation and printed with the file it hit.
 //!
-//! `BIENCHE_FUZZ_SECONDS=600 cargo test --release --test fuzz_loader -- --nocapture`
+//! `BIENCHE_FUZZ_SECONDS=600 cargo test --release --test all fuzz_loader:: -- --nocapture`
 
 use bienche::scenario::{self, LoadOptions};
 use proptest::prelude::*;

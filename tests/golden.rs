@@ -4,10 +4,10 @@
 //! absolute folder in `manifest.json`), which are normalised first.
 //!
 //! A deliberate change to the outputs re-blesses them with
-//! `BIENCHE_BLESS=1 cargo test --release --test golden`; the diff of `tests/golden/` then
+//! `BIENCHE_BLESS=1 cargo test --release --test all golden::`; the diff of `tests/golden/` then
 //! shows which files changed, for the commit message to explain.
 
-mod common;
+use crate::common;
 
 use common::*;
 use sha2::{Digest, Sha256};
@@ -93,7 +93,7 @@ fn run_with_fixed_date(args: &[&str]) -> Output {
     let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
         .env("LC_ALL", "en_US.UTF-8")
         .args(args)
-        .env("SOURCE_DATE_EPOCH", "1764547200")
+        .env("SOURCE_DATE_EPOCH", FIXED_DATE)
         .output()
         .expect("bienche runs");
     assert!(
@@ -107,7 +107,9 @@ fn run_with_fixed_date(args: &[&str]) -> Output {
 #[test]
 fn plans_and_the_forecast_give_the_committed_bytes() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut cases: Vec<(String, PathBuf)> = vec![("son-la".into(), scenario("son-la"))];
+    // The sample's plan is the one the tests share, planned with the same date and flags.
+    let mut diffs = compare_with_golden("plan-son-la", sample_plan());
+    let mut cases: Vec<(String, PathBuf)> = Vec::new();
     for f in [
         "coverage",
         "forecast",
@@ -118,7 +120,6 @@ fn plans_and_the_forecast_give_the_committed_bytes() {
     ] {
         cases.push((f.to_string(), fixture(f)));
     }
-    let mut diffs = Vec::new();
     for (case, dir) in &cases {
         let out = tmp.path().join(format!("plan-{case}"));
         run_with_fixed_date(&[

@@ -2,7 +2,7 @@
 //! but for one unit, re-planned, re-planned again from 2027, and the three plans read back
 //! as one history.
 
-mod common;
+use crate::common;
 
 use common::forms::*;
 use common::*;

@@ -1,6 +1,6 @@
 //! Bad input: exact error texts naming the file, line, field and what was expected, exit code 2.
 
-mod common;
+use crate::common;
 
 use common::*;
 

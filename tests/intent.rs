@@ -10,7 +10,7 @@
 //! and `[solver] method = "monolithic"`, so each plan is a proven optimum in well under a
 //! second. Thai is EM, Kinh is not.
 
-mod common;
+use crate::common;
 
 use common::{bienche, copy_fixture, fixture, num, plan_to, read_csv, replace_in, summary, Row};
 use std::collections::{BTreeMap, BTreeSet};
@@ -1381,7 +1381,9 @@ fn intent_rows_of_the_fixtures_recompute_independently() {
 /// The sample with I2 on (its default basis and scope): every I1, I2 and I3 row recomputed.
 /// With the leaders of before step-downs (leaders let go, always re-appointed, no floor):
 /// I2 with step-downs took 281 s and stopped at 0.135% (7 December 2026, docs/model.md
-/// assumption 3), too slow for a test.
+/// assumption 3), too slow for a test. Planned to a tolerance of 0.5%: at the sample's 0.1%
+/// it took 252 s and at 0.2% 151 s, to prove 0.134%; at 0.5%, 49 s and 0.149% (7 December
+/// 2026). Every row recomputes whatever the gap.
 #[test]
 fn i2_rows_of_the_sample_recompute_independently() {
     let (tmp, dir) = common::copy_scenario("son-la");
@@ -1409,7 +1411,9 @@ fn i2_rows_of_the_sample_recompute_independently() {
         "keep_leaders = true",
         "keep_leaders = false",
     );
-    let out = plan(&dir, &tmp, "out");
+    let out = tmp.path().join("out");
+    let o = common::plan_into(&dir, &out, &["-q", "--gap", "0.005"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     check_intent_rows(&dir, &out);
     let rows = read_csv(&out.join("targets.csv"))
         .into_iter()
@@ -1427,7 +1431,8 @@ fn i2_rows_of_the_sample_recompute_independently() {
     // default: about 3.5 times the time, issue 11).
     let s = common::summary(&out);
     let gap = common::num(&s, &["solver", "gap"]);
-    assert!(gap <= 0.001, "gap {gap}");
+    assert!(gap <= 0.005, "gap {gap}");
+    assert_eq!(s["solver"]["status"], "optimal", "{}", s["solver"]);
     assert!(common::assert_channel_caps(&dir, &out) > 50);
     // The model's own limits (net of new-hire leavers), as the plan reports them.
     assert_eq!(s["staffing_issues"], serde_json::json!([]));

@@ -2,7 +2,7 @@
 //! output and no temporary folder, and keeps an earlier output as it was.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::time::{Duration, Instant};

@@ -22,7 +22,7 @@
 //!   `keep_leaders` the post stays empty until the promotion of 2030: four years of 4 · 10 +
 //!   10 · 1, 200, then 59 and the promotion, 100,269.
 
-mod common;
+use crate::common;
 
 use common::{
     assert_proven_objective, copy_fixture, num, plan_in_lang, plan_into, read_csv, replace_in,

@@ -1,6 +1,6 @@
 //! Generated scenario sets and national plans.
 
-mod common;
+use crate::common;
 
 use common::oracle::*;
 use common::*;

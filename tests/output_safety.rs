@@ -3,7 +3,7 @@
 //! output of the same command (unless `--force`); files next to the output survive; and what
 //! killed runs left behind is cleaned up or put back.
 
-mod common;
+use crate::common;
 
 use common::*;
 #[cfg(unix)]

@@ -1,6 +1,6 @@
 //! The output contract: documented columns and keys, and the same bytes for the same inputs.
 
-mod common;
+use crate::common;
 
 use common::*;
 

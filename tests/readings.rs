@@ -2,7 +2,7 @@
 //! (checked by hand on a small scenario, and against `bienche check` on the sample), and a
 //! variant hint that `bienche` accepts.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -4,7 +4,7 @@
 //! leavers of the two months left, keeps the past fixed, and its targets are recomputed by
 //! the independent oracle from a flat copy of the scenario the test builds itself.
 
-mod common;
+use crate::common;
 
 use bienche::domain::{Cell, Spec};
 use common::forms::*;
@@ -82,7 +82,7 @@ fn run(args: &[&str]) -> String {
 fn a_simulated_year_is_compiled_and_replanned() {
     let tmp = tempfile::tempdir().unwrap();
     let sample = scenario("son-la");
-    let plan = plan(&sample, &tmp);
+    let plan = sample_plan().to_path_buf();
     let forms = tmp.path().join("forms");
     let p = |x: &Path| x.to_str().unwrap().to_string();
     run(&["forms", &p(&plan), "--year", "2026", "--out", &p(&forms)]);

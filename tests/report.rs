@@ -2,7 +2,7 @@
 //! folder's own tables, then loaded in a real headless browser (Debian's Chromium, which
 //! `.ci/setup` installs), screenshotted and printed to A4.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::process::Command;

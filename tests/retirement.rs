@@ -1,6 +1,6 @@
 //! The statutory retirement age and date (Labour Code 2019 art. 169).
 
-mod common;
+use crate::common;
 
 use common::*;
 

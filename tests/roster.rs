@@ -1,6 +1,6 @@
 //! Personnel rosters: import into the workforce tables, bad rows, Excel, and scenarios that name their roster.
 
-mod common;
+use crate::common;
 
 use common::*;
 

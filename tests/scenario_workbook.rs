@@ -1,7 +1,7 @@
 //! `scenario.xlsx` and `bienche init`: a scenario's tables in one workbook plan exactly as
 //! its CSV files do; errors name the sheet and row; nothing is overwritten.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::collections::BTreeMap;

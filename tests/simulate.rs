@@ -1,6 +1,6 @@
 //! The Monte Carlo replay: no attrition gives the plan, the plan's stocks are the draws' mean, seeds give the same bytes on any thread count, the safety buffer.
 
-mod common;
+use crate::common;
 
 use common::*;
 

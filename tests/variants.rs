@@ -1,6 +1,6 @@
 //! Variants: settings and rows overridden, provenance in check, bad overrides named.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,7 +1,7 @@
 //! `plan.xlsx`: the workbook in every plan folder, opened with calamine and checked against
 //! the folder's CSV tables, which are read here on their own.
 
-mod common;
+use crate::common;
 
 use calamine::{open_workbook, Data, Range, Reader, Xlsx};
 use common::*;

@@ -183,6 +183,10 @@ pub enum Command {
         /// saves, in prices.csv (sets budget.target_prices; about two solves per row).
         #[arg(long)]
         prices: bool,
+        /// Price only the target rows of these units, such as X13,S02 (PROVINCE for the
+        /// province-wide rows); sets budget.target_prices and budget.price_units.
+        #[arg(long, value_delimiter = ',', num_args = 1, value_name = "UNIT_IDS")]
+        prices_of: Vec<String>,
     },
     /// Plan several scenarios in parallel and compare them with the first (the baseline).
     Compare {
@@ -642,6 +646,7 @@ pub fn run(args: Args) -> Result<()> {
             force,
             price_intent,
             prices,
+            prices_of,
         } => plan::run(&plan::Request {
             scenario,
             out,
@@ -653,6 +658,7 @@ pub fn run(args: Args) -> Result<()> {
             skip_bad_rows: args.skip_bad_rows,
             price_intent,
             prices,
+            prices_of,
         }),
     }
 }

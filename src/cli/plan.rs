@@ -26,6 +26,8 @@ pub struct Request {
     pub price_intent: bool,
     /// `--prices`: set `budget.target_prices` for this run.
     pub prices: bool,
+    /// `--prices-of`: set `budget.target_prices` and `budget.price_units` for this run.
+    pub prices_of: Vec<String>,
 }
 
 /// `--time-limit`, `--gap` and `--threads`, checked.
@@ -88,6 +90,15 @@ pub fn run(r: &Request) -> Result<()> {
             skip_bad_rows: r.skip_bad_rows,
         },
     )?;
+    if !r.prices_of.is_empty() {
+        if let Some(unit) = scenario::checks::unknown_price_unit(&r.prices_of, &spec.units) {
+            return Err(Error::Usage(format!(
+                "--prices-of: {}",
+                scenario::checks::unknown_unit_text(unit)
+            )));
+        }
+        spec.config.budget.price_units = r.prices_of.clone();
+    }
     check_out(&Out {
         path: &r.out,
         kind: Kind::Plan,
@@ -106,7 +117,7 @@ pub fn run(r: &Request) -> Result<()> {
     ));
     r.overrides.apply(&mut spec.config.solver);
     spec.config.intent.price |= r.price_intent;
-    spec.config.budget.target_prices |= r.prices;
+    spec.config.budget.target_prices |= r.prices || !r.prices_of.is_empty();
     for w in &spec.warnings {
         say(format!("warning: {w}"));
     }
@@ -161,7 +172,7 @@ fn plan_national(r: &Request) -> Result<()> {
             "warning: --price-intent prices one scenario; a national folder is planned without it"
         );
     }
-    if r.prices {
+    if r.prices || !r.prices_of.is_empty() {
         crate::errln!(
             "warning: --prices prices the targets of one scenario; a national folder is planned without them"
         );
@@ -405,6 +416,9 @@ fn print_budget(b: &crate::output::contract::BudgetRecord) {
 
 /// The target prices by rule, in a line each, and where the rows are.
 fn print_prices(p: &crate::output::contract::PricesRecord, out: &Path) {
+    if !p.units.is_empty() {
+        crate::outln!("target prices of {} only:", p.units.join(", "));
+    }
     crate::outln!(
         "target prices ({} rows, {} re-solves with the rest of the plan fixed, {:.0} s): one more required person, in money, summed by rule:",
         p.rows, p.solves, p.seconds

@@ -651,6 +651,18 @@ pub struct BudgetConfig {
     /// default; `plan --prices` sets it for one run.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub target_prices: bool,
+    /// With `target_prices`: price only the rows of these units (ids of units.csv, or
+    /// `PROVINCE` for the province-wide rows); empty prices every row. `plan --prices-of`
+    /// sets it for one run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub price_units: Vec<String>,
+}
+
+impl BudgetConfig {
+    /// Whether `target_prices` prices the rows of `unit` (an id, or `PROVINCE`).
+    pub fn prices_unit(&self, unit: &str) -> bool {
+        self.price_units.is_empty() || self.price_units.iter().any(|u| u == unit)
+    }
 }
 
 /// The quick simulation `plan` runs of the plan it found, for `p_met` in `targets.csv`.

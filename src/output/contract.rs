@@ -679,6 +679,9 @@ pub enum PriceStatus {
 pub struct PricesRecord {
     /// How the prices were found, in a sentence.
     pub method: String,
+    /// The units whose rows were priced (`budget.price_units`); empty: every unit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
     pub rows: usize,
     pub by_rule: Vec<RulePrices>,
     /// Re-solves run and the seconds they took.

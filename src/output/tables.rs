@@ -300,6 +300,7 @@ pub fn prices_record(
         method: "each target's group of units re-solved with the rest of the plan fixed, \
                  the target asked one person more, one fewer, and (if missed) in full"
             .into(),
+        units: spec.config.budget.price_units.clone(),
         rows: rows.len(),
         by_rule: by_rule
             .into_values()

@@ -363,6 +363,27 @@ pub fn roster_bands(layered: &Layered, c: &Config) -> Result<()> {
     Ok(())
 }
 
+/// `budget.price_units`: ids of units.csv, or `PROVINCE`.
+pub fn price_units(layered: &Layered, c: &Config, units: &[Unit]) -> Result<()> {
+    match unknown_price_unit(&c.budget.price_units, units) {
+        Some(unit) => ConfigCheck { layered }.fail("budget.price_units", unknown_unit_text(unit)),
+        None => Ok(()),
+    }
+}
+
+/// The first of `asked` that is neither a unit id nor `PROVINCE`.
+pub fn unknown_price_unit<'a>(asked: &'a [String], units: &[Unit]) -> Option<&'a str> {
+    asked
+        .iter()
+        .find(|a| *a != "PROVINCE" && !units.iter().any(|u| &u.id == *a))
+        .map(String::as_str)
+}
+
+/// What `budget.price_units` and `plan --prices-of` say of a unit they do not know.
+pub fn unknown_unit_text(unit: &str) -> String {
+    format!("unknown unit \"{unit}\"; expected ids of units.csv, or PROVINCE, separated by commas")
+}
+
 /// Every check on the assembled spec, in a fixed order.
 pub fn check_spec(spec: &mut Spec) -> Result<()> {
     staff_within_quota(spec)?;

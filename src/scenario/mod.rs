@@ -114,6 +114,7 @@ fn load_checked(dir: &Path, options: &LoadOptions) -> Result<Spec> {
     )?)?;
     let units_t = required(&mut files, "units.csv", UNITS_COLS, UNITS_OPT)?;
     let (units, base_quota) = parse::parse_units(&units_t, &groups)?;
+    checks::price_units(&layered, &config, &units)?;
     if let Some(path) = roster_path(dir, &layered, &config, options)? {
         checks::roster_bands(&layered, &config)?;
         let (_, d) = crate::roster::load(&path, &config, &groups, &units, options.skip_bad_rows)?;

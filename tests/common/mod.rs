@@ -70,6 +70,36 @@ pub fn plan(dir: &Path, tmp: &tempfile::TempDir) -> PathBuf {
     out
 }
 
+/// The date every shared plan is stamped with (`SOURCE_DATE_EPOCH`, 1 December 2025), so
+/// that tests/golden.rs can compare its bytes.
+pub const FIXED_DATE: &str = "1764547200";
+
+/// The Sơn La sample planned with its defaults (`plan scenarios/son-la -q`, dated
+/// [`FIXED_DATE`]), once for every test of this binary that only reads it: planning it
+/// takes about 18 s, and the same inputs give the same bytes. The folder is under
+/// `CARGO_TARGET_TMPDIR`, planned afresh by each run of the tests. A test that writes into
+/// its plan folder plans its own.
+pub fn sample_plan() -> &'static Path {
+    static PLAN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PLAN.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-plan");
+        let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
+            .env("LC_ALL", "en_US.UTF-8")
+            .env("SOURCE_DATE_EPOCH", FIXED_DATE)
+            .args(["plan", scenario("son-la").to_str().unwrap(), "--out"])
+            .arg(&out)
+            .arg("-q")
+            .output()
+            .expect("bienche runs");
+        assert!(
+            o.status.success(),
+            "the sample's plan failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        out
+    })
+}
+
 pub type Row = BTreeMap<String, String>;
 
 /// Plans `dir` into `tmp/name` with its messages in `lang`: the folder and what it printed
