@@ -39,3 +39,27 @@ mod scenario_workbook;
 mod simulate;
 mod variants;
 mod workbook;
+
+/// Every `tests/<feature>.rs` is a module above: with `autotests = false` a file left out
+/// would never be built or run.
+#[test]
+fn every_feature_file_is_a_module_of_this_binary() {
+    let all = include_str!("all.rs");
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut missing = Vec::new();
+    for e in std::fs::read_dir(tests).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(feature) = name.strip_suffix(".rs") else {
+            continue;
+        };
+        if feature != "all" && feature != "corpus" && !all.contains(&format!("\nmod {feature};\n"))
+        {
+            missing.push(name);
+        }
+    }
+    assert_eq!(
+        missing,
+        Vec::<String>::new(),
+        "not declared in tests/all.rs"
+    );
+}

@@ -4,7 +4,9 @@
 //!
 //! The run is bounded by time, not by cases: `BIENCHE_FUZZ_SECONDS` (default 20, as CI
 //! runs it) per target; the seed is fixed (`BIENCHE_FUZZ_SEED`, default 0), so a run is
-//! repeatable. A failure is shrunk by
+//! repeatable (in the cases it reaches: since the tests are one binary, the fuzzing shares
+//! the processors with other slow tests and tries fewer cases in its 20 s). A failure is
+//! shrunk by
 //! proptest to a small mutation and printed with the file it hit.
 //!
 //! `BIENCHE_FUZZ_SECONDS=600 cargo test --release --test all fuzz_loader:: -- --nocapture`

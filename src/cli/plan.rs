@@ -91,13 +91,25 @@ pub fn run(r: &Request) -> Result<()> {
         },
     )?;
     if !r.prices_of.is_empty() {
-        if let Some(unit) = scenario::checks::unknown_price_unit(&r.prices_of, &spec.units) {
+        // "X13, S02" and a comma too many are read as meant; each unit once, in order.
+        let mut units: Vec<String> = Vec::new();
+        for u in r
+            .prices_of
+            .iter()
+            .map(|u| u.trim())
+            .filter(|u| !u.is_empty())
+        {
+            if !units.iter().any(|k| k == u) {
+                units.push(u.to_string());
+            }
+        }
+        if let Some(unit) = scenario::checks::unknown_price_unit(&units, &spec.units) {
             return Err(Error::Usage(format!(
                 "--prices-of: {}",
                 scenario::checks::unknown_unit_text(unit)
             )));
         }
-        spec.config.budget.price_units = r.prices_of.clone();
+        spec.config.budget.price_units = units;
     }
     check_out(&Out {
         path: &r.out,
@@ -120,6 +132,9 @@ pub fn run(r: &Request) -> Result<()> {
     spec.config.budget.target_prices |= r.prices || !r.prices_of.is_empty();
     for w in &spec.warnings {
         say(format!("warning: {w}"));
+    }
+    if !spec.config.budget.target_prices && !spec.config.budget.price_units.is_empty() {
+        say("warning: budget.price_units is set but budget.target_prices is not: no target is priced (plan --prices prices them)".into());
     }
     let settings = &spec.config.solver;
     say(format!(
@@ -174,7 +189,7 @@ fn plan_national(r: &Request) -> Result<()> {
     }
     if r.prices || !r.prices_of.is_empty() {
         crate::errln!(
-            "warning: --prices prices the targets of one scenario; a national folder is planned without them"
+            "warning: --prices and --prices-of price the targets of one scenario; a national folder is planned without them"
         );
     }
     crate::national::run(&mut national, &r.out, threads, r.quiet)

@@ -77,12 +77,21 @@ pub const FIXED_DATE: &str = "1764547200";
 /// The Sơn La sample planned with its defaults (`plan scenarios/son-la -q`, dated
 /// [`FIXED_DATE`]), once for every test of this binary that only reads it: planning it
 /// takes about 18 s, and the same inputs give the same bytes. The folder is under
-/// `CARGO_TARGET_TMPDIR`, planned afresh by each run of the tests. A test that writes into
-/// its plan folder plans its own.
+/// `CARGO_TARGET_TMPDIR`, removed and planned afresh by each run of the tests (a folder an
+/// older binary left is not one this binary would replace). A test that writes into its
+/// plan folder plans its own.
 pub fn sample_plan() -> &'static Path {
     static PLAN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     PLAN.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-plan");
+        let profile = if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        };
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sample-plan-{profile}"));
+        if out.exists() {
+            std::fs::remove_dir_all(&out).unwrap();
+        }
         let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
             .env("LC_ALL", "en_US.UTF-8")
             .env("SOURCE_DATE_EPOCH", FIXED_DATE)
