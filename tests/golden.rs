@@ -89,21 +89,6 @@ fn compare_with_golden(case: &str, out: &Path) -> Vec<String> {
     diffs
 }
 
-fn run_with_fixed_date(args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
-        .env("LC_ALL", "en_US.UTF-8")
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", FIXED_DATE)
-        .output()
-        .expect("bienche runs");
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
-
 #[test]
 fn plans_and_the_forecast_give_the_committed_bytes() {
     let tmp = tempfile::tempdir().unwrap();

@@ -92,21 +92,31 @@ pub fn sample_plan() -> &'static Path {
         if out.exists() {
             std::fs::remove_dir_all(&out).unwrap();
         }
-        let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
-            .env("LC_ALL", "en_US.UTF-8")
-            .env("SOURCE_DATE_EPOCH", FIXED_DATE)
-            .args(["plan", scenario("son-la").to_str().unwrap(), "--out"])
-            .arg(&out)
-            .arg("-q")
-            .output()
-            .expect("bienche runs");
-        assert!(
-            o.status.success(),
-            "the sample's plan failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        run_with_fixed_date(&[
+            "plan",
+            scenario("son-la").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
         out
     })
+}
+
+/// `bienche ARGS` dated [`FIXED_DATE`], which must succeed; its output.
+pub fn run_with_fixed_date(args: &[&str]) -> Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_bienche"))
+        .env("LC_ALL", "en_US.UTF-8")
+        .env("SOURCE_DATE_EPOCH", FIXED_DATE)
+        .args(args)
+        .output()
+        .expect("bienche runs");
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
 }
 
 pub type Row = BTreeMap<String, String>;
