@@ -333,18 +333,22 @@ fn command_line_mistakes_in_vietnamese_and_in_english() {
         String::from_utf8_lossy(&o.stderr),
         "lỗi: giá trị 'abc' không hợp lệ cho '--threads <SỐ_LUỒNG>': cần một số nguyên từ 0 trở lên (chỉ gồm chữ số), gặp \"abc\"\n\nXem thêm: '--help'.\n"
     );
-    let o = run_with(&[], &["plan", "x", "--out", "y", "--gap", "2"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&o.stderr),
-        "lỗi: --gap: cần một tỷ lệ từ 0 đến 1 (0,01 = 1%), gặp 2\n"
-    );
-    let o = run_with(&[], &["plan", "x", "--out", "y", "--time-limit", "0"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&o.stderr),
-        "lỗi: --time-limit: cần một số giây hữu hạn lớn hơn 0, gặp 0\n"
-    );
+    for (flag, value, said) in [
+        (
+            "--gap",
+            "2",
+            "lỗi: --gap: cần một tỷ lệ từ 0 đến 1 (0,01 = 1%), gặp 2\n",
+        ),
+        (
+            "--time-limit",
+            "0",
+            "lỗi: --time-limit: cần một số giây hữu hạn lớn hơn 0, gặp 0\n",
+        ),
+    ] {
+        let o = run_with(&[], &["plan", "x", "--out", "y", flag, value]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&o.stderr), said);
+    }
     let o = run_with(&[], &["help", "nothere"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(

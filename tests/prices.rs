@@ -231,38 +231,32 @@ fn pricing_an_unknown_unit_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let dir = fixture("prices");
-    let o = bienche(&[
-        "--lang",
-        "en",
-        "plan",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--prices-of",
-        "C1,C9",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&o.stderr),
-        "error: --prices-of: unknown unit \"C9\"; expected ids of units.csv, or PROVINCE, separated by commas\n"
-    );
-    assert!(!out.exists());
-    let o = bienche(&[
-        "--lang",
-        "vi",
-        "plan",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--prices-of",
-        "C9",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&o.stderr),
-        "lỗi: --prices-of: không có đơn vị \"C9\"; cần mã đơn vị trong units.csv hoặc PROVINCE, cách nhau bằng dấu phẩy\n"
-    );
-    assert!(!out.exists());
+    for (lang, units, said) in [
+        (
+            "en",
+            "C1,C9",
+            "error: --prices-of: unknown unit \"C9\"; expected ids of units.csv, or PROVINCE, separated by commas\n",
+        ),
+        (
+            "vi",
+            "C9",
+            "lỗi: --prices-of: không có đơn vị \"C9\"; cần mã đơn vị trong units.csv hoặc PROVINCE, cách nhau bằng dấu phẩy\n",
+        ),
+    ] {
+        let o = bienche(&[
+            "--lang",
+            lang,
+            "plan",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--prices-of",
+            units,
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&o.stderr), said);
+        assert!(!out.exists());
+    }
     let (tmp, dir) = copy_fixture("prices");
     let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
     let toml = format!("{toml}\n[budget]\nprice_units = [\"C1\", \"X9\"]\n");

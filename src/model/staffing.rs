@@ -29,22 +29,22 @@ use good_lp::Expression;
 use std::collections::BTreeMap;
 
 pub fn add(spec: &Spec, m: &mut Model) {
-    // Each unit-year's exits, those of EM people ([1]) and of the others ([0]) apart.
+    // Each unit-year's exits, those of EM people ([1]) and of the others ([0]) apart; its
+    // step-downs, and its promotions (the posts they free go to).
     let mut exits: BTreeMap<(usize, i32), [Expression; 2]> = BTreeMap::new();
-    for f in m.flows.iter().filter(|f| f.kind == FlowKind::Exit) {
-        let i = usize::from(spec.is_em(&f.cell));
-        exits.entry((f.unit, f.year)).or_default()[i] += super::stocks::amount_expr(&f.amount);
-    }
-    // Each unit-year's step-downs, and its promotions (the posts they free go to).
     let mut step_downs: BTreeMap<(usize, i32), Expression> = BTreeMap::new();
     let mut promotions: BTreeMap<(usize, i32), Expression> = BTreeMap::new();
     for f in &m.flows {
-        let into = match f.kind {
-            FlowKind::StepDown => &mut step_downs,
-            FlowKind::Promote => &mut promotions,
-            _ => continue,
-        };
-        *into.entry((f.unit, f.year)).or_default() += super::stocks::amount_expr(&f.amount);
+        let key = (f.unit, f.year);
+        let amount = || super::stocks::amount_expr(&f.amount);
+        match f.kind {
+            FlowKind::Exit => {
+                exits.entry(key).or_default()[usize::from(spec.is_em(&f.cell))] += amount()
+            }
+            FlowKind::StepDown => *step_downs.entry(key).or_default() += amount(),
+            FlowKind::Promote => *promotions.entry(key).or_default() += amount(),
+            _ => {}
+        }
     }
     let neutral = spec.config.staffing.exits == Exits::Forced;
     for u in m.scope.units.clone() {
