@@ -395,13 +395,21 @@ fn actuals_refuse_an_as_of_date_they_cannot_use() {
 fn requirements_of_a_target_year_are_recomputed_on_the_actual_staff() {
     // D1 a public service unit: its EM-manager clause applies where EM staff are 30% or
     // more, which the plan's Kinh staff are not and the roster's, with three Thai hires, are.
+    // R5 left out: at its default weight the plan's own hires to D1 are EM (the population is
+    // 80% EM), and the clause would apply in the plan too.
     let (tmp, dir, plan) = planned_with(|dir| {
         replace_in(
             dir,
             "units.csv",
             "D1,Department 1,provincial",
             "D1,Department 1,public_service",
-        )
+        );
+        replace_in(
+            dir,
+            "scenario.toml",
+            "[intent]\n",
+            "[policy]\nr5_weight = 0.0\n\n[intent]\n",
+        );
     });
     let mut roster_text = roster_2026(&read(&dir, "roster.csv"));
     for i in 0..4 {

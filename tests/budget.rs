@@ -310,11 +310,11 @@ fn no_plan_pays_the_over_quota_premium() {
     );
 }
 
-/// `solver.gap_of = "plan-dependent"`: the tolerance is a share of what the plan controls.
-/// At 0.02%, the stop on the objective leaves more than 0.02% of the plan-dependent part
-/// (0.022%, 7 December 2026); on the plan-dependent part the bound goes on until the plan is
-/// proven within 0.02% of it. At 0.01% the sample is not proven within 0.01% of its
-/// plan-dependent part (0.016%): not optimal, and the warning says of what.
+/// `solver.gap_of = "plan-dependent"`: the tolerance is a share of what the plan controls
+/// (about half the sample's objective). At 0.02% of it the sample is proven (0.0076%). At
+/// 0.005% of the objective the plan is proven there (0.0033%) but not within 0.005% of the
+/// plan-dependent part (0.0066%); asked 0.005% of that part, the plan (0.0148%) is not
+/// proven, and the warning says of what (7 December 2026, with R5 carried by the groups).
 #[test]
 fn the_gap_is_controlled_on_the_plan_dependent_part() {
     let run = |gap: &str, of: Option<&str>| {
@@ -336,8 +336,6 @@ fn the_gap_is_controlled_on_the_plan_dependent_part() {
         assert!((g - recomputed).abs() < 1e-9);
         g
     };
-    let (on_objective, _, _, _) = run("0.0002", None);
-    assert!(dependent_gap(&on_objective) > 0.0002);
     let (controlled, _, manifest, _) = run("0.0002", Some("plan-dependent"));
     assert_eq!(controlled["solver"]["status"], "optimal");
     assert!(dependent_gap(&controlled) <= 0.0002);
@@ -345,11 +343,15 @@ fn the_gap_is_controlled_on_the_plan_dependent_part() {
         manifest.contains("\"gap_of\": \"plan-dependent\""),
         "{manifest}"
     );
-    let (tight, stderr, _, _) = run("0.0001", Some("plan-dependent"));
+    let (on_objective, _, _, _) = run("0.00005", None);
+    assert_eq!(on_objective["solver"]["status"], "optimal");
+    assert!(num(&on_objective, &["solver", "gap"]) <= 0.00005);
+    assert!(dependent_gap(&on_objective) > 0.00005);
+    let (tight, stderr, _, _) = run("0.00005", Some("plan-dependent"));
     assert_eq!(tight["solver"]["status"], "feasible");
-    assert!(dependent_gap(&tight) > 0.0001);
+    assert!(dependent_gap(&tight) > 0.00005);
     assert!(
-        stderr.contains("warning: the plan is not proven within the 0.010% tolerance of the plan-dependent part"),
+        stderr.contains("warning: the plan is not proven within the 0.005% tolerance of the plan-dependent part"),
         "{stderr}"
     );
 }
@@ -573,7 +575,11 @@ fn bad_budget_rows_are_refused_with_file_line_and_field() {
 /// (370,921). The groups short of a target, retried with what the pick leaves, brought the
 /// plan to 389,991, 4.8% above its bound (371,128); without the retries it stayed 41% above.
 /// Since a person over quota costs ten penalties (7 December 2026) the pick costs 538,626
-/// and the plan 379,601, 29.5% less.
+/// and the plan 379,601, 29.5% less. R5 is left out (`r5_weight = 0`): with it, each group's
+/// hires and leavers carry the LP's prices of R5's head-count changes, the candidates differ,
+/// and on this instance the pick cost 409,194 and the plan 399,617 (on generated 8-unit
+/// provinces at the same cap, seeds 2–4, the plans with R5 carried were 1.5% and 16% lower
+/// and one the same: a whole-person pick among few candidates).
 #[test]
 fn the_groups_short_after_a_budget_pick_are_retried_with_what_it_leaves() {
     let tmp = tempfile::tempdir().unwrap();
@@ -584,7 +590,7 @@ fn the_groups_short_after_a_budget_pick_are_retried_with_what_it_leaves() {
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(
         dir.join("scenario.toml"),
-        "extends = \"../generated/p01\"\nname = \"capped\"\n\n[budget]\ncap_per_year = 1000.0\n",
+        "extends = \"../generated/p01\"\nname = \"capped\"\n\n[policy]\nr5_weight = 0.0\n\n[budget]\ncap_per_year = 1000.0\n",
     )
     .unwrap();
     let (out, stderr) = plan_printing(&dir, &tmp);

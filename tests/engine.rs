@@ -223,6 +223,32 @@ fn an_empty_public_service_unit_asks_for_no_manager() {
     assert_eq!(s["targets_missed"], 0);
 }
 
+/// Two communes with no route between them are planned as two groups, and R5's distance is
+/// a province-wide row neither group holds. Each keeps its 5 posts after 2 Thai retire
+/// (2026): 2 hires each, Thai at 10 or Mong at 10.5, every target met either way. With the
+/// population half Thai and half Mong, m Mong hires leave `N_Thai = 10 − m`, `N_Mong = m`,
+/// a distance of `2·|5 − m|` in 2027 at 1 a person: 4 Mong cost 2 more and save 8. Salaries
+/// 10 people × 2 years: the optimum is 40 + 2 + 20 = 62, plus a distance of 2: 64, proven.
+/// (Groups that did not carry the distance each hired Thai: 60 + 10 = 70, reported optimal
+/// within the 0.1% tolerance.)
+#[test]
+fn groups_planned_apart_hire_by_r5s_distance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, stderr) = plan_printing(&fixture("r5-groups"), &tmp);
+    assert!(stderr.contains("2 groups of units"), "{stderr}");
+    let s = summary(&out);
+    assert_proven_objective(&out, 64.0);
+    assert_eq!(num(&s, &["total_cost"]), 62.0);
+    assert_eq!(num(&s["r5"][0], &["group_distance_persons"]), 2.0);
+    let mong: u32 = read_csv(&out.join("flows.csv"))
+        .iter()
+        .filter(|r| r["flow"] == "hire" && r["group"] == "Mong")
+        .map(|r| r["count"].parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(mong, 4);
+    assert_eq!(s["targets_missed"], 0);
+}
+
 // R2 band edges under each band policy.
 
 #[test]
@@ -260,6 +286,7 @@ fn every_fixture_plan_replays_and_its_targets_recompute() {
         "promote-or-train",
         "transfer-cheaper",
         "unreachable",
+        "r5-groups",
     ] {
         let tmp = tempfile::tempdir().unwrap();
         let out = plan(&fixture(name), &tmp);

@@ -17,7 +17,8 @@
 //!
 //! Each group's plan is a candidate (a column) with cost `c` (its model's objective less
 //! what it paid for shared limits at the round's prices, or, for a plan held to a share,
-//! less its priced excess over its share of the budget), spending `s_b` under each budget
+//! less its priced excess over its share of the budget; R5's distance in it at the LP's
+//! prices of the group's head-count changes, as in every group's model), spending `s_b` under each budget
 //! row `b` (a year's cap of every unit or of one administrative level,
 //! `budget.cap_per_year` and `budget.csv`) and use `a_k` of each hard shared limit. The
 //! master problem picks one candidate per group:

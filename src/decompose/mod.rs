@@ -20,7 +20,8 @@
 //!    money. A province-wide target is split into unit shares that add up to it
 //!    ([`crate::model::targets::local_shares`]).
 //! 4. **Solve** ([`parts`]). Each group's model (same recipe, same prices, its share of each
-//!    capacity) is solved as a MIP, with HiGHS's probing off in this first solve only
+//!    capacity, R5's head-count changes at the LP's duals: [`split::Split::group_changes`])
+//!    is solved as a MIP, with HiGHS's probing off in this first solve only
 //!    ([`parts::How::first`]). The groups left short of a target then get what the
 //!    other groups leave unused and are solved again, side by side, in rounds
 //!    ([`parts::retry_short`]). The plans add up to a plan of the whole province within every

@@ -820,6 +820,7 @@ fn group_coupling(
         local_targets,
         coverage_counts: coverage_counts.clone(),
         priced: split.priced.clone(),
+        group_changes: split.group_changes.clone(),
         buy: buy.clone(),
     }
 }

@@ -118,6 +118,8 @@ pub(super) struct Split {
     /// fractional shares (`E − s·H`) split between groups lost 5% of the objective to
     /// rounding on the sample.
     pub priced: BTreeMap<Capacity, f64>,
+    /// R5's group-change rows at their LP duals (see [`Coupling::Share`]).
+    pub group_changes: BTreeMap<SharedRow, f64>,
 }
 
 impl Split {
@@ -167,11 +169,19 @@ impl Split {
                 _ => None,
             })
             .collect();
+        let group_changes = r
+            .whole
+            .shared_rows
+            .iter()
+            .filter(|(row, _)| matches!(row, SharedRow::GroupChange(..)))
+            .map(|(row, index)| (*row, r.lp.row_duals[*index]))
+            .collect();
         Split {
             shares,
             local_targets,
             coverage_counts: coverage_counts(r, groups.len()),
             priced,
+            group_changes,
         }
     }
 }

@@ -41,6 +41,9 @@ pub enum Coupling {
         /// Shared rows coordinated by their LP dual instead of a split (I2 held by the
         /// province): each unit's terms carry the price, as in a priced model.
         priced: BTreeMap<capacity::Capacity, f64>,
+        /// R5's group-change rows at their LP duals: the group's hires and leavers carry
+        /// what each changes of the province's distance, which no group model holds.
+        group_changes: BTreeMap<SharedRow, f64>,
         /// Limits the group may go over, buying people beyond its allocation from the other
         /// groups at a price (the slot exchange, [`crate::decompose`] step 6).
         buy: BTreeMap<capacity::Capacity, Purchase>,

@@ -183,7 +183,8 @@ impl Model {
     /// Defines a province-wide variable as a sum of unit terms, `v = terms`, by a shared row
     /// (a group's head-count change, R5). Only a whole-province model has the variable
     /// (recorded in [`Model::defined`]); priced, the terms carry the row's dual (the row's
-    /// unit part is `−terms`, so `−y·(−terms)`); a group's share leaves it out.
+    /// unit part is `−terms`, so `−y·(−terms)`); so does a group's share, at the LP's dual
+    /// (R5's distance is a province-wide row no group holds).
     pub fn define_sum(&mut self, shared: SharedRow, terms: Expression, meta: RowMeta) {
         match &self.scope.coupling {
             Coupling::Whole => {
@@ -196,7 +197,10 @@ impl Model {
                 let y = self.scope.price(shared).unwrap_or(0.0);
                 self.add_price(y, terms);
             }
-            Coupling::Share { .. } => {}
+            Coupling::Share { group_changes, .. } => {
+                let y = group_changes.get(&shared).copied().unwrap_or(0.0);
+                self.add_price(y, terms);
+            }
         }
     }
 

@@ -13,8 +13,9 @@
 //! retirements, attrition and exits): one province-wide variable per group and year,
 //! defined by a shared row over the units' flows, keeps each hire in a single row instead of
 //! summing every stock of the province in each distance row. A model of part of the
-//! province has no such variables, and no distance rows; priced, each flow carries the dual
-//! of its group's change row.
+//! province has no such variables, and no distance rows; priced, or as a group of the
+//! decomposition given its share of the province, each flow carries the LP dual of its
+//! group's change row.
 
 use super::Family;
 use crate::domain::target::{Chain, Required, Target, TargetRow, Who};
