@@ -310,48 +310,66 @@ fn no_plan_pays_the_over_quota_premium() {
     );
 }
 
-/// `solver.gap_of = "plan-dependent"`: the tolerance is a share of what the plan controls
-/// (about half the sample's objective). At 0.02% of it the sample is proven (0.0076%). At
-/// 0.005% of the objective the plan is proven there (0.0033%) but not within 0.005% of the
-/// plan-dependent part (0.0066%); asked 0.005% of that part, the plan (0.0148%) is not
-/// proven, and the warning says of what (7 December 2026, with R5 carried by the groups).
+/// `solver.gap_of = "plan-dependent"`: the tolerance is a share of what the plan controls,
+/// on a generated 12-unit province (`bienche generate --units 12 --seed 1`), whose
+/// plan-dependent part is about a quarter of its objective. At 0.1% of the objective the plan
+/// is proven there (0.053%) but not within 0.1% of its plan-dependent part (0.199%); asked
+/// 0.2% of that part, the bound goes on until the plan is proven within it (0.153%); asked
+/// 0.1% of it, the plan (0.127%) is not proven, not optimal, and the warning says of what
+/// (7 December 2026). (On the sample, whose plan-dependent part is half its objective, the
+/// plans at such tolerances now prove their gap or not by a few millionths, and took
+/// 25–145 s.)
 #[test]
 fn the_gap_is_controlled_on_the_plan_dependent_part() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    assert!(generate(&set, "12", "1", "1", &[]).status.success());
+    let dir = set.join("p01");
+    let toml = read(&dir, "scenario.toml");
+    let line = toml
+        .lines()
+        .find(|l| l.starts_with("mip_rel_gap"))
+        .expect("a mip_rel_gap line")
+        .to_string();
     let run = |gap: &str, of: Option<&str>| {
-        let (tmp, dir) = copy_scenario("son-la");
         let setting = match of {
             Some(of) => format!("mip_rel_gap = {gap}\ngap_of = \"{of}\""),
             None => format!("mip_rel_gap = {gap}"),
         };
-        replace_in(&dir, "scenario.toml", "mip_rel_gap = 0.001", &setting);
-        let (out, stderr) = plan_printing(&dir, &tmp);
+        std::fs::write(dir.join("scenario.toml"), toml.replace(&line, &setting)).unwrap();
+        let out_dir = tempfile::tempdir().unwrap();
+        let (out, stderr) = plan_printing(&dir, &out_dir);
         let s = summary(&out);
         let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
-        (s, stderr, manifest, tmp)
+        (s, stderr, manifest)
     };
     let dependent_gap = |s: &serde_json::Value| {
         let g = num(s, &["budget", "gap_of_plan_dependent"]);
-        let recomputed =
-            num(s, &["solver", "gap_million_vnd"]) / num(s, &["budget", "plan_dependent"]);
-        assert!((g - recomputed).abs() < 1e-9);
+        let dependent = num(s, &["budget", "plan_dependent"]);
+        let recomputed = num(s, &["solver", "gap_million_vnd"]) / dependent;
+        // The gap in money is written to a thousandth of a million VND.
+        assert!(
+            (g - recomputed).abs() <= 0.0005 / dependent,
+            "{g} {recomputed}"
+        );
         g
     };
-    let (controlled, _, manifest, _) = run("0.0002", Some("plan-dependent"));
+    let (on_objective, _, _) = run("0.001", None);
+    assert_eq!(on_objective["solver"]["status"], "optimal");
+    assert!(num(&on_objective, &["solver", "gap"]) <= 0.001);
+    assert!(dependent_gap(&on_objective) > 0.001);
+    let (controlled, _, manifest) = run("0.002", Some("plan-dependent"));
     assert_eq!(controlled["solver"]["status"], "optimal");
-    assert!(dependent_gap(&controlled) <= 0.0002);
+    assert!(dependent_gap(&controlled) <= 0.002);
     assert!(
         manifest.contains("\"gap_of\": \"plan-dependent\""),
         "{manifest}"
     );
-    let (on_objective, _, _, _) = run("0.00005", None);
-    assert_eq!(on_objective["solver"]["status"], "optimal");
-    assert!(num(&on_objective, &["solver", "gap"]) <= 0.00005);
-    assert!(dependent_gap(&on_objective) > 0.00005);
-    let (tight, stderr, _, _) = run("0.00005", Some("plan-dependent"));
+    let (tight, stderr, _) = run("0.001", Some("plan-dependent"));
     assert_eq!(tight["solver"]["status"], "feasible");
-    assert!(dependent_gap(&tight) > 0.00005);
+    assert!(dependent_gap(&tight) > 0.001);
     assert!(
-        stderr.contains("warning: the plan is not proven within the 0.005% tolerance of the plan-dependent part"),
+        stderr.contains("warning: the plan is not proven within the 0.100% tolerance of the plan-dependent part"),
         "{stderr}"
     );
 }
@@ -575,11 +593,13 @@ fn bad_budget_rows_are_refused_with_file_line_and_field() {
 /// (370,921). The groups short of a target, retried with what the pick leaves, brought the
 /// plan to 389,991, 4.8% above its bound (371,128); without the retries it stayed 41% above.
 /// Since a person over quota costs ten penalties (7 December 2026) the pick costs 538,626
-/// and the plan 379,601, 29.5% less. R5 is left out (`r5_weight = 0`): with it, each group's
-/// hires and leavers carry the LP's prices of R5's head-count changes, the candidates differ,
-/// and on this instance the pick cost 409,194 and the plan 399,617 (on generated 8-unit
-/// provinces at the same cap, seeds 2–4, the plans with R5 carried were 1.5% and 16% lower
-/// and one the same: a whole-person pick among few candidates).
+/// and the plan 379,601, 29.5% less; since the EM people let go are capped by their share of
+/// the allowance (the same day), 478,527 and 378,892, 20.8% less. R5 is left out
+/// (`r5_weight = 0`): with it, each group's hires and leavers carry the LP's prices of R5's
+/// head-count changes, the candidates differ, and on this instance (before the exits' cap)
+/// the pick cost 409,194 and the plan 399,617 (on generated 8-unit provinces at the same
+/// cap, seeds 2–4, the plans with R5 carried were 1.5% and 16% lower and one the same: a
+/// whole-person pick among few candidates).
 #[test]
 fn the_groups_short_after_a_budget_pick_are_retried_with_what_it_leaves() {
     let tmp = tempfile::tempdir().unwrap();
@@ -607,7 +627,7 @@ fn the_groups_short_after_a_budget_pick_are_retried_with_what_it_leaves() {
     let objective = num(&s, &["solver", "objective"]);
     let bound = num(&s, &["solver", "bound"]);
     assert!(
-        objective < 0.75 * pick,
+        objective < 0.85 * pick,
         "plan {objective} against pick {pick}"
     );
     assert!(

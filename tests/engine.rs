@@ -229,8 +229,8 @@ fn an_empty_public_service_unit_asks_for_no_manager() {
 /// population half Thai and half Mong, m Mong hires leave `N_Thai = 10 − m`, `N_Mong = m`,
 /// a distance of `2·|5 − m|` in 2027 at 1 a person: 4 Mong cost 2 more and save 8. Salaries
 /// 10 people × 2 years: the optimum is 40 + 2 + 20 = 62, plus a distance of 2: 64, proven.
-/// (Groups that did not carry the distance each hired Thai: 60 + 10 = 70, reported optimal
-/// within the 0.1% tolerance.)
+/// (Groups that did not carry the distance each hired Thai: 60 + 10 = 70, feasible, not
+/// proven against the bound of 64.)
 #[test]
 fn groups_planned_apart_hire_by_r5s_distance() {
     let tmp = tempfile::tempdir().unwrap();
@@ -469,9 +469,9 @@ fn pricing_from_the_splits_plans_never_costs_more_and_keeps_every_cap() {
 /// The slot exchange makes as many trades at once as it has threads, on the same plans, and
 /// makes again those after a kept one (the order itself is worked by hand in
 /// `decompose::parts`'s tests): a generated 12-unit province with I2 on at 0.05%, whose
-/// exchange by priced cost keeps X06's trade, the first of its pair on two threads, and then
-/// makes W01's again, gives the same exchanges and the same plan on one and two threads
-/// (W01 first and X06 second before a person over quota cost ten penalties).
+/// exchange by priced cost keeps a trade with another made after it (W01's, then X05's, on
+/// 7 December 2026), gives the same exchanges and the same plan on one and two threads. R5
+/// left out (`r5_weight = 0`): carried by the groups, it left one trade kept, the last.
 #[test]
 fn the_slot_exchange_gives_the_same_plan_on_one_and_two_threads() {
     if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
@@ -483,7 +483,9 @@ fn the_slot_exchange_gives_the_same_plan_on_one_and_two_threads() {
     assert!(generate(&set, "12", "1", "1", &[]).status.success());
     let dir = set.join("p01");
     let toml = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
-    let toml = with_gap(&toml, "0.0005") + "\n[intent]\nhiring_composition = true\n";
+    let toml = with_gap(&toml, "0.0005").replace("r5_weight = 1.0", "r5_weight = 0.0")
+        + "\n[intent]\nhiring_composition = true\n";
+    assert!(toml.contains("r5_weight = 0.0"), "{toml}");
     std::fs::write(dir.join("scenario.toml"), toml).unwrap();
     let mut seen = Vec::new();
     for threads in ["1", "2"] {
@@ -501,16 +503,14 @@ fn the_slot_exchange_gives_the_same_plan_on_one_and_two_threads() {
             let objective = objective.rsplit(' ').next().unwrap();
             objective.parse::<f64>().unwrap() < against.parse::<f64>().unwrap()
         };
-        // X06's trade, by priced cost, kept, and the next group's judged after it.
-        let x06 = trades
+        // A trade by priced cost kept, and the next group's judged after it.
+        let first_kept = trades
             .iter()
-            .position(|l| {
-                l.contains("(X06)") && l.contains("above its least priced cost") && kept(l)
-            })
-            .unwrap_or_else(|| panic!("X06's trade not kept:\n{}", trades.join("\n")));
+            .position(|l| l.contains("above its least priced cost") && kept(l))
+            .unwrap_or_else(|| panic!("no trade by priced cost kept:\n{}", trades.join("\n")));
         assert!(
-            trades.get(x06 + 1).is_some_and(|l| l.contains("(W01)")),
-            "{}",
+            trades.len() > first_kept + 1,
+            "no trade after the kept one:\n{}",
             trades.join("\n")
         );
         seen.push((trades, std::fs::read(out.join("flows.csv")).unwrap()));

@@ -10,14 +10,17 @@
 //! severance 1, I1 off, `min_fill = 0`.
 //!
 //! - `forced`: with no hire S1 holds 10 in 2027 against a quota of 8, so it must let 2 go in
-//!   2027 (none in 2026, where the quota is 10). No leader; the Thai at most
-//!   ⌈(2/8) · 2⌉ = 1 and the Kinh at most ⌈(6/8) · 2⌉ = 2. Letting both untrained Thai go
+//!   2027 (none in 2026, where the quota is 10). No leader; the Thai at most ⌈(2/8) · 2⌉ = 1
+//!   of the 2 let go (the Kinh are not capped). Letting both untrained Thai go
 //!   would save their training (R8); the cap keeps one, trained. So one Kinh and one Thai.
 //!   Cost: 2026 salaries 2 · 100 + 8 = 208, 2027 2 · 100 + 6 = 206, severance 2, one
 //!   training 5: 421 (without the cap, 416).
-//! - `quota-cuts`: up to the 2 people of the 2027 cut, anyone: the two Kinh leaders, whose
-//!   salaries are the dearest. Cost: 208, then 8 in 2027, severance 2, two trainings 10: 228.
-//!   With `exit_leaders = false`, the two untrained Thai: 416.
+//! - `quota-cuts`: up to the 2 people of the 2027 cut, the Thai at most ⌈(2/10) · 2⌉ = 1
+//!   (leaders counted, as they may go): the two Kinh leaders, whose salaries are the
+//!   dearest. Cost: 208, then 8 in 2027, severance 2, two trainings 10: 228. With
+//!   `exit_leaders = false` the Thai at most ⌈(2/8) · 2⌉ = 1, as under `forced`: one Kinh and
+//!   one Thai, 421 (without the cap, both untrained Thai, whose going saves their training:
+//!   416).
 //! - `forced` where retirements absorb the cut (2 Kinh staff retire in 2026): nobody is let
 //!   go. Cost: 2026 2 · 100 + 6 = 206, 2027 206, two trainings 10: 422.
 
@@ -129,11 +132,12 @@ fn quota_cuts_let_the_dearest_go_leaders_first() {
     );
 }
 
-/// `quota-cuts` with `exit_leaders = false`: the two people of the cut are the two untrained
-/// Thai, whose going saves their training (R8 counts the EM left). Cost: 208, then
-/// 2 · 100 + 6 in 2027, severance 2: 416. `forced`'s cap by group keeps one of them.
+/// `quota-cuts` with `exit_leaders = false`: letting the two untrained Thai go would save
+/// their training (R8 counts the EM left; 416), but the Thai may be at most ⌈(2/8) · 2⌉ = 1
+/// of the 2 people of the cut: one Kinh and one Thai go, the other Thai is trained. Cost:
+/// 208, then 2 · 100 + 6 in 2027, severance 2, one training 5: 421.
 #[test]
-fn quota_cuts_that_keep_the_leaders_let_anyone_else_go() {
+fn quota_cuts_that_keep_the_leaders_let_each_group_go_in_its_share() {
     let (tmp, dir) = copy_fixture("streamlining-exits");
     replace_in(
         &dir,
@@ -142,9 +146,12 @@ fn quota_cuts_that_keep_the_leaders_let_anyone_else_go() {
         "exits = \"quota-cuts\"\nexit_leaders = false",
     );
     let (out, _) = plan_in_lang(&dir, &tmp, "out", "en");
-    assert_eq!(exits(&out), exit_map(&[(2027, "Thai", "staff", 2)]));
-    assert_cost(&out, 416.0);
-    assert_eq!(record(&out), (2.0, 0.0, 2.0, "quota-cuts".to_string()));
+    assert_eq!(
+        exits(&out),
+        exit_map(&[(2027, "Kinh", "staff", 1), (2027, "Thai", "staff", 1)])
+    );
+    assert_cost(&out, 421.0);
+    assert_eq!(record(&out), (2.0, 0.0, 1.0, "quota-cuts".to_string()));
 }
 
 #[test]

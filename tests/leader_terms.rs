@@ -107,21 +107,21 @@ fn kinh_leaders_step_down_at_term_end_and_each_post_goes_to_an_em_promotion() {
     assert_eq!(num(&s, &["exits", "step_downs_em"]), 0.0);
     assert!(
         console.contains(
-            "leaders not re-appointed at the end of their term 2026–2030: 2, 0 of them EM, each post they leave filled by a promotion in the same unit and year (staffing.leader_term_years = 5)\n"
+            "leaders not re-appointed at the end of their term 2026–2030: 2, 0 of them EM, their unit promoting at least as many other people in each such year (staffing.leader_term_years = 5)\n"
         ),
         "{console}"
     );
     let (out, console) = plan_in_lang(&dir, &tmp, "vi", "vi");
     assert!(
         console.contains(
-            "không bổ nhiệm lại khi hết thời hạn giữ chức vụ 2026–2030: 2 người (0 người DTTS), mỗi chức danh họ để lại được bổ nhiệm cho người khác trong đơn vị ngay trong năm (staffing.leader_term_years = 5)\n"
+            "không bổ nhiệm lại khi hết thời hạn giữ chức vụ 2026–2030: 2 người (0 người DTTS), trong mỗi năm đó đơn vị bổ nhiệm ít nhất từng ấy người khác (staffing.leader_term_years = 5)\n"
         ),
         "{console}"
     );
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
         report.contains(
-            "2 người hết thời hạn giữ chức vụ không được bổ nhiệm lại và được bố trí công tác khác trong đơn vị, trong đó 0 người DTTS; mỗi chức danh họ để lại được bổ nhiệm cho người khác trong đơn vị ngay trong năm (staffing.leader_term_years = 5)."
+            "2 người hết thời hạn giữ chức vụ không được bổ nhiệm lại và được bố trí công tác khác trong đơn vị, trong đó 0 người DTTS; trong mỗi năm đó đơn vị bổ nhiệm ít nhất từng ấy người khác (staffing.leader_term_years = 5)."
         ),
         "report.html"
     );

@@ -325,7 +325,7 @@ pub(crate) fn print_summary(spec: &Spec, report: &Report, out: &Path) {
         );
         if e.leader_term_years > 0 {
             crate::outln!(
-                "leaders not re-appointed at the end of their term {first}–{last}: {}, {} of them EM, each post they leave filled by a promotion in the same unit and year (staffing.leader_term_years = {})",
+                "leaders not re-appointed at the end of their term {first}–{last}: {}, {} of them EM, their unit promoting at least as many other people in each such year (staffing.leader_term_years = {})",
                 e.step_downs,
                 e.step_downs_em,
                 e.leader_term_years

@@ -376,15 +376,16 @@ pub struct StaffingConfig {
 /// (docs/model.md, assumption 3).
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
 pub enum Exits {
-    /// Up to the base-year excess over quota plus every quota cut since, anyone.
+    /// Up to the base-year excess over quota plus every quota cut since, anyone (a leader
+    /// only with `exit_leaders`); the EM people let go at most their share of the unit's
+    /// base-year staff who may go of that allowance, rounded up.
     #[default]
     #[serde(rename = "quota-cuts")]
     QuotaCuts,
     /// Only the people the unit would hold above its quota in force if it hired no one
     /// (its base-year people less the retirements and leavers booked by then, from the year
-    /// after its `over_quota_until`), never a leader, and the EM and other people let go
-    /// each at most their share of the unit's base-year staff (not leaders) of those exits,
-    /// rounded up.
+    /// after its `over_quota_until`), never a leader; the EM people let go at most their
+    /// share of the unit's base-year staff (not leaders) of those exits, rounded up.
     #[serde(rename = "forced")]
     Forced,
 }

@@ -19,9 +19,14 @@
 //!   promotions in the unit that year (only the leader floor makes them fill the posts the
 //!   leaders left rather than posts free anyway);
 //! - streamlining exits: `Σ_{τ≤t} Σ_c e[τ] ≤ A_u(t)`, the unit's allowance under
-//!   `staffing.exits` ([`super::stocks::exit_allowance`]); under `forced` also the EM exits
-//!   and the others' each `≤ ⌈s·A_u(t)⌉` and `≤ ⌈(1 − s)·A_u(t)⌉`, `s` the EM share of the
-//!   unit's base-year staff who are not leaders.
+//!   `staffing.exits` ([`super::stocks::exit_allowance`]), and the EM exits so far
+//!   `≤ ⌈s·A_u(t)⌉`, `s` the EM share of the unit's base-year staff who may be let go
+//!   (leaders only under `quota-cuts` with `exit_leaders`). EM people raise what R4 and
+//!   R6–R8 ask, so without the cap the cheapest plan lets them go first. The others are not
+//!   capped: the decision asks to keep and raise the number of EM staff, and a cap on both
+//!   forced EM exits wherever the plan let Kinh staff go. A cap by share of the exits made
+//!   (`x ≤ s·(x + y) + 0.999`) was tighter and cost the sample a sixth of its time
+//!   (docs/model.md, assumption 3).
 
 use super::{FlowKind, LimitSlack, Model, RowKind, RowMeta};
 use crate::domain::{Exits, Spec};
@@ -46,7 +51,6 @@ pub fn add(spec: &Spec, m: &mut Model) {
             _ => {}
         }
     }
-    let neutral = spec.config.staffing.exits == Exits::Forced;
     for u in m.scope.units.clone() {
         let unit = spec.units[u].clone();
         let mut exits_so_far = [Expression::default(), Expression::default()];
@@ -109,20 +113,16 @@ pub fn add(spec: &Spec, m: &mut Model) {
                     (exits_so_far[0].clone() + exits_so_far[1].clone()).leq(allowance),
                     RowMeta::new(RowKind::ExitAllowance, Some(u), t).limit(allowance),
                 );
-                // The EM people and the others each at most their share of the base-year
-                // staff of the people the unit must let go, rounded up (with one exit to make,
-                // either may go: whole people leave no fairer choice).
-                if neutral {
-                    for (i, share) in [(0, 1.0 - em_share), (1, em_share)] {
-                        let most = (share * allowance - 1e-9).ceil().max(0.0);
-                        m.add_row(
-                            exits_so_far[i].clone().leq(most),
-                            RowMeta::new(RowKind::ExitAllowance, Some(u), t)
-                                .limit(most)
-                                .with(if i == 1 { "EM" } else { "not EM" }),
-                        );
-                    }
-                }
+                // The EM people at most their share of the people the unit may let go, rounded
+                // up (with one exit to make, an EM person may go: whole people leave no fairer
+                // choice).
+                let most = (em_share * allowance - 1e-9).ceil().max(0.0);
+                m.add_row(
+                    exits_so_far[1].clone().leq(most),
+                    RowMeta::new(RowKind::ExitAllowance, Some(u), t)
+                        .limit(most)
+                        .with("EM"),
+                );
             }
         }
     }
@@ -155,11 +155,16 @@ pub fn leader_floor(spec: &Spec, u: usize) -> u32 {
     held.min(spec.units[u].leader_posts)
 }
 
-/// The EM share of unit u's base-year staff who are not leaders: the people streamlining
-/// exits may let go under `staffing.exits = "forced"`.
+/// The EM share of unit u's base-year staff whom streamlining exits may let go: those who
+/// are not leaders, and the leaders too under `quota-cuts` with `exit_leaders`.
 fn exit_em_share(spec: &Spec, u: usize) -> f64 {
+    let staffing = &spec.config.staffing;
+    let leaders_may_go = staffing.exits == Exits::QuotaCuts && staffing.exit_leaders;
     let (mut em, mut all) = (0u32, 0u32);
-    for (c, n) in spec.staff_of(u).filter(|(c, _)| !c.leader) {
+    for (c, n) in spec
+        .staff_of(u)
+        .filter(|(c, _)| !c.leader || leaders_may_go)
+    {
         all += n;
         if spec.is_em(&c) {
             em += n;
